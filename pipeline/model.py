@@ -1,0 +1,193 @@
+"""The plain data types passed between pipeline stages, and nothing else.
+
+Every stage takes and returns these frozen dataclasses; dicts with magic keys stay
+at the YAML and database edges. Offsets (``start``/``end``) are always character
+offsets into ``Document.text``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One table cell: its text is ``Document.text[start:end]``."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A table as it stands in ``Document.text``: rows of cells, one text line per row.
+
+    ``rows`` keeps the cell grid (a merged cell appears once, in its first row/column).
+    """
+
+    start: int
+    end: int
+    rows: tuple[tuple[Cell, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A report read into text. ``doc`` (the file name) is the key everywhere."""
+
+    doc: str
+    path: str
+    kind: str  # the format actually read: txt | docx | pdf
+    text: str
+    sha256: str
+    size: int = 0
+    tables: tuple[Table, ...] = ()
+    encoding: str | None = None  # txt only: utf-8, utf-8-sig, gb18030, utf-16
+    pages: int | None = None  # pdf only
+    warnings: tuple[str, ...] = ()  # readable but suspicious (e.g. some cid junk)
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A heading and the text span it governs (up to the next heading of the same or higher level)."""
+
+    level: int
+    title: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence (or a table row / form line) with offsets into the document text."""
+
+    doc: str
+    section: str  # innermost heading title, "" before the first heading
+    index: int
+    start: int
+    end: int
+    text: str
+    kind: str = "prose"  # prose | heading | row (a table row or tabular line)
+
+
+@dataclass(frozen=True, slots=True)
+class DocMeta:
+    """What a report says (or catalog.csv says) about itself."""
+
+    unit: str | None
+    year: int | None
+    report_type: str | None  # 整体支出 | 项目支出 | None
+    unit_source: str = "none"  # title | text | catalog | none
+    year_source: str = "none"
+    unit_key: str | None = None  # canonical unit after alias resolution
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A figure read from text, in the canonical unit of metrics.yaml.
+
+    ``step`` is the value of one unit in the last stated digit (365.5万元 → 1000 yuan):
+    the rounding a check may allow for.
+    """
+
+    value: Decimal
+    unit: str
+    approx: bool
+    raw: str
+    step: Decimal
+    qualifier: str | None = None  # 余 近 约 左右 以上 多 超过 …
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One extraction rule compiled from rules/*.yaml."""
+
+    id: str
+    metric: str | None
+    pattern: object  # a compiled ``regex`` pattern
+    source: str  # "rules/land.yaml#3"
+    kind: str = "level"  # level | change | share
+    qualifier: str | None = None
+    basis: str | None = None  # fixed basis, or None to read it from context
+    inherits: bool = False  # take the metric of the preceding fact in the sentence
+    require: tuple[str, ...] = ()
+    forbid: tuple[str, ...] = ()
+    forbid_sentence: tuple[str, ...] = ()
+    unit_map: tuple[tuple[str, str], ...] = ()  # surface unit → canonical unit override
+    whole_word: bool = False
+    priority: int = 0
+    relative_to: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A rule's hit: the figure span and the label span, both document offsets."""
+
+    rule: Rule
+    sentence: Sentence
+    start: int  # figure start
+    end: int  # figure end
+    label_start: int
+    label_end: int
+    groups: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One stated figure, normalized, with its provenance."""
+
+    doc: str
+    metric: str
+    value: Decimal
+    unit: str
+    kind: str  # level | change | share | prior | part
+    approx: bool
+    basis: str | None  # budget | actual | None
+    quote: str  # the sentence it stands in, verbatim
+    start: int  # the figure's span in the document text
+    end: int
+    rule_id: str
+    section: str = ""
+    sentence_index: int = -1
+    raw: str = ""
+    qualifier: str | None = None
+    relative_to: str | None = None  # share: the whole's metric; change: "previous_year"
+    step: Decimal = Decimal(0)
+    group: int | None = None  # part: start offset of the total it breaks down
+    label: str = ""  # the label text that named the metric
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """An inconsistency shown to auditors, with the facts it rests on."""
+
+    doc: str
+    check: str  # conflict | sum | ratio | staffing | zero | yoy
+    severity: str  # error | warning | info
+    metrics: tuple[str, ...]
+    message: str  # Simplified Chinese
+    stated: Decimal | None
+    expected: Decimal | None
+    evidence: tuple[Fact, ...]
+    rule_id: str = ""
+    unit: str | None = None
+    year: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FileError:
+    """A file that could not be read or processed: recorded, and the batch goes on."""
+
+    path: str
+    stage: str  # ingest | extract | load | worker
+    code: str  # encrypted | scanned | corrupt | encoding | empty | too_large | timeout | …
+    message: str  # Simplified Chinese, for auditors
+    sha256: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """Everything one file yields: what the loader writes in one transaction."""
+
+    document: Document
+    meta: DocMeta
+    facts: tuple[Fact, ...] = field(default_factory=tuple)
