@@ -109,13 +109,15 @@ class Rule:
     qualifier: str | None = None
     basis: str | None = None  # fixed basis, or None to read it from context
     inherits: bool = False  # take the metric of the preceding fact in the sentence
-    require: tuple[str, ...] = ()
-    forbid: tuple[str, ...] = ()
+    require: tuple[str, ...] = ()  # words that must stand in the figure's clause
+    forbid: tuple[str, ...] = ()  # words that must not stand in the figure's clause
+    require_sentence: tuple[str, ...] = ()
     forbid_sentence: tuple[str, ...] = ()
     unit_map: tuple[tuple[str, str], ...] = ()  # surface unit → canonical unit override
-    whole_word: bool = False
-    priority: int = 0
-    relative_to: str | None = None
+    whole_word: bool = False  # the label must start and end on jieba word boundaries
+    priority: int = 0  # among rules reading the same figure, the highest wins
+    examples: tuple[tuple[tuple[str, object], ...], ...] = ()
+    counterexamples: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +156,7 @@ class Fact:
     step: Decimal = Decimal(0)
     group: int | None = None  # part: start offset of the total it breaks down
     label: str = ""  # the label text that named the metric
+    period: int | None = None  # the year the figure is about, when the text says so
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,4 @@
+"""``python -m pipeline`` runs the jixiao command."""
+from .cli import cli
+
+cli()

@@ -1,0 +1,435 @@
+"""Facts → findings: where a report contradicts itself, its own arithmetic, or the same unit's
+other reports. Which metrics relate how is data (rules/checks.yaml); this module is the engine.
+
+Every finding carries the facts it rests on (their quotes and spans are verbatim from the
+reports) and a message in Simplified Chinese.
+
+Checks: ``conflict`` (one metric, two values), ``sum`` (parts ≠ total), ``ratio`` (a stated
+share or change ≠ what the stated figures give), ``staffing`` (在职 > 编制 …), ``zero`` (a
+total given as 0 while its parts are not), ``yoy`` (a stated change or previous-year figure
+≠ the previous year's report; large jumps as info).
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from .formatting import metric_name, show
+from .model import Fact, Finding
+from .normalize import approx_range, parse_quantity
+from .rules import RULES_DIR, load_rules
+
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class DocInfo:
+    """What the checks need to know about a report."""
+
+    doc: str
+    unit: str | None
+    unit_key: str | None
+    year: int | None
+
+
+@lru_cache(maxsize=4)
+def load_checks(directory: str | None = None) -> dict:
+    """rules/checks.yaml (cached)."""
+    return yaml.safe_load((Path(directory or RULES_DIR) / "checks.yaml").read_text(encoding="utf-8"))
+
+
+# intervals ------------------------------------------------------------------------------
+
+def interval(f: Fact) -> tuple[Decimal, Decimal]:
+    """The values a stated figure stands for: ± half its last digit, or its qualifier's range.
+
+    >>> from pipeline.selftest import facts_of
+    >>> from pipeline.rules import load_rules
+    >>> [interval(f) for f in facts_of("签订协议1300余份", load_rules())]
+    [(Decimal('1300'), Decimal('1400'))]
+    """
+    if f.approx:
+        q = parse_quantity(f.raw)
+        if q is not None and q.value:
+            lo, hi = approx_range(q)
+            scale = f.value / q.value
+            return lo * scale, hi * scale
+    half = (f.step or ZERO) / 2
+    return f.value - half, f.value + half
+
+
+def _overlap(a: tuple[Decimal, Decimal], b: tuple[Decimal, Decimal]) -> bool:
+    return a[0] <= b[1] and b[0] <= a[1]
+
+
+def basis_class(f: Fact) -> str:
+    """budget, or actual (a figure that does not say is what was spent)."""
+    return "budget" if f.basis == "budget" else "actual"
+
+
+def _clusters(facts: list[Fact]) -> list[list[Fact]]:
+    """Group facts whose intervals overlap (transitively)."""
+    groups: list[list[Fact]] = []
+    for f in sorted(facts, key=lambda x: interval(x)[0]):
+        iv = interval(f)
+        if groups and any(_overlap(iv, interval(g)) for g in groups[-1]):
+            groups[-1].append(f)
+        else:
+            groups.append([f])
+    return groups
+
+
+# the engine ------------------------------------------------------------------------------
+
+class Checker:
+    """Runs every check of rules/checks.yaml over facts grouped by report."""
+
+    def __init__(self, config: dict | None = None, metrics: dict | None = None):
+        self.config = config or load_checks()
+        self.metrics = metrics or load_rules().metrics
+        self.severity = self.config["severity"]
+
+    def name(self, metric: str) -> str:
+        return metric_name(metric, self.metrics)
+
+    def unit_of(self, metric: str) -> str:
+        return self.metrics[metric]["unit"]
+
+    def run(self, facts: Iterable[Fact], docs: dict[str, DocInfo]) -> list[Finding]:
+        by_doc: dict[str, list[Fact]] = defaultdict(list)
+        for f in facts:
+            by_doc[f.doc].append(f)
+        out: list[Finding] = []
+        for doc, fs in sorted(by_doc.items()):
+            info = docs.get(doc) or DocInfo(doc, None, None, None)
+            zeros = self.zero(fs, info)
+            out += zeros
+            out += self.conflict(fs, info)
+            out += self.sums(fs, info, skip_totals={f.metrics[0] for f in zeros})
+            out += self.enumerations(fs, info)
+            out += self.ratios(fs, info)
+            out += self.staffing(fs, info)
+        out += self.yoy(by_doc, docs)
+        return out
+
+    def _finding(self, info: DocInfo, check: str, metrics: Iterable[str], message: str, evidence: Iterable[Fact],
+                 rule_id: str, stated: Decimal | None = None, expected: Decimal | None = None,
+                 severity: str | None = None) -> Finding:
+        ev = tuple(sorted(set(evidence), key=lambda f: (f.doc, f.start, f.kind)))
+        return Finding(doc=info.doc, check=check, severity=severity or self.severity[check],
+                       metrics=tuple(dict.fromkeys(metrics)), message=message, stated=stated, expected=expected,
+                       evidence=ev, rule_id=rule_id, unit=info.unit, year=info.year)
+
+    # conflict ----------------------------------------------------------------------------
+    def conflict(self, fs: list[Fact], info: DocInfo) -> list[Finding]:
+        out = []
+        eligible = set(self.config["conflict"]["metrics"])
+        groups: dict[tuple, list[Fact]] = defaultdict(list)
+        for f in fs:
+            if f.kind == "level" and f.metric in eligible:
+                groups[(f.metric, basis_class(f), f.qualifier)].append(f)
+        for (metric, basis, qualifier), group in sorted(groups.items(), key=lambda kv: str(kv[0])):
+            clusters = _clusters(group)
+            if len(clusters) < 2:
+                continue
+            values = "、".join(f"{c[0].raw or show(c[0].value, c[0].unit)}" for c in clusters)
+            what = self.name(metric) + (f"（{qualifier}）" if qualifier else "")
+            basis_zh = ("预算数" if basis == "budget" else "实际数") if self.unit_of(metric) == "yuan" else ""
+            out.append(self._finding(
+                info, "conflict", [metric],
+                f"「{what}」{basis_zh}在报告中出现不同数值：{values}。",
+                [c[0] for c in clusters] + [f for c in clusters for f in c[1:]], f"conflict.{metric}",
+                stated=clusters[-1][0].value, expected=clusters[0][0].value,
+            ))
+        return out
+
+    # helpers: one value per metric ---------------------------------------------------------
+    @staticmethod
+    def _single(fs: list[Fact], metric: str, basis: str | None = None, qualifier: str | None = None) -> Fact | None:
+        """The value of a metric when the report states exactly one (overlapping statements count once)."""
+        cands = [f for f in fs if f.kind == "level" and f.metric == metric and f.qualifier == qualifier
+                 and (basis is None or basis_class(f) == basis)]
+        clusters = _clusters(cands)
+        if len(clusters) != 1:
+            return None
+        return min(clusters[0], key=lambda f: (f.approx, f.step, f.start))
+
+    # sum -----------------------------------------------------------------------------------
+    def sums(self, fs: list[Fact], info: DocInfo, skip_totals: set[str]) -> list[Finding]:
+        out = []
+        for rel in self.config["sums"]:
+            if rel["total"] in skip_totals:
+                continue
+            for basis in ("actual", "budget"):
+                total = self._single(fs, rel["total"], basis)
+                if total is None:
+                    continue
+                parts = [p for p in (self._single(fs, m, basis) for m in rel["parts"]) if p is not None]
+                if not parts:
+                    continue
+                found = self._compare_sum(info, total, parts, rel["id"], complete=rel.get("exact") and len(parts) == len(rel["parts"]))
+                if found:
+                    out.append(found)
+        return out
+
+    def _compare_sum(self, info: DocInfo, total: Fact, parts: list[Fact], rule_id: str, complete: bool) -> Finding | None:
+        lo = sum(interval(p)[0] for p in parts)
+        hi = sum(interval(p)[1] for p in parts)
+        t_lo, t_hi = interval(total)
+        exceeds = lo > t_hi
+        short = complete and hi < t_lo
+        if not (exceeds or short):
+            return None
+        stated_sum = sum(p.value for p in parts)
+        names = " + ".join(f"{p.qualifier or self.name(p.metric) if p.kind == 'part' else self.name(p.metric)} {p.raw or show(p.value, p.unit)}" for p in parts)
+        diff = stated_sum - total.value
+        what = self.name(total.metric)
+        message = (f"分项之和与合计不符：「{what}」为 {total.raw or show(total.value, total.unit)}，"
+                   f"而 {names} 合计 {show(stated_sum, total.unit)}（差 {show(abs(diff), total.unit)}）。")
+        severity = self.severity["sum"] if exceeds else self.severity["sum_shortfall"]
+        metrics = [total.metric] + [p.metric for p in parts]
+        return self._finding(info, "sum", metrics, message, [total, *parts], rule_id, stated=total.value,
+                             expected=stated_sum, severity=severity)
+
+    def enumerations(self, fs: list[Fact], info: DocInfo) -> list[Finding]:
+        """A stated total and the list of parts the report gives right after it."""
+        out = []
+        totals = {f.start: f for f in fs if f.kind == "level"}
+        groups: dict[int, list[Fact]] = defaultdict(list)
+        for f in fs:
+            if f.kind == "part" and f.group is not None:
+                groups[f.group].append(f)
+        for start, parts in sorted(groups.items()):
+            total = totals.get(start)
+            if total is None:
+                continue
+            complete = parts[0].label != "其中" or total.unit != "yuan"
+            found = self._compare_sum(info, total, parts, f"sum.listed.{parts[0].label}", complete=complete)
+            if found:
+                out.append(found)
+        return out
+
+    # ratio ---------------------------------------------------------------------------------
+    def ratios(self, fs: list[Fact], info: DocInfo) -> list[Finding]:
+        out = []
+        slack = Decimal(str(self.config["ratio"]["slack"]))
+        parents = self.config["parents"]
+        levels = [f for f in fs if f.kind == "level"]
+        for share in (f for f in fs if f.kind == "share"):
+            whole_metric = share.relative_to or parents.get(share.metric)
+            if not whole_metric or whole_metric == share.metric:
+                continue
+            part = _nearest_before(levels, share, share.metric)
+            whole = _same_sentence(levels, share, whole_metric) or self._single(fs, whole_metric, basis_class(part) if part else None)
+            if part is None or whole is None or whole.value == 0:
+                continue
+            expected = part.value / whole.value
+            tol = slack * share.step + _ratio_rounding(part, whole)
+            if abs(share.value - expected) > tol:
+                out.append(self._finding(
+                    info, "ratio", [share.metric, whole_metric],
+                    f"比例与数字不符：报告称「{self.name(share.metric)}」占「{self.name(whole_metric)}」"
+                    f"{show(share.value, 'ratio')}，按所列 {part.raw} ÷ {whole.raw} 计算应为 {show(expected.quantize(Decimal('0.0001')), 'ratio')}。",
+                    [share, part, whole], "ratio.share", stated=share.value, expected=expected))
+        out += self._change_ratios(fs, info, levels)
+        return out
+
+    def _change_ratios(self, fs: list[Fact], info: DocInfo, levels: list[Fact]) -> list[Finding]:
+        """比上年减少3.96万元，下降49.8%: the relative change must match the absolute one and this year's level."""
+        out = []
+        changes = [f for f in fs if f.kind == "change"]
+        for rel in (c for c in changes if c.unit == "ratio"):
+            absolute = next((c for c in changes if c.unit != "ratio" and c.metric == rel.metric
+                             and c.sentence_index == rel.sentence_index and c.start < rel.start), None)
+            current = _nearest_before(levels, rel, rel.metric)
+            if absolute is None or current is None:
+                continue
+            previous = current.value - absolute.value
+            if previous == 0:
+                continue
+            expected = absolute.value / previous
+            tol = Decimal(str(self.config["ratio"]["slack"])) * rel.step + (current.step + absolute.step) / abs(previous)
+            if abs(rel.value - expected) > tol:
+                out.append(self._finding(
+                    info, "ratio", [rel.metric],
+                    f"增减比例与数字不符：「{self.name(rel.metric)}」本年 {current.raw}，比上年变化 {absolute.raw}"
+                    f"（上年应为 {show(previous, current.unit)}），变化率应为 {show(expected.quantize(Decimal('0.0001')), 'ratio')}，"
+                    f"报告称 {show(rel.value, 'ratio')}。",
+                    [current, absolute, rel], "ratio.change", stated=rel.value, expected=expected))
+        return out
+
+    # staffing --------------------------------------------------------------------------------
+    def staffing(self, fs: list[Fact], info: DocInfo) -> list[Finding]:
+        out = []
+        for rel in self.config["staffing"]:
+            part_metric, _, part_q = rel["part"].partition("/")
+            whole_metric, _, whole_q = rel["whole"].partition("/")
+            parts = [f for f in fs if f.kind == "level" and f.metric == part_metric and f.qualifier == (part_q or None)]
+            wholes = [f for f in fs if f.kind == "level" and f.metric == whole_metric and f.qualifier == (whole_q or None)]
+            if not parts or not wholes:
+                continue
+            whole = max(wholes, key=lambda f: interval(f)[1])
+            part = max(parts, key=lambda f: interval(f)[0])
+            if interval(part)[0] > interval(whole)[1]:
+                out.append(self._finding(
+                    info, "staffing", [part_metric, whole_metric],
+                    f"「{self.name(part_metric)}{('（' + part_q + '）') if part_q else ''}」{part.raw} 超过"
+                    f"「{self.name(whole_metric)}」{whole.raw}（多 {show(part.value - whole.value, part.unit)}）。",
+                    [part, whole], rel["id"], stated=part.value, expected=whole.value, severity=rel.get("severity")))
+        return out
+
+    # zero ----------------------------------------------------------------------------------
+    def zero(self, fs: list[Fact], info: DocInfo) -> list[Finding]:
+        out = []
+        for rel in self.config["zero"]:
+            zeros = [f for f in fs if f.kind == "level" and f.metric == rel["total"] and f.value == 0 and not f.approx]
+            for total in zeros:
+                parts = []
+                for metric in rel["parts"]:
+                    nonzero = [f for f in fs if f.kind == "level" and f.metric == metric != total.metric and f.value != 0]
+                    same_basis = [f for f in nonzero if basis_class(f) == basis_class(total)]
+                    if same_basis or nonzero:
+                        parts.append((same_basis or nonzero)[0])
+                parts += [f for f in fs if f.kind == "part" and f.group == total.start and f.value != 0]
+                if not parts:
+                    continue
+                shown = "、".join(f"{self.name(p.metric)} {p.raw}" for p in parts[:4])
+                out.append(self._finding(
+                    info, "zero", [total.metric] + [p.metric for p in parts],
+                    f"合计填报为 0：「{self.name(total.metric)}」为 {total.raw}，但其组成部分不为 0：{shown}。",
+                    [total, *parts], rel["id"], stated=total.value, expected=sum(p.value for p in parts if p.basis != "budget") or None))
+                break
+        return out
+
+    # yoy -----------------------------------------------------------------------------------
+    def yoy(self, by_doc: dict[str, list[Fact]], docs: dict[str, DocInfo]) -> list[Finding]:
+        out = []
+        by_unit_year: dict[tuple[str, int], list[str]] = defaultdict(list)
+        for doc, info in docs.items():
+            if info.unit_key and info.year:
+                by_unit_year[(info.unit_key, info.year)].append(doc)
+        jump = Decimal(str(self.config["yoy"]["jump"]))
+        for (unit_key, year), doc_list in sorted(by_unit_year.items()):
+            prev_docs = by_unit_year.get((unit_key, year - 1))
+            if not prev_docs:
+                continue
+            prev_facts = [f for d in prev_docs for f in by_doc.get(d, [])]
+            for doc in doc_list:
+                info = docs[doc]
+                fs = by_doc.get(doc, [])
+                out += self._stated_changes(info, fs, prev_facts)
+                for metric in self.config["yoy"]["jump_metrics"]:
+                    for basis in ("actual", "budget"):
+                        cur, old = self._single(fs, metric, basis), self._single(prev_facts, metric, basis)
+                        if cur is None or old is None or old.value == 0:
+                            continue
+                        change = (cur.value - old.value) / old.value
+                        if abs(change) > jump:
+                            out.append(self._finding(
+                                info, "yoy", [metric],
+                                f"与上年报告相比变动较大：「{self.name(metric)}」{year - 1}年 {old.raw}，{year}年 {cur.raw}"
+                                f"（{show(change.quantize(Decimal('0.0001')), 'ratio')}），请核实。",
+                                [cur, old], "yoy.jump", stated=cur.value, expected=old.value, severity=self.severity["yoy_jump"]))
+        return out
+
+    def _stated_changes(self, info: DocInfo, fs: list[Fact], prev_facts: list[Fact]) -> list[Finding]:
+        out = []
+        for c in (f for f in fs if f.kind in ("change", "prior")):
+            basis = basis_class(c)
+            old = self._single(prev_facts, c.metric, basis) or self._single(prev_facts, c.metric)
+            if old is None:
+                continue
+            if c.kind == "prior":
+                if not _overlap(interval(c), interval(old)):
+                    out.append(self._finding(
+                        info, "yoy", [c.metric],
+                        f"上年数字与上年报告不符：本报告称上年「{self.name(c.metric)}」为 {c.raw}，上年报告为 {old.raw}。",
+                        [c, old], "yoy.prior", stated=c.value, expected=old.value))
+                continue
+            cur = self._single(fs, c.metric, basis) or self._single(fs, c.metric)
+            if cur is None:
+                continue
+            if c.unit == "ratio":
+                if old.value == 0:
+                    continue
+                expected = (cur.value - old.value) / old.value
+                tol = c.step * Decimal(str(self.config["ratio"]["slack"])) + (cur.step + old.step) / abs(old.value)
+                shown_expected = show(expected.quantize(Decimal("0.0001")), "ratio")
+            else:
+                expected = cur.value - old.value
+                tol = (c.step + cur.step + old.step) / 2
+                shown_expected = show(expected, c.unit)
+            if abs(c.value - expected) > tol:
+                out.append(self._finding(
+                    info, "yoy", [c.metric],
+                    f"与上年报告不符：本报告称「{self.name(c.metric)}」比上年变化 {show(c.value, c.unit)}，"
+                    f"但本年 {cur.raw}、上年报告 {old.raw}，实际变化 {shown_expected}。",
+                    [c, cur, old], "yoy.change", stated=c.value, expected=expected))
+        return out
+
+
+def _nearest_before(levels: list[Fact], anchor: Fact, metric: str) -> Fact | None:
+    same = [f for f in levels if f.metric == metric and f.sentence_index == anchor.sentence_index and f.start < anchor.start]
+    if same:
+        return max(same, key=lambda f: f.start)
+    before = [f for f in levels if f.metric == metric and f.start < anchor.start]
+    return max(before, key=lambda f: f.start) if before else None
+
+
+def _same_sentence(levels: list[Fact], anchor: Fact, metric: str) -> Fact | None:
+    same = [f for f in levels if f.metric == metric and f.sentence_index == anchor.sentence_index]
+    return same[0] if len(same) == 1 else None
+
+
+def _ratio_rounding(part: Fact, whole: Fact) -> Decimal:
+    """How far part/whole can move when both are rounded to their stated digits."""
+    return (part.step / 2) / whole.value + part.value * (whole.step / 2) / (whole.value * whole.value)
+
+
+# the database edge -------------------------------------------------------------------------
+
+FACT_COLUMNS = ("doc, metric, value, unit, kind, approx, basis, quote, start, \"end\", rule_id, section, "
+                "sentence_index, raw, qualifier, relative_to, step, part_of, label, period, id")
+
+
+def facts_from_db(con) -> tuple[list[Fact], dict[str, DocInfo]]:
+    """Facts and document info as the checks need them."""
+    rows = con.execute(f"SELECT {FACT_COLUMNS} FROM facts ORDER BY doc, start").fetchall()
+    starts = {r[-1]: r[8] for r in rows}
+    facts = [
+        Fact(doc=r[0], metric=r[1], value=Decimal(r[2]).normalize() if r[2] is not None else ZERO, unit=r[3], kind=r[4],
+             approx=bool(r[5]), basis=r[6], quote=r[7], start=r[8], end=r[9], rule_id=r[10], section=r[11] or "",
+             sentence_index=r[12], raw=r[13] or "", qualifier=r[14], relative_to=r[15],
+             step=Decimal(r[16]).normalize() if r[16] is not None else ZERO,
+             group=starts.get(r[17]) if r[17] else None, label=r[18] or "", period=r[19])
+        for r in rows
+    ]
+    docs = {r[0]: DocInfo(r[0], r[1], r[2], r[3]) for r in
+            con.execute("SELECT doc, unit, unit_key, year FROM documents").fetchall()}
+    return facts, docs
+
+
+def run_checks(con) -> list[Finding]:
+    """Every finding the facts in the database support."""
+    facts, docs = facts_from_db(con)
+    return Checker().run(facts, docs)
+
+
+def print_findings(con, echo: Callable[[str], None] = print) -> None:
+    """Print the findings grouped by unit and year, errors first."""
+    rows = con.execute(
+        "SELECT unit, year, severity, \"check\", doc, message FROM audit_findings "
+        "ORDER BY unit NULLS LAST, year, CASE severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, doc"
+    ).fetchall()
+    current = None
+    for unit, year, severity, check, doc, message in rows:
+        if (unit, year) != current:
+            current = (unit, year)
+            echo(f"\n{unit or '（未识别单位）'} {year or ''}")
+        echo(f"  [{severity}] {check} {doc}：{message}")

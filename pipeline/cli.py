@@ -1,0 +1,151 @@
+"""The ``jixiao`` command: a thin click layer over the library.
+
+Library errors (:class:`~pipeline.errors.JixiaoError`) become one ``Error: …`` line and exit
+status 1. ``jixiao run`` exits 0 when every file was read, 3 when some files failed (the
+others are loaded), 1 on an error that stopped the run.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import JixiaoError
+
+DEFAULT_DB = Path("data/out/jixiao.duckdb")
+EXIT_SOME_FILES_FAILED = 3
+
+
+class JixiaoGroup(click.Group):
+    """Turns library errors into one line at the boundary."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except JixiaoError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(1)
+
+
+def db_option(f):
+    """The --db option every command shares."""
+    return click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_DB,
+                        show_default=True, help="DuckDB database file.")(f)
+
+
+@click.group(cls=JixiaoGroup)
+@click.version_option(package_name="jixiao")
+def cli():
+    """jixiao (绩效): figures and findings from 绩效自评报告.
+
+    Example:
+
+        jixiao run data/raw && jixiao check
+    """
+
+
+class Progress:
+    """files done / total on a terminal; silent otherwise (or with --quiet)."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled and sys.stderr.isatty()
+
+    def __call__(self, done: int, total: int, name: str) -> None:
+        if self.enabled:
+            width = 30
+            filled = width * done // max(total, 1)
+            sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {name[:40]:<40}")
+            if done == total:
+                sys.stderr.write("\n")
+            sys.stderr.flush()
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@db_option
+@click.option("--quiet", is_flag=True, help="No progress and no summary (for scripts); the exit status still tells.")
+@click.option("--force", is_flag=True, help="Re-read files whose content (sha256) is already loaded.")
+@click.option("--catalog", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A catalog.csv (file,unit,year,report_type,unit_key) besides those found in the input folders.")
+@click.option("--password", help="Password for encrypted PDFs.")
+def run(paths, db, quiet, force, catalog, password):
+    """Read reports (.txt .docx .pdf) under PATHS into the database, then run the checks.
+
+    Exit status: 0 every file was read; 3 some files could not be read (each is listed, and
+    recorded in ingest_errors; the others are loaded); 1 the run itself failed.
+
+    Example:
+
+        jixiao run data/raw --db data/out/jixiao.duckdb
+    """
+    from .run import run as run_pipeline
+
+    summary = run_pipeline(paths, db, quiet=quiet, force=force, catalog=catalog, password=password,
+                           progress=Progress(not quiet))
+    if not quiet:
+        click.echo(f"读取 {summary.read} 个文件，跳过未变化 {summary.skipped} 个，失败 {len(summary.failed)} 个；"
+                   f"写入 {summary.facts} 条数据，发现 {summary.findings} 个问题。")
+        for error in summary.failed:
+            click.echo(f"  无法读取 {error.path}：{error.message}")
+        click.echo(f"数据库：{db}")
+        if summary.findings:
+            from .checks import print_findings
+            from .load import Store
+
+            with Store(db, read_only=True) as store:
+                print_findings(store.con, echo=click.echo)
+    if summary.failed:
+        sys.exit(EXIT_SOME_FILES_FAILED)
+
+
+@cli.group()
+def rules():
+    """Validate and try the rules in rules/.
+
+    Example:
+
+        jixiao rules check
+    """
+
+
+@rules.command("check")
+def rules_check():
+    """Load every rule file and run each rule's examples and counterexamples.
+
+    Example:
+
+        jixiao rules check
+    """
+    from .rules import load_rules
+    from .selftest import run_rule_examples
+
+    ruleset = load_rules()
+    failures = run_rule_examples(ruleset)
+    for rule_id, message in failures:
+        click.echo(f"FAIL {rule_id}: {message}")
+    click.echo(f"{len(ruleset.rules)} rules, {len(failures)} failing examples")
+    if failures:
+        sys.exit(1)
+
+
+@cli.command()
+@db_option
+def check(db):
+    """Print the findings in the database, grouped by unit and year, errors first.
+
+    Example:
+
+        jixiao check --db data/out/jixiao.duckdb
+    """
+    from .checks import print_findings, run_checks
+    from .load import Store
+
+    with Store(db) as store:
+        store.replace_findings(run_checks(store.con))
+        print_findings(store.con, echo=click.echo)
+
+
+def main() -> None:  # pragma: no cover
+    """Entry point for ``python -m pipeline``."""
+    cli()

@@ -1,0 +1,484 @@
+"""Sentences × rules → facts, each carrying its rule id, quote and offsets.
+
+The stages inside, in order:
+
+1. every rule's pattern runs over the document text (bounded by a regex timeout); a hit
+   counts only inside one sentence and when its context words allow it;
+2. where several rules read the same figure, the highest priority (then the nearest label) wins;
+3. each figure is normalized (pipeline/normalize.py); its metric is the rule's, or — for
+   rules that inherit — the metric of the figure just before it; its basis and period come
+   from the words before it in its clause;
+4. lists of parts after a total (其中…、包括…) become ``part`` facts of that total;
+5. labels and figures in table cells and form lines (pipeline/tabular.py) add their facts.
+"""
+from __future__ import annotations
+
+import logging
+from bisect import bisect_right
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from functools import lru_cache
+
+import regex
+
+from .model import DocMeta, Document, Fact, Rule, Sentence
+from .normalize import Units, parse_quantity
+from .rules import RuleSet, normalize_label
+from .segment import clause_span, year_mentions
+
+log = logging.getLogger(__name__)
+REGEX_TIMEOUT_S = 2.0
+_BRACKETS = "（）()"
+_OPENERS = "（("
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A rule's match inside one sentence (document offsets)."""
+
+    rule: Rule
+    sentence: Sentence
+    start: int
+    end: int
+    label_start: int
+    label_end: int
+    groups: dict
+
+
+def extract(document: Document, sentences: list[Sentence], meta: DocMeta, ruleset: RuleSet,
+            units: Units | None = None) -> list[Fact]:
+    """All facts a document states, in document order."""
+    from .tabular import extract_tabular  # tabular reuses this module's helpers
+
+    units = units or Units.load()
+    hits = _choose(_find_hits(document.text, sentences, ruleset))
+    facts = _to_facts(document, hits, meta, ruleset, units)
+    facts += extract_tabular(document, sentences, meta, ruleset, units, taken={(f.start, f.end) for f in facts})
+    facts.sort(key=lambda f: (f.start, f.kind))
+    facts += enumerate_parts(document.text, sentences, facts, ruleset, units)
+    return facts
+
+
+# 1. hits ---------------------------------------------------------------------------------
+
+def _find_hits(text: str, sentences: list[Sentence], ruleset: RuleSet) -> list[Hit]:
+    starts = [s.start for s in sentences]
+    hits = []
+    for rule in ruleset.rules:
+        try:  # the timeout bounds the whole scan, so collect first and judge context after
+            matches = list(rule.pattern.finditer(text, timeout=REGEX_TIMEOUT_S))
+        except TimeoutError:
+            log.warning("rule %s timed out on a document; skipped", rule.id)
+            continue
+        for m in matches:
+            i = bisect_right(starts, m.start("fig")) - 1
+            if i < 0:
+                continue
+            sentence = sentences[i]
+            if m.start() < sentence.start or m.end() > sentence.end:
+                continue
+            hit = Hit(rule, sentence, m.start("fig"), m.end("fig"), m.start("label"), m.end("label"),
+                      {k: v for k, v in m.groupdict().items() if v is not None})
+            if _context_allows(hit, ruleset):
+                hits.append(hit)
+    return hits
+
+
+def _context_allows(hit: Hit, ruleset: RuleSet) -> bool:
+    rule, sentence = hit.rule, hit.sentence
+    stext = sentence.text
+    if any(w in stext for w in rule.forbid_sentence):
+        return False
+    if rule.require_sentence and not any(w in stext for w in rule.require_sentence):
+        return False
+    lo = min(hit.label_start, hit.start) - sentence.start
+    hi = max(hit.label_end, hit.end) - sentence.start
+    c_start = clause_span(stext, lo)[0] if lo < len(stext) else lo
+    c_end = clause_span(stext, max(hi - 1, 0))[1]
+    clause = stext[c_start:c_end]
+    if any(w in clause for w in rule.forbid):
+        return False
+    if rule.require and not any(w in clause for w in rule.require):
+        return False
+    if rule.whole_word and hit.label_end > hit.label_start:
+        bounds = _word_bounds(stext)
+        if hit.label_start - sentence.start not in bounds or hit.label_end - sentence.start not in bounds:
+            return False
+    return True
+
+
+@lru_cache(maxsize=1)
+def _tokenizer():
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    from .rules import RULES_DIR
+
+    for line in (RULES_DIR / "jieba_dict.txt").read_text(encoding="utf-8").splitlines():
+        parts = line.split()
+        if parts and not line.startswith("#"):
+            tokenizer.add_word(parts[0], int(parts[1]) if len(parts) > 1 else None, parts[2] if len(parts) > 2 else None)
+    return tokenizer
+
+
+@lru_cache(maxsize=256)
+def _word_bounds(text: str) -> frozenset[int]:
+    """Offsets where jieba (with the domain dictionary) puts a word boundary."""
+    bounds = {0, len(text)}
+    for _word, start, end in _tokenizer().tokenize(text):
+        bounds.add(start)
+        bounds.add(end)
+    return frozenset(bounds)
+
+
+# 2. one reading per figure ---------------------------------------------------------------
+
+def _choose(hits: list[Hit]) -> list[Hit]:
+    """Keep one hit per figure: the highest priority, then the label nearest the figure."""
+    def rank(h: Hit):
+        gap = h.start - h.label_end if h.label_end <= h.start else h.label_start - h.end
+        return (-h.rule.priority, abs(gap), -(h.label_end - h.label_start))
+
+    chosen: list[Hit] = []
+    for hit in sorted(hits, key=lambda h: (h.start, rank(h))):
+        if chosen and hit.start < chosen[-1].end:
+            if rank(hit) < rank(chosen[-1]):
+                chosen[-1] = hit
+            continue
+        chosen.append(hit)
+    return chosen
+
+
+# 3. facts --------------------------------------------------------------------------------
+
+def _to_facts(document: Document, hits: list[Hit], meta: DocMeta, ruleset: RuleSet, units: Units) -> list[Fact]:
+    facts: list[Fact] = []
+    by_span: dict[int, Fact] = {}
+    text = document.text
+    for hit in hits:
+        q = parse_quantity(text[hit.start:hit.end], units, dict(hit.rule.unit_map) or None)
+        if q is None:
+            log.debug("%s: %r does not parse", hit.rule.id, text[hit.start:hit.end])
+            continue
+        fact = _fact_from_hit(hit, q, meta, ruleset, by_span, text)
+        if fact is None:
+            continue
+        facts.append(fact)
+        by_span[fact.start] = fact
+    return facts
+
+
+def _fact_from_hit(hit: Hit, q, meta: DocMeta, ruleset: RuleSet, by_span: dict[int, Fact], text: str) -> Fact | None:
+    rule, sentence = hit.rule, hit.sentence
+    kind = rule.kind
+    label = text[hit.label_start:hit.label_end]
+    relative_to = None
+    value = q.value
+    metric = rule.metric
+    if kind == "share":
+        if q.unit != "ratio":
+            return None
+        prev = previous_fact(hit, by_span, ruleset, text, want=lambda u: u != "ratio")
+        if prev is None:
+            return None
+        metric = prev.metric
+        relative_to = lookup_label(label, ruleset)
+    elif kind == "change":
+        metric = _change_metric(hit, label, by_span, ruleset, text)
+        if metric is None:
+            return None
+        if q.unit not in ("ratio", ruleset.metric_unit(metric)):
+            return None
+        if hit.groups.get("dir") and regex.fullmatch(ruleset.fragments["DOWN"], hit.groups["dir"]):
+            value = -value
+        relative_to = "previous_year"
+    elif rule.inherits:
+        prev = previous_fact(hit, by_span, ruleset, text, want=lambda u: u == q.unit, strict=True)
+        if prev is not None:
+            metric = prev.metric
+        elif prev is None and _previous_figure(hit, ruleset, text, lambda u: u == q.unit) is not None:
+            return None  # the figure before it is not a fact we know: do not guess
+        if metric is None:
+            return None
+    if metric is None:
+        return None
+    if kind != "share" and not (kind == "change" and q.unit == "ratio") and q.unit != ruleset.metric_unit(metric):
+        return None
+    basis = rule.basis or read_basis(sentence.text, hit.start - sentence.start, ruleset)
+    period = read_period(sentence.text, hit.label_start - sentence.start, hit.start - sentence.start)
+    if kind == "level":
+        if period is not None and meta.year is not None and period < meta.year:
+            kind = "prior"
+        elif period is not None and meta.year is not None and period > meta.year:
+            kind = "target"
+        elif ruleset.metric_unit(metric) != "yuan" and _is_target(sentence.text, hit.start - sentence.start, ruleset):
+            kind = "target"
+    if kind == "change":
+        period = period if period is not None and (meta.year is None or period < meta.year) else None
+    return Fact(
+        doc=sentence.doc, metric=metric, value=value, unit=q.unit, kind=kind, approx=q.approx,
+        basis=basis, quote=sentence.text, start=hit.start, end=hit.end, rule_id=rule.id,
+        section=sentence.section, sentence_index=sentence.index, raw=q.raw, qualifier=rule.qualifier,
+        relative_to=relative_to, step=q.step, label=label, period=period,
+    )
+
+
+def _previous_figure(hit: Hit, ruleset: RuleSet, text: str, want) -> tuple[int, int] | None:
+    """Span of the nearest figure before ``hit`` in its sentence whose unit satisfies ``want``."""
+    sentence = hit.sentence
+    before = text[sentence.start:min(hit.label_start, hit.start)]
+    last = None
+    for m in ruleset.figure.finditer(before):
+        q = parse_quantity(m.group("fig"))
+        if q is not None and want(q.unit):
+            last = (sentence.start + m.start("fig"), sentence.start + m.end("fig"))
+    return last
+
+
+def previous_fact(hit: Hit, by_span: dict[int, Fact], ruleset: RuleSet, text: str, want, strict: bool = False) -> Fact | None:
+    """The fact read from the nearest figure before ``hit`` in its sentence, if it is one."""
+    span = _previous_figure(hit, ruleset, text, want)
+    if span is None:
+        return None
+    for start in range(span[0], span[1]):
+        if start in by_span:
+            return by_span[start]
+    return None
+
+
+def _change_metric(hit: Hit, label: str, by_span: dict[int, Fact], ruleset: RuleSet, text: str) -> str | None:
+    """The metric a change is about: named between 比上年 and 增加, named before 比, the figure
+    just before it, or the heading of its section."""
+    named = lookup_label(label, ruleset) if label.strip() else None
+    if named:
+        return named
+    sentence = hit.sentence
+    rel = hit.label_start - sentence.start
+    c_start, _ = clause_span(sentence.text, max(rel - 1, 0))
+    found = last_label_in(sentence.text[c_start:rel], ruleset)
+    if found:
+        return found
+    prev = previous_fact(hit, by_span, ruleset, text, want=lambda u: True)
+    if prev is not None:
+        return prev.metric
+    for title in reversed(sentence.section.split(" > ")):
+        found = last_label_in(title, ruleset)
+        if found:
+            return found
+    return None
+
+
+_LABEL_TAILS = regex.compile(r"(?:的|总额|总数|支出|开支|费用|金额|情况|合计)+$")
+_LABEL_HEADS = regex.compile(r"^(?:[0-9一二三四五六七八九十]+[、.．]|[（(][0-9一二三四五六七八九十]+[）)])")
+
+
+def lookup_label(label: str, ruleset: RuleSet) -> str | None:
+    """The metric a label names exactly (after trimming numbering, brackets and tails).
+
+    >>> from pipeline.rules import load_rules
+    >>> lookup_label("基本支出的", load_rules())
+    'spend.basic'
+    >>> lookup_label("“三公经费”支出", load_rules())
+    'spend.three_public'
+    """
+    key = normalize_label(label)
+    key = _LABEL_HEADS.sub("", key)
+    key = regex.sub(r"[（(][^）)]*[）)]$", "", key)
+    for candidate in (key, _LABEL_TAILS.sub("", key)):
+        if candidate in ruleset.labels:
+            return ruleset.labels[candidate]
+        for word in ("预算数", "决算数", "实际数", "预算", "决算", "实际"):
+            if candidate.endswith(word) and candidate[: -len(word)] in ruleset.labels:
+                return ruleset.labels[candidate[: -len(word)]]
+    return None
+
+
+def last_label_in(text: str, ruleset: RuleSet) -> str | None:
+    """The metric of the last metric label standing in ``text`` (longest label wins a tie)."""
+    flat = normalize_label(text)
+    best = None
+    for label, metric in ruleset.labels.items():
+        pos = flat.rfind(label)
+        if pos >= 0:
+            key = (pos + len(label), len(label))
+            if best is None or key > best[0]:
+                best = (key, metric)
+    return best[1] if best else None
+
+
+def _clean_basis_text(text: str, ruleset: RuleSet) -> str:
+    for word in ruleset.basis_words["ignore"]:
+        text = text.replace(word, "\0" * len(word))
+    return text
+
+
+def read_basis(sentence_text: str, fig_pos: int, ruleset: RuleSet) -> str | None:
+    """budget / actual from the nearest basis word before the figure in its clause; a clause
+    opening with 其中 takes the basis of the sentence's first clause.
+
+    >>> from pipeline.rules import load_rules
+    >>> read_basis("基本支出预算：2020年预算数365.5万元", 19, load_rules())
+    'budget'
+    >>> read_basis("2024年实际支出543.29万元，其中基本支出366.62万元", 26, load_rules())
+    'actual'
+    >>> read_basis("一般公共预算财政拨款收入543.29万元", 12, load_rules()) is None
+    True
+    """
+    c_start, _ = clause_span(sentence_text, fig_pos)
+    found = _nearest_basis(_clean_basis_text(sentence_text[c_start:fig_pos], ruleset), ruleset)
+    if found:
+        return found
+    if sentence_text[c_start:].lstrip().startswith("其中") and c_start > 0:
+        head_end = clause_span(sentence_text, 0)[1]
+        return _nearest_basis(_clean_basis_text(sentence_text[:head_end], ruleset), ruleset)
+    return None
+
+
+def _nearest_basis(text: str, ruleset: RuleSet) -> str | None:
+    best = None
+    for basis in ("budget", "actual"):
+        for word in ruleset.basis_words[basis]:
+            pos = text.rfind(word)
+            if pos >= 0 and (best is None or pos + len(word) > best[0]):
+                best = (pos + len(word), basis)
+    return best[1] if best else None
+
+
+def read_period(sentence_text: str, label_pos: int, fig_pos: int) -> int | None:
+    """The year written nearest before the figure in its clause (2023年度…支出7.95万元)."""
+    lo = min(label_pos, fig_pos)
+    c_start, _ = clause_span(sentence_text, lo)
+    years = year_mentions(sentence_text[c_start:fig_pos])
+    if not years:
+        return None
+    # 截至2024年6月 and 2024年12月31日 name a date, not the year a figure is about
+    return years[-1][1]
+
+
+def _is_target(sentence_text: str, fig_pos: int, ruleset: RuleSet) -> bool:
+    c_start, _ = clause_span(sentence_text, fig_pos)
+    before = sentence_text[c_start:fig_pos]
+    return any(w in before for w in ruleset.targets)
+
+
+# 4. parts of a total ---------------------------------------------------------------------
+
+def enumerate_parts(text: str, sentences: list[Sentence], facts: list[Fact], ruleset: RuleSet, units: Units) -> list[Fact]:
+    """Facts of kind ``part`` for the listed parts of a stated total.
+
+    Money: a level fact followed by 其中/包括/分别为… (or a bracket) and at least two money
+    figures, one per clause. Counts: level facts of the same metric after 其中 in the same
+    sentence as the total (共实施拆迁项目118个，其中新启动项目75个…扫尾项目43个).
+    """
+    out: list[Fact] = []
+    by_sentence: dict[int, list[Fact]] = {}
+    for f in facts:
+        by_sentence.setdefault(f.sentence_index, []).append(f)
+    index = {s.index: s for s in sentences}
+    for s_index, group in sorted(by_sentence.items()):
+        sentence = index.get(s_index)
+        if sentence is None:
+            continue
+        levels = [f for f in group if f.kind == "level"]
+        for total in levels:
+            if total.unit == "yuan":
+                out += _money_parts(text, sentence, total, ruleset, units)
+        out += _count_parts(sentence, levels)
+        nxt = index.get(s_index + 1)
+        money = [f for f in levels if f.unit == "yuan"]
+        if nxt is not None and money and nxt.kind == "prose" and nxt.text.startswith("其中"):
+            out += _money_parts(text, nxt, money[-1], ruleset, units, whole_sentence=True)
+    return out
+
+
+_ENUM_SPLIT = regex.compile(r"[，,；;、]")
+_NOT_A_PART = regex.compile(r"占|比|较|增加|减少|下降|增长|上升|节约|指标|预算数")
+
+
+def _money_parts(text: str, sentence: Sentence, total: Fact, ruleset: RuleSet, units: Units,
+                 whole_sentence: bool = False) -> list[Fact]:
+    s = sentence.text
+    if whole_sentence:
+        rest_at = len("其中")
+        marker = "其中"
+    else:
+        rest_at = total.end - sentence.start
+        tail = s[rest_at:]
+        m = regex.match(r"[ \t]*(?:[（(]|[，,：:]?[ \t]*(" + "|".join(
+            ruleset.enumeration["complete"] + ruleset.enumeration["partial"]) + r")[：:，,]?)", tail)
+        if not m:
+            return []
+        marker = m.group(1) or "（"
+        if marker == "（" and not tail.lstrip().startswith(("（", "(")):
+            return []
+        rest_at += m.end()
+    rest = s[rest_at:]
+    if marker == "（":
+        close = rest.find("）") if "）" in rest else rest.find(")")
+        if close < 0:
+            return []
+        rest = rest[:close]
+    parts: list[Fact] = []
+    pos = 0
+    for chunk in _split_outside_brackets(rest):
+        chunk_start = rest_at + pos
+        pos += len(chunk) + 1
+        figures = [m for m in ruleset.figure.finditer(chunk) if not _in_brackets(chunk, m.start())]
+        money = []
+        for m in figures:
+            q = parse_quantity(m.group("fig"), units)
+            if q is not None and q.unit == "yuan":
+                money.append((m, q))
+        if len(money) != 1 or _NOT_A_PART.search(chunk[: money[0][0].start()]):
+            continue
+        m, q = money[0]
+        start = sentence.start + chunk_start + m.start("fig")
+        parts.append(Fact(
+            doc=total.doc, metric=total.metric, value=q.value, unit=q.unit, kind="part", approx=q.approx,
+            basis=total.basis, quote=sentence.text, start=start, end=start + len(m.group("fig")),
+            rule_id=f"enumeration.{marker}", section=sentence.section, sentence_index=sentence.index,
+            raw=q.raw, qualifier=chunk[: m.start()].strip(" \t：:") or None, step=q.step, group=total.start,
+            label=marker,
+        ))
+    return parts if len(parts) >= 2 else []
+
+
+def _split_outside_brackets(text: str) -> list[str]:
+    chunks, depth, cur = [], 0, []
+    for ch in text:
+        if ch in _OPENERS:
+            depth += 1
+        elif ch in "）)":
+            depth = max(depth - 1, 0)
+        if depth == 0 and _ENUM_SPLIT.match(ch):
+            chunks.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+    chunks.append("".join(cur))
+    return chunks
+
+
+def _in_brackets(text: str, pos: int) -> bool:
+    depth = 0
+    for ch in text[:pos]:
+        if ch in _OPENERS:
+            depth += 1
+        elif ch in "）)":
+            depth = max(depth - 1, 0)
+    return depth > 0
+
+
+def _count_parts(sentence: Sentence, levels: list[Fact]) -> list[Fact]:
+    at = sentence.text.find("其中")
+    if at < 0:
+        return []
+    cut = sentence.start + at
+    out = []
+    for total in (f for f in levels if f.end <= cut and f.unit != "yuan"):
+        parts = [f for f in levels if f.start > cut and f.metric == total.metric and f.unit == total.unit]
+        if len(parts) >= 2:
+            out += [replace(p, kind="part", group=total.start, rule_id="enumeration.其中", label="其中") for p in parts]
+        break
+    return out

@@ -1,0 +1,247 @@
+"""Documents, facts, findings and per-file errors → DuckDB, idempotently.
+
+A file's rows are replaced whole inside one transaction; several files share a transaction
+(measured: one transaction per file caps loading at a few hundred files/s). Every query that
+carries a file name or a value is parameterized.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+
+from .errors import DatabaseInUse, JixiaoError
+from .model import Extraction, Fact, FileError, Finding
+
+SCHEMA_VERSION = 1
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE TABLE IF NOT EXISTS documents (
+    doc VARCHAR PRIMARY KEY,
+    path VARCHAR,
+    sha256 VARCHAR,
+    format VARCHAR,
+    size BIGINT,
+    unit VARCHAR,
+    unit_key VARCHAR,
+    unit_source VARCHAR,
+    year INTEGER,
+    year_source VARCHAR,
+    report_type VARCHAR,
+    chars INTEGER,
+    pages INTEGER,
+    encoding VARCHAR,
+    warnings VARCHAR[],
+    text VARCHAR,
+    loaded_at TIMESTAMP
+);
+CREATE TABLE IF NOT EXISTS facts (
+    id VARCHAR PRIMARY KEY,
+    doc VARCHAR,
+    metric VARCHAR,
+    value DECIMAL(38, 6),
+    unit VARCHAR,
+    kind VARCHAR,
+    approx BOOLEAN,
+    basis VARCHAR,
+    qualifier VARCHAR,
+    relative_to VARCHAR,
+    period INTEGER,
+    part_of VARCHAR,
+    label VARCHAR,
+    raw VARCHAR,
+    quote VARCHAR,
+    start INTEGER,
+    "end" INTEGER,
+    rule_id VARCHAR,
+    section VARCHAR,
+    sentence_index INTEGER,
+    step DECIMAL(38, 6)
+);
+CREATE TABLE IF NOT EXISTS ingest_errors (
+    path VARCHAR,
+    doc VARCHAR,
+    sha256 VARCHAR,
+    stage VARCHAR,
+    code VARCHAR,
+    message VARCHAR,
+    recorded_at TIMESTAMP
+);
+CREATE TABLE IF NOT EXISTS audit_findings (
+    id VARCHAR PRIMARY KEY,
+    "check" VARCHAR,
+    severity VARCHAR,
+    doc VARCHAR,
+    unit VARCHAR,
+    year INTEGER,
+    metrics VARCHAR[],
+    stated DECIMAL(38, 6),
+    expected DECIMAL(38, 6),
+    message VARCHAR,
+    rule_id VARCHAR
+);
+CREATE TABLE IF NOT EXISTS finding_evidence (
+    finding_id VARCHAR,
+    position INTEGER,
+    fact_id VARCHAR,
+    doc VARCHAR,
+    metric VARCHAR,
+    value DECIMAL(38, 6),
+    quote VARCHAR,
+    start INTEGER,
+    "end" INTEGER
+);
+CREATE TABLE IF NOT EXISTS runs (
+    run_id VARCHAR,
+    started TIMESTAMP,
+    finished TIMESTAMP,
+    files_seen INTEGER,
+    files_read INTEGER,
+    files_skipped INTEGER,
+    files_failed INTEGER,
+    facts INTEGER,
+    findings INTEGER
+);
+-- one row per (finding, metric involved); info-level notes (large year-on-year jumps) are
+-- observations, not inconsistencies, and stay in audit_findings only
+CREATE OR REPLACE VIEW findings AS
+    SELECT f.id, f."check", f.severity, f.doc, f.unit, f.year, m.metric, f.metrics, f.stated, f.expected, f.message
+    FROM audit_findings f, UNNEST(f.metrics) AS m(metric)
+    WHERE f.severity <> 'info';
+"""
+
+
+def fact_id(fact: Fact) -> str:
+    """A stable id: the same statement gets the same id on every run."""
+    key = f"{fact.doc}|{fact.start}|{fact.end}|{fact.kind}|{fact.metric}"
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the database, turning a lock held by another process into :class:`DatabaseInUse`."""
+    path = Path(path)
+    if read_only and not path.exists():
+        raise JixiaoError(f"数据库不存在：{path}（请先运行 jixiao run）")
+    if not read_only:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise DatabaseInUse(f"数据库正被另一个进程使用：{path}（请等它结束后再试）") from exc
+        raise JixiaoError(f"无法打开数据库 {path}：{exc}") from exc
+
+
+class Store:
+    """The jixiao database: one writer, parameterized statements, whole-file transactions."""
+
+    def __init__(self, path: Path | str, read_only: bool = False):
+        self.path = Path(path)
+        self.con = connect(self.path, read_only=read_only)
+        if not read_only:
+            self.con.execute(SCHEMA)
+            self.con.execute(
+                "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
+            )
+            from .views import create_views
+
+            create_views(self.con)
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection (checkpointing the WAL)."""
+        self.con.close()
+
+    def known(self) -> dict[str, str]:
+        """doc → sha256 of every document already loaded."""
+        return dict(self.con.execute("SELECT doc, sha256 FROM documents").fetchall())
+
+    def write_batch(self, extractions: Iterable[Extraction], errors: Iterable[FileError] = ()) -> int:
+        """Replace the rows of each file in one transaction; return the number of facts written."""
+        now = datetime.now(timezone.utc).replace(tzinfo=None)
+        doc_rows, fact_rows, error_rows, docs = [], [], [], []
+        for ex in extractions:
+            d, m = ex.document, ex.meta
+            docs.append(d.doc)
+            doc_rows.append((
+                d.doc, d.path, d.sha256, d.kind, d.size, m.unit, m.unit_key, m.unit_source, m.year,
+                m.year_source, m.report_type, len(d.text), d.pages, d.encoding, list(d.warnings), d.text, now,
+            ))
+            totals = {f.start: fact_id(f) for f in ex.facts if f.kind != "part"}
+            for f in ex.facts:
+                part_of = totals.get(f.group) if f.group is not None else None
+                fact_rows.append((
+                    fact_id(f), f.doc, f.metric, f.value, f.unit, f.kind, f.approx, f.basis, f.qualifier,
+                    f.relative_to, f.period, part_of, f.label, f.raw, f.quote, f.start, f.end, f.rule_id,
+                    f.section, f.sentence_index, f.step,
+                ))
+        for e in errors:
+            error_rows.append((e.path, Path(e.path).name, e.sha256, e.stage, e.code, e.message, now))
+        error_docs = [r[1] for r in error_rows]
+        con = self.con
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for doc in docs + error_docs:
+                con.execute("DELETE FROM facts WHERE doc = ?", [doc])
+                con.execute("DELETE FROM documents WHERE doc = ?", [doc])
+                con.execute("DELETE FROM ingest_errors WHERE doc = ?", [doc])
+            if doc_rows:
+                con.executemany("INSERT INTO documents VALUES (" + ",".join("?" * 17) + ")", doc_rows)
+            if fact_rows:
+                con.executemany("INSERT INTO facts VALUES (" + ",".join("?" * 21) + ")", fact_rows)
+            if error_rows:
+                con.executemany("INSERT INTO ingest_errors VALUES (?,?,?,?,?,?,?)", error_rows)
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        return len(fact_rows)
+
+    def replace_findings(self, findings: Iterable[Finding]) -> int:
+        """Replace every finding (findings are derived from all facts, so they are recomputed whole)."""
+        rows, evidence = [], []
+        for f in findings:
+            fid = finding_id(f)
+            rows.append((fid, f.check, f.severity, f.doc, f.unit, f.year, list(f.metrics), f.stated, f.expected,
+                         f.message, f.rule_id))
+            for pos, e in enumerate(f.evidence):
+                evidence.append((fid, pos, fact_id(e), e.doc, e.metric, e.value, e.quote, e.start, e.end))
+        con = self.con
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute("DELETE FROM finding_evidence")
+            con.execute("DELETE FROM audit_findings")
+            if rows:
+                con.executemany("INSERT INTO audit_findings VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows)
+            if evidence:
+                con.executemany("INSERT INTO finding_evidence VALUES (?,?,?,?,?,?,?,?,?)", evidence)
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        return len(rows)
+
+    def record_run(self, run_id: str, started: datetime, stats: dict) -> None:
+        """One row per run, for the record."""
+        self.con.execute(
+            "INSERT INTO runs VALUES (?,?,?,?,?,?,?,?,?)",
+            [run_id, started, datetime.now(timezone.utc).replace(tzinfo=None), stats.get("seen", 0),
+             stats.get("read", 0), stats.get("skipped", 0), stats.get("failed", 0), stats.get("facts", 0),
+             stats.get("findings", 0)],
+        )
+
+
+def finding_id(f: Finding) -> str:
+    """A stable finding id from its check, document, metrics and evidence."""
+    key = json.dumps([f.check, f.doc, list(f.metrics), sorted(fact_id(e) for e in f.evidence)], ensure_ascii=False)
+    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]

@@ -1,0 +1,212 @@
+"""rules/*.yaml → a validated, compiled :class:`RuleSet`.
+
+A rule file is a YAML list of rules (format: rules/README.md). ``common.yaml`` holds the
+regex fragments (``{MONEY}``, ``{SEP}`` …), the basis vocabulary and context defaults;
+``labels.yaml`` the metric labels used for tables, forms, shares and changes;
+``metrics.yaml`` the metric vocabulary. Loading fails with :class:`RuleError` naming the
+file and rule id, so a bad rule never reaches a run.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import regex
+import yaml
+
+from .errors import RuleError
+from .model import Rule
+
+RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+KINDS = {"level", "change", "share"}
+BASES = {None, "budget", "actual"}
+CANONICAL_UNITS = {"yuan", "mu", "person", "household", "building", "item", "sqm", "ratio"}
+NOT_RULE_FILES = {
+    "common.yaml", "labels.yaml", "metrics.yaml", "units.yaml", "checks.yaml", "unit_aliases.yaml", "document.yaml",
+}
+RULE_KEYS = {
+    "id", "metric", "pattern", "kind", "qualifier", "basis", "inherits", "require", "forbid",
+    "require_sentence", "forbid_sentence", "unit_map", "whole_word", "priority", "examples",
+    "counterexamples",
+}
+_FRAGMENT = regex.compile(r"\{([A-Z][A-Z_]*)\}")
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """Everything extraction needs from rules/: compiled rules and the vocabularies."""
+
+    rules: tuple[Rule, ...]
+    metrics: dict[str, dict]  # metric → {unit, zh}
+    labels: dict[str, str]  # normalized label → metric
+    basis_words: dict[str, tuple[str, ...]]  # budget / actual / ignore → words, longest first
+    fragments: dict[str, str]
+    directory: Path
+    targets: tuple[str, ...] = ()  # words that make a count a plan (计划签约1000户)
+    enumeration: dict[str, tuple[str, ...]] = field(default_factory=dict)  # complete / partial
+    figure: regex.Pattern | None = field(repr=False, default=None)  # any figure with a unit
+
+    def metric_unit(self, metric: str) -> str:
+        """Canonical unit of a metric, from metrics.yaml."""
+        return self.metrics[metric]["unit"]
+
+
+def expand(pattern: str, fragments: dict[str, str], where: str) -> str:
+    """Replace ``{NAME}`` fragments recursively.
+
+    >>> expand("a{X}b", {"X": "{Y}{Y}", "Y": "z"}, "t")
+    'azzb'
+    >>> expand("x{0,3}", {}, "t")
+    'x{0,3}'
+    """
+    for _ in range(10):
+        new = _FRAGMENT.sub(lambda m: _fragment(m.group(1), fragments, where), pattern)
+        if new == pattern:
+            return new
+        pattern = new
+    raise RuleError(f"{where}: fragments nest too deeply (a cycle?)")
+
+
+def _fragment(name: str, fragments: dict[str, str], where: str) -> str:
+    if name not in fragments:
+        raise RuleError(f"{where}: unknown fragment {{{name}}}")
+    return fragments[name]
+
+
+def _read_yaml(path: Path):
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise RuleError(f"{path.name}: cannot read: {exc}") from exc
+
+
+def normalize_label(text: str) -> str:
+    """Strip spaces, quotes and a trailing colon so table and form labels compare equal.
+
+    >>> normalize_label(" “三公”经费： ")
+    '三公经费'
+    >>> normalize_label("人员 编制")
+    '人员编制'
+    """
+    out = regex.sub(r"[\s\u3000“”\"‘’'：:]", "", text)
+    return out
+
+
+def load_rules(directory: Path | str | None = None) -> RuleSet:
+    """Load, validate and compile every rule file in ``directory`` (default: the repo's rules/)."""
+    directory = Path(directory) if directory else RULES_DIR
+    return _load_rules_cached(str(directory.resolve()))
+
+
+@lru_cache(maxsize=4)
+def _load_rules_cached(directory: str) -> RuleSet:
+    root = Path(directory)
+    common = _read_yaml(root / "common.yaml") or {}
+    fragments = {str(k): str(v) for k, v in (common.get("fragments") or {}).items()}
+    defaults = common.get("defaults") or {}
+    metrics = _read_yaml(root / "metrics.yaml") or {}
+    labels = _load_labels(root / "labels.yaml", metrics)
+    basis = {
+        key: tuple(sorted(common.get("basis", {}).get(key) or (), key=len, reverse=True))
+        for key in ("budget", "actual", "ignore")
+    }
+    rules: list[Rule] = []
+    seen: dict[str, str] = {}
+    for path in sorted(root.glob("*.yaml")):
+        if path.name in NOT_RULE_FILES:
+            continue
+        entries = _read_yaml(path) or []
+        if not isinstance(entries, list):
+            raise RuleError(f"{path.name}: a rule file is a YAML list of rules")
+        for index, entry in enumerate(entries, start=1):
+            where = f"rules/{path.name}#{index}"
+            rule = _build_rule(entry, where, fragments, metrics, defaults)
+            if rule.id in seen:
+                raise RuleError(f"{where}: rule id {rule.id!r} already used in {seen[rule.id]}")
+            seen[rule.id] = where
+            rules.append(rule)
+    figure = regex.compile(expand(_ANY_FIGURE, fragments, "rules/common.yaml"))
+    enumeration = {k: tuple(v or ()) for k, v in (common.get("enumeration") or {}).items()}
+    return RuleSet(tuple(rules), metrics, labels, basis, fragments, root,
+                   targets=tuple(common.get("target") or ()), enumeration=enumeration, figure=figure)
+
+
+# Any number with a unit: used to find "the figure just before" a share, change or 指标.
+_ANY_FIGURE = (
+    r"(?P<fig>{PRE}?{S}{NUMBER}{S}{MID}?{S}{MAG}?{S}{MID}?{S}"
+    r"(?:元|亩|公顷|平方米|㎡|人次|人|名|户|栋|幢|个|件|起|批次|次|宗|套|份|间|项|[%％]))"
+)
+
+
+def _load_labels(path: Path, metrics: dict) -> dict[str, str]:
+    data = _read_yaml(path) or {}
+    out: dict[str, str] = {}
+    for metric, names in data.items():
+        if metric not in metrics:
+            raise RuleError(f"labels.yaml: unknown metric {metric!r}")
+        for name in names or ():
+            key = normalize_label(str(name))
+            if key in out and out[key] != metric:
+                raise RuleError(f"labels.yaml: label {name!r} names both {out[key]} and {metric}")
+            out[key] = metric
+    return out
+
+
+def _build_rule(entry, where: str, fragments: dict, metrics: dict, defaults: dict) -> Rule:
+    if not isinstance(entry, dict):
+        raise RuleError(f"{where}: a rule is a mapping")
+    rid = entry.get("id")
+    if not rid:
+        raise RuleError(f"{where}: rule without id")
+    where = f"{where} ({rid})"
+    unknown = set(entry) - RULE_KEYS
+    if unknown:
+        raise RuleError(f"{where}: unknown keys {sorted(unknown)}")
+    metric = entry.get("metric")
+    inherits = bool(entry.get("inherits", False))
+    if metric is None and not inherits:
+        raise RuleError(f"{where}: a rule without metric must inherit it (inherits: true)")
+    if metric is not None and metric not in metrics:
+        raise RuleError(f"{where}: metric {metric!r} is not in metrics.yaml")
+    kind = entry.get("kind", "level")
+    if kind not in KINDS:
+        raise RuleError(f"{where}: kind {kind!r} is not one of {sorted(KINDS)}")
+    if entry.get("basis") not in BASES:
+        raise RuleError(f"{where}: basis must be budget, actual or absent")
+    source = expand(str(entry.get("pattern") or ""), fragments, where)
+    try:
+        pattern = regex.compile(source)
+    except regex.error as exc:
+        raise RuleError(f"{where}: pattern does not compile: {exc}") from exc
+    for group in ("fig", "label"):
+        if group not in pattern.groupindex:
+            raise RuleError(f"{where}: pattern must name the group (?P<{group}>…)")
+    unit_map = entry.get("unit_map") or {}
+    for surface, unit in unit_map.items():
+        if unit not in CANONICAL_UNITS:
+            raise RuleError(f"{where}: unit_map {surface}: {unit!r} is not a canonical unit")
+    examples = []
+    for example in entry.get("examples") or ():
+        if not isinstance(example, dict) or "text" not in example or "value" not in example:
+            raise RuleError(f"{where}: an example needs text and value")
+        examples.append(tuple(sorted(example.items())))
+    return Rule(
+        id=str(rid),
+        metric=metric,
+        pattern=pattern,
+        source=where.split(" ")[0],
+        kind=kind,
+        qualifier=entry.get("qualifier"),
+        basis=entry.get("basis"),
+        inherits=inherits,
+        require=tuple(entry.get("require") or ()),
+        forbid=tuple(entry.get("forbid") or ()) + tuple(defaults.get("forbid_clause") or ()),
+        require_sentence=tuple(entry.get("require_sentence") or ()),
+        forbid_sentence=tuple(entry.get("forbid_sentence") or ()) + tuple(defaults.get("forbid_sentence") or ()),
+        unit_map=tuple(sorted(unit_map.items())),
+        whole_word=bool(entry.get("whole_word", False)),
+        priority=int(entry.get("priority", 0)),
+        examples=tuple(examples),
+        counterexamples=tuple(str(c) for c in entry.get("counterexamples") or ()),
+    )

@@ -1,0 +1,194 @@
+"""The pipeline, file by file: ingest → segment → extract → load; then the checks.
+
+``process_file`` is a pure function of (path, rules, catalog entry): it can run in a worker
+process or on another machine. ``run`` walks the inputs, loads results in batches (several
+whole files per transaction) and records every failure as a per-file error.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import logging
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .errors import IngestError
+from .extract import extract
+from .ingest import read_document
+from .load import Store
+from .model import DocMeta, Extraction, FileError
+from .rules import RuleSet, load_rules
+from .segment import read_meta, segment
+
+log = logging.getLogger(__name__)
+SUFFIXES = {".txt", ".docx", ".pdf", ".doc", ".wps", ".rtf", ".text"}
+CATALOG = "catalog.csv"
+BATCH = 100
+
+
+@dataclass
+class RunSummary:
+    """What a run did: shown to the user and stored in ``runs``."""
+
+    db: Path
+    seen: int = 0
+    read: int = 0
+    skipped: int = 0
+    failed: list[FileError] = field(default_factory=list)
+    facts: int = 0
+    findings: int = 0
+
+    def as_stats(self) -> dict:
+        """The counters, for the runs table."""
+        return {"seen": self.seen, "read": self.read, "skipped": self.skipped, "failed": len(self.failed),
+                "facts": self.facts, "findings": self.findings}
+
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    """What an auditor says about a file that the report may not say itself."""
+
+    unit: str | None = None
+    year: int | None = None
+    report_type: str | None = None
+    unit_key: str | None = None
+
+
+def discover(paths: Iterable[Path]) -> list[Path]:
+    """Report files under the given paths, sorted; explicit files are taken whatever their suffix."""
+    found: list[Path] = []
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            for child in sorted(p.rglob("*")):
+                if child.is_file() and child.suffix.lower() in SUFFIXES and not child.name.startswith("."):
+                    found.append(child)
+        else:
+            found.append(p)
+    return found
+
+
+def read_catalogs(paths: Iterable[Path], extra: Path | None = None) -> dict[str, CatalogEntry]:
+    """file name → catalog entry, from catalog.csv beside the inputs (and ``extra``)."""
+    files = []
+    for p in paths:
+        p = Path(p)
+        folder = p if p.is_dir() else p.parent
+        files += sorted(folder.rglob(CATALOG)) if p.is_dir() else ([folder / CATALOG] if (folder / CATALOG).exists() else [])
+    if extra:
+        files.append(Path(extra))
+    out: dict[str, CatalogEntry] = {}
+    for path in files:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            for row in csv.DictReader(fh):
+                name = (row.get("file") or "").strip()
+                if not name:
+                    continue
+                year = (row.get("year") or "").strip()
+                out[Path(name).name] = CatalogEntry(
+                    unit=(row.get("unit") or "").strip() or None,
+                    year=int(year) if year.isdigit() else None,
+                    report_type=(row.get("report_type") or "").strip() or None,
+                    unit_key=(row.get("unit_key") or "").strip() or None,
+                )
+    return out
+
+
+def apply_catalog(meta: DocMeta, entry: CatalogEntry | None) -> DocMeta:
+    """The catalog overrides what the report says about itself."""
+    if entry is None:
+        return replace(meta, unit_key=meta.unit_key or meta.unit)
+    return DocMeta(
+        unit=entry.unit or meta.unit,
+        year=entry.year or meta.year,
+        report_type=entry.report_type or meta.report_type,
+        unit_source="catalog" if entry.unit else meta.unit_source,
+        year_source="catalog" if entry.year else meta.year_source,
+        unit_key=entry.unit_key or entry.unit or meta.unit_key or meta.unit,
+    )
+
+
+def process_file(path: Path, ruleset: RuleSet, entry: CatalogEntry | None = None,
+                 password: str | None = None) -> Extraction:
+    """One file through every per-file stage. Raises IngestError when it cannot be read."""
+    document = read_document(Path(path), password=password)
+    sentences = segment(document)
+    meta = apply_catalog(read_meta(document), entry)
+    facts = extract(document, sentences, meta, ruleset)
+    return Extraction(document, meta, tuple(facts))
+
+
+def _safe_process(path: Path, ruleset: RuleSet, entry: CatalogEntry | None, password: str | None) -> Extraction | FileError:
+    try:
+        return process_file(path, ruleset, entry, password)
+    except IngestError as exc:
+        return FileError(str(path), "ingest", exc.code, exc.message)
+    except Exception as exc:  # a bug or a hostile file must not stop the batch
+        log.exception("processing %s failed", path)
+        return FileError(str(path), "extract", "internal", f"处理失败（程序错误）：{type(exc).__name__}: {exc}")
+
+
+def run(paths: Iterable[Path], db: Path, *, quiet: bool = False, force: bool = False,
+        catalog: Path | None = None, password: str | None = None,
+        progress: Callable[[int, int, str], None] | None = None, checks: bool = True) -> RunSummary:
+    """Process every report under ``paths`` into the database at ``db``."""
+    paths = [Path(p) for p in paths]
+    files = discover(paths)
+    entries = read_catalogs(paths, catalog)
+    ruleset = load_rules()
+    summary = RunSummary(db=Path(db), seen=len(files))
+    started = datetime.now(timezone.utc).replace(tzinfo=None)
+    with Store(db) as store:
+        known = store.known()
+        pending_ok: list[Extraction] = []
+        pending_err: list[FileError] = []
+
+        def flush() -> None:
+            summary.facts += store.write_batch(pending_ok, pending_err)
+            pending_ok.clear()
+            pending_err.clear()
+
+        names: set[str] = set()
+        for done, path in enumerate(files, start=1):
+            if progress:
+                progress(done, len(files), path.name)
+            if path.name in names:
+                error = FileError(str(path), "ingest", "duplicate_name",
+                                  f"与本批次中另一个文件同名（{path.name}），文件名是报告的唯一标识，已跳过")
+                summary.failed.append(error)
+                continue
+            names.add(path.name)
+            if not force and path.name in known and known[path.name] == file_sha256(path):
+                summary.skipped += 1
+                continue
+            result = _safe_process(path, ruleset, entries.get(path.name), password)
+            if isinstance(result, FileError):
+                summary.failed.append(result)
+                pending_err.append(result)
+            else:
+                summary.read += 1
+                pending_ok.append(result)
+            if len(pending_ok) + len(pending_err) >= BATCH:
+                flush()
+        flush()
+        if checks:
+            from .checks import run_checks
+
+            summary.findings = store.replace_findings(run_checks(store.con))
+        store.record_run(uuid.uuid4().hex[:12], started, summary.as_stats())
+    return summary
+
+
+def file_sha256(path: Path) -> str | None:
+    """sha256 of a file's bytes, streamed; None when it cannot be read."""
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        return None
+    return digest.hexdigest()

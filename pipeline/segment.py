@@ -1,0 +1,273 @@
+"""Document → sentences with offsets, sections, and what the report says about itself.
+
+The layout vocabulary (heading markers, sentence and clause ends, title words, how unit
+names end) lives in rules/document.yaml.
+"""
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import regex
+import yaml
+
+from .model import DocMeta, Document, Section, Sentence
+
+RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+PLAIN_HEADING_LEVEL = 9
+_CLOSERS = "”’」』）)\"'"
+_YEAR = regex.compile(r"(?<![0-9])((?:19|20)[0-9]{2})年")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """rules/document.yaml, compiled."""
+
+    headings: tuple[tuple[int, regex.Pattern], ...]
+    max_heading_chars: int
+    plain_words: tuple[str, ...]
+    plain_max: int
+    sentence_end: str
+    clause_end: str
+    report_types: tuple[tuple[str, tuple[str, ...]], ...]
+    title_words: tuple[str, ...]
+    title_lines: int
+    unit_name: regex.Pattern
+
+
+@lru_cache(maxsize=4)
+def load_layout(directory: str | None = None) -> Layout:
+    """Read rules/document.yaml (cached)."""
+    data = yaml.safe_load((Path(directory or RULES_DIR) / "document.yaml").read_text(encoding="utf-8"))
+    suffixes = "|".join(sorted(map(regex.escape, data["unit_suffixes"]), key=len, reverse=True))
+    return Layout(
+        headings=tuple((h["level"], regex.compile(r"[ \t\u3000]*(?:" + h["pattern"] + ")")) for h in data["headings"]),
+        max_heading_chars=int(data["max_heading_chars"]),
+        plain_words=tuple(data["plain_heading"]["words"]),
+        plain_max=int(data["plain_heading"]["max_chars"]),
+        sentence_end=data["sentence_end"],
+        clause_end=data["clause_end"],
+        report_types=tuple((k, tuple(v)) for k, v in data["report_types"].items()),
+        title_words=tuple(data["title"]["words"]),
+        title_lines=int(data["title"]["title_lines"]),
+        unit_name=regex.compile(data["unit_prefix"] + r"[\p{Han}]{1,20}?(?:" + suffixes + ")"),
+    )
+
+
+def _lines(text: str):
+    """Yield (start, end) of each line, without the newline."""
+    pos = 0
+    for line in text.split("\n"):
+        yield pos, pos + len(line)
+        pos += len(line) + 1
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def heading_level(line: str, layout: Layout) -> int | None:
+    """The heading level of a line, or None for prose.
+
+    >>> heading_level("（一）部门基本情况", load_layout())
+    2
+    >>> heading_level("1、拟订征地方案；", load_layout()) is None
+    True
+    >>> heading_level("基本支出情况", load_layout())
+    9
+    """
+    body = line.strip()
+    if not body:
+        return None
+    short = len(body) <= layout.max_heading_chars
+    inner_stop = any(c in body[:-1] for c in layout.sentence_end)
+    if body[-1] in "；;，,、：:" or inner_stop:
+        return None
+    for level, marker in layout.headings:
+        if marker.match(body):
+            return level if short else None
+    if (
+        len(body) <= layout.plain_max
+        and not any(c in body for c in layout.sentence_end + "，,；;")
+        and body.endswith(layout.plain_words)
+    ):
+        return PLAIN_HEADING_LEVEL
+    return None
+
+
+def segment(document: Document, layout: Layout | None = None) -> list[Sentence]:
+    """Split a document into headings, table rows and sentences, each with its offsets.
+
+    A line break always ends a sentence; table rows are one sentence each (kind ``row``).
+    """
+    layout = layout or load_layout()
+    text = document.text
+    table_spans = sorted((t.start, t.end) for t in document.tables)
+    table_starts = [s for s, _ in table_spans]
+    stack: list[tuple[int, str]] = []
+    out: list[Sentence] = []
+
+    def add(start: int, end: int, kind: str) -> None:
+        start, end = _strip(text, start, end)
+        if end > start:
+            section = " > ".join(title for _, title in stack)
+            out.append(Sentence(document.doc, section, len(out), start, end, text[start:end], kind))
+
+    for start, end in _lines(text):
+        line = text[start:end]
+        if not line.strip():
+            continue
+        i = bisect_right(table_starts, start) - 1
+        if i >= 0 and table_spans[i][0] <= start < table_spans[i][1]:
+            add(start, end, "row")
+            continue
+        level = heading_level(line, layout)
+        if level is not None:
+            while stack and stack[-1][0] >= level:
+                stack.pop()
+            stack.append((level, line.strip()))
+            add(start, end, "heading")
+            continue
+        if "\t" in line.strip() or _looks_tabular(line):
+            add(start, end, "row")
+            continue
+        pos = start
+        i = start
+        while i < end:
+            if text[i] in layout.sentence_end:
+                j = i + 1
+                while j < end and (text[j] in layout.sentence_end or text[j] in _CLOSERS):
+                    j += 1
+                add(pos, j, "prose")
+                pos = i = j
+                continue
+            i += 1
+        if pos < end:
+            add(pos, end, "prose")
+    return out
+
+
+_TABULAR = regex.compile(r"\S(?:[ \u3000]{2,}|\t)\S")
+
+
+def _looks_tabular(line: str) -> bool:
+    """A line of cells separated by runs of spaces, with no sentence punctuation."""
+    body = line.strip()
+    return bool(_TABULAR.search(body)) and not any(c in body for c in "。，；")
+
+
+def sections(sentences: list[Sentence]) -> list[Section]:
+    """The headings found by :func:`segment`, each with the span it governs."""
+    heads = [s for s in sentences if s.kind == "heading"]
+    end_of_doc = sentences[-1].end if sentences else 0
+    out = []
+    for i, head in enumerate(heads):
+        level = len(head.section.split(" > ")) if head.section else 1
+        end = end_of_doc
+        for later in heads[i + 1:]:
+            later_level = len(later.section.split(" > ")) if later.section else 1
+            if later_level <= level:
+                end = later.start
+                break
+        out.append(Section(level, head.text, head.start, end))
+    return out
+
+
+def clause_span(text: str, pos: int, layout: Layout | None = None) -> tuple[int, int]:
+    """The clause of ``text`` around position ``pos`` (clause ends: rules/document.yaml).
+
+    >>> clause_span("甲1，乙2；丙3", 3)
+    (3, 5)
+    """
+    layout = layout or load_layout()
+    ends = layout.clause_end + layout.sentence_end + "\n"
+    start = pos
+    while start > 0 and text[start - 1] not in ends:
+        start -= 1
+    end = pos
+    while end < len(text) and text[end] not in ends:
+        end += 1
+    return start, end
+
+
+def read_meta(document: Document, layout: Layout | None = None) -> DocMeta:
+    """Unit name, fiscal year and report type from the title and opening lines."""
+    layout = layout or load_layout()
+    text = document.text
+    head_lines = [ln.strip() for ln in text.split("\n")[: layout.title_lines * 4] if ln.strip()][: layout.title_lines]
+    title = next((ln for ln in head_lines if any(w in ln for w in layout.title_words)), "")
+    report_type = _report_type(title, layout) or _report_type(text[:3000], layout)
+    year, year_source = None, "none"
+    if title and (m := _YEAR.search(title)):
+        year, year_source = int(m.group(1)), "title"
+    else:
+        counts = Counter(int(m.group(1)) for m in _YEAR.finditer(text))
+        if counts:
+            year, year_source = max(counts.items(), key=lambda kv: (kv[1], -kv[0]))[0], "text"
+    unit, unit_source = _unit_from_title(title, layout), "title"
+    if not unit:
+        unit, unit_source = _unit_from_text(text, layout), "text"
+    if not unit:
+        unit_source = "none"
+    return DocMeta(unit, year, report_type, unit_source, year_source)
+
+
+def _report_type(text: str, layout: Layout) -> str | None:
+    for name, words in layout.report_types:
+        if any(w in text for w in words):
+            return name
+    return None
+
+
+_TITLE_CUT = regex.compile(r"(?:部门|单位)?(?:整体支出|项目支出|预算|绩效|部门).*$")
+_TITLE_YEAR = regex.compile(r"(?:附件[0-9一二三四五六七八九十]*\s*)?(?:(?:19|20)[0-9]{2}年度?)")
+
+
+def _unit_from_title(title: str, layout: Layout) -> str | None:
+    if not title:
+        return None
+    name = _TITLE_CUT.sub("", title)
+    name = _TITLE_YEAR.sub("", name).strip(" \t\u3000:：")
+    m = layout.unit_name.fullmatch(name)
+    return name if m else None
+
+
+def _unit_from_text(text: str, layout: Layout) -> str | None:
+    """The unit name the opening of the report uses, scored by how often its own name recurs."""
+    window = text[:6000]
+    names = Counter(m.group(0) for m in layout.unit_name.finditer(window))
+    if not names:
+        return None
+    def score(name: str) -> tuple[int, int]:
+        return (text.count(_without_place(name)), len(name))
+
+    best = max(names, key=score)
+    return best if score(best)[0] >= 2 else None
+
+
+_PLACE = regex.compile(r"^(?:[\p{Han}]{2,4}?(?:省|自治区|市|州|盟|县|区|旗))+")
+
+
+def _without_place(name: str) -> str:
+    """A unit name without its place prefix: how a report refers to itself (市征收安置事务中心).
+
+    >>> _without_place("长沙市望城区征地服务中心")
+    '征地服务中心'
+    """
+    return _PLACE.sub("", name) or name
+
+
+def year_mentions(text: str) -> list[tuple[int, int]]:
+    """(offset, year) of each ``YYYY年`` in a text.
+
+    >>> year_mentions("2023年度比2024年")
+    [(0, 2023), (7, 2024)]
+    """
+    return [(m.start(), int(m.group(1))) for m in _YEAR.finditer(text)]

@@ -1,0 +1,256 @@
+"""Figures that stand beside their label instead of in a sentence.
+
+Three layouts, one idea — a cell (or line) whose text is a metric label (rules/labels.yaml),
+and a figure next to it:
+
+* table rows (.docx/.pdf tables, and text lines of tab- or space-separated cells):
+  the figure is in the next cell, or — when the header names 预算数/决算数 columns — in each
+  column whose header gives its basis;
+* form lines: a line holding only a label, and the next line holding only a figure
+  (人员编制 / 59);
+* ``label：figure`` lines (在职人数：57人).
+
+A bare number takes its unit from the cell, the label (基本支出（万元）), its column header,
+or the table's unit line (金额单位：万元 / 收支情况表（单位：万元）); a count metric with no
+unit anywhere takes its canonical unit. Money with no unit anywhere is not read: guessing
+元 or 万元 would be wrong by 10,000 half of the time.
+"""
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+from decimal import Decimal
+
+import regex
+
+from .model import DocMeta, Document, Fact, Sentence
+from .normalize import Units, parse_quantity, parse_unit_header
+from .rules import RuleSet
+
+_SPLIT = regex.compile(r"\t+|[ \u3000]{2,}")
+_BRACKET_UNIT = regex.compile(r"[（(](?:金额)?(?:单位[：:])?\s*([^（）()]{1,4})[）)]")
+_BARE_FIGURE = regex.compile(
+    r"[ \t\u3000]*(?:近|约|超过)?[ \t\u3000]*[0-9０-９][0-9０-９,，.．]*[ \t\u3000]*(?:余|多)?[ \t\u3000]*"
+    r"(?:万|亿|千)?[ \t\u3000]*(?:元|亩|公顷|人|名|户|栋|幢|个|件|起|批次|次|宗|份|套|项|[%％])?[ \t\u3000]*"
+)
+_BASIS_HEADER = {"budget": ("预算", "年初", "指标", "计划"), "actual": ("决算", "实际", "执行", "完成", "支出数")}
+RULE_TABLE = "table.label_cell"
+RULE_FORM = "form.label_line"
+RULE_COLON = "form.label_colon"
+
+
+def plain(value: Decimal) -> Decimal:
+    """A Decimal without trailing fractional zeros (365.5 × 10000 → 3655000).
+
+    >>> plain(Decimal("3655000.0")), plain(Decimal("0.4980"))
+    (Decimal('3655000'), Decimal('0.498'))
+    """
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.normalize()
+
+
+@dataclass(frozen=True, slots=True)
+class CellText:
+    """A cell's span (document offsets) and its text."""
+
+    start: int
+    end: int
+    text: str
+
+
+def extract_tabular(document: Document, sentences: list[Sentence], meta: DocMeta, ruleset: RuleSet,
+                    units: Units, taken: set[tuple[int, int]] = frozenset()) -> list[Fact]:
+    """Facts from table rows, form lines and label：figure lines not already read as prose."""
+    from .extract import lookup_label
+
+    starts = [s.start for s in sentences]
+
+    def sentence_at(pos: int) -> Sentence | None:
+        i = bisect_right(starts, pos) - 1
+        return sentences[i] if i >= 0 and sentences[i].start <= pos < sentences[i].end else None
+
+    out: list[Fact] = []
+    seen = set(taken)
+
+    def emit(metric: str, cell: CellText, unit_hint: tuple[str, Decimal] | None, basis: str | None,
+             rule_id: str, label: str, quote: tuple[Sentence, Sentence] | None = None) -> None:
+        if (cell.start, cell.end) in seen:
+            return
+        sentence = sentence_at(cell.start)
+        if quote is not None:  # a form: the quote spans the label line and the figure line
+            first, last = quote
+            sentence = Sentence(first.doc, first.section, first.index, first.start, last.end,
+                                document.text[first.start:last.end], "form")
+        fact = _fact(metric, cell, unit_hint, basis, rule_id, label, sentence, ruleset, units)
+        if fact is not None:
+            seen.add((cell.start, cell.end))
+            out.append(fact)
+
+    for rows, caption_unit in _tables(document, sentences):
+        header: list[str] | None = None
+        for row in rows:
+            if header is None and not any(_is_figure(c.text) for c in row):
+                header = [c.text for c in row]
+                continue
+            for i, cell in enumerate(row):
+                metric = lookup_label(_strip_unit(cell.text), ruleset)
+                if metric is None:
+                    continue
+                label_unit = _bracket_unit(cell.text, units)
+                targets = _value_cells(row, i, header)
+                for j, basis in targets:
+                    head_text = header[j] if header and len(header) == len(row) else ""
+                    hint = label_unit or _bracket_unit(head_text, units) or caption_unit
+                    emit(metric, row[j], hint, basis or _label_basis(cell.text), RULE_TABLE, cell.text)
+
+    lines = [s for s in sentences if s.kind in ("prose", "heading", "row")]
+    for k, line in enumerate(lines[:-1]):
+        metric = lookup_label(_strip_unit(line.text), ruleset)
+        if metric is None:
+            continue
+        nxt = lines[k + 1]
+        if _is_figure(nxt.text) and nxt.kind != "heading":
+            hint = _bracket_unit(line.text, units) or _unit_above(sentences, line.index, units)
+            emit(metric, CellText(nxt.start, nxt.end, nxt.text), hint, _label_basis(line.text), RULE_FORM, line.text,
+                 quote=(line, nxt))
+
+    for line in lines:
+        m = regex.fullmatch(r"(?P<label>[^：:，。；0-9]{2,20})[：:][ \t\u3000]*(?P<fig>.+?)[；;。，,]?", line.text)
+        if not m or not _is_figure(m.group("fig")):
+            continue
+        metric = lookup_label(_strip_unit(m.group("label")), ruleset)
+        if metric is None:
+            continue
+        start = line.start + m.start("fig")
+        cell = CellText(start, line.start + m.end("fig"), m.group("fig"))
+        hint = _bracket_unit(m.group("label"), units) or _unit_above(sentences, line.index, units)
+        emit(metric, cell, hint, _label_basis(m.group("label")), RULE_COLON, m.group("label"))
+    return out
+
+
+def _tables(document: Document, sentences: list[Sentence]):
+    """(rows of CellText, the unit its caption or first rows state) for each table-like block."""
+    text = document.text
+    covered = []
+    for table in document.tables:
+        rows = [[CellText(c.start, c.end, text[c.start:c.end]) for c in row] for row in table.rows]
+        covered.append((table.start, table.end))
+        yield rows, _caption_unit(text[max(0, table.start - 200):table.start], rows)
+    block: list[list[CellText]] = []
+    block_start = 0
+    for s in sentences:
+        inside = any(a <= s.start < b for a, b in covered)
+        if s.kind == "row" and not inside:
+            if not block:
+                block_start = s.start
+            block.append(_split_cells(s))
+            continue
+        if block:
+            yield block, _caption_unit(text[max(0, block_start - 200):block_start], block)
+            block = []
+    if block:
+        yield block, _caption_unit(text[max(0, block_start - 200):block_start], block)
+
+
+def _split_cells(sentence: Sentence) -> list[CellText]:
+    cells, pos = [], 0
+    body = sentence.text
+    for m in list(_SPLIT.finditer(body)) + [None]:
+        end = m.start() if m else len(body)
+        if end > pos:
+            cells.append(CellText(sentence.start + pos, sentence.start + end, body[pos:end]))
+        if m:
+            pos = m.end()
+    return cells
+
+
+def _caption_unit(before: str, rows: list[list[CellText]]):
+    lines = [ln for ln in before.split("\n") if ln.strip()][-2:]
+    for candidate in lines[::-1] + [c.text for row in rows[:2] for c in row]:
+        found = parse_unit_header(candidate.strip())
+        if found:
+            return found
+        m = regex.search(r"单位[：:]\s*(万元|亿元|千元|元)", candidate)
+        if m:
+            return parse_unit_header("单位：" + m.group(1))
+    return None
+
+
+def _unit_above(sentences: list[Sentence], index: int, units: Units, reach: int = 12):
+    for s in sentences[max(0, index - reach):index][::-1]:
+        found = parse_unit_header(s.text.strip())
+        if found:
+            return found
+    return None
+
+
+def _value_cells(row: list[CellText], i: int, header: list[str] | None) -> list[tuple[int, str | None]]:
+    """Which cells of a row hold the label's figures, with the basis their header gives."""
+    if header and len(header) == len(row):
+        based = [(j, _header_basis(header[j])) for j in range(i + 1, len(row))
+                 if _is_figure(row[j].text) and _header_basis(header[j])]
+        if based:
+            return based
+    if i + 1 < len(row) and _is_figure(row[i + 1].text):
+        return [(i + 1, None)]
+    return []
+
+
+def _header_basis(text: str) -> str | None:
+    for basis, words in _BASIS_HEADER.items():
+        if any(w in text for w in words):
+            return basis
+    return None
+
+
+def _label_basis(text: str) -> str | None:
+    if "预算" in text:
+        return "budget"
+    if "决算" in text or "实际" in text:
+        return "actual"
+    return None
+
+
+def _is_figure(text: str) -> bool:
+    body = text.strip()
+    return bool(body) and bool(_BARE_FIGURE.fullmatch(body)) and any(ch.isdigit() for ch in body)
+
+
+def _strip_unit(text: str) -> str:
+    return _BRACKET_UNIT.sub("", text)
+
+
+def _bracket_unit(text: str, units: Units):
+    m = _BRACKET_UNIT.search(text)
+    if not m:
+        return None
+    return units.lookup(m.group(1).strip())
+
+
+def _fact(metric: str, cell: CellText, hint, basis, rule_id: str, label: str, sentence: Sentence | None,
+          ruleset: RuleSet, units: Units) -> Fact | None:
+    if sentence is None:
+        return None
+    raw = cell.text.strip().rstrip("；;。，,")
+    q = parse_quantity(raw, units)
+    if q is None:
+        return None
+    want = ruleset.metric_unit(metric)
+    value, unit, step = q.value, q.unit, q.step
+    if unit == "":
+        if hint is not None and hint[0] == want:
+            value, step, unit = plain(value * hint[1]), plain(step * hint[1]), want
+        elif want != "yuan" and hint is None:
+            unit = want
+        else:
+            return None
+    if unit != want:
+        return None
+    offset = cell.text.find(raw)
+    start = cell.start + max(offset, 0)
+    return Fact(
+        doc=sentence.doc, metric=metric, value=value, unit=unit, kind="level", approx=q.approx, basis=basis,
+        quote=sentence.text, start=start, end=start + len(raw), rule_id=rule_id, section=sentence.section,
+        sentence_index=sentence.index, raw=raw, step=step, label=label.strip(),
+    )

@@ -1,0 +1,28 @@
+"""Shared fixtures: the rules loaded once, a fresh DuckDB file per test, the vendored shared data."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def ruleset():
+    from pipeline.rules import load_rules
+
+    return load_rules()
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    """tests/fixtures/shared: a copy of ../shared (metrics, gold, scorer) so tests run on a fresh clone."""
+    return FIXTURES / "shared"
+
+
+@pytest.fixture
+def db_path(tmp_path) -> Path:
+    """A fresh DuckDB file path for one test."""
+    return tmp_path / "jixiao.duckdb"
