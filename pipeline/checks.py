@@ -60,8 +60,23 @@ def interval(f: Fact) -> tuple[Decimal, Decimal]:
             lo, hi = approx_range(q)
             scale = f.value / q.value
             return lo * scale, hi * scale
+    if f.value == 0:  # 0万元 is nothing, not "less than 5,000 yuan"
+        return ZERO, ZERO
     half = (f.step or ZERO) / 2
     return f.value - half, f.value + half
+
+
+def stated(f: Fact) -> str:
+    """A figure as the report wrote it, or formatted when the text gave no unit (a table cell).
+
+    >>> from decimal import Decimal
+    >>> stated(Fact("d", "spend.basic", Decimal("3221500"), "yuan", "level", False, None, "", 0, 0, "", raw="322.15"))
+    '322.15万元'
+    """
+    raw = f.raw.strip()
+    if raw and not raw[-1].isdigit():
+        return raw
+    return show(f.value, f.unit)
 
 
 def _overlap(a: tuple[Decimal, Decimal], b: tuple[Decimal, Decimal]) -> bool:
@@ -138,7 +153,7 @@ class Checker:
             clusters = _clusters(group)
             if len(clusters) < 2:
                 continue
-            values = "、".join(f"{c[0].raw or show(c[0].value, c[0].unit)}" for c in clusters)
+            values = "、".join(stated(c[0]) for c in clusters)
             what = self.name(metric) + (f"（{qualifier}）" if qualifier else "")
             basis_zh = ("预算数" if basis == "budget" else "实际数") if self.unit_of(metric) == "yuan" else ""
             out.append(self._finding(
@@ -187,10 +202,10 @@ class Checker:
         if not (exceeds or short):
             return None
         stated_sum = sum(p.value for p in parts)
-        names = " + ".join(f"{p.qualifier or self.name(p.metric) if p.kind == 'part' else self.name(p.metric)} {p.raw or show(p.value, p.unit)}" for p in parts)
+        names = " + ".join(f"{p.qualifier or self.name(p.metric) if p.kind == 'part' else self.name(p.metric)} {stated(p)}" for p in parts)
         diff = stated_sum - total.value
         what = self.name(total.metric)
-        message = (f"分项之和与合计不符：「{what}」为 {total.raw or show(total.value, total.unit)}，"
+        message = (f"分项之和与合计不符：「{what}」为 {stated(total)}，"
                    f"而 {names} 合计 {show(stated_sum, total.unit)}（差 {show(abs(diff), total.unit)}）。")
         severity = self.severity["sum"] if exceeds else self.severity["sum_shortfall"]
         metrics = [total.metric] + [p.metric for p in parts]
@@ -207,7 +222,7 @@ class Checker:
                 groups[f.group].append(f)
         for start, parts in sorted(groups.items()):
             total = totals.get(start)
-            if total is None:
+            if total is None or len(parts) < 2:
                 continue
             complete = parts[0].label != "其中" or total.unit != "yuan"
             found = self._compare_sum(info, total, parts, f"sum.listed.{parts[0].label}", complete=complete)
@@ -235,7 +250,7 @@ class Checker:
                 out.append(self._finding(
                     info, "ratio", [share.metric, whole_metric],
                     f"比例与数字不符：报告称「{self.name(share.metric)}」占「{self.name(whole_metric)}」"
-                    f"{show(share.value, 'ratio')}，按所列 {part.raw} ÷ {whole.raw} 计算应为 {show(expected.quantize(Decimal('0.0001')), 'ratio')}。",
+                    f"{show(share.value, 'ratio')}，按所列 {stated(part)} ÷ {stated(whole)} 计算应为 {show(expected.quantize(Decimal('0.0001')), 'ratio')}。",
                     [share, part, whole], "ratio.share", stated=share.value, expected=expected))
         out += self._change_ratios(fs, info, levels)
         return out
@@ -258,7 +273,7 @@ class Checker:
             if abs(rel.value - expected) > tol:
                 out.append(self._finding(
                     info, "ratio", [rel.metric],
-                    f"增减比例与数字不符：「{self.name(rel.metric)}」本年 {current.raw}，比上年变化 {absolute.raw}"
+                    f"增减比例与数字不符：「{self.name(rel.metric)}」本年 {stated(current)}，比上年变化 {stated(absolute)}"
                     f"（上年应为 {show(previous, current.unit)}），变化率应为 {show(expected.quantize(Decimal('0.0001')), 'ratio')}，"
                     f"报告称 {show(rel.value, 'ratio')}。",
                     [current, absolute, rel], "ratio.change", stated=rel.value, expected=expected))
@@ -279,8 +294,8 @@ class Checker:
             if interval(part)[0] > interval(whole)[1]:
                 out.append(self._finding(
                     info, "staffing", [part_metric, whole_metric],
-                    f"「{self.name(part_metric)}{('（' + part_q + '）') if part_q else ''}」{part.raw} 超过"
-                    f"「{self.name(whole_metric)}」{whole.raw}（多 {show(part.value - whole.value, part.unit)}）。",
+                    f"「{self.name(part_metric)}{('（' + part_q + '）') if part_q else ''}」{stated(part)} 超过"
+                    f"「{self.name(whole_metric)}」{stated(whole)}（多 {show(part.value - whole.value, part.unit)}）。",
                     [part, whole], rel["id"], stated=part.value, expected=whole.value, severity=rel.get("severity")))
         return out
 
@@ -299,10 +314,10 @@ class Checker:
                 parts += [f for f in fs if f.kind == "part" and f.group == total.start and f.value != 0]
                 if not parts:
                     continue
-                shown = "、".join(f"{self.name(p.metric)} {p.raw}" for p in parts[:4])
+                shown = "、".join(f"{self.name(p.metric)} {stated(p)}" for p in parts[:4])
                 out.append(self._finding(
                     info, "zero", [total.metric] + [p.metric for p in parts],
-                    f"合计填报为 0：「{self.name(total.metric)}」为 {total.raw}，但其组成部分不为 0：{shown}。",
+                    f"合计填报为 0：「{self.name(total.metric)}」为 {stated(total)}，但其组成部分不为 0：{shown}。",
                     [total, *parts], rel["id"], stated=total.value, expected=sum(p.value for p in parts if p.basis != "budget") or None))
                 break
         return out
@@ -333,7 +348,7 @@ class Checker:
                         if abs(change) > jump:
                             out.append(self._finding(
                                 info, "yoy", [metric],
-                                f"与上年报告相比变动较大：「{self.name(metric)}」{year - 1}年 {old.raw}，{year}年 {cur.raw}"
+                                f"与上年报告相比变动较大：「{self.name(metric)}」{year - 1}年 {stated(old)}，{year}年 {stated(cur)}"
                                 f"（{show(change.quantize(Decimal('0.0001')), 'ratio')}），请核实。",
                                 [cur, old], "yoy.jump", stated=cur.value, expected=old.value, severity=self.severity["yoy_jump"]))
         return out
@@ -349,7 +364,7 @@ class Checker:
                 if not _overlap(interval(c), interval(old)):
                     out.append(self._finding(
                         info, "yoy", [c.metric],
-                        f"上年数字与上年报告不符：本报告称上年「{self.name(c.metric)}」为 {c.raw}，上年报告为 {old.raw}。",
+                        f"上年数字与上年报告不符：本报告称上年「{self.name(c.metric)}」为 {stated(c)}，上年报告为 {stated(old)}。",
                         [c, old], "yoy.prior", stated=c.value, expected=old.value))
                 continue
             cur = self._single(fs, c.metric, basis) or self._single(fs, c.metric)
@@ -369,7 +384,7 @@ class Checker:
                 out.append(self._finding(
                     info, "yoy", [c.metric],
                     f"与上年报告不符：本报告称「{self.name(c.metric)}」比上年变化 {show(c.value, c.unit)}，"
-                    f"但本年 {cur.raw}、上年报告 {old.raw}，实际变化 {shown_expected}。",
+                    f"但本年 {stated(cur)}、上年报告 {stated(old)}，实际变化 {shown_expected}。",
                     [c, cur, old], "yoy.change", stated=c.value, expected=expected))
         return out
 

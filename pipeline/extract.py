@@ -89,6 +89,8 @@ def _context_allows(hit: Hit, ruleset: RuleSet) -> bool:
     stext = sentence.text
     if any(w in stext for w in rule.forbid_sentence):
         return False
+    if rule.forbid_pattern is not None and rule.forbid_pattern.search(stext):
+        return False
     if rule.require_sentence and not any(w in stext for w in rule.require_sentence):
         return False
     lo = min(hit.label_start, hit.start) - sentence.start
@@ -137,8 +139,11 @@ def _word_bounds(text: str) -> frozenset[int]:
 def _choose(hits: list[Hit]) -> list[Hit]:
     """Keep one hit per figure: the highest priority, then the label nearest the figure."""
     def rank(h: Hit):
+        # a longer reading of the same figure is the more specific one: “三公”经费支出合计3.86万元
+        # is 三公经费, not 支出合计
+        span = max(h.end, h.label_end) - min(h.start, h.label_start)
         gap = h.start - h.label_end if h.label_end <= h.start else h.label_start - h.end
-        return (-h.rule.priority, abs(gap), -(h.label_end - h.label_start))
+        return (-h.rule.priority, -span, abs(gap))
 
     chosen: list[Hit] = []
     for hit in sorted(hits, key=lambda h: (h.start, rank(h))):
@@ -206,7 +211,7 @@ def _fact_from_hit(hit: Hit, q, meta: DocMeta, ruleset: RuleSet, by_span: dict[i
     if kind != "share" and not (kind == "change" and q.unit == "ratio") and q.unit != ruleset.metric_unit(metric):
         return None
     basis = rule.basis or read_basis(sentence.text, hit.start - sentence.start, ruleset)
-    period = read_period(sentence.text, hit.label_start - sentence.start, hit.start - sentence.start)
+    period = read_period(sentence.text, hit.label_start - sentence.start, hit.start - sentence.start, meta.year)
     if kind == "level":
         if period is not None and meta.year is not None and period < meta.year:
             kind = "prior"
@@ -269,7 +274,9 @@ def _change_metric(hit: Hit, label: str, by_span: dict[int, Fact], ruleset: Rule
     return None
 
 
-_LABEL_TAILS = regex.compile(r"(?:的|总额|总数|支出|开支|费用|金额|情况|合计)+$")
+MAX_LABEL_CHARS = 40
+_LABEL_BRACKET_TAIL = regex.compile(r"[（(][^）)]*[）)]$")
+_LABEL_TAILS = regex.compile(r"(?:的|总额|总数|支出|开支|费用|金额|情况|合计)$")
 _LABEL_HEADS = regex.compile(r"^(?:[0-9一二三四五六七八九十]+[、.．]|[（(][0-9一二三四五六七八九十]+[）)])")
 
 
@@ -282,10 +289,15 @@ def lookup_label(label: str, ruleset: RuleSet) -> str | None:
     >>> lookup_label("“三公经费”支出", load_rules())
     'spend.three_public'
     """
+    if len(label) > MAX_LABEL_CHARS:
+        return None
     key = normalize_label(label)
     key = _LABEL_HEADS.sub("", key)
-    key = regex.sub(r"[（(][^）)]*[）)]$", "", key)
-    for candidate in (key, _LABEL_TAILS.sub("", key)):
+    key = _LABEL_BRACKET_TAIL.sub("", key)
+    candidates = [key]
+    while (m := _LABEL_TAILS.search(candidates[-1])) and m.start() > 0:
+        candidates.append(candidates[-1][: m.start()])
+    for candidate in candidates:
         if candidate in ruleset.labels:
             return ruleset.labels[candidate]
         for word in ("预算数", "决算数", "实际数", "预算", "决算", "实际"):
@@ -345,21 +357,38 @@ def _nearest_basis(text: str, ruleset: RuleSet) -> str | None:
     return best[1] if best else None
 
 
-def read_period(sentence_text: str, label_pos: int, fig_pos: int) -> int | None:
-    """The year written nearest before the figure in its clause (2023年度…支出7.95万元)."""
+def read_period(sentence_text: str, label_pos: int, fig_pos: int, doc_year: int | None = None) -> int | None:
+    """The year a figure is about: the year written nearest before it in its clause
+    (2023年度…支出7.95万元), else — when it is not the report's own year — the nearest one before
+    it in its sentence (2022年计划征收土地5000亩、签订协议1500户). 2019年以来 is not a period.
+
+    >>> read_period("2022年计划征收土地5000亩、签订协议1500户", 16, 20, 2021)
+    2022
+    >>> read_period("自2019年以来累计签约1326户", 12, 14, 2020) is None
+    True
+    """
     lo = min(label_pos, fig_pos)
     c_start, _ = clause_span(sentence_text, lo)
-    years = year_mentions(sentence_text[c_start:fig_pos])
-    if not years:
-        return None
-    # 截至2024年6月 and 2024年12月31日 name a date, not the year a figure is about
-    return years[-1][1]
+    years = [(p, y) for p, y in year_mentions(sentence_text[:fig_pos]) if not _SINCE.match(sentence_text, p + 5)]
+    in_clause = [y for p, y in years if p >= c_start]
+    if in_clause:
+        return in_clause[-1]
+    if years and years[-1][1] != doc_year:
+        return years[-1][1]
+    return None
+
+
+_SINCE = regex.compile(r"度?(?:以来|至今|起)")
 
 
 def _is_target(sentence_text: str, fig_pos: int, ruleset: RuleSet) -> bool:
-    c_start, _ = clause_span(sentence_text, fig_pos)
-    before = sentence_text[c_start:fig_pos]
-    return any(w in before for w in ruleset.targets)
+    """A plan or a goal: 目标为/计划… before the figure in its sentence, 任务 in its clause."""
+    before = sentence_text[:fig_pos]
+    if any(w in before for w in ruleset.targets.get("sentence", ())):
+        return True
+    # a list joined by 、 shares its verb: 力争完成征地2000亩以上、签约900户以上
+    phrase = before[max(before.rfind(c) for c in "，,；;") + 1:]
+    return any(w in phrase for w in ruleset.targets.get("clause", ()))
 
 
 # 4. parts of a total ---------------------------------------------------------------------
@@ -372,6 +401,7 @@ def enumerate_parts(text: str, sentences: list[Sentence], facts: list[Fact], rul
     sentence as the total (共实施拆迁项目118个，其中新启动项目75个…扫尾项目43个).
     """
     out: list[Fact] = []
+    demoted: set[int] = set()
     by_sentence: dict[int, list[Fact]] = {}
     for f in facts:
         by_sentence.setdefault(f.sentence_index, []).append(f)
@@ -384,11 +414,15 @@ def enumerate_parts(text: str, sentences: list[Sentence], facts: list[Fact], rul
         for total in levels:
             if total.unit == "yuan":
                 out += _money_parts(text, sentence, total, ruleset, units)
-        out += _count_parts(sentence, levels)
+        count_parts, only_parts = _count_parts(sentence, levels, ruleset.figure)
+        out += count_parts
+        demoted |= only_parts
         nxt = index.get(s_index + 1)
         money = [f for f in levels if f.unit == "yuan"]
         if nxt is not None and money and nxt.kind == "prose" and nxt.text.startswith("其中"):
             out += _money_parts(text, nxt, money[-1], ruleset, units, whole_sentence=True)
+    if demoted:
+        facts[:] = [f for f in facts if not (f.kind == "level" and f.start in demoted)]
     return out
 
 
@@ -470,15 +504,38 @@ def _in_brackets(text: str, pos: int) -> bool:
     return depth > 0
 
 
-def _count_parts(sentence: Sentence, levels: list[Fact]) -> list[Fact]:
-    at = sentence.text.find("其中")
+def _count_parts(sentence: Sentence, levels: list[Fact], figure) -> tuple[list[Fact], set[int]]:
+    """Same-metric facts after 其中 in a count's sentence: (part facts, starts of facts that are
+    only parts). A stock (编制 20 其中行政编制4名、事业编制16名) or a lone subset (信访53件，其中
+    网上信访21件) is not a figure of the unit's own; two or more parts of a flow (118个项目，其中
+    新启动75个…扫尾43个) are figures in their own right and parts as well."""
+    text = sentence.text
+    at = text.find("其中")
     if at < 0:
-        return []
-    cut = sentence.start + at
-    out = []
-    for total in (f for f in levels if f.end <= cut and f.unit != "yuan"):
-        parts = [f for f in levels if f.start > cut and f.metric == total.metric and f.unit == total.unit]
-        if len(parts) >= 2:
-            out += [replace(p, kind="part", group=total.start, rule_id="enumeration.其中", label="其中") for p in parts]
-        break
-    return out
+        return [], set()
+    figures = [m for m in figure.finditer(text[:at])]
+    if not figures:
+        return [], set()
+    total_start = sentence.start + figures[-1].start("fig")
+    total = next((f for f in levels if f.start == total_start and f.unit != "yuan"), None)
+    if total is None:
+        return [], set()
+    cut, stop = sentence.start + at, sentence.end
+    if _in_brackets(text, at):  # （其中…）: the parts stand inside the bracket
+        close = min((i for i in (text.find("）", at), text.find(")", at)) if i >= 0), default=len(text))
+        stop = sentence.start + close
+    parts = [f for f in levels if cut < f.start < stop and f.metric == total.metric and f.unit == total.unit]
+    if not parts:
+        return [], set()
+    as_parts = [replace(p, kind="part", group=total.start, rule_id="enumeration.其中", label="其中") for p in parts]
+    if total.metric in _stock_metrics() or len(parts) == 1:
+        return as_parts, {p.start for p in parts}
+    return as_parts, set()
+
+
+@lru_cache(maxsize=1)
+def _stock_metrics() -> frozenset[str]:
+    """Metrics with one true value per unit and year (rules/checks.yaml conflict.metrics)."""
+    from .checks import load_checks
+
+    return frozenset(load_checks()["conflict"]["metrics"])

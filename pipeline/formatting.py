@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
+
+import yaml
 
 _UNIT_ZH = {"person": "人", "household": "户", "building": "栋", "item": "个", "mu": "亩", "sqm": "平方米"}
 
@@ -41,11 +44,20 @@ def _trim(value: Decimal, places: int) -> str:
     return text
 
 
-def metric_name(metric: str, metrics: dict) -> str:
-    """The first Chinese name metrics.yaml gives a metric.
+def metric_name(metric: str, metrics: dict | None = None) -> str:
+    """A metric's Chinese name: the first label rules/labels.yaml gives it.
 
-    >>> metric_name("staff.authorized", {"staff.authorized": {"zh": "编制数 / 核定编制"}})
+    >>> metric_name("staff.authorized")
     '编制数'
+    >>> metric_name("projects.count")
+    '项目个数'
     """
-    zh = (metrics.get(metric) or {}).get("zh") or metric
-    return zh.split("/")[0].strip()
+    return _names().get(metric) or ((metrics or {}).get(metric) or {}).get("zh", metric).split("/")[0].strip()
+
+
+@lru_cache(maxsize=1)
+def _names() -> dict[str, str]:
+    from .rules import RULES_DIR
+
+    data = yaml.safe_load((RULES_DIR / "labels.yaml").read_text(encoding="utf-8")) or {}
+    return {metric: str(labels[0]) for metric, labels in data.items() if labels}

@@ -113,6 +113,7 @@ class Rule:
     forbid: tuple[str, ...] = ()  # words that must not stand in the figure's clause
     require_sentence: tuple[str, ...] = ()
     forbid_sentence: tuple[str, ...] = ()
+    forbid_pattern: object | None = None  # a compiled pattern the sentence must not match
     unit_map: tuple[tuple[str, str], ...] = ()  # surface unit → canonical unit override
     whole_word: bool = False  # the label must start and end on jieba word boundaries
     priority: int = 0  # among rules reading the same figure, the highest wins

@@ -43,7 +43,7 @@ class RuleSet:
     basis_words: dict[str, tuple[str, ...]]  # budget / actual / ignore → words, longest first
     fragments: dict[str, str]
     directory: Path
-    targets: tuple[str, ...] = ()  # words that make a count a plan (计划签约1000户)
+    targets: dict[str, tuple[str, ...]] = field(default_factory=dict)  # sentence / clause words of plans
     enumeration: dict[str, tuple[str, ...]] = field(default_factory=dict)  # complete / partial
     figure: regex.Pattern | None = field(repr=False, default=None)  # any figure with a unit
 
@@ -89,8 +89,10 @@ def normalize_label(text: str) -> str:
     >>> normalize_label("人员 编制")
     '人员编制'
     """
-    out = regex.sub(r"[\s\u3000“”\"‘’'：:]", "", text)
-    return out
+    return _LABEL_NOISE.sub("", text)
+
+
+_LABEL_NOISE = regex.compile(r"[\s\u3000“”\"‘’'：:]")
 
 
 def load_rules(directory: Path | str | None = None) -> RuleSet:
@@ -129,7 +131,7 @@ def _load_rules_cached(directory: str) -> RuleSet:
     figure = regex.compile(expand(_ANY_FIGURE, fragments, "rules/common.yaml"))
     enumeration = {k: tuple(v or ()) for k, v in (common.get("enumeration") or {}).items()}
     return RuleSet(tuple(rules), metrics, labels, basis, fragments, root,
-                   targets=tuple(common.get("target") or ()), enumeration=enumeration, figure=figure)
+                   targets={k: tuple(v or ()) for k, v in (common.get("target") or {}).items()}, enumeration=enumeration, figure=figure)
 
 
 # Any number with a unit: used to find "the figure just before" a share, change or 指标.
@@ -151,6 +153,16 @@ def _load_labels(path: Path, metrics: dict) -> dict[str, str]:
                 raise RuleError(f"labels.yaml: label {name!r} names both {out[key]} and {metric}")
             out[key] = metric
     return out
+
+
+@lru_cache(maxsize=8)
+def _compile_default(pattern: str | None, where: str):
+    if not pattern:
+        return None
+    try:
+        return regex.compile(pattern.strip())
+    except regex.error as exc:
+        raise RuleError(f"rules/common.yaml: defaults.forbid_sentence_pattern does not compile: {exc}") from exc
 
 
 def _build_rule(entry, where: str, fragments: dict, metrics: dict, defaults: dict) -> Rule:
@@ -204,6 +216,7 @@ def _build_rule(entry, where: str, fragments: dict, metrics: dict, defaults: dic
         forbid=tuple(entry.get("forbid") or ()) + tuple(defaults.get("forbid_clause") or ()),
         require_sentence=tuple(entry.get("require_sentence") or ()),
         forbid_sentence=tuple(entry.get("forbid_sentence") or ()) + tuple(defaults.get("forbid_sentence") or ()),
+        forbid_pattern=_compile_default(defaults.get("forbid_sentence_pattern"), where),
         unit_map=tuple(sorted(unit_map.items())),
         whole_word=bool(entry.get("whole_word", False)),
         priority=int(entry.get("priority", 0)),

@@ -128,15 +128,15 @@ def segment(document: Document, layout: Layout | None = None) -> list[Sentence]:
         if i >= 0 and table_spans[i][0] <= start < table_spans[i][1]:
             add(start, end, "row")
             continue
+        if "\t" in line.strip() or _looks_tabular(line):
+            add(start, end, "row")
+            continue
         level = heading_level(line, layout)
         if level is not None:
             while stack and stack[-1][0] >= level:
                 stack.pop()
             stack.append((level, line.strip()))
             add(start, end, "heading")
-            continue
-        if "\t" in line.strip() or _looks_tabular(line):
-            add(start, end, "row")
             continue
         pos = start
         i = start
