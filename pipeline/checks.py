@@ -79,6 +79,10 @@ def stated(f: Fact) -> str:
     return show(f.value, f.unit)
 
 
+def _sum_interval(parts: list[Fact]) -> tuple[Decimal, Decimal]:
+    return sum((interval(p)[0] for p in parts), ZERO), sum((interval(p)[1] for p in parts), ZERO)
+
+
 def _overlap(a: tuple[Decimal, Decimal], b: tuple[Decimal, Decimal]) -> bool:
     return a[0] <= b[1] and b[0] <= a[1]
 
@@ -126,8 +130,10 @@ class Checker:
             zeros = self.zero(fs, info)
             out += zeros
             out += self.conflict(fs, info)
-            out += self.sums(fs, info, skip_totals={f.metrics[0] for f in zeros})
-            out += self.enumerations(fs, info)
+            sums = self.sums(fs, info, skip_totals={f.metrics[0] for f in zeros})
+            flagged = {(f.metrics[0], f.stated) for f in sums}
+            out += sums
+            out += [f for f in self.enumerations(fs, info) if (f.metrics[0], f.stated) not in flagged]
             out += self.ratios(fs, info)
             out += self.staffing(fs, info)
         out += self.yoy(by_doc, docs)
@@ -186,12 +192,22 @@ class Checker:
                 if total is None:
                     continue
                 parts = [p for p in (self._single(fs, m, basis) for m in rel["parts"]) if p is not None]
-                if not parts:
+                if not parts or self._listed_consistently(fs, total):
                     continue
                 found = self._compare_sum(info, total, parts, rel["id"], complete=rel.get("exact") and len(parts) == len(rel["parts"]))
                 if found:
                     out.append(found)
         return out
+
+    def _listed_consistently(self, fs: list[Fact], total: Fact) -> bool:
+        """The report lists the parts of this total itself, and they add up to it."""
+        same = {f.start for f in fs if f.kind == "level" and f.metric == total.metric
+                and _overlap(interval(f), interval(total))}
+        groups: dict[int, list[Fact]] = defaultdict(list)
+        for f in fs:
+            if f.kind == "part" and f.group in same and f.unit == total.unit:
+                groups[f.group].append(f)
+        return any(len(parts) >= 2 and _overlap(_sum_interval(parts), interval(total)) for parts in groups.values())
 
     def _compare_sum(self, info: DocInfo, total: Fact, parts: list[Fact], rule_id: str, complete: bool) -> Finding | None:
         lo = sum(interval(p)[0] for p in parts)

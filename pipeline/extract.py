@@ -210,7 +210,8 @@ def _fact_from_hit(hit: Hit, q, meta: DocMeta, ruleset: RuleSet, by_span: dict[i
         return None
     if kind != "share" and not (kind == "change" and q.unit == "ratio") and q.unit != ruleset.metric_unit(metric):
         return None
-    basis = rule.basis or read_basis(sentence.text, hit.start - sentence.start, ruleset)
+    basis, qualifier = split_basis(rule.basis or read_basis(sentence.text, hit.start - sentence.start, ruleset),
+                                   rule.qualifier)
     period = read_period(sentence.text, hit.label_start - sentence.start, hit.start - sentence.start, meta.year)
     if kind == "level":
         if period is not None and meta.year is not None and period < meta.year:
@@ -224,7 +225,7 @@ def _fact_from_hit(hit: Hit, q, meta: DocMeta, ruleset: RuleSet, by_span: dict[i
     return Fact(
         doc=sentence.doc, metric=metric, value=value, unit=q.unit, kind=kind, approx=q.approx,
         basis=basis, quote=sentence.text, start=hit.start, end=hit.end, rule_id=rule.id,
-        section=sentence.section, sentence_index=sentence.index, raw=q.raw, qualifier=rule.qualifier,
+        section=sentence.section, sentence_index=sentence.index, raw=q.raw, qualifier=qualifier,
         relative_to=relative_to, step=q.step, label=label, period=period,
     )
 
@@ -277,7 +278,7 @@ def _change_metric(hit: Hit, label: str, by_span: dict[int, Fact], ruleset: Rule
 MAX_LABEL_CHARS = 40
 _LABEL_BRACKET_TAIL = regex.compile(r"[（(][^）)]*[）)]$")
 _LABEL_TAILS = regex.compile(r"(?:的|总额|总数|支出|开支|费用|金额|情况|合计)$")
-_LABEL_HEADS = regex.compile(r"^(?:[0-9一二三四五六七八九十]+[、.．]|[（(][0-9一二三四五六七八九十]+[）)])")
+_LABEL_HEADS = regex.compile(r"^(?:[0-9一二三四五六七八九十]+[、.．]|[（(][0-9一二三四五六七八九十]+[）)])?(?:其中|含)?")
 
 
 def lookup_label(label: str, ruleset: RuleSet) -> str | None:
@@ -348,13 +349,30 @@ def read_basis(sentence_text: str, fig_pos: int, ruleset: RuleSet) -> str | None
 
 
 def _nearest_basis(text: str, ruleset: RuleSet) -> str | None:
+    """budget, adjusted or actual: the basis word ending nearest the end of ``text``."""
     best = None
-    for basis in ("budget", "actual"):
+    for basis in ("budget", "adjusted", "actual"):
         for word in ruleset.basis_words[basis]:
             pos = text.rfind(word)
-            if pos >= 0 and (best is None or pos + len(word) > best[0]):
-                best = (pos + len(word), basis)
+            if pos >= 0 and (best is None or (pos + len(word), len(word)) > best[0]):
+                best = ((pos + len(word), len(word)), basis)
     return best[1] if best else None
+
+
+ADJUSTED = "调整预算"
+
+
+def split_basis(basis: str | None, qualifier: str | None) -> tuple[str | None, str | None]:
+    """An adjusted budget is a budget with the qualifier 调整预算.
+
+    >>> split_basis("adjusted", None)
+    ('budget', '调整预算')
+    >>> split_basis("actual", "退休")
+    ('actual', '退休')
+    """
+    if basis == "adjusted":
+        return "budget", qualifier or ADJUSTED
+    return basis, qualifier
 
 
 def read_period(sentence_text: str, label_pos: int, fig_pos: int, doc_year: int | None = None) -> int | None:

@@ -111,7 +111,7 @@ def _load_rules_cached(directory: str) -> RuleSet:
     labels = _load_labels(root / "labels.yaml", metrics)
     basis = {
         key: tuple(sorted(common.get("basis", {}).get(key) or (), key=len, reverse=True))
-        for key in ("budget", "actual", "ignore")
+        for key in ("budget", "adjusted", "actual", "ignore")
     }
     rules: list[Rule] = []
     seen: dict[str, str] = {}

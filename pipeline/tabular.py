@@ -109,11 +109,22 @@ def extract_tabular(document: Document, sentences: list[Sentence], meta: DocMeta
         metric = lookup_label(_strip_unit(line.text), ruleset)
         if metric is None:
             continue
-        nxt = lines[k + 1]
-        if _is_figure(nxt.text) and nxt.kind != "heading":
-            hint = _bracket_unit(line.text, units) or _unit_above(sentences, line.index, units)
-            emit(metric, CellText(nxt.start, nxt.end, nxt.text), hint, _label_basis(line.text), RULE_FORM, line.text,
-                 quote=(line, nxt))
+        values = _figure_lines(lines, k + 1)
+        if not values:
+            continue
+        hint = _bracket_unit(line.text, units) or _unit_above(sentences, line.index, units)
+        if len(values) == 1:
+            bases = [_label_basis(line.text)]
+        else:  # a table flattened one cell per line: 基本支出 / 486.00 / 502.30 / 497.18
+            heads = _line_headers(lines, k, len(values))
+            if heads is None:
+                continue
+            bases = [_header_basis(h) for h in heads]
+        for value, basis in zip(values, bases):
+            if len(values) > 1 and basis is None:
+                continue
+            emit(metric, CellText(value.start, value.end, value.text), hint, basis, RULE_FORM, line.text,
+                 quote=(line, value))
 
     for line in lines:
         m = regex.fullmatch(r"(?P<label>[^：:，。；0-9]{2,20})[：:][ \t\u3000]*(?P<fig>.+?)[；;。，,]?", line.text)
@@ -153,6 +164,26 @@ def _tables(document: Document, sentences: list[Sentence]):
         yield block, _caption_unit(text[max(0, block_start - 200):block_start], block)
 
 
+def _figure_lines(lines: list[Sentence], start: int) -> list[Sentence]:
+    out = []
+    while start < len(lines) and lines[start].kind != "heading" and _is_figure(lines[start].text):
+        out.append(lines[start])
+        start += 1
+    return out
+
+
+def _line_headers(lines: list[Sentence], first: int, k: int) -> list[str] | None:
+    """The k column headers of a one-cell-per-line table, read above its first row."""
+    pos = first
+    while pos - (k + 1) >= 0 and not _is_figure(lines[pos - k - 1].text) and all(
+            _is_figure(s.text) for s in lines[pos - k:pos]):
+        pos -= k + 1
+    heads = lines[pos - k:pos] if pos - k >= 0 else []
+    if len(heads) != k or any(_is_figure(h.text) or len(h.text) > 16 for h in heads):
+        return None
+    return [h.text for h in heads]
+
+
 def _split_cells(sentence: Sentence) -> list[CellText]:
     cells, pos = [], 0
     body = sentence.text
@@ -177,12 +208,22 @@ def _caption_unit(before: str, rows: list[list[CellText]]):
     return None
 
 
-def _unit_above(sentences: list[Sentence], index: int, units: Units, reach: int = 12):
+def _unit_above(sentences: list[Sentence], index: int, units: Units, reach: int = 80):
+    """The unit a table title or unit line above states (…收支情况（单位：万元）, 金额单位：万元),
+    looking back through the lines of the same section only."""
     for s in sentences[max(0, index - reach):index][::-1]:
+        if s.kind == "heading" or (s.kind == "prose" and len(s.text) > 40):
+            return None
         found = parse_unit_header(s.text.strip())
         if found:
             return found
+        m = _UNIT_IN_TITLE.search(s.text)
+        if m:
+            return parse_unit_header("单位：" + m.group(1))
     return None
+
+
+_UNIT_IN_TITLE = regex.compile(r"单位[：:][ \t]*(万元|亿元|千元|元)")
 
 
 def _value_cells(row: list[CellText], i: int, header: list[str] | None) -> list[tuple[int, str | None]]:
@@ -198,10 +239,12 @@ def _value_cells(row: list[CellText], i: int, header: list[str] | None) -> list[
 
 
 def _header_basis(text: str) -> str | None:
-    for basis, words in _BASIS_HEADER.items():
-        if any(w in text for w in words):
-            return basis
-    return None
+    """budget / adjusted / actual, from a column header (年初预算数, 调整预算数, 决算数)."""
+    from .extract import _nearest_basis
+    from .rules import load_rules
+
+    return _nearest_basis(text, load_rules()) or next(
+        (basis for basis, words in _BASIS_HEADER.items() if any(w in text for w in words)), None)
 
 
 def _label_basis(text: str) -> str | None:
@@ -249,8 +292,12 @@ def _fact(metric: str, cell: CellText, hint, basis, rule_id: str, label: str, se
         return None
     offset = cell.text.find(raw)
     start = cell.start + max(offset, 0)
+    from .extract import split_basis
+
+    basis, qualifier = split_basis(basis, None)
     return Fact(
         doc=sentence.doc, metric=metric, value=value, unit=unit, kind="level", approx=q.approx, basis=basis,
+        qualifier=qualifier,
         quote=sentence.text, start=start, end=start + len(raw), rule_id=rule_id, section=sentence.section,
         sentence_index=sentence.index, raw=raw, step=step, label=label.strip(),
     )
