@@ -231,7 +231,7 @@ class Checker:
     def enumerations(self, fs: list[Fact], info: DocInfo) -> list[Finding]:
         """A stated total and the list of parts the report gives right after it."""
         out = []
-        totals = {f.start: f for f in fs if f.kind == "level"}
+        totals = {f.start: f for f in fs if f.kind in ("level", "total")}
         groups: dict[int, list[Fact]] = defaultdict(list)
         for f in fs:
             if f.kind == "part" and f.group is not None:

@@ -27,6 +27,8 @@ from .rules import RuleSet, normalize_label
 from .segment import clause_span, year_mentions
 
 log = logging.getLogger(__name__)
+_NO_META = DocMeta(None, None, None)
+PROJECT_REPORT = "项目支出"
 REGEX_TIMEOUT_S = 2.0
 _BRACKETS = "（）()"
 _OPENERS = "（("
@@ -55,7 +57,7 @@ def extract(document: Document, sentences: list[Sentence], meta: DocMeta, rulese
     facts = _to_facts(document, hits, meta, ruleset, units)
     facts += extract_tabular(document, sentences, meta, ruleset, units, taken={(f.start, f.end) for f in facts})
     facts.sort(key=lambda f: (f.start, f.kind))
-    facts += enumerate_parts(document.text, sentences, facts, ruleset, units)
+    facts += enumerate_parts(document.text, sentences, facts, ruleset, units, meta)
     return facts
 
 
@@ -199,10 +201,12 @@ def _fact_from_hit(hit: Hit, q, meta: DocMeta, ruleset: RuleSet, by_span: dict[i
             value = -value
         relative_to = "previous_year"
     elif rule.inherits:
-        prev = previous_fact(hit, by_span, ruleset, text, want=lambda u: u == q.unit, strict=True)
+        prev = previous_fact(hit, by_span, ruleset, text, want=lambda u: u == q.unit)
         if prev is not None:
             metric = prev.metric
-        elif prev is None and _previous_figure(hit, ruleset, text, lambda u: u == q.unit) is not None:
+        elif rule.project_report_metric and meta.report_type == PROJECT_REPORT:
+            metric = rule.project_report_metric  # 全年预算数210万元 in a 项目支出 report
+        elif _previous_figure(hit, ruleset, text, lambda u: u == q.unit) is not None:
             return None  # the figure before it is not a fact we know: do not guess
         if metric is None:
             return None
@@ -242,7 +246,7 @@ def _previous_figure(hit: Hit, ruleset: RuleSet, text: str, want) -> tuple[int, 
     return last
 
 
-def previous_fact(hit: Hit, by_span: dict[int, Fact], ruleset: RuleSet, text: str, want, strict: bool = False) -> Fact | None:
+def previous_fact(hit: Hit, by_span: dict[int, Fact], ruleset: RuleSet, text: str, want) -> Fact | None:
     """The fact read from the nearest figure before ``hit`` in its sentence, if it is one."""
     span = _previous_figure(hit, ruleset, text, want)
     if span is None:
@@ -411,7 +415,8 @@ def _is_target(sentence_text: str, fig_pos: int, ruleset: RuleSet) -> bool:
 
 # 4. parts of a total ---------------------------------------------------------------------
 
-def enumerate_parts(text: str, sentences: list[Sentence], facts: list[Fact], ruleset: RuleSet, units: Units) -> list[Fact]:
+def enumerate_parts(text: str, sentences: list[Sentence], facts: list[Fact], ruleset: RuleSet, units: Units,
+                    meta: DocMeta | None = None) -> list[Fact]:
     """Facts of kind ``part`` for the listed parts of a stated total.
 
     Money: a level fact followed by 其中/包括/分别为… (or a bracket) and at least two money
@@ -439,17 +444,23 @@ def enumerate_parts(text: str, sentences: list[Sentence], facts: list[Fact], rul
         money = [f for f in levels if f.unit == "yuan"]
         if nxt is not None and money and nxt.kind == "prose" and nxt.text.startswith("其中"):
             out += _money_parts(text, nxt, money[-1], ruleset, units, whole_sentence=True)
+    for sentence in sentences:
+        if any(w in sentence.text for w in ("合计", "共计", "总计", "累计", "总额")):
+            out += _trailing_total(sentence, by_sentence.get(sentence.index, []), facts, meta or _NO_META, ruleset, units)
     if demoted:
         facts[:] = [f for f in facts if not (f.kind == "level" and f.start in demoted)]
     return out
 
 
-_ENUM_SPLIT = regex.compile(r"[，,；;、]")
+_CLAUSE_SPLIT = "，,；;"
+_LIST_SPLIT = "、"
 _NOT_A_PART = regex.compile(r"占|比|较|增加|减少|下降|增长|上升|节约|指标|预算数")
+_TRAILING_TOTAL = regex.compile(r"(?:合计|共计|总计|累计|总额)(?:为|金额|金额为)?[ \t]*[：:]?[ \t]*$")
 
 
 def _money_parts(text: str, sentence: Sentence, total: Fact, ruleset: RuleSet, units: Units,
                  whole_sentence: bool = False) -> list[Fact]:
+    """The money items listed right after a total (其中… / 包括… / （…）), as part facts."""
     s = sentence.text
     if whole_sentence:
         rest_at = len("其中")
@@ -471,45 +482,98 @@ def _money_parts(text: str, sentence: Sentence, total: Fact, ruleset: RuleSet, u
         if close < 0:
             return []
         rest = rest[:close]
-    parts: list[Fact] = []
-    pos = 0
-    for chunk in _split_outside_brackets(rest):
-        chunk_start = rest_at + pos
-        pos += len(chunk) + 1
-        figures = [m for m in ruleset.figure.finditer(chunk) if not _in_brackets(chunk, m.start())]
-        money = []
-        for m in figures:
-            q = parse_quantity(m.group("fig"), units)
-            if q is not None and q.unit == "yuan":
-                money.append((m, q))
-        if len(money) != 1 or _NOT_A_PART.search(chunk[: money[0][0].start()]):
+    items = _list_items(rest, ruleset, units)
+    if len(items) < 2:
+        return []
+    return [_part(total, sentence, sentence.start + rest_at + a, b - a, q, label, marker) for a, b, q, label in items]
+
+
+def _trailing_total(sentence: Sentence, facts: list[Fact], doc_facts: list[Fact], meta: DocMeta,
+                    ruleset: RuleSet, units: Units) -> list[Fact]:
+    """A list of money items closed by its own total (…、其他支出45.3万元，合计196.4万元): the total
+    (kind ``total``, named after the metric stated elsewhere with the same value) and its parts."""
+    s = sentence.text
+    figures = [m for m in ruleset.figure.finditer(s)]
+    if len(figures) < 3:
+        return []
+    last = figures[-1]
+    lead = s[: last.start("fig")]
+    if not _TRAILING_TOTAL.search(lead):
+        return []
+    q_total = parse_quantity(last.group("fig"), units)
+    start = sentence.start + last.start("fig")
+    if q_total is None or q_total.unit != "yuan" or any(f.start == start for f in facts):
+        return []
+    begin = max(lead.rfind("："), lead.rfind(":"), lead.rfind("用于")) + 1
+    items = _list_items(lead[begin:_TRAILING_TOTAL.search(lead).start()], ruleset, units)
+    if len(items) < 2:
+        return []
+    same = {f.metric for f in doc_facts if f.kind == "level" and f.unit == "yuan" and f.value == q_total.value}
+    if len(same) == 1:
+        metric = same.pop()
+    elif not same and meta.report_type == "项目支出":
+        metric = "spend.project"
+    else:
+        return []
+    total = Fact(doc=sentence.doc, metric=metric, value=q_total.value, unit="yuan", kind="total", approx=q_total.approx,
+                 basis=None, quote=s, start=start, end=start + len(last.group("fig")), rule_id="enumeration.合计",
+                 section=sentence.section, sentence_index=sentence.index, raw=q_total.raw, step=q_total.step,
+                 label="合计")
+    return [total] + [_part(total, sentence, sentence.start + begin + a, b - a, q, label, "合计") for a, b, q, label in items]
+
+
+def _list_items(rest: str, ruleset: RuleSet, units: Units) -> list[tuple[int, int, object, str]]:
+    """(start, end, quantity, label) of each money item of a list, one figure per item: items are
+    split at ，；, and at 、 only where an item would hold more than one figure."""
+    items = []
+    for chunk_at, chunk in _split_outside_brackets(rest, _CLAUSE_SPLIT):
+        money = _money_in(chunk, ruleset, units)
+        pieces = [(chunk_at, chunk)]
+        if len(money) > 1:
+            pieces = [(chunk_at + a, c) for a, c in _split_outside_brackets(chunk, _LIST_SPLIT)]
+        for piece_at, piece in pieces:
+            money = _money_in(piece, ruleset, units)
+            if len(money) != 1 or _NOT_A_PART.search(piece[: money[0][0].start()]):
+                continue
+            m, q = money[0]
+            label = piece[: m.start()].strip(" \t：:、") or ""
+            items.append((piece_at + m.start("fig"), piece_at + m.end("fig"), q, label))
+    return items
+
+
+def _money_in(chunk: str, ruleset: RuleSet, units: Units):
+    out = []
+    for m in ruleset.figure.finditer(chunk):
+        if _in_brackets(chunk, m.start()):
             continue
-        m, q = money[0]
-        start = sentence.start + chunk_start + m.start("fig")
-        parts.append(Fact(
-            doc=total.doc, metric=total.metric, value=q.value, unit=q.unit, kind="part", approx=q.approx,
-            basis=total.basis, quote=sentence.text, start=start, end=start + len(m.group("fig")),
-            rule_id=f"enumeration.{marker}", section=sentence.section, sentence_index=sentence.index,
-            raw=q.raw, qualifier=chunk[: m.start()].strip(" \t：:") or None, step=q.step, group=total.start,
-            label=marker,
-        ))
-    return parts if len(parts) >= 2 else []
+        q = parse_quantity(m.group("fig"), units)
+        if q is not None and q.unit == "yuan":
+            out.append((m, q))
+    return out
 
 
-def _split_outside_brackets(text: str) -> list[str]:
-    chunks, depth, cur = [], 0, []
-    for ch in text:
+def _part(total: Fact, sentence: Sentence, start: int, length: int, q, label: str, marker: str) -> Fact:
+    return Fact(
+        doc=total.doc, metric=total.metric, value=q.value, unit=q.unit, kind="part", approx=q.approx,
+        basis=total.basis, quote=sentence.text, start=start, end=start + length, rule_id=f"enumeration.{marker}",
+        section=sentence.section, sentence_index=sentence.index, raw=q.raw, qualifier=label or None,
+        step=q.step, group=total.start, label=marker,
+    )
+
+
+def _split_outside_brackets(text: str, separators: str) -> list[tuple[int, str]]:
+    """(offset, piece) of ``text`` split at ``separators`` that stand outside brackets."""
+    out, depth, begin = [], 0, 0
+    for i, ch in enumerate(text):
         if ch in _OPENERS:
             depth += 1
         elif ch in "）)":
             depth = max(depth - 1, 0)
-        if depth == 0 and _ENUM_SPLIT.match(ch):
-            chunks.append("".join(cur))
-            cur = []
-        else:
-            cur.append(ch)
-    chunks.append("".join(cur))
-    return chunks
+        elif depth == 0 and ch in separators:
+            out.append((begin, text[begin:i]))
+            begin = i + 1
+    out.append((begin, text[begin:]))
+    return out
 
 
 def _in_brackets(text: str, pos: int) -> bool:

@@ -116,6 +116,7 @@ class Rule:
     forbid_pattern: object | None = None  # a compiled pattern the sentence must not match
     unit_map: tuple[tuple[str, str], ...] = ()  # surface unit → canonical unit override
     whole_word: bool = False  # the label must start and end on jieba word boundaries
+    project_report_metric: str | None = None  # what an unnamed amount is in a 项目支出 report
     priority: int = 0  # among rules reading the same figure, the highest wins
     examples: tuple[tuple[tuple[str, object], ...], ...] = ()
     counterexamples: tuple[str, ...] = ()

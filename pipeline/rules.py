@@ -28,7 +28,7 @@ NOT_RULE_FILES = {
 RULE_KEYS = {
     "id", "metric", "pattern", "kind", "qualifier", "basis", "inherits", "require", "forbid",
     "require_sentence", "forbid_sentence", "unit_map", "whole_word", "priority", "examples",
-    "counterexamples",
+    "counterexamples", "project_report_metric",
 }
 _FRAGMENT = regex.compile(r"\{([A-Z][A-Z_]*)\}")
 
@@ -155,6 +155,12 @@ def _load_labels(path: Path, metrics: dict) -> dict[str, str]:
     return out
 
 
+def _metric_or_none(metric: str | None, metrics: dict, where: str) -> str | None:
+    if metric is not None and metric not in metrics:
+        raise RuleError(f"{where}: metric {metric!r} is not in metrics.yaml")
+    return metric
+
+
 @lru_cache(maxsize=8)
 def _compile_default(pattern: str | None, where: str):
     if not pattern:
@@ -219,6 +225,7 @@ def _build_rule(entry, where: str, fragments: dict, metrics: dict, defaults: dic
         forbid_pattern=_compile_default(defaults.get("forbid_sentence_pattern"), where),
         unit_map=tuple(sorted(unit_map.items())),
         whole_word=bool(entry.get("whole_word", False)),
+        project_report_metric=_metric_or_none(entry.get("project_report_metric"), metrics, where),
         priority=int(entry.get("priority", 0)),
         examples=tuple(examples),
         counterexamples=tuple(str(c) for c in entry.get("counterexamples") or ()),

@@ -36,6 +36,7 @@ class Layout:
     title_words: tuple[str, ...]
     title_lines: int
     unit_name: regex.Pattern
+    unit_tail: regex.Pattern  # a further name part right after a unit name (…局 + 征地事务中心)
 
 
 @lru_cache(maxsize=4)
@@ -54,6 +55,7 @@ def load_layout(directory: str | None = None) -> Layout:
         title_words=tuple(data["title"]["words"]),
         title_lines=int(data["title"]["title_lines"]),
         unit_name=regex.compile(data["unit_prefix"] + r"[\p{Han}]{1,20}?(?:" + suffixes + ")"),
+        unit_tail=regex.compile(r"[\p{Han}]{1,10}?(?:" + suffixes + ")"),
     )
 
 
@@ -212,6 +214,9 @@ def read_meta(document: Document, layout: Layout | None = None) -> DocMeta:
         if counts:
             year, year_source = max(counts.items(), key=lambda kv: (kv[1], -kv[0]))[0], "text"
     unit, unit_source = _unit_from_title(title, layout), "title"
+    if not unit and title:  # the name on its own line above the title
+        above = head_lines[: head_lines.index(title)]
+        unit = next((ln for ln in reversed(above) if layout.unit_name.fullmatch(ln)), None)
     if not unit:
         unit, unit_source = _unit_from_text(text, layout), "text"
     if not unit:
@@ -242,13 +247,21 @@ def _unit_from_title(title: str, layout: Layout) -> str | None:
 def _unit_from_text(text: str, layout: Layout) -> str | None:
     """The unit name the opening of the report uses, scored by how often its own name recurs."""
     window = text[:6000]
-    names = Counter(m.group(0) for m in layout.unit_name.finditer(window))
+    names = Counter()
+    for m in layout.unit_name.finditer(window):
+        names[m.group(0)] += 1
+        # 株洲市自然资源和规划局 may be the start of 株洲市自然资源和规划局征地事务中心
+        if longer := layout.unit_tail.match(window, m.end()):
+            names[m.group(0) + longer.group(0)] += 1
     if not names:
         return None
+
     def score(name: str) -> tuple[int, int]:
         return (text.count(_without_place(name)), len(name))
 
     best = max(names, key=score)
+    fuller = [n for n in names if n.startswith(best) and n != best and score(n)[0] >= 2]
+    best = max(fuller, key=len) if fuller else best
     return best if score(best)[0] >= 2 else None
 
 
