@@ -1,0 +1,38 @@
+"""``jixiao report``: the audit report (HTML pages and an Excel workbook) from the database."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+DEFAULT_OUT = Path("data/out/report")
+
+
+def register(group) -> None:
+    """Add this module's commands to the ``jixiao`` click group."""
+    from .cli import db_option  # here, not at import time: pipeline.cli imports this module
+
+    @group.command()
+    @db_option
+    @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUT,
+                  show_default=True, help="Folder to write index.html, unit-*.html and jixiao_report.xlsx into.")
+    def report(db, out):
+        """Write the audit report: HTML pages (index.html, one page per unit) and jixiao_report.xlsx.
+
+        The pages show each unit's figures by year and every finding with its evidence (the
+        quoted sentences, the figure marked, file, section and rule). The workbook has the
+        sheets 事实, 问题, 对比 and 无法读取. The database is opened read-only.
+
+        Example:
+
+            jixiao report --db data/out/jixiao.duckdb --out data/out/report
+        """
+        from .load import connect
+        from .report import write_report
+
+        con = connect(db, read_only=True)
+        try:
+            paths = write_report(con, out)
+        finally:
+            con.close()
+        click.echo(f"报告已写入 {paths.out_dir}：{paths.index.name}、{len(paths.units)} 个单位页面、{paths.xlsx.name}")
