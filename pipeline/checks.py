@@ -46,13 +46,17 @@ def load_checks(directory: str | None = None) -> dict:
 
 # intervals ------------------------------------------------------------------------------
 
+COUNT_UNITS = {"person", "household", "building", "item"}
+
+
 def interval(f: Fact) -> tuple[Decimal, Decimal]:
-    """The values a stated figure stands for: ± half its last digit, or its qualifier's range.
+    """The values a stated figure stands for: its qualifier's range (余 近 约), ± half its last
+    decimal (366.62万元), or exactly itself (a count, a whole number, zero).
 
     >>> from pipeline.selftest import facts_of
     >>> from pipeline.rules import load_rules
-    >>> [interval(f) for f in facts_of("签订协议1300余份", load_rules())]
-    [(Decimal('1300'), Decimal('1400'))]
+    >>> [interval(f) for f in facts_of("签订协议1300余份，基本支出366.62万元，人员编制17名", load_rules())]
+    [(Decimal('1300'), Decimal('1400')), (Decimal('3666150'), Decimal('3666250')), (Decimal('17'), Decimal('17'))]
     """
     if f.approx:
         q = parse_quantity(f.raw)
@@ -60,10 +64,30 @@ def interval(f: Fact) -> tuple[Decimal, Decimal]:
             lo, hi = approx_range(q)
             scale = f.value / q.value
             return lo * scale, hi * scale
-    if f.value == 0:  # 0万元 is nothing, not "less than 5,000 yuan"
-        return ZERO, ZERO
+    if f.value == 0 or f.unit in COUNT_UNITS or not _has_decimals(f.raw):
+        return f.value, f.value
     half = (f.step or ZERO) / 2
     return f.value - half, f.value + half
+
+
+def rounding(f: Fact) -> Decimal:
+    """Half the width of a figure's interval: how far rounding can have moved it."""
+    lo, hi = interval(f)
+    return (hi - lo) / 2
+
+
+def _has_decimals(raw: str) -> bool:
+    return "." in raw or "．" in raw or "点" in raw
+
+
+def _agree(a: Fact, b: Fact) -> bool:
+    """Two statements of one figure agree: their ranges overlap, or the finer one rounds to the
+    coarser one (1087.21万元 and 1087万元)."""
+    if _overlap(interval(a), interval(b)):
+        return True
+    if a.approx or b.approx:
+        return False
+    return abs(a.value - b.value) * 2 <= max(a.step or ZERO, b.step or ZERO) and a.unit not in COUNT_UNITS
 
 
 def stated(f: Fact) -> str:
@@ -93,11 +117,10 @@ def basis_class(f: Fact) -> str:
 
 
 def _clusters(facts: list[Fact]) -> list[list[Fact]]:
-    """Group facts whose intervals overlap (transitively)."""
+    """Group statements that agree (transitively)."""
     groups: list[list[Fact]] = []
     for f in sorted(facts, key=lambda x: interval(x)[0]):
-        iv = interval(f)
-        if groups and any(_overlap(iv, interval(g)) for g in groups[-1]):
+        if groups and any(_agree(f, g) for g in groups[-1]):
             groups[-1].append(f)
         else:
             groups.append([f])
@@ -131,7 +154,7 @@ class Checker:
             out += zeros
             out += self.conflict(fs, info)
             sums = self.sums(fs, info, skip_totals={f.metrics[0] for f in zeros})
-            flagged = {(f.metrics[0], f.stated) for f in sums}
+            flagged = {(f.metrics[0], f.stated) for f in sums + zeros}
             out += sums
             out += [f for f in self.enumerations(fs, info) if (f.metrics[0], f.stated) not in flagged]
             out += self.ratios(fs, info)
@@ -285,7 +308,7 @@ class Checker:
             if previous == 0:
                 continue
             expected = absolute.value / previous
-            tol = Decimal(str(self.config["ratio"]["slack"])) * rel.step + (current.step + absolute.step) / abs(previous)
+            tol = Decimal(str(self.config["ratio"]["slack"])) * rel.step + 2 * (rounding(current) + rounding(absolute)) / abs(previous)
             if abs(rel.value - expected) > tol:
                 out.append(self._finding(
                     info, "ratio", [rel.metric],
@@ -390,11 +413,11 @@ class Checker:
                 if old.value == 0:
                     continue
                 expected = (cur.value - old.value) / old.value
-                tol = c.step * Decimal(str(self.config["ratio"]["slack"])) + (cur.step + old.step) / abs(old.value)
+                tol = c.step * Decimal(str(self.config["ratio"]["slack"])) + 2 * (rounding(cur) + rounding(old)) / abs(old.value)
                 shown_expected = show(expected.quantize(Decimal("0.0001")), "ratio")
             else:
                 expected = cur.value - old.value
-                tol = (c.step + cur.step + old.step) / 2
+                tol = rounding(c) + rounding(cur) + rounding(old)
                 shown_expected = show(expected, c.unit)
             if abs(c.value - expected) > tol:
                 out.append(self._finding(
@@ -420,7 +443,7 @@ def _same_sentence(levels: list[Fact], anchor: Fact, metric: str) -> Fact | None
 
 def _ratio_rounding(part: Fact, whole: Fact) -> Decimal:
     """How far part/whole can move when both are rounded to their stated digits."""
-    return (part.step / 2) / whole.value + part.value * (whole.step / 2) / (whole.value * whole.value)
+    return rounding(part) / whole.value + part.value * rounding(whole) / (whole.value * whole.value)
 
 
 # the database edge -------------------------------------------------------------------------

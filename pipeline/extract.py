@@ -269,6 +269,9 @@ def _change_metric(hit: Hit, label: str, by_span: dict[int, Fact], ruleset: Rule
     found = last_label_in(sentence.text[c_start:rel], ruleset)
     if found:
         return found
+    head = _list_head(hit, by_span, ruleset, text)
+    if head is not None:  # 三公经费3万元，其中接待费…、出国费0万元，比上年减少1万元: the total changed
+        return head.metric
     prev = previous_fact(hit, by_span, ruleset, text, want=lambda u: True)
     if prev is not None:
         return prev.metric
@@ -281,6 +284,19 @@ def _change_metric(hit: Hit, label: str, by_span: dict[int, Fact], ruleset: Rule
 
 MAX_LABEL_CHARS = 40
 _LABEL_BRACKET_TAIL = regex.compile(r"[（(][^）)]*[）)]$")
+def _list_head(hit: Hit, by_span: dict[int, Fact], ruleset: RuleSet, text: str) -> Fact | None:
+    """The total a 其中-list in the same sentence breaks down, when a change follows the list."""
+    sentence = hit.sentence
+    before = text[sentence.start:hit.label_start]
+    at = before.find("其中")
+    if at < 0:
+        return None
+    figures = list(ruleset.figure.finditer(before[:at]))
+    if not figures:
+        return None
+    return by_span.get(sentence.start + figures[-1].start("fig"))
+
+
 _LABEL_TAILS = regex.compile(r"(?:的|总额|总数|支出|开支|费用|金额|情况|合计)$")
 _LABEL_HEADS = regex.compile(r"^(?:[0-9一二三四五六七八九十]+[、.．]|[（(][0-9一二三四五六七八九十]+[）)])?(?:其中|含)?")
 

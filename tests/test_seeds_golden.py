@@ -1,0 +1,71 @@
+"""Golden tests: the bundled sample reports (mixed .docx/.pdf/.txt) and the development set,
+scored by the shared scorer (vendored in tests/fixtures/shared) on a real DuckDB file."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+import yaml
+
+from pipeline.run import run
+
+ROOT = Path(__file__).resolve().parent.parent
+SCORER = ROOT / "tests" / "fixtures" / "shared" / "eval" / "score.py"
+GOLD = ROOT / "tests" / "fixtures" / "shared" / "gold"
+DEV = ROOT / "tests" / "cases" / "reports"
+
+
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory) -> Path:
+    db = tmp_path_factory.mktemp("golden") / "jixiao.duckdb"
+    summary = run([ROOT / "data" / "raw"], db, quiet=True)
+    assert not summary.failed, summary.failed
+    return db
+
+
+def _score(db: Path, gold: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(SCORER), "--db", str(db), "--gold", str(gold), *args],
+                          capture_output=True, text=True)
+
+
+def test_when_samples_are_scored_then_f1_and_findings_recall_pass(sample_db):
+    result = _score(sample_db, GOLD, "--min-f1", "0.95", "--min-findings-recall", "1.0")
+    assert result.returncode == 0, result.stdout[-3000:]
+    last = result.stdout.strip().splitlines()[-1]
+    assert "alarms=0" in last, last
+
+
+@pytest.mark.parametrize("gold_file", sorted(GOLD.glob("*.yaml")), ids=lambda p: p.name.split(".")[0])
+def test_every_gold_fact_of_a_sample_is_extracted(sample_db, gold_file):
+    gold = yaml.safe_load(gold_file.read_text(encoding="utf-8"))
+    stem = gold["doc"].split(".")[0]
+    con = duckdb.connect(str(sample_db), read_only=True)
+    rows = con.execute("SELECT metric, value FROM facts WHERE kind = 'level' AND doc LIKE ? || '.%'", [stem]).fetchall()
+    con.close()
+    got = {(m, float(v)) for m, v in rows}
+    missing = [(f["metric"], f["value"]) for f in gold["facts"] if (f["metric"], float(f["value"])) not in got]
+    assert not missing
+
+
+def test_every_evidence_quote_is_verbatim_in_its_report(sample_db):
+    con = duckdb.connect(str(sample_db), read_only=True)
+    rows = con.execute("""
+        SELECT e.quote, e.start, e."end", d.text, f.raw
+        FROM finding_evidence e JOIN documents d USING (doc) JOIN facts f ON f.id = e.fact_id
+    """).fetchall()
+    con.close()
+    assert rows
+    for quote, start, end, text, raw in rows:
+        assert quote in text
+        assert text[start:end] == raw
+
+
+def test_when_development_set_is_scored_then_quality_holds(tmp_path):
+    """12 reports in other wording, written independently of the rules (tests/cases/reports)."""
+    db = tmp_path / "dev.duckdb"
+    run([DEV], db, quiet=True)
+    result = _score(db, DEV / "gold", "--min-f1", "0.95", "--min-findings-recall", "0.9")
+    assert result.returncode == 0, result.stdout[-3000:]
