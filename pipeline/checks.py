@@ -23,7 +23,7 @@ import yaml
 from .formatting import metric_name, show
 from .model import Fact, Finding
 from .normalize import approx_range, parse_quantity
-from .rules import RULES_DIR, load_rules
+from .rules import RULES_DIR, load_rules, normalize_label
 
 ZERO = Decimal(0)
 
@@ -182,16 +182,40 @@ class Checker:
             clusters = _clusters(group)
             if len(clusters) < 2:
                 continue
-            values = "、".join(stated(c[0]) for c in clusters)
-            what = self.name(metric) + (f"（{qualifier}）" if qualifier else "")
-            basis_zh = ("预算数" if basis == "budget" else "实际数") if self.unit_of(metric) == "yuan" else ""
-            out.append(self._finding(
-                info, "conflict", [metric],
-                f"「{what}」{basis_zh}在报告中出现不同数值：{values}。",
-                [c[0] for c in clusters] + [f for c in clusters for f in c[1:]], f"conflict.{metric}",
-                stated=clusters[-1][0].value, expected=clusters[0][0].value,
-            ))
+            out.append(self._conflict_finding(info, metric, basis, qualifier, clusters))
+        out += self._conflict_across_parts(fs, info, eligible)
         return out
+
+    def _conflict_across_parts(self, fs: list[Fact], info: DocInfo, stock: set[str]) -> list[Finding]:
+        """A count of work (签约, 征地 …) stated in the same words in two parts of one file (the
+        整体支出 report and its 附件 项目支出 report) with one value in each part, but not the same."""
+        out = []
+        groups: dict[tuple, dict[str, list[Fact]]] = defaultdict(lambda: defaultdict(list))
+        for f in fs:
+            if f.kind == "level" and f.metric not in stock and f.label:
+                groups[(f.metric, basis_class(f), f.qualifier, normalize_label(f.label))][_doc_part(f)].append(f)
+        for (metric, basis, qualifier, _label), parts in sorted(groups.items(), key=lambda kv: str(kv[0])):
+            if len(parts) < 2:
+                continue
+            per_part = [_clusters(group) for group in parts.values()]
+            if any(len(c) != 1 for c in per_part):
+                continue  # a part states several values in these words: parts of a whole, not a contradiction
+            clusters = _clusters([f for c in per_part for f in c[0]])
+            if len(clusters) >= 2:
+                out.append(self._conflict_finding(info, metric, basis, qualifier, clusters))
+        return out
+
+    def _conflict_finding(self, info: DocInfo, metric: str, basis: str, qualifier: str | None,
+                          clusters: list[list[Fact]]) -> Finding:
+        values = "、".join(stated(c[0]) for c in clusters)
+        what = self.name(metric) + (f"（{qualifier}）" if qualifier else "")
+        basis_zh = ("预算数" if basis == "budget" else "实际数") if self.unit_of(metric) == "yuan" else ""
+        return self._finding(
+            info, "conflict", [metric],
+            f"「{what}」{basis_zh}在报告中出现不同数值：{values}。",
+            [c[0] for c in clusters] + [f for c in clusters for f in c[1:]], f"conflict.{metric}",
+            stated=clusters[-1][0].value, expected=clusters[0][0].value,
+        )
 
     # helpers: one value per metric ---------------------------------------------------------
     @staticmethod
@@ -426,6 +450,12 @@ class Checker:
                     f"但本年 {stated(cur)}、上年报告 {stated(old)}，实际变化 {shown_expected}。",
                     [c, cur, old], "yoy.change", stated=c.value, expected=expected))
         return out
+
+
+def _doc_part(f: Fact) -> str:
+    """The part of a file a fact stands in: its 附件 (an attached report), or the main text."""
+    top = f.section.split(" > ")[0]
+    return top if top.startswith("附件") else ""
 
 
 def _nearest_before(levels: list[Fact], anchor: Fact, metric: str) -> Fact | None:

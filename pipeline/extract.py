@@ -53,7 +53,7 @@ def extract(document: Document, sentences: list[Sentence], meta: DocMeta, rulese
     from .tabular import extract_tabular  # tabular reuses this module's helpers
 
     units = units or Units.load()
-    hits = _choose(_find_hits(document.text, sentences, ruleset))
+    hits = _choose(_find_hits(document.text, sentences, ruleset, meta))
     facts = _to_facts(document, hits, meta, ruleset, units)
     facts += extract_tabular(document, sentences, meta, ruleset, units, taken={(f.start, f.end) for f in facts})
     facts.sort(key=lambda f: (f.start, f.kind))
@@ -63,10 +63,12 @@ def extract(document: Document, sentences: list[Sentence], meta: DocMeta, rulese
 
 # 1. hits ---------------------------------------------------------------------------------
 
-def _find_hits(text: str, sentences: list[Sentence], ruleset: RuleSet) -> list[Hit]:
+def _find_hits(text: str, sentences: list[Sentence], ruleset: RuleSet, meta: DocMeta) -> list[Hit]:
     starts = [s.start for s in sentences]
     hits = []
     for rule in ruleset.rules:
+        if rule.report_types and meta.report_type not in rule.report_types:
+            continue
         try:  # the timeout bounds the whole scan, so collect first and judge context after
             matches = list(rule.pattern.finditer(text, timeout=REGEX_TIMEOUT_S))
         except TimeoutError:
@@ -103,6 +105,11 @@ def _context_allows(hit: Hit, ruleset: RuleSet) -> bool:
     if any(w in clause for w in rule.forbid):
         return False
     if rule.require and not any(w in clause for w in rule.require):
+        return False
+    before = stext[: min(hit.label_start, hit.start) - sentence.start]
+    if rule.forbid_before and any(w in before for w in rule.forbid_before):
+        return False
+    if rule.require_before and not any(w in before for w in rule.require_before):
         return False
     if rule.whole_word and hit.label_end > hit.label_start:
         bounds = _word_bounds(stext)
@@ -187,9 +194,14 @@ def _fact_from_hit(hit: Hit, q, meta: DocMeta, ruleset: RuleSet, by_span: dict[i
         if q.unit != "ratio":
             return None
         prev = previous_fact(hit, by_span, ruleset, text, want=lambda u: u != "ratio")
-        if prev is None:
-            return None
-        metric = prev.metric
+        if prev is not None:
+            metric = prev.metric
+        else:  # 基本支出占支出合计的43.6%: the part is named right before 占 in the clause
+            rel = hit.label_start - sentence.start
+            c_start, _ = clause_span(sentence.text, max(rel - 1, 0))
+            metric = last_label_in(sentence.text[c_start:max(rel - 1, c_start)], ruleset)
+            if metric is None:
+                return None
         relative_to = lookup_label(label, ruleset)
     elif kind == "change":
         metric = _change_metric(hit, label, by_span, ruleset, text)
@@ -398,16 +410,17 @@ def split_basis(basis: str | None, qualifier: str | None) -> tuple[str | None, s
 def read_period(sentence_text: str, label_pos: int, fig_pos: int, doc_year: int | None = None) -> int | None:
     """The year a figure is about: the year written nearest before it in its clause
     (2023年度…支出7.95万元), else — when it is not the report's own year — the nearest one before
-    it in its sentence (2022年计划征收土地5000亩、签订协议1500户). 2019年以来 is not a period.
+    it in its sentence (2022年计划征收土地5000亩、签订协议1500户). A figure since an earlier year
+    (2019年以来累计征地4.3万亩) is not the report year's either.
 
     >>> read_period("2022年计划征收土地5000亩、签订协议1500户", 16, 20, 2021)
     2022
-    >>> read_period("自2019年以来累计签约1326户", 12, 14, 2020) is None
-    True
+    >>> read_period("自2019年以来累计签约1326户", 12, 14, 2020)
+    2019
     """
     lo = min(label_pos, fig_pos)
     c_start, _ = clause_span(sentence_text, lo)
-    years = [(p, y) for p, y in year_mentions(sentence_text[:fig_pos]) if not _SINCE.match(sentence_text, p + 5)]
+    years = year_mentions(sentence_text[:fig_pos])
     in_clause = [y for p, y in years if p >= c_start]
     if in_clause:
         return in_clause[-1]
@@ -415,8 +428,6 @@ def read_period(sentence_text: str, label_pos: int, fig_pos: int, doc_year: int 
         return years[-1][1]
     return None
 
-
-_SINCE = regex.compile(r"度?(?:以来|至今|起)")
 
 
 def _is_target(sentence_text: str, fig_pos: int, ruleset: RuleSet) -> bool:
@@ -585,7 +596,8 @@ def _split_outside_brackets(text: str, separators: str) -> list[tuple[int, str]]
             depth += 1
         elif ch in "）)":
             depth = max(depth - 1, 0)
-        elif depth == 0 and ch in separators:
+        elif depth == 0 and ch in separators and not (ch == "," and 0 < i < len(text) - 1
+                                                       and text[i - 1].isdigit() and text[i + 1].isdigit()):
             out.append((begin, text[begin:i]))
             begin = i + 1
     out.append((begin, text[begin:]))

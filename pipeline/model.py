@@ -114,6 +114,9 @@ class Rule:
     require_sentence: tuple[str, ...] = ()
     forbid_sentence: tuple[str, ...] = ()
     forbid_pattern: object | None = None  # a compiled pattern the sentence must not match
+    require_before: tuple[str, ...] = ()  # words one of which stands before the figure in its sentence
+    forbid_before: tuple[str, ...] = ()  # words that must not stand before the figure in its sentence
+    report_types: tuple[str, ...] = ()  # only in reports of these types (项目支出 / 整体支出)
     unit_map: tuple[tuple[str, str], ...] = ()  # surface unit → canonical unit override
     whole_word: bool = False  # the label must start and end on jieba word boundaries
     project_report_metric: str | None = None  # what an unnamed amount is in a 项目支出 report

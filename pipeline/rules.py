@@ -19,7 +19,7 @@ from .errors import RuleError
 from .model import Rule
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
-KINDS = {"level", "change", "share"}
+KINDS = {"level", "change", "share", "part"}
 BASES = {None, "budget", "actual"}
 CANONICAL_UNITS = {"yuan", "mu", "person", "household", "building", "item", "sqm", "ratio"}
 NOT_RULE_FILES = {
@@ -28,7 +28,7 @@ NOT_RULE_FILES = {
 RULE_KEYS = {
     "id", "metric", "pattern", "kind", "qualifier", "basis", "inherits", "require", "forbid",
     "require_sentence", "forbid_sentence", "unit_map", "whole_word", "priority", "examples",
-    "counterexamples", "project_report_metric",
+    "counterexamples", "project_report_metric", "require_before", "forbid_before", "report_types",
 }
 _FRAGMENT = regex.compile(r"\{([A-Z][A-Z_]*)\}")
 
@@ -226,6 +226,9 @@ def _build_rule(entry, where: str, fragments: dict, metrics: dict, defaults: dic
         unit_map=tuple(sorted(unit_map.items())),
         whole_word=bool(entry.get("whole_word", False)),
         project_report_metric=_metric_or_none(entry.get("project_report_metric"), metrics, where),
+        require_before=tuple(entry.get("require_before") or ()),
+        forbid_before=tuple(entry.get("forbid_before") or ()),
+        report_types=tuple(entry.get("report_types") or ()),
         priority=int(entry.get("priority", 0)),
         examples=tuple(examples),
         counterexamples=tuple(str(c) for c in entry.get("counterexamples") or ()),

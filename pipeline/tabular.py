@@ -28,7 +28,7 @@ from .normalize import Units, parse_quantity, parse_unit_header
 from .rules import RuleSet
 
 _SPLIT = regex.compile(r"\t+|[ \u3000]{2,}")
-_BRACKET_UNIT = regex.compile(r"[（(](?:金额)?(?:单位[：:])?\s*([^（）()]{1,4})[）)]")
+_BRACKET_UNIT = regex.compile(r"[（(](?:金额)?(?:单位[：:])?\s*(万元|亿元|千元|元|万亩|亩|公顷|人|名|户|栋|幢|个|件|起|批次|套|[%％])[）)]")
 _BARE_FIGURE = regex.compile(
     r"[ \t\u3000]*(?:近|约|超过)?[ \t\u3000]*[0-9０-９][0-9０-９,，.．]*[ \t\u3000]*(?:余|多)?[ \t\u3000]*"
     r"(?:万|亿|千)?[ \t\u3000]*(?:元|亩|公顷|人|名|户|栋|幢|个|件|起|批次|次|宗|份|套|项|[%％])?[ \t\u3000]*"
@@ -282,7 +282,9 @@ def _fact(metric: str, cell: CellText, hint, basis, rule_id: str, label: str, se
     want = ruleset.metric_unit(metric)
     value, unit, step = q.value, q.unit, q.step
     if unit == "":
-        if hint is not None and hint[0] == want:
+        if value == 0:  # 0 is 0 in any unit: 因公出国（境）经费：0
+            unit = want
+        elif hint is not None and hint[0] == want:
             value, step, unit = plain(value * hint[1]), plain(step * hint[1]), want
         elif want != "yuan" and hint is None:
             unit = want

@@ -1,0 +1,141 @@
+#!/usr/bin/env python3
+"""Check the reports2 answer keys against their reports.
+
+For every gold/*.yaml: the report exists; each fact's metric is in shared/metrics.yaml; each
+quote is a verbatim substring of the report; some number in the quote, scaled by the unit that
+follows it (万 x1e4, 亿 x1e8, 公顷 x15; a bare table cell may be in 万元), equals the value;
+approx is set exactly when a qualifier (余 近 约 左右 以上 多) touches the figure; findings use
+known checks and metrics. Prints one line per problem and a summary; exit 1 on any problem.
+
+Usage: python tests/cases/reports2/verify_gold.py [--metrics ../shared/metrics.yaml]
+"""
+from __future__ import annotations
+
+import argparse
+import math
+import re
+import sys
+import unicodedata
+from pathlib import Path
+
+import yaml
+
+HERE = Path(__file__).resolve().parent
+CHECKS = {"conflict", "sum", "ratio", "staffing", "yoy", "zero"}
+QUAL_BEFORE = ("近", "约")
+QUAL_AFTER = ("余", "左右", "以上", "多")
+CN_DIG = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+CN_UNIT = {"十": 10, "百": 100, "千": 1000}
+
+
+def cn_to_int(s: str) -> int | None:
+    """Chinese numeral below 10,000 -> int ("二十三" -> 23, "三千零四十五" -> 3045)."""
+    total, digit = 0, None
+    for ch in s:
+        if ch in CN_DIG:
+            digit = CN_DIG[ch]
+        elif ch in CN_UNIT:
+            total += (1 if digit is None else digit) * CN_UNIT[ch]
+            digit = None
+        else:
+            return None
+    return total + (digit or 0)
+
+
+def numbers(quote: str):
+    """Yield (value, start, end) for each figure in the quote, already scaled by its unit."""
+    text = unicodedata.normalize("NFKC", quote)
+    for m in re.finditer(r"\d[\d,]*(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+", text):
+        raw = m.group(0)
+        if raw[0].isdigit():
+            v = float(raw.replace(",", ""))
+        else:
+            iv = cn_to_int(raw)
+            if iv is None or (iv == 0 and raw not in ("零", "〇")):
+                continue
+            v = float(iv)
+        after = text[m.end():m.end() + 3].lstrip("余多")
+        scales = [1.0]
+        if after.startswith("万"):
+            scales = [1e4]
+        elif after.startswith("亿"):
+            scales = [1e8]
+        elif after.startswith("公顷"):
+            scales = [15.0]
+        elif not re.match(r"[^\s\d]", after or " "):
+            scales = [1.0, 1e4]  # bare table cell, table in 万元
+        for k in scales:
+            yield v * k, m.start(), m.end(), text
+
+
+def touches_qualifier(text: str, start: int, end: int) -> bool:
+    before = text[max(0, start - 1):start]
+    if before == "约" and text[max(0, start - 2):start - 1] in ("签", "制", "合", "节", "预", "契"):
+        before = ""  # 签约 / 节约 …: not the qualifier 约
+    after = text[end:end + 4]
+    after = re.sub(r"^(万|亿)", "", after)
+    return before in QUAL_BEFORE or after.startswith(QUAL_AFTER) or re.match(r"^[户亩人件栋个元]?(余|左右|以上|多)", after) is not None
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--metrics", default=str(HERE.parents[3] / "shared" / "metrics.yaml"))
+    args = ap.parse_args(argv)
+    mpath = Path(args.metrics)
+    if not mpath.exists():
+        mpath = Path("/work/shared/metrics.yaml")
+    metrics = yaml.safe_load(mpath.read_text(encoding="utf-8"))
+    problems, nfacts, nfind = [], 0, 0
+    golds = sorted((HERE / "gold").glob("*.yaml"))
+    for g in golds:
+        d = yaml.safe_load(g.read_text(encoding="utf-8"))
+        rep = HERE / d["doc"]
+        if g.name != d["doc"] + ".yaml":
+            problems.append(f"{g.name}: doc field {d['doc']} does not match file name")
+        if not rep.exists():
+            problems.append(f"{g.name}: report {d['doc']} missing")
+            continue
+        text = rep.read_text(encoding="utf-8")
+        if not (3500 <= len(text) <= 9000):
+            problems.append(f"{d['doc']}: length {len(text)} outside 3,500-9,000")
+        seen = set()
+        for f in d.get("facts") or []:
+            nfacts += 1
+            tag = f"{d['doc']}: {f['metric']}={f['value']}"
+            if f["metric"] not in metrics:
+                problems.append(f"{tag}: unknown metric")
+            q = f["quote"]
+            if q not in text:
+                problems.append(f"{tag}: quote not in report: {q!r}")
+            hits = [(s, e, t) for v, s, e, t in numbers(q) if math.isclose(v, float(f["value"]), rel_tol=1e-9, abs_tol=1e-6)]
+            if not hits:
+                problems.append(f"{tag}: no figure in quote {q!r} gives this value")
+            else:
+                qual = any(touches_qualifier(t, s, e) for s, e, t in hits)
+                if qual != bool(f.get("approx")):
+                    problems.append(f"{tag}: approx={f.get('approx')} but qualifier={qual} in {q!r}")
+            if f.get("basis") not in (None, "budget", "actual"):
+                problems.append(f"{tag}: bad basis {f.get('basis')}")
+            key = (f["metric"], float(f["value"]), f.get("basis"))
+            if key in seen:
+                problems.append(f"{tag}: duplicate fact")
+            seen.add(key)
+        for x in d.get("findings") or []:
+            nfind += 1
+            if x["check"] not in CHECKS:
+                problems.append(f"{d['doc']}: unknown check {x['check']}")
+            for m in x["metrics"]:
+                if m not in metrics:
+                    problems.append(f"{d['doc']}: finding metric {m} unknown")
+    reports = sorted(p.name for p in HERE.glob("h2_*.txt"))
+    missing = [r for r in reports if not (HERE / "gold" / (r + ".yaml")).exists()]
+    for r in missing:
+        problems.append(f"{r}: no gold file")
+    for p in problems:
+        print(p)
+    print(f"{len(golds)} gold files, {len(reports)} reports, {nfacts} facts, {nfind} findings, {len(problems)} problems")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
