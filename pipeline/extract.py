@@ -209,7 +209,7 @@ def _fact_from_hit(hit: Hit, q, meta: DocMeta, ruleset: RuleSet, by_span: dict[i
             return None
         if q.unit not in ("ratio", ruleset.metric_unit(metric)):
             return None
-        if hit.groups.get("dir") and regex.fullmatch(ruleset.fragments["DOWN"], hit.groups["dir"]):
+        if hit.groups.get("dir") and _is_down(hit.groups["dir"], ruleset.fragments["DOWN"]):
             value = -value
         relative_to = "previous_year"
     elif rule.inherits:
@@ -244,6 +244,27 @@ def _fact_from_hit(hit: Hit, q, meta: DocMeta, ruleset: RuleSet, by_span: dict[i
         section=sentence.section, sentence_index=sentence.index, raw=q.raw, qualifier=qualifier,
         relative_to=relative_to, step=q.step, label=label, period=period,
     )
+
+
+@lru_cache(maxsize=4)
+def _down_pattern(fragment: str) -> regex.Pattern:
+    return regex.compile(fragment)
+
+
+def _is_down(word: str, fragment: str) -> bool:
+    """Whether a change word says the figure went down (减少, 下降 …)."""
+    return bool(_down_pattern(fragment).fullmatch(word))
+
+
+def _enumeration_opener(ruleset: RuleSet) -> regex.Pattern:
+    """What opens a list of parts right after a total: a bracket, or 其中/包括/分别为…"""
+    words = ruleset.enumeration["complete"] + ruleset.enumeration["partial"]
+    return _opener_pattern(tuple(words))
+
+
+@lru_cache(maxsize=4)
+def _opener_pattern(words: tuple[str, ...]) -> regex.Pattern:
+    return regex.compile(r"[ \t]*(?:[（(]|[，,：:]?[ \t]*(" + "|".join(words) + r")[：:，,]?)")
 
 
 def _previous_figure(hit: Hit, ruleset: RuleSet, text: str, want) -> tuple[int, int] | None:
@@ -495,8 +516,7 @@ def _money_parts(text: str, sentence: Sentence, total: Fact, ruleset: RuleSet, u
     else:
         rest_at = total.end - sentence.start
         tail = s[rest_at:]
-        m = regex.match(r"[ \t]*(?:[（(]|[，,：:]?[ \t]*(" + "|".join(
-            ruleset.enumeration["complete"] + ruleset.enumeration["partial"]) + r")[：:，,]?)", tail)
+        m = _enumeration_opener(ruleset).match(tail)
         if not m:
             return []
         marker = m.group(1) or "（"

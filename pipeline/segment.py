@@ -37,6 +37,9 @@ class Layout:
     title_lines: int
     unit_name: regex.Pattern
     unit_tail: regex.Pattern  # a further name part right after a unit name (…局 + 征地事务中心)
+    sentence_split: regex.Pattern  # a sentence end with the closing quotes and brackets after it
+    clause_left: regex.Pattern  # the text back to the previous clause end
+    clause_right: regex.Pattern  # the text up to the next clause end
 
 
 @lru_cache(maxsize=4)
@@ -56,7 +59,15 @@ def load_layout(directory: str | None = None) -> Layout:
         title_lines=int(data["title"]["title_lines"]),
         unit_name=regex.compile(data["unit_prefix"] + r"[\p{Han}]{1,20}?(?:" + suffixes + ")"),
         unit_tail=regex.compile(r"[\p{Han}]{1,10}?(?:" + suffixes + ")"),
+        sentence_split=regex.compile("[" + regex.escape(data["sentence_end"]) + "]+[" + regex.escape(_CLOSERS + data["sentence_end"]) + "]*"),
+        clause_left=regex.compile("(?r)[^" + regex.escape(data["clause_end"] + data["sentence_end"]) + "\n]*"),
+        clause_right=regex.compile("[^" + regex.escape(data["clause_end"] + data["sentence_end"]) + "\n]*"),
     )
+
+
+@lru_cache(maxsize=1)
+def _default_layout() -> Layout:
+    return load_layout()
 
 
 def _lines(text: str):
@@ -141,16 +152,9 @@ def segment(document: Document, layout: Layout | None = None) -> list[Sentence]:
             add(start, end, "heading")
             continue
         pos = start
-        i = start
-        while i < end:
-            if text[i] in layout.sentence_end:
-                j = i + 1
-                while j < end and (text[j] in layout.sentence_end or text[j] in _CLOSERS):
-                    j += 1
-                add(pos, j, "prose")
-                pos = i = j
-                continue
-            i += 1
+        for m in layout.sentence_split.finditer(text, start, end):
+            add(pos, m.end(), "prose")
+            pos = m.end()
         if pos < end:
             add(pos, end, "prose")
     return out
@@ -188,15 +192,10 @@ def clause_span(text: str, pos: int, layout: Layout | None = None) -> tuple[int,
     >>> clause_span("甲1，乙2；丙3", 3)
     (3, 5)
     """
-    layout = layout or load_layout()
-    ends = layout.clause_end + layout.sentence_end + "\n"
-    start = pos
-    while start > 0 and text[start - 1] not in ends:
-        start -= 1
-    end = pos
-    while end < len(text) and text[end] not in ends:
-        end += 1
-    return start, end
+    layout = layout or _default_layout()
+    left = layout.clause_left.match(text, 0, pos)
+    right = layout.clause_right.match(text, pos)
+    return left.start(), right.end()
 
 
 def read_meta(document: Document, layout: Layout | None = None) -> DocMeta:

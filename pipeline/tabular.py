@@ -34,6 +34,7 @@ _BARE_FIGURE = regex.compile(
     r"(?:万|亿|千)?[ \t\u3000]*(?:元|亩|公顷|人|名|户|栋|幢|个|件|起|批次|次|宗|份|套|项|[%％])?[ \t\u3000]*"
 )
 _BASIS_HEADER = {"budget": ("预算", "年初", "指标", "计划"), "actual": ("决算", "实际", "执行", "完成", "支出数")}
+_LABEL_COLON = regex.compile(r"(?P<label>[^：:，。；0-9]{2,20})[：:][ \t\u3000]*(?P<fig>.+?)[；;。，,]?")
 RULE_TABLE = "table.label_cell"
 RULE_FORM = "form.label_line"
 RULE_COLON = "form.label_colon"
@@ -127,7 +128,7 @@ def extract_tabular(document: Document, sentences: list[Sentence], meta: DocMeta
                  quote=(line, value))
 
     for line in lines:
-        m = regex.fullmatch(r"(?P<label>[^：:，。；0-9]{2,20})[：:][ \t\u3000]*(?P<fig>.+?)[；;。，,]?", line.text)
+        m = _LABEL_COLON.fullmatch(line.text) if ("：" in line.text or ":" in line.text) else None
         if not m or not _is_figure(m.group("fig")):
             continue
         metric = lookup_label(_strip_unit(m.group("label")), ruleset)
@@ -202,7 +203,7 @@ def _caption_unit(before: str, rows: list[list[CellText]]):
         found = parse_unit_header(candidate.strip())
         if found:
             return found
-        m = regex.search(r"单位[：:]\s*(万元|亿元|千元|元)", candidate)
+        m = _UNIT_IN_TITLE.search(candidate)
         if m:
             return parse_unit_header("单位：" + m.group(1))
     return None
