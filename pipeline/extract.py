@@ -70,7 +70,7 @@ def _find_hits(text: str, sentences: list[Sentence], ruleset: RuleSet, meta: Doc
         if rule.report_types and meta.report_type not in rule.report_types:
             continue
         try:  # the timeout bounds the whole scan, so collect first and judge context after
-            matches = list(rule.pattern.finditer(text, timeout=REGEX_TIMEOUT_S))
+            matches = _scan(rule, text)
         except TimeoutError:
             log.warning("rule %s timed out on a document; skipped", rule.id)
             continue
@@ -86,6 +86,33 @@ def _find_hits(text: str, sentences: list[Sentence], ruleset: RuleSet, meta: Doc
             if _context_allows(hit, ruleset):
                 hits.append(hit)
     return hits
+
+
+# a match reaches at most this far before / after the anchor it contains
+ANCHOR_BEFORE, ANCHOR_AFTER = 32, 64
+
+
+def _scan(rule: Rule, text: str) -> list:
+    """Every match of a rule: over the whole text, or — when the rule has anchors — only in the
+    windows around their occurrences (str.find is far cheaper than trying the pattern everywhere)."""
+    if not rule.anchors:
+        return list(rule.pattern.finditer(text, timeout=REGEX_TIMEOUT_S))
+    spans = []
+    for anchor in rule.anchors:
+        at = text.find(anchor)
+        while at >= 0:
+            spans.append((max(0, at - ANCHOR_BEFORE), min(len(text), at + len(anchor) + ANCHOR_AFTER)))
+            at = text.find(anchor, at + 1)
+    if not spans:
+        return []
+    spans.sort()
+    merged = [list(spans[0])]
+    for a, b in spans[1:]:
+        if a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    return [m for a, b in merged for m in rule.pattern.finditer(text, a, b, timeout=REGEX_TIMEOUT_S)]
 
 
 def _context_allows(hit: Hit, ruleset: RuleSet) -> bool:

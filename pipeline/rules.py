@@ -28,7 +28,7 @@ NOT_RULE_FILES = {
 RULE_KEYS = {
     "id", "metric", "pattern", "kind", "qualifier", "basis", "inherits", "require", "forbid",
     "require_sentence", "forbid_sentence", "unit_map", "whole_word", "priority", "examples",
-    "counterexamples", "project_report_metric", "require_before", "forbid_before", "report_types",
+    "counterexamples", "project_report_metric", "require_before", "forbid_before", "report_types", "anchors",
 }
 _FRAGMENT = regex.compile(r"\{([A-Z][A-Z_]*)\}")
 
@@ -155,6 +155,18 @@ def _load_labels(path: Path, metrics: dict) -> dict[str, str]:
     return out
 
 
+def _anchors(entry: dict, pattern, where: str) -> tuple[str, ...]:
+    """The rule's anchors; every example's match must contain one (else the anchors are wrong)."""
+    anchors = tuple(str(a) for a in entry.get("anchors") or ())
+    if not anchors:
+        return ()
+    for example in entry.get("examples") or ():
+        for m in pattern.finditer(str(example.get("text", ""))):
+            if not any(a in m.group(0) for a in anchors):
+                raise RuleError(f"{where}: the match {m.group(0)!r} of an example contains none of the anchors {list(anchors)}")
+    return anchors
+
+
 def _metric_or_none(metric: str | None, metrics: dict, where: str) -> str | None:
     if metric is not None and metric not in metrics:
         raise RuleError(f"{where}: metric {metric!r} is not in metrics.yaml")
@@ -229,6 +241,7 @@ def _build_rule(entry, where: str, fragments: dict, metrics: dict, defaults: dic
         require_before=tuple(entry.get("require_before") or ()),
         forbid_before=tuple(entry.get("forbid_before") or ()),
         report_types=tuple(entry.get("report_types") or ()),
+        anchors=_anchors(entry, pattern, where),
         priority=int(entry.get("priority", 0)),
         examples=tuple(examples),
         counterexamples=tuple(str(c) for c in entry.get("counterexamples") or ()),

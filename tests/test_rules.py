@@ -62,3 +62,20 @@ def test_when_rule_is_invalid_then_load_names_file_and_rule(tmp_path, text, mess
         load_rules(_broken_rules(tmp_path, text))
     assert message in str(info.value)
     assert "bad.yaml" in str(info.value)
+
+
+def test_when_rules_run_around_their_anchors_then_they_find_what_a_full_scan_finds():
+    """Anchored scanning (pipeline/extract._scan) is an optimization: on every bundled report it
+    must give exactly the matches a scan of the whole text gives."""
+    from pathlib import Path
+
+    from pipeline.extract import _scan
+
+    root = Path(__file__).resolve().parent
+    texts = [p.read_text(encoding="utf-8") for folder in ("fixtures/seeds", "cases/reports", "cases/reports2")
+             for p in sorted((root / folder).glob("*.txt"))]
+    assert len(texts) >= 25
+    for rule in RULESET.rules:
+        if rule.anchors:
+            for text in texts:
+                assert [m.span() for m in _scan(rule, text)] == [m.span() for m in rule.pattern.finditer(text)], rule.id
