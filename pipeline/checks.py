@@ -184,6 +184,24 @@ class Checker:
                 continue
             out.append(self._conflict_finding(info, metric, basis, qualifier, clusters))
         out += self._conflict_across_parts(fs, info, eligible)
+        out += self._conflict_table_vs_text(fs, info, eligible)
+        return out
+
+    def _conflict_table_vs_text(self, fs: list[Fact], info: DocInfo, stock: set[str]) -> list[Finding]:
+        """A count of work with one value in the text and another in a table of the same report
+        (签订征拆协议1,035户 in the text, 签约户数 1053户 in the 绩效指标 table)."""
+        out = []
+        groups: dict[tuple, tuple[list[Fact], list[Fact]]] = defaultdict(lambda: ([], []))
+        for f in fs:
+            if f.kind == "level" and f.metric not in stock:
+                tabular = f.rule_id.startswith(("table.", "form."))
+                groups[(f.metric, basis_class(f), f.qualifier)][1 if tabular else 0].append(f)
+        for (metric, basis, qualifier), (text_facts, table_facts) in sorted(groups.items(), key=lambda kv: str(kv[0])):
+            if not text_facts or not table_facts:
+                continue
+            in_text, in_table = _clusters(text_facts), _clusters(table_facts)
+            if len(in_text) == 1 and len(in_table) == 1 and not _agree(in_text[0][0], in_table[0][0]):
+                out.append(self._conflict_finding(info, metric, basis, qualifier, [in_text[0], in_table[0]]))
         return out
 
     def _conflict_across_parts(self, fs: list[Fact], info: DocInfo, stock: set[str]) -> list[Finding]:

@@ -83,6 +83,8 @@ def _find_hits(text: str, sentences: list[Sentence], ruleset: RuleSet, meta: Doc
                 continue
             hit = Hit(rule, sentence, m.start("fig"), m.end("fig"), m.start("label"), m.end("label"),
                       {k: v for k, v in m.groupdict().items() if v is not None})
+            if rule.forbid_item is not None and _under_item_title(text, sentence, rule.forbid_item):
+                continue
             if _context_allows(hit, ruleset):
                 hits.append(hit)
     return hits
@@ -113,6 +115,13 @@ def _scan(rule: Rule, text: str) -> list:
         else:
             merged.append([a, b])
     return [m for a, b in merged for m in rule.pattern.finditer(text, a, b, timeout=REGEX_TIMEOUT_S)]
+
+
+def _under_item_title(text: str, sentence: Sentence, item_title) -> bool:
+    """The sentence follows, on its line, the title of one budget item
+    (2、安置地块前期经费。实际支出48.62万元): its amounts are that item's, not the unit's."""
+    head = text[text.rfind("\n", 0, sentence.start) + 1:sentence.start].strip()
+    return bool(head) and bool(item_title.fullmatch(head))
 
 
 def _context_allows(hit: Hit, ruleset: RuleSet) -> bool:
@@ -213,6 +222,8 @@ def _to_facts(document: Document, hits: list[Hit], meta: DocMeta, ruleset: RuleS
 def _fact_from_hit(hit: Hit, q, meta: DocMeta, ruleset: RuleSet, by_span: dict[int, Fact], text: str) -> Fact | None:
     rule, sentence = hit.rule, hit.sentence
     kind = rule.kind
+    if q.unit == "" and q.value == 0 and rule.metric is not None:
+        q = replace(q, unit=ruleset.metric_unit(rule.metric))  # 费为0: zero in the metric's unit
     label = text[hit.label_start:hit.label_end]
     relative_to = None
     value = q.value

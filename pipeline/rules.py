@@ -28,7 +28,7 @@ NOT_RULE_FILES = {
 RULE_KEYS = {
     "id", "metric", "pattern", "kind", "qualifier", "basis", "inherits", "require", "forbid",
     "require_sentence", "forbid_sentence", "unit_map", "whole_word", "priority", "examples",
-    "counterexamples", "project_report_metric", "require_before", "forbid_before", "report_types", "anchors",
+    "counterexamples", "project_report_metric", "require_before", "forbid_before", "report_types", "anchors", "forbid_item",
 }
 _FRAGMENT = regex.compile(r"\{([A-Z][A-Z_]*)\}")
 
@@ -242,6 +242,7 @@ def _build_rule(entry, where: str, fragments: dict, metrics: dict, defaults: dic
         forbid_before=tuple(entry.get("forbid_before") or ()),
         report_types=tuple(entry.get("report_types") or ()),
         anchors=_anchors(entry, pattern, where),
+        forbid_item=_compile_default(defaults.get("item_title"), where) if entry.get("forbid_item") else None,
         priority=int(entry.get("priority", 0)),
         examples=tuple(examples),
         counterexamples=tuple(str(c) for c in entry.get("counterexamples") or ()),

@@ -19,7 +19,8 @@ from .model import DocMeta, Document, Section, Sentence
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 PLAIN_HEADING_LEVEL = 9
 _CLOSERS = "”’」』）)\"'"
-_YEAR = regex.compile(r"(?<![0-9])((?:19|20)[0-9]{2})年")
+_YEAR = regex.compile(r"(?<![0-9０-９])((?:19|20|１９|２０)[0-9０-９]{2})年")
+_FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
 @dataclass(frozen=True)
@@ -206,10 +207,10 @@ def read_meta(document: Document, layout: Layout | None = None) -> DocMeta:
     title = next((ln for ln in head_lines if any(w in ln for w in layout.title_words)), "")
     report_type = _report_type(title, layout) or _report_type(text[:3000], layout)
     year, year_source = None, "none"
-    if title and (m := _YEAR.search(title)):
-        year, year_source = int(m.group(1)), "title"
+    if title and (years := year_mentions(title)):
+        year, year_source = years[0][1], "title"
     else:
-        counts = Counter(int(m.group(1)) for m in _YEAR.finditer(text))
+        counts = Counter(y for _, y in year_mentions(text))
         if counts:
             year, year_source = max(counts.items(), key=lambda kv: (kv[1], -kv[0]))[0], "text"
     unit, unit_source = _unit_from_title(title, layout), "title"
@@ -279,7 +280,7 @@ def _without_place(name: str) -> str:
 def year_mentions(text: str) -> list[tuple[int, int]]:
     """(offset, year) of each ``YYYY年`` in a text.
 
-    >>> year_mentions("2023年度比2024年")
+    >>> year_mentions("2023年度比２０２４年")
     [(0, 2023), (7, 2024)]
     """
-    return [(m.start(), int(m.group(1))) for m in _YEAR.finditer(text)]
+    return [(m.start(), int(m.group(1).translate(_FULLWIDTH))) for m in _YEAR.finditer(text)]

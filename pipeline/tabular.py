@@ -25,7 +25,7 @@ import regex
 
 from .model import DocMeta, Document, Fact, Sentence
 from .normalize import Units, parse_quantity, parse_unit_header
-from .rules import RuleSet
+from .rules import RuleSet, normalize_label
 
 _SPLIT = regex.compile(r"\t+|[ \u3000]{2,}")
 _BRACKET_UNIT = regex.compile(r"[（(](?:金额)?(?:单位[：:])?\s*(万元|亿元|千元|元|万亩|亩|公顷|人|名|户|栋|幢|个|件|起|批次|套|[%％])[）)]")
@@ -35,6 +35,7 @@ _BARE_FIGURE = regex.compile(
 )
 _BASIS_HEADER = {"budget": ("预算", "年初", "指标", "计划"), "actual": ("决算", "实际", "执行", "完成", "支出数")}
 _LABEL_COLON = regex.compile(r"(?P<label>[^：:，。；0-9]{2,20})[：:][ \t\u3000]*(?P<fig>.+?)[；;。，,]?")
+_TOTAL_ROWS = {"合计", "小计", "总计", "合计数"}
 RULE_TABLE = "table.label_cell"
 RULE_FORM = "form.label_line"
 RULE_COLON = "form.label_colon"
@@ -63,7 +64,7 @@ class CellText:
 def extract_tabular(document: Document, sentences: list[Sentence], meta: DocMeta, ruleset: RuleSet,
                     units: Units, taken: set[tuple[int, int]] = frozenset()) -> list[Fact]:
     """Facts from table rows, form lines and label：figure lines not already read as prose."""
-    from .extract import lookup_label
+    from .extract import last_label_in, lookup_label
 
     starts = [s.start for s in sentences]
 
@@ -88,14 +89,17 @@ def extract_tabular(document: Document, sentences: list[Sentence], meta: DocMeta
             seen.add((cell.start, cell.end))
             out.append(fact)
 
-    for rows, caption_unit in _tables(document, sentences):
+    for rows, caption_unit, caption in _tables(document, sentences):
         header: list[str] | None = None
+        subject = last_label_in(caption, ruleset)  # “三公”经费预算及执行情况：its 合计 row is 三公经费
         for row in rows:
             if header is None and not any(_is_figure(c.text) for c in row):
                 header = [c.text for c in row]
                 continue
             for i, cell in enumerate(row):
                 metric = lookup_label(_strip_unit(cell.text), ruleset)
+                if metric is None and subject and normalize_label(cell.text) in _TOTAL_ROWS:
+                    metric = subject
                 if metric is None:
                     continue
                 label_unit = _bracket_unit(cell.text, units)
@@ -148,7 +152,8 @@ def _tables(document: Document, sentences: list[Sentence]):
     for table in document.tables:
         rows = [[CellText(c.start, c.end, text[c.start:c.end]) for c in row] for row in table.rows]
         covered.append((table.start, table.end))
-        yield rows, _caption_unit(text[max(0, table.start - 200):table.start], rows)
+        before = text[max(0, table.start - 200):table.start]
+        yield rows, _caption_unit(before, rows), _caption(before)
     block: list[list[CellText]] = []
     block_start = 0
     for s in sentences:
@@ -159,10 +164,12 @@ def _tables(document: Document, sentences: list[Sentence]):
             block.append(_split_cells(s))
             continue
         if block:
-            yield block, _caption_unit(text[max(0, block_start - 200):block_start], block)
+            before = text[max(0, block_start - 200):block_start]
+            yield block, _caption_unit(before, block), _caption(before)
             block = []
     if block:
-        yield block, _caption_unit(text[max(0, block_start - 200):block_start], block)
+        before = text[max(0, block_start - 200):block_start]
+        yield block, _caption_unit(before, block), _caption(before)
 
 
 def _figure_lines(lines: list[Sentence], start: int) -> list[Sentence]:
@@ -195,6 +202,12 @@ def _split_cells(sentence: Sentence) -> list[CellText]:
         if m:
             pos = m.end()
     return cells
+
+
+def _caption(before: str) -> str:
+    """The lines just above a table: its title (“三公”经费预算及执行情况如下：) and unit line."""
+    lines = [ln for ln in before.split("\n") if ln.strip()]
+    return "\n".join(lines[-3:])
 
 
 def _caption_unit(before: str, rows: list[list[CellText]]):
@@ -240,12 +253,18 @@ def _value_cells(row: list[CellText], i: int, header: list[str] | None) -> list[
 
 
 def _header_basis(text: str) -> str | None:
-    """budget / adjusted / actual, from a column header (年初预算数, 调整预算数, 决算数)."""
+    """What a column holds, from its header: budget / adjusted / actual (年初预算数, 调整预算数,
+    决算数 / 实际完成值), target (年度目标值, 年度指标值), or None (分值, 得分, 备注)."""
     from .extract import _nearest_basis
     from .rules import load_rules
 
+    if any(w in text for w in _TARGET_HEADER):
+        return "target"
     return _nearest_basis(text, load_rules()) or next(
         (basis for basis, words in _BASIS_HEADER.items() if any(w in text for w in words)), None)
+
+
+_TARGET_HEADER = ("目标值", "指标值", "目标")
 
 
 def _label_basis(text: str) -> str | None:
@@ -297,9 +316,15 @@ def _fact(metric: str, cell: CellText, hint, basis, rule_id: str, label: str, se
     start = cell.start + max(offset, 0)
     from .extract import split_basis
 
+    kind = "level"
+    if basis == "target":  # 年度目标值: a budget for money, a target for a count
+        basis = "budget" if want == "yuan" else None
+        kind = "level" if want == "yuan" else "target"
+    elif basis in ("budget", "adjusted") and want != "yuan":
+        kind = "target"
     basis, qualifier = split_basis(basis, None)
     return Fact(
-        doc=sentence.doc, metric=metric, value=value, unit=unit, kind="level", approx=q.approx, basis=basis,
+        doc=sentence.doc, metric=metric, value=value, unit=unit, kind=kind, approx=q.approx, basis=basis,
         qualifier=qualifier,
         quote=sentence.text, start=start, end=start + len(raw), rule_id=rule_id, section=sentence.section,
         sentence_index=sentence.index, raw=raw, step=step, label=label.strip(),

@@ -15,7 +15,6 @@ from pipeline.run import run
 ROOT = Path(__file__).resolve().parent.parent
 SCORER = ROOT / "tests" / "fixtures" / "shared" / "eval" / "score.py"
 GOLD = ROOT / "tests" / "fixtures" / "shared" / "gold"
-DEV = ROOT / "tests" / "cases" / "reports"
 
 
 @pytest.fixture(scope="module")
@@ -63,9 +62,20 @@ def test_every_evidence_quote_is_verbatim_in_its_report(sample_db):
         assert text[start:end] == raw
 
 
-def test_when_development_set_is_scored_then_quality_holds(tmp_path):
-    """12 reports in other wording, written independently of the rules (tests/cases/reports)."""
+@pytest.mark.parametrize("folder", ["reports", "reports2", "reports3"])
+def test_when_development_set_is_scored_then_quality_holds(tmp_path, folder):
+    """Reports in other wording and layouts (.txt in three encodings, .docx, .pdf), written by
+    people who did not see the rules (tests/cases/reports*/README.md), with their answer keys.
+    The rules were then improved on them: these thresholds guard against regressions; the
+    numbers measured before that are in the issue notes."""
+    source = ROOT / "tests" / "cases" / folder
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for path in source.iterdir():  # the reports and catalog.csv, not the sources they were built from
+        if path.is_file() and path.suffix in {".txt", ".docx", ".pdf", ".csv"}:
+            (inputs / path.name).write_bytes(path.read_bytes())
     db = tmp_path / "dev.duckdb"
-    run([DEV], db, quiet=True)
-    result = _score(db, DEV / "gold", "--min-f1", "0.95", "--min-findings-recall", "0.9")
+    run([inputs], db, quiet=True)
+    result = _score(db, source / "gold", "--min-f1", "0.95", "--min-findings-recall", "0.9")
     assert result.returncode == 0, result.stdout[-3000:]
+    assert "alarms=0" in result.stdout.strip().splitlines()[-1]
