@@ -69,20 +69,41 @@ class Progress:
 @click.option("--catalog", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="A catalog.csv (file,unit,year,report_type,unit_key) besides those found in the input folders.")
 @click.option("--password", help="Password for encrypted PDFs.")
-def run(paths, db, quiet, force, catalog, password):
+@click.option("--workers", type=click.IntRange(min=0), default=None,
+              help="Worker processes reading files [default: the machine's cores]. 0 reads in this process, "
+                   "without time or memory limits (for debugging).")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=60, show_default=True,
+              help="Seconds one file may take; past that its worker is killed and the file recorded as failed.")
+@click.option("--max-memory", type=click.IntRange(min=64), default=2048, show_default=True, metavar="MB",
+              help="Memory (address space) one worker may use; a file needing more is recorded as failed.")
+@click.option("--batch-size", type=click.IntRange(min=1), default=None, envvar="JIXIAO_BATCH",
+              help="Whole files per database transaction [default: 100; env JIXIAO_BATCH].")
+def run(paths, db, quiet, force, catalog, password, workers, timeout, max_memory, batch_size):
     """Read reports (.txt .docx .pdf) under PATHS into the database, then run the checks.
 
-    Exit status: 0 every file was read; 3 some files could not be read (each is listed, and
-    recorded in ingest_errors; the others are loaded); 1 the run itself failed.
+    Each file is read in a worker process with a time and a memory limit: a file that hangs,
+    exhausts memory or crashes its worker is recorded as failed and the run goes on. Only
+    this process writes the database, whole files per transaction: after an interruption,
+    run the same command again; files already loaded (same content) are skipped.
+
+    \b
+    Exit status:
+      0  every file was read
+      3  some files could not be read (each is listed and recorded in ingest_errors;
+         the others are loaded)
+      1  the run itself failed (e.g. the database is in use by another process)
 
     Example:
 
-        jixiao run data/raw --db data/out/jixiao.duckdb
+        jixiao run data/raw --db data/out/jixiao.duckdb --workers 2 --timeout 60
     """
     from .run import run as run_pipeline
+    from .workers import Limits, default_workers
 
     summary = run_pipeline(paths, db, quiet=quiet, force=force, catalog=catalog, password=password,
-                           progress=Progress(not quiet))
+                           progress=Progress(not quiet),
+                           workers=default_workers() if workers is None else workers,
+                           limits=Limits(timeout=timeout, max_memory_mb=max_memory), batch_size=batch_size)
     if not quiet:
         click.echo(f"读取 {summary.read} 个文件，跳过未变化 {summary.skipped} 个，失败 {len(summary.failed)} 个；"
                    f"写入 {summary.facts} 条数据，发现 {summary.findings} 个问题。")
@@ -149,3 +170,14 @@ def check(db):
 def main() -> None:  # pragma: no cover
     """Entry point for ``python -m pipeline``."""
     cli()
+
+
+def _register_extensions() -> None:
+    """Commands that live in their own modules (analyst queries, reports)."""
+    from . import cli_analyst, cli_report
+
+    cli_analyst.register(cli)
+    cli_report.register(cli)
+
+
+_register_extensions()

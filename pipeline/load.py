@@ -10,6 +10,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 from datetime import datetime, timezone
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -187,20 +188,16 @@ class Store:
                 ))
         for e in errors:
             error_rows.append((e.path, Path(e.path).name, e.sha256, e.stage, e.code, e.message, now))
-        error_docs = [r[1] for r in error_rows]
+        replaced = docs + [r[1] for r in error_rows]
         con = self.con
         con.execute("BEGIN TRANSACTION")
         try:
-            for doc in docs + error_docs:
-                con.execute("DELETE FROM facts WHERE doc = ?", [doc])
-                con.execute("DELETE FROM documents WHERE doc = ?", [doc])
-                con.execute("DELETE FROM ingest_errors WHERE doc = ?", [doc])
-            if doc_rows:
-                con.executemany("INSERT INTO documents VALUES (" + ",".join("?" * 17) + ")", doc_rows)
-            if fact_rows:
-                con.executemany("INSERT INTO facts VALUES (" + ",".join("?" * 21) + ")", fact_rows)
-            if error_rows:
-                con.executemany("INSERT INTO ingest_errors VALUES (?,?,?,?,?,?,?)", error_rows)
+            if replaced:  # one statement per table (one per file and table scanned the table each time)
+                for table in ("facts", "documents", "ingest_errors"):
+                    con.execute(f"DELETE FROM {table} WHERE doc IN (SELECT UNNEST(?::VARCHAR[]))", [replaced])
+            _insert(con, "documents", doc_rows)
+            _insert(con, "facts", fact_rows)
+            _insert(con, "ingest_errors", error_rows)
             con.execute("COMMIT")
         except Exception:
             con.execute("ROLLBACK")
@@ -221,10 +218,8 @@ class Store:
         try:
             con.execute("DELETE FROM finding_evidence")
             con.execute("DELETE FROM audit_findings")
-            if rows:
-                con.executemany("INSERT INTO audit_findings VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows)
-            if evidence:
-                con.executemany("INSERT INTO finding_evidence VALUES (?,?,?,?,?,?,?,?,?)", evidence)
+            _insert(con, "audit_findings", rows)
+            _insert(con, "finding_evidence", evidence)
             con.execute("COMMIT")
         except Exception:
             con.execute("ROLLBACK")
@@ -239,6 +234,25 @@ class Store:
              stats.get("read", 0), stats.get("skipped", 0), stats.get("failed", 0), stats.get("facts", 0),
              stats.get("findings", 0)],
         )
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -> None:
+    """Insert rows (in the table's column order) through a DataFrame.
+
+    Measured (bench/RESULTS.md): ~50 µs a row, against ~3 ms with ``executemany``. Decimals go
+    in as their exact decimal text, cast by the column type: nothing passes through a float.
+    """
+    if not rows:
+        return
+    import pandas
+
+    frame = pandas.DataFrame([[format(v, "f") if isinstance(v, Decimal) else v for v in row] for row in rows],
+                             dtype=object)
+    con.register("_jixiao_rows", frame)
+    try:
+        con.execute(f"INSERT INTO {table} SELECT * FROM _jixiao_rows")
+    finally:
+        con.unregister("_jixiao_rows")
 
 
 def finding_id(f: Finding) -> str:

@@ -1,32 +1,37 @@
 """The pipeline, file by file: ingest → segment → extract → load; then the checks.
 
 ``process_file`` is a pure function of (path, rules, catalog entry): it can run in a worker
-process or on another machine. ``run`` walks the inputs, loads results in batches (several
-whole files per transaction) and records every failure as a per-file error.
+process or on another machine. ``run`` walks the inputs, hands them to worker processes
+(pipeline/workers.py: a time and memory limit per file), loads the results in batches
+(several whole files per transaction; only this process writes the database) and records
+every failure as a per-file error.
 """
 from __future__ import annotations
 
 import csv
 import hashlib
 import logging
+import os
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
+from itertools import chain
 from pathlib import Path
 
 from .errors import IngestError
 from .extract import extract
-from .ingest import read_document
+from .ingest import DEFAULT_MAX_BYTES, read_document
 from .load import Store
 from .model import DocMeta, Extraction, FileError
 from .rules import RuleSet, load_rules
 from .segment import read_meta, segment
+from .workers import Limits, WorkerPool
 
 log = logging.getLogger(__name__)
 SUFFIXES = {".txt", ".docx", ".pdf", ".doc", ".wps", ".rtf", ".text"}
 CATALOG = "catalog.csv"
-BATCH = 100
+BATCH = 100  # whole files per transaction (env JIXIAO_BATCH overrides)
 
 
 @dataclass
@@ -122,58 +127,85 @@ def process_file(path: Path, ruleset: RuleSet, entry: CatalogEntry | None = None
 
 
 def _safe_process(path: Path, ruleset: RuleSet, entry: CatalogEntry | None, password: str | None) -> Extraction | FileError:
+    """``process_file``, with every failure but running out of memory turned into a FileError."""
     try:
         return process_file(path, ruleset, entry, password)
     except IngestError as exc:
         return FileError(str(path), "ingest", exc.code, exc.message)
+    except MemoryError:  # the worker reports it, with its limit, and retires
+        raise
     except Exception as exc:  # a bug or a hostile file must not stop the batch
         log.exception("processing %s failed", path)
         return FileError(str(path), "extract", "internal", f"处理失败（程序错误）：{type(exc).__name__}: {exc}")
 
 
+def _in_process(tasks: Iterable[tuple[Path, CatalogEntry | None]], password: str | None):
+    """(path, result) for each task, in this process: no time or memory limit (``--workers 0``)."""
+    ruleset = load_rules()
+    for path, entry in tasks:
+        try:
+            yield path, _safe_process(path, ruleset, entry, password)
+        except MemoryError:
+            yield path, FileError(str(path), "worker", "memory", "内存不足")
+
+
 def run(paths: Iterable[Path], db: Path, *, quiet: bool = False, force: bool = False,
         catalog: Path | None = None, password: str | None = None,
-        progress: Callable[[int, int, str], None] | None = None, checks: bool = True) -> RunSummary:
-    """Process every report under ``paths`` into the database at ``db``."""
+        progress: Callable[[int, int, str], None] | None = None, checks: bool = True,
+        workers: int = 0, limits: Limits = Limits(), batch_size: int | None = None) -> RunSummary:
+    """Process every report under ``paths`` into the database at ``db``.
+
+    ``workers=0`` reads the files in this process (no time or memory limit: for tests and
+    profiling); ``workers=N`` reads them in N worker processes under ``limits``
+    (pipeline/workers.py). Only this process writes the database: ``batch_size`` whole files
+    per transaction (default ``$JIXIAO_BATCH`` or 100), so a killed run loses at most the
+    batch in flight, and the next run skips every file already loaded (same sha256)
+    unless ``force``.
+    """
     paths = [Path(p) for p in paths]
     files = discover(paths)
     entries = read_catalogs(paths, catalog)
-    ruleset = load_rules()
+    batch_size = batch_size or int(os.environ.get("JIXIAO_BATCH") or BATCH)
     summary = RunSummary(db=Path(db), seen=len(files))
     started = datetime.now(timezone.utc).replace(tzinfo=None)
+    done = 0
+
+    def tick(name: str) -> None:
+        nonlocal done
+        done += 1
+        if progress:
+            progress(done, len(files), name)
+
     with Store(db) as store:
-        known = store.known()
-        pending_ok: list[Extraction] = []
-        pending_err: list[FileError] = []
+        if progress and files:
+            progress(0, len(files), "")  # the bar shows while the workers start
+        todo = _to_read(files, store.known(), force, summary, tick)
+        first = next(todo, None)  # start no worker when every file is unchanged
+        tasks = ((p, entries.get(p.name)) for p in chain([first] if first else [], todo))
+        pool = WorkerPool(workers, limits, password) if workers and first else None
+        batch: list[Extraction | FileError] = []
 
         def flush() -> None:
-            summary.facts += store.write_batch(pending_ok, pending_err)
-            pending_ok.clear()
-            pending_err.clear()
+            summary.facts += store.write_batch([r for r in batch if isinstance(r, Extraction)],
+                                               [r for r in batch if isinstance(r, FileError)])
+            batch.clear()
 
-        names: set[str] = set()
-        for done, path in enumerate(files, start=1):
-            if progress:
-                progress(done, len(files), path.name)
-            if path.name in names:
-                error = FileError(str(path), "ingest", "duplicate_name",
-                                  f"与本批次中另一个文件同名（{path.name}），文件名是报告的唯一标识，已跳过")
-                summary.failed.append(error)
-                continue
-            names.add(path.name)
-            if not force and path.name in known and known[path.name] == file_sha256(path):
-                summary.skipped += 1
-                continue
-            result = _safe_process(path, ruleset, entries.get(path.name), password)
-            if isinstance(result, FileError):
-                summary.failed.append(result)
-                pending_err.append(result)
-            else:
-                summary.read += 1
-                pending_ok.append(result)
-            if len(pending_ok) + len(pending_err) >= BATCH:
-                flush()
-        flush()
+        try:
+            for path, result in pool.map(tasks) if pool else _in_process(tasks, password):
+                tick(path.name)
+                if isinstance(result, FileError):
+                    result = replace(result, sha256=result.sha256 or file_sha256(path, limit=DEFAULT_MAX_BYTES))
+                    summary.failed.append(result)
+                else:
+                    summary.read += 1
+                batch.append(result)
+                if len(batch) >= batch_size:
+                    flush()
+            flush()
+        finally:
+            if pool:
+                pool.close()
+        summary.failed.sort(key=lambda e: e.path)
         if checks:
             from .checks import run_checks
 
@@ -182,10 +214,30 @@ def run(paths: Iterable[Path], db: Path, *, quiet: bool = False, force: bool = F
     return summary
 
 
-def file_sha256(path: Path) -> str | None:
-    """sha256 of a file's bytes, streamed; None when it cannot be read."""
+def _to_read(files: list[Path], known: dict[str, str], force: bool, summary: RunSummary,
+             tick: Callable[[str], None]) -> Iterator[Path]:
+    """The files to read: not a second file of the same name, not already loaded unchanged."""
+    names: set[str] = set()
+    for path in files:
+        if path.name in names:
+            summary.failed.append(FileError(str(path), "ingest", "duplicate_name",
+                                            f"与本批次中另一个文件同名（{path.name}），文件名是报告的唯一标识，已跳过"))
+            tick(path.name)
+            continue
+        names.add(path.name)
+        if not force and path.name in known and known[path.name] == file_sha256(path):
+            summary.skipped += 1
+            tick(path.name)
+            continue
+        yield path
+
+
+def file_sha256(path: Path, limit: int | None = None) -> str | None:
+    """sha256 of a file's bytes, streamed; None when it cannot be read (or is over ``limit`` bytes)."""
     digest = hashlib.sha256()
     try:
+        if limit is not None and Path(path).stat().st_size > limit:
+            return None
         with open(path, "rb") as fh:
             for block in iter(lambda: fh.read(1 << 20), b""):
                 digest.update(block)

@@ -1,0 +1,126 @@
+"""Where the time goes, stage by stage, on a sample of a corpus, in one process (no workers).
+
+Stages timed per file: ingest (read_document), segment, meta (read_meta), extract (split with
+cProfile into the rule scan, normalize, tables, parts, jieba word bounds); then load
+(Store.write_batch, batches of 100) and the checks (run_checks + replace_findings). Also times
+each rule's pattern alone over every text: which rules cost most.
+
+Usage:
+
+    python bench/profile_stages.py bench/corpus/txt-1000 --files 300
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import pstats
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+# extract's own functions (pipeline/extract.py, tabular.py, normalize.py) → a sub-stage name
+SUBSTAGES = {
+    ("extract.py", "_find_hits"): "extract: rule scan (regex + context)",
+    ("extract.py", "_word_bounds"): "extract: jieba word bounds",
+    ("extract.py", "_to_facts"): "extract: hits → facts",
+    ("normalize.py", "parse_quantity"): "normalize (parse_quantity)",
+    ("tabular.py", "extract_tabular"): "extract: tables and forms",
+    ("extract.py", "enumerate_parts"): "extract: 其中 parts",
+}
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("corpus", type=Path)
+    ap.add_argument("--files", type=int, default=300)
+    ap.add_argument("--suffix", help="only files with this suffix, e.g. .pdf")
+    args = ap.parse_args(argv)
+
+    from pipeline.checks import run_checks
+    from pipeline.extract import extract
+    from pipeline.ingest import read_document
+    from pipeline.load import Store
+    from pipeline.model import Extraction
+    from pipeline.rules import load_rules
+    from pipeline.segment import read_meta, segment
+    from pipeline.workers import warm_up
+
+    t = time.perf_counter()
+    ruleset = load_rules()
+    t_rules = time.perf_counter() - t
+    t = time.perf_counter()
+    warm_up(ruleset)
+    t_warm = time.perf_counter() - t
+    files = sorted(p for p in args.corpus.iterdir() if p.is_file() and p.suffix == (args.suffix or p.suffix))
+    files = files[: args.files]
+    stage = defaultdict(float)
+    extractions, texts = [], []
+    for path in files:  # pass 1: stage times, no profiler (it inflates call-heavy code)
+        t0 = time.perf_counter()
+        document = read_document(path)
+        t1 = time.perf_counter()
+        sentences = segment(document)
+        t2 = time.perf_counter()
+        meta = read_meta(document)
+        t3 = time.perf_counter()
+        facts = extract(document, sentences, meta, ruleset)
+        t4 = time.perf_counter()
+        stage["ingest"] += t1 - t0
+        stage["segment"] += t2 - t1
+        stage["meta"] += t3 - t2
+        stage["extract (incl. normalize)"] += t4 - t3
+        extractions.append(Extraction(document, meta, tuple(facts)))
+        texts.append(document.text)
+    profile = cProfile.Profile()  # pass 2: inside extract, under the profiler
+    for ex in extractions:
+        sentences = segment(ex.document)
+        profile.enable()
+        extract(ex.document, sentences, ex.meta, ruleset)
+        profile.disable()
+
+    with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "p.duckdb") as store:
+        t = time.perf_counter()
+        for i in range(0, len(extractions), 100):
+            store.write_batch(extractions[i:i + 100])
+        stage["load (write_batch)"] = time.perf_counter() - t
+        t = time.perf_counter()
+        findings = list(run_checks(store.con))
+        stage["checks (run_checks)"] = time.perf_counter() - t
+        t = time.perf_counter()
+        store.replace_findings(findings)
+        stage["checks (replace_findings)"] = time.perf_counter() - t
+
+    sub = defaultdict(float)
+    for (filename, _line, func), (_cc, _nc, _tt, ct, _callers) in pstats.Stats(profile).stats.items():
+        name = SUBSTAGES.get((Path(filename).name, func))
+        if name:
+            sub[name] += ct
+
+    per_rule = []
+    for rule in ruleset.rules:
+        t = time.perf_counter()
+        for text in texts:
+            for _ in rule.pattern.finditer(text):
+                pass
+        per_rule.append((time.perf_counter() - t, rule.id, rule.source))
+
+    n = len(files)
+    total = sum(v for k, v in stage.items())
+    print(f"{n} files from {args.corpus}; once per process: rules {t_rules:.2f} s, warm-up (jieba) {t_warm:.2f} s\n")
+    print("| stage | ms/file | share |\n|---|---:|---:|")
+    for k, v in stage.items():
+        print(f"| {k} | {1000 * v / n:.2f} | {100 * v / total:.0f}% |")
+    print("\n| inside extract, under cProfile (cumulative, overlapping; profiler overhead included) | ms/file |\n|---|---:|")
+    for k, v in sorted(sub.items(), key=lambda kv: -kv[1]):
+        print(f"| {k} | {1000 * v / n:.2f} |")
+    print("\n| rule (pattern alone over every text) | ms/file | source |\n|---|---:|---|")
+    for secs, rid, src in sorted(per_rule, reverse=True)[:10]:
+        print(f"| {rid} | {1000 * secs / n:.2f} | {src} |")
+    print(f"| all {len(per_rule)} rules | {1000 * sum(s for s, _, _ in per_rule) / n:.2f} | |")
+    print("\nTop functions inside extract (tottime):")
+    pstats.Stats(profile).sort_stats("tottime").print_stats(12)
+
+
+if __name__ == "__main__":
+    main()
