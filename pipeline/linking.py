@@ -18,14 +18,6 @@ from .rules import RULES_DIR
 _NOISE = regex.compile(r"[\s\u3000“”\"'‘’（）()]")
 _PLACE = regex.compile(r"^(?:[\p{Han}]{2,4}?(?:省|自治区|市|州|盟|县|区|旗))+")
 
-LINKS_TABLE = """
-CREATE TABLE IF NOT EXISTS unit_links (
-    doc VARCHAR PRIMARY KEY,
-    unit VARCHAR,
-    unit_key VARCHAR,
-    how VARCHAR
-);
-"""
 
 
 @dataclass(frozen=True)
@@ -101,7 +93,6 @@ def link_units(con) -> list[Link]:
     """Recompute every report's unit_key in the database and record how it was linked."""
     rows = con.execute("SELECT doc, unit, unit_key, unit_source FROM documents ORDER BY doc").fetchall()
     links = link(rows)
-    con.execute(LINKS_TABLE)
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute("DELETE FROM unit_links")

@@ -97,6 +97,12 @@ CREATE TABLE IF NOT EXISTS finding_evidence (
     start INTEGER,
     "end" INTEGER
 );
+CREATE TABLE IF NOT EXISTS unit_links (
+    doc VARCHAR PRIMARY KEY,
+    unit VARCHAR,
+    unit_key VARCHAR,
+    how VARCHAR
+);
 CREATE TABLE IF NOT EXISTS runs (
     run_id VARCHAR,
     started TIMESTAMP,

@@ -22,6 +22,7 @@ from pathlib import Path
 from .errors import IngestError
 from .extract import extract
 from .ingest import DEFAULT_MAX_BYTES, read_document
+from .linking import link_units
 from .load import Store
 from .model import DocMeta, Extraction, FileError
 from .rules import RuleSet, load_rules
@@ -96,10 +97,23 @@ def read_catalogs(paths: Iterable[Path], extra: Path | None = None) -> dict[str,
                 out[Path(name).name] = CatalogEntry(
                     unit=(row.get("unit") or "").strip() or None,
                     year=int(year) if year.isdigit() else None,
-                    report_type=(row.get("report_type") or "").strip() or None,
+                    report_type=report_type_of((row.get("report_type") or "").strip()),
                     unit_key=(row.get("unit_key") or "").strip() or None,
                 )
     return out
+
+
+_REPORT_TYPES = {"整体支出": "整体支出", "部门整体支出": "整体支出", "部门": "整体支出", "整体": "整体支出",
+                 "department": "整体支出", "项目支出": "项目支出", "项目": "项目支出", "project": "项目支出"}
+
+
+def report_type_of(value: str) -> str | None:
+    """A catalog's report type in jixiao's words (整体支出 / 项目支出); English works too.
+
+    >>> report_type_of("project"), report_type_of("部门整体支出"), report_type_of("")
+    ('项目支出', '整体支出', None)
+    """
+    return _REPORT_TYPES.get(value.strip().lower(), value.strip() or None) if value else None
 
 
 def apply_catalog(meta: DocMeta, entry: CatalogEntry | None) -> DocMeta:
@@ -206,6 +220,7 @@ def run(paths: Iterable[Path], db: Path, *, quiet: bool = False, force: bool = F
             if pool:
                 pool.close()
         summary.failed.sort(key=lambda e: e.path)
+        link_units(store.con)
         if checks:
             from .checks import run_checks
 
