@@ -97,20 +97,12 @@ ANCHOR_BEFORE, ANCHOR_AFTER = 32, 64
 def _scan(rule: Rule, text: str) -> list:
     """Every match of a rule: over the whole text, or — when the rule has anchors — only in the
     windows around their occurrences (str.find is far cheaper than trying the pattern everywhere)."""
-    if not rule.anchors:
+    if rule.anchor_pattern is None:
         return list(rule.pattern.finditer(text, timeout=REGEX_TIMEOUT_S))
-    spans = []
-    for anchor in rule.anchors:
-        at = text.find(anchor)
-        while at >= 0:
-            spans.append((max(0, at - ANCHOR_BEFORE), min(len(text), at + len(anchor) + ANCHOR_AFTER)))
-            at = text.find(anchor, at + 1)
-    if not spans:
-        return []
-    spans.sort()
-    merged = [list(spans[0])]
-    for a, b in spans[1:]:
-        if a <= merged[-1][1]:
+    merged: list[list[int]] = []
+    for m in rule.anchor_pattern.finditer(text, overlapped=True):
+        a, b = max(0, m.start() - ANCHOR_BEFORE), m.end() + ANCHOR_AFTER
+        if merged and a <= merged[-1][1]:
             merged[-1][1] = max(merged[-1][1], b)
         else:
             merged.append([a, b])
@@ -148,10 +140,16 @@ def _context_allows(hit: Hit, ruleset: RuleSet) -> bool:
     if rule.require_before and not any(w in before for w in rule.require_before):
         return False
     if rule.whole_word and hit.label_end > hit.label_start:
-        bounds = _word_bounds(stext)
-        if hit.label_start - sentence.start not in bounds or hit.label_end - sentence.start not in bounds:
+        # segment a window around the label only: jieba's cost grows with the text it reads
+        lo = max(0, hit.label_start - sentence.start - WORD_WINDOW)
+        hi = min(len(stext), hit.label_end - sentence.start + WORD_WINDOW)
+        bounds = _word_bounds(stext[lo:hi])
+        if hit.label_start - sentence.start - lo not in bounds or hit.label_end - sentence.start - lo not in bounds:
             return False
     return True
+
+
+WORD_WINDOW = 8  # characters of context on each side of a label for the word-boundary check
 
 
 @lru_cache(maxsize=1)
@@ -305,15 +303,28 @@ def _opener_pattern(words: tuple[str, ...]) -> regex.Pattern:
     return regex.compile(r"[ \t]*(?:[（(]|[，,：:]?[ \t]*(" + "|".join(words) + r")[：:，,]?)")
 
 
+@lru_cache(maxsize=2048)
+def figures_in(text: str, figure: regex.Pattern) -> tuple[tuple[int, int, str], ...]:
+    """(start, end, canonical unit) of every figure with a unit in a sentence (cached: several
+    stages ask about the same sentence)."""
+    out = []
+    for m in figure.finditer(text):
+        q = parse_quantity(m.group("fig"))
+        if q is not None:
+            out.append((m.start("fig"), m.end("fig"), q.unit))
+    return tuple(out)
+
+
 def _previous_figure(hit: Hit, ruleset: RuleSet, text: str, want) -> tuple[int, int] | None:
     """Span of the nearest figure before ``hit`` in its sentence whose unit satisfies ``want``."""
     sentence = hit.sentence
-    before = text[sentence.start:min(hit.label_start, hit.start)]
+    limit = min(hit.label_start, hit.start) - sentence.start
     last = None
-    for m in ruleset.figure.finditer(before):
-        q = parse_quantity(m.group("fig"))
-        if q is not None and want(q.unit):
-            last = (sentence.start + m.start("fig"), sentence.start + m.end("fig"))
+    for start, end, unit in figures_in(sentence.text, ruleset.figure):
+        if end > limit:
+            break
+        if want(unit):
+            last = (sentence.start + start, sentence.start + end)
     return last
 
 

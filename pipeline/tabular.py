@@ -36,6 +36,7 @@ _BARE_FIGURE = regex.compile(
 _BASIS_HEADER = {"budget": ("预算", "年初", "指标", "计划"), "actual": ("决算", "实际", "执行", "完成", "支出数")}
 _LABEL_COLON = regex.compile(r"(?P<label>[^：:，。；0-9]{2,20})[：:][ \t\u3000]*(?P<fig>.+?)[；;。，,]?")
 _TOTAL_ROWS = {"合计", "小计", "总计", "合计数"}
+FORM_LABEL_CHARS = 30  # a label cell or line is short: longer ones are not looked up
 RULE_TABLE = "table.label_cell"
 RULE_FORM = "form.label_line"
 RULE_COLON = "form.label_colon"
@@ -97,7 +98,7 @@ def extract_tabular(document: Document, sentences: list[Sentence], meta: DocMeta
                 header = [c.text for c in row]
                 continue
             for i, cell in enumerate(row):
-                metric = lookup_label(_strip_unit(cell.text), ruleset)
+                metric = lookup_label(_strip_unit(cell.text), ruleset) if len(cell.text) <= FORM_LABEL_CHARS else None
                 if metric is None and subject and normalize_label(cell.text) in _TOTAL_ROWS:
                     metric = subject
                 if metric is None:
@@ -111,6 +112,8 @@ def extract_tabular(document: Document, sentences: list[Sentence], meta: DocMeta
 
     lines = [s for s in sentences if s.kind in ("prose", "heading", "row")]
     for k, line in enumerate(lines[:-1]):
+        if len(line.text) > FORM_LABEL_CHARS:
+            continue
         metric = lookup_label(_strip_unit(line.text), ruleset)
         if metric is None:
             continue
