@@ -12,8 +12,8 @@ total given as 0 while its parts are not), ``yoy`` (a stated change or previous-
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -496,31 +496,56 @@ def _ratio_rounding(part: Fact, whole: Fact) -> Decimal:
 
 # the database edge -------------------------------------------------------------------------
 
-FACT_COLUMNS = ("doc, metric, value, unit, kind, approx, basis, quote, start, \"end\", rule_id, section, "
-                "sentence_index, raw, qualifier, relative_to, step, part_of, label, period, id")
+FACT_COLUMNS = ", ".join("f." + c for c in (
+    "doc", "metric", "value", "unit", "kind", "approx", "basis", "quote", "start", '"end"', "rule_id", "section",
+    "sentence_index", "raw", "qualifier", "relative_to", "step", "part_of", "label", "period", "id"))
 
 
-def facts_from_db(con) -> tuple[list[Fact], dict[str, DocInfo]]:
-    """Facts and document info as the checks need them."""
-    rows = con.execute(f"SELECT {FACT_COLUMNS} FROM facts ORDER BY doc, start").fetchall()
-    starts = {r[-1]: r[8] for r in rows}
-    facts = [
-        Fact(doc=r[0], metric=r[1], value=Decimal(r[2]).normalize() if r[2] is not None else ZERO, unit=r[3], kind=r[4],
-             approx=bool(r[5]), basis=r[6], quote=r[7], start=r[8], end=r[9], rule_id=r[10], section=r[11] or "",
-             sentence_index=r[12], raw=r[13] or "", qualifier=r[14], relative_to=r[15],
-             step=Decimal(r[16]).normalize() if r[16] is not None else ZERO,
-             group=starts.get(r[17]) if r[17] else None, label=r[18] or "", period=r[19])
-        for r in rows
-    ]
+def _fact_of(r) -> Fact:
+    return Fact(doc=r[0], metric=r[1], value=Decimal(r[2]).normalize() if r[2] is not None else ZERO, unit=r[3],
+                kind=r[4], approx=bool(r[5]), basis=r[6], quote=r[7], start=r[8], end=r[9], rule_id=r[10],
+                section=r[11] or "", sentence_index=r[12], raw=r[13] or "", qualifier=r[14], relative_to=r[15],
+                step=Decimal(r[16]).normalize() if r[16] is not None else ZERO, group=None, label=r[18] or "",
+                period=r[19])
+
+
+def unit_groups(con, chunk: int = 20_000):
+    """(facts, documents) of one unit at a time — every year of it, since year-on-year checks
+    compare them — streamed from the database, so memory holds one unit, not the archive."""
     docs = {r[0]: DocInfo(r[0], r[1], r[2], r[3]) for r in
             con.execute("SELECT doc, unit, unit_key, year FROM documents").fetchall()}
-    return facts, docs
+    cursor = con.execute(
+        f"SELECT {FACT_COLUMNS}, coalesce(d.unit_key, 'doc:' || f.doc) AS grp "
+        f"FROM facts f JOIN documents d USING (doc) ORDER BY grp, f.doc, f.start"
+    )
+    current = None
+    rows_of_group: list = []
+    while True:
+        rows = cursor.fetchmany(chunk)
+        for r in rows:
+            if r[-1] != current and rows_of_group:
+                yield _group(rows_of_group, docs)
+                rows_of_group = []
+            current = r[-1]
+            rows_of_group.append(r)
+        if not rows:
+            break
+    if rows_of_group:
+        yield _group(rows_of_group, docs)
 
 
-def run_checks(con) -> list[Finding]:
-    """Every finding the facts in the database support."""
-    facts, docs = facts_from_db(con)
-    return Checker().run(facts, docs)
+def _group(rows: list, docs: dict[str, DocInfo]) -> tuple[list[Fact], dict[str, DocInfo]]:
+    starts = {r[20]: r[8] for r in rows}  # fact id → start: a part names its total by id
+    facts = [replace(_fact_of(r), group=starts.get(r[17])) if r[17] else _fact_of(r) for r in rows]
+    names = {f.doc for f in facts}
+    return facts, {d: docs[d] for d in names if d in docs}
+
+
+def run_checks(con) -> Iterator[Finding]:
+    """Every finding the facts in the database support, one unit at a time."""
+    checker = Checker()
+    for facts, docs in unit_groups(con):
+        yield from checker.run(facts, docs)
 
 
 def print_findings(con, echo: Callable[[str], None] = print) -> None:

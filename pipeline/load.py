@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Iterable
 from datetime import datetime, timezone
 from decimal import Decimal
@@ -19,6 +20,9 @@ from .errors import DatabaseInUse, JixiaoError
 from .model import Extraction, Fact, FileError, Finding
 
 SCHEMA_VERSION = 1
+# DuckDB's own memory (caches, sorts); beyond it DuckDB spills to disk, so a run's memory
+# stays flat however large the archive grows
+MEMORY_LIMIT = os.environ.get("JIXIAO_DB_MEMORY", "512MB")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -42,7 +46,7 @@ CREATE TABLE IF NOT EXISTS documents (
     loaded_at TIMESTAMP
 );
 CREATE TABLE IF NOT EXISTS facts (
-    id VARCHAR PRIMARY KEY,
+    id VARCHAR,  -- unique by construction (fact_id); no index: an index lives in memory
     doc VARCHAR,
     metric VARCHAR,
     value DECIMAL(38, 6),
@@ -137,7 +141,7 @@ def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnect
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        return duckdb.connect(str(path), read_only=read_only)
+        return duckdb.connect(str(path), read_only=read_only, config={"memory_limit": MEMORY_LIMIT})
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise DatabaseInUse(f"数据库正被另一个进程使用：{path}（请等它结束后再试）") from exc

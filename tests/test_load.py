@@ -34,6 +34,9 @@ def test_when_run_twice_then_rows_are_identical(tmp_path):
     assert summary.skipped == summary.seen and summary.read == 0
     assert _rows(db) == first
     assert first["facts"] and first["documents"]
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT count(*) = count(DISTINCT id) FROM facts").fetchone()[0]
+    con.close()
 
 
 def test_when_a_file_changes_then_only_its_rows_are_replaced(tmp_path):
