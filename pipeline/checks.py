@@ -49,6 +49,26 @@ def load_checks(directory: str | None = None) -> dict:
 COUNT_UNITS = {"person", "household", "building", "item"}
 
 
+class FactList(list):
+    """A report's (or a unit's) facts, with their level facts indexed by metric."""
+
+    def levels(self, metric: str) -> list[Fact]:
+        index = self.__dict__.get("_index")
+        if index is None:
+            index = defaultdict(list)
+            for f in self:
+                if f.kind == "level":
+                    index[f.metric].append(f)
+            self.__dict__["_index"] = index
+        return index.get(metric, [])
+
+
+def _levels_of(fs: list[Fact], metric: str) -> list[Fact]:
+    if isinstance(fs, FactList):
+        return fs.levels(metric)
+    return [f for f in fs if f.kind == "level" and f.metric == metric]
+
+
 def interval(f: Fact) -> tuple[Decimal, Decimal]:
     """The values a stated figure stands for: its qualifier's range (余 近 约), ± half its last
     decimal (366.62万元), or exactly itself (a count, a whole number, zero).
@@ -58,16 +78,21 @@ def interval(f: Fact) -> tuple[Decimal, Decimal]:
     >>> [interval(f) for f in facts_of("签订协议1300余份，基本支出366.62万元，人员编制17名", load_rules())]
     [(Decimal('1300'), Decimal('1400')), (Decimal('3666150'), Decimal('3666250')), (Decimal('17'), Decimal('17'))]
     """
-    if f.approx:
-        q = parse_quantity(f.raw)
+    return _interval(f.value, f.unit, f.approx, f.raw, f.step)
+
+
+@lru_cache(maxsize=65536)
+def _interval(value: Decimal, unit: str, approx: bool, raw: str, step: Decimal) -> tuple[Decimal, Decimal]:
+    if approx:
+        q = parse_quantity(raw)
         if q is not None and q.value:
             lo, hi = approx_range(q)
-            scale = f.value / q.value
+            scale = value / q.value
             return lo * scale, hi * scale
-    if f.value == 0 or f.unit in COUNT_UNITS or not _has_decimals(f.raw):
-        return f.value, f.value
-    half = (f.step or ZERO) / 2
-    return f.value - half, f.value + half
+    if value == 0 or unit in COUNT_UNITS or not _has_decimals(raw):
+        return value, value
+    half = (step or ZERO) / 2
+    return value - half, value + half
 
 
 def rounding(f: Fact) -> Decimal:
@@ -149,6 +174,7 @@ class Checker:
             by_doc[f.doc].append(f)
         out: list[Finding] = []
         for doc, fs in sorted(by_doc.items()):
+            fs = by_doc[doc] = FactList(fs)
             info = docs.get(doc) or DocInfo(doc, None, None, None)
             zeros = self.zero(fs, info)
             out += zeros
@@ -239,7 +265,7 @@ class Checker:
     @staticmethod
     def _single(fs: list[Fact], metric: str, basis: str | None = None, qualifier: str | None = None) -> Fact | None:
         """The value of a metric when the report states exactly one (overlapping statements count once)."""
-        cands = [f for f in fs if f.kind == "level" and f.metric == metric and f.qualifier == qualifier
+        cands = [f for f in _levels_of(fs, metric) if f.qualifier == qualifier
                  and (basis is None or basis_class(f) == basis)]
         clusters = _clusters(cands)
         if len(clusters) != 1:
@@ -415,7 +441,7 @@ class Checker:
             prev_docs = by_unit_year.get((unit_key, year - 1))
             if not prev_docs:
                 continue
-            prev_facts = [f for d in prev_docs for f in by_doc.get(d, [])]
+            prev_facts = FactList(f for d in prev_docs for f in by_doc.get(d, []))
             for doc in doc_list:
                 info = docs[doc]
                 fs = by_doc.get(doc, [])
@@ -496,17 +522,25 @@ def _ratio_rounding(part: Fact, whole: Fact) -> Decimal:
 
 # the database edge -------------------------------------------------------------------------
 
-FACT_COLUMNS = ", ".join("f." + c for c in (
+FACT_COLUMNS = ", ".join(("CAST(f.{0} AS VARCHAR)" if c in ("value", "step") else "f.{0}").format(c) for c in (
     "doc", "metric", "value", "unit", "kind", "approx", "basis", "quote", "start", '"end"', "rule_id", "section",
     "sentence_index", "raw", "qualifier", "relative_to", "step", "part_of", "label", "period", "id"))
 
 
 def _fact_of(r) -> Fact:
-    return Fact(doc=r[0], metric=r[1], value=Decimal(r[2]).normalize() if r[2] is not None else ZERO, unit=r[3],
+    return Fact(doc=r[0], metric=r[1], value=_decimal(r[2]), unit=r[3],
                 kind=r[4], approx=bool(r[5]), basis=r[6], quote=r[7], start=r[8], end=r[9], rule_id=r[10],
                 section=r[11] or "", sentence_index=r[12], raw=r[13] or "", qualifier=r[14], relative_to=r[15],
-                step=Decimal(r[16]).normalize() if r[16] is not None else ZERO, group=None, label=r[18] or "",
-                period=r[19])
+                step=_decimal(r[16]), group=None, label=r[18] or "", period=r[19])
+
+
+def _decimal(text: str | None) -> Decimal:
+    """A DECIMAL column read as text (cheaper than DuckDB's Decimal objects), without trailing zeros."""
+    if text is None:
+        return ZERO
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return Decimal(text)
 
 
 def unit_groups(con, chunk: int = 20_000):

@@ -141,7 +141,9 @@ def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnect
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        return duckdb.connect(str(path), read_only=read_only, config={"memory_limit": MEMORY_LIMIT})
+        con = duckdb.connect(str(path), read_only=read_only, config={"memory_limit": MEMORY_LIMIT})
+        con.execute("SET enable_progress_bar = false")  # the CLI shows its own progress
+        return con
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise DatabaseInUse(f"数据库正被另一个进程使用：{path}（请等它结束后再试）") from exc
