@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import logging
 from bisect import bisect_right
-from dataclasses import dataclass, replace
-from decimal import Decimal
+from dataclasses import replace
 from functools import lru_cache
 
 import regex
 
-from .model import DocMeta, Document, Fact, Rule, Sentence
+from .model import DocMeta, Document, Fact, Match, Rule, Sentence
 from .normalize import Units, parse_quantity
 from .rules import RuleSet, normalize_label
 from .segment import clause_span, year_mentions
@@ -32,19 +31,6 @@ PROJECT_REPORT = "项目支出"
 REGEX_TIMEOUT_S = 2.0
 _BRACKETS = "（）()"
 _OPENERS = "（("
-
-
-@dataclass(frozen=True, slots=True)
-class Hit:
-    """A rule's match inside one sentence (document offsets)."""
-
-    rule: Rule
-    sentence: Sentence
-    start: int
-    end: int
-    label_start: int
-    label_end: int
-    groups: dict
 
 
 def extract(document: Document, sentences: list[Sentence], meta: DocMeta, ruleset: RuleSet,
@@ -63,7 +49,7 @@ def extract(document: Document, sentences: list[Sentence], meta: DocMeta, rulese
 
 # 1. hits ---------------------------------------------------------------------------------
 
-def _find_hits(text: str, sentences: list[Sentence], ruleset: RuleSet, meta: DocMeta) -> list[Hit]:
+def _find_hits(text: str, sentences: list[Sentence], ruleset: RuleSet, meta: DocMeta) -> list[Match]:
     starts = [s.start for s in sentences]
     hits = []
     for rule in ruleset.rules:
@@ -81,7 +67,7 @@ def _find_hits(text: str, sentences: list[Sentence], ruleset: RuleSet, meta: Doc
             sentence = sentences[i]
             if m.start() < sentence.start or m.end() > sentence.end:
                 continue
-            hit = Hit(rule, sentence, m.start("fig"), m.end("fig"), m.start("label"), m.end("label"),
+            hit = Match(rule, sentence, m.start("fig"), m.end("fig"), m.start("label"), m.end("label"),
                       {k: v for k, v in m.groupdict().items() if v is not None})
             if rule.forbid_item is not None and _under_item_title(text, sentence, rule.forbid_item):
                 continue
@@ -116,7 +102,7 @@ def _under_item_title(text: str, sentence: Sentence, item_title) -> bool:
     return bool(head) and bool(item_title.fullmatch(head))
 
 
-def _context_allows(hit: Hit, ruleset: RuleSet) -> bool:
+def _context_allows(hit: Match, ruleset: RuleSet) -> bool:
     rule, sentence = hit.rule, hit.sentence
     stext = sentence.text
     if any(w in stext for w in rule.forbid_sentence):
@@ -179,16 +165,16 @@ def _word_bounds(text: str) -> frozenset[int]:
 
 # 2. one reading per figure ---------------------------------------------------------------
 
-def _choose(hits: list[Hit]) -> list[Hit]:
+def _choose(hits: list[Match]) -> list[Match]:
     """Keep one hit per figure: the highest priority, then the label nearest the figure."""
-    def rank(h: Hit):
+    def rank(h: Match):
         # a longer reading of the same figure is the more specific one: “三公”经费支出合计3.86万元
         # is 三公经费, not 支出合计
         span = max(h.end, h.label_end) - min(h.start, h.label_start)
         gap = h.start - h.label_end if h.label_end <= h.start else h.label_start - h.end
         return (-h.rule.priority, -span, abs(gap))
 
-    chosen: list[Hit] = []
+    chosen: list[Match] = []
     for hit in sorted(hits, key=lambda h: (h.start, rank(h))):
         if chosen and hit.start < chosen[-1].end:
             if rank(hit) < rank(chosen[-1]):
@@ -200,7 +186,7 @@ def _choose(hits: list[Hit]) -> list[Hit]:
 
 # 3. facts --------------------------------------------------------------------------------
 
-def _to_facts(document: Document, hits: list[Hit], meta: DocMeta, ruleset: RuleSet, units: Units) -> list[Fact]:
+def _to_facts(document: Document, hits: list[Match], meta: DocMeta, ruleset: RuleSet, units: Units) -> list[Fact]:
     facts: list[Fact] = []
     by_span: dict[int, Fact] = {}
     text = document.text
@@ -217,7 +203,7 @@ def _to_facts(document: Document, hits: list[Hit], meta: DocMeta, ruleset: RuleS
     return facts
 
 
-def _fact_from_hit(hit: Hit, q, meta: DocMeta, ruleset: RuleSet, by_span: dict[int, Fact], text: str) -> Fact | None:
+def _fact_from_hit(hit: Match, q, meta: DocMeta, ruleset: RuleSet, by_span: dict[int, Fact], text: str) -> Fact | None:
     rule, sentence = hit.rule, hit.sentence
     kind = rule.kind
     if q.unit == "" and q.value == 0 and rule.metric is not None:
@@ -315,7 +301,7 @@ def figures_in(text: str, figure: regex.Pattern) -> tuple[tuple[int, int, str], 
     return tuple(out)
 
 
-def _previous_figure(hit: Hit, ruleset: RuleSet, text: str, want) -> tuple[int, int] | None:
+def _previous_figure(hit: Match, ruleset: RuleSet, text: str, want) -> tuple[int, int] | None:
     """Span of the nearest figure before ``hit`` in its sentence whose unit satisfies ``want``."""
     sentence = hit.sentence
     limit = min(hit.label_start, hit.start) - sentence.start
@@ -328,7 +314,7 @@ def _previous_figure(hit: Hit, ruleset: RuleSet, text: str, want) -> tuple[int, 
     return last
 
 
-def previous_fact(hit: Hit, by_span: dict[int, Fact], ruleset: RuleSet, text: str, want) -> Fact | None:
+def previous_fact(hit: Match, by_span: dict[int, Fact], ruleset: RuleSet, text: str, want) -> Fact | None:
     """The fact read from the nearest figure before ``hit`` in its sentence, if it is one."""
     span = _previous_figure(hit, ruleset, text, want)
     if span is None:
@@ -339,7 +325,7 @@ def previous_fact(hit: Hit, by_span: dict[int, Fact], ruleset: RuleSet, text: st
     return None
 
 
-def _change_metric(hit: Hit, label: str, by_span: dict[int, Fact], ruleset: RuleSet, text: str) -> str | None:
+def _change_metric(hit: Match, label: str, by_span: dict[int, Fact], ruleset: RuleSet, text: str) -> str | None:
     """The metric a change is about: named between 比上年 and 增加, named before 比, the figure
     just before it, or the heading of its section."""
     named = lookup_label(label, ruleset) if label.strip() else None
@@ -366,7 +352,7 @@ def _change_metric(hit: Hit, label: str, by_span: dict[int, Fact], ruleset: Rule
 
 MAX_LABEL_CHARS = 40
 _LABEL_BRACKET_TAIL = regex.compile(r"[（(][^）)]*[）)]$")
-def _list_head(hit: Hit, by_span: dict[int, Fact], ruleset: RuleSet, text: str) -> Fact | None:
+def _list_head(hit: Match, by_span: dict[int, Fact], ruleset: RuleSet, text: str) -> Fact | None:
     """The total a 其中-list in the same sentence breaks down, when a change follows the list."""
     sentence = hit.sentence
     before = text[sentence.start:hit.label_start]

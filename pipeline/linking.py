@@ -13,6 +13,7 @@ from pathlib import Path
 import regex
 import yaml
 
+from .load import insert_rows, transaction
 from .rules import RULES_DIR
 
 _NOISE = regex.compile(r"[\s\u3000“”\"'‘’（）()]")
@@ -60,7 +61,11 @@ def link(docs: list[tuple[str, str | None, str | None, str]], aliases: dict[str,
     """
     aliases = load_aliases() if aliases is None else aliases
     catalog_names = {normalize_name(unit): key for _, unit, key, source in docs if source == "catalog" and key and unit}
-    known = {normalize_name(unit) for _, unit, _, _ in docs if unit}
+    fuller: dict[str, set[str]] = {}  # a name without some of its leading places → the full names
+    for _, unit, _, _ in docs:
+        full = normalize_name(unit)
+        for tail in _place_tails(full):
+            fuller.setdefault(tail, set()).add(full)
     out = []
     for doc, unit, key, source in docs:
         name = normalize_name(unit)
@@ -73,34 +78,37 @@ def link(docs: list[tuple[str, str | None, str | None, str]], aliases: dict[str,
         elif name in catalog_names:
             out.append(Link(doc, unit, catalog_names[name], "catalog_name"))
         else:
-            fuller = _fuller_name(name, known)
-            if fuller:
-                out.append(Link(doc, unit, aliases.get(fuller, catalog_names.get(fuller, fuller)), "fuller_name"))
+            longer = fuller.get(name, set()) if _PLACE.match(name) else set()
+            if len(longer) == 1:
+                full = next(iter(longer))
+                out.append(Link(doc, unit, aliases.get(full, catalog_names.get(full, full)), "fuller_name"))
             else:
                 out.append(Link(doc, unit, name, "name"))
     return out
 
 
-def _fuller_name(name: str, known: set[str]) -> str | None:
-    """The one known name that ends with ``name`` and adds places in front of it."""
-    if not _PLACE.match(name):
-        return None
-    longer = [k for k in known if k != name and k.endswith(name) and _PLACE.fullmatch(k[: len(k) - len(name)])]
-    return longer[0] if len(longer) == 1 else None
+def _place_tails(name: str):
+    """The name without its first place, its first two places, … (长沙市开福区征地服务中心 →
+    开福区征地服务中心, 征地服务中心).
+
+    >>> list(_place_tails("长沙市开福区征地服务中心"))
+    ['开福区征地服务中心', '征地服务中心']
+    """
+    while (m := _ONE_PLACE.match(name)) and m.end() < len(name):
+        name = name[m.end():]
+        yield name
+
+
+_ONE_PLACE = regex.compile(r"[\p{Han}]{2,4}?(?:省|自治区|市|州|盟|县|区|旗)")
 
 
 def link_units(con) -> list[Link]:
     """Recompute every report's unit_key in the database and record how it was linked."""
     rows = con.execute("SELECT doc, unit, unit_key, unit_source FROM documents ORDER BY doc").fetchall()
     links = link(rows)
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         con.execute("DELETE FROM unit_links")
-        if links:
-            con.executemany("INSERT INTO unit_links VALUES (?, ?, ?, ?)", [(l.doc, l.unit, l.unit_key, l.how) for l in links])
-            con.executemany("UPDATE documents SET unit_key = ? WHERE doc = ?", [(l.unit_key, l.doc) for l in links])
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
+        insert_rows(con, "unit_links", [(l.doc, l.unit, l.unit_key, l.how) for l in links])
+        con.execute("UPDATE documents SET unit_key = l.unit_key FROM unit_links l "
+                    "WHERE documents.doc = l.doc AND documents.unit_key IS DISTINCT FROM l.unit_key")
     return links

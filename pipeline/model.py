@@ -130,7 +130,7 @@ class Rule:
 
 @dataclass(frozen=True, slots=True)
 class Match:
-    """A rule's hit: the figure span and the label span, both document offsets."""
+    """A rule's hit inside one sentence: the figure span and the label span (document offsets)."""
 
     rule: Rule
     sentence: Sentence
@@ -138,7 +138,7 @@ class Match:
     end: int  # figure end
     label_start: int
     label_end: int
-    groups: tuple[tuple[str, str], ...] = ()
+    groups: dict = field(default_factory=dict)  # named groups that matched: fig, label, dir …
 
 
 @dataclass(frozen=True, slots=True)

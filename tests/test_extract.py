@@ -1,0 +1,89 @@
+"""Extraction on its own: layouts (prose, tables, forms), kinds, basis, and what must not be read."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from builders import make_docx, make_pdf
+from pipeline.model import DocMeta
+from pipeline.rules import load_rules
+from pipeline.run import process_file
+from pipeline.selftest import facts_of
+
+RULES = load_rules()
+META = DocMeta(unit=None, year=2022, report_type="整体支出")
+
+
+def read(text: str, meta: DocMeta = META):
+    return [(f.kind, f.metric, f.value, f.basis) for f in facts_of(text, RULES, meta)]
+
+
+def levels(text: str, meta: DocMeta = META):
+    return {(m, v) for k, m, v, _ in read(text, meta) if k == "level"}
+
+
+def test_when_figures_are_rates_or_examples_then_nothing_is_read():
+    text = ("购房均价4960元/平㎡，同时核发8.8万元/人的团购房补贴。以XX棚改项目为例，共签订协议771份，补偿资金3.78亿元。"
+            "补助标准为每亩5万元。")
+    assert levels(text) == set()
+
+
+def test_budget_and_actual_are_told_apart():
+    got = read("基本支出预算：2022年预算数365.5万元。2022年决算基本支出375.23万元。调整预算数380万元。")
+    assert ("level", "spend.basic", Decimal("3655000"), "budget") in got
+    assert ("level", "spend.basic", Decimal("3752300"), "actual") in got
+
+
+def test_changes_shares_plans_and_earlier_years_are_not_levels():
+    text = ("2022年“三公”经费支出3.99万元，比2021年度减少3.96万元，下降49.8%。人员经费347.87万元，占基本支出的94.89%。"
+            "2023年计划征地2000亩、签约900户。2021年征地面积1500亩。")
+    got = read(text)
+    kinds = {(k, m, v) for k, m, v, _ in got}
+    assert ("level", "spend.three_public", Decimal("39900")) in kinds
+    assert ("change", "spend.three_public", Decimal("-39600")) in kinds
+    assert ("change", "spend.three_public", Decimal("-0.498")) in kinds
+    assert ("share", "spend.personnel", Decimal("0.9489")) in kinds
+    assert ("target", "land.acquired", Decimal("2000")) in kinds
+    assert ("target", "households.signed", Decimal("900")) in kinds
+    assert ("prior", "land.acquired", Decimal("1500")) in kinds
+
+
+def test_form_lines_and_flattened_tables_with_the_unit_in_the_title():
+    text = ("人员编制\n59\n在职人数\n57\n"
+            "2022年度收支情况表（单位：万元）\n项目\n年初预算数\n决算数\n基本支出\n486.00\n497.18\n")
+    got = read(text)
+    assert ("level", "staff.authorized", Decimal("59"), None) in got
+    assert ("level", "spend.basic", Decimal("4860000"), "budget") in got
+    assert ("level", "spend.basic", Decimal("4971800"), "actual") in got
+
+
+def test_money_without_a_unit_anywhere_is_not_guessed():
+    assert levels("基本支出\t365.5\t375.23\n") == set()
+
+
+@pytest.mark.parametrize("maker, suffix", [(make_docx, ".docx"), (make_pdf, ".pdf")])
+def test_when_figures_stand_in_a_real_table_then_they_are_read_with_their_column(tmp_path, maker, suffix):
+    path = maker(tmp_path / f"t{suffix}", [
+        "2022年度乙县房屋征收办公室部门整体支出绩效自评报告",
+        "金额单位：万元",
+        [["项目", "年初预算数", "决算数"], ["基本支出", "300.5", "310.25"], ["项目支出", "100", "120"]],
+        [["人员编制", "12", "在职人数", "11"]],
+    ])
+    facts = process_file(path, RULES).facts
+    got = {(f.metric, f.value, f.basis) for f in facts if f.kind == "level"}
+    assert ("spend.basic", Decimal("3005000"), "budget") in got
+    assert ("spend.basic", Decimal("3102500"), "actual") in got
+    assert ("spend.project", Decimal("1200000"), "actual") in got
+    assert ("staff.authorized", Decimal("12"), None) in got
+    assert ("staff.actual", Decimal("11"), None) in got
+    for f in facts:  # provenance: the figure's span is the figure
+        assert f.raw.strip() in f.quote
+
+
+def test_every_fact_carries_its_provenance():
+    text = "2022年度甲乙县征地服务中心部门整体支出绩效自评报告\n一、概况\n全年征地面积1,200亩，签约户数356户。"
+    for f in facts_of(text, RULES, META):
+        assert text[f.start:f.end] == f.raw
+        assert f.quote in text and f.raw in f.quote
+        assert f.rule_id and f.section == "一、概况"
