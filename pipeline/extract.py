@@ -52,11 +52,12 @@ def extract(document: Document, sentences: list[Sentence], meta: DocMeta, rulese
 def _find_hits(text: str, sentences: list[Sentence], ruleset: RuleSet, meta: DocMeta) -> list[Match]:
     starts = [s.start for s in sentences]
     hits = []
+    found: dict[str, list[int]] = {}  # anchor → where it stands, shared by the rules naming it
     for rule in ruleset.rules:
         if rule.report_types and meta.report_type not in rule.report_types:
             continue
         try:  # the timeout bounds the whole scan, so collect first and judge context after
-            matches = _scan(rule, text)
+            matches = _scan(rule, text, found)
         except TimeoutError:
             log.warning("rule %s timed out on a document; skipped", rule.id)
             continue
@@ -80,19 +81,36 @@ def _find_hits(text: str, sentences: list[Sentence], ruleset: RuleSet, meta: Doc
 ANCHOR_BEFORE, ANCHOR_AFTER = 32, 64
 
 
-def _scan(rule: Rule, text: str) -> list:
+def _scan(rule: Rule, text: str, found: dict[str, list[int]] | None = None) -> list:
     """Every match of a rule: over the whole text, or — when the rule has anchors — only in the
-    windows around their occurrences (str.find is far cheaper than trying the pattern everywhere)."""
+    windows around their occurrences (str.find is far cheaper than trying the pattern everywhere).
+    ``found`` caches each anchor's positions across the rules of one document."""
     if rule.anchor_pattern is None:
         return list(rule.pattern.finditer(text, timeout=REGEX_TIMEOUT_S))
+    found = {} if found is None else found
+    windows = []
+    for anchor in rule.anchors:
+        if anchor not in found:
+            found[anchor] = _occurrences(text, anchor)
+        size = len(anchor)
+        windows += [(max(0, at - ANCHOR_BEFORE), at + size + ANCHOR_AFTER) for at in found[anchor]]
+    windows.sort()
     merged: list[list[int]] = []
-    for m in rule.anchor_pattern.finditer(text, overlapped=True):
-        a, b = max(0, m.start() - ANCHOR_BEFORE), m.end() + ANCHOR_AFTER
+    for a, b in windows:
         if merged and a <= merged[-1][1]:
             merged[-1][1] = max(merged[-1][1], b)
         else:
             merged.append([a, b])
     return [m for a, b in merged for m in rule.pattern.finditer(text, a, b, timeout=REGEX_TIMEOUT_S)]
+
+
+def _occurrences(text: str, word: str) -> list[int]:
+    """Every position of ``word`` in ``text``, overlapping ones included."""
+    out, at = [], text.find(word)
+    while at >= 0:
+        out.append(at)
+        at = text.find(word, at + 1)
+    return out
 
 
 def _under_item_title(text: str, sentence: Sentence, item_title) -> bool:
