@@ -543,29 +543,44 @@ def _decimal(text: str | None) -> Decimal:
     return Decimal(text)
 
 
-def unit_groups(con, chunk: int = 20_000):
+GROUP_KEY = "coalesce(d.unit_key, 'doc:' || f.doc)"
+
+
+def unit_groups(con, chunk: int = 50_000):
     """(facts, documents) of one unit at a time — every year of it, since year-on-year checks
-    compare them — streamed from the database, so memory holds one unit, not the archive."""
+    compare them — read from the database a range of units at a time (about ``chunk`` facts),
+    so memory holds one range, not the archive, in Python and in DuckDB (a sort of every fact
+    ran out of DuckDB's memory limit at 10,000 reports with 128 MB)."""
     docs = {r[0]: DocInfo(r[0], r[1], r[2], r[3]) for r in
             con.execute("SELECT doc, unit, unit_key, year FROM documents").fetchall()}
-    cursor = con.execute(
-        f"SELECT {FACT_COLUMNS}, coalesce(d.unit_key, 'doc:' || f.doc) AS grp "
-        f"FROM facts f JOIN documents d USING (doc) ORDER BY grp, f.doc, f.start"
-    )
-    current = None
-    rows_of_group: list = []
-    while True:
-        rows = cursor.fetchmany(chunk)
-        for r in rows:
-            if r[-1] != current and rows_of_group:
-                yield _group(rows_of_group, docs)
-                rows_of_group = []
-            current = r[-1]
-            rows_of_group.append(r)
-        if not rows:
-            break
-    if rows_of_group:
-        yield _group(rows_of_group, docs)
+    sizes = con.execute(
+        f"SELECT {GROUP_KEY} AS grp, count(*) FROM facts f JOIN documents d USING (doc) GROUP BY grp ORDER BY grp"
+    ).fetchall()
+    for first, last in _ranges(sizes, chunk):
+        rows = con.execute(
+            f"SELECT {FACT_COLUMNS}, {GROUP_KEY} AS grp FROM facts f JOIN documents d USING (doc) "
+            f"WHERE {GROUP_KEY} BETWEEN ? AND ? ORDER BY grp, f.doc, f.start", [first, last]
+        ).fetchall()
+        start = 0
+        for i in range(1, len(rows) + 1):
+            if i == len(rows) or rows[i][-1] != rows[start][-1]:
+                yield _group(rows[start:i], docs)
+                start = i
+
+
+def _ranges(sizes: list[tuple[str, int]], chunk: int) -> list[tuple[str, str]]:
+    """Consecutive (first, last) group keys holding about ``chunk`` facts each; a group is never split."""
+    out, first, total = [], None, 0
+    for key, count in sizes:
+        if first is None:
+            first = key
+        total += count
+        if total >= chunk:
+            out.append((first, key))
+            first, total = None, 0
+    if first is not None:
+        out.append((first, sizes[-1][0]))
+    return out
 
 
 def _group(rows: list, docs: dict[str, DocInfo]) -> tuple[list[Fact], dict[str, DocInfo]]:

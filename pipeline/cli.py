@@ -160,9 +160,9 @@ def check(db):
         jixiao check --db data/out/jixiao.duckdb
     """
     from .checks import print_findings, run_checks
-    from .load import Store
+    from .load import Store, database_memory
 
-    with Store(db) as store:
+    with Store(db) as store, database_memory():
         store.replace_findings(run_checks(store.con))
         print_findings(store.con, echo=click.echo)
 

@@ -21,3 +21,7 @@ class RuleError(JixiaoError):
 
 class DatabaseInUse(JixiaoError):
     """Another process holds the DuckDB file open for writing."""
+
+
+class OutOfMemory(JixiaoError):
+    """DuckDB ran out of its memory limit (``JIXIAO_DB_MEMORY``); what is committed stays."""

@@ -9,21 +9,22 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from decimal import Decimal
+from itertools import islice
 from pathlib import Path
 
 import duckdb
 
-from .errors import DatabaseInUse, JixiaoError
+from .errors import DatabaseInUse, JixiaoError, OutOfMemory
 from .model import Extraction, Fact, FileError, Finding
 
 SCHEMA_VERSION = 1
-# DuckDB's own memory (caches, sorts); beyond it DuckDB spills to disk, so a run's memory
-# stays flat however large the archive grows
-MEMORY_LIMIT = os.environ.get("JIXIAO_DB_MEMORY", "512MB")
+# DuckDB's own memory (caches, sorts); beyond it DuckDB spills to disk or, where it cannot,
+# fails with OutOfMemory (see database_memory). 256 MB ran 10,000 reports (bench/RESULTS.md)
+MEMORY_LIMIT = os.environ.get("JIXIAO_DB_MEMORY", "256MB")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -212,22 +213,25 @@ class Store:
             insert_rows(con, "ingest_errors", error_rows)
         return len(fact_rows)
 
-    def replace_findings(self, findings: Iterable[Finding]) -> int:
-        """Replace every finding (findings are derived from all facts, so they are recomputed whole)."""
-        rows, evidence = [], []
-        for f in findings:
-            fid = finding_id(f)
-            rows.append((fid, f.check, f.severity, f.doc, f.unit, f.year, list(f.metrics), f.stated, f.expected,
-                         f.message, f.rule_id))
-            for pos, e in enumerate(f.evidence):
-                evidence.append((fid, pos, fact_id(e), e.doc, e.metric, e.value, e.quote, e.start, e.end))
-        con = self.con
+    def replace_findings(self, findings: Iterable[Finding], chunk: int = 5_000) -> int:
+        """Replace every finding (findings are derived from all facts, so they are recomputed
+        whole), in one transaction, written ``chunk`` findings at a time: memory holds a chunk."""
+        con, count = self.con, 0
         with transaction(con):
             con.execute("DELETE FROM finding_evidence")
             con.execute("DELETE FROM audit_findings")
-            insert_rows(con, "audit_findings", rows)
-            insert_rows(con, "finding_evidence", evidence)
-        return len(rows)
+            for part in _chunks(findings, chunk):
+                rows, evidence = [], []
+                for f in part:
+                    fid = finding_id(f)
+                    rows.append((fid, f.check, f.severity, f.doc, f.unit, f.year, list(f.metrics), f.stated,
+                                 f.expected, f.message, f.rule_id))
+                    for pos, e in enumerate(f.evidence):
+                        evidence.append((fid, pos, fact_id(e), e.doc, e.metric, e.value, e.quote, e.start, e.end))
+                insert_rows(con, "audit_findings", rows)
+                insert_rows(con, "finding_evidence", evidence)
+                count += len(rows)
+        return count
 
     def record_run(self, run_id: str, started: datetime, stats: dict) -> None:
         """One row per run, for the record."""
@@ -237,6 +241,18 @@ class Store:
              stats.get("read", 0), stats.get("skipped", 0), stats.get("failed", 0), stats.get("facts", 0),
              stats.get("findings", 0)],
         )
+
+
+@contextmanager
+def database_memory():
+    """DuckDB's out-of-memory error as one clear line: the facts already committed stay."""
+    try:
+        yield
+    except duckdb.OutOfMemoryException as exc:
+        raise OutOfMemory(
+            f"数据库内存不足（上限 {MEMORY_LIMIT}，环境变量 JIXIAO_DB_MEMORY）：已入库的数据不受影响；"
+            f"调高上限后运行 jixiao check 即可补做检查。DuckDB: {str(exc).splitlines()[0]}"
+        ) from exc
 
 
 @contextmanager
@@ -274,3 +290,10 @@ def finding_id(f: Finding) -> str:
     """A stable finding id from its check, document, metrics and evidence."""
     key = json.dumps([f.check, f.doc, list(f.metrics), sorted(fact_id(e) for e in f.evidence)], ensure_ascii=False)
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
+    """Consecutive lists of at most ``size`` items."""
+    it = iter(items)
+    while part := list(islice(it, size)):
+        yield part

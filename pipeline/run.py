@@ -23,7 +23,7 @@ from .errors import IngestError
 from .extract import extract
 from .ingest import DEFAULT_MAX_BYTES, read_document
 from .linking import link_units
-from .load import Store
+from .load import Store, database_memory
 from .model import DocMeta, Extraction, FileError
 from .rules import RuleSet, load_rules
 from .segment import read_meta, segment
@@ -220,11 +220,12 @@ def run(paths: Iterable[Path], db: Path, *, quiet: bool = False, force: bool = F
             if pool:
                 pool.close()
         summary.failed.sort(key=lambda e: e.path)
-        link_units(store.con)
-        if checks:
-            from .checks import run_checks
+        with database_memory():
+            link_units(store.con)
+            if checks:
+                from .checks import run_checks
 
-            summary.findings = store.replace_findings(run_checks(store.con))
+                summary.findings = store.replace_findings(run_checks(store.con))
         store.record_run(uuid.uuid4().hex[:12], started, summary.as_stats())
     return summary
 

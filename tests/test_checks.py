@@ -120,3 +120,28 @@ def test_when_stated_change_disagrees_with_last_years_report_then_yoy(tmp_path):
 
 def test_when_stated_change_agrees_with_last_years_report_then_no_finding(tmp_path):
     assert findings_of(tmp_path, {"a.txt": YOY_2021, "b.txt": YOY_2022.format(delta=50)}, CATALOG) == set()
+
+
+def test_when_units_are_read_in_small_ranges_then_groups_and_findings_are_the_same(tmp_path):
+    """unit_groups reads a range of units at a time: a range never splits a unit (its years
+    stay together for year-on-year checks) and the findings do not depend on the range size."""
+    from pipeline.checks import Checker, unit_groups
+
+    reports = {"a.txt": YOY_2021, "b.txt": YOY_2022.format(delta=80), "c.txt": CLEAN,
+               "d.txt": report("单位核定编制10名，在职人员12人。\n", unit="乙县征地服务中心")}
+    findings_of(tmp_path, reports, CATALOG)
+    con = duckdb.connect(str(tmp_path / "j.duckdb"), read_only=True)
+
+    def groups(chunk):
+        return [(sorted(docs), len(facts)) for facts, docs in unit_groups(con, chunk=chunk)]
+
+    def findings(chunk):
+        checker = Checker()
+        return sorted((f.doc, f.check, f.metrics) for facts, docs in unit_groups(con, chunk=chunk)
+                      for f in checker.run(facts, docs))
+
+    whole = groups(10**9)
+    assert len(whole) == 3 and ["a.txt", "b.txt"] in [g[0] for g in whole]
+    assert groups(1) == whole and groups(5) == whole
+    assert findings(1) == findings(10**9) and any(f[1] == "yoy" for f in findings(1))
+    con.close()

@@ -5,6 +5,7 @@ import shutil
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from pipeline.run import run
 
@@ -69,3 +70,33 @@ def test_when_files_are_bad_then_errors_are_recorded_and_the_rest_loads(tmp_path
     assert errors["broken.docx"] == "corrupt"
     assert errors["garbage.txt"] in {"binary", "encoding"}
     assert len(docs) == 5
+
+
+def test_when_duckdb_runs_out_of_memory_then_one_clear_error_and_loaded_rows_stay(tmp_path):
+    """A DuckDB out-of-memory error (its memory_limit) becomes one Chinese line that says what
+    to do; the facts committed before it are still there."""
+    from pipeline.errors import OutOfMemory
+    from pipeline.load import database_memory
+
+    db = tmp_path / "m.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute("CREATE TABLE t AS SELECT range AS i FROM range(10)")
+    con.execute("SET memory_limit = '2MB'")
+    with pytest.raises(OutOfMemory) as info, database_memory():
+        con.execute("SELECT string_agg(repeat('x', 1000), ',') FROM range(100000)").fetchall()
+    assert "JIXIAO_DB_MEMORY" in str(info.value) and "jixiao check" in str(info.value)
+    assert con.execute("SELECT count(*) FROM t").fetchone()[0] == 10
+    con.close()
+
+
+def test_when_findings_are_written_in_small_chunks_then_the_rows_are_the_same(tmp_path):
+    from pipeline.checks import run_checks
+    from pipeline.load import Store
+
+    db = tmp_path / "j.duckdb"
+    run([ROOT / "data" / "raw"], db, quiet=True)
+    whole = _rows(db)
+    assert len(whole["audit_findings"]) >= 3
+    with Store(db) as store:
+        assert store.replace_findings(run_checks(store.con), chunk=2) == len(whole["audit_findings"])
+    assert _rows(db) == whole

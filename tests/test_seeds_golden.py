@@ -79,3 +79,12 @@ def test_when_development_set_is_scored_then_quality_holds(tmp_path, folder):
     result = _score(db, source / "gold", "--min-f1", "0.95", "--min-findings-recall", "0.9")
     assert result.returncode == 0, result.stdout[-3000:]
     assert "alarms=0" in result.stdout.strip().splitlines()[-1]
+
+
+@pytest.mark.parametrize("verifier", ["verify_gold.py", "reports3/verify_reports3.py"])
+def test_dev_set_answer_keys_agree_with_their_reports(verifier):
+    """The dev sets' keys are checked against the reports by scripts independent of jixiao
+    (verbatim quotes, values, approx marks, known metrics): a wrong key would score us wrongly."""
+    done = subprocess.run([sys.executable, str(ROOT / "tests" / "cases" / verifier)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    assert "facts" in done.stdout

@@ -2,7 +2,7 @@
 
 Run from anywhere with the project's interpreter:
 
-    /work/main/.venv/bin/python tests/cases/reports3/build.py
+    python tests/cases/reports3/build.py
 
 src/h3_NN_<slug>.txt holds each report's text in UTF-8. Lines that start with "|" are
 table rows (cells between "|" separators); consecutive such lines form one table. Every

@@ -1,6 +1,6 @@
 """Check the reports3 answer keys against the built files and their sources.
 
-    /work/main/.venv/bin/python tests/cases/reports3/verify_reports3.py
+    python tests/cases/reports3/verify_reports3.py
 
 For every gold/*.yaml:
   - doc exists, has a catalog.csv row, unit/year agree with the catalog;
@@ -29,7 +29,7 @@ from pathlib import Path
 import yaml
 
 HERE = Path(__file__).resolve().parent
-METRICS_YAML = Path("/work/shared/metrics.yaml")  # the shared vocabulary (not in this repository)
+METRICS_YAML = HERE.parent.parent / "fixtures" / "shared" / "metrics.yaml"  # the shared vocabulary, as bundled
 
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 CN_UNITS = {"十": 10, "百": 100, "千": 1000}

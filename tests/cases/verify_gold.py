@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
-"""Check the reports2 answer keys against their reports.
+"""Check the answer keys of the plain-text dev sets (tests/cases/reports, tests/cases/reports2)
+against their reports, independently of jixiao's own code.
 
-For every gold/*.yaml: the report exists; each fact's metric is in shared/metrics.yaml; each
-quote is a verbatim substring of the report; some number in the quote, scaled by the unit that
-follows it (万 x1e4, 亿 x1e8, 公顷 x15; a bare table cell may be in 万元), equals the value;
-approx is set exactly when a qualifier (余 近 约 左右 以上 多) touches the figure; findings use
-known checks and metrics. Prints one line per problem and a summary; exit 1 on any problem.
+For every FOLDER/gold/*.yaml: the report exists, names the key's unit and year; each fact's
+metric is in metrics.yaml; each quote is a verbatim substring of the report; some number in the
+quote, scaled by the unit that follows it (万 x1e4, 亿 x1e8, 公顷 x15; a bare table cell may be
+in 万元), equals the value; approx is set exactly when a qualifier (余 近 约 左右 以上 多) touches
+the figure; findings use known checks, known metrics, and metrics the key has facts of; every
+report has a key. Prints one line per problem and a summary; exit 1 on any problem.
+(tests/cases/reports3 has its own verifier: it reads .docx and .pdf.)
 
-Usage: python tests/cases/reports2/verify_gold.py [--metrics ../shared/metrics.yaml]
+Usage: python tests/cases/verify_gold.py [FOLDER ...] [--metrics tests/fixtures/shared/metrics.yaml]
 """
 from __future__ import annotations
 
@@ -21,6 +24,8 @@ from pathlib import Path
 import yaml
 
 HERE = Path(__file__).resolve().parent
+FOLDERS = (HERE / "reports", HERE / "reports2")
+METRICS = HERE.parent / "fixtures" / "shared" / "metrics.yaml"
 CHECKS = {"conflict", "sum", "ratio", "staffing", "yoy", "zero"}
 QUAL_BEFORE = ("近", "约")
 QUAL_AFTER = ("余", "左右", "以上", "多")
@@ -72,35 +77,48 @@ def touches_qualifier(text: str, start: int, end: int) -> bool:
     before = text[max(0, start - 1):start]
     if before == "约" and text[max(0, start - 2):start - 1] in ("签", "制", "合", "节", "预", "契"):
         before = ""  # 签约 / 节约 …: not the qualifier 约
-    after = text[end:end + 4]
+    after = text[end:end + 5]
     after = re.sub(r"^(万|亿)", "", after)
-    return before in QUAL_BEFORE or after.startswith(QUAL_AFTER) or re.match(r"^[户亩人件栋个元]?(余|左右|以上|多)", after) is not None
+    return before in QUAL_BEFORE or after.startswith(QUAL_AFTER) or re.match(r"^(?:批次|人次|[户亩人件栋个元起次名宗项家])?(余|左右|以上|多)", after) is not None
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--metrics", default=str(HERE.parents[3] / "shared" / "metrics.yaml"))
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("folders", nargs="*", type=Path, default=list(FOLDERS))
+    ap.add_argument("--metrics", type=Path, default=METRICS)
     args = ap.parse_args(argv)
-    mpath = Path(args.metrics)
-    if not mpath.exists():
-        mpath = Path("/work/shared/metrics.yaml")
-    metrics = yaml.safe_load(mpath.read_text(encoding="utf-8"))
-    problems, nfacts, nfind = [], 0, 0
-    golds = sorted((HERE / "gold").glob("*.yaml"))
+    metrics = yaml.safe_load(args.metrics.read_text(encoding="utf-8"))
+    problems, nfacts, nfind, ngold, nreports = [], 0, 0, 0, 0
+    for folder in args.folders:
+        counts = verify_folder(folder, metrics, problems)
+        nfacts, nfind, ngold, nreports = (a + b for a, b in zip((nfacts, nfind, ngold, nreports), counts))
+    for p in problems:
+        print(p)
+    print(f"{ngold} gold files, {nreports} reports, {nfacts} facts, {nfind} findings, {len(problems)} problems")
+    return 1 if problems else 0
+
+
+def verify_folder(folder: Path, metrics: dict, problems: list[str]) -> tuple[int, int, int, int]:
+    """Append the problems of one folder's keys; return (facts, findings, gold files, reports)."""
+    nfacts = nfind = 0
+    golds = sorted((folder / "gold").glob("*.yaml"))
     for g in golds:
         d = yaml.safe_load(g.read_text(encoding="utf-8"))
-        rep = HERE / d["doc"]
-        if g.name != d["doc"] + ".yaml":
+        rep = folder / d["doc"]
+        if g.stem not in (d["doc"], Path(d["doc"]).stem):
             problems.append(f"{g.name}: doc field {d['doc']} does not match file name")
         if not rep.exists():
             problems.append(f"{g.name}: report {d['doc']} missing")
             continue
         text = rep.read_text(encoding="utf-8")
-        if not (3500 <= len(text) <= 9000):
-            problems.append(f"{d['doc']}: length {len(text)} outside 3,500-9,000")
-        seen = set()
+        if d.get("unit") and d["unit"] not in text:
+            problems.append(f"{d['doc']}: unit {d['unit']} not named in the report")
+        if d.get("year") and str(d["year"]) not in text:
+            problems.append(f"{d['doc']}: year {d['year']} not in the report")
+        seen, fact_metrics = set(), set()
         for f in d.get("facts") or []:
             nfacts += 1
+            fact_metrics.add(f["metric"])
             tag = f"{d['doc']}: {f['metric']}={f['value']}"
             if f["metric"] not in metrics:
                 problems.append(f"{tag}: unknown metric")
@@ -127,14 +145,12 @@ def main(argv=None) -> int:
             for m in x["metrics"]:
                 if m not in metrics:
                     problems.append(f"{d['doc']}: finding metric {m} unknown")
-    reports = sorted(p.name for p in HERE.glob("h2_*.txt"))
-    missing = [r for r in reports if not (HERE / "gold" / (r + ".yaml")).exists()]
-    for r in missing:
-        problems.append(f"{r}: no gold file")
-    for p in problems:
-        print(p)
-    print(f"{len(golds)} gold files, {len(reports)} reports, {nfacts} facts, {nfind} findings, {len(problems)} problems")
-    return 1 if problems else 0
+                elif m not in fact_metrics:
+                    problems.append(f"{d['doc']}: finding names {m}, which has no fact")
+    reports = sorted(p.name for p in folder.glob("*.txt"))
+    keyed = {yaml.safe_load(g.read_text(encoding="utf-8"))["doc"] for g in golds}
+    problems += [f"{folder.name}/{r}: no gold file" for r in reports if r not in keyed]
+    return nfacts, nfind, len(golds), len(reports)
 
 
 if __name__ == "__main__":
