@@ -546,7 +546,7 @@ def _decimal(text: str | None) -> Decimal:
 GROUP_KEY = "coalesce(d.unit_key, 'doc:' || f.doc)"
 
 
-def unit_groups(con, chunk: int = 50_000):
+def unit_groups(con, chunk: int = 10_000):
     """(facts, documents) of one unit at a time — every year of it, since year-on-year checks
     compare them — read from the database a range of units at a time (about ``chunk`` facts),
     so memory holds one range, not the archive, in Python and in DuckDB (a sort of every fact
