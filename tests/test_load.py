@@ -99,4 +99,25 @@ def test_when_findings_are_written_in_small_chunks_then_the_rows_are_the_same(tm
     assert len(whole["audit_findings"]) >= 3
     with Store(db) as store:
         assert store.replace_findings(run_checks(store.con), chunk=2) == len(whole["audit_findings"])
+        staging = store.con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name LIKE 'staging_%'")
+        assert staging.fetchone()[0] == 0
+    assert _rows(db) == whole
+
+
+def test_when_the_checks_fail_midway_then_the_previous_findings_stay_whole(tmp_path):
+    from pipeline.checks import run_checks
+    from pipeline.load import Store
+
+    db = tmp_path / "j.duckdb"
+    run([ROOT / "data" / "raw"], db, quiet=True)
+    whole = _rows(db)
+
+    def broken():
+        findings = list(run_checks(store.con))
+        yield from findings[:3]
+        raise RuntimeError("checks died")
+
+    with Store(db) as store:
+        with pytest.raises(RuntimeError):
+            store.replace_findings(broken(), chunk=2)
     assert _rows(db) == whole
