@@ -538,7 +538,7 @@ def enumerate_parts(text: str, sentences: list[Sentence], facts: list[Fact], rul
         for total in levels:
             if total.unit == "yuan":
                 out += _money_parts(text, sentence, total, ruleset, units)
-        count_parts, only_parts = _count_parts(sentence, levels, ruleset.figure)
+        count_parts, only_parts = _count_parts(sentence, levels, ruleset, units)
         out += count_parts
         demoted |= only_parts
         nxt = index.get(s_index + 1)
@@ -687,7 +687,7 @@ def _in_brackets(text: str, pos: int) -> bool:
     return depth > 0
 
 
-def _count_parts(sentence: Sentence, levels: list[Fact], figure) -> tuple[list[Fact], set[int]]:
+def _count_parts(sentence: Sentence, levels: list[Fact], ruleset: RuleSet, units: Units | None = None) -> tuple[list[Fact], set[int]]:
     """Same-metric facts after 其中 in a count's sentence: (part facts, starts of facts that are
     only parts). A stock (编制 20 其中行政编制4名、事业编制16名) or a lone subset (信访53件，其中
     网上信访21件) is not a figure of the unit's own; two or more parts of a flow (118个项目，其中
@@ -696,11 +696,11 @@ def _count_parts(sentence: Sentence, levels: list[Fact], figure) -> tuple[list[F
     at = text.find("其中")
     if at < 0:
         return [], set()
-    figures = [m for m in figure.finditer(text[:at])]
+    figures = [m for m in ruleset.figure.finditer(text[:at])]
     if not figures:
         return [], set()
-    total_start = sentence.start + figures[-1].start("fig")
-    total = next((f for f in levels if f.start == total_start and f.unit != "yuan"), None)
+    total_end = sentence.start + figures[-1].end("fig")  # by its end: 签约1326户 is no 约1326户
+    total = next((f for f in levels if f.end == total_end and f.unit != "yuan"), None)
     if total is None:
         return [], set()
     cut, stop = sentence.start + at, sentence.end
@@ -708,12 +708,39 @@ def _count_parts(sentence: Sentence, levels: list[Fact], figure) -> tuple[list[F
         close = min((i for i in (text.find("）", at), text.find(")", at)) if i >= 0), default=len(text))
         stop = sentence.start + close
     parts = [f for f in levels if cut < f.start < stop and f.metric == total.metric and f.unit == total.unit]
+    bare: list[Fact] = []
+    if not parts and total.metric in ruleset.enumeration.get("unlabelled_parts", ()):
+        bare = _bare_parts(sentence, total, levels, cut, stop, ruleset.figure, units)
+        parts = bare
     if not parts:
         return [], set()
     as_parts = [replace(p, kind="part", group=total.start, rule_id="enumeration.其中", label="其中") for p in parts]
     if total.metric in _stock_metrics() or len(parts) == 1:
         return as_parts, {p.start for p in parts}
-    return as_parts, set()
+    return as_parts + bare, set()
+
+
+def _bare_parts(sentence: Sentence, total: Fact, levels: list[Fact], cut: int, stop: int, figure,
+                units: Units | None) -> list[Fact]:
+    """Parts listed without the total's label (共实施项目27个，其中新启动12个、续建15个): level
+    facts of the total's metric — but only when they are two or more, one per list item, in the
+    total's unit, exact, and add up to the total exactly: then nothing else can they be."""
+    taken = {f.start for f in levels}
+    found = []
+    for m in figure.finditer(sentence.text, cut - sentence.start, stop - sentence.start):
+        start = sentence.start + m.start("fig")
+        q = parse_quantity(m.group("fig"), units)
+        if start in taken or q is None or q.unit != total.unit or q.approx:
+            continue
+        found.append((start, sentence.start + m.end("fig"), q))
+    if len(found) < 2 or total.approx or sum(q.value for _, _, q in found) != total.value:
+        return []
+    text = sentence.text
+    for (_, end, _), (start, _, _) in zip(found, found[1:]):
+        if not any(c in text[end - sentence.start:start - sentence.start] for c in "、，,；;"):
+            return []  # two figures in one list item: not a plain list of parts
+    return [replace(total, value=q.value, start=start, end=end, raw=q.raw, step=q.step, approx=False,
+                    rule_id="enumeration.其中.unlabelled", label="") for start, end, q in found]
 
 
 @lru_cache(maxsize=1)

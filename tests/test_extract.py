@@ -87,3 +87,25 @@ def test_every_fact_carries_its_provenance():
         assert text[f.start:f.end] == f.raw
         assert f.quote in text and f.raw in f.quote
         assert f.rule_id and f.section == "一、概况"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("全年共实施征拆项目27个，其中新启动12个、续建15个。",
+     {("projects.count", 27), ("projects.count", 12), ("projects.count", 15)}),
+    ("签约1326户，其中货币补偿800户、产权调换526户。",
+     {("households.signed", 1326), ("households.signed", 800), ("households.signed", 526)}),
+    # they do not add up: what else they count is unknown, so only the total
+    ("全年共实施征拆项目27个，其中新启动12个、续建10个。", {("projects.count", 27)}),
+    # outcomes of cases are not kinds of work
+    ("应诉应复案件22起，其中胜诉20起、原告撤诉2起。", {("lawsuits.count", 22)}),
+    # a stock split into its parts: the parts are no figures of the unit's own
+    ("核定编制20名，其中行政编制4名、事业编制16名。", {("staff.authorized", 20)}),
+])
+def test_parts_listed_without_the_totals_word_count_only_when_they_add_up(text, expected):
+    assert {(m, int(v)) for m, v in levels(text)} == expected
+
+
+def test_the_units_whole_budget_is_read_from_its_form_line_not_from_a_projects_prose():
+    assert ("spend.total", Decimal("15200000")) in levels("一、部门整体支出绩效自评表\n年初预算数：1,520.00万元\n")
+    assert levels("该项目年初预算265万元，主要用于入户调查、测绘评估。") == set()
+    assert ("spend.total", Decimal("15200000")) in levels("2022年，中心部门预算支出1,520.00万元，全年支出总额1,674.28万元。")
