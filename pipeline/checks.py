@@ -211,6 +211,26 @@ class Checker:
             out.append(self._conflict_finding(info, metric, basis, qualifier, clusters))
         out += self._conflict_across_parts(fs, info, eligible)
         out += self._conflict_table_vs_text(fs, info, eligible)
+        flagged = {m for f in out for m in f.metrics}
+        out += [f for f in self._conflict_year_totals(fs, info, eligible) if f.metrics[0] not in flagged]
+        return out
+
+    def _conflict_year_totals(self, fs: list[Fact], info: DocInfo, stock: set[str]) -> list[Finding]:
+        """A count of work stated twice as the whole year's (全年共完成征收土地２４１６亩 … 全年完成征地
+        2461亩), exactly, with values that cannot both be true."""
+        words = tuple(self.config["conflict"].get("year_total", ()))
+        parts = {(f.doc, f.start) for f in fs if f.kind == "part"}
+        groups: dict[tuple, dict[tuple, list[Fact]]] = defaultdict(lambda: defaultdict(list))
+        for f in fs:
+            if (f.kind == "level" and f.metric not in stock and not f.approx and (f.doc, f.start) not in parts
+                    and _states_year_total(f, words)):
+                groups[(f.metric, basis_class(f), f.qualifier)][(f.doc, f.sentence_index)].append(f)
+        out = []
+        for (metric, basis, qualifier), by_sentence in sorted(groups.items(), key=lambda kv: str(kv[0])):
+            # one statement per sentence: a sentence with several is a list, not two totals
+            clusters = _clusters([g[0] for g in by_sentence.values() if len(g) == 1])
+            if len(clusters) >= 2:
+                out.append(self._conflict_finding(info, metric, basis, qualifier, clusters))
         return out
 
     def _conflict_table_vs_text(self, fs: list[Fact], info: DocInfo, stock: set[str]) -> list[Finding]:
@@ -518,6 +538,17 @@ def _same_sentence(levels: list[Fact], anchor: Fact, metric: str) -> Fact | None
 def _ratio_rounding(part: Fact, whole: Fact) -> Decimal:
     """How far part/whole can move when both are rounded to their stated digits."""
     return rounding(part) / whole.value + part.value * rounding(whole) / (whole.value * whole.value)
+
+
+def _states_year_total(f: Fact, words: tuple[str, ...]) -> bool:
+    """The clause before the figure's label says it is the year's whole (全年共完成…), and of no
+    one project (全年为XX项目完成征地…)."""
+    at = f.quote.find(f.label) if f.label else -1
+    if at < 0:
+        return False
+    head = f.quote[:at]
+    clause = head[max(head.rfind(c) for c in "，,；;：:。") + 1:]
+    return any(w in clause for w in words) and "项目" not in clause and "其中" not in clause
 
 
 # the database edge -------------------------------------------------------------------------

@@ -230,18 +230,21 @@ def _fact_from_hit(hit: Match, q, meta: DocMeta, ruleset: RuleSet, by_span: dict
     relative_to = None
     value = q.value
     metric = rule.metric
+    if not rule.inherits and rule.project_report_metric and meta.report_type == PROJECT_REPORT:
+        metric = rule.project_report_metric  # 全年实际支出296.84万元 in a 项目支出 report: the project's
     if kind == "share":
         if q.unit != "ratio":
             return None
-        prev = previous_fact(hit, by_span, ruleset, text, want=lambda u: u != "ratio")
-        if prev is not None:
-            metric = prev.metric
-        else:  # 基本支出占支出合计的43.6%: the part is named right before 占 in the clause
-            rel = hit.label_start - sentence.start
-            c_start, _ = clause_span(sentence.text, max(rel - 1, 0))
-            metric = last_label_in(sentence.text[c_start:max(rel - 1, c_start)], ruleset)
-            if metric is None:
+        # 人员经费占基本支出的87.6%: the part named right before 占 in its clause comes first;
+        # else (基本支出366.62万元，占67.48%) the figure just before
+        rel = hit.label_start - sentence.start
+        c_start, _ = clause_span(sentence.text, max(rel - 1, 0))
+        metric = last_label_in(sentence.text[c_start:max(rel - 1, c_start)], ruleset)
+        if metric is None:
+            prev = previous_fact(hit, by_span, ruleset, text, want=lambda u: u != "ratio")
+            if prev is None:
                 return None
+            metric = prev.metric
         relative_to = lookup_label(label, ruleset)
     elif kind == "change":
         metric = _change_metric(hit, label, by_span, ruleset, text)
@@ -274,7 +277,8 @@ def _fact_from_hit(hit: Match, q, meta: DocMeta, ruleset: RuleSet, by_span: dict
             kind = "prior"
         elif period is not None and meta.year is not None and period > meta.year:
             kind = "target"
-        elif ruleset.metric_unit(metric) != "yuan" and _is_target(sentence.text, hit.start - sentence.start, ruleset):
+        elif ruleset.metric_unit(metric) != "yuan" and (_is_target(sentence.text, hit.start - sentence.start, ruleset)
+                                                         or _in_target_section(sentence.section, ruleset)):
             kind = "target"
     if kind == "change":
         period = period if period is not None and (meta.year is None or period < meta.year) else None
@@ -512,6 +516,17 @@ def _is_target(sentence_text: str, fig_pos: int, ruleset: RuleSet) -> bool:
     # a list joined by 、 shares its verb: 力争完成征地2000亩以上、签约900户以上
     phrase = before[max(before.rfind(c) for c in "，,；;") + 1:]
     return any(w in phrase for w in ruleset.targets.get("clause", ()))
+
+
+def _in_target_section(heading: str, ruleset: RuleSet) -> bool:
+    """The sentence stands under a heading of goals (项目绩效目标, 年度绩效指标), not of results: the
+    nearest heading, going outwards, that names either decides."""
+    for title in reversed(heading.split(" > ")):
+        if any(w in title for w in ruleset.targets.get("section_not", ())):
+            return False
+        if any(w in title for w in ruleset.targets.get("section", ())):
+            return True
+    return False
 
 
 # 4. parts of a total ---------------------------------------------------------------------

@@ -145,3 +145,15 @@ def test_when_units_are_read_in_small_ranges_then_groups_and_findings_are_the_sa
     assert groups(1) == whole and groups(5) == whole
     assert findings(1) == findings(10**9) and any(f[1] == "yoy" for f in findings(1))
     con.close()
+
+
+def test_when_the_years_total_of_a_count_is_stated_twice_differently_then_conflict(tmp_path):
+    body = ("一、工作完成情况\n全年共完成征收土地２４１６亩，涉及２１个村。\n"
+            "二、绩效目标完成情况\n从年度目标完成情况看，全年完成征地2461亩，超额完成年度目标。\n")
+    assert findings_of(tmp_path, {"a.txt": report(body)}) == {("a.txt", "conflict", ("land.acquired",))}
+
+
+def test_when_a_years_total_is_listed_with_its_parts_then_no_conflict(tmp_path):
+    body = ("一、工作完成情况\n全年签约1,637户，其中国有土地上房屋征收签约412户、集体土地上房屋征收签约1,225户。\n"
+            "全年安置1,205户（其中货币安置788户、实物安置417户）。\n")
+    assert findings_of(tmp_path, {"a.txt": report(body)}) == set()

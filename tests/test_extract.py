@@ -109,3 +109,27 @@ def test_the_units_whole_budget_is_read_from_its_form_line_not_from_a_projects_p
     assert ("spend.total", Decimal("15200000")) in levels("一、部门整体支出绩效自评表\n年初预算数：1,520.00万元\n")
     assert levels("该项目年初预算265万元，主要用于入户调查、测绘评估。") == set()
     assert ("spend.total", Decimal("15200000")) in levels("2022年，中心部门预算支出1,520.00万元，全年支出总额1,674.28万元。")
+
+
+def test_a_share_belongs_to_the_part_named_before_it_else_to_the_figure_before():
+    got = read("2024年基本支出决算508.74万元，人员经费占基本支出的87.6%，主要用于工资。")
+    assert ("share", "spend.personnel", Decimal("0.876"), None) in got
+    assert ("share", "spend.basic", Decimal("0.6748"), None) in read("基本支出366.62万元，占67.48%。")
+
+
+def test_a_change_of_a_count_is_a_change_of_that_count():
+    got = read("全年签订补偿协议512户，比上年增加61户，未发生诉讼。")
+    assert ("change", "households.signed", Decimal("61"), None) in got
+
+
+def test_a_project_reports_spending_of_the_year_is_the_projects():
+    project = DocMeta(unit=None, year=2023, report_type="项目支出")
+    got = levels("全年实际支出296.84万元，其中：测绘评估126.30万元。", project)
+    assert ("spend.project", Decimal("2968400")) in got and not any(m == "spend.total" for m, _ in got)
+
+
+def test_figures_under_a_goals_heading_are_targets_under_a_results_heading_levels():
+    text = ("三、项目绩效目标\n（二）年度绩效指标\n1. 数量指标：征收集体土地1,000亩，拆除房屋200栋。\n"
+            "四、绩效目标完成情况\n（一）产出完成情况\n全年征收集体土地1,120亩，拆除房屋215栋。\n")
+    assert levels(text) == {("land.acquired", Decimal("1120")), ("buildings.demolished", Decimal("215"))}
+    assert ("target", "land.acquired", Decimal("1000"), None) in read(text)
