@@ -388,6 +388,7 @@ def _list_head(hit: Match, by_span: dict[int, Fact], ruleset: RuleSet, text: str
 
 
 _LABEL_TAILS = regex.compile(r"(?:的|总额|总数|支出|开支|费用|金额|情况|合计)$")
+_LABEL_VERBS = regex.compile(r"^(?:全年|累计|年度)?(?:完成|实施|实现|组织实施)")
 _LABEL_HEADS = regex.compile(r"^(?:[0-9一二三四五六七八九十]+[、.．]|[（(][0-9一二三四五六七八九十]+[）)])?(?:其中|含)?")
 
 
@@ -408,6 +409,8 @@ def lookup_label(label: str, ruleset: RuleSet) -> str | None:
     candidates = [key]
     while (m := _LABEL_TAILS.search(candidates[-1])) and m.start() > 0:
         candidates.append(candidates[-1][: m.start()])
+    if (m := _LABEL_VERBS.match(key)) and m.end() < len(key):  # 完成征收土地面积 → 征收土地面积
+        candidates.append(key[m.end():])
     for candidate in candidates:
         if candidate in ruleset.labels:
             return ruleset.labels[candidate]

@@ -133,3 +133,13 @@ def test_figures_under_a_goals_heading_are_targets_under_a_results_heading_level
             "四、绩效目标完成情况\n（一）产出完成情况\n全年征收集体土地1,120亩，拆除房屋215栋。\n")
     assert levels(text) == {("land.acquired", Decimal("1120")), ("buildings.demolished", Decimal("215"))}
     assert ("target", "land.acquired", Decimal("1000"), None) in read(text)
+
+
+def test_an_indicator_table_is_read_from_its_actual_column_whatever_verb_leads_the_label():
+    text = ("一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\n"
+            "产出指标\t数量指标\t完成征收土地面积\t≥1500亩\t1,684.5亩\t10\t10\n"
+            "产出指标\t数量指标\t签订征迁补偿协议户数\t≥600户\t712户\t10\t10\n"
+            "产出指标\t数量指标\t实施征迁项目个数\t≥25个\t31个\t5\t5\n")
+    project = DocMeta(unit=None, year=2023, report_type="项目支出")
+    assert levels(text, project) == {("land.acquired", Decimal("1684.5")), ("households.signed", Decimal("712")),
+                                     ("projects.count", Decimal("31"))}
