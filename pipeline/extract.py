@@ -498,6 +498,8 @@ def read_period(sentence_text: str, label_pos: int, fig_pos: int, doc_year: int 
     2022
     >>> read_period("自2019年以来累计签约1326户", 12, 14, 2020)
     2019
+    >>> read_period("签约1043户，较2023年签约890户；拆除房屋520栋", 22, 24, 2024) is None
+    True
     """
     lo = min(label_pos, fig_pos)
     c_start, _ = clause_span(sentence_text, lo)
@@ -505,9 +507,18 @@ def read_period(sentence_text: str, label_pos: int, fig_pos: int, doc_year: int 
     in_clause = [y for p, y in years if p >= c_start]
     if in_clause:
         return in_clause[-1]
+    # a year earlier in the sentence governs only up to a ；, and not from inside a bracket closed
+    # before the figure (在编18人（其中2人为2023年划转人员），退休人员9人)
+    scope = max(sentence_text.rfind(c, 0, lo) for c in "；;") + 1
+    years = [(p, y) for p, y in years if p >= scope and not _bracket_closes(sentence_text[p:fig_pos])]
     if years and years[-1][1] != doc_year:
         return years[-1][1]
     return None
+
+
+def _bracket_closes(text: str) -> bool:
+    """More brackets close than open in the text: it starts inside a bracket that ends in it."""
+    return text.count("）") + text.count(")") > text.count("（") + text.count("(")
 
 
 
@@ -601,9 +612,28 @@ def _money_parts(text: str, sentence: Sentence, total: Fact, ruleset: RuleSet, u
             return []
         rest = rest[:close]
     items = _list_items(rest, ruleset, units)
+    if any(_BASIS_ITEM.search(label) for _, _, _, label in items):
+        return []  # 公务用车运行维护费预算6.00万元，实际支出4.96万元: budgets and actuals, not parts
+    items = _until_sibling(items, total, ruleset)
     if len(items) < 2:
         return []
     return [_part(total, sentence, sentence.start + rest_at + a, b - a, q, label, marker) for a, b, q, label in items]
+
+
+_BASIS_ITEM = regex.compile(r"预算|^(?:实际|决算|执行)")
+
+
+def _until_sibling(items: list, total: Fact, ruleset: RuleSet) -> list:
+    """The items up to the first that names a metric which is no part of the total (基本支出612.35万元，
+    其中人员经费…、日常公用经费…；项目支出826.30万元: 项目支出 is its sibling, the list ends before it)."""
+    from .checks import load_checks
+
+    parents = load_checks().get("parents") or {}
+    for i, (_, _, _, label) in enumerate(items):
+        metric = lookup_label(label, ruleset) if label else None
+        if metric is not None and metric != total.metric and parents.get(metric) not in (None, total.metric):
+            return items[:i]
+    return items
 
 
 def _trailing_total(sentence: Sentence, facts: list[Fact], doc_facts: list[Fact], meta: DocMeta,

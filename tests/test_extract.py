@@ -143,3 +143,23 @@ def test_an_indicator_table_is_read_from_its_actual_column_whatever_verb_leads_t
     project = DocMeta(unit=None, year=2023, report_type="项目支出")
     assert levels(text, project) == {("land.acquired", Decimal("1684.5")), ("households.signed", Decimal("712")),
                                      ("projects.count", Decimal("31"))}
+
+
+def test_a_list_of_budgets_and_actuals_is_not_a_list_of_parts():
+    text = ("全年“三公”经费合计支出6.82万元。其中，因公出国（境）费0元；公务用车运行维护费预算6.00万元，"
+            "实际支出4.96万元；公务接待费预算2.50万元，实际支出1.86万元。")
+    assert not any(kind == "part" for kind, *_ in read(text))
+
+
+def test_a_list_of_parts_ends_before_a_sibling_of_its_total():
+    got = read("基本支出612.35万元，其中人员经费538.90万元、日常公用经费73.45万元；项目支出826.30万元，主要用于测绘。")
+    parts = {v for kind, m, v, _ in got if kind == "part"}
+    assert parts == {Decimal("5389000"), Decimal("734500")}
+
+
+def test_an_earlier_year_governs_neither_past_a_semicolon_nor_out_of_its_bracket():
+    meta = DocMeta(unit=None, year=2024, report_type="整体支出")
+    text = "签订协议1,043户，较2023年签约890户明显增加；拆除各类房屋五百二十栋。核定编制16名，在编18人（其中2人为2023年划转人员），退休人员9人。"
+    got = levels(text, meta)
+    assert {("buildings.demolished", Decimal("520")), ("staff.retired", Decimal("9"))} <= got
+    assert ("households.signed", Decimal("890")) not in got

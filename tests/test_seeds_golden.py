@@ -62,7 +62,7 @@ def test_every_evidence_quote_is_verbatim_in_its_report(sample_db):
         assert text[start:end] == raw
 
 
-@pytest.mark.parametrize("folder", ["reports", "reports2", "reports3", "reports4"])
+@pytest.mark.parametrize("folder", ["reports", "reports2", "reports3", "reports4", "reports5"])
 def test_when_development_set_is_scored_then_quality_holds(tmp_path, folder):
     """Reports in other wording and layouts (.txt in three encodings, .docx, .pdf), written by
     people who did not see the rules (tests/cases/reports*/README.md), with their answer keys.

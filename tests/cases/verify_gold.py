@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Check the answer keys of the plain-text dev sets (tests/cases/reports, reports2, reports4)
+"""Check the answer keys of the plain-text dev sets (tests/cases/reports, reports2, reports4, reports5)
 against their reports, independently of jixiao's own code.
 
 For every FOLDER/gold/*.yaml: the report exists, names the key's unit and year; each fact's
@@ -24,7 +24,7 @@ from pathlib import Path
 import yaml
 
 HERE = Path(__file__).resolve().parent
-FOLDERS = (HERE / "reports", HERE / "reports2", HERE / "reports4")
+FOLDERS = (HERE / "reports", HERE / "reports2", HERE / "reports4", HERE / "reports5")
 METRICS = HERE.parent / "fixtures" / "shared" / "metrics.yaml"
 CHECKS = {"conflict", "sum", "ratio", "staffing", "yoy", "zero"}
 QUAL_BEFORE = ("近", "约")
