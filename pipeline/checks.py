@@ -218,7 +218,8 @@ class Checker:
     def _conflict_year_totals(self, fs: list[Fact], info: DocInfo, stock: set[str]) -> list[Finding]:
         """A count of work stated twice as the whole year's (全年共完成征收土地２４１６亩 … 全年完成征地
         2461亩), exactly, with values that cannot both be true."""
-        words = tuple(self.config["conflict"].get("year_total", ()))
+        words = (tuple(self.config["conflict"].get("year_total", ())),
+                 tuple(self.config["conflict"].get("year_total_not", ())))
         parts = {(f.doc, f.start) for f in fs if f.kind == "part"}
         groups: dict[tuple, dict[tuple, list[Fact]]] = defaultdict(lambda: defaultdict(list))
         for f in fs:
@@ -540,15 +541,16 @@ def _ratio_rounding(part: Fact, whole: Fact) -> Decimal:
     return rounding(part) / whole.value + part.value * rounding(whole) / (whole.value * whole.value)
 
 
-def _states_year_total(f: Fact, words: tuple[str, ...]) -> bool:
-    """The clause before the figure's label says it is the year's whole (全年共完成…), and of no
-    one project (全年为XX项目完成征地…)."""
+def _states_year_total(f: Fact, words: tuple[tuple[str, ...], tuple[str, ...]]) -> bool:
+    """The clause before the figure's label says it is the year's whole (全年共完成…), and not of
+    one project or one part (全年为XX项目完成征地…, 其中…): words are (year_total, year_total_not)."""
+    yes, no = words
     at = f.quote.find(f.label) if f.label else -1
     if at < 0:
         return False
     head = f.quote[:at]
     clause = head[max(head.rfind(c) for c in "，,；;：:。") + 1:]
-    return any(w in clause for w in words) and "项目" not in clause and "其中" not in clause
+    return any(w in clause for w in yes) and not any(w in clause for w in no)
 
 
 # the database edge -------------------------------------------------------------------------

@@ -85,7 +85,7 @@ def _scan(rule: Rule, text: str, found: dict[str, list[int]] | None = None) -> l
     """Every match of a rule: over the whole text, or — when the rule has anchors — only in the
     windows around their occurrences (str.find is far cheaper than trying the pattern everywhere).
     ``found`` caches each anchor's positions across the rules of one document."""
-    if rule.anchor_pattern is None:
+    if not rule.anchors:
         return list(rule.pattern.finditer(text, timeout=REGEX_TIMEOUT_S))
     found = {} if found is None else found
     windows = []
@@ -612,23 +612,18 @@ def _money_parts(text: str, sentence: Sentence, total: Fact, ruleset: RuleSet, u
             return []
         rest = rest[:close]
     items = _list_items(rest, ruleset, units)
-    if any(_BASIS_ITEM.search(label) for _, _, _, label in items):
-        return []  # 公务用车运行维护费预算6.00万元，实际支出4.96万元: budgets and actuals, not parts
+    if len({split_basis(_nearest_basis(label, ruleset), None)[0] for _, _, _, label in items} - {None}) > 1:
+        return []  # 公务用车运行维护费预算6.00万元，实际支出4.96万元: budgets beside actuals, not parts
     items = _until_sibling(items, total, ruleset)
     if len(items) < 2:
         return []
     return [_part(total, sentence, sentence.start + rest_at + a, b - a, q, label, marker) for a, b, q, label in items]
 
 
-_BASIS_ITEM = regex.compile(r"预算|^(?:实际|决算|执行)")
-
-
 def _until_sibling(items: list, total: Fact, ruleset: RuleSet) -> list:
     """The items up to the first that names a metric which is no part of the total (基本支出612.35万元，
     其中人员经费…、日常公用经费…；项目支出826.30万元: 项目支出 is its sibling, the list ends before it)."""
-    from .checks import load_checks
-
-    parents = load_checks().get("parents") or {}
+    parents = _parents()
     for i, (_, _, _, label) in enumerate(items):
         metric = lookup_label(label, ruleset) if label else None
         if metric is not None and metric != total.metric and parents.get(metric) not in (None, total.metric):
@@ -789,6 +784,14 @@ def _bare_parts(sentence: Sentence, total: Fact, levels: list[Fact], cut: int, s
             return []  # two figures in one list item: not a plain list of parts
     return [replace(total, value=q.value, start=start, end=end, raw=q.raw, step=q.step, approx=False,
                     rule_id="enumeration.其中.unlabelled", label="") for start, end, q in found]
+
+
+@lru_cache(maxsize=1)
+def _parents() -> dict[str, str]:
+    """Part metric → the metric it is a part of (rules/checks.yaml parents)."""
+    from .checks import load_checks
+
+    return dict(load_checks().get("parents") or {})
 
 
 @lru_cache(maxsize=1)

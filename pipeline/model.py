@@ -118,7 +118,6 @@ class Rule:
     forbid_before: tuple[str, ...] = ()  # words that must not stand before the figure in its sentence
     report_types: tuple[str, ...] = ()  # only in reports of these types (项目支出 / 整体支出)
     anchors: tuple[str, ...] = ()  # every match contains one: the pattern runs only around them
-    anchor_pattern: object | None = None  # the anchors as one compiled alternation
     forbid_item: object | None = None  # a pattern: a line that opens with it is about one budget item
     unit_map: tuple[tuple[str, str], ...] = ()  # surface unit → canonical unit override
     whole_word: bool = False  # the label must start and end on jieba word boundaries

@@ -242,8 +242,6 @@ def _build_rule(entry, where: str, fragments: dict, metrics: dict, defaults: dic
         forbid_before=tuple(entry.get("forbid_before") or ()),
         report_types=tuple(entry.get("report_types") or ()),
         anchors=_anchors(entry, pattern, where),
-        anchor_pattern=regex.compile("|".join(map(regex.escape, sorted(_anchors(entry, pattern, where), key=len, reverse=True))))
-        if entry.get("anchors") else None,
         forbid_item=_compile_default(defaults.get("item_title"), where) if entry.get("forbid_item") else None,
         priority=int(entry.get("priority", 0)),
         examples=tuple(examples),

@@ -155,8 +155,7 @@ def _tables(document: Document, sentences: list[Sentence]):
     for table in document.tables:
         rows = [[CellText(c.start, c.end, text[c.start:c.end]) for c in row] for row in table.rows]
         covered.append((table.start, table.end))
-        before = text[max(0, table.start - 200):table.start]
-        yield rows, _caption_unit(before, rows), _caption(before)
+        yield _with_caption(text, table.start, rows)
     block: list[list[CellText]] = []
     block_start = 0
     for s in sentences:
@@ -167,12 +166,10 @@ def _tables(document: Document, sentences: list[Sentence]):
             block.append(_split_cells(s))
             continue
         if block:
-            before = text[max(0, block_start - 200):block_start]
-            yield block, _caption_unit(before, block), _caption(before)
+            yield _with_caption(text, block_start, block)
             block = []
     if block:
-        before = text[max(0, block_start - 200):block_start]
-        yield block, _caption_unit(before, block), _caption(before)
+        yield _with_caption(text, block_start, block)
 
 
 def _figure_lines(lines: list[Sentence], start: int) -> list[Sentence]:
@@ -205,6 +202,12 @@ def _split_cells(sentence: Sentence) -> list[CellText]:
         if m:
             pos = m.end()
     return cells
+
+
+def _with_caption(text: str, start: int, rows: list[list[CellText]]):
+    """(rows, the unit its caption or first rows give, the caption) of a table starting at ``start``."""
+    before = text[max(0, start - 200):start]
+    return rows, _caption_unit(before, rows), _caption(before)
 
 
 def _caption(before: str) -> str:

@@ -163,3 +163,10 @@ def test_an_earlier_year_governs_neither_past_a_semicolon_nor_out_of_its_bracket
     got = levels(text, meta)
     assert {("buildings.demolished", Decimal("520")), ("staff.retired", Decimal("9"))} <= got
     assert ("households.signed", Decimal("890")) not in got
+
+
+def test_a_list_of_parts_all_on_one_basis_stays_a_list_of_parts():
+    got = read("基本支出1087.21万元。其中人员经费开支984.9万元，日常公用经费开支99.31万元，固定资产折旧费3万元。")
+    assert sum(1 for kind, *_ in got if kind == "part") == 3
+    got = read("基本支出预算400万元，其中人员经费预算350万元、公用经费预算50万元。")
+    assert sum(1 for kind, *_ in got if kind == "part") == 2
