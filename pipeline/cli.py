@@ -107,6 +107,9 @@ def run(paths, db, quiet, force, catalog, password, workers, timeout, max_memory
     if not quiet:
         click.echo(f"读取 {summary.read} 个文件，跳过未变化 {summary.skipped} 个，失败 {len(summary.failed)} 个；"
                    f"写入 {summary.facts} 条数据，发现 {summary.findings} 个问题。")
+        if summary.quantities:
+            click.echo(f"覆盖率：{summary.claimed}/{summary.quantities} 个带单位的数字已归入指标"
+                       f"（{summary.claimed / summary.quantities:.1%}），其余见 unattributed 视图。")
         for error in summary.failed:
             click.echo(f"  无法读取 {error.path}：{error.message}")
         click.echo(f"数据库：{db}")

@@ -44,7 +44,23 @@ def extract(document: Document, sentences: list[Sentence], meta: DocMeta, rulese
     facts += extract_tabular(document, sentences, meta, ruleset, units, taken={(f.start, f.end) for f in facts})
     facts.sort(key=lambda f: (f.start, f.kind))
     facts += enumerate_parts(document.text, sentences, facts, ruleset, units, meta)
-    return facts
+    return stock_of_the_year(facts, ruleset.stock_metrics, meta.year)
+
+
+def stock_of_the_year(facts: list[Fact], stock: frozenset[str], year: int | None) -> list[Fact]:
+    """A headcount stated as it stood in an earlier year is the report's own when the report
+    states none for its year (本部门2019年人员编制42人 in a 2020 report): the latest such year."""
+    if year is None:
+        return facts
+    stated = {f.metric for f in facts if f.kind == "level"}
+    latest: dict[str, int] = {}
+    for f in facts:
+        if f.kind == "prior" and f.metric in stock and f.metric not in stated and f.period is not None:
+            latest[f.metric] = max(latest.get(f.metric, f.period), f.period)
+    if not latest:
+        return facts
+    return [replace(f, kind="level") if f.kind == "prior" and latest.get(f.metric) == f.period else f
+            for f in facts]
 
 
 # 1. hits ---------------------------------------------------------------------------------
@@ -72,7 +88,7 @@ def _find_hits(text: str, sentences: list[Sentence], ruleset: RuleSet, meta: Doc
                       {k: v for k, v in m.groupdict().items() if v is not None})
             if rule.forbid_item is not None and _under_item_title(text, sentence, rule.forbid_item):
                 continue
-            if _context_allows(hit, ruleset):
+            if context_allows(hit, ruleset):
                 hits.append(hit)
     return hits
 
@@ -120,7 +136,7 @@ def _under_item_title(text: str, sentence: Sentence, item_title) -> bool:
     return bool(head) and bool(item_title.fullmatch(head))
 
 
-def _context_allows(hit: Match, ruleset: RuleSet) -> bool:
+def context_allows(hit: Match, ruleset: RuleSet) -> bool:
     rule, sentence = hit.rule, hit.sentence
     stext = sentence.text
     if any(w in stext for w in rule.forbid_sentence):
@@ -213,7 +229,7 @@ def _to_facts(document: Document, hits: list[Match], meta: DocMeta, ruleset: Rul
         if q is None:
             log.debug("%s: %r does not parse", hit.rule.id, text[hit.start:hit.end])
             continue
-        fact = _fact_from_hit(hit, q, meta, ruleset, by_span, text)
+        fact = make_fact(hit, q, meta, ruleset, by_span, text)
         if fact is None:
             continue
         facts.append(fact)
@@ -221,7 +237,7 @@ def _to_facts(document: Document, hits: list[Match], meta: DocMeta, ruleset: Rul
     return facts
 
 
-def _fact_from_hit(hit: Match, q, meta: DocMeta, ruleset: RuleSet, by_span: dict[int, Fact], text: str) -> Fact | None:
+def make_fact(hit: Match, q, meta: DocMeta, ruleset: RuleSet, by_span: dict[int, Fact], text: str) -> Fact | None:
     rule, sentence = hit.rule, hit.sentence
     kind = rule.kind
     if q.unit == "" and q.value == 0 and rule.metric is not None:
@@ -276,10 +292,14 @@ def _fact_from_hit(hit: Match, q, meta: DocMeta, ruleset: RuleSet, by_span: dict
         if period is not None and meta.year is not None and period < meta.year:
             kind = "prior"
         elif period is not None and meta.year is not None and period > meta.year:
-            kind = "target"
+            kind = "plan"  # a later year's plan: not the report's own figure
         elif ruleset.metric_unit(metric) != "yuan" and (_is_target(sentence.text, hit.start - sentence.start, ruleset)
                                                          or _in_target_section(sentence.section, ruleset)):
             kind = "target"
+        elif _comparator(ruleset).search(sentence.text, 0, hit.start - sentence.start):
+            kind, basis = "target", "budget"  # 指标值≥3000亩, 执行率≥95%: the goal, not the result
+    if kind == "target" and basis is None:
+        basis = "budget"  # a plan, task or goal of the year is its budget (gold/README.md)
     if kind == "change":
         period = period if period is not None and (meta.year is None or period < meta.year) else None
     return Fact(
@@ -288,6 +308,15 @@ def _fact_from_hit(hit: Match, q, meta: DocMeta, ruleset: RuleSet, by_span: dict
         section=sentence.section, sentence_index=sentence.index, raw=q.raw, qualifier=qualifier,
         relative_to=relative_to, step=q.step, label=label, period=period,
     )
+
+
+def _comparator(ruleset: RuleSet) -> regex.Pattern:
+    return _compiled(ruleset.fragments["COMPARATOR"])
+
+
+@lru_cache(maxsize=8)
+def _compiled(fragment: str) -> regex.Pattern:
+    return regex.compile(fragment)
 
 
 @lru_cache(maxsize=4)

@@ -72,6 +72,19 @@ CREATE TABLE IF NOT EXISTS facts (
     sentence_index INTEGER,
     step DECIMAL(38, 6)
 );
+-- every figure with a domain unit (亩 户 万元 人 栋 个 起 …) and the metric of the fact that
+-- claims it; metric NULL: no rule or cue classified it (view unattributed)
+CREATE TABLE IF NOT EXISTS quantities (
+    doc VARCHAR,
+    start INTEGER,
+    "end" INTEGER,
+    value DECIMAL(38, 6),
+    unit VARCHAR,
+    raw VARCHAR,
+    quote VARCHAR,
+    section VARCHAR,
+    metric VARCHAR
+);
 CREATE TABLE IF NOT EXISTS ingest_errors (
     path VARCHAR,
     doc VARCHAR,
@@ -186,7 +199,7 @@ class Store:
     def write_batch(self, extractions: Iterable[Extraction], errors: Iterable[FileError] = ()) -> int:
         """Replace the rows of each file in one transaction; return the number of facts written."""
         now = datetime.now(timezone.utc).replace(tzinfo=None)
-        doc_rows, fact_rows, error_rows, docs = [], [], [], []
+        doc_rows, fact_rows, error_rows, docs, quantity_rows = [], [], [], [], []
         for ex in extractions:
             d, m = ex.document, ex.meta
             docs.append(d.doc)
@@ -194,6 +207,8 @@ class Store:
                 d.doc, d.path, d.sha256, d.kind, d.size, m.unit, m.unit_key, m.unit_source, m.year,
                 m.year_source, m.report_type, len(d.text), d.pages, d.encoding, list(d.warnings), d.text, now,
             ))
+            quantity_rows += [(d.doc, q.start, q.end, q.value, q.unit, q.raw, q.quote, q.section, q.metric)
+                              for q in ex.mentions]
             totals = {f.start: fact_id(f) for f in ex.facts if f.kind != "part"}
             for f in ex.facts:
                 part_of = totals.get(f.group) if f.group is not None else None
@@ -208,12 +223,20 @@ class Store:
         con = self.con
         with transaction(con):
             if replaced:  # one statement per table (one per file and table scanned the table each time)
-                for table in ("facts", "documents", "ingest_errors"):
+                for table in ("facts", "quantities", "documents", "ingest_errors"):
                     con.execute(f"DELETE FROM {table} WHERE doc IN (SELECT UNNEST(?::VARCHAR[]))", [replaced])
             insert_rows(con, "documents", doc_rows)
             insert_rows(con, "facts", fact_rows)
+            insert_rows(con, "quantities", quantity_rows)
             insert_rows(con, "ingest_errors", error_rows)
         return len(fact_rows)
+
+    def coverage(self) -> tuple[int, int]:
+        """(claimed, all) domain quantities of the database: how much of what the reports state
+        in 亩, 户, 万元, 人 … a metric was found for."""
+        claimed, total = self.con.execute(
+            "SELECT count(metric), count(*) FROM quantities").fetchone()
+        return int(claimed), int(total)
 
     def replace_findings(self, findings: Iterable[Finding], chunk: int = 2_000) -> int:
         """Replace every finding (findings are derived from all facts, so they are recomputed whole).

@@ -201,3 +201,4 @@ class Extraction:
     document: Document
     meta: DocMeta
     facts: tuple[Fact, ...] = field(default_factory=tuple)
+    mentions: tuple = field(default_factory=tuple)  # every domain quantity (attribute.Mention)

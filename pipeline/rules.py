@@ -21,9 +21,10 @@ from .model import Rule
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 KINDS = {"level", "change", "share", "part"}
 BASES = {None, "budget", "actual"}
-CANONICAL_UNITS = {"yuan", "mu", "person", "household", "building", "item", "sqm", "ratio"}
+CANONICAL_UNITS = {"yuan", "mu", "person", "household", "building", "item", "sqm", "ratio", "point"}
 NOT_RULE_FILES = {
     "common.yaml", "labels.yaml", "metrics.yaml", "units.yaml", "checks.yaml", "unit_aliases.yaml", "document.yaml",
+    "reading.yaml", "attribution.yaml",
 }
 RULE_KEYS = {
     "id", "metric", "pattern", "kind", "qualifier", "basis", "inherits", "require", "forbid",
@@ -46,6 +47,7 @@ class RuleSet:
     targets: dict[str, tuple[str, ...]] = field(default_factory=dict)  # sentence / clause words of plans
     enumeration: dict[str, tuple[str, ...]] = field(default_factory=dict)  # complete / partial
     figure: regex.Pattern | None = field(repr=False, default=None)  # any figure with a unit
+    stock_metrics: frozenset[str] = frozenset()  # headcounts: the previous year's end stands for this year
 
     def metric_unit(self, metric: str) -> str:
         """Canonical unit of a metric, from metrics.yaml."""
@@ -131,13 +133,14 @@ def _load_rules_cached(directory: str) -> RuleSet:
     figure = regex.compile(expand(_ANY_FIGURE, fragments, "rules/common.yaml"))
     enumeration = {k: tuple(v or ()) for k, v in (common.get("enumeration") or {}).items()}
     return RuleSet(tuple(rules), metrics, labels, basis, fragments, root,
-                   targets={k: tuple(v or ()) for k, v in (common.get("target") or {}).items()}, enumeration=enumeration, figure=figure)
+                   targets={k: tuple(v or ()) for k, v in (common.get("target") or {}).items()}, enumeration=enumeration, figure=figure,
+                   stock_metrics=frozenset(common.get("stock_metrics") or ()))
 
 
 # Any number with a unit: used to find "the figure just before" a share, change or 指标.
 _ANY_FIGURE = (
     r"(?P<fig>{PRE}?{S}{NUMBER}{S}{MID}?{S}{MAG}?{S}{MID}?{S}"
-    r"(?:元|亩|公顷|平方米|㎡|人次|人|名|户|栋|幢|个|件|起|批次|次|宗|套|份|间|项|[%％]))"
+    r"(?:元|亩|公顷|平方米|㎡|人次|人|名|户|栋|幢|个|件|起|批次|次|宗|套|份|间|项|分(?![之钟别配析局])|[%％]))"
 )
 
 

@@ -20,11 +20,13 @@ from itertools import chain
 from pathlib import Path
 
 from .errors import IngestError
+from .attribute import attribute
 from .extract import extract
 from .ingest import DEFAULT_MAX_BYTES, read_document
 from .linking import link_units
 from .load import Store, database_memory
 from .model import DocMeta, Extraction, FileError
+from .reading import load_reading, read_text, readable_document, restore
 from .rules import RuleSet, load_rules
 from .segment import read_meta, segment
 from .workers import Limits, WorkerPool
@@ -46,6 +48,8 @@ class RunSummary:
     failed: list[FileError] = field(default_factory=list)
     facts: int = 0
     findings: int = 0
+    claimed: int = 0  # domain quantities of the database a metric was found for …
+    quantities: int = 0  # … of all of them (coverage = claimed / quantities)
 
     def as_stats(self) -> dict:
         """The counters, for the runs table."""
@@ -134,10 +138,14 @@ def process_file(path: Path, ruleset: RuleSet, entry: CatalogEntry | None = None
                  password: str | None = None) -> Extraction:
     """One file through every per-file stage. Raises IngestError when it cannot be read."""
     document = read_document(Path(path), password=password)
-    sentences = segment(document)
-    meta = apply_catalog(read_meta(document), entry)
-    facts = extract(document, sentences, meta, ruleset)
-    return Extraction(document, meta, tuple(facts))
+    reading = read_text(document.text, load_reading(str(ruleset.directory)))
+    readable = readable_document(document, reading)
+    sentences = segment(readable)
+    meta = apply_catalog(read_meta(readable), entry)
+    facts = extract(readable, sentences, meta, ruleset)
+    attributed, mentions = attribute(readable, sentences, facts, meta, ruleset)
+    facts = restore(sorted(facts + attributed, key=lambda f: (f.start, f.kind)), reading, document.text)
+    return Extraction(document, meta, tuple(facts), tuple(restore(mentions, reading, document.text)))
 
 
 def _safe_process(path: Path, ruleset: RuleSet, entry: CatalogEntry | None, password: str | None) -> Extraction | FileError:
@@ -226,6 +234,7 @@ def run(paths: Iterable[Path], db: Path, *, quiet: bool = False, force: bool = F
                 from .checks import run_checks
 
                 summary.findings = store.replace_findings(run_checks(store.con))
+        summary.claimed, summary.quantities = store.coverage()
         store.record_run(uuid.uuid4().hex[:12], started, summary.as_stats())
     return summary
 

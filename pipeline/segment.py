@@ -212,7 +212,7 @@ def read_meta(document: Document, layout: Layout | None = None) -> DocMeta:
     else:
         counts = Counter(y for _, y in year_mentions(text))
         if counts:
-            year, year_source = max(counts.items(), key=lambda kv: (kv[1], -kv[0]))[0], "text"
+            year, year_source = max(counts.items(), key=lambda kv: (kv[1], kv[0]))[0], "text"
     unit, unit_source = _unit_from_title(title, layout), "title"
     if not unit and title:  # the name on its own line above the title
         above = head_lines[: head_lines.index(title)]

@@ -147,6 +147,16 @@ CREATE OR REPLACE VIEW finding_quotes AS
     JOIN finding_evidence e ON e.finding_id = a.id
     LEFT JOIN facts f ON f.id = e.fact_id;
 
+-- figures with a domain unit that no rule or cue classified: where recall goes
+CREATE OR REPLACE VIEW unattributed AS
+    SELECT q.doc, d.unit AS report_unit, d.year, q.value, q.unit, q.raw, q.section, q.quote, q.start, q."end"
+    FROM quantities q LEFT JOIN documents d USING (doc)
+    WHERE q.metric IS NULL;
+-- per report: domain quantities, how many a metric was found for, and the share
+CREATE OR REPLACE VIEW coverage AS
+    SELECT doc, count(*) AS quantities, count(metric) AS claimed,
+           round(count(metric) / count(*), 4) AS coverage
+    FROM quantities GROUP BY doc;
 CREATE OR REPLACE VIEW error_summary AS
     SELECT stage, code, count(*) AS errors, count(DISTINCT path) AS files,
            list_sort(list_distinct(list(doc))) AS docs,

@@ -44,8 +44,8 @@ def test_changes_shares_plans_and_earlier_years_are_not_levels():
     assert ("change", "spend.three_public", Decimal("-39600")) in kinds
     assert ("change", "spend.three_public", Decimal("-0.498")) in kinds
     assert ("share", "spend.personnel", Decimal("0.9489")) in kinds
-    assert ("target", "land.acquired", Decimal("2000")) in kinds
-    assert ("target", "households.signed", Decimal("900")) in kinds
+    assert ("plan", "land.acquired", Decimal("2000")) in kinds
+    assert ("plan", "households.signed", Decimal("900")) in kinds
     assert ("prior", "land.acquired", Decimal("1500")) in kinds
 
 
@@ -132,7 +132,7 @@ def test_figures_under_a_goals_heading_are_targets_under_a_results_heading_level
     text = ("三、项目绩效目标\n（二）年度绩效指标\n1. 数量指标：征收集体土地1,000亩，拆除房屋200栋。\n"
             "四、绩效目标完成情况\n（一）产出完成情况\n全年征收集体土地1,120亩，拆除房屋215栋。\n")
     assert levels(text) == {("land.acquired", Decimal("1120")), ("buildings.demolished", Decimal("215"))}
-    assert ("target", "land.acquired", Decimal("1000"), None) in read(text)
+    assert ("target", "land.acquired", Decimal("1000"), "budget") in read(text)
 
 
 def test_an_indicator_table_is_read_from_its_actual_column_whatever_verb_leads_the_label():

@@ -11,8 +11,8 @@ For every gold/*.yaml:
       .pdf   the source text with "|" table lines turned into TAB-joined rows, and the
              prose also checked against the PDF's text layer (pdfminer, whitespace removed);
   - the quote contains a number that, with its unit (元/万元/亿元/亩/公顷/人/名/户/栋/个/件/起/
-    批次; a bare table cell taken as 万元 or 元), equals the value; Chinese numerals and
-    full-width digits included.
+    批次/%; a bare table cell taken as 万元 or 元; a percentage as a fraction), equals the value;
+    Chinese numerals and full-width digits included.
 Then it re-does the arithmetic listed under "Checks" in the gold comments (ARITHMETIC below).
 Exits 1 on any failure. Independent of jixiao's own code.
 """
@@ -49,7 +49,7 @@ def cn_to_int(s: str) -> int | None:
 
 
 SCALE = {"亿元": Decimal(10**8), "万元": Decimal(10**4), "元": Decimal(1), "公顷": Decimal(15)}
-NUM = re.compile(r"(?P<num>\d[\d,]*(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+)(?P<tail>余|多|近|左右)?(?P<unit>亿余?元|亿|万元|元|公顷|亩|人|名|户|份|栋|个|件|起|批次)?")
+NUM = re.compile(r"(?P<num>\d[\d,]*(?:\.\d+)?|[零〇一二两三四五六七八九十百千]+)(?P<tail>余|多|近|左右)?(?P<unit>亿余?元|亿|万元|元|公顷|亩|人|名|户|份|栋|个|件|起|批次|%)?")
 
 
 def numbers_in(quote: str) -> list[Decimal]:
@@ -66,7 +66,9 @@ def numbers_in(quote: str) -> list[Decimal]:
                 continue
             val = Decimal(n)
         unit = (m.group("unit") or "").replace("余", "")
-        if unit in ("亿元", "亿"):
+        if unit == "%":  # a percentage -> a fraction (budget.execution_rate)
+            out.append(val / 100)
+        elif unit in ("亿元", "亿"):
             out.append(val * SCALE["亿元"])
         elif unit in SCALE:
             out.append(val * SCALE[unit])
@@ -263,7 +265,7 @@ def main() -> int:
                 errors.append(f"{doc}: value {v} not found in quote {q!r} (saw {numbers_in(q)})")
         for x in g.get("findings") or []:
             n_findings += 1
-            if x["check"] not in {"conflict", "sum", "ratio", "staffing", "yoy", "zero"}:
+            if x["check"] not in {"conflict", "sum", "ratio", "staffing", "yoy", "zero", "score"}:
                 errors.append(f"{doc}: bad check {x['check']}")
             for m in x["metrics"]:
                 if m not in {f["metric"] for f in g["facts"]}:

@@ -1,0 +1,195 @@
+"""Every quantity of a report, and a metric for the ones no rule read.
+
+Rules read the wordings someone listed; real reports word things in ways nobody listed. This
+stage turns extraction around for what the rules left: it finds every figure with a domain unit
+(亩, 户, 万元, 人, 栋, 个, 起 …) in the report, marks the ones a fact already stands on, and gives
+each remaining one the metric that a cue word next to it names (rules/attribution.yaml): a label
+right before it in its clause (人员编制 42人, 支出规模为532.58万元) or a noun right after it
+(39个涉及征拆的重点项目). What is still unclaimed is kept as an unattributed quantity, so the
+auditor sees what was not classified and coverage (claimed ÷ all) can be reported.
+"""
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import regex
+import yaml
+
+from .extract import context_allows, figures_in, make_fact
+from .errors import RuleError
+from .model import DocMeta, Document, Fact, Match, Quantity, Rule, Sentence
+from .normalize import Units, parse_quantity
+from .rules import RuleSet
+
+BEFORE_STOP = regex.compile(r"[，,。；;！？!?、（(\n|]")
+AFTER_STOP = regex.compile(r"[，,。；;！？!?（(\n|]")
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A figure with a domain unit, and the metric of the fact that claims it (None: unclaimed)."""
+
+    doc: str
+    start: int
+    end: int
+    value: object  # Decimal
+    unit: str
+    raw: str
+    quote: str
+    section: str
+    metric: str | None = None
+
+
+@dataclass(frozen=True)
+class Cues:
+    """rules/attribution.yaml, compiled."""
+
+    domain_units: frozenset[str]
+    reach_before: int
+    reach_after: int
+    not_between: tuple[str, ...]
+    not_before: tuple[str, ...]
+    gap: regex.Pattern
+    after_not_between: tuple[str, ...]
+    before: regex.Pattern  # one alternation of every cue, longest first; group name = metric index
+    after: regex.Pattern
+    before_metric: dict[str, str]
+    after_metric: dict[str, str]
+    rules: dict[str, Rule]
+
+
+@lru_cache(maxsize=4)
+def load_cues(directory: str, metrics: frozenset[str]) -> Cues:
+    """Read ``attribution.yaml`` of a rules folder (cached per folder and rule set)."""
+    data = yaml.safe_load((Path(directory) / "attribution.yaml").read_text(encoding="utf-8")) or {}
+    before = {str(w): m for m, words in (data.get("before") or {}).items() for w in words}
+    after = {str(w): m for m, words in (data.get("after") or {}).items() for w in words}
+    for m in set(before.values()) | set(after.values()):
+        if m not in metrics:
+            raise RuleError(f"attribution.yaml: unknown metric {m!r}")
+    common = yaml.safe_load((Path(directory) / "common.yaml").read_text(encoding="utf-8")) or {}
+    defaults = common.get("defaults") or {}
+    forbid_pattern = regex.compile(defaults["forbid_sentence_pattern"]) if defaults.get("forbid_sentence_pattern") else None
+    rules = {
+        m: Rule(id=f"attribute.{m}", metric=m, pattern=None, source="rules/attribution.yaml",
+                forbid=tuple(defaults.get("forbid_clause") or ()),
+                forbid_sentence=tuple(defaults.get("forbid_sentence") or ()), forbid_pattern=forbid_pattern)
+        for m in set(before.values()) | set(after.values())
+    }
+    return Cues(
+        domain_units=frozenset(data.get("domain_units") or ()),
+        reach_before=int(data.get("reach_before", 10)),
+        reach_after=int(data.get("reach_after", 14)),
+        not_between=tuple(data.get("not_between") or ()),
+        not_before=tuple(data.get("not_before") or ()),
+        gap=regex.compile(str(data.get("gap") or "")),
+        after_not_between=tuple(data.get("after_not_between") or ()),
+        before=_alternation(before),
+        after=_alternation(after),
+        before_metric=before,
+        after_metric=after,
+        rules=rules,
+    )
+
+
+def _alternation(words: dict[str, str]) -> regex.Pattern:
+    ordered = sorted(words, key=len, reverse=True)
+    return regex.compile("|".join(regex.escape(w) for w in ordered) or r"(?!)")
+
+
+def attribute(document: Document, sentences: list[Sentence], facts: list[Fact], meta: DocMeta,
+              ruleset: RuleSet, units: Units | None = None) -> tuple[list[Fact], list[Mention]]:
+    """The facts attributed to the quantities no fact claims, and every domain quantity."""
+    units = units or Units.load()
+    cues = load_cues(str(ruleset.directory), frozenset(ruleset.metrics))
+    claimed = sorted((f.start, f.end, f.metric) for f in facts)
+    new: list[Fact] = []
+    mentions: list[Mention] = []
+    text = document.text
+    for sentence in sentences:
+        if sentence.kind == "heading" and not any(ch.isdigit() for ch in sentence.text):
+            continue
+        figs = figures_in(sentence.text, ruleset.figure)
+        for i, (s, e, unit) in enumerate(figs):
+            if unit not in cues.domain_units:
+                continue
+            start, end = sentence.start + s, sentence.start + e
+            q = parse_quantity(text[start:end], units)
+            if q is None or (unit == "item" and not any(ch.isdigit() for ch in q.raw)):
+                continue  # 两个确保, 三个方面: words, not counts
+            metric = _claimed_by(claimed, start, end)
+            if metric is None:
+                fact = _attributed(sentence, figs, i, q, cues, meta, ruleset, text)
+                if fact is not None:
+                    new.append(fact)
+                    metric = fact.metric
+            mentions.append(Mention(sentence.doc, start, end, q.value, q.unit, q.raw, sentence.text,
+                                    sentence.section, metric))
+    return new, mentions
+
+
+def _claimed_by(claimed: list[tuple[int, int, str]], start: int, end: int) -> str | None:
+    """The metric of a fact whose figure overlaps [start, end)."""
+    i = bisect_left(claimed, (start - 64,))
+    for s, e, metric in claimed[i:]:
+        if s >= end:
+            break
+        if e > start:
+            return metric
+    return None
+
+
+def _attributed(sentence: Sentence, figs, i: int, q: Quantity, cues: Cues, meta: DocMeta, ruleset: RuleSet,
+                text: str) -> Fact | None:
+    stext = sentence.text
+    s, e, unit = figs[i]
+    for label_start, label_end, metric in _candidates(stext, figs, i, cues):
+        if ruleset.metric_unit(metric) != q.unit:
+            continue
+        rule = cues.rules[metric]
+        hit = Match(rule, sentence, sentence.start + s, sentence.start + e,
+                    sentence.start + label_start, sentence.start + label_end, {})
+        if not context_allows(hit, ruleset):
+            return None
+        return make_fact(hit, q, meta, ruleset, {}, text)
+    return None
+
+
+def _candidates(stext: str, figs, i: int, cues: Cues):
+    """(label start, label end, metric) of the cues around figure ``i``: before it first."""
+    s, e, _unit = figs[i]
+    lo = s
+    while lo > 0 and s - lo < 40 and not BEFORE_STOP.match(stext, lo - 1):
+        lo -= 1
+    prev_end = max((pe for ps, pe, _ in figs[:i] if pe <= s), default=0)
+    lo = max(lo, prev_end)
+    window = stext[lo:s]
+    best = None
+    counted_noun = e < len(stext) and _unit == "item" and regex.match(r"\p{Han}", stext[e])
+    for m in ([] if counted_noun else cues.before.finditer(window, overlapped=True)):
+        gap = window[m.end():]
+        if len(gap) > cues.reach_before or any(w in gap for w in cues.not_between) or not cues.gap.match(gap):
+            continue
+        lead = stext[max(0, lo + m.start() - 4):lo + m.start()]
+        if any(w in lead for w in cues.not_before):
+            continue
+        key = (m.end(), m.end() - m.start())
+        if best is None or key > best[0]:
+            best = (key, m)
+    if best is not None:
+        m = best[1]
+        yield lo + m.start(), lo + m.end(), cues.before_metric[m.group()]
+    hi = e
+    limit = figs[i + 1][0] if i + 1 < len(figs) else len(stext)
+    while hi < min(len(stext), limit) and hi - e < cues.reach_after + 8 and not AFTER_STOP.match(stext, hi):
+        hi += 1
+    window = stext[e:hi]
+    for m in cues.after.finditer(window):
+        gap = window[:m.start()]
+        if len(gap) > cues.reach_after or any(w in gap for w in cues.after_not_between):
+            break
+        yield e + m.start(), e + m.end(), cues.after_metric[m.group()]
+        break

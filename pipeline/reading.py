@@ -1,0 +1,151 @@
+"""Make a page's text readable, keeping every offset into the original.
+
+Real pages are copied and converted: traditional script (畝, 戶, 項目), pinyin glosses inside
+words (項(xiàng)目), spaces between a figure and its unit or label (2018 年, 人员编制 42人).
+``read_text`` converts the script (OpenCC, character for character), drops the glosses and joins
+the split figures, as rules/reading.yaml says, and keeps a map from every character of the
+readable text back to the original; ``restore`` moves facts found in the readable text back
+onto the original, so that quotes stay verbatim and spans point where the auditor reads.
+"""
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+
+import regex
+import yaml
+
+from .model import Cell, Document, Fact, Table
+
+
+@dataclass(frozen=True)
+class ReadingRules:
+    """rules/reading.yaml, compiled."""
+
+    convert: str | None
+    cut: regex.Pattern | None  # one alternation of every drop and join pattern
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """The readable text and, when characters were removed, where each came from.
+
+    ``origin[i]`` is the offset in the original text of readable character ``i``; ``origin`` is
+    ``None`` when no character was removed (offsets are the same in both texts).
+    """
+
+    text: str
+    origin: tuple[int, ...] | None = None
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """A readable span → the original span that covers the same characters.
+
+        >>> r = Reading("人员编制42人", (0, 1, 2, 3, 5, 6, 7))
+        >>> r.to_original(4, 7)
+        (5, 8)
+        """
+        if self.origin is None:
+            return start, end
+        if end <= start:
+            at = self.origin[start] if start < len(self.origin) else self.origin[-1] + 1
+            return at, at
+        return self.origin[start], self.origin[end - 1] + 1
+
+    def from_original(self, offset: int) -> int:
+        """An original offset → the readable offset of the first character at or after it."""
+        if self.origin is None:
+            return offset
+        return bisect_left(self.origin, offset)
+
+
+@lru_cache(maxsize=4)
+def load_reading(directory: str) -> ReadingRules:
+    """Read ``reading.yaml`` of a rules folder (cached per folder)."""
+    path = Path(directory) / "reading.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+    patterns = [str(p) for p in (data.get("drop") or []) + (data.get("join") or [])]
+    cut = regex.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
+    return ReadingRules(convert=data.get("convert") or None, cut=cut)
+
+
+@lru_cache(maxsize=4)
+def _converter(config: str):
+    import opencc
+
+    return opencc.OpenCC(config)
+
+
+def convert_script(text: str, config: str | None) -> str:
+    """Convert the script character for character (the length never changes).
+
+    >>> convert_script("完成征收土地8272畝，簽約1326戶", "t2s")
+    '完成征收土地8272亩，签约1326户'
+    """
+    if not config or not text:
+        return text
+    converter = _converter(config)
+    out = converter.convert(text)
+    if len(out) == len(text):
+        return out
+    # a phrase converted to a different length: fall back to one character at a time
+    return "".join(c if len(c2 := converter.convert(c)) != 1 else c2 for c in text)
+
+
+def read_text(text: str, rules: ReadingRules) -> Reading:
+    """The readable text of ``text`` and its offset map.
+
+    >>> rules = load_reading(str(Path(__file__).resolve().parent.parent / "rules"))
+    >>> read_text("39個(gè)重點(diǎn)項(xiàng)目", rules).text
+    '39个重点项目'
+    >>> r = read_text("本部门2019年人员编制 42人", rules)
+    >>> r.text, r.to_original(12, 15)
+    ('本部门2019年人员编制42人', (13, 16))
+    >>> read_text("plain text 2024年", rules).origin is None
+    True
+    """
+    converted = convert_script(text, rules.convert)
+    cuts = [m.span() for m in rules.cut.finditer(converted)] if rules.cut is not None else []
+    cuts = [(a, b) for a, b in cuts if b > a]
+    if not cuts:
+        return Reading(converted)
+    pieces, origin, at = [], [], 0
+    for a, b in cuts:
+        pieces.append(converted[at:a])
+        origin.extend(range(at, a))
+        at = b
+    pieces.append(converted[at:])
+    origin.extend(range(at, len(converted)))
+    return Reading("".join(pieces), tuple(origin))
+
+
+def readable_document(document: Document, reading: Reading) -> Document:
+    """The document with its readable text; table cells moved onto it."""
+    if reading.text == document.text:
+        return document
+    if reading.origin is None or not document.tables:
+        return replace(document, text=reading.text)
+    to = reading.from_original
+    tables = tuple(
+        Table(to(t.start), to(t.end), tuple(tuple(Cell(to(c.start), to(c.end)) for c in row) for row in t.rows))
+        for t in document.tables
+    )
+    return replace(document, text=reading.text, tables=tables)
+
+
+def restore(facts: list[Fact], reading: Reading, original: str) -> list[Fact]:
+    """Facts found in the readable text, with spans and quotes in the original text."""
+    if reading.text == original:
+        return facts
+    out = []
+    for f in facts:
+        start, end = reading.to_original(f.start, f.end)
+        q_at = reading.text.find(f.quote, max(0, f.end - len(f.quote)))
+        if 0 <= q_at <= f.start:
+            q_start, q_end = reading.to_original(q_at, q_at + len(f.quote))
+            quote = original[q_start:q_end]
+        else:  # not found around the figure: the original text of the figure itself
+            quote = original[start:end]
+        out.append(replace(f, start=start, end=end, quote=quote, raw=original[start:end]))
+    return out
