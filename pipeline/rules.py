@@ -94,7 +94,7 @@ def normalize_label(text: str) -> str:
     return _LABEL_NOISE.sub("", text)
 
 
-_LABEL_NOISE = regex.compile(r"[\s\u3000“”\"‘’'：:]")
+_LABEL_NOISE = regex.compile(r"[\s\u3000“”\"‘’'：:|｜]")  # | ｜: cell borders of flattened tables
 
 
 def load_rules(directory: Path | str | None = None) -> RuleSet:

@@ -96,6 +96,8 @@ def heading_level(line: str, layout: Layout) -> int | None:
     True
     >>> heading_level("基本支出情况", load_layout())
     9
+    >>> heading_level("73 |", load_layout()) is None
+    True
     """
     body = line.strip()
     if not body:
@@ -105,7 +107,9 @@ def heading_level(line: str, layout: Layout) -> int | None:
     if body[-1] in "；;，,、：:" or inner_stop:
         return None
     for level, marker in layout.headings:
-        if marker.match(body):
+        if m := marker.match(body):
+            if not regex.search(r"\p{Han}", body):
+                return None  # 73 | — a figure cell on its own line, not a numbered heading
             return level if short else None
     if (
         len(body) <= layout.plain_max

@@ -29,14 +29,16 @@ from .rules import RuleSet, normalize_label
 
 _SPLIT = regex.compile(r"\t+|[ \u3000]{2,}")
 _BRACKET_UNIT = regex.compile(r"[（(](?:金额)?(?:单位[：:])?\s*(万元|亿元|千元|元|万亩|亩|公顷|人|名|户|栋|幢|个|件|起|批次|套|[%％])[）)]")
+_COMPARATOR = r"(?:[≥≤＞＜><=＝]|不少于|不低于|不超过|不高于)"
 _BARE_FIGURE = regex.compile(
-    r"[ \t\u3000]*(?:近|约|超过)?[ \t\u3000]*[0-9０-９][0-9０-９,，.．]*[ \t\u3000]*(?:余|多)?[ \t\u3000]*"
-    r"(?:万|亿|千)?[ \t\u3000]*(?:元|亩|公顷|人|名|户|栋|幢|个|件|起|批次|次|宗|份|套|项|[%％])?[ \t\u3000]*"
+    r"[ \t\u3000|｜]*" + _COMPARATOR + r"?[ \t\u3000]*(?:近|约|超过)?[ \t\u3000]*[0-9０-９][0-9０-９,，.．]*[ \t\u3000]*(?:余|多)?[ \t\u3000]*"
+    r"(?:万|亿|千)?[ \t\u3000]*(?:元|亩|公顷|人|名|户|栋|幢|个|件|起|批次|次|宗|份|套|项|分|[%％])?[ \t\u3000|｜]*"
 )
 _BASIS_HEADER = {"budget": ("预算", "年初", "指标", "计划"), "actual": ("决算", "实际", "执行", "完成", "支出数")}
 _LABEL_COLON = regex.compile(r"(?P<label>[^：:，。；0-9]{2,20})[：:][ \t\u3000]*(?P<fig>.+?)[；;。，,]?")
 _TOTAL_ROWS = {"合计", "小计", "总计", "合计数"}
 FORM_LABEL_CHARS = 30  # a label cell or line is short: longer ones are not looked up
+_LEADING_COMPARATOR = regex.compile(_COMPARATOR + r"[ \t\u3000]*")
 RULE_TABLE = "table.label_cell"
 RULE_FORM = "form.label_line"
 RULE_COLON = "form.label_colon"
@@ -301,7 +303,10 @@ def _fact(metric: str, cell: CellText, hint, basis, rule_id: str, label: str, se
           ruleset: RuleSet, units: Units) -> Fact | None:
     if sentence is None:
         return None
-    raw = cell.text.strip().rstrip("；;。，,")
+    raw = cell.text.strip(" \t\u3000|｜").rstrip("；;。，,").strip(" \t\u3000|｜")
+    goal = _LEADING_COMPARATOR.match(raw)
+    if goal:  # ≥3000亩 in an indicator's target column: the goal, not the result
+        raw = raw[goal.end():]
     q = parse_quantity(raw, units)
     if q is None:
         return None
@@ -323,9 +328,9 @@ def _fact(metric: str, cell: CellText, hint, basis, rule_id: str, label: str, se
     from .extract import split_basis
 
     kind = "level"
-    if basis == "target":  # 年度目标值: a budget for money, a target for a count
-        basis = "budget" if want == "yuan" else None
+    if basis == "target" or goal:  # 年度目标值: a budget for money, a target for a count
         kind = "level" if want == "yuan" else "target"
+        basis = "budget"
     elif basis in ("budget", "adjusted") and want != "yuan":
         kind = "target"
     basis, qualifier = split_basis(basis, None)
