@@ -24,7 +24,7 @@ BASES = {None, "budget", "actual"}
 CANONICAL_UNITS = {"yuan", "mu", "person", "household", "building", "item", "sqm", "ratio", "point"}
 NOT_RULE_FILES = {
     "common.yaml", "labels.yaml", "metrics.yaml", "units.yaml", "checks.yaml", "unit_aliases.yaml", "document.yaml",
-    "reading.yaml", "attribution.yaml",
+    "reading.yaml", "attribution.yaml", "scope.yaml",
 }
 RULE_KEYS = {
     "id", "metric", "pattern", "kind", "qualifier", "basis", "inherits", "require", "forbid",

@@ -28,6 +28,7 @@ from .load import Store, database_memory
 from .model import DocMeta, Extraction, FileError
 from .reading import load_reading, read_text, readable_document, restore
 from .rules import RuleSet, load_rules
+from .scope import load_scope, scope
 from .segment import read_meta, segment
 from .workers import Limits, WorkerPool
 
@@ -144,7 +145,9 @@ def process_file(path: Path, ruleset: RuleSet, entry: CatalogEntry | None = None
     meta = apply_catalog(read_meta(readable), entry)
     facts = extract(readable, sentences, meta, ruleset)
     attributed, mentions = attribute(readable, sentences, facts, meta, ruleset)
-    facts = restore(sorted(facts + attributed, key=lambda f: (f.start, f.kind)), reading, document.text)
+    facts = scope(sorted(facts + attributed, key=lambda f: (f.start, f.kind)), readable.text,
+                  load_scope(str(ruleset.directory)))
+    facts = restore(facts, reading, document.text)
     return Extraction(document, meta, tuple(facts), tuple(restore(mentions, reading, document.text)))
 
 

@@ -165,11 +165,12 @@ def segment(document: Document, layout: Layout | None = None) -> list[Sentence]:
     return out
 
 
-_TABULAR = regex.compile(r"\S(?:[ \u3000]{2,}|\t)\S")
+_TABULAR = regex.compile(r"\S(?:[ \u3000]{2,}|\t|[ \u3000]*[|｜][ \u3000]*)[^\s|｜]")
 
 
 def _looks_tabular(line: str) -> bool:
-    """A line of cells separated by runs of spaces, with no sentence punctuation."""
+    """A line of cells separated by runs of spaces, tabs or | (a flattened web table), with no
+    sentence punctuation."""
     body = line.strip()
     return bool(_TABULAR.search(body)) and not any(c in body for c in "。，；")
 

@@ -27,7 +27,7 @@ from .model import DocMeta, Document, Fact, Sentence
 from .normalize import Units, parse_quantity, parse_unit_header
 from .rules import RuleSet, normalize_label
 
-_SPLIT = regex.compile(r"\t+|[ \u3000]{2,}")
+_SPLIT = regex.compile(r"\t+|[ \u3000]{2,}|[ \t\u3000]*[|｜]+[ \t\u3000]*")
 _BRACKET_UNIT = regex.compile(r"[（(](?:金额)?(?:单位[：:])?\s*(万元|亿元|千元|元|万亩|亩|公顷|人|名|户|栋|幢|个|件|起|批次|套|[%％])[）)]")
 _COMPARATOR = r"(?:[≥≤＞＜><=＝]|不少于|不低于|不超过|不高于)"
 _BARE_FIGURE = regex.compile(

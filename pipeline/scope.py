@@ -1,0 +1,110 @@
+"""Whose figure is it, and for which stretch of time?
+
+Rules and cues read a figure's metric from the words next to it; this stage looks wider — at the
+subject of its clause chain and its line — and sets aside the figures that are not the unit's of
+the year (rules/scope.yaml): a sub-area's line in a progress bulletin (西津片区本期完成…), one
+period's figure (本期, 上周), a 总计 beside the year's 合计, one kind of a metric listed beside the
+others (行政编制26名、事业编制103名). Such a fact keeps its metric and provenance with kind ``sub``
+(or ``part`` for a kind); the checks and the scorer read levels. Such a figure stays a level when
+the report states its metric nowhere else: an itemised report with no total keeps its items, a
+monthly bulletin its month.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+
+import regex
+import yaml
+
+from .model import Fact
+
+SUB = "sub"  # a sub-area's, sub-unit's or one period's figure
+_CHAIN_START = regex.compile(r"[。；;：:\n！？!?]")
+
+
+@dataclass(frozen=True)
+class ScopeRules:
+    """rules/scope.yaml, compiled."""
+
+    sub_area_lead: regex.Pattern
+    sub_area_line: regex.Pattern
+    interim: tuple[str, ...]
+    gross: tuple[str, ...]
+    net: tuple[str, ...]
+    categories: dict[str, tuple[str, ...]]
+
+
+@lru_cache(maxsize=4)
+def load_scope(directory: str) -> ScopeRules:
+    """Read ``scope.yaml`` of a rules folder (cached per folder)."""
+    data = yaml.safe_load((Path(directory) / "scope.yaml").read_text(encoding="utf-8")) or {}
+    return ScopeRules(
+        sub_area_lead=regex.compile(data.get("sub_area_lead") or r"(?!)"),
+        sub_area_line=regex.compile(data.get("sub_area_line") or r"(?!)"),
+        interim=tuple(data.get("interim") or ()),
+        gross=tuple(data.get("gross_label") or ()),
+        net=tuple(data.get("net_label") or ()),
+        categories={k: tuple(v or ()) for k, v in (data.get("categories") or {}).items()},
+    )
+
+
+def scope(facts: list[Fact], text: str, rules: ScopeRules) -> list[Fact]:
+    """The facts with those that are not the unit's figure of the year set aside."""
+    levels = [f for f in facts if f.kind in ("level", "target")]
+    if not levels:
+        return facts
+    marked: dict[int, str] = {}
+    for i, f in enumerate(facts):
+        if f.kind not in ("level", "target"):
+            continue
+        chain = _chain(text, f.start)
+        if any(w in chain for w in rules.interim) or rules.sub_area_lead.match(chain) \
+                or rules.sub_area_line.match(_line(text, f.start)):
+            marked[i] = SUB
+    own = {f.metric for i, f in enumerate(facts) if f.kind in ("level", "target") and i not in marked}
+    out = [replace(f, kind=SUB) if i in marked and f.metric in own else f for i, f in enumerate(facts)]
+    out = _gross_beside_net(out, rules)
+    return _kinds_of_a_metric(out, rules)
+
+
+def _chain(text: str, pos: int) -> str:
+    """The text from the start of the figure's clause chain (after the last 。；： or line break)."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    m = None
+    for m in _CHAIN_START.finditer(text, line_start, pos):
+        pass
+    start = m.end() if m else line_start
+    return text[start:pos].lstrip(" \t\u3000")
+
+
+def _line(text: str, pos: int) -> str:
+    return text[text.rfind("\n", 0, pos) + 1:pos]
+
+
+def _gross_beside_net(facts: list[Fact], rules: ScopeRules) -> list[Fact]:
+    """收入总计 (with carry-overs) gives way to 本年收入合计 of the same report."""
+    def labelled(f: Fact, words) -> bool:
+        return f.kind == "level" and any(w in f.label for w in words)
+
+    net = {f.metric for f in facts if labelled(f, rules.net) and not labelled(f, rules.gross)}
+    return [replace(f, kind=SUB) if f.metric in net and labelled(f, rules.gross) else f for f in facts]
+
+
+def _kinds_of_a_metric(facts: list[Fact], rules: ScopeRules) -> list[Fact]:
+    """Several kinds of a metric listed with no whole (行政编制26名、事业编制103名): parts, not the
+    metric; a kind stated as zero beside a non-zero one says nothing."""
+    out = list(facts)
+    for metric, words in rules.categories.items():
+        kinds = [(i, f, next(w for w in words if w in f.label)) for i, f in enumerate(out)
+                 if f.metric == metric and f.kind == "level" and any(w in f.label for w in words)]
+        if len({w for _, _, w in kinds}) < 2:
+            continue
+        if any(f.metric == metric and f.kind == "level" and not any(w in f.label for w in words) for f in out):
+            continue  # 编制15名（其中行政编制4名、事业编制11名）: the kinds of a stated whole stay
+        nonzero = [k for k in kinds if k[1].value != 0]
+        for i, f, _ in kinds:
+            if f.value == 0 or len(nonzero) > 1:
+                out[i] = replace(f, kind="part")
+    return out
