@@ -16,14 +16,11 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
-from pathlib import Path
-
-import yaml
 
 from .formatting import metric_name, show
 from .model import Fact, Finding
 from .normalize import approx_range, parse_quantity
-from .rules import RULES_DIR, load_rules, normalize_label
+from .rules import RuleSet, load_rules, normalize_label
 
 ZERO = Decimal(0)
 
@@ -36,12 +33,6 @@ class DocInfo:
     unit: str | None
     unit_key: str | None
     year: int | None
-
-
-@lru_cache(maxsize=4)
-def load_checks(directory: str | None = None) -> dict:
-    """rules/checks.yaml (cached)."""
-    return yaml.safe_load((Path(directory or RULES_DIR) / "checks.yaml").read_text(encoding="utf-8"))
 
 
 # intervals ------------------------------------------------------------------------------
@@ -155,15 +146,18 @@ def _clusters(facts: list[Fact]) -> list[list[Fact]]:
 # the engine ------------------------------------------------------------------------------
 
 class Checker:
-    """Runs every check of rules/checks.yaml over facts grouped by report."""
+    """Runs every check of the RuleSet's checks.yaml over facts grouped by report."""
 
-    def __init__(self, config: dict | None = None, metrics: dict | None = None):
-        self.config = config or load_checks()
-        self.metrics = metrics or load_rules().metrics
+    def __init__(self, ruleset: RuleSet | None = None):
+        """``ruleset``: the rules of the run (default: the packaged rules)."""
+        ruleset = ruleset or load_rules()
+        self.config = ruleset.checks
+        self.metrics = ruleset.metrics
+        self.names = ruleset.metric_names
         self.severity = self.config["severity"]
 
     def name(self, metric: str) -> str:
-        return metric_name(metric, self.metrics)
+        return metric_name(metric, self.metrics, self.names)
 
     def unit_of(self, metric: str) -> str:
         return self.metrics[metric]["unit"]
@@ -623,9 +617,10 @@ def _group(rows: list, docs: dict[str, DocInfo]) -> tuple[list[Fact], dict[str, 
     return facts, {d: docs[d] for d in names if d in docs}
 
 
-def run_checks(con) -> Iterator[Finding]:
-    """Every finding the facts in the database support, one unit at a time."""
-    checker = Checker()
+def run_checks(con, ruleset: RuleSet | None = None) -> Iterator[Finding]:
+    """Every finding the facts in the database support, one unit at a time (``ruleset``: the
+    rules whose checks.yaml, metrics and names apply; default: the packaged rules)."""
+    checker = Checker(ruleset)
     for facts, docs in unit_groups(con):
         yield from checker.run(facts, docs)
 
