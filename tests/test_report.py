@@ -32,7 +32,7 @@ from pipeline.run import run
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = "<script>alert(1)</script>"
-SHEETS = ["事实", "问题", "对比", "无法读取"]
+SHEETS = ["事实", "问题", "对比", "无法读取", "运行记录"]
 
 HOSTILE_REPORTS = {
     "a.txt": (
