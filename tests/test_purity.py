@@ -17,6 +17,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from pipeline.process import process_file
 from pipeline.rules import RULES_DIR, load_rules
 from pipeline.run import discover
@@ -52,6 +54,7 @@ print(json.dumps({"facts": facts, "refused": refused}, ensure_ascii=False))
 """
 
 
+@pytest.mark.slow
 def test_when_the_rules_folder_cannot_be_opened_after_loading_then_extraction_still_reads_every_fact(tmp_path):
     rules = tmp_path / "rules_copy"
     shutil.copytree(RULES_DIR, rules)

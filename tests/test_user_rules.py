@@ -96,6 +96,7 @@ def test_when_run_with_own_rules_then_their_wording_is_read_and_the_run_records_
     assert Path(rules_dir) == own_rules.resolve() and rules_hash == fingerprint(own_rules) != fingerprint(RULES_DIR)
 
 
+@pytest.mark.slow
 def test_when_run_with_own_rules_in_worker_processes_then_the_workers_read_with_them(tmp_path, own_rules, reports):
     db = tmp_path / "workers.duckdb"
     assert jixiao("run", reports, "--db", db, "--rules", own_rules, "--workers", "1", "--quiet").exit_code == 0
