@@ -1,7 +1,7 @@
 """The core is pure: one RuleSet in, facts out.
 
-* No stage below ``run`` opens the rules folder: the RuleSet handed to ``process_file``
-  carries everything (units, layout words, checks' parents, jieba's words …). Checked in a
+* No stage below ``run`` opens the rules folder: the RuleSet handed to ``process_file`` and
+  to the checks carries everything (units, layout words, checks, jieba's words …). Checked in a
   fresh interpreter, whose audit hook refuses every ``open`` of a file inside a rules folder
   once the RuleSet is loaded; the facts must come out all the same (and be the facts of the
   usual run).
@@ -29,6 +29,7 @@ PACKAGE = ROOT / "pipeline"
 GUARDED_RUN = r"""
 import json, os, sys
 from pathlib import Path
+from pipeline.checks import Checker, DocInfo
 from pipeline.process import process_file
 from pipeline.rules import RULES_DIR, load_rules
 
@@ -46,11 +47,15 @@ def hook(event, args):
         raise PermissionError(f"a rules file opened below run: {path}")
 
 sys.addaudithook(hook)
-facts = []
+facts, extracted, docs = [], [], {}
 for name in files:
     extraction = process_file(Path(name), ruleset)
     facts += [[f.doc, f.metric, str(f.value), f.start, f.end, f.rule_id] for f in extraction.facts]
-print(json.dumps({"facts": facts, "refused": refused}, ensure_ascii=False))
+    extracted += extraction.facts
+    meta = extraction.meta
+    docs[extraction.document.doc] = DocInfo(extraction.document.doc, meta.unit, meta.unit_key, meta.year)
+findings = sorted([f.doc, f.check, f.message] for f in Checker(ruleset).run(extracted, docs))
+print(json.dumps({"facts": facts, "findings": findings, "refused": refused}, ensure_ascii=False))
 """
 
 
@@ -70,6 +75,9 @@ def test_when_the_rules_folder_cannot_be_opened_after_loading_then_extraction_st
                 for p in files for f in process_file(p, ruleset).facts]
     assert len(result["facts"]) > 100
     assert result["facts"] == expected
+    # the checks too: their config, metric names and units come from the RuleSet
+    messages = {message for _, _, message in result["findings"]}
+    assert len(result["findings"]) >= 4 and any("「项目支出」" in m for m in messages)
 
 
 # import cycles ----------------------------------------------------------------------------
