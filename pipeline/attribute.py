@@ -12,15 +12,12 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
 import regex
-import yaml
 
 from .extract import context_allows, figures_in, make_fact
-from .errors import RuleError
-from .model import DocMeta, Document, Fact, Match, Quantity, Rule, Sentence
+from .cues import Cues
+from .model import DocMeta, Document, Fact, Match, Quantity, Sentence
 from .normalize import Units, parse_quantity
 from .rules import RuleSet
 
@@ -43,68 +40,11 @@ class Mention:
     metric: str | None = None
 
 
-@dataclass(frozen=True)
-class Cues:
-    """rules/attribution.yaml, compiled."""
-
-    domain_units: frozenset[str]
-    reach_before: int
-    reach_after: int
-    not_between: tuple[str, ...]
-    not_before: tuple[str, ...]
-    gap: regex.Pattern
-    after_not_between: tuple[str, ...]
-    before: regex.Pattern  # one alternation of every cue, longest first; group name = metric index
-    after: regex.Pattern
-    before_metric: dict[str, str]
-    after_metric: dict[str, str]
-    rules: dict[str, Rule]
-
-
-@lru_cache(maxsize=4)
-def load_cues(directory: str, metrics: frozenset[str]) -> Cues:
-    """Read ``attribution.yaml`` of a rules folder (cached per folder and rule set)."""
-    data = yaml.safe_load((Path(directory) / "attribution.yaml").read_text(encoding="utf-8")) or {}
-    before = {str(w): m for m, words in (data.get("before") or {}).items() for w in words}
-    after = {str(w): m for m, words in (data.get("after") or {}).items() for w in words}
-    for m in set(before.values()) | set(after.values()):
-        if m not in metrics:
-            raise RuleError(f"attribution.yaml: unknown metric {m!r}")
-    common = yaml.safe_load((Path(directory) / "common.yaml").read_text(encoding="utf-8")) or {}
-    defaults = common.get("defaults") or {}
-    forbid_pattern = regex.compile(defaults["forbid_sentence_pattern"]) if defaults.get("forbid_sentence_pattern") else None
-    rules = {
-        m: Rule(id=f"attribute.{m}", metric=m, pattern=None, source="rules/attribution.yaml",
-                forbid=tuple(defaults.get("forbid_clause") or ()),
-                forbid_sentence=tuple(defaults.get("forbid_sentence") or ()), forbid_pattern=forbid_pattern)
-        for m in set(before.values()) | set(after.values())
-    }
-    return Cues(
-        domain_units=frozenset(data.get("domain_units") or ()),
-        reach_before=int(data.get("reach_before", 10)),
-        reach_after=int(data.get("reach_after", 14)),
-        not_between=tuple(data.get("not_between") or ()),
-        not_before=tuple(data.get("not_before") or ()),
-        gap=regex.compile(str(data.get("gap") or "")),
-        after_not_between=tuple(data.get("after_not_between") or ()),
-        before=_alternation(before),
-        after=_alternation(after),
-        before_metric=before,
-        after_metric=after,
-        rules=rules,
-    )
-
-
-def _alternation(words: dict[str, str]) -> regex.Pattern:
-    ordered = sorted(words, key=len, reverse=True)
-    return regex.compile("|".join(regex.escape(w) for w in ordered) or r"(?!)")
-
-
 def attribute(document: Document, sentences: list[Sentence], facts: list[Fact], meta: DocMeta,
               ruleset: RuleSet, units: Units | None = None) -> tuple[list[Fact], list[Mention]]:
     """The facts attributed to the quantities no fact claims, and every domain quantity."""
-    units = units or Units.load()
-    cues = load_cues(str(ruleset.directory), frozenset(ruleset.metrics))
+    units = units or ruleset.units
+    cues = ruleset.cues
     claimed = sorted((f.start, f.end, f.metric) for f in facts)
     new: list[Fact] = []
     mentions: list[Mention] = []
@@ -112,7 +52,7 @@ def attribute(document: Document, sentences: list[Sentence], facts: list[Fact], 
     for sentence in sentences:
         if sentence.kind == "heading" and not any(ch.isdigit() for ch in sentence.text):
             continue
-        figs = figures_in(sentence.text, ruleset.figure)
+        figs = figures_in(sentence.text, ruleset.figure, units)
         for i, (s, e, unit) in enumerate(figs):
             if unit not in cues.domain_units:
                 continue

@@ -16,14 +16,11 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
-from pathlib import Path
-
-import yaml
 
 from .formatting import metric_name, show
 from .model import Fact, Finding
-from .normalize import approx_range, parse_quantity
-from .rules import RULES_DIR, load_rules, normalize_label
+from .normalize import Units, approx_range, parse_quantity
+from .rules import RuleSet, load_rules, normalize_label
 
 ZERO = Decimal(0)
 
@@ -36,12 +33,6 @@ class DocInfo:
     unit: str | None
     unit_key: str | None
     year: int | None
-
-
-@lru_cache(maxsize=4)
-def load_checks(directory: str | None = None) -> dict:
-    """rules/checks.yaml (cached)."""
-    return yaml.safe_load((Path(directory or RULES_DIR) / "checks.yaml").read_text(encoding="utf-8"))
 
 
 # intervals ------------------------------------------------------------------------------
@@ -69,22 +60,24 @@ def _levels_of(fs: list[Fact], metric: str) -> list[Fact]:
     return [f for f in fs if f.kind == "level" and f.metric == metric]
 
 
-def interval(f: Fact) -> tuple[Decimal, Decimal]:
+def interval(f: Fact, units: Units | None = None) -> tuple[Decimal, Decimal]:
     """The values a stated figure stands for: its qualifier's range (余 近 约), ± half its last
-    decimal (366.62万元), or exactly itself (a count, a whole number, zero).
+    decimal (366.62万元), or exactly itself (a count, a whole number, zero). ``units``: the
+    RuleSet's, to re-read an approximate figure's qualifier (default: the packaged units).
 
     >>> from pipeline.selftest import facts_of
     >>> from pipeline.rules import load_rules
     >>> [interval(f) for f in facts_of("签订协议1300余份，基本支出366.62万元，人员编制17名", load_rules())]
     [(Decimal('1300'), Decimal('1400')), (Decimal('3666150'), Decimal('3666250')), (Decimal('17'), Decimal('17'))]
     """
-    return _interval(f.value, f.unit, f.approx, f.raw, f.step)
+    return _interval(f.value, f.unit, f.approx, f.raw, f.step, units)
 
 
 @lru_cache(maxsize=65536)
-def _interval(value: Decimal, unit: str, approx: bool, raw: str, step: Decimal) -> tuple[Decimal, Decimal]:
+def _interval(value: Decimal, unit: str, approx: bool, raw: str, step: Decimal,
+              units: Units | None) -> tuple[Decimal, Decimal]:
     if approx:
-        q = parse_quantity(raw)
+        q = parse_quantity(raw, units)
         if q is not None and q.value:
             lo, hi = approx_range(q)
             scale = value / q.value
@@ -95,9 +88,9 @@ def _interval(value: Decimal, unit: str, approx: bool, raw: str, step: Decimal) 
     return value - half, value + half
 
 
-def rounding(f: Fact) -> Decimal:
+def rounding(f: Fact, units: Units | None = None) -> Decimal:
     """Half the width of a figure's interval: how far rounding can have moved it."""
-    lo, hi = interval(f)
+    lo, hi = interval(f, units)
     return (hi - lo) / 2
 
 
@@ -105,10 +98,10 @@ def _has_decimals(raw: str) -> bool:
     return "." in raw or "．" in raw or "点" in raw
 
 
-def _agree(a: Fact, b: Fact) -> bool:
+def _agree(a: Fact, b: Fact, units: Units | None = None) -> bool:
     """Two statements of one figure agree: their ranges overlap, or the finer one rounds to the
     coarser one (1087.21万元 and 1087万元)."""
-    if _overlap(interval(a), interval(b)):
+    if _overlap(interval(a, units), interval(b, units)):
         return True
     if a.approx or b.approx:
         return False
@@ -128,8 +121,8 @@ def stated(f: Fact) -> str:
     return show(f.value, f.unit)
 
 
-def _sum_interval(parts: list[Fact]) -> tuple[Decimal, Decimal]:
-    return sum((interval(p)[0] for p in parts), ZERO), sum((interval(p)[1] for p in parts), ZERO)
+def _sum_interval(parts: list[Fact], units: Units | None = None) -> tuple[Decimal, Decimal]:
+    return sum((interval(p, units)[0] for p in parts), ZERO), sum((interval(p, units)[1] for p in parts), ZERO)
 
 
 def _overlap(a: tuple[Decimal, Decimal], b: tuple[Decimal, Decimal]) -> bool:
@@ -141,11 +134,11 @@ def basis_class(f: Fact) -> str:
     return "budget" if f.basis == "budget" else "actual"
 
 
-def _clusters(facts: list[Fact]) -> list[list[Fact]]:
+def _clusters(facts: list[Fact], units: Units | None = None) -> list[list[Fact]]:
     """Group statements that agree (transitively)."""
     groups: list[list[Fact]] = []
-    for f in sorted(facts, key=lambda x: interval(x)[0]):
-        if groups and any(_agree(f, g) for g in groups[-1]):
+    for f in sorted(facts, key=lambda x: interval(x, units)[0]):
+        if groups and any(_agree(f, g, units) for g in groups[-1]):
             groups[-1].append(f)
         else:
             groups.append([f])
@@ -155,15 +148,19 @@ def _clusters(facts: list[Fact]) -> list[list[Fact]]:
 # the engine ------------------------------------------------------------------------------
 
 class Checker:
-    """Runs every check of rules/checks.yaml over facts grouped by report."""
+    """Runs every check of the RuleSet's checks.yaml over facts grouped by report."""
 
-    def __init__(self, config: dict | None = None, metrics: dict | None = None):
-        self.config = config or load_checks()
-        self.metrics = metrics or load_rules().metrics
+    def __init__(self, ruleset: RuleSet | None = None):
+        """``ruleset``: the rules of the run (default: the packaged rules)."""
+        ruleset = ruleset or load_rules()
+        self.config = ruleset.checks
+        self.metrics = ruleset.metrics
+        self.names = ruleset.metric_names
+        self.units = ruleset.units  # approximate figures are re-read with the rules' units
         self.severity = self.config["severity"]
 
     def name(self, metric: str) -> str:
-        return metric_name(metric, self.metrics)
+        return metric_name(metric, self.metrics, self.names)
 
     def unit_of(self, metric: str) -> str:
         return self.metrics[metric]["unit"]
@@ -205,7 +202,7 @@ class Checker:
             if f.kind == "level" and f.metric in eligible:
                 groups[(f.metric, basis_class(f), f.qualifier)].append(f)
         for (metric, basis, qualifier), group in sorted(groups.items(), key=lambda kv: str(kv[0])):
-            clusters = _clusters(group)
+            clusters = _clusters(group, self.units)
             if len(clusters) < 2:
                 continue
             out.append(self._conflict_finding(info, metric, basis, qualifier, clusters))
@@ -229,7 +226,7 @@ class Checker:
         out = []
         for (metric, basis, qualifier), by_sentence in sorted(groups.items(), key=lambda kv: str(kv[0])):
             # one statement per sentence: a sentence with several is a list, not two totals
-            clusters = _clusters([g[0] for g in by_sentence.values() if len(g) == 1])
+            clusters = _clusters([g[0] for g in by_sentence.values() if len(g) == 1], self.units)
             if len(clusters) >= 2:
                 out.append(self._conflict_finding(info, metric, basis, qualifier, clusters))
         return out
@@ -246,8 +243,8 @@ class Checker:
         for (metric, basis, qualifier), (text_facts, table_facts) in sorted(groups.items(), key=lambda kv: str(kv[0])):
             if not text_facts or not table_facts:
                 continue
-            in_text, in_table = _clusters(text_facts), _clusters(table_facts)
-            if len(in_text) == 1 and len(in_table) == 1 and not _agree(in_text[0][0], in_table[0][0]):
+            in_text, in_table = _clusters(text_facts, self.units), _clusters(table_facts, self.units)
+            if len(in_text) == 1 and len(in_table) == 1 and not _agree(in_text[0][0], in_table[0][0], self.units):
                 out.append(self._conflict_finding(info, metric, basis, qualifier, [in_text[0], in_table[0]]))
         return out
 
@@ -262,10 +259,10 @@ class Checker:
         for (metric, basis, qualifier, _label), parts in sorted(groups.items(), key=lambda kv: str(kv[0])):
             if len(parts) < 2:
                 continue
-            per_part = [_clusters(group) for group in parts.values()]
+            per_part = [_clusters(group, self.units) for group in parts.values()]
             if any(len(c) != 1 for c in per_part):
                 continue  # a part states several values in these words: parts of a whole, not a contradiction
-            clusters = _clusters([f for c in per_part for f in c[0]])
+            clusters = _clusters([f for c in per_part for f in c[0]], self.units)
             if len(clusters) >= 2:
                 out.append(self._conflict_finding(info, metric, basis, qualifier, clusters))
         return out
@@ -283,12 +280,11 @@ class Checker:
         )
 
     # helpers: one value per metric ---------------------------------------------------------
-    @staticmethod
-    def _single(fs: list[Fact], metric: str, basis: str | None = None, qualifier: str | None = None) -> Fact | None:
+    def _single(self, fs: list[Fact], metric: str, basis: str | None = None, qualifier: str | None = None) -> Fact | None:
         """The value of a metric when the report states exactly one (overlapping statements count once)."""
         cands = [f for f in _levels_of(fs, metric) if f.qualifier == qualifier
                  and (basis is None or basis_class(f) == basis)]
-        clusters = _clusters(cands)
+        clusters = _clusters(cands, self.units)
         if len(clusters) != 1:
             return None
         return min(clusters[0], key=lambda f: (f.approx, f.step, f.start))
@@ -314,17 +310,17 @@ class Checker:
     def _listed_consistently(self, fs: list[Fact], total: Fact) -> bool:
         """The report lists the parts of this total itself, and they add up to it."""
         same = {f.start for f in fs if f.kind == "level" and f.metric == total.metric
-                and _overlap(interval(f), interval(total))}
+                and _overlap(interval(f, self.units), interval(total, self.units))}
         groups: dict[int, list[Fact]] = defaultdict(list)
         for f in fs:
             if f.kind == "part" and f.group in same and f.unit == total.unit:
                 groups[f.group].append(f)
-        return any(len(parts) >= 2 and _overlap(_sum_interval(parts), interval(total)) for parts in groups.values())
+        return any(len(parts) >= 2 and _overlap(_sum_interval(parts, self.units), interval(total, self.units)) for parts in groups.values())
 
     def _compare_sum(self, info: DocInfo, total: Fact, parts: list[Fact], rule_id: str, complete: bool) -> Finding | None:
-        lo = sum(interval(p)[0] for p in parts)
-        hi = sum(interval(p)[1] for p in parts)
-        t_lo, t_hi = interval(total)
+        lo = sum(interval(p, self.units)[0] for p in parts)
+        hi = sum(interval(p, self.units)[1] for p in parts)
+        t_lo, t_hi = interval(total, self.units)
         exceeds = lo > t_hi
         short = complete and hi < t_lo
         if not (exceeds or short):
@@ -373,7 +369,7 @@ class Checker:
             if part is None or whole is None or whole.value == 0:
                 continue
             expected = part.value / whole.value
-            tol = slack * share.step + _ratio_rounding(part, whole)
+            tol = slack * share.step + _ratio_rounding(part, whole, self.units)
             if abs(share.value - expected) > tol:
                 out.append(self._finding(
                     info, "ratio", [share.metric, whole_metric],
@@ -397,7 +393,7 @@ class Checker:
             if previous == 0:
                 continue
             expected = absolute.value / previous
-            tol = Decimal(str(self.config["ratio"]["slack"])) * rel.step + 2 * (rounding(current) + rounding(absolute)) / abs(previous)
+            tol = Decimal(str(self.config["ratio"]["slack"])) * rel.step + 2 * (rounding(current, self.units) + rounding(absolute, self.units)) / abs(previous)
             if abs(rel.value - expected) > tol:
                 out.append(self._finding(
                     info, "ratio", [rel.metric],
@@ -417,9 +413,9 @@ class Checker:
             wholes = [f for f in fs if f.kind == "level" and f.metric == whole_metric and f.qualifier == (whole_q or None)]
             if not parts or not wholes:
                 continue
-            whole = max(wholes, key=lambda f: interval(f)[1])
-            part = max(parts, key=lambda f: interval(f)[0])
-            if interval(part)[0] > interval(whole)[1]:
+            whole = max(wholes, key=lambda f: interval(f, self.units)[1])
+            part = max(parts, key=lambda f: interval(f, self.units)[0])
+            if interval(part, self.units)[0] > interval(whole, self.units)[1]:
                 out.append(self._finding(
                     info, "staffing", [part_metric, whole_metric],
                     f"「{self.name(part_metric)}{('（' + part_q + '）') if part_q else ''}」{stated(part)} 超过"
@@ -489,7 +485,7 @@ class Checker:
             if old is None:
                 continue
             if c.kind == "prior":
-                if not _overlap(interval(c), interval(old)):
+                if not _overlap(interval(c, self.units), interval(old, self.units)):
                     out.append(self._finding(
                         info, "yoy", [c.metric],
                         f"上年数字与上年报告不符：本报告称上年「{self.name(c.metric)}」为 {stated(c)}，上年报告为 {stated(old)}。",
@@ -502,11 +498,11 @@ class Checker:
                 if old.value == 0:
                     continue
                 expected = (cur.value - old.value) / old.value
-                tol = c.step * Decimal(str(self.config["ratio"]["slack"])) + 2 * (rounding(cur) + rounding(old)) / abs(old.value)
+                tol = c.step * Decimal(str(self.config["ratio"]["slack"])) + 2 * (rounding(cur, self.units) + rounding(old, self.units)) / abs(old.value)
                 shown_expected = show(expected.quantize(Decimal("0.0001")), "ratio")
             else:
                 expected = cur.value - old.value
-                tol = rounding(c) + rounding(cur) + rounding(old)
+                tol = rounding(c, self.units) + rounding(cur, self.units) + rounding(old, self.units)
                 shown_expected = show(expected, c.unit)
             if abs(c.value - expected) > tol:
                 out.append(self._finding(
@@ -536,9 +532,9 @@ def _same_sentence(levels: list[Fact], anchor: Fact, metric: str) -> Fact | None
     return same[0] if len(same) == 1 else None
 
 
-def _ratio_rounding(part: Fact, whole: Fact) -> Decimal:
+def _ratio_rounding(part: Fact, whole: Fact, units: Units | None = None) -> Decimal:
     """How far part/whole can move when both are rounded to their stated digits."""
-    return rounding(part) / whole.value + part.value * rounding(whole) / (whole.value * whole.value)
+    return rounding(part, units) / whole.value + part.value * rounding(whole, units) / (whole.value * whole.value)
 
 
 def _states_year_total(f: Fact, words: tuple[tuple[str, ...], tuple[str, ...]]) -> bool:
@@ -623,9 +619,10 @@ def _group(rows: list, docs: dict[str, DocInfo]) -> tuple[list[Fact], dict[str, 
     return facts, {d: docs[d] for d in names if d in docs}
 
 
-def run_checks(con) -> Iterator[Finding]:
-    """Every finding the facts in the database support, one unit at a time."""
-    checker = Checker()
+def run_checks(con, ruleset: RuleSet | None = None) -> Iterator[Finding]:
+    """Every finding the facts in the database support, one unit at a time (``ruleset``: the
+    rules whose checks.yaml, metrics and names apply; default: the packaged rules)."""
+    checker = Checker(ruleset)
     for facts, docs in unit_groups(con):
         yield from checker.run(facts, docs)
 

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import click
 
+from . import cli_analyst, cli_report
+from .cli_options import DEFAULT_DB, db_option, rules_option  # noqa: F401 - DEFAULT_DB: the public default
 from .errors import JixiaoError
 
-DEFAULT_DB = Path("data/out/jixiao.duckdb")
 EXIT_SOME_FILES_FAILED = 3
 
 
@@ -26,12 +27,6 @@ class JixiaoGroup(click.Group):
         except JixiaoError as exc:
             click.echo(f"Error: {exc}", err=True)
             ctx.exit(1)
-
-
-def db_option(f):
-    """The --db option every command shares."""
-    return click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_DB,
-                        show_default=True, help="DuckDB database file.")(f)
 
 
 @click.group(cls=JixiaoGroup)
@@ -64,6 +59,7 @@ class Progress:
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @db_option
+@rules_option
 @click.option("--quiet", is_flag=True, help="No progress and no summary (for scripts); the exit status still tells.")
 @click.option("--force", is_flag=True, help="Re-read files whose content (sha256) is already loaded.")
 @click.option("--catalog", type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -78,7 +74,7 @@ class Progress:
               help="Memory (address space) one worker may use; a file needing more is recorded as failed.")
 @click.option("--batch-size", type=click.IntRange(min=1), default=None, envvar="JIXIAO_BATCH",
               help="Whole files per database transaction [default: 100; env JIXIAO_BATCH].")
-def run(paths, db, quiet, force, catalog, password, workers, timeout, max_memory, batch_size):
+def run(paths, db, rules_dir, quiet, force, catalog, password, workers, timeout, max_memory, batch_size):
     """Read reports (.txt .docx .pdf) under PATHS into the database, then run the checks.
 
     Each file is read in a worker process with a time and a memory limit: a file that hangs,
@@ -93,6 +89,9 @@ def run(paths, db, quiet, force, catalog, password, workers, timeout, max_memory
          the others are loaded)
       1  the run itself failed (e.g. the database is in use by another process)
 
+    --rules DIR reads with your own copy of the rules (jixiao rules check --rules DIR first);
+    the run records which rules it used (folder and fingerprint) in the runs table.
+
     Example:
 
         jixiao run data/raw --db data/out/jixiao.duckdb --workers 2 --timeout 60
@@ -103,7 +102,8 @@ def run(paths, db, quiet, force, catalog, password, workers, timeout, max_memory
     summary = run_pipeline(paths, db, quiet=quiet, force=force, catalog=catalog, password=password,
                            progress=Progress(not quiet),
                            workers=default_workers() if workers is None else workers,
-                           limits=Limits(timeout=timeout, max_memory_mb=max_memory), batch_size=batch_size)
+                           limits=Limits(timeout=timeout, max_memory_mb=max_memory), batch_size=batch_size,
+                           rules=rules_dir)
     if not quiet:
         click.echo(f"读取 {summary.read} 个文件，跳过未变化 {summary.skipped} 个，失败 {len(summary.failed)} 个；"
                    f"写入 {summary.facts} 条数据，发现 {summary.findings} 个问题。")
@@ -125,7 +125,7 @@ def run(paths, db, quiet, force, catalog, password, workers, timeout, max_memory
 
 @cli.group()
 def rules():
-    """Validate and try the rules in rules/.
+    """Validate and try the rules (the packaged ones, or --rules DIR).
 
     Example:
 
@@ -134,29 +134,32 @@ def rules():
 
 
 @rules.command("check")
-def rules_check():
+@rules_option
+def rules_check(rules_dir):
     """Load every rule file and run each rule's examples and counterexamples.
 
     Example:
 
-        jixiao rules check
+        jixiao rules check --rules my_rules
     """
     from .rules import load_rules
     from .selftest import run_rule_examples
 
-    ruleset = load_rules()
+    ruleset = load_rules(rules_dir)
     failures = run_rule_examples(ruleset)
     for rule_id, message in failures:
         click.echo(f"FAIL {rule_id}: {message}")
     click.echo(f"{len(ruleset.rules)} rules, {len(failures)} failing examples")
+    click.echo(f"规则目录：{ruleset.directory}（指纹 {ruleset.fingerprint[:12]}）")
     if failures:
         sys.exit(1)
 
 
 @cli.command()
 @db_option
-def check(db):
-    """Print the findings in the database, grouped by unit and year, errors first.
+@rules_option
+def check(db, rules_dir):
+    """Re-run the checks (rules' checks.yaml) and print the findings, grouped by unit and year, errors first.
 
     Example:
 
@@ -164,9 +167,11 @@ def check(db):
     """
     from .checks import print_findings, run_checks
     from .load import Store, database_memory
+    from .rules import load_rules
 
-    with Store(db) as store, database_memory():
-        store.replace_findings(run_checks(store.con))
+    ruleset = load_rules(rules_dir)
+    with Store(db, metrics=ruleset.metrics) as store, database_memory():
+        store.replace_findings(run_checks(store.con, ruleset))
         print_findings(store.con, echo=click.echo)
 
 
@@ -175,12 +180,6 @@ def main() -> None:  # pragma: no cover
     cli()
 
 
-def _register_extensions() -> None:
-    """Commands that live in their own modules (analyst queries, reports)."""
-    from . import cli_analyst, cli_report
-
-    cli_analyst.register(cli)
-    cli_report.register(cli)
-
-
-_register_extensions()
+# commands that live in their own modules (analyst queries, reports)
+cli_analyst.register(cli)
+cli_report.register(cli)

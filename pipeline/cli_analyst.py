@@ -19,12 +19,11 @@ from pathlib import Path
 import click
 import duckdb
 
+from .cli_options import DEFAULT_DB
 from .errors import JixiaoError
 from .formatting import show
 from .load import connect
 from .views import EXPORT_EXCLUDE
-
-DEFAULT_DB = Path("data/out/jixiao.duckdb")  # same default as pipeline.cli (not imported: cli imports us)
 BASIS_ZH = {"actual": "决算", "budget": "预算", "unspecified": "未注明"}
 DISAGREE = "*"
 XLSX_NAME = "jixiao.xlsx"

@@ -38,13 +38,13 @@ def extract(document: Document, sentences: list[Sentence], meta: DocMeta, rulese
     """All facts a document states, in document order."""
     from .tabular import extract_tabular  # tabular reuses this module's helpers
 
-    units = units or Units.load()
+    units = units or ruleset.units
     hits = _choose(_find_hits(document.text, sentences, ruleset, meta))
     facts = _to_facts(document, hits, meta, ruleset, units)
     facts += extract_tabular(document, sentences, meta, ruleset, units, taken={(f.start, f.end) for f in facts})
     facts.sort(key=lambda f: (f.start, f.kind))
     facts += enumerate_parts(document.text, sentences, facts, ruleset, units, meta)
-    return stock_of_the_year(facts, ruleset.stock_metrics, meta.year)
+    return stock_of_the_year(facts, ruleset.headcounts, meta.year)
 
 
 def stock_of_the_year(facts: list[Fact], stock: frozenset[str], year: int | None) -> list[Fact]:
@@ -147,8 +147,8 @@ def context_allows(hit: Match, ruleset: RuleSet) -> bool:
         return False
     lo = min(hit.label_start, hit.start) - sentence.start
     hi = max(hit.label_end, hit.end) - sentence.start
-    c_start = clause_span(stext, lo)[0] if lo < len(stext) else lo
-    c_end = clause_span(stext, max(hi - 1, 0))[1]
+    c_start = clause_span(stext, lo, ruleset.layout)[0] if lo < len(stext) else lo
+    c_end = clause_span(stext, max(hi - 1, 0), ruleset.layout)[1]
     clause = stext[c_start:c_end]
     if any(w in clause for w in rule.forbid):
         return False
@@ -163,7 +163,7 @@ def context_allows(hit: Match, ruleset: RuleSet) -> bool:
         # segment a window around the label only: jieba's cost grows with the text it reads
         lo = max(0, hit.label_start - sentence.start - WORD_WINDOW)
         hi = min(len(stext), hit.label_end - sentence.start + WORD_WINDOW)
-        bounds = _word_bounds(stext[lo:hi])
+        bounds = _word_bounds(stext[lo:hi], ruleset.jieba_words)
         if hit.label_start - sentence.start - lo not in bounds or hit.label_end - sentence.start - lo not in bounds:
             return False
     return True
@@ -172,15 +172,13 @@ def context_allows(hit: Match, ruleset: RuleSet) -> bool:
 WORD_WINDOW = 8  # characters of context on each side of a label for the word-boundary check
 
 
-@lru_cache(maxsize=1)
-def _tokenizer():
+@lru_cache(maxsize=4)
+def _tokenizer(words: tuple[str, ...]):
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
-    from .rules import RULES_DIR
-
-    for line in (RULES_DIR / "jieba_dict.txt").read_text(encoding="utf-8").splitlines():
+    for line in words:  # the RuleSet's jieba_dict.txt lines
         parts = line.split()
         if parts and not line.startswith("#"):
             tokenizer.add_word(parts[0], int(parts[1]) if len(parts) > 1 else None, parts[2] if len(parts) > 2 else None)
@@ -188,10 +186,10 @@ def _tokenizer():
 
 
 @lru_cache(maxsize=256)
-def _word_bounds(text: str) -> frozenset[int]:
+def _word_bounds(text: str, words: tuple[str, ...]) -> frozenset[int]:
     """Offsets where jieba (with the domain dictionary) puts a word boundary."""
     bounds = {0, len(text)}
-    for _word, start, end in _tokenizer().tokenize(text):
+    for _word, start, end in _tokenizer(words).tokenize(text):
         bounds.add(start)
         bounds.add(end)
     return frozenset(bounds)
@@ -254,7 +252,7 @@ def make_fact(hit: Match, q, meta: DocMeta, ruleset: RuleSet, by_span: dict[int,
         # 人员经费占基本支出的87.6%: the part named right before 占 in its clause comes first;
         # else (基本支出366.62万元，占67.48%) the figure just before
         rel = hit.label_start - sentence.start
-        c_start, _ = clause_span(sentence.text, max(rel - 1, 0))
+        c_start, _ = clause_span(sentence.text, max(rel - 1, 0), ruleset.layout)
         metric = last_label_in(sentence.text[c_start:max(rel - 1, c_start)], ruleset)
         if metric is None:
             prev = previous_fact(hit, by_span, ruleset, text, want=lambda u: u != "ratio")
@@ -287,7 +285,7 @@ def make_fact(hit: Match, q, meta: DocMeta, ruleset: RuleSet, by_span: dict[int,
         return None
     basis, qualifier = split_basis(rule.basis or read_basis(sentence.text, hit.start - sentence.start, ruleset),
                                    rule.qualifier)
-    period = read_period(sentence.text, hit.label_start - sentence.start, hit.start - sentence.start, meta.year)
+    period = read_period(sentence.text, hit.label_start - sentence.start, hit.start - sentence.start, meta.year, ruleset.layout)
     if kind == "level":
         if period is not None and meta.year is not None and period < meta.year:
             kind = "prior"
@@ -341,12 +339,12 @@ def _opener_pattern(words: tuple[str, ...]) -> regex.Pattern:
 
 
 @lru_cache(maxsize=2048)
-def figures_in(text: str, figure: regex.Pattern) -> tuple[tuple[int, int, str], ...]:
+def figures_in(text: str, figure: regex.Pattern, units: Units) -> tuple[tuple[int, int, str], ...]:
     """(start, end, canonical unit) of every figure with a unit in a sentence (cached: several
     stages ask about the same sentence)."""
     out = []
     for m in figure.finditer(text):
-        q = parse_quantity(m.group("fig"))
+        q = parse_quantity(m.group("fig"), units)
         if q is not None:
             out.append((m.start("fig"), m.end("fig"), q.unit))
     return tuple(out)
@@ -357,7 +355,7 @@ def _previous_figure(hit: Match, ruleset: RuleSet, text: str, want) -> tuple[int
     sentence = hit.sentence
     limit = min(hit.label_start, hit.start) - sentence.start
     last = None
-    for start, end, unit in figures_in(sentence.text, ruleset.figure):
+    for start, end, unit in figures_in(sentence.text, ruleset.figure, ruleset.units):
         if end > limit:
             break
         if want(unit):
@@ -384,7 +382,7 @@ def _change_metric(hit: Match, label: str, by_span: dict[int, Fact], ruleset: Ru
         return named
     sentence = hit.sentence
     rel = hit.label_start - sentence.start
-    c_start, _ = clause_span(sentence.text, max(rel - 1, 0))
+    c_start, _ = clause_span(sentence.text, max(rel - 1, 0), ruleset.layout)
     found = last_label_in(sentence.text[c_start:rel], ruleset)
     if found:
         return found
@@ -480,12 +478,12 @@ def read_basis(sentence_text: str, fig_pos: int, ruleset: RuleSet) -> str | None
     >>> read_basis("一般公共预算财政拨款收入543.29万元", 12, load_rules()) is None
     True
     """
-    c_start, _ = clause_span(sentence_text, fig_pos)
+    c_start, _ = clause_span(sentence_text, fig_pos, ruleset.layout)
     found = _nearest_basis(_clean_basis_text(sentence_text[c_start:fig_pos], ruleset), ruleset)
     if found:
         return found
     if sentence_text[c_start:].lstrip().startswith("其中") and c_start > 0:
-        head_end = clause_span(sentence_text, 0)[1]
+        head_end = clause_span(sentence_text, 0, ruleset.layout)[1]
         return _nearest_basis(_clean_basis_text(sentence_text[:head_end], ruleset), ruleset)
     return None
 
@@ -517,7 +515,7 @@ def split_basis(basis: str | None, qualifier: str | None) -> tuple[str | None, s
     return basis, qualifier
 
 
-def read_period(sentence_text: str, label_pos: int, fig_pos: int, doc_year: int | None = None) -> int | None:
+def read_period(sentence_text: str, label_pos: int, fig_pos: int, doc_year: int | None = None, layout=None) -> int | None:
     """The year a figure is about: the year written nearest before it in its clause
     (2023年度…支出7.95万元), else — when it is not the report's own year — the nearest one before
     it in its sentence (2022年计划征收土地5000亩、签订协议1500户). A figure since an earlier year
@@ -531,7 +529,7 @@ def read_period(sentence_text: str, label_pos: int, fig_pos: int, doc_year: int 
     True
     """
     lo = min(label_pos, fig_pos)
-    c_start, _ = clause_span(sentence_text, lo)
+    c_start, _ = clause_span(sentence_text, lo, layout)
     years = year_mentions(sentence_text[:fig_pos])
     in_clause = [y for p, y in years if p >= c_start]
     if in_clause:
@@ -652,7 +650,7 @@ def _money_parts(text: str, sentence: Sentence, total: Fact, ruleset: RuleSet, u
 def _until_sibling(items: list, total: Fact, ruleset: RuleSet) -> list:
     """The items up to the first that names a metric which is no part of the total (基本支出612.35万元，
     其中人员经费…、日常公用经费…；项目支出826.30万元: 项目支出 is its sibling, the list ends before it)."""
-    parents = _parents()
+    parents = ruleset.parents
     for i, (_, _, _, label) in enumerate(items):
         metric = lookup_label(label, ruleset) if label else None
         if metric is not None and metric != total.metric and parents.get(metric) not in (None, total.metric):
@@ -787,7 +785,7 @@ def _count_parts(sentence: Sentence, levels: list[Fact], ruleset: RuleSet, units
     if not parts:
         return [], set()
     as_parts = [replace(p, kind="part", group=total.start, rule_id="enumeration.其中", label="其中") for p in parts]
-    if total.metric in _stock_metrics() or len(parts) == 1:
+    if total.metric in ruleset.stock_metrics or len(parts) == 1:
         return as_parts, {p.start for p in parts}
     return as_parts + bare, set()
 
@@ -814,18 +812,3 @@ def _bare_parts(sentence: Sentence, total: Fact, levels: list[Fact], cut: int, s
     return [replace(total, value=q.value, start=start, end=end, raw=q.raw, step=q.step, approx=False,
                     rule_id="enumeration.其中.unlabelled", label="") for start, end, q in found]
 
-
-@lru_cache(maxsize=1)
-def _parents() -> dict[str, str]:
-    """Part metric → the metric it is a part of (rules/checks.yaml parents)."""
-    from .checks import load_checks
-
-    return dict(load_checks().get("parents") or {})
-
-
-@lru_cache(maxsize=1)
-def _stock_metrics() -> frozenset[str]:
-    """Metrics with one true value per unit and year (rules/checks.yaml conflict.metrics)."""
-    from .checks import load_checks
-
-    return frozenset(load_checks()["conflict"]["metrics"])

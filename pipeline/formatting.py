@@ -44,20 +44,21 @@ def _trim(value: Decimal, places: int) -> str:
     return text
 
 
-def metric_name(metric: str, metrics: dict | None = None) -> str:
-    """A metric's Chinese name: the first label rules/labels.yaml gives it.
+def metric_name(metric: str, metrics: dict | None = None, names: dict[str, str] | None = None) -> str:
+    """A metric's Chinese name: the first label labels.yaml gives it (``names``: the RuleSet's
+    ``metric_names``; without it, the packaged labels), else its metrics.yaml ``zh``.
 
     >>> metric_name("staff.authorized")
     '编制数'
     >>> metric_name("projects.count")
     '项目个数'
     """
-    return _names().get(metric) or ((metrics or {}).get(metric) or {}).get("zh", metric).split("/")[0].strip()
+    return (_names() if names is None else names).get(metric) or ((metrics or {}).get(metric) or {}).get("zh", metric).split("/")[0].strip()
 
 
 @lru_cache(maxsize=1)
 def _names() -> dict[str, str]:
-    from .rules import RULES_DIR
+    from .resources import packaged_rules_dir
 
-    data = yaml.safe_load((RULES_DIR / "labels.yaml").read_text(encoding="utf-8")) or {}
+    data = yaml.safe_load((packaged_rules_dir() / "labels.yaml").read_text(encoding="utf-8")) or {}
     return {metric: str(labels[0]) for metric, labels in data.items() if labels}

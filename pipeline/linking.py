@@ -7,14 +7,11 @@ linked is kept in the table ``unit_links`` so an auditor can see it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
 import regex
-import yaml
 
 from .load import insert_rows, transaction
-from .rules import RULES_DIR
+from .rules import RuleSet, load_rules
 
 _NOISE = regex.compile(r"[\s\u3000“”\"'‘’（）()]")
 _PLACE = regex.compile(r"^(?:[\p{Han}]{2,4}?(?:省|自治区|市|州|盟|县|区|旗))+")
@@ -40,14 +37,15 @@ def normalize_name(name: str) -> str:
     return _NOISE.sub("", name or "")
 
 
-@lru_cache(maxsize=4)
-def load_aliases(directory: str | None = None) -> dict[str, str]:
-    """normalized name → canonical key, from rules/unit_aliases.yaml."""
-    data = yaml.safe_load((Path(directory or RULES_DIR) / "unit_aliases.yaml").read_text(encoding="utf-8")) or []
+def aliases_of(ruleset: RuleSet) -> dict[str, str]:
+    """normalized name → canonical key, from the RuleSet's unit_aliases.yaml.
+
+    >>> aliases_of(load_rules())["开福区征地办"]
+    '长沙市开福区征地服务中心'
+    """
     out: dict[str, str] = {}
-    for entry in data:
-        key = entry["key"]
-        for name in [key, *(entry.get("names") or ())]:
+    for key, names in ruleset.unit_aliases:
+        for name in (key, *names):
             out[normalize_name(name)] = key
     return out
 
@@ -59,7 +57,7 @@ def link(docs: list[tuple[str, str | None, str | None, str]], aliases: dict[str,
     ...                            ("b", "长沙市开福区征地服务中心", None, "title")], {})]
     ['长沙市开福区征地服务中心', '长沙市开福区征地服务中心']
     """
-    aliases = load_aliases() if aliases is None else aliases
+    aliases = aliases_of(load_rules()) if aliases is None else aliases
     catalog_names = {normalize_name(unit): key for _, unit, key, source in docs if source == "catalog" and key and unit}
     fuller: dict[str, set[str]] = {}  # a name without some of its leading places → the full names
     for _, unit, _, _ in docs:
@@ -102,10 +100,11 @@ def _place_tails(name: str):
 _ONE_PLACE = regex.compile(r"[\p{Han}]{2,4}?(?:省|自治区|市|州|盟|县|区|旗)")
 
 
-def link_units(con) -> list[Link]:
-    """Recompute every report's unit_key in the database and record how it was linked."""
+def link_units(con, ruleset: RuleSet | None = None) -> list[Link]:
+    """Recompute every report's unit_key in the database and record how it was linked
+    (``ruleset``: whose unit_aliases.yaml applies; default: the packaged rules)."""
     rows = con.execute("SELECT doc, unit, unit_key, unit_source FROM documents ORDER BY doc").fetchall()
-    links = link(rows)
+    links = link(rows, aliases_of(ruleset or load_rules()))
     with transaction(con):
         con.execute("DELETE FROM unit_links")
         insert_rows(con, "unit_links", [(l.doc, l.unit, l.unit_key, l.how) for l in links])

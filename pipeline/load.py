@@ -21,7 +21,7 @@ import duckdb
 from .errors import DatabaseInUse, JixiaoError, OutOfMemory
 from .model import Extraction, Fact, FileError, Finding
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: runs.rules_dir, runs.rules_hash
 FINDING_TABLES = ("audit_findings", "finding_evidence")
 STAGING = "staging_"  # replace_findings writes here first; dropped when it ends
 # DuckDB's own memory (caches, sorts); beyond it DuckDB spills to disk or, where it cannot,
@@ -133,10 +133,15 @@ CREATE TABLE IF NOT EXISTS runs (
     files_skipped INTEGER,
     files_failed INTEGER,
     facts INTEGER,
-    findings INTEGER
+    findings INTEGER,
+    rules_dir VARCHAR,
+    rules_hash VARCHAR
 );
 -- one row per (finding, metric involved); info-level notes (large year-on-year jumps) are
 -- observations, not inconsistencies, and stay in audit_findings only
+-- migrations: columns added after a table was first created (a database of an older jixiao)
+ALTER TABLE runs ADD COLUMN IF NOT EXISTS rules_dir VARCHAR;
+ALTER TABLE runs ADD COLUMN IF NOT EXISTS rules_hash VARCHAR;
 CREATE OR REPLACE VIEW findings AS
     SELECT f.id, f."check", f.severity, f.doc, f.unit, f.year, m.metric, f.metrics, f.stated, f.expected, f.message
     FROM audit_findings f, UNNEST(f.metrics) AS m(metric)
@@ -168,9 +173,12 @@ def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnect
 
 
 class Store:
-    """The jixiao database: one writer, parameterized statements, whole-file transactions."""
+    """The jixiao database: one writer, parameterized statements, whole-file transactions.
 
-    def __init__(self, path: Path | str, read_only: bool = False):
+    ``metrics`` (a RuleSet's metrics.yaml) fills the metric_catalog table when the database is
+    opened for writing; default: the packaged rules'."""
+
+    def __init__(self, path: Path | str, read_only: bool = False, metrics: dict | None = None):
         self.path = Path(path)
         self.con = connect(self.path, read_only=read_only)
         if not read_only:
@@ -180,7 +188,11 @@ class Store:
             )
             from .views import create_views
 
-            create_views(self.con)
+            if metrics is None:
+                from .rules import load_rules
+
+                metrics = load_rules().metrics
+            create_views(self.con, metrics)
 
     def __enter__(self) -> "Store":
         return self
@@ -270,13 +282,15 @@ class Store:
                 con.execute(f"DROP TABLE IF EXISTS {STAGING}{table}")
         return count
 
-    def record_run(self, run_id: str, started: datetime, stats: dict) -> None:
-        """One row per run, for the record."""
+    def record_run(self, run_id: str, started: datetime, stats: dict, rules_dir: str | None = None,
+                   rules_hash: str | None = None) -> None:
+        """One row per run, for the record: its counts and the rules it read with (folder, fingerprint)."""
         self.con.execute(
-            "INSERT INTO runs VALUES (?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO runs (run_id, started, finished, files_seen, files_read, files_skipped, files_failed, "
+            "facts, findings, rules_dir, rules_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             [run_id, started, datetime.now(timezone.utc).replace(tzinfo=None), stats.get("seen", 0),
              stats.get("read", 0), stats.get("skipped", 0), stats.get("failed", 0), stats.get("facts", 0),
-             stats.get("findings", 0)],
+             stats.get("findings", 0), rules_dir, rules_hash],
         )
 
 

@@ -26,6 +26,7 @@ import yaml
 
 from pipeline.errors import RuleError
 from pipeline.model import Quantity
+from pipeline.resources import packaged_rules_dir
 
 __all__ = [
     "Units",
@@ -159,11 +160,14 @@ class Units:
 
     @classmethod
     def load(cls, path: Path | None = None) -> Units:
-        """Read and check a units file; without a path, the project's (read once, then cached).
+        """Read and check a units file; without a path, the packaged one (read once, then cached).
+
+        The pipeline passes the ``RuleSet``'s units (``load_rules``); the default serves
+        the doctests and library callers.
 
         >>> Units.load() is Units.load()
         True
-        >>> Units.load(Path(__file__).parent.parent / "rules" / "units.yaml").lookup("亿元")
+        >>> Units.load(packaged_rules_dir() / "units.yaml").lookup("亿元")
         ('yuan', Decimal('100000000'))
         >>> Units.load().lookup("公顷")
         ('mu', Decimal('15'))
@@ -177,7 +181,10 @@ class Units:
     @classmethod
     def _read(cls, path: Path) -> Units:
         # BaseLoader keeps every scalar a string: factors go str → Decimal, never through float.
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+        try:
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+        except (OSError, yaml.YAMLError) as exc:
+            raise RuleError(f"{path}: cannot read: {exc}") from exc
         if not isinstance(data, dict) or not all(
             isinstance(data.get(k), dict) for k in ("units", "magnitudes", "percent")
         ):
@@ -221,7 +228,7 @@ class Units:
 
 @functools.cache
 def _default_units() -> Units:
-    return Units._read(Path(__file__).parent.parent / "rules" / "units.yaml")
+    return Units._read(packaged_rules_dir() / "units.yaml")
 
 
 # --- numbers ------------------------------------------------------------------------------------

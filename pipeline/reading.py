@@ -60,9 +60,8 @@ class Reading:
         return bisect_left(self.origin, offset)
 
 
-@lru_cache(maxsize=4)
-def load_reading(directory: str) -> ReadingRules:
-    """Read ``reading.yaml`` of a rules folder (cached per folder)."""
+def load_reading(directory: str | Path) -> ReadingRules:
+    """Read ``reading.yaml`` of a rules folder."""
     path = Path(directory) / "reading.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
     patterns = [str(p) for p in (data.get("drop") or []) + (data.get("join") or [])]
@@ -96,7 +95,8 @@ def convert_script(text: str, config: str | None) -> str:
 def read_text(text: str, rules: ReadingRules) -> Reading:
     """The readable text of ``text`` and its offset map.
 
-    >>> rules = load_reading(str(Path(__file__).resolve().parent.parent / "rules"))
+    >>> from pipeline.rules import load_rules
+    >>> rules = load_rules().reading
     >>> read_text("39個(gè)重點(diǎn)項(xiàng)目", rules).text
     '39个重点项目'
     >>> r = read_text("本部门2019年人员编制 42人", rules)

@@ -33,9 +33,10 @@ import yaml
 
 from .errors import JixiaoError
 from .formatting import metric_name, show
-from .rules import RULES_DIR
+from .resources import TEMPLATES_DIR
+from .rules import RuleSet, load_rules
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
+TEMPLATES = TEMPLATES_DIR
 XLSX_NAME = "jixiao_report.xlsx"
 SEVERITIES = ("error", "warning", "info")
 WAN = Decimal(10_000)
@@ -246,6 +247,13 @@ class Report:
     metrics: dict
     generated_from: str  # the database file name
     last_run: str | None  # when the last run finished (UTC)
+    names: dict = field(default_factory=dict)  # metric → Chinese name (the RuleSet's labels.yaml)
+    runs: list[RunRow] = field(default_factory=list)  # every run, oldest first, with the rules it read with
+
+    @property
+    def rules(self) -> RunRow | None:
+        """The last run: which rules folder (and fingerprint) the figures were read with."""
+        return self.runs[-1] if self.runs else None
 
     @property
     def document_count(self) -> int:
@@ -281,10 +289,34 @@ def load_labels(path: str | None = None) -> dict:
     return labels
 
 
-@lru_cache(maxsize=2)
-def load_metrics(directory: str | None = None) -> dict:
-    """rules/metrics.yaml: metric → {unit, zh}."""
-    return yaml.safe_load((Path(directory or RULES_DIR) / "metrics.yaml").read_text(encoding="utf-8")) or {}
+@dataclass(frozen=True)
+class RunRow:
+    """One row of the runs table, as the report shows it."""
+
+    run_id: str
+    started: object
+    finished: object
+    rules_dir: str | None
+    rules_hash: str | None
+    files_read: int | None
+    facts: int | None
+    findings: int | None
+
+    @property
+    def rules_short(self) -> str:
+        """The fingerprint's first 12 hex digits (enough to tell rule sets apart)."""
+        return (self.rules_hash or "")[:12]
+
+
+def _read_runs(con) -> list[RunRow]:
+    """Every run, oldest first; a database from before runs recorded their rules gives None there."""
+    try:
+        rows = con.execute("SELECT run_id, started, finished, rules_dir, rules_hash, files_read, facts, findings "
+                           "FROM runs ORDER BY started, finished").fetchall()
+    except duckdb.BinderException:
+        rows = con.execute("SELECT run_id, started, finished, NULL, NULL, files_read, facts, findings "
+                           "FROM runs ORDER BY started, finished").fetchall()
+    return [RunRow(*r) for r in rows]
 
 
 # pure helpers ------------------------------------------------------------------------------
@@ -376,14 +408,17 @@ def _dec(value) -> Decimal | None:
 
 # collect -----------------------------------------------------------------------------------
 
-def collect(con: duckdb.DuckDBPyConnection) -> Report:
-    """Read everything the report shows from the database."""
+def collect(con: duckdb.DuckDBPyConnection, ruleset: RuleSet | None = None) -> Report:
+    """Read everything the report shows from the database (metric names and units: ``ruleset``,
+    default the packaged rules)."""
     labels = load_labels()
-    metrics = load_metrics()
+    ruleset = ruleset or load_rules()
+    metrics, names = ruleset.metrics, ruleset.metric_names
     try:
         docs = _read_docs(con)
         facts = _read_facts(con)
-        findings = _read_findings(con, labels, metrics)
+        findings = _read_findings(con, labels, metrics, names)
+        runs = _read_runs(con)
         errors = [ErrorRow(*r) for r in con.execute(
             "SELECT doc, path, stage, code, message, recorded_at FROM ingest_errors ORDER BY doc, path").fetchall()]
         last_run = con.execute("SELECT max(finished) FROM runs").fetchone()[0]
@@ -419,12 +454,12 @@ def collect(con: duckdb.DuckDBPyConnection) -> Report:
         unit.findings.sort(key=lambda f: int(f.number[1:]))
         for f in unit.findings:
             f.unit_key, f.unit_name, f.unit_slug = unit.key, unit.name, unit.slug
-        unit.rows = _comparison(unit, facts_of[unit.key], labels, metrics)
+        unit.rows = _comparison(unit, facts_of[unit.key], labels, metrics, names)
         unit.years = sorted({d.year for d in unit.docs} | {y for r in unit.rows for y in r.cells}, key=_year_sort)
     years = sorted({y for u in units for y in u.years}, key=_year_sort)
     return Report(units=units, years=years, findings=ordered, facts=facts, errors=errors, labels=labels,
                   metrics=metrics, generated_from=Path(generated_from).name,
-                  last_run=last_run.strftime("%Y-%m-%d %H:%M") if last_run else None)
+                  last_run=last_run.strftime("%Y-%m-%d %H:%M") if last_run else None, names=names, runs=runs)
 
 
 def _read_docs(con) -> list[DocRow]:
@@ -448,7 +483,7 @@ def _read_facts(con) -> list[FactRow]:
     return out
 
 
-def _read_findings(con, labels: dict, metrics: dict) -> list[FindingView]:
+def _read_findings(con, labels: dict, metrics: dict, names: dict) -> list[FindingView]:
     evidence_rows = con.execute(
         'SELECT e.finding_id, e.position, e.fact_id, e.doc, e.metric, e.value, e.quote, e.start, e."end", '
         "f.raw, f.section, f.rule_id, f.unit "
@@ -461,7 +496,7 @@ def _read_findings(con, labels: dict, metrics: dict) -> list[FindingView]:
     for fid, _pos, fact_id, doc, metric, value, quote, start, end, raw, section, rule_id, unit in evidence_rows:
         fact_ids[fid].add(fact_id)
         unit = unit or (metrics.get(metric) or {}).get("unit", "")
-        name = metric_name(metric, metrics)
+        name = metric_name(metric, metrics, names)
         same = next((e for e in evidence[fid] if (e.doc, e.start, e.end) == (doc, start, end)), None)
         if same is not None:  # one figure standing for several metrics: one quote, all the names
             if name not in same.metrics:
@@ -482,7 +517,7 @@ def _read_findings(con, labels: dict, metrics: dict) -> list[FindingView]:
         out.append(FindingView(
             id=fid, number="", check=check, check_label=labels["check"].get(check, check), severity=severity,
             severity_label=labels["severity"].get(severity, severity), doc=doc, year=year, metrics=ms,
-            metric_names=tuple(metric_name(m, metrics) for m in ms), message=message or "",
+            metric_names=tuple(metric_name(m, metrics, names) for m in ms), message=message or "",
             stated=show(_dec(stated), unit) if stated is not None else "",
             expected=show(_dec(expected), unit) if expected is not None else "", rule_id=rule_id or "",
             evidence=evidence.get(fid, []), fact_ids=frozenset(fact_ids.get(fid, ())),
@@ -510,7 +545,7 @@ def _group_units(docs: list[DocRow], labels: dict) -> list[UnitView]:
     return ordered
 
 
-def _comparison(unit: UnitView, facts: list[FactRow], labels: dict, metrics: dict) -> list[Row]:
+def _comparison(unit: UnitView, facts: list[FactRow], labels: dict, metrics: dict, names: dict) -> list[Row]:
     """Level figures of one unit: a row per (metric, basis, qualifier), a cell per year."""
     order = {m: i for i, m in enumerate(metrics)}
     by_fact: dict[str, list[FindingView]] = defaultdict(list)
@@ -526,7 +561,7 @@ def _comparison(unit: UnitView, facts: list[FactRow], labels: dict, metrics: dic
         key = (x.metric, basis, x.qualifier)
         row = rows.get(key)
         if row is None:
-            row = rows[key] = Row(metric=x.metric, name=metric_name(x.metric, metrics), basis=basis,
+            row = rows[key] = Row(metric=x.metric, name=metric_name(x.metric, metrics, names), basis=basis,
                                   basis_label=labels["basis"].get(basis, "") if basis else "",
                                   qualifier=x.qualifier, unit=m_unit, cells={})
         cell = row.cells.setdefault(x.year, Cell())
@@ -606,7 +641,7 @@ def _excel_number(value: Decimal | None):
 
 
 def write_xlsx(report: Report, path: Path) -> Path:
-    """The workbook auditors open in Excel or WPS: 事实, 问题, 对比, 无法读取."""
+    """The workbook auditors open in Excel or WPS: 事实, 问题, 对比, 无法读取, 运行记录 (the rules each run read with)."""
     from openpyxl import Workbook
 
     labels = report.labels
@@ -623,7 +658,7 @@ def write_xlsx(report: Report, path: Path) -> Path:
     fact_rows = []
     for x in report.facts:
         fact_rows.append([
-            unit_name(x.doc), x.year, x.doc, x.section, x.metric, metric_name(x.metric, report.metrics),
+            unit_name(x.doc), x.year, x.doc, x.section, x.metric, metric_name(x.metric, report.metrics, report.names),
             labels["kind"].get(x.kind, x.kind), labels["basis"].get(x.basis, "") if x.basis else "",
             x.qualifier or "", x.period, _excel_number(x.value), labels["unit"].get(x.unit, x.unit),
             show(x.value, x.unit),
@@ -680,6 +715,11 @@ def write_xlsx(report: Report, path: Path) -> Path:
     # 无法读取
     error_rows = [[e.doc, e.path, e.stage, e.code, e.message, e.recorded_at] for e in report.errors]
     _sheet(wb, sheets["errors"], columns["errors"], error_rows, wrap={"原因"})
+
+    # 运行记录: which rules each run read with
+    run_rows = [[r.run_id, r.started, r.finished, r.rules_dir or "", r.rules_hash or "", r.files_read, r.facts,
+                 r.findings] for r in report.runs]
+    _sheet(wb, sheets["runs"], columns["runs"], run_rows, wrap={"规则目录"})
 
     wb.save(path)
     return path
@@ -745,10 +785,10 @@ def _mark_cells(ws, marks: list[dict[int, str]]) -> None:
 
 # the whole report --------------------------------------------------------------------------
 
-def write_report(con: duckdb.DuckDBPyConnection, out_dir: Path | str) -> ReportPaths:
+def write_report(con: duckdb.DuckDBPyConnection, out_dir: Path | str, ruleset: RuleSet | None = None) -> ReportPaths:
     """Write the HTML pages and the workbook for everything in the database into ``out_dir``."""
     out_dir = Path(out_dir)
-    report = collect(con)
+    report = collect(con, ruleset)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         index, units = write_html(report, out_dir)

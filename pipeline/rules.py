@@ -1,13 +1,19 @@
-"""rules/*.yaml → a validated, compiled :class:`RuleSet`.
+"""rules/*.yaml → a validated, compiled :class:`RuleSet`: everything jixiao knows about wording.
 
 A rule file is a YAML list of rules (format: rules/README.md). ``common.yaml`` holds the
 regex fragments (``{MONEY}``, ``{SEP}`` …), the basis vocabulary and context defaults;
 ``labels.yaml`` the metric labels used for tables, forms, shares and changes;
-``metrics.yaml`` the metric vocabulary. Loading fails with :class:`RuleError` naming the
-file and rule id, so a bad rule never reaches a run.
+``metrics.yaml`` the metric vocabulary; ``units.yaml``, ``document.yaml``, ``checks.yaml``,
+``unit_aliases.yaml`` and ``jieba_dict.txt`` the units, the layout words, the checks, the
+unit names and the word list. Loading fails with :class:`RuleError` naming the file and rule
+id, so a bad rule never reaches a run.
+
+:func:`load_rules` is the only place that reads the rules folder: every stage below
+``run`` gets what it needs from the :class:`RuleSet` it is handed.
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -17,8 +23,14 @@ import yaml
 
 from .errors import RuleError
 from .model import Rule
+from .cues import load_cues
+from .normalize import Units
+from .reading import load_reading
+from .scope import load_scope
+from .resources import packaged_rules_dir
+from .segment import Layout, load_layout
 
-RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+RULES_DIR = packaged_rules_dir()  # the default of load_rules(); --rules DIR replaces it
 KINDS = {"level", "change", "share", "part"}
 BASES = {None, "budget", "actual"}
 CANONICAL_UNITS = {"yuan", "mu", "person", "household", "building", "item", "sqm", "ratio", "point"}
@@ -34,7 +46,7 @@ RULE_KEYS = {
 _FRAGMENT = regex.compile(r"\{([A-Z][A-Z_]*)\}")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity (a cache key)
 class RuleSet:
     """Everything extraction needs from rules/: compiled rules and the vocabularies."""
 
@@ -47,7 +59,19 @@ class RuleSet:
     targets: dict[str, tuple[str, ...]] = field(default_factory=dict)  # sentence / clause words of plans
     enumeration: dict[str, tuple[str, ...]] = field(default_factory=dict)  # complete / partial
     figure: regex.Pattern | None = field(repr=False, default=None)  # any figure with a unit
-    stock_metrics: frozenset[str] = frozenset()  # headcounts: the previous year's end stands for this year
+    headcounts: frozenset[str] = frozenset()  # common.yaml stock_metrics: the previous year's end stands for this year
+    units: Units | None = field(repr=False, default=None)  # units.yaml
+    layout: Layout | None = field(repr=False, default=None)  # document.yaml
+    checks: dict = field(repr=False, default_factory=dict)  # checks.yaml
+    parents: dict[str, str] = field(repr=False, default_factory=dict)  # part metric → whole (checks.yaml)
+    stock_metrics: frozenset[str] = frozenset()  # one true value per unit and year (checks.yaml conflict)
+    jieba_words: tuple[str, ...] = ()  # jieba_dict.txt, its lines
+    metric_names: dict[str, str] = field(repr=False, default_factory=dict)  # metric → first label (labels.yaml)
+    unit_aliases: tuple[tuple[str, tuple[str, ...]], ...] = ()  # unit_aliases.yaml: (key, other names)
+    reading: object = field(repr=False, default=None)  # reading.yaml (pipeline.reading.ReadingRules)
+    cues: object = field(repr=False, default=None)  # attribution.yaml (pipeline.cues.Cues)
+    scope: object = field(repr=False, default=None)  # scope.yaml (pipeline.scope.ScopeRules)
+    fingerprint: str = ""  # sha256 of the rule files' names and contents (recorded with each run)
 
     def metric_unit(self, metric: str) -> str:
         """Canonical unit of a metric, from metrics.yaml."""
@@ -98,7 +122,7 @@ _LABEL_NOISE = regex.compile(r"[\s\u3000“”\"‘’'：:|｜]")  # | ｜: cel
 
 
 def load_rules(directory: Path | str | None = None) -> RuleSet:
-    """Load, validate and compile every rule file in ``directory`` (default: the repo's rules/)."""
+    """Load, validate and compile every rule file in ``directory`` (default: the packaged rules)."""
     directory = Path(directory) if directory else RULES_DIR
     return _load_rules_cached(str(directory.resolve()))
 
@@ -132,9 +156,69 @@ def _load_rules_cached(directory: str) -> RuleSet:
             rules.append(rule)
     figure = regex.compile(expand(_ANY_FIGURE, fragments, "rules/common.yaml"))
     enumeration = {k: tuple(v or ()) for k, v in (common.get("enumeration") or {}).items()}
+    checks = _read_yaml(root / "checks.yaml") or {}
     return RuleSet(tuple(rules), metrics, labels, basis, fragments, root,
                    targets={k: tuple(v or ()) for k, v in (common.get("target") or {}).items()}, enumeration=enumeration, figure=figure,
-                   stock_metrics=frozenset(common.get("stock_metrics") or ()))
+                   headcounts=frozenset(common.get("stock_metrics") or ()),
+                   units=Units.load(root / "units.yaml"), layout=_layout(root),
+                   checks=checks, parents=dict(checks.get("parents") or {}),
+                   stock_metrics=frozenset((checks.get("conflict") or {}).get("metrics") or ()),
+                   jieba_words=_jieba_words(root / "jieba_dict.txt"),
+                   metric_names=_metric_names(root / "labels.yaml"),
+                   unit_aliases=_unit_aliases(root / "unit_aliases.yaml"),
+                   reading=load_reading(root), scope=load_scope(root),
+                   cues=load_cues(root, frozenset(metrics), defaults),
+                   fingerprint=fingerprint(root))
+
+
+RULE_SUFFIXES = (".yaml", ".yml", ".txt")
+
+
+def fingerprint(directory: Path | str) -> str:
+    """sha256 over the names and contents of the rule files in a folder (not README.md):
+    the same rules give the same fingerprint wherever they are copied to.
+
+    >>> len(fingerprint(RULES_DIR)), fingerprint(RULES_DIR) == fingerprint(str(RULES_DIR))
+    (64, True)
+    """
+    digest = hashlib.sha256()
+    for path in sorted(Path(directory).iterdir()):
+        if path.is_file() and path.suffix in RULE_SUFFIXES:
+            digest.update(path.name.encode("utf-8") + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _layout(root: Path) -> Layout:
+    try:
+        return load_layout(str(root))
+    except (OSError, KeyError, TypeError, yaml.YAMLError) as exc:
+        raise RuleError(f"document.yaml: cannot read: {exc}") from exc
+
+
+def _jieba_words(path: Path) -> tuple[str, ...]:
+    """The word lines of jieba_dict.txt (``word [frequency] [POS]``), comments left out."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise RuleError(f"{path.name}: cannot read: {exc}") from exc
+    return tuple(line for line in lines if line.split() and not line.startswith("#"))
+
+
+def _metric_names(path: Path) -> dict[str, str]:
+    """metric → the first label labels.yaml gives it (its Chinese name in messages and reports)."""
+    data = _read_yaml(path) or {}
+    return {metric: str(labels[0]) for metric, labels in data.items() if labels}
+
+
+def _unit_aliases(path: Path) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    if not path.exists():
+        return ()
+    entries = _read_yaml(path) or []
+    try:
+        return tuple((str(e["key"]), tuple(str(n) for n in e.get("names") or ())) for e in entries)
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise RuleError(f"unit_aliases.yaml: each entry needs a key (and names): {exc}") from exc
 
 
 # Any number with a unit: used to find "the figure just before" a share, change or 指标.

@@ -1,7 +1,8 @@
 """The pipeline, file by file: ingest → segment → extract → load; then the checks.
 
-``process_file`` is a pure function of (path, rules, catalog entry): it can run in a worker
-process or on another machine. ``run`` walks the inputs, hands them to worker processes
+``process_file`` (pipeline/process.py) is a pure function of (path, RuleSet, catalog entry):
+it can run in a worker process or on another machine. ``run`` loads the rules once (``rules``:
+a folder, default the packaged rules), walks the inputs, hands them to worker processes
 (pipeline/workers.py: a time and memory limit per file), loads the results in batches
 (several whole files per transaction; only this process writes the database) and records
 every failure as a per-file error.
@@ -19,17 +20,13 @@ from datetime import datetime, timezone
 from itertools import chain
 from pathlib import Path
 
-from .errors import IngestError
-from .attribute import attribute
-from .extract import extract
-from .ingest import DEFAULT_MAX_BYTES, read_document
+from .checks import run_checks
+from .ingest import DEFAULT_MAX_BYTES
 from .linking import link_units
 from .load import Store, database_memory
-from .model import DocMeta, Extraction, FileError
-from .reading import load_reading, read_text, readable_document, restore
+from .model import Extraction, FileError
+from .process import CatalogEntry, apply_catalog, process_file, safe_process  # noqa: F401 - the public API
 from .rules import RuleSet, load_rules
-from .scope import load_scope, scope
-from .segment import read_meta, segment
 from .workers import Limits, WorkerPool
 
 log = logging.getLogger(__name__)
@@ -56,16 +53,6 @@ class RunSummary:
         """The counters, for the runs table."""
         return {"seen": self.seen, "read": self.read, "skipped": self.skipped, "failed": len(self.failed),
                 "facts": self.facts, "findings": self.findings}
-
-
-@dataclass(frozen=True)
-class CatalogEntry:
-    """What an auditor says about a file that the report may not say itself."""
-
-    unit: str | None = None
-    year: int | None = None
-    report_type: str | None = None
-    unit_key: str | None = None
 
 
 def discover(paths: Iterable[Path]) -> list[Path]:
@@ -121,55 +108,13 @@ def report_type_of(value: str) -> str | None:
     return _REPORT_TYPES.get(value.strip().lower(), value.strip() or None) if value else None
 
 
-def apply_catalog(meta: DocMeta, entry: CatalogEntry | None) -> DocMeta:
-    """The catalog overrides what the report says about itself."""
-    if entry is None:
-        return replace(meta, unit_key=meta.unit_key or meta.unit)
-    return DocMeta(
-        unit=entry.unit or meta.unit,
-        year=entry.year or meta.year,
-        report_type=entry.report_type or meta.report_type,
-        unit_source="catalog" if entry.unit else meta.unit_source,
-        year_source="catalog" if entry.year else meta.year_source,
-        unit_key=entry.unit_key or entry.unit or meta.unit_key or meta.unit,
-    )
-
-
-def process_file(path: Path, ruleset: RuleSet, entry: CatalogEntry | None = None,
-                 password: str | None = None) -> Extraction:
-    """One file through every per-file stage. Raises IngestError when it cannot be read."""
-    document = read_document(Path(path), password=password)
-    reading = read_text(document.text, load_reading(str(ruleset.directory)))
-    readable = readable_document(document, reading)
-    sentences = segment(readable)
-    meta = apply_catalog(read_meta(readable), entry)
-    facts = extract(readable, sentences, meta, ruleset)
-    attributed, mentions = attribute(readable, sentences, facts, meta, ruleset)
-    facts = scope(sorted(facts + attributed, key=lambda f: (f.start, f.kind)), readable.text,
-                  load_scope(str(ruleset.directory)))
-    facts = restore(facts, reading, document.text)
-    return Extraction(document, meta, tuple(facts), tuple(restore(mentions, reading, document.text)))
-
-
-def _safe_process(path: Path, ruleset: RuleSet, entry: CatalogEntry | None, password: str | None) -> Extraction | FileError:
-    """``process_file``, with every failure but running out of memory turned into a FileError."""
-    try:
-        return process_file(path, ruleset, entry, password)
-    except IngestError as exc:
-        return FileError(str(path), "ingest", exc.code, exc.message)
-    except MemoryError:  # the worker reports it, with its limit, and retires
-        raise
-    except Exception as exc:  # a bug or a hostile file must not stop the batch
-        log.exception("processing %s failed", path)
-        return FileError(str(path), "extract", "internal", f"处理失败（程序错误）：{type(exc).__name__}: {exc}")
-
-
-def _in_process(tasks: Iterable[tuple[Path, CatalogEntry | None]], password: str | None):
+def _in_process(tasks: Iterable[tuple[Path, CatalogEntry | None]], password: str | None,
+                ruleset: RuleSet | None = None):
     """(path, result) for each task, in this process: no time or memory limit (``--workers 0``)."""
-    ruleset = load_rules()
+    ruleset = ruleset or load_rules()
     for path, entry in tasks:
         try:
-            yield path, _safe_process(path, ruleset, entry, password)
+            yield path, safe_process(path, ruleset, entry, password)
         except MemoryError:
             yield path, FileError(str(path), "worker", "memory", "内存不足")
 
@@ -177,7 +122,8 @@ def _in_process(tasks: Iterable[tuple[Path, CatalogEntry | None]], password: str
 def run(paths: Iterable[Path], db: Path, *, quiet: bool = False, force: bool = False,
         catalog: Path | None = None, password: str | None = None,
         progress: Callable[[int, int, str], None] | None = None, checks: bool = True,
-        workers: int = 0, limits: Limits = Limits(), batch_size: int | None = None) -> RunSummary:
+        workers: int = 0, limits: Limits = Limits(), batch_size: int | None = None,
+        rules: Path | str | None = None) -> RunSummary:
     """Process every report under ``paths`` into the database at ``db``.
 
     ``workers=0`` reads the files in this process (no time or memory limit: for tests and
@@ -185,8 +131,10 @@ def run(paths: Iterable[Path], db: Path, *, quiet: bool = False, force: bool = F
     (pipeline/workers.py). Only this process writes the database: ``batch_size`` whole files
     per transaction (default ``$JIXIAO_BATCH`` or 100), so a killed run loses at most the
     batch in flight, and the next run skips every file already loaded (same sha256)
-    unless ``force``.
+    unless ``force``. ``rules`` is the rules folder to read with (default: the packaged rules);
+    the run records which (folder and fingerprint) in the ``runs`` table.
     """
+    ruleset = load_rules(rules)  # a bad rule stops the run here, before any file is read
     paths = [Path(p) for p in paths]
     files = discover(paths)
     entries = read_catalogs(paths, catalog)
@@ -201,13 +149,13 @@ def run(paths: Iterable[Path], db: Path, *, quiet: bool = False, force: bool = F
         if progress:
             progress(done, len(files), name)
 
-    with Store(db) as store:
+    with Store(db, metrics=ruleset.metrics) as store:
         if progress and files:
             progress(0, len(files), "")  # the bar shows while the workers start
         todo = _to_read(files, store.known(), force, summary, tick)
         first = next(todo, None)  # start no worker when every file is unchanged
         tasks = ((p, entries.get(p.name)) for p in chain([first] if first else [], todo))
-        pool = WorkerPool(workers, limits, password) if workers and first else None
+        pool = WorkerPool(workers, limits, password, rules_dir=str(ruleset.directory)) if workers and first else None
         batch: list[Extraction | FileError] = []
 
         def flush() -> None:
@@ -216,7 +164,7 @@ def run(paths: Iterable[Path], db: Path, *, quiet: bool = False, force: bool = F
             batch.clear()
 
         try:
-            for path, result in pool.map(tasks) if pool else _in_process(tasks, password):
+            for path, result in pool.map(tasks) if pool else _in_process(tasks, password, ruleset):
                 tick(path.name)
                 if isinstance(result, FileError):
                     result = replace(result, sha256=result.sha256 or file_sha256(path, limit=DEFAULT_MAX_BYTES))
@@ -232,13 +180,12 @@ def run(paths: Iterable[Path], db: Path, *, quiet: bool = False, force: bool = F
                 pool.close()
         summary.failed.sort(key=lambda e: e.path)
         with database_memory():
-            link_units(store.con)
+            link_units(store.con, ruleset)
             if checks:
-                from .checks import run_checks
-
-                summary.findings = store.replace_findings(run_checks(store.con))
+                summary.findings = store.replace_findings(run_checks(store.con, ruleset))
         summary.claimed, summary.quantities = store.coverage()
-        store.record_run(uuid.uuid4().hex[:12], started, summary.as_stats())
+        store.record_run(uuid.uuid4().hex[:12], started, summary.as_stats(),
+                         rules_dir=str(ruleset.directory), rules_hash=ruleset.fingerprint)
     return summary
 
 

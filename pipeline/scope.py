@@ -12,7 +12,6 @@ monthly bulletin its month.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from pathlib import Path
 
 import regex
@@ -36,10 +35,10 @@ class ScopeRules:
     categories: dict[str, tuple[str, ...]]
 
 
-@lru_cache(maxsize=4)
-def load_scope(directory: str) -> ScopeRules:
-    """Read ``scope.yaml`` of a rules folder (cached per folder)."""
-    data = yaml.safe_load((Path(directory) / "scope.yaml").read_text(encoding="utf-8")) or {}
+def load_scope(directory: str | Path) -> ScopeRules:
+    """Read ``scope.yaml`` of a rules folder."""
+    path = Path(directory) / "scope.yaml"
+    data = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}) if path.exists() else {}
     return ScopeRules(
         sub_area_lead=regex.compile(data.get("sub_area_lead") or r"(?!)"),
         sub_area_line=regex.compile(data.get("sub_area_line") or r"(?!)"),

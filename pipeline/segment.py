@@ -15,8 +15,7 @@ import regex
 import yaml
 
 from .model import DocMeta, Document, Section, Sentence
-
-RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+from .resources import packaged_rules_dir
 PLAIN_HEADING_LEVEL = 9
 _CLOSERS = "”’」』）)\"'"
 _YEAR = regex.compile(r"(?<![0-9０-９])((?:19|20|１９|２０)[0-9０-９]{2})年")
@@ -45,8 +44,11 @@ class Layout:
 
 @lru_cache(maxsize=4)
 def load_layout(directory: str | None = None) -> Layout:
-    """Read rules/document.yaml (cached)."""
-    data = yaml.safe_load((Path(directory or RULES_DIR) / "document.yaml").read_text(encoding="utf-8"))
+    """Read a rules folder's document.yaml (cached); without a folder, the packaged one.
+
+    The pipeline passes the ``RuleSet``'s layout (``load_rules``); the default serves the
+    doctests and library callers."""
+    data = yaml.safe_load((Path(directory or packaged_rules_dir()) / "document.yaml").read_text(encoding="utf-8"))
     suffixes = "|".join(sorted(map(regex.escape, data["unit_suffixes"]), key=len, reverse=True))
     return Layout(
         headings=tuple((h["level"], regex.compile(r"[ \t\u3000]*(?:" + h["pattern"] + ")")) for h in data["headings"]),

@@ -14,7 +14,7 @@ _META = DocMeta(unit=None, year=None, report_type=None)
 def facts_of(text: str, ruleset: RuleSet, meta: DocMeta = _META):
     """Every fact the pipeline reads from a one-paragraph text."""
     document = Document("example.txt", "example.txt", "txt", text, "")
-    return extract(document, segment(document), meta, ruleset)
+    return extract(document, segment(document, ruleset.layout), meta, ruleset)
 
 
 def check_example(rule: Rule, example: dict, ruleset: RuleSet) -> str | None:

@@ -92,7 +92,7 @@ def extract_tabular(document: Document, sentences: list[Sentence], meta: DocMeta
             seen.add((cell.start, cell.end))
             out.append(fact)
 
-    for rows, caption_unit, caption in _tables(document, sentences):
+    for rows, caption_unit, caption in _tables(document, sentences, units):
         header: list[str] | None = None
         subject = last_label_in(caption, ruleset)  # “三公”经费预算及执行情况：its 合计 row is 三公经费
         for row in rows:
@@ -106,7 +106,7 @@ def extract_tabular(document: Document, sentences: list[Sentence], meta: DocMeta
                 if metric is None:
                     continue
                 label_unit = _bracket_unit(cell.text, units)
-                targets = _value_cells(row, i, header)
+                targets = _value_cells(row, i, header, ruleset)
                 for j, basis in targets:
                     head_text = header[j] if header and len(header) == len(row) else ""
                     hint = label_unit or _bracket_unit(head_text, units) or caption_unit
@@ -129,7 +129,7 @@ def extract_tabular(document: Document, sentences: list[Sentence], meta: DocMeta
             heads = _line_headers(lines, k, len(values))
             if heads is None:
                 continue
-            bases = [_header_basis(h) for h in heads]
+            bases = [_header_basis(h, ruleset) for h in heads]
         for value, basis in zip(values, bases):
             if len(values) > 1 and basis is None:
                 continue
@@ -150,14 +150,14 @@ def extract_tabular(document: Document, sentences: list[Sentence], meta: DocMeta
     return out
 
 
-def _tables(document: Document, sentences: list[Sentence]):
+def _tables(document: Document, sentences: list[Sentence], units: Units):
     """(rows of CellText, the unit its caption or first rows state) for each table-like block."""
     text = document.text
     covered = []
     for table in document.tables:
         rows = [[CellText(c.start, c.end, text[c.start:c.end]) for c in row] for row in table.rows]
         covered.append((table.start, table.end))
-        yield _with_caption(text, table.start, rows)
+        yield _with_caption(text, table.start, rows, units)
     block: list[list[CellText]] = []
     block_start = 0
     for s in sentences:
@@ -168,10 +168,10 @@ def _tables(document: Document, sentences: list[Sentence]):
             block.append(_split_cells(s))
             continue
         if block:
-            yield _with_caption(text, block_start, block)
+            yield _with_caption(text, block_start, block, units)
             block = []
     if block:
-        yield _with_caption(text, block_start, block)
+        yield _with_caption(text, block_start, block, units)
 
 
 def _figure_lines(lines: list[Sentence], start: int) -> list[Sentence]:
@@ -206,10 +206,10 @@ def _split_cells(sentence: Sentence) -> list[CellText]:
     return cells
 
 
-def _with_caption(text: str, start: int, rows: list[list[CellText]]):
+def _with_caption(text: str, start: int, rows: list[list[CellText]], units: Units):
     """(rows, the unit its caption or first rows give, the caption) of a table starting at ``start``."""
     before = text[max(0, start - 200):start]
-    return rows, _caption_unit(before, rows), _caption(before)
+    return rows, _caption_unit(before, rows, units), _caption(before)
 
 
 def _caption(before: str) -> str:
@@ -218,15 +218,15 @@ def _caption(before: str) -> str:
     return "\n".join(lines[-3:])
 
 
-def _caption_unit(before: str, rows: list[list[CellText]]):
+def _caption_unit(before: str, rows: list[list[CellText]], units: Units):
     lines = [ln for ln in before.split("\n") if ln.strip()][-2:]
     for candidate in lines[::-1] + [c.text for row in rows[:2] for c in row]:
-        found = parse_unit_header(candidate.strip())
+        found = parse_unit_header(candidate.strip(), units)
         if found:
             return found
         m = _UNIT_IN_TITLE.search(candidate)
         if m:
-            return parse_unit_header("单位：" + m.group(1))
+            return parse_unit_header("单位：" + m.group(1), units)
     return None
 
 
@@ -236,23 +236,23 @@ def _unit_above(sentences: list[Sentence], index: int, units: Units, reach: int 
     for s in sentences[max(0, index - reach):index][::-1]:
         if s.kind == "heading" or (s.kind == "prose" and len(s.text) > 40):
             return None
-        found = parse_unit_header(s.text.strip())
+        found = parse_unit_header(s.text.strip(), units)
         if found:
             return found
         m = _UNIT_IN_TITLE.search(s.text)
         if m:
-            return parse_unit_header("单位：" + m.group(1))
+            return parse_unit_header("单位：" + m.group(1), units)
     return None
 
 
 _UNIT_IN_TITLE = regex.compile(r"单位[：:][ \t]*(万元|亿元|千元|元)")
 
 
-def _value_cells(row: list[CellText], i: int, header: list[str] | None) -> list[tuple[int, str | None]]:
+def _value_cells(row: list[CellText], i: int, header: list[str] | None, ruleset: RuleSet) -> list[tuple[int, str | None]]:
     """Which cells of a row hold the label's figures, with the basis their header gives."""
     if header and len(header) == len(row):
-        based = [(j, _header_basis(header[j])) for j in range(i + 1, len(row))
-                 if _is_figure(row[j].text) and _header_basis(header[j])]
+        based = [(j, _header_basis(header[j], ruleset)) for j in range(i + 1, len(row))
+                 if _is_figure(row[j].text) and _header_basis(header[j], ruleset)]
         if based:
             return based
     if i + 1 < len(row) and _is_figure(row[i + 1].text):
@@ -260,15 +260,14 @@ def _value_cells(row: list[CellText], i: int, header: list[str] | None) -> list[
     return []
 
 
-def _header_basis(text: str) -> str | None:
+def _header_basis(text: str, ruleset: RuleSet) -> str | None:
     """What a column holds, from its header: budget / adjusted / actual (年初预算数, 调整预算数,
     决算数 / 实际完成值), target (年度目标值, 年度指标值), or None (分值, 得分, 备注)."""
     from .extract import _nearest_basis
-    from .rules import load_rules
 
     if any(w in text for w in _TARGET_HEADER):
         return "target"
-    return _nearest_basis(text, load_rules()) or next(
+    return _nearest_basis(text, ruleset) or next(
         (basis for basis, words in _BASIS_HEADER.items() if any(w in text for w in words)), None)
 
 

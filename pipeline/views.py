@@ -17,9 +17,6 @@ from __future__ import annotations
 import re
 
 import duckdb
-import yaml
-
-from .rules import RULES_DIR
 
 # The metrics of unit_year_wide, in column order (column name = metric key with "." → "_").
 HEADLINE_METRICS = (
@@ -203,9 +200,8 @@ def _headline_columns() -> str:
     )
 
 
-def load_metric_catalog(con: duckdb.DuckDBPyConnection) -> None:
-    """(Re)fill metric_catalog from rules/metrics.yaml: key, canonical unit, Chinese names."""
-    metrics = yaml.safe_load((RULES_DIR / "metrics.yaml").read_text(encoding="utf-8")) or {}
+def load_metric_catalog(con: duckdb.DuckDBPyConnection, metrics: dict) -> None:
+    """(Re)fill metric_catalog from a RuleSet's metrics (metrics.yaml): key, canonical unit, Chinese names."""
     rows = [(key, spec.get("unit"), short_zh(spec.get("zh"), key), spec.get("zh"), key in HEADLINE_METRICS)
             for key, spec in metrics.items()]
     con.execute(METRIC_CATALOG)
@@ -213,7 +209,7 @@ def load_metric_catalog(con: duckdb.DuckDBPyConnection) -> None:
     con.executemany("INSERT INTO metric_catalog VALUES (?, ?, ?, ?, ?)", rows)
 
 
-def create_views(con: duckdb.DuckDBPyConnection) -> None:
-    """Create metric_catalog and create or replace every analyst view."""
-    load_metric_catalog(con)
+def create_views(con: duckdb.DuckDBPyConnection, metrics: dict) -> None:
+    """Create metric_catalog (from ``metrics``: metrics.yaml) and create or replace every analyst view."""
+    load_metric_catalog(con, metrics)
     con.execute(VIEWS.replace("{headline_columns}", _headline_columns()))

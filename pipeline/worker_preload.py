@@ -7,7 +7,7 @@ report: each loads the rules again (a cache hit when this succeeded) and says wh
 start.
 """
 try:
-    from pipeline.run import load_rules
+    from pipeline.rules import load_rules
     from pipeline.workers import warm_up
 
     warm_up(load_rules())

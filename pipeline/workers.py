@@ -75,7 +75,8 @@ def default_workers() -> int:
 
 # --- the worker side ------------------------------------------------------------------------
 
-def _worker_main(conn: Connection, limits: Limits, password: str | None, hook: str | None) -> None:
+def _worker_main(conn: Connection, limits: Limits, password: str | None, hook: str | None,
+                 rules_dir: str | None = None) -> None:
     """Body of a worker process: set limits, load once, then one file per message."""
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
@@ -87,9 +88,10 @@ def _worker_main(conn: Connection, limits: Limits, password: str | None, hook: s
         if hook:
             module, _, func = hook.partition(":")
             getattr(importlib.import_module(module), func)()
-        from .run import _safe_process, load_rules
+        from .process import safe_process
+        from .rules import load_rules
 
-        ruleset = load_rules()  # already loaded by the fork server: a cache hit
+        ruleset = load_rules(rules_dir)  # the packaged rules were loaded by the fork server: a cache hit
         if not _warm:
             warm_up(ruleset)
     except MemoryError:
@@ -109,7 +111,7 @@ def _worker_main(conn: Connection, limits: Limits, password: str | None, hook: s
         path, entry = task
         exhausted = False
         try:
-            result = _safe_process(path, ruleset, entry, password)
+            result = safe_process(path, ruleset, entry, password)
         except MemoryError:
             exhausted = True
         if exhausted:  # reported outside the except block, once what the file hoarded is freed
@@ -135,7 +137,7 @@ def warm_up(ruleset) -> None:
     document = Document(doc="warm-up", path="", kind="txt", text=text or "\n", sha256="")
     global _warm
     try:
-        extract(document, segment(document), read_meta(document), ruleset)
+        extract(document, segment(document, ruleset.layout), read_meta(document, ruleset.layout), ruleset)
         _warm = True
     except Exception:  # noqa: BLE001
         log.warning("warm-up failed; the first file will pay for it", exc_info=True)
@@ -218,9 +220,11 @@ class WorkerPool:
                 ...  # result: Extraction | FileError
     """
 
-    def __init__(self, workers: int, limits: Limits = Limits(), password: str | None = None):
+    def __init__(self, workers: int, limits: Limits = Limits(), password: str | None = None,
+                 rules_dir: str | None = None):
         self.limits = limits
         self.password = password
+        self.rules_dir = rules_dir  # the workers load the rules from here (default: the packaged rules)
         self.hook = os.environ.get(HOOK_ENV)
         self._ctx = multiprocessing.get_context("forkserver")
         self._ctx.set_forkserver_preload(["pipeline.worker_preload"])
@@ -234,7 +238,7 @@ class WorkerPool:
 
     def _start(self) -> _Worker:
         parent, child = self._ctx.Pipe()
-        process = self._ctx.Process(target=_worker_main, args=(child, self.limits, self.password, self.hook),
+        process = self._ctx.Process(target=_worker_main, args=(child, self.limits, self.password, self.hook, self.rules_dir),
                                     name="jixiao-worker", daemon=True)
         process.start()
         child.close()

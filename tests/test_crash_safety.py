@@ -95,6 +95,7 @@ def clean(corpus, tmp_path_factory) -> dict:
     return {"db": db, "second": second, "tables": snapshot(db)}
 
 
+@pytest.mark.slow
 def test_when_a_second_writer_starts_then_one_line_error_and_exit_1(clean):
     second = clean["second"]
     assert second.returncode == 1
@@ -102,6 +103,7 @@ def test_when_a_second_writer_starts_then_one_line_error_and_exit_1(clean):
     assert clean["tables"]["documents"] and len(clean["tables"]["documents"]) == COPIES * 5
 
 
+@pytest.mark.slow
 def test_when_killed_mid_run_and_run_again_then_same_rows_as_a_clean_run(corpus, clean, tmp_path):
     db = tmp_path / "jixiao.duckdb"
     run = subprocess.Popen(command(corpus, db), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

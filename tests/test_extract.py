@@ -83,7 +83,9 @@ def test_when_figures_stand_in_a_real_table_then_they_are_read_with_their_column
 
 def test_every_fact_carries_its_provenance():
     text = "2022年度甲乙县征地服务中心部门整体支出绩效自评报告\n一、概况\n全年征地面积1,200亩，签约户数356户。"
-    for f in facts_of(text, RULES, META):
+    facts = facts_of(text, RULES, META)
+    assert {(f.metric, f.value) for f in facts} >= {("land.acquired", Decimal("1200")), ("households.signed", Decimal("356"))}
+    for f in facts:
         assert text[f.start:f.end] == f.raw
         assert f.quote in text and f.raw in f.quote
         assert f.rule_id and f.section == "一、概况"

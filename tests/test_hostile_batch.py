@@ -30,6 +30,7 @@ from pipeline.run import run
 from worker_hooks import EXPLODE, HANG, KILL
 
 ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.slow  # subprocesses: `pytest -m "not slow"` leaves them out
 RAW = ROOT / "data" / "raw"
 JIXIAO = Path(sys.executable).parent / "jixiao"
 PARA = "2023年度项目资金405万元，人员编制17名，在职人员15人。"

@@ -505,6 +505,7 @@ needs_libreoffice = pytest.mark.skipif(
 )
 
 
+@pytest.mark.slow
 @needs_libreoffice
 def test_when_rtf_and_real_doc_and_libreoffice_then_converted_and_read(tmp_path):
     # Slow (~3 s a conversion): one test covers RTF, a real .doc made from it, and a fake .doc.

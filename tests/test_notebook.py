@@ -16,6 +16,7 @@ from nbclient import NotebookClient
 from pipeline.cli import cli
 
 ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.slow  # subprocesses: `pytest -m "not slow"` leaves them out
 NOTEBOOK = ROOT / "notebooks" / "compare_units.ipynb"
 CHARTS = ("unit_across_years.png", "units_in_year.png", "findings_by_check.png")
 BUDGET_SECONDS = 30

@@ -32,7 +32,7 @@ from pipeline.run import run
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = "<script>alert(1)</script>"
-SHEETS = ["事实", "问题", "对比", "无法读取"]
+SHEETS = ["事实", "问题", "对比", "无法读取", "运行记录"]
 
 HOSTILE_REPORTS = {
     "a.txt": (
@@ -287,6 +287,7 @@ CHROMIUM = next((shutil.which(n) for n in ("chromium", "chromium-browser", "goog
 CONSOLE = re.compile(r":CONSOLE[:(]|Uncaught|Console error", re.IGNORECASE)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(CHROMIUM is None, reason="no chromium binary (apt-get install chromium)")
 def test_html_opens_in_chromium_without_console_errors(sample_db, hostile_db, tmp_path):
     pages = [*_report(sample_db, tmp_path / "sample").out_dir.glob("*.html"),

@@ -17,6 +17,7 @@ from pipeline.workers import HOOK_ENV, Limits, WorkerPool, WorkerStartError
 from worker_hooks import EXPLODE, HANG, KILL
 
 ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.slow  # subprocesses: `pytest -m "not slow"` leaves them out
 SAMPLES = sorted(p for p in (ROOT / "data" / "raw").iterdir() if p.suffix in {".txt", ".docx", ".pdf"})
 LIMITS = Limits(timeout=3, max_memory_mb=768)
 

@@ -19,10 +19,10 @@ MARKERS = (HANG, EXPLODE, KILL)
 
 
 def install() -> None:
-    """Wrap ``pipeline.run.read_document`` with the hostile behaviours."""
-    import pipeline.run
+    """Wrap ``pipeline.process.read_document`` with the hostile behaviours."""
+    import pipeline.process
 
-    real = pipeline.run.read_document
+    real = pipeline.process.read_document
 
     def read_document(path, **kwargs):
         with open(path, "rb") as fh:
@@ -37,4 +37,4 @@ def install() -> None:
             os.kill(os.getpid(), signal.SIGKILL)  # what the kernel's OOM killer does
         return real(Path(path), **kwargs)
 
-    pipeline.run.read_document = read_document
+    pipeline.process.read_document = read_document

@@ -1,0 +1,69 @@
+"""rules/attribution.yaml, compiled: the cue words that name a metric next to a figure.
+
+Loaded once with the rest of the rules (pipeline/rules.py) and used by pipeline/attribute.py.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import regex
+import yaml
+
+from .errors import RuleError
+from .model import Rule
+
+
+@dataclass(frozen=True)
+class Cues:
+    """rules/attribution.yaml, compiled."""
+
+    domain_units: frozenset[str]
+    reach_before: int
+    reach_after: int
+    not_between: tuple[str, ...]
+    not_before: tuple[str, ...]
+    gap: regex.Pattern
+    after_not_between: tuple[str, ...]
+    before: regex.Pattern  # one alternation of every cue, longest first; group name = metric index
+    after: regex.Pattern
+    before_metric: dict[str, str]
+    after_metric: dict[str, str]
+    rules: dict[str, Rule]
+
+
+def load_cues(directory: Path, metrics: frozenset[str], defaults: dict) -> Cues:
+    """Read ``attribution.yaml`` of a rules folder; ``defaults`` is common.yaml's context every rule gets."""
+    path = Path(directory) / "attribution.yaml"
+    data = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}) if path.exists() else {}
+    before = {str(w): m for m, words in (data.get("before") or {}).items() for w in words}
+    after = {str(w): m for m, words in (data.get("after") or {}).items() for w in words}
+    for m in set(before.values()) | set(after.values()):
+        if m not in metrics:
+            raise RuleError(f"attribution.yaml: unknown metric {m!r}")
+    forbid_pattern = regex.compile(defaults["forbid_sentence_pattern"]) if defaults.get("forbid_sentence_pattern") else None
+    rules = {
+        m: Rule(id=f"attribute.{m}", metric=m, pattern=None, source="rules/attribution.yaml",
+                forbid=tuple(defaults.get("forbid_clause") or ()),
+                forbid_sentence=tuple(defaults.get("forbid_sentence") or ()), forbid_pattern=forbid_pattern)
+        for m in set(before.values()) | set(after.values())
+    }
+    return Cues(
+        domain_units=frozenset(data.get("domain_units") or ()),
+        reach_before=int(data.get("reach_before", 10)),
+        reach_after=int(data.get("reach_after", 14)),
+        not_between=tuple(data.get("not_between") or ()),
+        not_before=tuple(data.get("not_before") or ()),
+        gap=regex.compile(str(data.get("gap") or "")),
+        after_not_between=tuple(data.get("after_not_between") or ()),
+        before=_alternation(before),
+        after=_alternation(after),
+        before_metric=before,
+        after_metric=after,
+        rules=rules,
+    )
+
+
+def _alternation(words: dict[str, str]) -> regex.Pattern:
+    ordered = sorted(words, key=len, reverse=True)
+    return regex.compile("|".join(regex.escape(w) for w in ordered) or r"(?!)")
