@@ -20,7 +20,8 @@ import yaml
 from .model import Fact
 
 SUB = "sub"  # a sub-area's, sub-unit's or one period's figure
-_CHAIN_START = regex.compile(r"[。；;：:\n！？!?]")
+_CLAUSE_START = regex.compile(r"[，,；;。：:！？!?]")
+_CHAIN_START = regex.compile(r"[。：:\n！？!?]")  # a ； keeps the subject: 西津片区本期…；累计…605亩
 
 
 @dataclass(frozen=True)
@@ -59,23 +60,31 @@ def scope(facts: list[Fact], text: str, rules: ScopeRules) -> list[Fact]:
         if f.kind not in ("level", "target"):
             continue
         chain = _chain(text, f.start)
-        if any(w in chain for w in rules.interim) or rules.sub_area_lead.match(chain) \
+        if any(w in _clause(text, f.start) for w in rules.interim) or rules.sub_area_lead.match(chain) \
                 or rules.sub_area_line.match(_line(text, f.start)):
             marked[i] = SUB
     own = {f.metric for i, f in enumerate(facts) if f.kind in ("level", "target") and i not in marked}
     out = [replace(f, kind=SUB) if i in marked and f.metric in own else f for i, f in enumerate(facts)]
     out = _gross_beside_net(out, rules)
-    return _kinds_of_a_metric(out, rules)
+    return _kinds_of_a_metric(out, text, rules)
 
 
 def _chain(text: str, pos: int) -> str:
-    """The text from the start of the figure's clause chain (after the last 。；： or line break)."""
+    """The text from the start of the figure's clause chain (after the last 。： or line break)."""
     line_start = text.rfind("\n", 0, pos) + 1
     m = None
     for m in _CHAIN_START.finditer(text, line_start, pos):
         pass
     start = m.end() if m else line_start
     return text[start:pos].lstrip(" \t\u3000")
+
+
+def _clause(text: str, pos: int) -> str:
+    """The text from the start of the figure's clause (after the last ，；。： or line break)."""
+    m = None
+    for m in _CLAUSE_START.finditer(text, text.rfind("\n", 0, pos) + 1, pos):
+        pass
+    return text[m.end() if m else text.rfind("\n", 0, pos) + 1:pos]
 
 
 def _line(text: str, pos: int) -> str:
@@ -91,17 +100,25 @@ def _gross_beside_net(facts: list[Fact], rules: ScopeRules) -> list[Fact]:
     return [replace(f, kind=SUB) if f.metric in net and labelled(f, rules.gross) else f for f in facts]
 
 
-def _kinds_of_a_metric(facts: list[Fact], rules: ScopeRules) -> list[Fact]:
-    """Several kinds of a metric listed with no whole (行政编制26名、事业编制103名): parts, not the
-    metric; a kind stated as zero beside a non-zero one says nothing."""
+def _kinds_of_a_metric(facts: list[Fact], text: str, rules: ScopeRules) -> list[Fact]:
+    """Several kinds of a metric listed (行政编制26名、事业编制103名) are parts, not the metric —
+    unless they break down a whole stated just before them in the same sentence (编制数15名（其中
+    行政编制4名、事业编制11名）); a kind stated as zero beside a non-zero one says nothing."""
     out = list(facts)
     for metric, words in rules.categories.items():
-        kinds = [(i, f, next(w for w in words if w in f.label)) for i, f in enumerate(out)
-                 if f.metric == metric and f.kind == "level" and any(w in f.label for w in words)]
+        def kind_of(f: Fact) -> str | None:
+            lead = f.label + text[max(0, f.start - 8):f.start]  # 机关工勤编制1名: the label may be 编制
+            return next((w for w in words if w in lead), None)
+
+        kinds = [(i, f, w) for i, f in enumerate(out)
+                 if f.metric == metric and f.kind == "level" and (w := kind_of(f))]
         if len({w for _, _, w in kinds}) < 2:
             continue
-        if any(f.metric == metric and f.kind == "level" and not any(w in f.label for w in words) for f in out):
-            continue  # 编制15名（其中行政编制4名、事业编制11名）: the kinds of a stated whole stay
+        first = min(f.start for _, f, _ in kinds)
+        sentence_start = max(text.rfind(c, 0, first) for c in "。\n") + 1
+        if any(f.metric == metric and f.kind == "level" and kind_of(f) is None and sentence_start <= f.start < first
+               for f in out):
+            continue  # the kinds of a whole stated just before them
         nonzero = [k for k in kinds if k[1].value != 0]
         for i, f, _ in kinds:
             if f.value == 0 or len(nonzero) > 1:

@@ -1,0 +1,149 @@
+"""Real pages: converted script, glosses and split figures read with offsets kept; quantities found
+first and attributed by cue words; figures of sub-areas and periods set aside; coverage reported.
+
+Each case is a sentence shaped like one in tests/cases/real (the real public pages), not copied
+from one, run through the whole per-file pipeline (process_file) on a real file.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import duckdb
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import cli
+from pipeline.process import process_file
+from pipeline.reading import read_text
+
+HEAD = "某县征地服务中心2022年度部门整体支出绩效自评报告\n"
+
+
+def facts(tmp_path, body: str, name: str = "r.txt"):
+    path = tmp_path / name
+    path.write_text(HEAD + body, encoding="utf-8")
+    return process_file(path, pytest.ruleset)
+
+
+@pytest.fixture(autouse=True)
+def _rules(ruleset):
+    pytest.ruleset = ruleset
+
+
+def levels(extraction):
+    return {(f.metric, f.value) for f in extraction.facts if f.kind in ("level", "target")}
+
+
+# --- reading: converted pages ----------------------------------------------------------------
+
+def test_when_a_page_is_in_traditional_script_with_glosses_then_figures_are_read_and_quoted_verbatim(tmp_path):
+    body = "截至目前，39個(gè)涉及征拆的重點(diǎn)項(xiàng)目已完成土地征收8272畝，簽約1326戶。\n"
+    ex = facts(tmp_path, body)
+    got = {(f.metric, f.value): f for f in ex.facts if f.kind == "level"}
+    assert ("land.acquired", Decimal("8272")) in got
+    assert ("households.signed", Decimal("1326")) in got
+    assert ("projects.count", Decimal("39")) in got
+    text = ex.document.text
+    for f in got.values():
+        assert f.quote in text  # the original page's words, traditional script and glosses included
+        assert text[f.start:f.end] == f.raw
+    assert text[got[("land.acquired", Decimal("8272"))].start:].startswith("8272畝")
+
+
+def test_when_spaces_split_a_figure_from_its_label_then_it_is_read_and_spans_the_original(tmp_path):
+    ex = facts(tmp_path, "本部门2022年人员编制 42人，实有在职人员 45人，设 17 个内设机构。\n")
+    got = {(f.metric, f.value): f for f in ex.facts if f.kind == "level"}
+    assert {("staff.authorized", Decimal("42")), ("staff.actual", Decimal("45")),
+            ("org.departments", Decimal("17"))} <= set(got)
+    f = got[("org.departments", Decimal("17"))]
+    assert ex.document.text[f.start:f.end] == "17 个"
+
+
+def test_when_nothing_needs_converting_then_the_text_and_offsets_are_the_same(ruleset):
+    reading = read_text("2022年基本支出366.62万元。", ruleset.reading)
+    assert reading.text == "2022年基本支出366.62万元。" and reading.origin is None
+
+
+# --- quantities first, then attribution --------------------------------------------------------
+
+@pytest.mark.parametrize("body, metric, value", [
+    ("共计协议签订1853户。\n", "households.signed", "1853"),
+    ("2022年支出规模为532.58万元，主要用于人员工资。\n", "spend.total", "5325800"),
+    ("全区第一批77个征地拆迁重点项目全部开工。\n", "projects.count", "77"),
+    ("已有872户已签订协议，进展顺利。\n", "households.signed", "872"),
+    ("2022年度部门决算支出366.62万元，其中基本支出210.35万元，项目支出156.27万元。\n", "spend.total", "3666200"),
+    ("全年腾地一万一千八百七十六点四五亩，拆除房屋壹仟贰佰零壹栋。\n", "land.cleared", "11876.45"),
+    ("全年腾地一万一千八百七十六点四五亩，拆除房屋壹仟贰佰零壹栋。\n", "buildings.demolished", "1201"),
+    ("全年受理来信来访六十五起。\n", "petitions.count", "65"),
+])
+def test_when_real_wording_names_a_metric_then_the_figure_is_read(tmp_path, body, metric, value):
+    assert (metric, Decimal(value)) in levels(facts(tmp_path, body))
+
+
+@pytest.mark.parametrize("body, metric", [
+    ("全年完成12个项目60批次1972.5个安置指标的审核。\n", "projects.count"),  # 60批次 counts 安置指标
+    ("基本支出比上年增加52.18万元，主要是新增在职人员1人。\n", "staff.actual"),  # a change, not the level
+    ("截至年末，固定资产净值53.36万元。\n", "assets.fixed"),  # a net value, not the 原值
+    ("仍有7户未签约，正在做工作。\n", "households.signed"),  # not signed
+    ("参与区领导接访和信访工作会议50余次。\n", "petitions.count"),  # meetings, not petitions
+])
+def test_when_a_cue_word_stands_near_a_figure_of_something_else_then_it_is_not_attributed(tmp_path, body, metric):
+    assert not any(m == metric for m, _ in levels(facts(tmp_path, body)))
+
+
+def test_when_a_figure_is_not_classified_then_it_is_unattributed_and_coverage_counts_it(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "r.txt").write_text(HEAD + "全年签约1326户，另完成管线迁改43个点位。\n", encoding="utf-8")
+    db = tmp_path / "x.duckdb"
+    result = CliRunner().invoke(cli, ["run", str(folder), "--db", str(db), "--workers", "0"])
+    assert result.exit_code == 0, result.output
+    assert "覆盖率" in result.output
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        unattributed = {r[0] for r in con.execute("SELECT raw FROM unattributed").fetchall()}
+        claimed, total = con.execute("SELECT claimed, quantities FROM coverage WHERE doc = 'r.txt'").fetchone()
+        text = con.execute("SELECT text FROM documents").fetchone()[0]
+        spans = con.execute("SELECT start, \"end\", raw FROM quantities").fetchall()
+    finally:
+        con.close()
+    assert "43个" in unattributed and "1326户" not in unattributed
+    assert claimed >= 1 and total == claimed + len(unattributed)
+    assert all(text[s:e] == raw for s, e, raw in spans)
+
+
+# --- scope: whose figure, which period ------------------------------------------------------------
+
+BULLETIN = ("截至2022年12月31日，累计完成土地收储4394.83亩，完成率100%。\n"
+            "从各片区完成情况来看：西津片区本期完成土地收储58亩；累计完成土地收储605亩。"
+            "南山片区累计完成土地收储886.88亩。\n")
+
+
+def test_when_a_bulletin_gives_a_total_and_sub_area_lines_then_only_the_total_is_the_units(tmp_path):
+    ex = facts(tmp_path, BULLETIN)
+    acquired = {f.value for f in ex.facts if f.metric == "land.acquired" and f.kind == "level"}
+    assert acquired == {Decimal("4394.83")}
+    assert {f.value for f in ex.facts if f.kind == "sub"} >= {Decimal("605"), Decimal("886.88")}
+
+
+def test_when_a_report_is_itemised_with_no_total_then_its_items_stay(tmp_path):
+    ex = facts(tmp_path, "西津片区累计完成土地收储605亩。\n南山片区累计完成土地收储886.88亩。\n")
+    assert {f.value for f in ex.facts if f.metric == "land.acquired" and f.kind == "level"} == {
+        Decimal("605"), Decimal("886.88")}
+
+
+def test_when_a_gross_total_stands_beside_the_years_total_then_the_years_counts(tmp_path):
+    ex = facts(tmp_path, "2022年度收入总计434.72万元，其中：本年收入合计434.16万元，年初结转和结余0.56万元。\n")
+    assert {f.value for f in ex.facts if f.metric == "income.total" and f.kind == "level"} == {Decimal("4341600")}
+
+
+def test_when_kinds_of_staffing_are_listed_without_a_whole_then_they_are_parts(tmp_path):
+    listed = facts(tmp_path, "核定行政编制26名，事业编制103名。实有在职人员120人。\n", "a.txt")
+    assert not any(f.metric == "staff.authorized" and f.kind == "level" for f in listed.facts)
+    whole = facts(tmp_path, "中心编制数15名（其中行政编制4名、事业编制11名），现有在职人员14人。\n", "b.txt")
+    assert ("staff.authorized", Decimal("15")) in levels(whole)
+
+
+def test_when_last_years_headcount_is_the_only_one_then_it_is_the_reports(tmp_path):
+    ex = facts(tmp_path, "本部门2021年人员编制42人，实有在职人员45人；退休人员11人。\n")
+    assert {("staff.authorized", Decimal("42")), ("staff.actual", Decimal("45"))} <= levels(ex)
