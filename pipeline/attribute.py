@@ -53,6 +53,7 @@ def attribute(document: Document, sentences: list[Sentence], facts: list[Fact], 
         if sentence.kind == "heading" and not any(ch.isdigit() for ch in sentence.text):
             continue
         figs = figures_in(sentence.text, ruleset.figure, units)
+        known: dict[int, str] = {}  # figure index → metric, for figures that follow another
         for i, (s, e, unit) in enumerate(figs):
             if unit not in cues.domain_units:
                 continue
@@ -62,13 +63,24 @@ def attribute(document: Document, sentences: list[Sentence], facts: list[Fact], 
                 continue  # 两个确保, 三个方面: words, not counts
             metric = _claimed_by(claimed, start, end)
             if metric is None:
-                fact = _attributed(sentence, figs, i, q, cues, meta, ruleset, text)
+                fact = _attributed(sentence, figs, i, q, cues, meta, ruleset, text, known)
                 if fact is not None:
                     new.append(fact)
                     metric = fact.metric
+            if metric is not None:
+                known[i] = metric
             mentions.append(Mention(sentence.doc, start, end, q.value, q.unit, q.raw, sentence.text,
                                     sentence.section, metric))
     return new, mentions
+
+
+def _under_item_title(text: str, sentence: Sentence, item_title) -> bool:
+    """The sentence follows, on its line, the title of one budget item (2、安置地块前期经费。实际
+    支出48.62万元): its amounts are that item's, not the unit's."""
+    if item_title is None:
+        return False
+    head = text[text.rfind("\n", 0, sentence.start) + 1:sentence.start].strip()
+    return bool(head) and bool(item_title.fullmatch(head))
 
 
 def _claimed_by(claimed: list[tuple[int, int, str]], start: int, end: int) -> str | None:
@@ -83,23 +95,25 @@ def _claimed_by(claimed: list[tuple[int, int, str]], start: int, end: int) -> st
 
 
 def _attributed(sentence: Sentence, figs, i: int, q: Quantity, cues: Cues, meta: DocMeta, ruleset: RuleSet,
-                text: str) -> Fact | None:
+                text: str, known: dict[int, str]) -> Fact | None:
     stext = sentence.text
     s, e, unit = figs[i]
-    for label_start, label_end, metric in _candidates(stext, figs, i, cues):
+    for label_start, label_end, metric in _candidates(stext, figs, i, cues, known):
         if ruleset.metric_unit(metric) != q.unit:
             continue
         rule = cues.rules[metric]
         hit = Match(rule, sentence, sentence.start + s, sentence.start + e,
                     sentence.start + label_start, sentence.start + label_end, {})
-        if not context_allows(hit, ruleset):
+        if not context_allows(hit, ruleset) or _under_item_title(text, sentence, rule.forbid_item):
             return None
         return make_fact(hit, q, meta, ruleset, {}, text)
     return None
 
 
-def _candidates(stext: str, figs, i: int, cues: Cues):
-    """(label start, label end, metric) of the cues around figure ``i``: before it first."""
+def _candidates(stext: str, figs, i: int, cues: Cues, known: dict[int, str]):
+    """(label start, label end, metric) of the cues around figure ``i``: before it first, then
+    after it, then — when only a basis stands between them (预算为97万元，决算为8.72万元) — the
+    metric of the figure before it."""
     s, e, _unit = figs[i]
     lo = s
     while lo > 0 and s - lo < 40 and not BEFORE_STOP.match(stext, lo - 1):
@@ -133,3 +147,7 @@ def _candidates(stext: str, figs, i: int, cues: Cues):
             break
         yield e + m.start(), e + m.end(), cues.after_metric[m.group()]
         break
+    if i > 0 and (i - 1) in known and figs[i - 1][2] == _unit:
+        between = stext[figs[i - 1][1]:s]
+        if m := cues.follow.fullmatch(between):
+            yield figs[i - 1][1] + m.start("basis"), figs[i - 1][1] + m.end("basis"), known[i - 1]

@@ -24,6 +24,7 @@ class Cues:
     not_between: tuple[str, ...]
     not_before: tuple[str, ...]
     gap: regex.Pattern
+    follow: regex.Pattern  # between two figures: the second is the first's metric on another basis
     after_not_between: tuple[str, ...]
     before: regex.Pattern  # one alternation of every cue, longest first; group name = metric index
     after: regex.Pattern
@@ -42,10 +43,12 @@ def load_cues(directory: Path, metrics: frozenset[str], defaults: dict) -> Cues:
         if m not in metrics:
             raise RuleError(f"attribution.yaml: unknown metric {m!r}")
     forbid_pattern = regex.compile(defaults["forbid_sentence_pattern"]) if defaults.get("forbid_sentence_pattern") else None
+    item_title = regex.compile(defaults["item_title"]) if defaults.get("item_title") else None
     rules = {
         m: Rule(id=f"attribute.{m}", metric=m, pattern=None, source="rules/attribution.yaml",
                 forbid=tuple(defaults.get("forbid_clause") or ()),
-                forbid_sentence=tuple(defaults.get("forbid_sentence") or ()), forbid_pattern=forbid_pattern)
+                forbid_sentence=tuple(defaults.get("forbid_sentence") or ()), forbid_pattern=forbid_pattern,
+                forbid_item=item_title)
         for m in set(before.values()) | set(after.values())
     }
     return Cues(
@@ -55,6 +58,7 @@ def load_cues(directory: Path, metrics: frozenset[str], defaults: dict) -> Cues:
         not_between=tuple(data.get("not_between") or ()),
         not_before=tuple(data.get("not_before") or ()),
         gap=regex.compile(str(data.get("gap") or "")),
+        follow=regex.compile(str(data.get("follow") or r"(?!)(?P<basis>)")),
         after_not_between=tuple(data.get("after_not_between") or ()),
         before=_alternation(before),
         after=_alternation(after),

@@ -220,6 +220,9 @@ def read_meta(document: Document, layout: Layout | None = None) -> DocMeta:
         counts = Counter(y for _, y in year_mentions(text))
         if counts:
             year, year_source = max(counts.items(), key=lambda kv: (kv[1], kv[0]))[0], "text"
+        elif dates := [int(m.group("y")) for m in _DATE.finditer(text)]:
+            # no 2023年 anywhere (a news page: 今年以来…): the year of its earliest date (发布日期 2018-05-04)
+            year, year_source = min(dates), "date"
     unit, unit_source = _unit_from_title(title, layout), "title"
     if not unit and title:  # the name on its own line above the title
         above = head_lines[: head_lines.index(title)]
@@ -282,6 +285,10 @@ def _without_place(name: str) -> str:
     '征地服务中心'
     """
     return _PLACE.sub("", name) or name
+
+
+_DATE = regex.compile(r"(?<![0-9])(?:(?P<y>(?:19|20)[0-9]{2})[-/.][01]?[0-9][-/.][0-3]?[0-9]"
+                      r"|[0-3]?[0-9][.][01]?[0-9][.](?P<y>(?:19|20)[0-9]{2}))(?![0-9])")
 
 
 def year_mentions(text: str) -> list[tuple[int, int]]:

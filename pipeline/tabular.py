@@ -239,13 +239,15 @@ def _unit_above(sentences: list[Sentence], index: int, units: Units, reach: int 
         found = parse_unit_header(s.text.strip(), units)
         if found:
             return found
-        m = _UNIT_IN_TITLE.search(s.text)
+        m = _UNIT_IN_TITLE.search(s.text) or (_MONEY_COLUMN.search(s.text) if len(s.text) <= 24 else None)
         if m:
             return parse_unit_header("单位：" + m.group(1), units)
     return None
 
 
 _UNIT_IN_TITLE = regex.compile(r"单位[：:][ \t]*(万元|亿元|千元|元)")
+# a column header of a table flattened one cell per line: 2020年度支出 (万元) |
+_MONEY_COLUMN = regex.compile(r"[（(][ \t]*(万元|亿元|千元|元)[ \t]*[）)][ \t|｜]*$")
 
 
 def _value_cells(row: list[CellText], i: int, header: list[str] | None, ruleset: RuleSet) -> list[tuple[int, str | None]]:
