@@ -45,7 +45,8 @@ def attribute(document: Document, sentences: list[Sentence], facts: list[Fact], 
     """The facts attributed to the quantities no fact claims, and every domain quantity."""
     units = units or ruleset.units
     cues = ruleset.cues
-    claimed = sorted((f.start, f.end, f.metric) for f in facts)
+    claimed = sorted(((f.start, f.end, i) for i, f in enumerate(facts)))
+    claimed = [(start, end, facts[i]) for start, end, i in claimed]
     new: list[Fact] = []
     mentions: list[Mention] = []
     text = document.text
@@ -53,22 +54,30 @@ def attribute(document: Document, sentences: list[Sentence], facts: list[Fact], 
         if sentence.kind == "heading" and not any(ch.isdigit() for ch in sentence.text):
             continue
         figs = figures_in(sentence.text, ruleset.figure, units)
+        if not figs:
+            continue
+        cued = cues.any_cue.search(sentence.text) is not None  # else nothing here names a metric
         known: dict[int, str] = {}  # figure index → metric, for figures that follow another
         for i, (s, e, unit) in enumerate(figs):
             if unit not in cues.domain_units:
                 continue
             start, end = sentence.start + s, sentence.start + e
-            q = parse_quantity(text[start:end], units)
-            if q is None or (unit == "item" and not any(ch.isdigit() for ch in q.raw)):
+            if unit == "item" and not any(ch.isdigit() for ch in text[start:end]):
                 continue  # 两个确保, 三个方面: words, not counts
-            metric = _claimed_by(claimed, start, end)
-            if metric is None:
-                fact = _attributed(sentence, figs, i, q, cues, meta, ruleset, text, known)
-                if fact is not None:
-                    new.append(fact)
-                    metric = fact.metric
-            if metric is not None:
-                known[i] = metric
+            owner = _claimed_by(claimed, start, end)
+            if owner is not None:  # a fact stands on it: its value is the fact's reading
+                known[i] = owner.metric
+                mentions.append(Mention(sentence.doc, start, end, owner.value, owner.unit, text[start:end],
+                                        sentence.text, sentence.section, owner.metric))
+                continue
+            q = parse_quantity(text[start:end], units)
+            if q is None:
+                continue
+            fact = _attributed(sentence, figs, i, q, cues, meta, ruleset, text, known) if cued else None
+            metric = None
+            if fact is not None:
+                new.append(fact)
+                metric = known[i] = fact.metric
             mentions.append(Mention(sentence.doc, start, end, q.value, q.unit, q.raw, sentence.text,
                                     sentence.section, metric))
     return new, mentions
@@ -83,14 +92,14 @@ def _under_item_title(text: str, sentence: Sentence, item_title) -> bool:
     return bool(head) and bool(item_title.fullmatch(head))
 
 
-def _claimed_by(claimed: list[tuple[int, int, str]], start: int, end: int) -> str | None:
-    """The metric of a fact whose figure overlaps [start, end)."""
-    i = bisect_left(claimed, (start - 64,))
-    for s, e, metric in claimed[i:]:
+def _claimed_by(claimed: list[tuple[int, int, Fact]], start: int, end: int) -> Fact | None:
+    """The fact whose figure overlaps [start, end)."""
+    i = bisect_left(claimed, start - 64, key=lambda c: c[0])
+    for s, e, fact in claimed[i:]:
         if s >= end:
             break
         if e > start:
-            return metric
+            return fact
     return None
 
 

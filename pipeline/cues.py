@@ -24,6 +24,7 @@ class Cues:
     not_between: tuple[str, ...]
     not_before: tuple[str, ...]
     gap: regex.Pattern
+    any_cue: regex.Pattern  # any cue or basis word: a sentence without one has nothing to attribute
     follow: regex.Pattern  # between two figures: the second is the first's metric on another basis
     after_not_between: tuple[str, ...]
     before: regex.Pattern  # one alternation of every cue, longest first; group name = metric index
@@ -58,6 +59,7 @@ def load_cues(directory: Path, metrics: frozenset[str], defaults: dict) -> Cues:
         not_between=tuple(data.get("not_between") or ()),
         not_before=tuple(data.get("not_before") or ()),
         gap=regex.compile(str(data.get("gap") or "")),
+        any_cue=_alternation({**before, **after, **{str(w): "" for w in data.get("follow_words") or ()}}),
         follow=regex.compile(str(data.get("follow") or r"(?!)(?P<basis>)")),
         after_not_between=tuple(data.get("after_not_between") or ()),
         before=_alternation(before),

@@ -59,8 +59,8 @@ def scope(facts: list[Fact], text: str, rules: ScopeRules) -> list[Fact]:
     for i, f in enumerate(facts):
         if f.kind not in ("level", "target"):
             continue
-        chain = _chain(text, f.start)
-        if any(w in _clause(text, f.start) for w in rules.interim) or rules.sub_area_lead.match(chain) \
+        clause = _clause(text, f.start)
+        if any(w in clause for w in rules.interim) or rules.sub_area_lead.match(_chain(text, f.start)) \
                 or rules.sub_area_line.match(_line(text, f.start)):
             marked[i] = SUB
     own = {f.metric for i, f in enumerate(facts) if f.kind in ("level", "target") and i not in marked}
