@@ -89,7 +89,7 @@ def touches_qualifier(text: str, start: int, end: int) -> bool:
     if before == "约" and text[max(0, start - 2):start - 1] in ("签", "制", "合", "节", "预", "契"):
         before = ""  # 签约 / 节约 …: not the qualifier 约
     after = text[end:end + 5]
-    after = re.sub(r"^(万|亿)", "", after)
+    after = re.sub(r"^(万|亿|千)", "", after)
     return before in QUAL_BEFORE or after.startswith(QUAL_AFTER) or re.match(r"^(?:批次|人次|公顷|[户亩人件栋个元起次名宗项家])?(余|左右|以上|多)", after) is not None
 
 
