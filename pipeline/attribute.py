@@ -21,6 +21,7 @@ from .model import DocMeta, Document, Fact, Match, Quantity, Sentence
 from .normalize import Units, parse_quantity
 from .rules import RuleSet
 
+PART_RULES = "enumeration."  # the rule ids of parts listed after a total (pipeline/extract.py)
 BEFORE_STOP = regex.compile(r"[，,。；;！？!?、（(\n|]")
 AFTER_STOP = regex.compile(r"[，,。；;！？!?（(\n|]")
 
@@ -45,8 +46,11 @@ def attribute(document: Document, sentences: list[Sentence], facts: list[Fact], 
     """The facts attributed to the quantities no fact claims, and every domain quantity."""
     units = units or ruleset.units
     cues = ruleset.cues
-    claimed = sorted(((f.start, f.end, i) for i, f in enumerate(facts)))
+    # a part of a list (enumeration.*) is claimed for its total's metric only: its own label may
+    # still name it (…（其中公务接待费1.95万元，因公出国费为0元）)
+    claimed = sorted(((f.start, f.end, i) for i, f in enumerate(facts) if not f.rule_id.startswith(PART_RULES)))
     claimed = [(start, end, facts[i]) for start, end, i in claimed]
+    parts = {(f.start, f.metric) for f in facts if f.rule_id.startswith(PART_RULES)}
     new: list[Fact] = []
     mentions: list[Mention] = []
     text = document.text
@@ -74,6 +78,8 @@ def attribute(document: Document, sentences: list[Sentence], facts: list[Fact], 
             if q is None:
                 continue
             fact = _attributed(sentence, figs, i, q, cues, meta, ruleset, text, known) if cued else None
+            if fact is not None and (fact.start, fact.metric) in parts:
+                fact = None  # 交地2,140亩，其中…交付净地860亩: a part of its own total, not a second level
             metric = None
             if fact is not None:
                 new.append(fact)
@@ -152,8 +158,8 @@ def _candidates(stext: str, figs, i: int, cues: Cues, known: dict[int, str]):
     window = stext[e:hi]
     for m in cues.after.finditer(window):
         gap = window[:m.start()]
-        if len(gap) > cues.reach_after or any(w in gap for w in cues.after_not_between):
-            break
+        if len(gap) > cues.reach_after or any(w in gap for w in cues.after_not_between) or gap[:1] in "、，,；;":
+            break  # 673户、签订协议1482户: the next item's label
         yield e + m.start(), e + m.end(), cues.after_metric[m.group()]
         break
     if i > 0 and (i - 1) in known and figs[i - 1][2] == _unit:

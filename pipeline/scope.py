@@ -31,6 +31,7 @@ class ScopeRules:
     sub_area_lead: regex.Pattern
     sub_area_line: regex.Pattern
     interim: tuple[str, ...]
+    multi_year: regex.Pattern
     gross: tuple[str, ...]
     net: tuple[str, ...]
     categories: dict[str, tuple[str, ...]]
@@ -44,6 +45,7 @@ def load_scope(directory: str | Path) -> ScopeRules:
         sub_area_lead=regex.compile(data.get("sub_area_lead") or r"(?!)"),
         sub_area_line=regex.compile(data.get("sub_area_line") or r"(?!)"),
         interim=tuple(data.get("interim") or ()),
+        multi_year=regex.compile(data.get("multi_year") or r"(?!)"),
         gross=tuple(data.get("gross_label") or ()),
         net=tuple(data.get("net_label") or ()),
         categories={k: tuple(v or ()) for k, v in (data.get("categories") or {}).items()},
@@ -59,9 +61,9 @@ def scope(facts: list[Fact], text: str, rules: ScopeRules) -> list[Fact]:
     for i, f in enumerate(facts):
         if f.kind not in ("level", "target"):
             continue
-        clause = _clause(text, f.start)
-        if any(w in clause for w in rules.interim) or rules.sub_area_lead.match(_chain(text, f.start)) \
-                or rules.sub_area_line.match(_line(text, f.start)):
+        clause, chain = _clause(text, f.start), _chain(text, f.start)
+        if any(w in clause for w in rules.interim) or rules.sub_area_lead.match(chain) \
+                or rules.multi_year.search(chain) or rules.sub_area_line.match(_line(text, f.start)):
             marked[i] = SUB
     own = {f.metric for i, f in enumerate(facts) if f.kind in ("level", "target") and i not in marked}
     out = [replace(f, kind=SUB) if i in marked and f.metric in own else f for i, f in enumerate(facts)]
