@@ -21,6 +21,7 @@ from .model import DocMeta, Document, Fact, Match, Quantity, Sentence
 from .normalize import Units, parse_quantity
 from .rules import RuleSet
 
+LIST_SEP = ("、", "，", ",", "；", ";")  # a list separator right after a figure: what follows is the next item
 PART_RULES = "enumeration."  # the rule ids of parts listed after a total (pipeline/extract.py)
 BEFORE_STOP = regex.compile(r"[，,。；;！？!?、（(\n|]")
 AFTER_STOP = regex.compile(r"[，,。；;！？!?（(\n|]")
@@ -158,7 +159,7 @@ def _candidates(stext: str, figs, i: int, cues: Cues, known: dict[int, str]):
     window = stext[e:hi]
     for m in cues.after.finditer(window):
         gap = window[:m.start()]
-        if len(gap) > cues.reach_after or any(w in gap for w in cues.after_not_between) or gap[:1] in "、，,；;":
+        if len(gap) > cues.reach_after or any(w in gap for w in cues.after_not_between) or gap.startswith(LIST_SEP):
             break  # 673户、签订协议1482户: the next item's label
         yield e + m.start(), e + m.end(), cues.after_metric[m.group()]
         break
