@@ -32,6 +32,7 @@ class ScopeRules:
     sub_area_line: regex.Pattern
     interim: tuple[str, ...]
     multi_year: regex.Pattern
+    list_word: str  # 其中: the items after it have subjects of their own (其中，机关组74户，已签约72户)
     gross: tuple[str, ...]
     net: tuple[str, ...]
     categories: dict[str, tuple[str, ...]]
@@ -46,6 +47,7 @@ def load_scope(directory: str | Path) -> ScopeRules:
         sub_area_line=regex.compile(data.get("sub_area_line") or r"(?!)"),
         interim=tuple(data.get("interim") or ()),
         multi_year=regex.compile(data.get("multi_year") or r"(?!)"),
+        list_word=str(data.get("list_word") or "\0"),
         gross=tuple(data.get("gross_label") or ()),
         net=tuple(data.get("net_label") or ()),
         categories={k: tuple(v or ()) for k, v in (data.get("categories") or {}).items()},
@@ -62,7 +64,9 @@ def scope(facts: list[Fact], text: str, rules: ScopeRules) -> list[Fact]:
         if f.kind not in ("level", "target"):
             continue
         clause, chain = _clause(text, f.start), _chain(text, f.start)
+        listed = chain[chain.rfind(rules.list_word) + len(rules.list_word):] if rules.list_word in chain else ""
         if any(w in clause for w in rules.interim) or rules.sub_area_lead.match(chain) \
+                or (listed and rules.sub_area_lead.match(listed.lstrip("，,：: "))) \
                 or rules.multi_year.search(chain) or rules.sub_area_line.match(_line(text, f.start)):
             marked[i] = SUB
     own = {f.metric for i, f in enumerate(facts) if f.kind in ("level", "target") and i not in marked}
