@@ -23,9 +23,11 @@ from decimal import Decimal
 
 import regex
 
-from .model import DocMeta, Document, Fact, Sentence
-from .normalize import Units, parse_quantity, parse_unit_header
-from .rules import RuleSet, normalize_label
+from ..model import DocMeta, Document, Fact, Sentence
+from ..normalize import Units, parse_quantity, parse_unit_header
+from ..rules import RuleSet, normalize_label
+from .basis import nearest_basis, split_basis
+from .labels import last_label_in, lookup_label
 
 _SPLIT = regex.compile(r"\t+|[ \u3000]{2,}|[ \t\u3000]*[|｜]+[ \t\u3000]*")
 _BRACKET_UNIT = regex.compile(r"[（(](?:金额)?(?:单位[：:])?\s*(万元|亿元|千元|元|万亩|亩|公顷|人|名|户|栋|幢|个|件|起|批次|套|[%％])[）)]")
@@ -67,8 +69,6 @@ class CellText:
 def extract_tabular(document: Document, sentences: list[Sentence], meta: DocMeta, ruleset: RuleSet,
                     units: Units, taken: set[tuple[int, int]] = frozenset()) -> list[Fact]:
     """Facts from table rows, form lines and label：figure lines not already read as prose."""
-    from .extract import last_label_in, lookup_label
-
     starts = [s.start for s in sentences]
 
     def sentence_at(pos: int) -> Sentence | None:
@@ -263,11 +263,9 @@ def _value_cells(row: list[CellText], i: int, header: list[str] | None, ruleset:
 def _header_basis(text: str, ruleset: RuleSet) -> str | None:
     """What a column holds, from its header: budget / adjusted / actual (年初预算数, 调整预算数,
     决算数 / 实际完成值), target (年度目标值, 年度指标值), or None (分值, 得分, 备注)."""
-    from .extract import _nearest_basis
-
     if any(w in text for w in _TARGET_HEADER):
         return "target"
-    return _nearest_basis(text, ruleset) or next(
+    return nearest_basis(text, ruleset) or next(
         (basis for basis, words in _BASIS_HEADER.items() if any(w in text for w in words)), None)
 
 
@@ -324,8 +322,6 @@ def _fact(metric: str, cell: CellText, hint, basis, rule_id: str, label: str, se
         return None
     offset = cell.text.find(raw)
     start = cell.start + max(offset, 0)
-    from .extract import split_basis
-
     kind = "level"
     if basis == "target" or goal:  # 年度目标值: a budget for money, a target for a count
         kind = "level" if want == "yuan" else "target"
