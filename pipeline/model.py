@@ -128,6 +128,19 @@ class Rule:
 
 
 @dataclass(frozen=True, slots=True)
+class FigureContext:
+    """Where a figure stands in its sentence, worked out once per hit (offsets into ``text``):
+    the context checks, the basis and the period all read it instead of finding clauses again."""
+
+    text: str  # the sentence
+    fig: int  # the figure's start
+    lead: int  # where the reading starts: the label's start or the figure's, whichever is first
+    clause_start: int  # the clause (or clauses) holding the label and the figure
+    clause_end: int
+    fig_clause_start: int  # the start of the figure's own clause: its basis is read from there
+
+
+@dataclass(frozen=True, slots=True)
 class Match:
     """A rule's hit inside one sentence: the figure span and the label span (document offsets)."""
 
@@ -138,6 +151,7 @@ class Match:
     label_start: int
     label_end: int
     groups: dict = field(default_factory=dict)  # named groups that matched: fig, label, dir …
+    context: FigureContext | None = None  # set by the scan; None: worked out when needed
 
 
 @dataclass(frozen=True, slots=True)

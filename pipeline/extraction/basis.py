@@ -10,7 +10,7 @@ def _clean_basis_text(text: str, ruleset: RuleSet) -> str:
     return text
 
 
-def read_basis(sentence_text: str, fig_pos: int, ruleset: RuleSet) -> str | None:
+def read_basis(sentence_text: str, fig_pos: int, ruleset: RuleSet, clause_start: int | None = None) -> str | None:
     """budget / actual from the nearest basis word before the figure in its clause; a clause
     opening with 其中 takes the basis of the sentence's first clause.
 
@@ -22,7 +22,7 @@ def read_basis(sentence_text: str, fig_pos: int, ruleset: RuleSet) -> str | None
     >>> read_basis("一般公共预算财政拨款收入543.29万元", 12, load_rules()) is None
     True
     """
-    c_start, _ = clause_span(sentence_text, fig_pos, ruleset.layout)
+    c_start = clause_span(sentence_text, fig_pos, ruleset.layout)[0] if clause_start is None else clause_start
     found = nearest_basis(_clean_basis_text(sentence_text[c_start:fig_pos], ruleset), ruleset)
     if found:
         return found

@@ -1,11 +1,40 @@
-"""What the words around one figure say about it: the year it is about, whether it is a goal."""
+"""What the words around one figure say about it: where its clause is, the year it is about,
+whether it is a goal."""
 from __future__ import annotations
 
+from ..model import FigureContext, Match, Sentence
 from ..rules import RuleSet
-from ..segment import clause_span, year_mentions
+from ..segment import Layout, clause_span, year_mentions
 
 
-def read_period(sentence_text: str, label_pos: int, fig_pos: int, doc_year: int | None = None, layout=None) -> int | None:
+def figure_context(sentence: Sentence, start: int, end: int, label_start: int, label_end: int,
+                   layout: Layout | None) -> FigureContext:
+    """The clauses around a figure (document offsets ``start``…``end``) and its label.
+
+    >>> s = Sentence("d", "", 0, 10, 32, "基本支出预算：2020年预算数365.5万元")
+    >>> c = figure_context(s, 25, 32, 10, 14, None)  # label 基本支出, figure 365.5万元
+    >>> c.text[c.clause_start:c.clause_end], c.text[c.fig_clause_start:c.fig]
+    ('基本支出预算：2020年预算数365.5万元', '2020年预算数')
+    """
+    text = sentence.text
+    lead = min(label_start, start) - sentence.start
+    last = max(label_end, end) - sentence.start
+    clause_start = clause_span(text, lead, layout)[0] if lead < len(text) else lead
+    clause_end = clause_span(text, max(last - 1, 0), layout)[1]
+    fig = start - sentence.start
+    fig_clause_start = clause_start if fig == lead else clause_span(text, fig, layout)[0]
+    return FigureContext(text, fig, lead, clause_start, clause_end, fig_clause_start)
+
+
+def context_of(hit: Match, layout: Layout | None) -> FigureContext:
+    """The hit's context: the one the scan worked out, or (for hits made elsewhere) a new one."""
+    if hit.context is not None:
+        return hit.context
+    return figure_context(hit.sentence, hit.start, hit.end, hit.label_start, hit.label_end, layout)
+
+
+def read_period(sentence_text: str, label_pos: int, fig_pos: int, doc_year: int | None = None, layout=None,
+                clause_start: int | None = None) -> int | None:
     """The year a figure is about: the year written nearest before it in its clause
     (2023年度…支出7.95万元), else — when it is not the report's own year — the nearest one before
     it in its sentence (2022年计划征收土地5000亩、签订协议1500户). A figure since an earlier year
@@ -17,9 +46,11 @@ def read_period(sentence_text: str, label_pos: int, fig_pos: int, doc_year: int 
     2019
     >>> read_period("签约1043户，较2023年签约890户；拆除房屋520栋", 22, 24, 2024) is None
     True
+
+    ``clause_start``: the start of the clause around ``min(label_pos, fig_pos)``, when known.
     """
     lo = min(label_pos, fig_pos)
-    c_start, _ = clause_span(sentence_text, lo, layout)
+    c_start = clause_span(sentence_text, lo, layout)[0] if clause_start is None else clause_start
     years = year_mentions(sentence_text[:fig_pos])
     in_clause = [y for p, y in years if p >= c_start]
     if in_clause:

@@ -13,7 +13,7 @@ from ..normalize import Units, parse_quantity
 from ..rules import RuleSet
 from ..segment import clause_span
 from .basis import read_basis, split_basis
-from .context import in_target_section, is_target, read_period
+from .context import context_of, in_target_section, is_target, read_period
 from .labels import last_label_in, lookup_label
 
 log = logging.getLogger(__name__)
@@ -85,9 +85,11 @@ def make_fact(hit: Match, q, meta: DocMeta, ruleset: RuleSet, by_span: dict[int,
         return None
     if kind != "share" and not (kind == "change" and q.unit == "ratio") and q.unit != ruleset.metric_unit(metric):
         return None
-    basis, qualifier = split_basis(rule.basis or read_basis(sentence.text, hit.start - sentence.start, ruleset),
+    context = context_of(hit, ruleset.layout)
+    basis, qualifier = split_basis(rule.basis or read_basis(context.text, context.fig, ruleset, context.fig_clause_start),
                                    rule.qualifier)
-    period = read_period(sentence.text, hit.label_start - sentence.start, hit.start - sentence.start, meta.year, ruleset.layout)
+    period = read_period(context.text, hit.label_start - sentence.start, context.fig, meta.year, ruleset.layout,
+                         context.clause_start)
     if kind == "level":
         if period is not None and meta.year is not None and period < meta.year:
             kind = "prior"

@@ -6,9 +6,9 @@ import logging
 from bisect import bisect_right
 from functools import lru_cache
 
-from ..model import DocMeta, Match, Rule, Sentence
+from ..model import DocMeta, FigureContext, Match, Rule, Sentence
 from ..rules import RuleSet
-from ..segment import clause_span
+from .context import context_of, figure_context
 
 log = logging.getLogger(__name__)
 REGEX_TIMEOUT_S = 2.0
@@ -33,11 +33,15 @@ def find_hits(text: str, sentences: list[Sentence], ruleset: RuleSet, meta: DocM
             sentence = sentences[i]
             if m.start() < sentence.start or m.end() > sentence.end:
                 continue
-            hit = Match(rule, sentence, m.start("fig"), m.end("fig"), m.start("label"), m.end("label"),
-                      {k: v for k, v in m.groupdict().items() if v is not None})
             if rule.forbid_item is not None and _under_item_title(text, sentence, rule.forbid_item):
                 continue
-            if context_allows(hit, ruleset):
+            if not sentence_allows(rule, sentence.text):
+                continue
+            start, end, label_start, label_end = m.start("fig"), m.end("fig"), m.start("label"), m.end("label")
+            context = figure_context(sentence, start, end, label_start, label_end, ruleset.layout)
+            hit = Match(rule, sentence, start, end, label_start, label_end,
+                        {k: v for k, v in m.groupdict().items() if v is not None}, context)
+            if clause_allows(hit, context, ruleset):
                 hits.append(hit)
     return hits
 
@@ -86,24 +90,31 @@ def _under_item_title(text: str, sentence: Sentence, item_title) -> bool:
 
 
 def context_allows(hit: Match, ruleset: RuleSet) -> bool:
-    rule, sentence = hit.rule, hit.sentence
-    stext = sentence.text
+    """Whether the rule's context words (sentence, clause, before, word bounds) allow the hit."""
+    return sentence_allows(hit.rule, hit.sentence.text) and clause_allows(hit, context_of(hit, ruleset.layout), ruleset)
+
+
+def sentence_allows(rule: Rule, stext: str) -> bool:
+    """The rule's sentence-wide words and pattern allow a hit in this sentence."""
     if any(w in stext for w in rule.forbid_sentence):
         return False
     if rule.forbid_pattern is not None and rule.forbid_pattern.search(stext):
         return False
     if rule.require_sentence and not any(w in stext for w in rule.require_sentence):
         return False
-    lo = min(hit.label_start, hit.start) - sentence.start
-    hi = max(hit.label_end, hit.end) - sentence.start
-    c_start = clause_span(stext, lo, ruleset.layout)[0] if lo < len(stext) else lo
-    c_end = clause_span(stext, max(hi - 1, 0), ruleset.layout)[1]
-    clause = stext[c_start:c_end]
+    return True
+
+
+def clause_allows(hit: Match, context: FigureContext, ruleset: RuleSet) -> bool:
+    """The rule's clause words, words before the figure and word bounds allow the hit."""
+    rule, sentence = hit.rule, hit.sentence
+    stext = context.text
+    clause = stext[context.clause_start:context.clause_end]
     if any(w in clause for w in rule.forbid):
         return False
     if rule.require and not any(w in clause for w in rule.require):
         return False
-    before = stext[: min(hit.label_start, hit.start) - sentence.start]
+    before = stext[: context.lead]
     if rule.forbid_before and any(w in before for w in rule.forbid_before):
         return False
     if rule.require_before and not any(w in before for w in rule.require_before):
