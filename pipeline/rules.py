@@ -22,7 +22,7 @@ import regex
 import yaml
 
 from .errors import RuleError
-from .model import Rule
+from .model import Basis, Kind, Rule
 from .cues import load_cues
 from .normalize import Units
 from .reading import load_reading
@@ -31,8 +31,8 @@ from .resources import packaged_rules_dir
 from .segment import Layout, load_layout
 
 RULES_DIR = packaged_rules_dir()  # the default of load_rules(); --rules DIR replaces it
-KINDS = {"level", "change", "share", "part"}
-BASES = {None, "budget", "actual"}
+KINDS = {Kind.LEVEL, Kind.CHANGE, Kind.SHARE, Kind.PART}  # what a rule may say it reads
+BASES = {None, *Basis}
 CANONICAL_UNITS = {"yuan", "mu", "person", "household", "building", "item", "sqm", "ratio", "point"}
 NOT_RULE_FILES = {
     "common.yaml", "labels.yaml", "metrics.yaml", "units.yaml", "checks.yaml", "unit_aliases.yaml", "document.yaml",
@@ -313,9 +313,9 @@ def _build_rule(entry, where: str, fragments: dict, metrics: dict, defaults: dic
         metric=metric,
         pattern=pattern,
         source=where.split(" ")[0],
-        kind=kind,
+        kind=Kind(kind),
         qualifier=entry.get("qualifier"),
-        basis=entry.get("basis"),
+        basis=Basis(entry["basis"]) if entry.get("basis") else None,
         inherits=inherits,
         require=tuple(entry.get("require") or ()),
         forbid=tuple(entry.get("forbid") or ()) + tuple(defaults.get("forbid_clause") or ()),

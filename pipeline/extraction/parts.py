@@ -7,7 +7,7 @@ from functools import lru_cache
 
 import regex
 
-from ..model import DocMeta, Fact, Sentence
+from ..model import DocMeta, Fact, Kind, Sentence
 from ..normalize import Units, parse_quantity
 from ..rules import RuleSet
 from .basis import nearest_basis, split_basis
@@ -35,7 +35,7 @@ def enumerate_parts(text: str, sentences: list[Sentence], facts: list[Fact], rul
         sentence = index.get(s_index)
         if sentence is None:
             continue
-        levels = [f for f in group if f.kind == "level"]
+        levels = [f for f in group if f.kind == Kind.LEVEL]
         for total in levels:
             if total.unit == "yuan":
                 out += _money_parts(text, sentence, total, ruleset, units)
@@ -50,7 +50,7 @@ def enumerate_parts(text: str, sentences: list[Sentence], facts: list[Fact], rul
         if any(w in sentence.text for w in ("合计", "共计", "总计", "累计", "总额")):
             out += _trailing_total(sentence, by_sentence.get(sentence.index, []), facts, meta or _NO_META, ruleset, units)
     if demoted:
-        facts[:] = [f for f in facts if not (f.kind == "level" and f.start in demoted)]
+        facts[:] = [f for f in facts if not (f.kind == Kind.LEVEL and f.start in demoted)]
     return out
 
 
@@ -123,14 +123,14 @@ def _trailing_total(sentence: Sentence, facts: list[Fact], doc_facts: list[Fact]
     items = _list_items(lead[begin:_TRAILING_TOTAL.search(lead).start()], ruleset, units)
     if len(items) < 2:
         return []
-    same = {f.metric for f in doc_facts if f.kind == "level" and f.unit == "yuan" and f.value == q_total.value}
+    same = {f.metric for f in doc_facts if f.kind == Kind.LEVEL and f.unit == "yuan" and f.value == q_total.value}
     if len(same) == 1:
         metric = same.pop()
     elif not same and meta.report_type == "项目支出":
         metric = "spend.project"
     else:
         return []
-    total = Fact(doc=sentence.doc, metric=metric, value=q_total.value, unit="yuan", kind="total", approx=q_total.approx,
+    total = Fact(doc=sentence.doc, metric=metric, value=q_total.value, unit="yuan", kind=Kind.TOTAL, approx=q_total.approx,
                  basis=None, quote=s, start=start, end=start + len(last.group("fig")), rule_id="enumeration.合计",
                  section=sentence.section, sentence_index=sentence.index, raw=q_total.raw, step=q_total.step,
                  label="合计")
@@ -169,7 +169,7 @@ def _money_in(chunk: str, ruleset: RuleSet, units: Units):
 
 def _part(total: Fact, sentence: Sentence, start: int, length: int, q, label: str, marker: str) -> Fact:
     return Fact(
-        doc=total.doc, metric=total.metric, value=q.value, unit=q.unit, kind="part", approx=q.approx,
+        doc=total.doc, metric=total.metric, value=q.value, unit=q.unit, kind=Kind.PART, approx=q.approx,
         basis=total.basis, quote=sentence.text, start=start, end=start + length, rule_id=f"enumeration.{marker}",
         section=sentence.section, sentence_index=sentence.index, raw=q.raw, qualifier=label or None,
         step=q.step, group=total.start, label=marker,
@@ -229,7 +229,7 @@ def _count_parts(sentence: Sentence, levels: list[Fact], ruleset: RuleSet, units
         parts = bare
     if not parts:
         return [], set()
-    as_parts = [replace(p, kind="part", group=total.start, rule_id="enumeration.其中", label="其中") for p in parts]
+    as_parts = [replace(p, kind=Kind.PART, group=total.start, rule_id="enumeration.其中", label="其中") for p in parts]
     if total.metric in ruleset.stock_metrics or len(parts) == 1:
         return as_parts, {p.start for p in parts}
     return as_parts + bare, set()

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 import regex
 
-from ..model import DocMeta, Document, Fact, Match
+from ..model import Basis, DocMeta, Document, Fact, Kind, Match
 from ..normalize import Units, parse_quantity
 from ..rules import RuleSet
 from ..segment import clause_span
@@ -48,7 +48,7 @@ def make_fact(hit: Match, q, meta: DocMeta, ruleset: RuleSet, by_span: dict[int,
     metric = rule.metric
     if not rule.inherits and rule.project_report_metric and meta.report_type == PROJECT_REPORT:
         metric = rule.project_report_metric  # 全年实际支出296.84万元 in a 项目支出 report: the project's
-    if kind == "share":
+    if kind == Kind.SHARE:
         if q.unit != "ratio":
             return None
         # 人员经费占基本支出的87.6%: the part named right before 占 in its clause comes first;
@@ -62,7 +62,7 @@ def make_fact(hit: Match, q, meta: DocMeta, ruleset: RuleSet, by_span: dict[int,
                 return None
             metric = prev.metric
         relative_to = lookup_label(label, ruleset)
-    elif kind == "change":
+    elif kind == Kind.CHANGE:
         metric = _change_metric(hit, label, by_span, ruleset, text)
         if metric is None:
             return None
@@ -83,26 +83,26 @@ def make_fact(hit: Match, q, meta: DocMeta, ruleset: RuleSet, by_span: dict[int,
             return None
     if metric is None:
         return None
-    if kind != "share" and not (kind == "change" and q.unit == "ratio") and q.unit != ruleset.metric_unit(metric):
+    if kind != Kind.SHARE and not (kind == Kind.CHANGE and q.unit == "ratio") and q.unit != ruleset.metric_unit(metric):
         return None
     context = context_of(hit, ruleset.layout)
     basis, qualifier = split_basis(rule.basis or read_basis(context.text, context.fig, ruleset, context.fig_clause_start),
                                    rule.qualifier)
     period = read_period(context.text, hit.label_start - sentence.start, context.fig, meta.year, ruleset.layout,
                          context.clause_start)
-    if kind == "level":
+    if kind == Kind.LEVEL:
         if period is not None and meta.year is not None and period < meta.year:
-            kind = "prior"
+            kind = Kind.PRIOR
         elif period is not None and meta.year is not None and period > meta.year:
-            kind = "plan"  # a later year's plan: not the report's own figure
+            kind = Kind.PLAN  # a later year's plan: not the report's own figure
         elif ruleset.metric_unit(metric) != "yuan" and (is_target(sentence.text, hit.start - sentence.start, ruleset)
                                                          or in_target_section(sentence.section, ruleset)):
-            kind = "target"
+            kind = Kind.TARGET
         elif _comparator(ruleset).search(sentence.text, 0, hit.start - sentence.start):
-            kind, basis = "target", "budget"  # 指标值≥3000亩, 执行率≥95%: the goal, not the result
-    if kind == "target" and basis is None:
-        basis = "budget"  # a plan, task or goal of the year is its budget (gold/README.md)
-    if kind == "change":
+            kind, basis = Kind.TARGET, Basis.BUDGET  # 指标值≥3000亩, 执行率≥95%: the goal, not the result
+    if kind == Kind.TARGET and basis is None:
+        basis = Basis.BUDGET  # a plan, task or goal of the year is its budget (gold/README.md)
+    if kind == Kind.CHANGE:
         period = period if period is not None and (meta.year is None or period < meta.year) else None
     return Fact(
         doc=sentence.doc, metric=metric, value=value, unit=q.unit, kind=kind, approx=q.approx,
@@ -210,12 +210,12 @@ def stock_of_the_year(facts: list[Fact], stock: frozenset[str], year: int | None
     states none for its year (本部门2019年人员编制42人 in a 2020 report): the latest such year."""
     if year is None:
         return facts
-    stated = {f.metric for f in facts if f.kind == "level"}
+    stated = {f.metric for f in facts if f.kind == Kind.LEVEL}
     latest: dict[str, int] = {}
     for f in facts:
-        if f.kind == "prior" and f.metric in stock and f.metric not in stated and f.period is not None:
+        if f.kind == Kind.PRIOR and f.metric in stock and f.metric not in stated and f.period is not None:
             latest[f.metric] = max(latest.get(f.metric, f.period), f.period)
     if not latest:
         return facts
-    return [replace(f, kind="level") if f.kind == "prior" and latest.get(f.metric) == f.period else f
+    return [replace(f, kind=Kind.LEVEL) if f.kind == Kind.PRIOR and latest.get(f.metric) == f.period else f
             for f in facts]

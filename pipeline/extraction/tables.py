@@ -23,10 +23,10 @@ from decimal import Decimal
 
 import regex
 
-from ..model import DocMeta, Document, Fact, Sentence
+from ..model import Basis, DocMeta, Document, Fact, Kind, Sentence
 from ..normalize import Units, parse_quantity, parse_unit_header
 from ..rules import RuleSet, normalize_label
-from .basis import nearest_basis, split_basis
+from .basis import ADJUSTED_BASIS, nearest_basis, split_basis
 from .labels import last_label_in, lookup_label
 
 _SPLIT = regex.compile(r"\t+|[ \u3000]{2,}|[ \t\u3000]*[|｜]+[ \t\u3000]*")
@@ -41,6 +41,7 @@ _LABEL_COLON = regex.compile(r"(?P<label>[^：:，。；0-9]{2,20})[：:][ \t\u3
 _TOTAL_ROWS = {"合计", "小计", "总计", "合计数"}
 FORM_LABEL_CHARS = 30  # a label cell or line is short: longer ones are not looked up
 _LEADING_COMPARATOR = regex.compile(_COMPARATOR + r"[ \t\u3000]*")
+TARGET_COLUMN = "target"  # a column of goals (年度目标值): beside the bases a header can give
 RULE_TABLE = "table.label_cell"
 RULE_FORM = "form.label_line"
 RULE_COLON = "form.label_colon"
@@ -264,7 +265,7 @@ def _header_basis(text: str, ruleset: RuleSet) -> str | None:
     """What a column holds, from its header: budget / adjusted / actual (年初预算数, 调整预算数,
     决算数 / 实际完成值), target (年度目标值, 年度指标值), or None (分值, 得分, 备注)."""
     if any(w in text for w in _TARGET_HEADER):
-        return "target"
+        return TARGET_COLUMN
     return nearest_basis(text, ruleset) or next(
         (basis for basis, words in _BASIS_HEADER.items() if any(w in text for w in words)), None)
 
@@ -272,11 +273,11 @@ def _header_basis(text: str, ruleset: RuleSet) -> str | None:
 _TARGET_HEADER = ("目标值", "指标值", "目标")
 
 
-def _label_basis(text: str) -> str | None:
+def _label_basis(text: str) -> Basis | None:
     if "预算" in text:
-        return "budget"
+        return Basis.BUDGET
     if "决算" in text or "实际" in text:
-        return "actual"
+        return Basis.ACTUAL
     return None
 
 
@@ -322,12 +323,12 @@ def _fact(metric: str, cell: CellText, hint, basis, rule_id: str, label: str, se
         return None
     offset = cell.text.find(raw)
     start = cell.start + max(offset, 0)
-    kind = "level"
-    if basis == "target" or goal:  # 年度目标值: a budget for money, a target for a count
-        kind = "level" if want == "yuan" else "target"
-        basis = "budget"
-    elif basis in ("budget", "adjusted") and want != "yuan":
-        kind = "target"
+    kind = Kind.LEVEL
+    if basis == TARGET_COLUMN or goal:  # 年度目标值: a budget for money, a target for a count
+        kind = Kind.LEVEL if want == "yuan" else Kind.TARGET
+        basis = Basis.BUDGET
+    elif basis in (Basis.BUDGET, ADJUSTED_BASIS) and want != "yuan":
+        kind = Kind.TARGET
     basis, qualifier = split_basis(basis, None)
     return Fact(
         doc=sentence.doc, metric=metric, value=value, unit=unit, kind=kind, approx=q.approx, basis=basis,
