@@ -7,9 +7,6 @@ from ..rules import RuleSet, normalize_label
 
 MAX_LABEL_CHARS = 40
 _LABEL_BRACKET_TAIL = regex.compile(r"[（(][^）)]*[）)]$")
-_LABEL_TAILS = regex.compile(r"(?:的|总额|总数|支出|开支|费用|金额|情况|合计)$")
-_LABEL_VERBS = regex.compile(r"^(?:全年|累计|年度)?(?:完成|实施|实现|组织实施)")
-_LABEL_HEADS = regex.compile(r"^(?:[0-9一二三四五六七八九十]+[、.．]|[（(][0-9一二三四五六七八九十]+[）)])?(?:其中|含)?")
 
 
 def lookup_label(label: str, ruleset: RuleSet) -> str | None:
@@ -23,18 +20,19 @@ def lookup_label(label: str, ruleset: RuleSet) -> str | None:
     """
     if len(label) > MAX_LABEL_CHARS:
         return None
+    trim = ruleset.label_trim
     key = normalize_label(label)
-    key = _LABEL_HEADS.sub("", key)
+    key = trim.heads.sub("", key)
     key = _LABEL_BRACKET_TAIL.sub("", key)
     candidates = [key]
-    while (m := _LABEL_TAILS.search(candidates[-1])) and m.start() > 0:
+    while (m := trim.tails.search(candidates[-1])) and m.start() > 0:
         candidates.append(candidates[-1][: m.start()])
-    if (m := _LABEL_VERBS.match(key)) and m.end() < len(key):  # 完成征收土地面积 → 征收土地面积
+    if (m := trim.verbs.match(key)) and m.end() < len(key):  # 完成征收土地面积 → 征收土地面积
         candidates.append(key[m.end():])
     for candidate in candidates:
         if candidate in ruleset.labels:
             return ruleset.labels[candidate]
-        for word in ("预算数", "决算数", "实际数", "预算", "决算", "实际"):
+        for word in trim.basis_suffixes:
             if candidate.endswith(word) and candidate[: -len(word)] in ruleset.labels:
                 return ruleset.labels[candidate[: -len(word)]]
     return None

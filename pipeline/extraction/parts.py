@@ -126,7 +126,7 @@ def _trailing_total(sentence: Sentence, facts: list[Fact], doc_facts: list[Fact]
     same = {f.metric for f in doc_facts if f.kind == Kind.LEVEL and f.unit == "yuan" and f.value == q_total.value}
     if len(same) == 1:
         metric = same.pop()
-    elif not same and meta.report_type == "项目支出":
+    elif not same and meta.report_type == ruleset.project_report:
         metric = "spend.project"
     else:
         return []

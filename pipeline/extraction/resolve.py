@@ -17,7 +17,6 @@ from .context import context_of, in_target_section, is_target, read_period
 from .labels import last_label_in, lookup_label
 
 log = logging.getLogger(__name__)
-PROJECT_REPORT = "项目支出"
 
 
 def to_facts(document: Document, hits: list[Match], meta: DocMeta, ruleset: RuleSet, units: Units) -> list[Fact]:
@@ -46,7 +45,7 @@ def make_fact(hit: Match, q, meta: DocMeta, ruleset: RuleSet, by_span: dict[int,
     relative_to = None
     value = q.value
     metric = rule.metric
-    if not rule.inherits and rule.project_report_metric and meta.report_type == PROJECT_REPORT:
+    if not rule.inherits and rule.project_report_metric and meta.report_type == ruleset.project_report:
         metric = rule.project_report_metric  # 全年实际支出296.84万元 in a 项目支出 report: the project's
     if kind == Kind.SHARE:
         if q.unit != "ratio":
@@ -75,7 +74,7 @@ def make_fact(hit: Match, q, meta: DocMeta, ruleset: RuleSet, by_span: dict[int,
         prev = previous_fact(hit, by_span, ruleset, text, want=lambda u: u == q.unit)
         if prev is not None:
             metric = prev.metric
-        elif rule.project_report_metric and meta.report_type == PROJECT_REPORT:
+        elif rule.project_report_metric and meta.report_type == ruleset.project_report:
             metric = rule.project_report_metric  # 全年预算数210万元 in a 项目支出 report
         elif _previous_figure(hit, ruleset, text, lambda u: u == q.unit) is not None:
             return None  # the figure before it is not a fact we know: do not guess

@@ -36,9 +36,7 @@ _BARE_FIGURE = regex.compile(
     r"[ \t\u3000|｜]*" + _COMPARATOR + r"?[ \t\u3000]*(?:近|约|超过)?[ \t\u3000]*[0-9０-９][0-9０-９,，.．]*[ \t\u3000]*(?:余|多)?[ \t\u3000]*"
     r"(?:万|亿|千)?[ \t\u3000]*(?:元|亩|公顷|人|名|户|栋|幢|个|件|起|批次|次|宗|份|套|项|分|[%％])?[ \t\u3000|｜]*"
 )
-_BASIS_HEADER = {"budget": ("预算", "年初", "指标", "计划"), "actual": ("决算", "实际", "执行", "完成", "支出数")}
 _LABEL_COLON = regex.compile(r"(?P<label>[^：:，。；0-9]{2,20})[：:][ \t\u3000]*(?P<fig>.+?)[；;。，,]?")
-_TOTAL_ROWS = {"合计", "小计", "总计", "合计数"}
 FORM_LABEL_CHARS = 30  # a label cell or line is short: longer ones are not looked up
 _LEADING_COMPARATOR = regex.compile(_COMPARATOR + r"[ \t\u3000]*")
 TARGET_COLUMN = "target"  # a column of goals (年度目标值): beside the bases a header can give
@@ -102,7 +100,7 @@ def extract_tabular(document: Document, sentences: list[Sentence], meta: DocMeta
                 continue
             for i, cell in enumerate(row):
                 metric = lookup_label(_strip_unit(cell.text), ruleset) if len(cell.text) <= FORM_LABEL_CHARS else None
-                if metric is None and subject and normalize_label(cell.text) in _TOTAL_ROWS:
+                if metric is None and subject and normalize_label(cell.text) in ruleset.tables.total_rows:
                     metric = subject
                 if metric is None:
                     continue
@@ -111,7 +109,7 @@ def extract_tabular(document: Document, sentences: list[Sentence], meta: DocMeta
                 for j, basis in targets:
                     head_text = header[j] if header and len(header) == len(row) else ""
                     hint = label_unit or _bracket_unit(head_text, units) or caption_unit
-                    emit(metric, row[j], hint, basis or _label_basis(cell.text), RULE_TABLE, cell.text)
+                    emit(metric, row[j], hint, basis or _label_basis(cell.text, ruleset), RULE_TABLE, cell.text)
 
     lines = [s for s in sentences if s.kind in ("prose", "heading", "row")]
     for k, line in enumerate(lines[:-1]):
@@ -125,7 +123,7 @@ def extract_tabular(document: Document, sentences: list[Sentence], meta: DocMeta
             continue
         hint = _bracket_unit(line.text, units) or _unit_above(sentences, line.index, units)
         if len(values) == 1:
-            bases = [_label_basis(line.text)]
+            bases = [_label_basis(line.text, ruleset)]
         else:  # a table flattened one cell per line: 基本支出 / 486.00 / 502.30 / 497.18
             heads = _line_headers(lines, k, len(values))
             if heads is None:
@@ -147,7 +145,7 @@ def extract_tabular(document: Document, sentences: list[Sentence], meta: DocMeta
         start = line.start + m.start("fig")
         cell = CellText(start, line.start + m.end("fig"), m.group("fig"))
         hint = _bracket_unit(m.group("label"), units) or _unit_above(sentences, line.index, units)
-        emit(metric, cell, hint, _label_basis(m.group("label")), RULE_COLON, m.group("label"))
+        emit(metric, cell, hint, _label_basis(m.group("label"), ruleset), RULE_COLON, m.group("label"))
     return out
 
 
@@ -264,21 +262,19 @@ def _value_cells(row: list[CellText], i: int, header: list[str] | None, ruleset:
 def _header_basis(text: str, ruleset: RuleSet) -> str | None:
     """What a column holds, from its header: budget / adjusted / actual (年初预算数, 调整预算数,
     决算数 / 实际完成值), target (年度目标值, 年度指标值), or None (分值, 得分, 备注)."""
-    if any(w in text for w in _TARGET_HEADER):
+    if any(w in text for w in ruleset.tables.target_header):
         return TARGET_COLUMN
-    return nearest_basis(text, ruleset) or next(
-        (basis for basis, words in _BASIS_HEADER.items() if any(w in text for w in words)), None)
+    return nearest_basis(text, ruleset) or _first_basis(text, ruleset.tables.basis_header)
 
 
-_TARGET_HEADER = ("目标值", "指标值", "目标")
+def _first_basis(text: str, bases: tuple[tuple[str, tuple[str, ...]], ...]) -> Basis | None:
+    """The first basis (budget before actual) one of whose words stands in ``text``."""
+    return next((Basis(basis) for basis, words in bases if any(w in text for w in words)), None)
 
 
-def _label_basis(text: str) -> Basis | None:
-    if "预算" in text:
-        return Basis.BUDGET
-    if "决算" in text or "实际" in text:
-        return Basis.ACTUAL
-    return None
+def _label_basis(text: str, ruleset: RuleSet) -> Basis | None:
+    """The basis a row or form label names (基本支出预算)."""
+    return _first_basis(text, ruleset.tables.label_basis)
 
 
 def _is_figure(text: str) -> bool:
