@@ -19,14 +19,14 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-# extract's own functions (pipeline/extract.py, tabular.py, normalize.py) → a sub-stage name
+# extract's own functions (pipeline/extraction/*.py, normalize.py) → a sub-stage name
 SUBSTAGES = {
-    ("extract.py", "_find_hits"): "extract: rule scan (regex + context)",
-    ("extract.py", "_word_bounds"): "extract: jieba word bounds",
-    ("extract.py", "_to_facts"): "extract: hits → facts",
+    ("scan.py", "find_hits"): "extract: rule scan (regex + context)",
+    ("scan.py", "_word_bounds"): "extract: jieba word bounds",
+    ("resolve.py", "to_facts"): "extract: hits → facts",
     ("normalize.py", "parse_quantity"): "normalize (parse_quantity)",
-    ("tabular.py", "extract_tabular"): "extract: tables and forms",
-    ("extract.py", "enumerate_parts"): "extract: 其中 parts",
+    ("tables.py", "extract_tabular"): "extract: tables and forms",
+    ("parts.py", "enumerate_parts"): "extract: 其中 parts",
 }
 
 

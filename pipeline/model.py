@@ -8,6 +8,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    """What a fact states about its metric. A StrEnum: equal to its value ("level" …), which is
+    what the database stores."""
+
+    LEVEL = "level"  # the report year's own figure
+    TARGET = "target"  # a plan, task or goal of the year (计划征地1500亩, 指标值≥95%)
+    PLAN = "plan"  # a later year's figure
+    PRIOR = "prior"  # an earlier year's figure
+    CHANGE = "change"  # a change on the previous year (比上年增加61户)
+    SHARE = "share"  # a part's share of a whole (占基本支出的87.6%)
+    PART = "part"  # one item of a listed total (其中人员经费…)
+    TOTAL = "total"  # a total closing its own list (…，合计196.4万元)
+    SUB = "sub"  # a sub-area's, sub-unit's or one period's figure (pipeline/scope.py)
+
+
+class Basis(StrEnum):
+    """Whether an amount is a budget (预算, adjusted budgets included) or an actual (决算/实际)."""
+
+    BUDGET = "budget"
+    ACTUAL = "actual"
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,9 +128,9 @@ class Rule:
     metric: str | None
     pattern: object  # a compiled ``regex`` pattern
     source: str  # "rules/land.yaml#3"
-    kind: str = "level"  # level | change | share
+    kind: Kind = Kind.LEVEL  # level | change | share | part
     qualifier: str | None = None
-    basis: str | None = None  # fixed basis, or None to read it from context
+    basis: Basis | None = None  # fixed basis, or None to read it from context
     inherits: bool = False  # take the metric of the preceding fact in the sentence
     require: tuple[str, ...] = ()  # words that must stand in the figure's clause
     forbid: tuple[str, ...] = ()  # words that must not stand in the figure's clause
@@ -128,6 +151,19 @@ class Rule:
 
 
 @dataclass(frozen=True, slots=True)
+class FigureContext:
+    """Where a figure stands in its sentence, worked out once per hit (offsets into ``text``):
+    the context checks, the basis and the period all read it instead of finding clauses again."""
+
+    text: str  # the sentence
+    fig: int  # the figure's start
+    lead: int  # where the reading starts: the label's start or the figure's, whichever is first
+    clause_start: int  # the clause (or clauses) holding the label and the figure
+    clause_end: int
+    fig_clause_start: int  # the start of the figure's own clause: its basis is read from there
+
+
+@dataclass(frozen=True, slots=True)
 class Match:
     """A rule's hit inside one sentence: the figure span and the label span (document offsets)."""
 
@@ -138,6 +174,7 @@ class Match:
     label_start: int
     label_end: int
     groups: dict = field(default_factory=dict)  # named groups that matched: fig, label, dir …
+    context: FigureContext | None = None  # set by the scan; None: worked out when needed
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,9 +185,9 @@ class Fact:
     metric: str
     value: Decimal
     unit: str
-    kind: str  # level | change | share | prior | part
+    kind: Kind  # or its plain value (facts read back from the database)
     approx: bool
-    basis: str | None  # budget | actual | None
+    basis: Basis | None
     quote: str  # the sentence it stands in, verbatim
     start: int  # the figure's span in the document text
     end: int

@@ -22,7 +22,7 @@ import regex
 import yaml
 
 from .errors import RuleError
-from .model import Rule
+from .model import Basis, Kind, Rule
 from .cues import load_cues
 from .normalize import Units
 from .reading import load_reading
@@ -31,8 +31,8 @@ from .resources import packaged_rules_dir
 from .segment import Layout, load_layout
 
 RULES_DIR = packaged_rules_dir()  # the default of load_rules(); --rules DIR replaces it
-KINDS = {"level", "change", "share", "part"}
-BASES = {None, "budget", "actual"}
+KINDS = {Kind.LEVEL, Kind.CHANGE, Kind.SHARE, Kind.PART}  # what a rule may say it reads
+BASES = {None, *Basis}
 CANONICAL_UNITS = {"yuan", "mu", "person", "household", "building", "item", "sqm", "ratio", "point"}
 NOT_RULE_FILES = {
     "common.yaml", "labels.yaml", "metrics.yaml", "units.yaml", "checks.yaml", "unit_aliases.yaml", "document.yaml",
@@ -44,6 +44,26 @@ RULE_KEYS = {
     "counterexamples", "project_report_metric", "require_before", "forbid_before", "report_types", "anchors", "forbid_item",
 }
 _FRAGMENT = regex.compile(r"\{([A-Z][A-Z_]*)\}")
+
+
+@dataclass(frozen=True)
+class LabelTrim:
+    """How a label is trimmed before it is looked up (common.yaml label_trim)."""
+
+    heads: regex.Pattern
+    tails: regex.Pattern
+    verbs: regex.Pattern
+    basis_suffixes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TableWords:
+    """Words of table headers and rows (common.yaml tables)."""
+
+    basis_header: tuple[tuple[str, tuple[str, ...]], ...]  # (basis, words), budget first
+    target_header: tuple[str, ...]
+    label_basis: tuple[tuple[str, tuple[str, ...]], ...]
+    total_rows: frozenset[str]
 
 
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity (a cache key)
@@ -71,6 +91,9 @@ class RuleSet:
     reading: object = field(repr=False, default=None)  # reading.yaml (pipeline.reading.ReadingRules)
     cues: object = field(repr=False, default=None)  # attribution.yaml (pipeline.cues.Cues)
     scope: object = field(repr=False, default=None)  # scope.yaml (pipeline.scope.ScopeRules)
+    label_trim: LabelTrim | None = field(repr=False, default=None)  # common.yaml label_trim
+    tables: TableWords | None = field(repr=False, default=None)  # common.yaml tables
+    project_report: str | None = None  # common.yaml: the report type of a 项目支出 report
     fingerprint: str = ""  # sha256 of the rule files' names and contents (recorded with each run)
 
     def metric_unit(self, metric: str) -> str:
@@ -168,7 +191,28 @@ def _load_rules_cached(directory: str) -> RuleSet:
                    unit_aliases=_unit_aliases(root / "unit_aliases.yaml"),
                    reading=load_reading(root), scope=load_scope(root),
                    cues=load_cues(root, frozenset(metrics), defaults),
+                   label_trim=_label_trim(common), tables=_table_words(common),
+                   project_report=common.get("project_report"),
                    fingerprint=fingerprint(root))
+
+
+def _label_trim(common: dict) -> LabelTrim:
+    data = common.get("label_trim") or {}
+    try:
+        return LabelTrim(*(regex.compile(str(data[k])) for k in ("heads", "tails", "verbs")),
+                         tuple(str(w) for w in data.get("basis_suffixes") or ()))
+    except (KeyError, regex.error) as exc:
+        raise RuleError(f"common.yaml: label_trim needs heads, tails and verbs that compile: {exc}") from exc
+
+
+def _table_words(common: dict) -> TableWords:
+    data = common.get("tables") or {}
+
+    def by_basis(key: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        return tuple((str(b), tuple(str(w) for w in words or ())) for b, words in (data.get(key) or {}).items())
+
+    return TableWords(by_basis("basis_header"), tuple(str(w) for w in data.get("target_header") or ()),
+                      by_basis("label_basis"), frozenset(str(w) for w in data.get("total_rows") or ()))
 
 
 RULE_SUFFIXES = (".yaml", ".yml", ".txt")
@@ -313,9 +357,9 @@ def _build_rule(entry, where: str, fragments: dict, metrics: dict, defaults: dic
         metric=metric,
         pattern=pattern,
         source=where.split(" ")[0],
-        kind=kind,
+        kind=Kind(kind),
         qualifier=entry.get("qualifier"),
-        basis=entry.get("basis"),
+        basis=Basis(entry["basis"]) if entry.get("basis") else None,
         inherits=inherits,
         require=tuple(entry.get("require") or ()),
         forbid=tuple(entry.get("forbid") or ()) + tuple(defaults.get("forbid_clause") or ()),

@@ -65,11 +65,11 @@ def test_when_rule_is_invalid_then_load_names_file_and_rule(tmp_path, text, mess
 
 
 def test_when_rules_run_around_their_anchors_then_they_find_what_a_full_scan_finds():
-    """Anchored scanning (pipeline/extract._scan) is an optimization: on every bundled report it
+    """Anchored scanning (pipeline/extraction/scan.scan) is an optimization: on every bundled report it
     must give exactly the matches a scan of the whole text gives."""
     from pathlib import Path
 
-    from pipeline.extract import _scan
+    from pipeline.extraction.scan import scan as _scan
 
     root = Path(__file__).resolve().parent
     texts = [p.read_text(encoding="utf-8") for folder in ("fixtures/seeds", "cases/reports", "cases/reports2")

@@ -23,9 +23,11 @@ from decimal import Decimal
 
 import regex
 
-from .model import DocMeta, Document, Fact, Sentence
-from .normalize import Units, parse_quantity, parse_unit_header
-from .rules import RuleSet, normalize_label
+from ..model import Basis, DocMeta, Document, Fact, Kind, Sentence
+from ..normalize import Units, parse_quantity, parse_unit_header
+from ..rules import RuleSet, normalize_label
+from .basis import ADJUSTED_BASIS, nearest_basis, split_basis
+from .labels import last_label_in, lookup_label
 
 _SPLIT = regex.compile(r"\t+|[ \u3000]{2,}|[ \t\u3000]*[|｜]+[ \t\u3000]*")
 _BRACKET_UNIT = regex.compile(r"[（(](?:金额)?(?:单位[：:])?\s*(万元|亿元|千元|元|万亩|亩|公顷|人|名|户|栋|幢|个|件|起|批次|套|[%％])[）)]")
@@ -34,11 +36,10 @@ _BARE_FIGURE = regex.compile(
     r"[ \t\u3000|｜]*" + _COMPARATOR + r"?[ \t\u3000]*(?:近|约|超过)?[ \t\u3000]*[0-9０-９][0-9０-９,，.．]*[ \t\u3000]*(?:余|多)?[ \t\u3000]*"
     r"(?:万|亿|千)?[ \t\u3000]*(?:元|亩|公顷|人|名|户|栋|幢|个|件|起|批次|次|宗|份|套|项|分|[%％])?[ \t\u3000|｜]*"
 )
-_BASIS_HEADER = {"budget": ("预算", "年初", "指标", "计划"), "actual": ("决算", "实际", "执行", "完成", "支出数")}
 _LABEL_COLON = regex.compile(r"(?P<label>[^：:，。；0-9]{2,20})[：:][ \t\u3000]*(?P<fig>.+?)[；;。，,]?")
-_TOTAL_ROWS = {"合计", "小计", "总计", "合计数"}
 FORM_LABEL_CHARS = 30  # a label cell or line is short: longer ones are not looked up
 _LEADING_COMPARATOR = regex.compile(_COMPARATOR + r"[ \t\u3000]*")
+TARGET_COLUMN = "target"  # a column of goals (年度目标值): beside the bases a header can give
 RULE_TABLE = "table.label_cell"
 RULE_FORM = "form.label_line"
 RULE_COLON = "form.label_colon"
@@ -67,8 +68,6 @@ class CellText:
 def extract_tabular(document: Document, sentences: list[Sentence], meta: DocMeta, ruleset: RuleSet,
                     units: Units, taken: set[tuple[int, int]] = frozenset()) -> list[Fact]:
     """Facts from table rows, form lines and label：figure lines not already read as prose."""
-    from .extract import last_label_in, lookup_label
-
     starts = [s.start for s in sentences]
 
     def sentence_at(pos: int) -> Sentence | None:
@@ -101,7 +100,7 @@ def extract_tabular(document: Document, sentences: list[Sentence], meta: DocMeta
                 continue
             for i, cell in enumerate(row):
                 metric = lookup_label(_strip_unit(cell.text), ruleset) if len(cell.text) <= FORM_LABEL_CHARS else None
-                if metric is None and subject and normalize_label(cell.text) in _TOTAL_ROWS:
+                if metric is None and subject and normalize_label(cell.text) in ruleset.tables.total_rows:
                     metric = subject
                 if metric is None:
                     continue
@@ -110,7 +109,7 @@ def extract_tabular(document: Document, sentences: list[Sentence], meta: DocMeta
                 for j, basis in targets:
                     head_text = header[j] if header and len(header) == len(row) else ""
                     hint = label_unit or _bracket_unit(head_text, units) or caption_unit
-                    emit(metric, row[j], hint, basis or _label_basis(cell.text), RULE_TABLE, cell.text)
+                    emit(metric, row[j], hint, basis or _label_basis(cell.text, ruleset), RULE_TABLE, cell.text)
 
     lines = [s for s in sentences if s.kind in ("prose", "heading", "row")]
     for k, line in enumerate(lines[:-1]):
@@ -124,7 +123,7 @@ def extract_tabular(document: Document, sentences: list[Sentence], meta: DocMeta
             continue
         hint = _bracket_unit(line.text, units) or _unit_above(sentences, line.index, units)
         if len(values) == 1:
-            bases = [_label_basis(line.text)]
+            bases = [_label_basis(line.text, ruleset)]
         else:  # a table flattened one cell per line: 基本支出 / 486.00 / 502.30 / 497.18
             heads = _line_headers(lines, k, len(values))
             if heads is None:
@@ -146,7 +145,7 @@ def extract_tabular(document: Document, sentences: list[Sentence], meta: DocMeta
         start = line.start + m.start("fig")
         cell = CellText(start, line.start + m.end("fig"), m.group("fig"))
         hint = _bracket_unit(m.group("label"), units) or _unit_above(sentences, line.index, units)
-        emit(metric, cell, hint, _label_basis(m.group("label")), RULE_COLON, m.group("label"))
+        emit(metric, cell, hint, _label_basis(m.group("label"), ruleset), RULE_COLON, m.group("label"))
     return out
 
 
@@ -265,23 +264,19 @@ def _value_cells(row: list[CellText], i: int, header: list[str] | None, ruleset:
 def _header_basis(text: str, ruleset: RuleSet) -> str | None:
     """What a column holds, from its header: budget / adjusted / actual (年初预算数, 调整预算数,
     决算数 / 实际完成值), target (年度目标值, 年度指标值), or None (分值, 得分, 备注)."""
-    from .extract import _nearest_basis
-
-    if any(w in text for w in _TARGET_HEADER):
-        return "target"
-    return _nearest_basis(text, ruleset) or next(
-        (basis for basis, words in _BASIS_HEADER.items() if any(w in text for w in words)), None)
+    if any(w in text for w in ruleset.tables.target_header):
+        return TARGET_COLUMN
+    return nearest_basis(text, ruleset) or _first_basis(text, ruleset.tables.basis_header)
 
 
-_TARGET_HEADER = ("目标值", "指标值", "目标")
+def _first_basis(text: str, bases: tuple[tuple[str, tuple[str, ...]], ...]) -> Basis | None:
+    """The first basis (budget before actual) one of whose words stands in ``text``."""
+    return next((Basis(basis) for basis, words in bases if any(w in text for w in words)), None)
 
 
-def _label_basis(text: str) -> str | None:
-    if "预算" in text:
-        return "budget"
-    if "决算" in text or "实际" in text:
-        return "actual"
-    return None
+def _label_basis(text: str, ruleset: RuleSet) -> Basis | None:
+    """The basis a row or form label names (基本支出预算)."""
+    return _first_basis(text, ruleset.tables.label_basis)
 
 
 def _is_figure(text: str) -> bool:
@@ -326,14 +321,12 @@ def _fact(metric: str, cell: CellText, hint, basis, rule_id: str, label: str, se
         return None
     offset = cell.text.find(raw)
     start = cell.start + max(offset, 0)
-    from .extract import split_basis
-
-    kind = "level"
-    if basis == "target" or goal:  # 年度目标值: a budget for money, a target for a count
-        kind = "level" if want == "yuan" else "target"
-        basis = "budget"
-    elif basis in ("budget", "adjusted") and want != "yuan":
-        kind = "target"
+    kind = Kind.LEVEL
+    if basis == TARGET_COLUMN or goal:  # 年度目标值: a budget for money, a target for a count
+        kind = Kind.LEVEL if want == "yuan" else Kind.TARGET
+        basis = Basis.BUDGET
+    elif basis in (Basis.BUDGET, ADJUSTED_BASIS) and want != "yuan":
+        kind = Kind.TARGET
     basis, qualifier = split_basis(basis, None)
     return Fact(
         doc=sentence.doc, metric=metric, value=value, unit=unit, kind=kind, approx=q.approx, basis=basis,

@@ -1,0 +1,62 @@
+"""Whether a figure is a budget (预算) or an actual (决算/实际) amount, from the words before it."""
+from __future__ import annotations
+
+from ..model import Basis
+from ..rules import RuleSet
+from ..segment import clause_span
+
+def _clean_basis_text(text: str, ruleset: RuleSet) -> str:
+    for word in ruleset.basis_words["ignore"]:
+        text = text.replace(word, "\0" * len(word))
+    return text
+
+
+def read_basis(sentence_text: str, fig_pos: int, ruleset: RuleSet, clause_start: int | None = None) -> str | None:
+    """budget / adjusted / actual from the nearest basis word before the figure in its clause; a
+    clause opening with 其中 takes the basis of the sentence's first clause.
+
+    >>> from pipeline.rules import load_rules
+    >>> read_basis("基本支出预算：2020年预算数365.5万元", 19, load_rules())
+    <Basis.BUDGET: 'budget'>
+    >>> read_basis("2024年实际支出543.29万元，其中基本支出366.62万元", 26, load_rules())
+    <Basis.ACTUAL: 'actual'>
+    >>> read_basis("一般公共预算财政拨款收入543.29万元", 12, load_rules()) is None
+    True
+    """
+    c_start = clause_span(sentence_text, fig_pos, ruleset.layout)[0] if clause_start is None else clause_start
+    found = nearest_basis(_clean_basis_text(sentence_text[c_start:fig_pos], ruleset), ruleset)
+    if found:
+        return found
+    if sentence_text[c_start:].lstrip().startswith("其中") and c_start > 0:
+        head_end = clause_span(sentence_text, 0, ruleset.layout)[1]
+        return nearest_basis(_clean_basis_text(sentence_text[:head_end], ruleset), ruleset)
+    return None
+
+
+def nearest_basis(text: str, ruleset: RuleSet) -> str | None:
+    """budget, adjusted or actual: the basis word ending nearest the end of ``text``."""
+    best = None
+    for basis in (Basis.BUDGET, ADJUSTED_BASIS, Basis.ACTUAL):
+        for word in ruleset.basis_words[basis]:
+            pos = text.rfind(word)
+            if pos >= 0 and (best is None or (pos + len(word), len(word)) > best[0]):
+                best = ((pos + len(word), len(word)), basis)
+    return best[1] if best else None
+
+
+ADJUSTED = "调整预算"
+ADJUSTED_BASIS = "adjusted"  # read from the words (rules/common.yaml basis.adjusted), stored as a budget
+
+
+def split_basis(basis: str | None, qualifier: str | None) -> tuple[Basis | None, str | None]:
+    """A basis as read (budget, adjusted or actual) → the fact's basis and qualifier: an adjusted
+    budget is a budget with the qualifier 调整预算.
+
+    >>> split_basis("adjusted", None) == (Basis.BUDGET, "调整预算")
+    True
+    >>> split_basis("actual", "退休") == (Basis.ACTUAL, "退休")
+    True
+    """
+    if basis == ADJUSTED_BASIS:
+        return Basis.BUDGET, qualifier or ADJUSTED
+    return (Basis(basis) if basis else None), qualifier

@@ -1,0 +1,90 @@
+"""What the words around one figure say about it: where its clause is, the year it is about,
+whether it is a goal."""
+from __future__ import annotations
+
+from ..model import FigureContext, Match, Sentence
+from ..rules import RuleSet
+from ..segment import Layout, clause_span, year_mentions
+
+
+def figure_context(sentence: Sentence, start: int, end: int, label_start: int, label_end: int,
+                   layout: Layout | None) -> FigureContext:
+    """The clauses around a figure (document offsets ``start``…``end``) and its label.
+
+    >>> s = Sentence("d", "", 0, 10, 32, "基本支出预算：2020年预算数365.5万元")
+    >>> c = figure_context(s, 25, 32, 10, 14, None)  # label 基本支出, figure 365.5万元
+    >>> c.text[c.clause_start:c.clause_end], c.text[c.fig_clause_start:c.fig]
+    ('基本支出预算：2020年预算数365.5万元', '2020年预算数')
+    """
+    text = sentence.text
+    lead = min(label_start, start) - sentence.start
+    last = max(label_end, end) - sentence.start
+    clause_start = clause_span(text, lead, layout)[0] if lead < len(text) else lead
+    clause_end = clause_span(text, max(last - 1, 0), layout)[1]
+    fig = start - sentence.start
+    fig_clause_start = clause_start if fig == lead else clause_span(text, fig, layout)[0]
+    return FigureContext(text, fig, lead, clause_start, clause_end, fig_clause_start)
+
+
+def context_of(hit: Match, layout: Layout | None) -> FigureContext:
+    """The hit's context: the one the scan worked out, or (for hits made elsewhere) a new one."""
+    if hit.context is not None:
+        return hit.context
+    return figure_context(hit.sentence, hit.start, hit.end, hit.label_start, hit.label_end, layout)
+
+
+def read_period(sentence_text: str, label_pos: int, fig_pos: int, doc_year: int | None = None, layout=None,
+                clause_start: int | None = None) -> int | None:
+    """The year a figure is about: the year written nearest before it in its clause
+    (2023年度…支出7.95万元), else — when it is not the report's own year — the nearest one before
+    it in its sentence (2022年计划征收土地5000亩、签订协议1500户). A figure since an earlier year
+    (2019年以来累计征地4.3万亩) is not the report year's either.
+
+    >>> read_period("2022年计划征收土地5000亩、签订协议1500户", 16, 20, 2021)
+    2022
+    >>> read_period("自2019年以来累计签约1326户", 12, 14, 2020)
+    2019
+    >>> read_period("签约1043户，较2023年签约890户；拆除房屋520栋", 22, 24, 2024) is None
+    True
+
+    ``clause_start``: the start of the clause around ``min(label_pos, fig_pos)``, when known.
+    """
+    lo = min(label_pos, fig_pos)
+    c_start = clause_span(sentence_text, lo, layout)[0] if clause_start is None else clause_start
+    years = year_mentions(sentence_text[:fig_pos])
+    in_clause = [y for p, y in years if p >= c_start]
+    if in_clause:
+        return in_clause[-1]
+    # a year earlier in the sentence governs only up to a ；, and not from inside a bracket closed
+    # before the figure (在编18人（其中2人为2023年划转人员），退休人员9人)
+    scope = max(sentence_text.rfind(c, 0, lo) for c in "；;") + 1
+    years = [(p, y) for p, y in years if p >= scope and not _bracket_closes(sentence_text[p:fig_pos])]
+    if years and years[-1][1] != doc_year:
+        return years[-1][1]
+    return None
+
+
+def _bracket_closes(text: str) -> bool:
+    """More brackets close than open in the text: it starts inside a bracket that ends in it."""
+    return text.count("）") + text.count(")") > text.count("（") + text.count("(")
+
+
+def is_target(sentence_text: str, fig_pos: int, ruleset: RuleSet) -> bool:
+    """A plan or a goal: 目标为/计划… before the figure in its sentence, 任务 in its clause."""
+    before = sentence_text[:fig_pos]
+    if any(w in before for w in ruleset.targets.get("sentence", ())):
+        return True
+    # a list joined by 、 shares its verb: 力争完成征地2000亩以上、签约900户以上
+    phrase = before[max(before.rfind(c) for c in "，,；;") + 1:]
+    return any(w in phrase for w in ruleset.targets.get("clause", ()))
+
+
+def in_target_section(heading: str, ruleset: RuleSet) -> bool:
+    """The sentence stands under a heading of goals (项目绩效目标, 年度绩效指标), not of results: the
+    nearest heading, going outwards, that names either decides."""
+    for title in reversed(heading.split(" > ")):
+        if any(w in title for w in ruleset.targets.get("section_not", ())):
+            return False
+        if any(w in title for w in ruleset.targets.get("section", ())):
+            return True
+    return False

@@ -1,0 +1,51 @@
+"""Which metric a label names: exactly (tables, forms) or the last one standing in a text."""
+from __future__ import annotations
+
+import regex
+
+from ..rules import RuleSet, normalize_label
+
+MAX_LABEL_CHARS = 40
+_LABEL_BRACKET_TAIL = regex.compile(r"[（(][^）)]*[）)]$")
+
+
+def lookup_label(label: str, ruleset: RuleSet) -> str | None:
+    """The metric a label names exactly (after trimming numbering, brackets and tails).
+
+    >>> from pipeline.rules import load_rules
+    >>> lookup_label("基本支出的", load_rules())
+    'spend.basic'
+    >>> lookup_label("“三公经费”支出", load_rules())
+    'spend.three_public'
+    """
+    if len(label) > MAX_LABEL_CHARS:
+        return None
+    trim = ruleset.label_trim
+    key = normalize_label(label)
+    key = trim.heads.sub("", key)
+    key = _LABEL_BRACKET_TAIL.sub("", key)
+    candidates = [key]
+    while (m := trim.tails.search(candidates[-1])) and m.start() > 0:
+        candidates.append(candidates[-1][: m.start()])
+    if (m := trim.verbs.match(key)) and m.end() < len(key):  # 完成征收土地面积 → 征收土地面积
+        candidates.append(key[m.end():])
+    for candidate in candidates:
+        if candidate in ruleset.labels:
+            return ruleset.labels[candidate]
+        for word in trim.basis_suffixes:
+            if candidate.endswith(word) and candidate[: -len(word)] in ruleset.labels:
+                return ruleset.labels[candidate[: -len(word)]]
+    return None
+
+
+def last_label_in(text: str, ruleset: RuleSet) -> str | None:
+    """The metric of the last metric label standing in ``text`` (longest label wins a tie)."""
+    flat = normalize_label(text)
+    best = None
+    for label, metric in ruleset.labels.items():
+        pos = flat.rfind(label)
+        if pos >= 0:
+            key = (pos + len(label), len(label))
+            if best is None or key > best[0]:
+                best = (key, metric)
+    return best[1] if best else None

@@ -1,0 +1,269 @@
+"""Lists of parts: the items listed after a total (其中…、包括…, a bracket) become ``part`` facts
+of it, and a list closed by its own total (…，合计196.4万元) a ``total`` and its parts."""
+from __future__ import annotations
+
+from dataclasses import replace
+from functools import lru_cache
+
+import regex
+
+from ..model import DocMeta, Fact, Kind, Sentence
+from ..normalize import Units, parse_quantity
+from ..rules import RuleSet
+from .basis import nearest_basis, split_basis
+from .labels import lookup_label
+
+_NO_META = DocMeta(None, None, None)
+_OPENERS = "（("
+
+
+def enumerate_parts(text: str, sentences: list[Sentence], facts: list[Fact], ruleset: RuleSet, units: Units,
+                    meta: DocMeta | None = None) -> list[Fact]:
+    """Facts of kind ``part`` for the listed parts of a stated total.
+
+    Money: a level fact followed by 其中/包括/分别为… (or a bracket) and at least two money
+    figures, one per clause. Counts: level facts of the same metric after 其中 in the same
+    sentence as the total (共实施拆迁项目118个，其中新启动项目75个…扫尾项目43个).
+    """
+    out: list[Fact] = []
+    demoted: set[int] = set()
+    by_sentence: dict[int, list[Fact]] = {}
+    for f in facts:
+        by_sentence.setdefault(f.sentence_index, []).append(f)
+    index = {s.index: s for s in sentences}
+    for s_index, group in sorted(by_sentence.items()):
+        sentence = index.get(s_index)
+        if sentence is None:
+            continue
+        levels = [f for f in group if f.kind == Kind.LEVEL]
+        for total in levels:
+            if total.unit == "yuan":
+                out += _money_parts(text, sentence, total, ruleset, units)
+        count_parts, only_parts = _count_parts(sentence, levels, ruleset, units)
+        out += count_parts
+        demoted |= only_parts
+        nxt = index.get(s_index + 1)
+        money = [f for f in levels if f.unit == "yuan"]
+        if nxt is not None and money and nxt.kind == "prose" and nxt.text.startswith("其中"):
+            out += _money_parts(text, nxt, money[-1], ruleset, units, whole_sentence=True)
+    for sentence in sentences:
+        if any(w in sentence.text for w in ("合计", "共计", "总计", "累计", "总额")):
+            out += _trailing_total(sentence, by_sentence.get(sentence.index, []), facts, meta or _NO_META, ruleset, units)
+    if demoted:
+        facts[:] = [f for f in facts if not (f.kind == Kind.LEVEL and f.start in demoted)]
+    return out
+
+
+_CLAUSE_SPLIT = "，,；;"
+_LIST_SPLIT = "、"
+_NOT_A_PART = regex.compile(r"占|比|较|增加|减少|下降|增长|上升|节约|指标|预算数")
+_TRAILING_TOTAL = regex.compile(r"(?:合计|共计|总计|累计|总额)(?:为|金额|金额为)?[ \t]*[：:]?[ \t]*$")
+
+
+def _money_parts(text: str, sentence: Sentence, total: Fact, ruleset: RuleSet, units: Units,
+                 whole_sentence: bool = False) -> list[Fact]:
+    """The money items listed right after a total (其中… / 包括… / （…）), as part facts."""
+    s = sentence.text
+    if whole_sentence:
+        rest_at = len("其中")
+        marker = "其中"
+    else:
+        rest_at = total.end - sentence.start
+        tail = s[rest_at:]
+        m = _enumeration_opener(ruleset).match(tail)
+        if not m:
+            return []
+        marker = m.group(1) or "（"
+        if marker == "（" and not tail.lstrip().startswith(("（", "(")):
+            return []
+        rest_at += m.end()
+    rest = s[rest_at:]
+    if marker == "（":
+        close = rest.find("）") if "）" in rest else rest.find(")")
+        if close < 0:
+            return []
+        rest = rest[:close]
+    items = _list_items(rest, ruleset, units)
+    if len({split_basis(nearest_basis(label, ruleset), None)[0] for _, _, _, label in items} - {None}) > 1:
+        return []  # 公务用车运行维护费预算6.00万元，实际支出4.96万元: budgets beside actuals, not parts
+    items = _until_sibling(items, total, ruleset)
+    if len(items) < 2:
+        return []
+    return [_part(total, sentence, sentence.start + rest_at + a, b - a, q, label, marker) for a, b, q, label in items]
+
+
+def _until_sibling(items: list, total: Fact, ruleset: RuleSet) -> list:
+    """The items up to the first that names a metric which is no part of the total (基本支出612.35万元，
+    其中人员经费…、日常公用经费…；项目支出826.30万元: 项目支出 is its sibling, the list ends before it)."""
+    parents = ruleset.parents
+    for i, (_, _, _, label) in enumerate(items):
+        metric = lookup_label(label, ruleset) if label else None
+        if metric is not None and metric != total.metric and parents.get(metric) not in (None, total.metric):
+            return items[:i]
+    return items
+
+
+def _trailing_total(sentence: Sentence, facts: list[Fact], doc_facts: list[Fact], meta: DocMeta,
+                    ruleset: RuleSet, units: Units) -> list[Fact]:
+    """A list of money items closed by its own total (…、其他支出45.3万元，合计196.4万元): the total
+    (kind ``total``, named after the metric stated elsewhere with the same value) and its parts."""
+    s = sentence.text
+    figures = [m for m in ruleset.figure.finditer(s)]
+    if len(figures) < 3:
+        return []
+    last = figures[-1]
+    lead = s[: last.start("fig")]
+    if not _TRAILING_TOTAL.search(lead):
+        return []
+    q_total = parse_quantity(last.group("fig"), units)
+    start = sentence.start + last.start("fig")
+    if q_total is None or q_total.unit != "yuan" or any(f.start == start for f in facts):
+        return []
+    begin = max(lead.rfind("："), lead.rfind(":"), lead.rfind("用于")) + 1
+    items = _list_items(lead[begin:_TRAILING_TOTAL.search(lead).start()], ruleset, units)
+    if len(items) < 2:
+        return []
+    same = {f.metric for f in doc_facts if f.kind == Kind.LEVEL and f.unit == "yuan" and f.value == q_total.value}
+    if len(same) == 1:
+        metric = same.pop()
+    elif not same and meta.report_type == ruleset.project_report:
+        metric = "spend.project"
+    else:
+        return []
+    total = Fact(doc=sentence.doc, metric=metric, value=q_total.value, unit="yuan", kind=Kind.TOTAL, approx=q_total.approx,
+                 basis=None, quote=s, start=start, end=start + len(last.group("fig")), rule_id="enumeration.合计",
+                 section=sentence.section, sentence_index=sentence.index, raw=q_total.raw, step=q_total.step,
+                 label="合计")
+    return [total] + [_part(total, sentence, sentence.start + begin + a, b - a, q, label, "合计") for a, b, q, label in items]
+
+
+def _list_items(rest: str, ruleset: RuleSet, units: Units) -> list[tuple[int, int, object, str]]:
+    """(start, end, quantity, label) of each money item of a list, one figure per item: items are
+    split at ，；, and at 、 only where an item would hold more than one figure."""
+    items = []
+    for chunk_at, chunk in _split_outside_brackets(rest, _CLAUSE_SPLIT):
+        money = _money_in(chunk, ruleset, units)
+        pieces = [(chunk_at, chunk)]
+        if len(money) > 1:
+            pieces = [(chunk_at + a, c) for a, c in _split_outside_brackets(chunk, _LIST_SPLIT)]
+        for piece_at, piece in pieces:
+            money = _money_in(piece, ruleset, units)
+            if len(money) != 1 or _NOT_A_PART.search(piece[: money[0][0].start()]):
+                continue
+            m, q = money[0]
+            label = piece[: m.start()].strip(" \t：:、") or ""
+            items.append((piece_at + m.start("fig"), piece_at + m.end("fig"), q, label))
+    return items
+
+
+def _money_in(chunk: str, ruleset: RuleSet, units: Units):
+    out = []
+    for m in ruleset.figure.finditer(chunk):
+        if _in_brackets(chunk, m.start()):
+            continue
+        q = parse_quantity(m.group("fig"), units)
+        if q is not None and q.unit == "yuan":
+            out.append((m, q))
+    return out
+
+
+def _part(total: Fact, sentence: Sentence, start: int, length: int, q, label: str, marker: str) -> Fact:
+    return Fact(
+        doc=total.doc, metric=total.metric, value=q.value, unit=q.unit, kind=Kind.PART, approx=q.approx,
+        basis=total.basis, quote=sentence.text, start=start, end=start + length, rule_id=f"enumeration.{marker}",
+        section=sentence.section, sentence_index=sentence.index, raw=q.raw, qualifier=label or None,
+        step=q.step, group=total.start, label=marker,
+    )
+
+
+def _split_outside_brackets(text: str, separators: str) -> list[tuple[int, str]]:
+    """(offset, piece) of ``text`` split at ``separators`` that stand outside brackets."""
+    out, depth, begin = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch in _OPENERS:
+            depth += 1
+        elif ch in "）)":
+            depth = max(depth - 1, 0)
+        elif depth == 0 and ch in separators and not (ch == "," and 0 < i < len(text) - 1
+                                                       and text[i - 1].isdigit() and text[i + 1].isdigit()):
+            out.append((begin, text[begin:i]))
+            begin = i + 1
+    out.append((begin, text[begin:]))
+    return out
+
+
+def _in_brackets(text: str, pos: int) -> bool:
+    depth = 0
+    for ch in text[:pos]:
+        if ch in _OPENERS:
+            depth += 1
+        elif ch in "）)":
+            depth = max(depth - 1, 0)
+    return depth > 0
+
+
+def _count_parts(sentence: Sentence, levels: list[Fact], ruleset: RuleSet, units: Units | None = None) -> tuple[list[Fact], set[int]]:
+    """Same-metric facts after 其中 in a count's sentence: (part facts, starts of facts that are
+    only parts). A stock (编制 20 其中行政编制4名、事业编制16名) or a lone subset (信访53件，其中
+    网上信访21件) is not a figure of the unit's own; two or more parts of a flow (118个项目，其中
+    新启动75个…扫尾43个) are figures in their own right and parts as well."""
+    text = sentence.text
+    at = text.find("其中")
+    if at < 0:
+        return [], set()
+    figures = [m for m in ruleset.figure.finditer(text[:at])]
+    if not figures:
+        return [], set()
+    total_end = sentence.start + figures[-1].end("fig")  # by its end: 签约1326户 is no 约1326户
+    total = next((f for f in levels if f.end == total_end and f.unit != "yuan"), None)
+    if total is None:
+        return [], set()
+    cut, stop = sentence.start + at, sentence.end
+    if _in_brackets(text, at):  # （其中…）: the parts stand inside the bracket
+        close = min((i for i in (text.find("）", at), text.find(")", at)) if i >= 0), default=len(text))
+        stop = sentence.start + close
+    parts = [f for f in levels if cut < f.start < stop and f.metric == total.metric and f.unit == total.unit]
+    bare: list[Fact] = []
+    if not parts and total.metric in ruleset.enumeration.get("unlabelled_parts", ()):
+        bare = _bare_parts(sentence, total, levels, cut, stop, ruleset.figure, units)
+        parts = bare
+    if not parts:
+        return [], set()
+    as_parts = [replace(p, kind=Kind.PART, group=total.start, rule_id="enumeration.其中", label="其中") for p in parts]
+    if total.metric in ruleset.stock_metrics or len(parts) == 1:
+        return as_parts, {p.start for p in parts}
+    return as_parts + bare, set()
+
+
+def _bare_parts(sentence: Sentence, total: Fact, levels: list[Fact], cut: int, stop: int, figure,
+                units: Units | None) -> list[Fact]:
+    """Parts listed without the total's label (共实施项目27个，其中新启动12个、续建15个): level
+    facts of the total's metric — but only when they are two or more, one per list item, in the
+    total's unit, exact, and add up to the total exactly: then nothing else can they be."""
+    taken = {f.start for f in levels}
+    found = []
+    for m in figure.finditer(sentence.text, cut - sentence.start, stop - sentence.start):
+        start = sentence.start + m.start("fig")
+        q = parse_quantity(m.group("fig"), units)
+        if start in taken or q is None or q.unit != total.unit or q.approx:
+            continue
+        found.append((start, sentence.start + m.end("fig"), q))
+    if len(found) < 2 or total.approx or sum(q.value for _, _, q in found) != total.value:
+        return []
+    text = sentence.text
+    for (_, end, _), (start, _, _) in zip(found, found[1:]):
+        if not any(c in text[end - sentence.start:start - sentence.start] for c in "、，,；;"):
+            return []  # two figures in one list item: not a plain list of parts
+    return [replace(total, value=q.value, start=start, end=end, raw=q.raw, step=q.step, approx=False,
+                    rule_id="enumeration.其中.unlabelled", label="") for start, end, q in found]
+
+
+def _enumeration_opener(ruleset: RuleSet) -> regex.Pattern:
+    """What opens a list of parts right after a total: a bracket, or 其中/包括/分别为…"""
+    words = ruleset.enumeration["complete"] + ruleset.enumeration["partial"]
+    return _opener_pattern(tuple(words))
+
+
+@lru_cache(maxsize=4)
+def _opener_pattern(words: tuple[str, ...]) -> regex.Pattern:
+    return regex.compile(r"[ \t]*(?:[（(]|[，,：:]?[ \t]*(" + "|".join(words) + r")[：:，,]?)")

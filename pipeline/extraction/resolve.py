@@ -1,0 +1,220 @@
+"""A chosen hit → a Fact: normalized value, metric (the rule's, or inherited from the figure
+before it), kind (level, prior, plan, target, change, share), basis and period."""
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from functools import lru_cache
+
+import regex
+
+from ..model import Basis, DocMeta, Document, Fact, Kind, Match
+from ..normalize import Units, parse_quantity
+from ..rules import RuleSet
+from ..segment import clause_span
+from .basis import read_basis, split_basis
+from .context import context_of, in_target_section, is_target, read_period
+from .labels import last_label_in, lookup_label
+
+log = logging.getLogger(__name__)
+
+
+def to_facts(document: Document, hits: list[Match], meta: DocMeta, ruleset: RuleSet, units: Units) -> list[Fact]:
+    facts: list[Fact] = []
+    by_span: dict[int, Fact] = {}
+    text = document.text
+    for hit in hits:
+        q = parse_quantity(text[hit.start:hit.end], units, dict(hit.rule.unit_map) or None)
+        if q is None:
+            log.debug("%s: %r does not parse", hit.rule.id, text[hit.start:hit.end])
+            continue
+        fact = make_fact(hit, q, meta, ruleset, by_span, text)
+        if fact is None:
+            continue
+        facts.append(fact)
+        by_span[fact.start] = fact
+    return facts
+
+
+def make_fact(hit: Match, q, meta: DocMeta, ruleset: RuleSet, by_span: dict[int, Fact], text: str) -> Fact | None:
+    rule, sentence = hit.rule, hit.sentence
+    kind = rule.kind
+    if q.unit == "" and q.value == 0 and rule.metric is not None:
+        q = replace(q, unit=ruleset.metric_unit(rule.metric))  # 费为0: zero in the metric's unit
+    label = text[hit.label_start:hit.label_end]
+    relative_to = None
+    value = q.value
+    metric = rule.metric
+    if not rule.inherits and rule.project_report_metric and meta.report_type == ruleset.project_report:
+        metric = rule.project_report_metric  # 全年实际支出296.84万元 in a 项目支出 report: the project's
+    if kind == Kind.SHARE:
+        if q.unit != "ratio":
+            return None
+        # 人员经费占基本支出的87.6%: the part named right before 占 in its clause comes first;
+        # else (基本支出366.62万元，占67.48%) the figure just before
+        rel = hit.label_start - sentence.start
+        c_start, _ = clause_span(sentence.text, max(rel - 1, 0), ruleset.layout)
+        metric = last_label_in(sentence.text[c_start:max(rel - 1, c_start)], ruleset)
+        if metric is None:
+            prev = previous_fact(hit, by_span, ruleset, text, want=lambda u: u != "ratio")
+            if prev is None:
+                return None
+            metric = prev.metric
+        relative_to = lookup_label(label, ruleset)
+    elif kind == Kind.CHANGE:
+        metric = _change_metric(hit, label, by_span, ruleset, text)
+        if metric is None:
+            return None
+        if q.unit not in ("ratio", ruleset.metric_unit(metric)):
+            return None
+        if hit.groups.get("dir") and _is_down(hit.groups["dir"], ruleset.fragments["DOWN"]):
+            value = -value
+        relative_to = "previous_year"
+    elif rule.inherits:
+        prev = previous_fact(hit, by_span, ruleset, text, want=lambda u: u == q.unit)
+        if prev is not None:
+            metric = prev.metric
+        elif rule.project_report_metric and meta.report_type == ruleset.project_report:
+            metric = rule.project_report_metric  # 全年预算数210万元 in a 项目支出 report
+        elif _previous_figure(hit, ruleset, text, lambda u: u == q.unit) is not None:
+            return None  # the figure before it is not a fact we know: do not guess
+        if metric is None:
+            return None
+    if metric is None:
+        return None
+    if kind != Kind.SHARE and not (kind == Kind.CHANGE and q.unit == "ratio") and q.unit != ruleset.metric_unit(metric):
+        return None
+    context = context_of(hit, ruleset.layout)
+    basis, qualifier = split_basis(rule.basis or read_basis(context.text, context.fig, ruleset, context.fig_clause_start),
+                                   rule.qualifier)
+    period = read_period(context.text, hit.label_start - sentence.start, context.fig, meta.year, ruleset.layout,
+                         context.clause_start)
+    if kind == Kind.LEVEL:
+        if period is not None and meta.year is not None and period < meta.year:
+            kind = Kind.PRIOR
+        elif period is not None and meta.year is not None and period > meta.year:
+            kind = Kind.PLAN  # a later year's plan: not the report's own figure
+        elif ruleset.metric_unit(metric) != "yuan" and (is_target(sentence.text, hit.start - sentence.start, ruleset)
+                                                         or in_target_section(sentence.section, ruleset)):
+            kind = Kind.TARGET
+        elif _comparator(ruleset).search(sentence.text, 0, hit.start - sentence.start):
+            kind, basis = Kind.TARGET, Basis.BUDGET  # 指标值≥3000亩, 执行率≥95%: the goal, not the result
+    if kind == Kind.TARGET and basis is None:
+        basis = Basis.BUDGET  # a plan, task or goal of the year is its budget (gold/README.md)
+    if kind == Kind.CHANGE:
+        period = period if period is not None and (meta.year is None or period < meta.year) else None
+    return Fact(
+        doc=sentence.doc, metric=metric, value=value, unit=q.unit, kind=kind, approx=q.approx,
+        basis=basis, quote=sentence.text, start=hit.start, end=hit.end, rule_id=rule.id,
+        section=sentence.section, sentence_index=sentence.index, raw=q.raw, qualifier=qualifier,
+        relative_to=relative_to, step=q.step, label=label, period=period,
+    )
+
+
+def _comparator(ruleset: RuleSet) -> regex.Pattern:
+    return _compiled(ruleset.fragments["COMPARATOR"])
+
+
+@lru_cache(maxsize=8)
+def _compiled(fragment: str) -> regex.Pattern:
+    return regex.compile(fragment)
+
+
+@lru_cache(maxsize=4)
+def _down_pattern(fragment: str) -> regex.Pattern:
+    return regex.compile(fragment)
+
+
+def _is_down(word: str, fragment: str) -> bool:
+    """Whether a change word says the figure went down (减少, 下降 …)."""
+    return bool(_down_pattern(fragment).fullmatch(word))
+
+
+@lru_cache(maxsize=2048)
+def figures_in(text: str, figure: regex.Pattern, units: Units) -> tuple[tuple[int, int, str], ...]:
+    """(start, end, canonical unit) of every figure with a unit in a sentence (cached: several
+    stages ask about the same sentence)."""
+    out = []
+    for m in figure.finditer(text):
+        q = parse_quantity(m.group("fig"), units)
+        if q is not None:
+            out.append((m.start("fig"), m.end("fig"), q.unit))
+    return tuple(out)
+
+
+def _previous_figure(hit: Match, ruleset: RuleSet, text: str, want) -> tuple[int, int] | None:
+    """Span of the nearest figure before ``hit`` in its sentence whose unit satisfies ``want``."""
+    sentence = hit.sentence
+    limit = min(hit.label_start, hit.start) - sentence.start
+    last = None
+    for start, end, unit in figures_in(sentence.text, ruleset.figure, ruleset.units):
+        if end > limit:
+            break
+        if want(unit):
+            last = (sentence.start + start, sentence.start + end)
+    return last
+
+
+def previous_fact(hit: Match, by_span: dict[int, Fact], ruleset: RuleSet, text: str, want) -> Fact | None:
+    """The fact read from the nearest figure before ``hit`` in its sentence, if it is one."""
+    span = _previous_figure(hit, ruleset, text, want)
+    if span is None:
+        return None
+    for start in range(span[0], span[1]):
+        if start in by_span:
+            return by_span[start]
+    return None
+
+
+def _change_metric(hit: Match, label: str, by_span: dict[int, Fact], ruleset: RuleSet, text: str) -> str | None:
+    """The metric a change is about: named between 比上年 and 增加, named before 比, the figure
+    just before it, or the heading of its section."""
+    named = lookup_label(label, ruleset) if label.strip() else None
+    if named:
+        return named
+    sentence = hit.sentence
+    rel = hit.label_start - sentence.start
+    c_start, _ = clause_span(sentence.text, max(rel - 1, 0), ruleset.layout)
+    found = last_label_in(sentence.text[c_start:rel], ruleset)
+    if found:
+        return found
+    head = _list_head(hit, by_span, ruleset, text)
+    if head is not None:  # 三公经费3万元，其中接待费…、出国费0万元，比上年减少1万元: the total changed
+        return head.metric
+    prev = previous_fact(hit, by_span, ruleset, text, want=lambda u: True)
+    if prev is not None:
+        return prev.metric
+    for title in reversed(sentence.section.split(" > ")):
+        found = last_label_in(title, ruleset)
+        if found:
+            return found
+    return None
+
+
+def _list_head(hit: Match, by_span: dict[int, Fact], ruleset: RuleSet, text: str) -> Fact | None:
+    """The total a 其中-list in the same sentence breaks down, when a change follows the list."""
+    sentence = hit.sentence
+    before = text[sentence.start:hit.label_start]
+    at = before.find("其中")
+    if at < 0:
+        return None
+    figures = list(ruleset.figure.finditer(before[:at]))
+    if not figures:
+        return None
+    return by_span.get(sentence.start + figures[-1].start("fig"))
+
+
+def stock_of_the_year(facts: list[Fact], stock: frozenset[str], year: int | None) -> list[Fact]:
+    """A headcount stated as it stood in an earlier year is the report's own when the report
+    states none for its year (本部门2019年人员编制42人 in a 2020 report): the latest such year."""
+    if year is None:
+        return facts
+    stated = {f.metric for f in facts if f.kind == Kind.LEVEL}
+    latest: dict[str, int] = {}
+    for f in facts:
+        if f.kind == Kind.PRIOR and f.metric in stock and f.metric not in stated and f.period is not None:
+            latest[f.metric] = max(latest.get(f.metric, f.period), f.period)
+    if not latest:
+        return facts
+    return [replace(f, kind=Kind.LEVEL) if f.kind == Kind.PRIOR and latest.get(f.metric) == f.period else f
+            for f in facts]

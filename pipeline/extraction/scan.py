@@ -1,0 +1,155 @@
+"""Every rule's pattern over a document: the hits that stand inside one sentence and whose
+context words (rules/*.yaml require / forbid …, jieba word bounds) allow them."""
+from __future__ import annotations
+
+import logging
+from bisect import bisect_right
+from functools import lru_cache
+
+from ..model import DocMeta, FigureContext, Match, Rule, Sentence
+from ..rules import RuleSet
+from .context import context_of, figure_context
+
+log = logging.getLogger(__name__)
+REGEX_TIMEOUT_S = 2.0
+
+
+def find_hits(text: str, sentences: list[Sentence], ruleset: RuleSet, meta: DocMeta) -> list[Match]:
+    starts = [s.start for s in sentences]
+    hits = []
+    found: dict[str, list[int]] = {}  # anchor → where it stands, shared by the rules naming it
+    for rule in ruleset.rules:
+        if rule.report_types and meta.report_type not in rule.report_types:
+            continue
+        try:  # the timeout bounds the whole scan, so collect first and judge context after
+            matches = scan(rule, text, found)
+        except TimeoutError:
+            log.warning("rule %s timed out on a document; skipped", rule.id)
+            continue
+        for m in matches:
+            i = bisect_right(starts, m.start("fig")) - 1
+            if i < 0:
+                continue
+            sentence = sentences[i]
+            if m.start() < sentence.start or m.end() > sentence.end:
+                continue
+            if rule.forbid_item is not None and _under_item_title(text, sentence, rule.forbid_item):
+                continue
+            if not sentence_allows(rule, sentence.text):
+                continue
+            start, end, label_start, label_end = m.start("fig"), m.end("fig"), m.start("label"), m.end("label")
+            context = figure_context(sentence, start, end, label_start, label_end, ruleset.layout)
+            hit = Match(rule, sentence, start, end, label_start, label_end,
+                        {k: v for k, v in m.groupdict().items() if v is not None}, context)
+            if clause_allows(hit, context, ruleset):
+                hits.append(hit)
+    return hits
+
+
+# a match reaches at most this far before / after the anchor it contains
+ANCHOR_BEFORE, ANCHOR_AFTER = 32, 64
+
+
+def scan(rule: Rule, text: str, found: dict[str, list[int]] | None = None) -> list:
+    """Every match of a rule: over the whole text, or — when the rule has anchors — only in the
+    windows around their occurrences (str.find is far cheaper than trying the pattern everywhere).
+    ``found`` caches each anchor's positions across the rules of one document."""
+    if not rule.anchors:
+        return list(rule.pattern.finditer(text, timeout=REGEX_TIMEOUT_S))
+    found = {} if found is None else found
+    windows = []
+    for anchor in rule.anchors:
+        if anchor not in found:
+            found[anchor] = _occurrences(text, anchor)
+        size = len(anchor)
+        windows += [(max(0, at - ANCHOR_BEFORE), at + size + ANCHOR_AFTER) for at in found[anchor]]
+    windows.sort()
+    merged: list[list[int]] = []
+    for a, b in windows:
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    return [m for a, b in merged for m in rule.pattern.finditer(text, a, b, timeout=REGEX_TIMEOUT_S)]
+
+
+def _occurrences(text: str, word: str) -> list[int]:
+    """Every position of ``word`` in ``text``, overlapping ones included."""
+    out, at = [], text.find(word)
+    while at >= 0:
+        out.append(at)
+        at = text.find(word, at + 1)
+    return out
+
+
+def _under_item_title(text: str, sentence: Sentence, item_title) -> bool:
+    """The sentence follows, on its line, the title of one budget item
+    (2、安置地块前期经费。实际支出48.62万元): its amounts are that item's, not the unit's."""
+    head = text[text.rfind("\n", 0, sentence.start) + 1:sentence.start].strip()
+    return bool(head) and bool(item_title.fullmatch(head))
+
+
+def context_allows(hit: Match, ruleset: RuleSet) -> bool:
+    """Whether the rule's context words (sentence, clause, before, word bounds) allow the hit."""
+    return sentence_allows(hit.rule, hit.sentence.text) and clause_allows(hit, context_of(hit, ruleset.layout), ruleset)
+
+
+def sentence_allows(rule: Rule, stext: str) -> bool:
+    """The rule's sentence-wide words and pattern allow a hit in this sentence."""
+    if any(w in stext for w in rule.forbid_sentence):
+        return False
+    if rule.forbid_pattern is not None and rule.forbid_pattern.search(stext):
+        return False
+    if rule.require_sentence and not any(w in stext for w in rule.require_sentence):
+        return False
+    return True
+
+
+def clause_allows(hit: Match, context: FigureContext, ruleset: RuleSet) -> bool:
+    """The rule's clause words, words before the figure and word bounds allow the hit."""
+    rule, sentence = hit.rule, hit.sentence
+    stext = context.text
+    clause = stext[context.clause_start:context.clause_end]
+    if any(w in clause for w in rule.forbid):
+        return False
+    if rule.require and not any(w in clause for w in rule.require):
+        return False
+    before = stext[: context.lead]
+    if rule.forbid_before and any(w in before for w in rule.forbid_before):
+        return False
+    if rule.require_before and not any(w in before for w in rule.require_before):
+        return False
+    if rule.whole_word and hit.label_end > hit.label_start:
+        # segment a window around the label only: jieba's cost grows with the text it reads
+        lo = max(0, hit.label_start - sentence.start - WORD_WINDOW)
+        hi = min(len(stext), hit.label_end - sentence.start + WORD_WINDOW)
+        bounds = _word_bounds(stext[lo:hi], ruleset.jieba_words)
+        if hit.label_start - sentence.start - lo not in bounds or hit.label_end - sentence.start - lo not in bounds:
+            return False
+    return True
+
+
+WORD_WINDOW = 8  # characters of context on each side of a label for the word-boundary check
+
+
+@lru_cache(maxsize=4)
+def _tokenizer(words: tuple[str, ...]):
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    for line in words:  # the RuleSet's jieba_dict.txt lines
+        parts = line.split()
+        if parts and not line.startswith("#"):
+            tokenizer.add_word(parts[0], int(parts[1]) if len(parts) > 1 else None, parts[2] if len(parts) > 2 else None)
+    return tokenizer
+
+
+@lru_cache(maxsize=256)
+def _word_bounds(text: str, words: tuple[str, ...]) -> frozenset[int]:
+    """Offsets where jieba (with the domain dictionary) puts a word boundary."""
+    bounds = {0, len(text)}
+    for _word, start, end in _tokenizer(words).tokenize(text):
+        bounds.add(start)
+        bounds.add(end)
+    return frozenset(bounds)
