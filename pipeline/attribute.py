@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import regex
 
 from .extract import context_allows, figures_in, make_fact
+from .extraction.scan import under_item_title
 from .cues import Cues
 from .model import DocMeta, Document, Fact, Match, Quantity, Sentence
 from .normalize import Units, parse_quantity
@@ -90,15 +91,6 @@ def attribute(document: Document, sentences: list[Sentence], facts: list[Fact], 
     return new, mentions
 
 
-def _under_item_title(text: str, sentence: Sentence, item_title) -> bool:
-    """The sentence follows, on its line, the title of one budget item (2、安置地块前期经费。实际
-    支出48.62万元): its amounts are that item's, not the unit's."""
-    if item_title is None:
-        return False
-    head = text[text.rfind("\n", 0, sentence.start) + 1:sentence.start].strip()
-    return bool(head) and bool(item_title.fullmatch(head))
-
-
 def _claimed_by(claimed: list[tuple[int, int, Fact]], start: int, end: int) -> Fact | None:
     """The fact whose figure overlaps [start, end)."""
     i = bisect_left(claimed, start - 64, key=lambda c: c[0])
@@ -120,7 +112,8 @@ def _attributed(sentence: Sentence, figs, i: int, q: Quantity, cues: Cues, meta:
         rule = cues.rules[metric]
         hit = Match(rule, sentence, sentence.start + s, sentence.start + e,
                     sentence.start + label_start, sentence.start + label_end, {})
-        if not context_allows(hit, ruleset) or _under_item_title(text, sentence, rule.forbid_item):
+        if not context_allows(hit, ruleset) or (
+                rule.forbid_item is not None and under_item_title(text, sentence, rule.forbid_item)):
             return None
         return make_fact(hit, q, meta, ruleset, {}, text)
     return None

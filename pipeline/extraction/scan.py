@@ -33,7 +33,7 @@ def find_hits(text: str, sentences: list[Sentence], ruleset: RuleSet, meta: DocM
             sentence = sentences[i]
             if m.start() < sentence.start or m.end() > sentence.end:
                 continue
-            if rule.forbid_item is not None and _under_item_title(text, sentence, rule.forbid_item):
+            if rule.forbid_item is not None and under_item_title(text, sentence, rule.forbid_item):
                 continue
             if not sentence_allows(rule, sentence.text):
                 continue
@@ -82,7 +82,7 @@ def _occurrences(text: str, word: str) -> list[int]:
     return out
 
 
-def _under_item_title(text: str, sentence: Sentence, item_title) -> bool:
+def under_item_title(text: str, sentence: Sentence, item_title) -> bool:
     """The sentence follows, on its line, the title of one budget item
     (2、安置地块前期经费。实际支出48.62万元): its amounts are that item's, not the unit's."""
     head = text[text.rfind("\n", 0, sentence.start) + 1:sentence.start].strip()
