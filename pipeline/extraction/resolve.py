@@ -136,8 +136,10 @@ def figures_in(text: str, figure: regex.Pattern, units: Units) -> tuple[tuple[in
     stages ask about the same sentence)."""
     out = []
     for m in figure.finditer(text):
-        q = parse_quantity(m.group("fig"), units)
-        if q is not None:
+        found = units.lookup(m.group("u")) if m.group("u") else None
+        if found is not None:  # the canonical unit from the surface unit; the value is read when needed
+            out.append((m.start("fig"), m.end("fig"), found[0]))
+        elif (q := parse_quantity(m.group("fig"), units)) is not None:
             out.append((m.start("fig"), m.end("fig"), q.unit))
     return tuple(out)
 
