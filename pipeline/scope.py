@@ -35,6 +35,7 @@ class ScopeRules:
     list_word: str  # 其中: the items after it have subjects of their own (其中，机关组74户，已签约72户)
     gross: tuple[str, ...]
     net: tuple[str, ...]
+    narrow: dict[str, tuple[str, ...]]  # metric → words of one source of its total (财政拨款)
     categories: dict[str, tuple[str, ...]]
 
 
@@ -50,6 +51,7 @@ def load_scope(directory: str | Path) -> ScopeRules:
         list_word=str(data.get("list_word") or "\0"),
         gross=tuple(data.get("gross_label") or ()),
         net=tuple(data.get("net_label") or ()),
+        narrow={k: tuple(v or ()) for k, v in (data.get("narrow_label") or {}).items()},
         categories={k: tuple(v or ()) for k, v in (data.get("categories") or {}).items()},
     )
 
@@ -72,6 +74,7 @@ def scope(facts: list[Fact], text: str, rules: ScopeRules) -> list[Fact]:
     own = {f.metric for i, f in enumerate(facts) if f.kind in ("level", "target") and i not in marked}
     out = [replace(f, kind=SUB) if i in marked and f.metric in own else f for i, f in enumerate(facts)]
     out = _gross_beside_net(out, rules)
+    out = _narrow_beside_whole(out, text, rules)
     return _kinds_of_a_metric(out, text, rules)
 
 
@@ -104,6 +107,21 @@ def _gross_beside_net(facts: list[Fact], rules: ScopeRules) -> list[Fact]:
 
     net = {f.metric for f in facts if labelled(f, rules.net) and not labelled(f, rules.gross)}
     return [replace(f, kind=SUB) if f.metric in net and labelled(f, rules.gross) else f for f in facts]
+
+
+def _narrow_beside_whole(facts: list[Fact], text: str, rules: ScopeRules) -> list[Fact]:
+    """One source's total (财政拨款收入总计1516.64万元) gives way to the unit's own total of the same
+    metric (本单位收入为1687.45万元); alone, it is the report's statement of the metric."""
+    def lead_of(f: Fact) -> str:
+        lead = text[max(0, f.start - 16):f.start]
+        cut = max(lead.rfind(c) for c in "，,。；;：:\n")
+        return lead[cut + 1:]
+
+    def is_narrow(f: Fact) -> bool:
+        return f.kind == "level" and any(w in lead_of(f) for w in rules.narrow.get(f.metric, ()))
+
+    whole = {f.metric for f in facts if f.kind == "level" and not is_narrow(f)}
+    return [replace(f, kind=SUB) if is_narrow(f) and f.metric in whole else f for f in facts]
 
 
 def _kinds_of_a_metric(facts: list[Fact], text: str, rules: ScopeRules) -> list[Fact]:
