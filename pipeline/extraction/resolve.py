@@ -39,6 +39,8 @@ def to_facts(document: Document, hits: list[Match], meta: DocMeta, ruleset: Rule
 def make_fact(hit: Match, q, meta: DocMeta, ruleset: RuleSet, by_span: dict[int, Fact], text: str) -> Fact | None:
     rule, sentence = hit.rule, hit.sentence
     kind = rule.kind
+    if q.unit == "" and rule.metric is not None and ruleset.metric_unit(rule.metric) == "point":
+        q = replace(q, unit="point")  # 自评得分98: a score needs no 分 after its label
     if q.unit == "" and q.value == 0 and rule.metric is not None:
         q = replace(q, unit=ruleset.metric_unit(rule.metric))  # 费为0: zero in the metric's unit
     label = text[hit.label_start:hit.label_end]
