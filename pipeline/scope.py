@@ -29,6 +29,7 @@ class ScopeRules:
     """rules/scope.yaml, compiled."""
 
     sub_area_lead: regex.Pattern
+    sub_unit_lead: regex.Pattern
     sub_area_line: regex.Pattern
     interim: tuple[str, ...]
     multi_year: regex.Pattern
@@ -45,6 +46,7 @@ def load_scope(directory: str | Path) -> ScopeRules:
     data = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}) if path.exists() else {}
     return ScopeRules(
         sub_area_lead=regex.compile(data.get("sub_area_lead") or r"(?!)"),
+        sub_unit_lead=regex.compile(data.get("sub_unit_lead") or r"(?!)"),
         sub_area_line=regex.compile(data.get("sub_area_line") or r"(?!)"),
         interim=tuple(data.get("interim") or ()),
         multi_year=regex.compile(data.get("multi_year") or r"(?!)"),
@@ -68,6 +70,7 @@ def scope(facts: list[Fact], text: str, rules: ScopeRules) -> list[Fact]:
         clause, chain = _clause(text, f.start), _chain(text, f.start)
         listed = chain[chain.rfind(rules.list_word) + len(rules.list_word):] if rules.list_word in chain else ""
         if any(w in clause for w in rules.interim) or rules.sub_area_lead.match(chain) \
+                or rules.sub_unit_lead.match(chain) or rules.sub_unit_lead.match(clause) \
                 or (listed and rules.sub_area_lead.match(listed.lstrip("，,：: "))) \
                 or rules.multi_year.search(chain) or rules.sub_area_line.match(_line(text, f.start)):
             marked[i] = SUB

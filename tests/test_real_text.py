@@ -147,3 +147,10 @@ def test_when_kinds_of_staffing_are_listed_without_a_whole_then_they_are_parts(t
 def test_when_last_years_headcount_is_the_only_one_then_it_is_the_reports(tmp_path):
     ex = facts(tmp_path, "本部门2021年人员编制42人，实有在职人员45人；退休人员11人。\n")
     assert {("staff.authorized", Decimal("42")), ("staff.actual", Decimal("45"))} <= levels(ex)
+
+
+def test_when_a_report_states_its_own_figure_and_another_bodys_then_only_its_own_is_a_level(tmp_path):
+    ex = facts(tmp_path, "区交通局本级内设7个科室：办公室、财务科等；区公路养护中心内设4个科室，分别为办公室、计财科等。\n")
+    own = {f.value for f in ex.facts if f.metric == "org.departments" and f.kind == "level"}
+    assert own == {Decimal("7")}
+    assert Decimal("4") in {f.value for f in ex.facts if f.metric == "org.departments" and f.kind == "sub"}
