@@ -64,6 +64,7 @@ class TableWords:
     target_header: tuple[str, ...]
     label_basis: tuple[tuple[str, tuple[str, ...]], ...]
     total_rows: frozenset[str]
+    change_header: tuple[str, ...] = ()  # a column of changes or rates (支出减少情况, 增减率): no basis
 
 
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity (a cache key)
@@ -212,7 +213,8 @@ def _table_words(common: dict) -> TableWords:
         return tuple((str(b), tuple(str(w) for w in words or ())) for b, words in (data.get(key) or {}).items())
 
     return TableWords(by_basis("basis_header"), tuple(str(w) for w in data.get("target_header") or ()),
-                      by_basis("label_basis"), frozenset(str(w) for w in data.get("total_rows") or ()))
+                      by_basis("label_basis"), frozenset(str(w) for w in data.get("total_rows") or ()),
+                      tuple(str(w) for w in data.get("change_header") or ()))
 
 
 RULE_SUFFIXES = (".yaml", ".yml", ".txt")

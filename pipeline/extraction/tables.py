@@ -266,6 +266,8 @@ def _header_basis(text: str, ruleset: RuleSet) -> str | None:
     决算数 / 实际完成值), target (年度目标值, 年度指标值), or None (分值, 得分, 备注)."""
     if any(w in text for w in ruleset.tables.target_header):
         return TARGET_COLUMN
+    if any(w in text for w in ruleset.tables.change_header):
+        return None  # 支出减少情况, 增减率: a change, not a level
     return nearest_basis(text, ruleset) or _first_basis(text, ruleset.tables.basis_header)
 
 
