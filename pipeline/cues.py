@@ -47,7 +47,7 @@ def load_cues(directory: Path, metrics: frozenset[str], defaults: dict) -> Cues:
     item_title = regex.compile(defaults["item_title"]) if defaults.get("item_title") else None
     rules = {
         m: Rule(id=f"attribute.{m}", metric=m, pattern=None, source="rules/attribution.yaml",
-                forbid=tuple(defaults.get("forbid_clause") or ()),
+                forbid=tuple(defaults.get("forbid_clause") or ()) + tuple(str(w) for w in data.get("not_in_clause") or ()),
                 forbid_sentence=tuple(defaults.get("forbid_sentence") or ()), forbid_pattern=forbid_pattern,
                 forbid_item=item_title)
         for m in set(before.values()) | set(after.values())

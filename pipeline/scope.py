@@ -20,6 +20,7 @@ import yaml
 from .model import Fact
 
 SUB = "sub"  # a sub-area's, sub-unit's or one period's figure
+_CLAUSE_SPLIT = regex.compile(r"[，,；;]")
 _CLAUSE_START = regex.compile(r"[，,；;。：:！？!?]")
 _CHAIN_START = regex.compile(r"[。：:\n！？!?]")  # a ； keeps the subject: 西津片区本期…；累计…605亩
 
@@ -30,10 +31,12 @@ class ScopeRules:
 
     sub_area_lead: regex.Pattern
     sub_unit_lead: regex.Pattern
+    not_in_name: tuple[str, ...]  # a verb or particle inside a "name" (保障了…片区): an object, not a subject
+    not_subject: tuple[str, ...]  # a clause opening with these has a verb first, not a subject (指导乡镇…)
+    own_lead: regex.Pattern  # the unit's own office opening a clause (局机关, 本级): not another body
     sub_area_line: regex.Pattern
     interim: tuple[str, ...]
     multi_year: regex.Pattern
-    list_word: str  # 其中: the items after it have subjects of their own (其中，机关组74户，已签约72户)
     gross: tuple[str, ...]
     net: tuple[str, ...]
     narrow: dict[str, tuple[str, ...]]  # metric → words of one source of its total (财政拨款)
@@ -47,10 +50,13 @@ def load_scope(directory: str | Path) -> ScopeRules:
     return ScopeRules(
         sub_area_lead=regex.compile(data.get("sub_area_lead") or r"(?!)"),
         sub_unit_lead=regex.compile(data.get("sub_unit_lead") or r"(?!)"),
+        own_lead=regex.compile(data.get("own_lead") or r"(?!)"),
+        not_subject=tuple(str(w) for w in data.get("not_subject") or ()),
+        not_in_name=tuple(str(w) for w in data.get("not_in_name") or ()),
         sub_area_line=regex.compile(data.get("sub_area_line") or r"(?!)"),
         interim=tuple(data.get("interim") or ()),
         multi_year=regex.compile(data.get("multi_year") or r"(?!)"),
-        list_word=str(data.get("list_word") or "\0"),
+
         gross=tuple(data.get("gross_label") or ()),
         net=tuple(data.get("net_label") or ()),
         narrow={k: tuple(v or ()) for k, v in (data.get("narrow_label") or {}).items()},
@@ -68,17 +74,43 @@ def scope(facts: list[Fact], text: str, rules: ScopeRules) -> list[Fact]:
         if f.kind not in ("level", "target"):
             continue
         clause, chain = _clause(text, f.start), _chain(text, f.start)
-        listed = chain[chain.rfind(rules.list_word) + len(rules.list_word):] if rules.list_word in chain else ""
-        if any(w in clause for w in rules.interim) or rules.sub_area_lead.match(chain) \
-                or rules.sub_unit_lead.match(chain) or rules.sub_unit_lead.match(clause) \
-                or (listed and rules.sub_area_lead.match(listed.lstrip("，,：: "))) \
+        if any(w in clause for w in rules.interim) or _subject_is_other(chain, rules) \
                 or rules.multi_year.search(chain) or rules.sub_area_line.match(_line(text, f.start)):
             marked[i] = SUB
     own = {f.metric for i, f in enumerate(facts) if f.kind in ("level", "target") and i not in marked}
     out = [replace(f, kind=SUB) if i in marked and f.metric in own else f for i, f in enumerate(facts)]
+    # a change or share stated right after a figure set aside is that figure's (财政拨款收入总计…，与上年相比减少…)
     out = _gross_beside_net(out, rules)
     out = _narrow_beside_whole(out, text, rules)
+    out = _relations_follow(out, facts)
     return _kinds_of_a_metric(out, text, rules)
+
+
+def _relations_follow(out: list[Fact], before: list[Fact]) -> list[Fact]:
+    """A change or share in the sentence of a level set aside, of the same metric and after it,
+    is that level's: set aside too, so no check compares it with the unit's own level."""
+    aside = [(f.sentence_index, f.metric, f.start) for f, was in zip(out, before)
+             if f.kind == SUB and was.kind in ("level", "target")]
+    if not aside:
+        return out
+    return [replace(f, kind=SUB) if f.kind in ("change", "share") and any(
+        s == f.sentence_index and m == f.metric and start < f.start for s, m, start in aside) else f for f in out]
+
+
+def _subject_is_other(chain: str, rules: ScopeRules) -> bool:
+    """Whether the subject of the chain's last clause is a sub-area or another body: the latest
+    clause of the chain that names a subject decides (局机关编制17人，实有17人，环境监察大队编制34人，
+    实有人数34人 — the last two are the 大队's); the unit's own office (局机关, 本级) is not another."""
+    other = False
+    for clause in _CLAUSE_SPLIT.split(chain):
+        clause = clause.strip(" \t\u3000")
+        if rules.own_lead.match(clause):
+            other = False
+        elif not clause.startswith(rules.not_subject) and (
+                m := rules.sub_unit_lead.match(clause) or rules.sub_area_lead.match(clause)) \
+                and not any(w in m.group() for w in rules.not_in_name):
+            other = True
+    return other
 
 
 def _chain(text: str, pos: int) -> str:
