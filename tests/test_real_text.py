@@ -154,3 +154,15 @@ def test_when_a_report_states_its_own_figure_and_another_bodys_then_only_its_own
     own = {f.value for f in ex.facts if f.metric == "org.departments" and f.kind == "level"}
     assert own == {Decimal("7")}
     assert Decimal("4") in {f.value for f in ex.facts if f.metric == "org.departments" and f.kind == "sub"}
+
+
+def test_when_a_clause_names_another_body_then_the_clauses_after_it_are_that_bodys(tmp_path):
+    ex = facts(tmp_path, "人员编制情况：局机关编制17人，实有人数17人，环境监察大队编制34人，实有人数34人。\n")
+    own = {(f.metric, f.value) for f in ex.facts if f.kind == "level"}
+    assert own == {("staff.authorized", Decimal("17")), ("staff.actual", Decimal("17"))}
+
+
+def test_when_one_sources_total_is_set_aside_then_its_change_goes_with_it(tmp_path):
+    ex = facts(tmp_path, "2022年度本单位收入为1687.45万元。\n2022年度本单位财政拨款收入总计1516.64万元，与上年相比减少58.49万元。\n")
+    assert {f.value for f in ex.facts if f.metric == "income.total" and f.kind == "level"} == {Decimal("16874500")}
+    assert not any(f.metric == "income.total" and f.kind == "change" for f in ex.facts)
