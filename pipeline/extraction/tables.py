@@ -233,7 +233,7 @@ def _unit_above(sentences: list[Sentence], index: int, units: Units, reach: int 
     """The unit a table title or unit line above states (…收支情况（单位：万元）, 金额单位：万元),
     looking back through the lines of the same section only."""
     for s in sentences[max(0, index - reach):index][::-1]:
-        if s.kind == "heading" or (s.kind == "prose" and len(s.text) > 40):
+        if s.kind == "heading" or (s.kind == "prose" and len(s.text) > 40 and not _CELL_BORDER.search(s.text)):
             return None
         found = parse_unit_header(s.text.strip(), units)
         if found:
@@ -244,6 +244,7 @@ def _unit_above(sentences: list[Sentence], index: int, units: Units, reach: int 
     return None
 
 
+_CELL_BORDER = regex.compile(r"[|｜][ \t]*$")  # a cell of a flattened table, however long: not prose
 _UNIT_IN_TITLE = regex.compile(r"单位[：:][ \t]*(万元|亿元|千元|元)")
 # a column header of a table flattened one cell per line: 2020年度支出 (万元) |
 _MONEY_COLUMN = regex.compile(r"[（(][ \t]*(万元|亿元|千元|元)[ \t]*[）)][ \t|｜]*$")
