@@ -9,7 +9,8 @@ The stages, in order (each in its own module of pipeline/extraction/):
 3. resolve: each figure is normalized (pipeline/normalize.py); its metric is the rule's, or —
    for rules that inherit — the metric of the figure just before it; its basis and period come
    from the words before it in its clause;
-4. tables: labels and figures in table cells and form lines add their facts;
+4. tables: labels and figures in table cells and form lines add their facts; the funds row of a
+   self-evaluation table (fundrows) its budget, actual and execution rate;
 5. parts: lists of parts after a total (其中…、包括…) become ``part`` facts of that total.
 
 ``context_allows``, ``figures_in`` and ``make_fact`` are re-exported for pipeline/attribute.py.
@@ -17,6 +18,7 @@ The stages, in order (each in its own module of pipeline/extraction/):
 from __future__ import annotations
 
 from .extraction.choose import choose
+from .extraction.fundrows import read_fund_rows
 from .extraction.parts import enumerate_parts
 from .extraction.resolve import figures_in, make_fact, stock_of_the_year, to_facts
 from .extraction.scan import context_allows, find_hits
@@ -35,6 +37,7 @@ def extract(document: Document, sentences: list[Sentence], meta: DocMeta, rulese
     hits = choose(find_hits(document.text, sentences, ruleset, meta))
     facts = to_facts(document, hits, meta, ruleset, units)
     facts += extract_tabular(document, sentences, meta, ruleset, units, taken={(f.start, f.end) for f in facts})
+    facts += read_fund_rows(document, sentences, meta, ruleset, units, taken={(f.start, f.end) for f in facts})
     facts.sort(key=lambda f: (f.start, f.kind))
     facts += enumerate_parts(document.text, sentences, facts, ruleset, units, meta)
     return stock_of_the_year(facts, ruleset.headcounts, meta.year)

@@ -166,3 +166,24 @@ def test_when_one_sources_total_is_set_aside_then_its_change_goes_with_it(tmp_pa
     ex = facts(tmp_path, "2022年度本单位收入为1687.45万元。\n2022年度本单位财政拨款收入总计1516.64万元，与上年相比减少58.49万元。\n")
     assert {f.value for f in ex.facts if f.metric == "income.total" and f.kind == "level"} == {Decimal("16874500")}
     assert not any(f.metric == "income.total" and f.kind == "change" for f in ex.facts)
+
+
+FUND_ROW_LINES = ("项目资金（万元）\n年初预算数\n全年预算数\n全年执行数\n分值\n执行率\n得分\n"
+                  "年度资金总额\n4753.66万元\n4753.66万元\n3824.26万元\n10\n100%\n10\n")
+FUND_ROW_PIPES = "项目资金（万元） | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分 |\n总额 | 43.2 | 43.2 | 37.24 | 10 | 86% | 9 |\n"
+
+
+@pytest.mark.parametrize("body", [FUND_ROW_LINES, FUND_ROW_PIPES], ids=["one cell per line", "pipe row"])
+def test_when_a_self_evaluation_funds_row_is_flattened_then_budget_actual_and_rate_are_read(tmp_path, body):
+    ex = facts(tmp_path, body)
+    got = {(f.metric, f.basis, f.value) for f in ex.facts if f.rule_id == "table.fund_row"}
+    budget, actual = ("4753.66", "3824.26") if "4753" in body else ("43.2", "37.24")
+    assert ("spend.total", "budget", Decimal(budget) * 10000) in got
+    assert ("spend.total", "actual", Decimal(actual) * 10000) in got
+    rate = {f.value for f in ex.facts if f.metric == "budget.execution_rate"}
+    assert rate == ({Decimal("1")} if "4753" in body else {Decimal("0.86")})
+
+
+def test_when_a_funds_row_does_not_fit_the_template_then_nothing_is_guessed(tmp_path):
+    ex = facts(tmp_path, "年度资金总额\n4753.66万元\n3824.26万元\n10\n")  # no rate cell: columns unknown
+    assert not any(f.rule_id == "table.fund_row" for f in ex.facts)
