@@ -20,6 +20,9 @@ class FundRows:
     unit: str
     metric: str
     project_metric: str
+    score_label: regex.Pattern | None = None  # the total row of an indicator table (总分, 合计)
+    full_marks: int = 100
+    score_metric: str = ""
 
 
 def load_fundrows(directory: str | Path) -> FundRows | None:
@@ -29,6 +32,16 @@ def load_fundrows(directory: str | Path) -> FundRows | None:
         return None
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     labels = sorted((str(w) for w in data.get("labels") or ()), key=len, reverse=True)
-    label = regex.compile(r"(?:^|(?<=[\n|｜]))[ \t]*(?:" + "|".join(map(regex.escape, labels)) + r")[ \t]*[:：]?[ \t]*(?=[\n|｜ \t])")
+    label = _row_label(labels)
+    score = data.get("score_row") or {}
     return FundRows(label, tuple(str(c) for c in data.get("columns") or ()), str(data.get("unit") or ""),
-                    str(data["metric"]), str(data.get("project_metric") or data["metric"]))
+                    str(data["metric"]), str(data.get("project_metric") or data["metric"]),
+                    _row_label(score.get("labels")) if score else None, int(score.get("full_marks", 100)),
+                    str(score.get("metric") or ""))
+
+
+def _row_label(words) -> regex.Pattern:
+    """A row label standing alone in its cell (a line start or a | before it, a break after it)."""
+    ordered = sorted((str(w) for w in words or ()), key=len, reverse=True)
+    return regex.compile(r"(?:^|(?<=[\n|｜]))[ \t]*(?:" + "|".join(map(regex.escape, ordered))
+                         + r")[ \t]*[:：]?[ \t]*(?=[\n|｜ \t])", regex.M)

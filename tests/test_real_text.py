@@ -187,3 +187,15 @@ def test_when_a_self_evaluation_funds_row_is_flattened_then_budget_actual_and_ra
 def test_when_a_funds_row_does_not_fit_the_template_then_nothing_is_guessed(tmp_path):
     ex = facts(tmp_path, "年度资金总额\n4753.66万元\n3824.26万元\n10\n")  # no rate cell: columns unknown
     assert not any(f.rule_id == "table.fund_row" for f in ex.facts)
+
+
+@pytest.mark.parametrize("body, score", [("总分\n\n100\n\n82.97\n", "82.97"), ("合计\t\t100\t93.5\n", "93.5")],
+                         ids=["one cell per line", "tab row"])
+def test_when_an_indicator_table_ends_with_its_total_row_then_the_score_is_read(tmp_path, body, score):
+    ex = facts(tmp_path, "一级指标\t分值\t得分\n产出指标\t50\t48\n" + body)
+    assert {f.value for f in ex.facts if f.metric == "score.self"} == {Decimal(score)}
+
+
+def test_when_a_total_row_does_not_start_with_full_marks_then_it_is_no_score(tmp_path):
+    ex = facts(tmp_path, "合计\t366.62\t210.35\n")
+    assert not any(f.metric == "score.self" for f in ex.facts)

@@ -59,6 +59,25 @@ def read_fund_rows(document: Document, sentences: list[Sentence], meta: DocMeta,
         if rate.unit == "ratio":
             out.append(_fact(document, sentence, "budget.execution_rate", rate.value, "ratio", "rate",
                              cells[rate_at], quote, rate))
+    return out + _score_rows(document, sentences, rows, units, taken)
+
+
+def _score_rows(document: Document, sentences: list[Sentence], rows, units: Units, taken) -> list[Fact]:
+    """总分 | 100 | 82.97: the report's own total score, when the row's first cell is the full marks."""
+    if rows.score_label is None:
+        return []
+    text, out = document.text, []
+    for m in rows.score_label.finditer(text):
+        cells = [c for _, c in zip(range(2), _CELL.finditer(text, m.end()))]
+        if len(cells) < 2 or (cells[1].start(), cells[1].end()) in taken:
+            continue
+        full, score = (parse_quantity(c.group(), units) for c in cells)
+        if full is None or score is None or {full.unit, score.unit} - {"", "point"} or full.value != rows.full_marks \
+                or not 0 <= score.value <= rows.full_marks:
+            continue
+        quote = text[m.start():cells[1].end()]
+        out.append(_fact(document, _sentence_at(sentences, m.start()), rows.score_metric, score.value, "point",
+                         "score", cells[1], quote, score))
     return out
 
 
