@@ -377,6 +377,31 @@ class Checker:
                     f"{show(share.value, 'ratio')}，按所列 {stated(part)} ÷ {stated(whole)} 计算应为 {show(expected.quantize(Decimal('0.0001')), 'ratio')}。",
                     [share, part, whole], "ratio.share", stated=share.value, expected=expected))
         out += self._change_ratios(fs, info, levels)
+        out += self._execution_rates(fs, info, levels)
+        return out
+
+    def _execution_rates(self, fs: list[Fact], info: DocInfo, levels: list[Fact]) -> list[Finding]:
+        """A stated execution rate against the actual ÷ budget stated in its row or sentence."""
+        rel = self.config.get("execution") or {}
+        out = []
+        for rate in (f for f in levels if f.metric == rel.get("rate")):
+            for metric in rel.get("of") or ():
+                near = [f for f in levels if f.metric == metric and f.sentence_index == rate.sentence_index]
+                actual = [f for f in near if f.basis == "actual"]
+                budgets = [f for f in near if f.basis == "budget"]
+                budget = ([f for f in budgets if f.qualifier] or budgets)[-1:]  # the adjusted one where given
+                if len(actual) != 1 or not budget or budget[0].value == 0:
+                    continue
+                expected = actual[0].value / budget[0].value
+                tol = Decimal(str(self.config["ratio"]["slack"])) * rate.step + _ratio_rounding(actual[0], budget[0], self.units)
+                if abs(rate.value - expected) > tol:
+                    out.append(self._finding(
+                        info, "ratio", [rate.metric, metric],
+                        f"执行率与数字不符：报告称「{self.name(rate.metric)}」{show(rate.value, 'ratio')}，按所列执行数 "
+                        f"{stated(actual[0])} ÷ 预算数 {stated(budget[0])} 计算应为 "
+                        f"{show(expected.quantize(Decimal('0.0001')), 'ratio')}。",
+                        [rate, actual[0], budget[0]], "ratio.execution", stated=rate.value, expected=expected))
+                break
         return out
 
     def _change_ratios(self, fs: list[Fact], info: DocInfo, levels: list[Fact]) -> list[Finding]:

@@ -199,3 +199,21 @@ def test_when_an_indicator_table_ends_with_its_total_row_then_the_score_is_read(
 def test_when_a_total_row_does_not_start_with_full_marks_then_it_is_no_score(tmp_path):
     ex = facts(tmp_path, "合计\t366.62\t210.35\n")
     assert not any(f.metric == "score.self" for f in ex.facts)
+
+
+@pytest.mark.parametrize("rate, flagged", [("100%", True), ("80.45%", False)])
+def test_when_a_funds_row_states_an_execution_rate_then_it_is_checked_against_its_figures(tmp_path, rate, flagged):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "r.txt").write_text(HEAD + FUND_ROW_LINES.replace("100%", rate), encoding="utf-8")
+    db = tmp_path / "x.duckdb"
+    result = CliRunner().invoke(cli, ["run", str(folder), "--db", str(db), "--workers", "0", "--quiet"])
+    assert result.exit_code == 0, result.output
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        found = con.execute("SELECT metric FROM findings WHERE \"check\" = 'ratio'").fetchall()
+        rates = con.execute("SELECT count(*) FROM facts WHERE metric = 'budget.execution_rate'").fetchone()[0]
+    finally:
+        con.close()
+    assert rates == 1
+    assert ({m for (m,) in found} == {"budget.execution_rate", "spend.total"}) is flagged
