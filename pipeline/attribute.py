@@ -11,14 +11,13 @@ auditor sees what was not classified and coverage (claimed ÷ all) can be report
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import dataclass
 
 import regex
 
+from .cues import Cues
 from .extract import context_allows, figures_in, make_fact
 from .extraction.scan import under_item_title
-from .cues import Cues
-from .model import DocMeta, Document, Fact, Match, Quantity, Sentence
+from .model import DocMeta, Document, Fact, Match, Mention, Quantity, Sentence
 from .normalize import Units, parse_quantity
 from .rules import RuleSet
 
@@ -28,21 +27,6 @@ BEFORE_STOP = regex.compile(r"[，,。；;！？!?、（(\n|]")
 AFTER_STOP = regex.compile(r"[，,。；;！？!?（(\n|]")
 
 
-@dataclass(frozen=True, slots=True)
-class Mention:
-    """A figure with a domain unit, and the metric of the fact that claims it (None: unclaimed)."""
-
-    doc: str
-    start: int
-    end: int
-    value: object  # Decimal
-    unit: str
-    raw: str
-    quote: str
-    section: str
-    metric: str | None = None
-
-
 def attribute(document: Document, sentences: list[Sentence], facts: list[Fact], meta: DocMeta,
               ruleset: RuleSet, units: Units | None = None) -> tuple[list[Fact], list[Mention]]:
     """The facts attributed to the quantities no fact claims, and every domain quantity."""
@@ -50,8 +34,7 @@ def attribute(document: Document, sentences: list[Sentence], facts: list[Fact], 
     cues = ruleset.cues
     # a part of a list (enumeration.*) is claimed for its total's metric only: its own label may
     # still name it (…（其中公务接待费1.95万元，因公出国费为0元）)
-    claimed = sorted(((f.start, f.end, i) for i, f in enumerate(facts) if not f.rule_id.startswith(PART_RULES)))
-    claimed = [(start, end, facts[i]) for start, end, i in claimed]
+    claimed = [(f.start, f.end, f) for f in sorted(facts, key=lambda f: f.start)]
     parts = {(f.start, f.metric) for f in facts if f.rule_id.startswith(PART_RULES)}
     new: list[Fact] = []
     mentions: list[Mention] = []
@@ -71,21 +54,25 @@ def attribute(document: Document, sentences: list[Sentence], facts: list[Fact], 
             if unit == "item" and not any(ch.isdigit() for ch in text[start:end]):
                 continue  # 两个确保, 三个方面: words, not counts
             owner = _claimed_by(claimed, start, end)
-            if owner is not None:  # a fact stands on it: its value is the fact's reading
-                known[i] = owner.metric
+            is_part = owner is not None and owner.rule_id.startswith(PART_RULES)
+            if owner is not None and not is_part and owner.kind != "change":
+                known[i] = owner.metric  # a fact stands on it: its value is the fact's reading
                 mentions.append(Mention(sentence.doc, start, end, owner.value, owner.unit, text[start:end],
                                         sentence.text, sentence.section, owner.metric))
                 continue
             q = parse_quantity(text[start:end], units)
             if q is None:
                 continue
-            fact = _attributed(sentence, figs, i, q, cues, meta, ruleset, text, known) if cued else None
-            if fact is not None and (fact.start, fact.metric) in parts:
-                fact = None  # 交地2,140亩，其中…交付净地860亩: a part of its own total, not a second level
-            metric = None
+            fact = None
+            if owner is None or is_part:  # a listed part may still be named by its own label
+                fact = _attributed(sentence, figs, i, q, cues, meta, ruleset, text, known) if cued else None
+                if fact is not None and (fact.start, fact.metric) in parts:
+                    fact = None  # 交地2,140亩，其中…交付净地860亩: a part of its own total, not a second level
             if fact is not None:
                 new.append(fact)
-                metric = known[i] = fact.metric
+            metric = fact.metric if fact is not None else (owner.metric if owner is not None else None)
+            if metric is not None:
+                known[i] = metric
             mentions.append(Mention(sentence.doc, start, end, q.value, q.unit, q.raw, sentence.text,
                                     sentence.section, metric))
     return new, mentions

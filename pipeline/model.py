@@ -232,10 +232,25 @@ class FileError:
 
 
 @dataclass(frozen=True, slots=True)
+class Mention:
+    """A figure with a domain unit, and the metric of the fact that claims it (None: unclaimed)."""
+
+    doc: str
+    start: int
+    end: int
+    value: Decimal
+    unit: str
+    raw: str
+    quote: str
+    section: str
+    metric: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Extraction:
     """Everything one file yields: what the loader writes in one transaction."""
 
     document: Document
     meta: DocMeta
     facts: tuple[Fact, ...] = field(default_factory=tuple)
-    mentions: tuple = field(default_factory=tuple)  # every domain quantity (attribute.Mention)
+    mentions: tuple[Mention, ...] = field(default_factory=tuple)  # every domain quantity (pipeline/attribute.py)
