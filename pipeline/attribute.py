@@ -17,12 +17,11 @@ import regex
 from .cues import Cues
 from .extract import context_allows, figures_in, make_fact
 from .extraction.scan import under_item_title
-from .model import DocMeta, Document, Fact, Match, Mention, Quantity, Sentence
+from .model import DocMeta, Document, Fact, Kind, Match, Mention, Quantity, Sentence
 from .normalize import Units, parse_quantity
 from .rules import RuleSet
 
 LIST_SEP = ("、", "，", ",", "；", ";")  # a list separator right after a figure: what follows is the next item
-PART_RULES = "enumeration."  # the rule ids of parts listed after a total (pipeline/extract.py)
 BEFORE_STOP = regex.compile(r"[，,。；;！？!?、（(\n|]")
 AFTER_STOP = regex.compile(r"[，,。；;！？!?（(\n|]")
 
@@ -32,10 +31,10 @@ def attribute(document: Document, sentences: list[Sentence], facts: list[Fact], 
     """The facts attributed to the quantities no fact claims, and every domain quantity."""
     units = units or ruleset.units
     cues = ruleset.cues
-    # a part of a list (enumeration.*) is claimed for its total's metric only: its own label may
+    # a part of a list (kind part) is claimed for its total's metric only: its own label may
     # still name it (…（其中公务接待费1.95万元，因公出国费为0元）)
     claimed = [(f.start, f.end, f) for f in sorted(facts, key=lambda f: f.start)]
-    parts = {(f.start, f.metric) for f in facts if f.rule_id.startswith(PART_RULES)}
+    parts = {(f.start, f.metric) for f in facts if f.kind == Kind.PART}
     new: list[Fact] = []
     mentions: list[Mention] = []
     text = document.text
@@ -54,8 +53,8 @@ def attribute(document: Document, sentences: list[Sentence], facts: list[Fact], 
             if unit == "item" and not any(ch.isdigit() for ch in text[start:end]):
                 continue  # 两个确保, 三个方面: words, not counts
             owner = _claimed_by(claimed, start, end)
-            is_part = owner is not None and owner.rule_id.startswith(PART_RULES)
-            if owner is not None and not is_part and owner.kind != "change":
+            is_part = owner is not None and owner.kind == Kind.PART
+            if owner is not None and not is_part and owner.kind != Kind.CHANGE:
                 known[i] = owner.metric  # a fact stands on it: its value is the fact's reading
                 mentions.append(Mention(sentence.doc, start, end, owner.value, owner.unit, text[start:end],
                                         sentence.text, sentence.section, owner.metric))

@@ -27,7 +27,7 @@ class Cues:
     any_cue: regex.Pattern  # any cue or basis word: a sentence without one has nothing to attribute
     follow: regex.Pattern  # between two figures: the second is the first's metric on another basis
     after_not_between: tuple[str, ...]
-    before: regex.Pattern  # one alternation of every cue, longest first; group name = metric index
+    before: regex.Pattern  # one alternation of every before-cue, longest first (before_metric names its metric)
     after: regex.Pattern
     before_metric: dict[str, str]
     after_metric: dict[str, str]

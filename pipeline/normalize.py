@@ -34,6 +34,7 @@ __all__ = [
     "parse_number",
     "parse_quantity",
     "parse_unit_header",
+    "plain",
 ]
 
 # --- language data (the only Chinese in this module) ------------------------------------------
@@ -223,7 +224,7 @@ class Units:
         if entry is None or not entry[1]:
             return None
         mag_factor, _, unit, factor = entry
-        return unit, _tidy(mag_factor * factor)
+        return unit, plain(mag_factor * factor)
 
 
 @functools.cache
@@ -251,7 +252,7 @@ def parse_number(text: str) -> Decimal | None:
     read = m and _read_number(m["num"])
     if not read:
         return None
-    return _tidy(read[0] * units._table[m["mag"] or ""][0])
+    return plain(read[0] * units._table[m["mag"] or ""][0])
 
 
 @functools.lru_cache(maxsize=4096)
@@ -284,8 +285,12 @@ def _place(value: Decimal, step: Decimal) -> Decimal:
     return step.scaleb(max(exponent, 0))
 
 
-def _tidy(d: Decimal) -> Decimal:
-    """3655000.0 → 3655000, 0.4980 → 0.498: the same number, written plainly."""
+def plain(d: Decimal) -> Decimal:
+    """3655000.0 → 3655000, 0.4980 → 0.498: the same number, written plainly.
+
+    >>> plain(Decimal("3655000.0")), plain(Decimal("0.4980"))
+    (Decimal('3655000'), Decimal('0.498'))
+    """
     try:
         return d.quantize(_ONE) if d == d.to_integral_value() else d.normalize()
     except InvalidOperation:  # more digits than the context holds: leave it as it is
@@ -330,11 +335,11 @@ def parse_quantity(
     scale = mag_factor * factor
     qualifier = pre or q1 or q2 or post
     return Quantity(
-        value=_tidy(read[0] * scale),
+        value=plain(read[0] * scale),
         unit=unit,
         approx=qualifier is not None,
         raw=text,
-        step=_tidy(read[1] * scale),
+        step=plain(read[1] * scale),
         qualifier=qualifier,
     )
 
@@ -358,7 +363,7 @@ def approx_range(q: Quantity) -> tuple[Decimal, Decimal]:
         return q.value, q.value
     low, high = RANGES[QUALIFIERS.get(q.qualifier or "", ("", "around"))[1]]
     place = _place(q.value, q.step)
-    return _tidy(q.value + low * place), _tidy(q.value + high * place)
+    return plain(q.value + low * place), plain(q.value + high * place)
 
 
 def parse_unit_header(text: str, units: Units | None = None) -> tuple[str, Decimal] | None:

@@ -17,9 +17,8 @@ from pathlib import Path
 import regex
 import yaml
 
-from .model import Fact
+from .model import Fact, Kind
 
-SUB = "sub"  # a sub-area's, sub-unit's or one period's figure
 _CLAUSE_SPLIT = regex.compile(r"[，,；;]")
 _CLAUSE_START = regex.compile(r"[，,；;。：:！？!?]")
 _CHAIN_START = regex.compile(r"[。：:\n！？!?]")  # a ； keeps the subject: 西津片区本期…；累计…605亩
@@ -56,7 +55,6 @@ def load_scope(directory: str | Path) -> ScopeRules:
         sub_area_line=regex.compile(data.get("sub_area_line") or r"(?!)"),
         interim=tuple(data.get("interim") or ()),
         multi_year=regex.compile(data.get("multi_year") or r"(?!)"),
-
         gross=tuple(data.get("gross_label") or ()),
         net=tuple(data.get("net_label") or ()),
         narrow={k: tuple(v or ()) for k, v in (data.get("narrow_label") or {}).items()},
@@ -66,34 +64,34 @@ def load_scope(directory: str | Path) -> ScopeRules:
 
 def scope(facts: list[Fact], text: str, rules: ScopeRules) -> list[Fact]:
     """The facts with those that are not the unit's figure of the year set aside."""
-    levels = [f for f in facts if f.kind in ("level", "target")]
-    if not levels:
+    candidates = [i for i, f in enumerate(facts) if f.kind in (Kind.LEVEL, Kind.TARGET)]
+    if not candidates:
         return facts
-    marked: dict[int, str] = {}
-    for i, f in enumerate(facts):
-        if f.kind not in ("level", "target"):
-            continue
-        clause, chain = _clause(text, f.start), _chain(text, f.start)
-        if any(w in clause for w in rules.interim) or _subject_is_other(chain, rules) \
-                or rules.multi_year.search(chain) or rules.sub_area_line.match(_line(text, f.start)):
-            marked[i] = SUB
-    own = {f.metric for i, f in enumerate(facts) if f.kind in ("level", "target") and i not in marked}
-    out = [replace(f, kind=SUB) if i in marked and f.metric in own else f for i, f in enumerate(facts)]
-    # a change or share stated right after a figure set aside is that figure's (财政拨款收入总计…，与上年相比减少…)
+    marked = {i for i in candidates if _not_the_units(facts[i], text, rules)}
+    own = {facts[i].metric for i in candidates if i not in marked}
+    out = [replace(f, kind=Kind.SUB) if i in marked and f.metric in own else f for i, f in enumerate(facts)]
     out = _gross_beside_net(out, rules)
     out = _narrow_beside_whole(out, text, rules)
     out = _relations_follow(out, facts)
     return _kinds_of_a_metric(out, text, rules)
 
 
+def _not_the_units(f: Fact, text: str, rules: ScopeRules) -> bool:
+    """One period's figure, several years', or a sub-area's or another body's."""
+    chain = _since(text, f.start, _CHAIN_START)
+    return (any(w in _since(text, f.start, _CLAUSE_START) for w in rules.interim)
+            or _subject_is_other(chain, rules) or rules.multi_year.search(chain) is not None
+            or rules.sub_area_line.match(_since(text, f.start, None)) is not None)
+
+
 def _relations_follow(out: list[Fact], before: list[Fact]) -> list[Fact]:
     """A change or share in the sentence of a level set aside, of the same metric and after it,
     is that level's: set aside too, so no check compares it with the unit's own level."""
     aside = [(f.sentence_index, f.metric, f.start) for f, was in zip(out, before)
-             if f.kind == SUB and was.kind in ("level", "target")]
+             if f.kind == Kind.SUB and was.kind in (Kind.LEVEL, Kind.TARGET)]
     if not aside:
         return out
-    return [replace(f, kind=SUB) if f.kind in ("change", "share") and any(
+    return [replace(f, kind=Kind.SUB) if f.kind in (Kind.CHANGE, Kind.SHARE) and any(
         s == f.sentence_index and m == f.metric and start < f.start for s, m, start in aside) else f for f in out]
 
 
@@ -113,50 +111,34 @@ def _subject_is_other(chain: str, rules: ScopeRules) -> bool:
     return other
 
 
-def _chain(text: str, pos: int) -> str:
-    """The text from the start of the figure's clause chain (after the last 。： or line break)."""
-    line_start = text.rfind("\n", 0, pos) + 1
-    m = None
-    for m in _CHAIN_START.finditer(text, line_start, pos):
-        pass
-    start = m.end() if m else line_start
+def _since(text: str, pos: int, breaks: regex.Pattern | None) -> str:
+    """The text before ``pos`` on its line, from just after the last of ``breaks`` (its clause for
+    the clause ends, its clause chain for 。：, the whole line for None)."""
+    start = text.rfind("\n", 0, pos) + 1
+    if breaks is not None:
+        for m in breaks.finditer(text, start, pos):
+            start = m.end()
     return text[start:pos].lstrip(" \t\u3000")
-
-
-def _clause(text: str, pos: int) -> str:
-    """The text from the start of the figure's clause (after the last ，；。： or line break)."""
-    m = None
-    for m in _CLAUSE_START.finditer(text, text.rfind("\n", 0, pos) + 1, pos):
-        pass
-    return text[m.end() if m else text.rfind("\n", 0, pos) + 1:pos]
-
-
-def _line(text: str, pos: int) -> str:
-    return text[text.rfind("\n", 0, pos) + 1:pos]
 
 
 def _gross_beside_net(facts: list[Fact], rules: ScopeRules) -> list[Fact]:
     """收入总计 (with carry-overs) gives way to 本年收入合计 of the same report."""
     def labelled(f: Fact, words) -> bool:
-        return f.kind == "level" and any(w in f.label for w in words)
+        return f.kind == Kind.LEVEL and any(w in f.label for w in words)
 
     net = {f.metric for f in facts if labelled(f, rules.net) and not labelled(f, rules.gross)}
-    return [replace(f, kind=SUB) if f.metric in net and labelled(f, rules.gross) else f for f in facts]
+    return [replace(f, kind=Kind.SUB) if f.metric in net and labelled(f, rules.gross) else f for f in facts]
 
 
 def _narrow_beside_whole(facts: list[Fact], text: str, rules: ScopeRules) -> list[Fact]:
     """One source's total (财政拨款收入总计1516.64万元) gives way to the unit's own total of the same
     metric (本单位收入为1687.45万元); alone, it is the report's statement of the metric."""
-    def lead_of(f: Fact) -> str:
-        lead = text[max(0, f.start - 16):f.start]
-        cut = max(lead.rfind(c) for c in "，,。；;：:\n")
-        return lead[cut + 1:]
-
     def is_narrow(f: Fact) -> bool:
-        return f.kind == "level" and any(w in lead_of(f) for w in rules.narrow.get(f.metric, ()))
+        lead = _since(text, f.start, _CLAUSE_START)[-16:]
+        return f.kind == Kind.LEVEL and any(w in lead for w in rules.narrow.get(f.metric, ()))
 
-    whole = {f.metric for f in facts if f.kind == "level" and not is_narrow(f)}
-    return [replace(f, kind=SUB) if is_narrow(f) and f.metric in whole else f for f in facts]
+    whole = {f.metric for f in facts if f.kind == Kind.LEVEL and not is_narrow(f)}
+    return [replace(f, kind=Kind.SUB) if is_narrow(f) and f.metric in whole else f for f in facts]
 
 
 def _kinds_of_a_metric(facts: list[Fact], text: str, rules: ScopeRules) -> list[Fact]:
@@ -170,16 +152,16 @@ def _kinds_of_a_metric(facts: list[Fact], text: str, rules: ScopeRules) -> list[
             return next((w for w in words if w in lead), None)
 
         kinds = [(i, f, w) for i, f in enumerate(out)
-                 if f.metric == metric and f.kind == "level" and (w := kind_of(f))]
+                 if f.metric == metric and f.kind == Kind.LEVEL and (w := kind_of(f))]
         if len({w for _, _, w in kinds}) < 2:
             continue
         first = min(f.start for _, f, _ in kinds)
         sentence_start = max(text.rfind(c, 0, first) for c in "。\n") + 1
-        if any(f.metric == metric and f.kind == "level" and kind_of(f) is None and sentence_start <= f.start < first
+        if any(f.metric == metric and f.kind == Kind.LEVEL and kind_of(f) is None and sentence_start <= f.start < first
                for f in out):
             continue  # the kinds of a whole stated just before them
         nonzero = [k for k in kinds if k[1].value != 0]
         for i, f, _ in kinds:
             if f.value == 0 or len(nonzero) > 1:
-                out[i] = replace(f, kind="part")
+                out[i] = replace(f, kind=Kind.PART)
     return out

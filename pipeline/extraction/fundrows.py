@@ -6,12 +6,11 @@ execution rate, with the row as the quote.
 """
 from __future__ import annotations
 
-from decimal import Decimal
 
 import regex
 
 from ..model import DocMeta, Document, Fact, Kind, Sentence
-from ..normalize import Units, parse_quantity
+from ..normalize import Units, parse_quantity, plain
 from ..rules import RuleSet
 from .basis import split_basis
 
@@ -87,11 +86,6 @@ def _fact(document, sentence, metric, value, unit, column, cell, quote, q) -> Fa
                 basis=basis, qualifier=qualifier, quote=quote, start=cell.start(),
                 end=cell.end(), rule_id=RULE_ID, section=sentence.section if sentence else "",
                 sentence_index=sentence.index if sentence else -1, raw=cell.group(), step=q.step, label=column)
-
-
-def plain(value: Decimal) -> Decimal:
-    """A Decimal without trailing fractional zeros (4753.66 × 10000 → 47536600)."""
-    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
 
 
 def _sentence_at(sentences: list[Sentence], pos: int) -> Sentence | None:

@@ -24,7 +24,7 @@ from decimal import Decimal
 import regex
 
 from ..model import Basis, DocMeta, Document, Fact, Kind, Sentence
-from ..normalize import Units, parse_quantity, parse_unit_header
+from ..normalize import Units, parse_quantity, parse_unit_header, plain
 from ..rules import RuleSet, normalize_label
 from .basis import ADJUSTED_BASIS, nearest_basis, split_basis
 from .labels import last_label_in, lookup_label
@@ -43,17 +43,6 @@ TARGET_COLUMN = "target"  # a column of goals (年度目标值): beside the base
 RULE_TABLE = "table.label_cell"
 RULE_FORM = "form.label_line"
 RULE_COLON = "form.label_colon"
-
-
-def plain(value: Decimal) -> Decimal:
-    """A Decimal without trailing fractional zeros (365.5 × 10000 → 3655000).
-
-    >>> plain(Decimal("3655000.0")), plain(Decimal("0.4980"))
-    (Decimal('3655000'), Decimal('0.498'))
-    """
-    if value == value.to_integral_value():
-        return value.quantize(Decimal(1))
-    return value.normalize()
 
 
 @dataclass(frozen=True, slots=True)
