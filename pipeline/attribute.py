@@ -23,6 +23,7 @@ from .rules import RuleSet
 
 LIST_SEP = ("、", "，", ",", "；", ";")  # a list separator right after a figure: what follows is the next item
 BEFORE_STOP = regex.compile(r"[，,。；;！？!?、（(\n|]")
+OPEN, CLOSE = "（(", "）)"  # a bracket closed before the figure is part of its label: 因公出国(境)费0万元
 AFTER_STOP = regex.compile(r"[，,。；;！？!?（(\n|]")
 
 
@@ -45,7 +46,7 @@ def attribute(document: Document, sentences: list[Sentence], facts: list[Fact], 
         if not figs:
             continue
         cued = cues.any_cue.search(sentence.text) is not None  # else nothing here names a metric
-        known: dict[int, str] = {}  # figure index → metric, for figures that follow another
+        known: dict[int, tuple[str, str]] = {}  # figure index → (metric, label), for figures that follow another
         for i, (s, e, unit) in enumerate(figs):
             if unit not in cues.domain_units:
                 continue
@@ -55,7 +56,7 @@ def attribute(document: Document, sentences: list[Sentence], facts: list[Fact], 
             owner = _claimed_by(claimed, start, end)
             is_part = owner is not None and owner.kind == Kind.PART
             if owner is not None and not is_part and owner.kind != Kind.CHANGE:
-                known[i] = owner.metric  # a fact stands on it: its value is the fact's reading
+                known[i] = owner.metric, owner.label  # a fact stands on it: its value is the fact's reading
                 mentions.append(Mention(sentence.doc, start, end, owner.value, owner.unit, text[start:end],
                                         sentence.text, sentence.section, owner.metric))
                 continue
@@ -71,7 +72,7 @@ def attribute(document: Document, sentences: list[Sentence], facts: list[Fact], 
                 new.append(fact)
             metric = fact.metric if fact is not None else (owner.metric if owner is not None else None)
             if metric is not None:
-                known[i] = metric
+                known[i] = metric, (fact or owner).label
             mentions.append(Mention(sentence.doc, start, end, q.value, q.unit, q.raw, sentence.text,
                                     sentence.section, metric))
     return new, mentions
@@ -89,7 +90,7 @@ def _claimed_by(claimed: list[tuple[int, int, Fact]], start: int, end: int) -> F
 
 
 def _attributed(sentence: Sentence, figs, i: int, q: Quantity, cues: Cues, meta: DocMeta, ruleset: RuleSet,
-                text: str, known: dict[int, str]) -> Fact | None:
+                text: str, known: dict[int, tuple[str, str]]) -> Fact | None:
     stext = sentence.text
     s, e, unit = figs[i]
     for label_start, label_end, metric in _candidates(stext, figs, i, cues, known):
@@ -105,14 +106,29 @@ def _attributed(sentence: Sentence, figs, i: int, q: Quantity, cues: Cues, meta:
     return None
 
 
-def _candidates(stext: str, figs, i: int, cues: Cues, known: dict[int, str]):
+def _clause_start(stext: str, s: int) -> int:
+    """Where the clause of a figure at ``s`` begins, looking back at most 40 characters: after a
+    separator, or after an opening bracket that is still open at the figure (…（其中公务接待费1.95万元）);
+    a bracket closed before the figure belongs to the label (因公出国(境)费支出决算为0万元)."""
+    lo, depth = s, 0
+    while lo > 0 and s - lo < 40:
+        ch = stext[lo - 1]
+        if ch in CLOSE:
+            depth += 1
+        elif ch in OPEN and depth:
+            depth -= 1
+        elif BEFORE_STOP.match(ch):
+            break
+        lo -= 1
+    return lo
+
+
+def _candidates(stext: str, figs, i: int, cues: Cues, known: dict[int, tuple[str, str]]):
     """(label start, label end, metric) of the cues around figure ``i``: before it first, then
     after it, then — when only a basis stands between them (预算为97万元，决算为8.72万元) — the
     metric of the figure before it."""
     s, e, _unit = figs[i]
-    lo = s
-    while lo > 0 and s - lo < 40 and not BEFORE_STOP.match(stext, lo - 1):
-        lo -= 1
+    lo = _clause_start(stext, s)
     prev_end = max((pe for ps, pe, _ in figs[:i] if pe <= s), default=0)
     lo = max(lo, prev_end)
     window = stext[lo:s]
@@ -143,6 +159,13 @@ def _candidates(stext: str, figs, i: int, cues: Cues, known: dict[int, str]):
         yield e + m.start(), e + m.end(), cues.after_metric[m.group()]
         break
     if i > 0 and (i - 1) in known and figs[i - 1][2] == _unit:
-        between = stext[figs[i - 1][1]:s]
-        if m := cues.follow.fullmatch(between):
-            yield figs[i - 1][1] + m.start("basis"), figs[i - 1][1] + m.end("basis"), known[i - 1]
+        metric, label = known[i - 1]
+        at = figs[i - 1][1]
+        # the figure before may carry its label after it (872户已签订协议，占总任务879户)
+        k = stext.find(label, at, s) if label else -1
+        if 0 <= k - at <= 2:
+            at = k + len(label)
+            while at < s and at - k < len(label) + 4 and regex.match(r"\p{Han}", stext[at]):
+                at += 1  # the rest of its phrase (已签订 → 已签订协议)
+        if m := cues.follow.fullmatch(stext, at, s):
+            yield m.start("basis"), m.end("basis"), metric

@@ -145,6 +145,7 @@ class Rule:
     unit_map: tuple[tuple[str, str], ...] = ()  # surface unit → canonical unit override
     whole_word: bool = False  # the label must start and end on jieba word boundaries
     project_report_metric: str | None = None  # what an unnamed amount is in a 项目支出 report
+    also: tuple[str, ...] = ()  # further metrics the same figure states (收、支总计: income and spending)
     priority: int = 0  # among rules reading the same figure, the highest wins
     examples: tuple[tuple[tuple[str, object], ...], ...] = ()
     counterexamples: tuple[str, ...] = ()

@@ -42,7 +42,7 @@ NOT_RULE_FILES = {
 RULE_KEYS = {
     "id", "metric", "pattern", "kind", "qualifier", "basis", "inherits", "require", "forbid",
     "require_sentence", "forbid_sentence", "unit_map", "whole_word", "priority", "examples",
-    "counterexamples", "project_report_metric", "require_before", "forbid_before", "report_types", "anchors", "forbid_item",
+    "counterexamples", "project_report_metric", "also", "require_before", "forbid_before", "report_types", "anchors", "forbid_item",
 }
 _FRAGMENT = regex.compile(r"\{([A-Z][A-Z_]*)\}")
 
@@ -373,6 +373,7 @@ def _build_rule(entry, where: str, fragments: dict, metrics: dict, defaults: dic
         unit_map=tuple(sorted(unit_map.items())),
         whole_word=bool(entry.get("whole_word", False)),
         project_report_metric=_metric_or_none(entry.get("project_report_metric"), metrics, where),
+        also=tuple(_metric_or_none(m, metrics, where) for m in entry.get("also") or ()),
         require_before=tuple(entry.get("require_before") or ()),
         forbid_before=tuple(entry.get("forbid_before") or ()),
         report_types=tuple(entry.get("report_types") or ()),

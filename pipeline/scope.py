@@ -37,7 +37,6 @@ class ScopeRules:
     interim: tuple[str, ...]
     multi_year: regex.Pattern
     gross: tuple[str, ...]
-    net: tuple[str, ...]
     narrow: dict[str, tuple[str, ...]]  # metric → words of one source of its total (财政拨款)
     categories: dict[str, tuple[str, ...]]
 
@@ -56,7 +55,6 @@ def load_scope(directory: str | Path) -> ScopeRules:
         interim=tuple(data.get("interim") or ()),
         multi_year=regex.compile(data.get("multi_year") or r"(?!)"),
         gross=tuple(data.get("gross_label") or ()),
-        net=tuple(data.get("net_label") or ()),
         narrow={k: tuple(v or ()) for k, v in (data.get("narrow_label") or {}).items()},
         categories={k: tuple(v or ()) for k, v in (data.get("categories") or {}).items()},
     )
@@ -122,11 +120,12 @@ def _since(text: str, pos: int, breaks: regex.Pattern | None) -> str:
 
 
 def _gross_beside_net(facts: list[Fact], rules: ScopeRules) -> list[Fact]:
-    """收入总计 (with carry-overs) gives way to 本年收入合计 of the same report."""
+    """收入总计 (with carry-overs) gives way to the year's own figure of the same report: 本年收入合计,
+    or any other statement of the metric that is not a 总计 (收、支总计1483.5万元 … 本年支出1366.23万元)."""
     def labelled(f: Fact, words) -> bool:
         return f.kind == Kind.LEVEL and any(w in f.label for w in words)
 
-    net = {f.metric for f in facts if labelled(f, rules.net) and not labelled(f, rules.gross)}
+    net = {f.metric for f in facts if f.kind == Kind.LEVEL and not labelled(f, rules.gross)}
     return [replace(f, kind=Kind.SUB) if f.metric in net and labelled(f, rules.gross) else f for f in facts]
 
 

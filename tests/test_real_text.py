@@ -75,6 +75,10 @@ def test_when_nothing_needs_converting_then_the_text_and_offsets_are_the_same(ru
     ("全年腾地一万一千八百七十六点四五亩，拆除房屋壹仟贰佰零壹栋。\n", "land.cleared", "11876.45"),
     ("全年腾地一万一千八百七十六点四五亩，拆除房屋壹仟贰佰零壹栋。\n", "buildings.demolished", "1201"),
     ("全年受理来信来访六十五起。\n", "petitions.count", "65"),
+    ("其中：因公出国(境)费支出决算为0万元，公务接待费0.5万元。\n", "spend.overseas", "0"),  # a bracket inside the label
+    ("沿线872户已签订协议，占总任务879户的99.20%。\n", "households.signed", "879"),  # its label after the first
+    ("2022年度收、支总计均为1200.71万元。\n", "income.total", "12007100"),
+    ("2022年度收、支总计均为1200.71万元。\n", "spend.total", "12007100"),
 ])
 def test_when_real_wording_names_a_metric_then_the_figure_is_read(tmp_path, body, metric, value):
     assert (metric, Decimal(value)) in levels(facts(tmp_path, body))
@@ -135,6 +139,12 @@ def test_when_a_report_is_itemised_with_no_total_then_its_items_stay(tmp_path):
 def test_when_a_gross_total_stands_beside_the_years_total_then_the_years_counts(tmp_path):
     ex = facts(tmp_path, "2022年度收入总计434.72万元，其中：本年收入合计434.16万元，年初结转和结余0.56万元。\n")
     assert {f.value for f in ex.facts if f.metric == "income.total" and f.kind == "level"} == {Decimal("4341600")}
+
+
+def test_when_both_gross_totals_stand_beside_the_years_spending_then_the_years_counts(tmp_path):
+    ex = facts(tmp_path, "2022年收、支总计1483.5万元，比上年增加555.92万元。本年支出1366.23万元，其中基本支出802.21万元。\n")
+    assert {f.value for f in ex.facts if f.metric == "spend.total" and f.kind == "level"} == {Decimal("13662300")}
+    assert {f.value for f in ex.facts if f.metric == "income.total" and f.kind == "level"} == {Decimal("14835000")}
 
 
 def test_when_kinds_of_staffing_are_listed_without_a_whole_then_they_are_parts(tmp_path):
