@@ -159,6 +159,18 @@ def test_when_last_years_headcount_is_the_only_one_then_it_is_the_reports(tmp_pa
     assert {("staff.authorized", Decimal("42")), ("staff.actual", Decimal("45"))} <= levels(ex)
 
 
+def test_when_the_headcount_is_stated_as_of_the_year_after_then_it_is_the_reports_and_its_kinds_are_parts(tmp_path):
+    # a 决算 for 2022 written in 2023 states the headcount as it stands then
+    ex = facts(tmp_path, "人员情况：2023年中心编制数20人，其中：全额拨款事业编制15人、自收自支事业编制5人，年末在职实有人数33人。\n")
+    assert {("staff.authorized", Decimal("20")), ("staff.actual", Decimal("33"))} <= levels(ex)
+    assert {f.value for f in ex.facts if f.metric == "staff.authorized" and f.kind == "part"} == {Decimal("15"), Decimal("5")}
+
+
+def test_when_next_years_budget_is_stated_then_it_stays_a_plan(tmp_path):
+    ex = facts(tmp_path, "2022年基本支出210.35万元。2023年预算安排基本支出230万元。\n")
+    assert ("spend.basic", Decimal("2300000")) not in levels(ex)
+
+
 def test_when_a_report_states_its_own_figure_and_another_bodys_then_only_its_own_is_a_level(tmp_path):
     ex = facts(tmp_path, "区交通局本级内设7个科室：办公室、财务科等；区公路养护中心内设4个科室，分别为办公室、计财科等。\n")
     own = {f.value for f in ex.facts if f.metric == "org.departments" and f.kind == "level"}

@@ -210,16 +210,21 @@ def _list_head(hit: Match, by_span: dict[int, Fact], ruleset: RuleSet, text: str
 
 
 def stock_of_the_year(facts: list[Fact], stock: frozenset[str], year: int | None) -> list[Fact]:
-    """A headcount stated as it stood in an earlier year is the report's own when the report
-    states none for its year (本部门2019年人员编制42人 in a 2020 report): the latest such year."""
+    """A headcount stated as it stood in another year is the report's own when the report states
+    none for its year: the latest earlier year (本部门2019年人员编制42人 in a 2020 report), else the
+    year after it (a 2021 决算 written in 2022: 2022年中心编制数20人) — a headcount is no plan."""
     if year is None:
         return facts
     stated = {f.metric for f in facts if f.kind == Kind.LEVEL}
-    latest: dict[str, int] = {}
+    chosen: dict[str, int] = {}
     for f in facts:
         if f.kind == Kind.PRIOR and f.metric in stock and f.metric not in stated and f.period is not None:
-            latest[f.metric] = max(latest.get(f.metric, f.period), f.period)
-    if not latest:
+            chosen[f.metric] = max(chosen.get(f.metric, f.period), f.period)
+    for f in facts:
+        if (f.kind == Kind.PLAN and f.metric in stock and f.metric not in stated and f.metric not in chosen
+                and f.period == year + 1):
+            chosen[f.metric] = f.period
+    if not chosen:
         return facts
-    return [replace(f, kind=Kind.LEVEL) if f.kind == Kind.PRIOR and latest.get(f.metric) == f.period else f
+    return [replace(f, kind=Kind.LEVEL) if f.kind in (Kind.PRIOR, Kind.PLAN) and chosen.get(f.metric) == f.period else f
             for f in facts]
