@@ -239,3 +239,16 @@ def test_when_a_funds_row_states_an_execution_rate_then_it_is_checked_against_it
         con.close()
     assert rates == 1
     assert ({m for (m,) in found} == {"budget.execution_rate", "spend.total"}) is flagged
+
+
+YEAR_COLUMNS_PIPES = ("单位：万元\n经费控制情况 | 2021年决算数 | 2022年预算数 | 2022年决算数\n"
+                      "三公经费 | 29.08 | 63.46 | 44.29\n")
+YEAR_COLUMNS_LINES = "单位：万元\n项目\n2021年决算数\n2022年预算数\n2022年决算数\n三公经费\n29.08\n63.46\n44.29\n"
+
+
+@pytest.mark.parametrize("body", [YEAR_COLUMNS_PIPES, YEAR_COLUMNS_LINES], ids=["pipe rows", "one cell per line"])
+def test_when_a_column_is_headed_by_the_year_before_then_its_figure_is_that_years(tmp_path, body):
+    ex = facts(tmp_path, body)
+    got = {(f.value, f.kind, f.basis) for f in ex.facts if f.metric == "spend.three_public"}
+    assert got == {(Decimal("290800"), "prior", "actual"), (Decimal("634600"), "level", "budget"),
+                   (Decimal("442900"), "level", "actual")}

@@ -18,7 +18,7 @@ unit anywhere takes its canonical unit. Money with no unit anywhere is not read:
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 import regex
@@ -27,6 +27,7 @@ from ..model import Basis, DocMeta, Document, Fact, Kind, Sentence
 from ..normalize import Units, parse_quantity, parse_unit_header, plain
 from ..rules import RuleSet, normalize_label
 from .basis import ADJUSTED_BASIS, nearest_basis, split_basis
+from ..segment import year_mentions
 from .labels import last_label_in, lookup_label
 
 _SPLIT = regex.compile(r"\t+|[ \u3000]{2,}|[ \t\u3000]*[|｜]+[ \t\u3000]*")
@@ -67,7 +68,7 @@ def extract_tabular(document: Document, sentences: list[Sentence], meta: DocMeta
     seen = set(taken)
 
     def emit(metric: str, cell: CellText, unit_hint: tuple[str, Decimal] | None, basis: str | None,
-             rule_id: str, label: str, quote: tuple[Sentence, Sentence] | None = None) -> None:
+             rule_id: str, label: str, quote: tuple[Sentence, Sentence] | None = None, head: str = "") -> None:
         if (cell.start, cell.end) in seen:
             return
         sentence = sentence_at(cell.start)
@@ -76,6 +77,8 @@ def extract_tabular(document: Document, sentences: list[Sentence], meta: DocMeta
             sentence = Sentence(first.doc, first.section, first.index, first.start, last.end,
                                 document.text[first.start:last.end], "form")
         fact = _fact(metric, cell, unit_hint, basis, rule_id, label, sentence, ruleset, units)
+        if fact is not None and fact.kind == Kind.LEVEL:
+            fact = _of_column_year(fact, head, meta.year)
         if fact is not None:
             seen.add((cell.start, cell.end))
             out.append(fact)
@@ -98,7 +101,8 @@ def extract_tabular(document: Document, sentences: list[Sentence], meta: DocMeta
                 for j, basis in targets:
                     head_text = header[j] if header and len(header) == len(row) else ""
                     hint = label_unit or _bracket_unit(head_text, units) or caption_unit
-                    emit(metric, row[j], hint, basis or _label_basis(cell.text, ruleset), RULE_TABLE, cell.text)
+                    emit(metric, row[j], hint, basis or _label_basis(cell.text, ruleset), RULE_TABLE, cell.text,
+                         head=head_text)
 
     lines = [s for s in sentences if s.kind in ("prose", "heading", "row")]
     for k, line in enumerate(lines[:-1]):
@@ -112,17 +116,17 @@ def extract_tabular(document: Document, sentences: list[Sentence], meta: DocMeta
             continue
         hint = _bracket_unit(line.text, units) or _unit_above(sentences, line.index, units)
         if len(values) == 1:
-            bases = [_label_basis(line.text, ruleset)]
+            bases, heads = [_label_basis(line.text, ruleset)], [""]
         else:  # a table flattened one cell per line: 基本支出 / 486.00 / 502.30 / 497.18
             heads = _line_headers(lines, k, len(values))
             if heads is None:
                 continue
             bases = [_header_basis(h, ruleset) for h in heads]
-        for value, basis in zip(values, bases):
+        for value, basis, head in zip(values, bases, heads):
             if len(values) > 1 and basis is None:
                 continue
             emit(metric, CellText(value.start, value.end, value.text), hint, basis, RULE_FORM, line.text,
-                 quote=(line, value))
+                 quote=(line, value), head=head)
 
     for line in lines:
         m = _LABEL_COLON.fullmatch(line.text) if ("：" in line.text or ":" in line.text) else None
@@ -285,6 +289,15 @@ def _bracket_unit(text: str, units: Units):
     if not m:
         return None
     return units.lookup(m.group(1).strip())
+
+
+def _of_column_year(fact: Fact, head: str, year: int | None) -> Fact:
+    """A figure under a column headed by another year (2017年决算数 in a 2018 report) is that
+    year's: prior or plan, not the report's level."""
+    years = year_mentions(head)
+    if year is None or not years or years[0][1] == year:
+        return fact
+    return replace(fact, kind=Kind.PRIOR if years[0][1] < year else Kind.PLAN, period=years[0][1])
 
 
 def _fact(metric: str, cell: CellText, hint, basis, rule_id: str, label: str, sentence: Sentence | None,
