@@ -39,6 +39,7 @@ class ScopeRules:
     gross: tuple[str, ...]
     narrow: dict[str, tuple[str, ...]]  # metric → words of one source of its total (财政拨款)
     categories: dict[str, tuple[str, ...]]
+    zero_gives_way: frozenset[str] = frozenset()  # a 0 of these beside a non-zero one is a category's
 
 
 def load_scope(directory: str | Path) -> ScopeRules:
@@ -57,6 +58,7 @@ def load_scope(directory: str | Path) -> ScopeRules:
         gross=tuple(data.get("gross_label") or ()),
         narrow={k: tuple(v or ()) for k, v in (data.get("narrow_label") or {}).items()},
         categories={k: tuple(v or ()) for k, v in (data.get("categories") or {}).items()},
+        zero_gives_way=frozenset(data.get("zero_gives_way") or ()),
     )
 
 
@@ -71,7 +73,7 @@ def scope(facts: list[Fact], text: str, rules: ScopeRules) -> list[Fact]:
     out = _gross_beside_net(out, rules)
     out = _narrow_beside_whole(out, text, rules)
     out = _relations_follow(out, facts)
-    return _kinds_of_a_metric(out, text, rules)
+    return _zero_beside_nonzero(_kinds_of_a_metric(out, text, rules), rules)
 
 
 def _not_the_units(f: Fact, text: str, rules: ScopeRules) -> bool:
@@ -164,3 +166,11 @@ def _kinds_of_a_metric(facts: list[Fact], text: str, rules: ScopeRules) -> list[
             if f.value == 0 or len(nonzero) > 1:
                 out[i] = replace(f, kind=Kind.PART)
     return out
+
+
+def _zero_beside_nonzero(facts: list[Fact], rules: ScopeRules) -> list[Fact]:
+    """A headcount of 0 beside a non-zero one of the same metric is one category's (行政编制0人，实有人数0人；
+    事业编制30人，实际25人): a part, not a second statement of the unit's figure."""
+    nonzero = {f.metric for f in facts if f.kind == Kind.LEVEL and f.value != 0 and f.metric in rules.zero_gives_way}
+    return [replace(f, kind=Kind.PART) if f.kind == Kind.LEVEL and f.value == 0 and f.metric in nonzero else f
+            for f in facts]

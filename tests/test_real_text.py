@@ -252,3 +252,9 @@ def test_when_a_column_is_headed_by_the_year_before_then_its_figure_is_that_year
     got = {(f.value, f.kind, f.basis) for f in ex.facts if f.metric == "spend.three_public"}
     assert got == {(Decimal("290800"), "prior", "actual"), (Decimal("634600"), "level", "budget"),
                    (Decimal("442900"), "level", "actual")}
+
+
+def test_when_staffing_is_given_per_kind_with_a_zero_kind_then_the_non_zero_counts_and_nothing_conflicts(tmp_path):
+    ex = facts(tmp_path, "本部门行政编制0人，实有人数0人；事业编制30人，实际25人。\n")
+    assert ("staff.actual", Decimal("25")) in levels(ex)
+    assert ("staff.actual", Decimal("0")) not in levels(ex)
