@@ -97,7 +97,7 @@ def test_dev_set_answer_keys_agree_with_their_reports(verifier):
 # Each real set's F1 with the rules as they stood before the real-reports work (commit 57881f0,
 # scored when the set arrived: README "Quality, measured"). The rules may not fall back to it.
 REAL_BEFORE = {"shared49": 0.656, "batchA": 0.705, "batchB": 0.538, "batchC": 0.575, "batchD": 0.473,
-               "batchE": 0.750, "batchF": 0.320}
+               "batchE": 0.750, "batchF": 0.320, "selfeval": 0.063}
 REAL = ROOT / "tests" / "cases" / "real"
 
 
@@ -133,10 +133,10 @@ def test_real_answer_keys_agree_with_their_pages():
     """The real sets' keys (written by annotators who did not see the rules) are checked against
     the pages: verbatim quotes, values, approx marks, known metrics. e005's 执行率 cell is OCR text
     with its figures run together (64.864.864.8100%): its facts are the annotator's reading, which
-    no script can check, so that one page is skipped."""
+    no script can check, so that page is skipped; likewise s003 (an OCR'd 自评表: 1.561.56120)."""
     folders = [str(REAL / f) for f in sorted(REAL_BEFORE)]
     done = subprocess.run([sys.executable, str(ROOT / "tests" / "cases" / "verify_gold.py"), "--real", *folders],
                           capture_output=True, text=True)
-    problems = [ln for ln in done.stdout.splitlines()[:-1] if not ln.startswith("e005.txt")]
+    problems = [ln for ln in done.stdout.splitlines()[:-1] if not ln.startswith(("e005.txt", "s003.txt"))]
     assert not problems, "\n".join(problems)
     assert " 0 gold files" not in done.stdout
