@@ -258,3 +258,23 @@ def test_when_staffing_is_given_per_kind_with_a_zero_kind_then_the_non_zero_coun
     ex = facts(tmp_path, "本部门行政编制0人，实有人数0人；事业编制30人，实际25人。\n")
     assert ("staff.actual", Decimal("25")) in levels(ex)
     assert ("staff.actual", Decimal("0")) not in levels(ex)
+
+
+@pytest.mark.parametrize("parts, flagged", [("涉土122件，涉矿3件，其它2件", True),  # 127 ≠ 137, the list is whole
+                                            ("涉土132件，涉矿3件，其它2件", False),
+                                            ("涉土122件，涉矿3件", False)])  # no catch-all, no exact sum: maybe not all
+def test_when_a_count_is_broken_down_in_a_bracket_then_its_parts_are_checked(tmp_path, parts, flagged):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "r.txt").write_text(HEAD + f"全年共受理各类信访137件（{parts}）。\n", encoding="utf-8")
+    db = tmp_path / "x.duckdb"
+    result = CliRunner().invoke(cli, ["run", str(folder), "--db", str(db), "--workers", "0", "--quiet"])
+    assert result.exit_code == 0, result.output
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        found = con.execute("SELECT count(*) FROM findings WHERE \"check\" = 'sum' AND metric = 'petitions.count'").fetchone()[0]
+        levels_ = con.execute("SELECT value FROM facts WHERE metric = 'petitions.count' AND kind = 'level'").fetchall()
+    finally:
+        con.close()
+    assert [v for (v,) in levels_] == [Decimal("137")]
+    assert (found > 0) is flagged

@@ -210,7 +210,7 @@ def _count_parts(sentence: Sentence, levels: list[Fact], ruleset: RuleSet, units
     text = sentence.text
     at = text.find("其中")
     if at < 0:
-        return [], set()
+        return _bracket_count_parts(sentence, levels, ruleset, units)
     figures = [m for m in ruleset.figure.finditer(text[:at])]
     if not figures:
         return [], set()
@@ -233,6 +233,45 @@ def _count_parts(sentence: Sentence, levels: list[Fact], ruleset: RuleSet, units
     if total.metric in ruleset.stock_metrics or len(parts) == 1:
         return as_parts, {p.start for p in parts}
     return as_parts + bare, set()
+
+
+def _bracket_count_parts(sentence: Sentence, levels: list[Fact], ruleset: RuleSet,
+                         units: Units | None) -> tuple[list[Fact], set[int]]:
+    """The parts of a count listed in a bracket right after it, one figure per item (全年共受理信访
+    137件（涉土122件，涉矿3件，其它2件）): parts when the list is plainly whole — its last item is a
+    catch-all (其他/其它: rules/common.yaml enumeration.catch_all) or the items add up to the count.
+    Returns (part facts, starts of level facts that are only parts)."""
+    text = sentence.text
+    out: list[Fact] = []
+    for total in levels:
+        if total.unit == "yuan":
+            continue
+        rel = total.end - sentence.start
+        if rel >= len(text) or text[rel] not in _OPENERS:
+            continue
+        close = min((i for i in (text.find("）", rel), text.find(")", rel)) if i >= 0), default=-1)
+        if close < 0:
+            continue
+        found, pieces = [], _split_outside_brackets(text[rel + 1:close], _CLAUSE_SPLIT + _LIST_SPLIT)
+        for at, piece in pieces:
+            figs = [m for m in ruleset.figure.finditer(piece)]
+            q = parse_quantity(figs[0].group("fig"), units) if len(figs) == 1 else None
+            if q is None or q.unit != total.unit:
+                found = []
+                break
+            start = sentence.start + rel + 1 + at + figs[0].start("fig")
+            found.append((start, start + len(figs[0].group("fig")), q, piece[:figs[0].start()].strip()))
+        if len(found) < 2:
+            continue
+        whole = any(found[-1][3].startswith(w) for w in ruleset.enumeration.get("catch_all", ()))
+        if not whole and sum(q.value for _, _, q, _ in found) != total.value:
+            continue
+        out += [replace(total, value=q.value, start=s, end=e, raw=q.raw, step=q.step, approx=q.approx, kind=Kind.PART,
+                        group=total.start, rule_id="enumeration.（", label="（", qualifier=label or None)
+                for s, e, q, label in found]
+    # as with 其中: the parts of a stock are no figures of their own; the kinds of a flow (行政应诉案件共12件
+    # （复议7件、诉讼5件）) stay what their own words make them
+    return out, {f.start for f in out if f.metric in ruleset.stock_metrics}
 
 
 def _bare_parts(sentence: Sentence, total: Fact, levels: list[Fact], cut: int, stop: int, figure,
