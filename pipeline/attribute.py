@@ -48,6 +48,8 @@ def attribute(document: Document, sentences: list[Sentence], facts: list[Fact], 
         cued = cues.any_cue.search(sentence.text) is not None  # else nothing here names a metric
         known: dict[int, tuple[str, str]] = {}  # figure index → (metric, label), for figures that follow another
         for i, (s, e, unit) in enumerate(figs):
+            if unit == "ratio" and (share := _share_of_task(sentence, figs, i, known, cues, claimed, units)):
+                new.append(share)
             if unit not in cues.domain_units:
                 continue
             start, end = sentence.start + s, sentence.start + e
@@ -76,6 +78,26 @@ def attribute(document: Document, sentences: list[Sentence], facts: list[Fact], 
             mentions.append(Mention(sentence.doc, start, end, q.value, q.unit, q.raw, sentence.text,
                                     sentence.section, metric))
     return new, mentions
+
+
+def _share_of_task(sentence: Sentence, figs, i: int, known: dict[int, tuple[str, str]], cues: Cues,
+                   claimed: list, units: Units) -> Fact | None:
+    """The share of a task done, stated right after the task (已签订协议88户，完成总任务95户的92.36%):
+    a share of the task's own metric, which the checks hold against done ÷ task."""
+    if i == 0 or (i - 1) not in known:
+        return None
+    metric, label = known[i - 1]
+    s, e, _unit = figs[i]
+    if not any(w in label for w in cues.task_words) or not cues.task_share.fullmatch(sentence.text, figs[i - 1][1], s):
+        return None
+    start, end = sentence.start + s, sentence.start + e
+    q = parse_quantity(sentence.text[s:e], units)
+    if q is None or q.unit != "ratio" or _claimed_by(claimed, start, end) is not None:
+        return None
+    return Fact(doc=sentence.doc, metric=metric, value=q.value, unit="ratio", kind=Kind.SHARE, approx=q.approx,
+                basis=None, quote=sentence.text, start=start, end=end, rule_id="attribute.task_share",
+                section=sentence.section, sentence_index=sentence.index, raw=q.raw, relative_to=metric, step=q.step,
+                label=label)
 
 
 def _claimed_by(claimed: list[tuple[int, int, Fact]], start: int, end: int) -> Fact | None:

@@ -378,6 +378,31 @@ class Checker:
                     [share, part, whole], "ratio.share", stated=share.value, expected=expected))
         out += self._change_ratios(fs, info, levels)
         out += self._execution_rates(fs, info, levels)
+        out += self._task_shares(fs, info)
+        return out
+
+    def _task_shares(self, fs: list[Fact], info: DocInfo) -> list[Finding]:
+        """完成总任务95户的92.36%: the share of a task done against the figure done ÷ the task, both
+        stated just before it in its sentence (a sub-area's line too: a contradiction is one wherever)."""
+        out = []
+        stated_ = [f for f in fs if f.kind in ("level", "target", "sub")]
+        # a sub-area's share is set aside as kind sub with its line (scope), and still checked
+        for share in (f for f in fs if f.kind in ("share", "sub") and f.unit == "ratio" and f.relative_to == f.metric):
+            before = [f for f in stated_ if f.metric == share.metric and f.sentence_index == share.sentence_index
+                      and f.end <= share.start]
+            task = max((f for f in before if f.basis == "budget"), key=lambda f: f.start, default=None)
+            done = max((f for f in before if f.basis != "budget" and task is not None and f.end <= task.start),
+                       key=lambda f: f.start, default=None)
+            if task is None or done is None or task.value == 0:
+                continue
+            expected = done.value / task.value
+            tol = Decimal(str(self.config["ratio"]["slack"])) * share.step + _ratio_rounding(done, task, self.units)
+            if abs(share.value - expected) > tol:
+                out.append(self._finding(
+                    info, "ratio", [share.metric],
+                    f"完成比例与数字不符：报告称完成「{self.name(share.metric)}」任务的 {show(share.value, 'ratio')}，按所列 "
+                    f"{stated(done)} ÷ 任务 {stated(task)} 计算应为 {show(expected.quantize(Decimal('0.0001')), 'ratio')}。",
+                    [share, done, task], "ratio.task", stated=share.value, expected=expected))
         return out
 
     def _execution_rates(self, fs: list[Fact], info: DocInfo, levels: list[Fact]) -> list[Finding]:

@@ -32,6 +32,8 @@ class Cues:
     before_metric: dict[str, str]
     after_metric: dict[str, str]
     rules: dict[str, Rule]
+    task_words: tuple[str, ...] = ()  # a figure labelled with one is a task (占总任务879户)
+    task_share: regex.Pattern = regex.compile(r"(?!)")  # between a task and the share of it done (的)
 
 
 def load_cues(directory: Path, metrics: frozenset[str], defaults: dict) -> Cues:
@@ -67,6 +69,8 @@ def load_cues(directory: Path, metrics: frozenset[str], defaults: dict) -> Cues:
         before_metric=before,
         after_metric=after,
         rules=rules,
+        task_words=tuple(str(w) for w in data.get("task_words") or ()),
+        task_share=regex.compile(str(data.get("task_share") or r"(?!)")),
     )
 
 

@@ -278,3 +278,22 @@ def test_when_a_count_is_broken_down_in_a_bracket_then_its_parts_are_checked(tmp
         con.close()
     assert [v for (v,) in levels_] == [Decimal("137")]
     assert (found > 0) is flagged
+
+
+@pytest.mark.parametrize("share, flagged", [("92.36%", True), ("92.63%", False)])
+def test_when_a_line_states_the_share_of_its_task_done_then_it_is_checked(tmp_path, share, flagged):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    body = f"4.安香乡：已与88户签订拆迁协议，完成总任务95户的{share}；已拆迁64户。\n"
+    (folder / "r.txt").write_text(HEAD + body, encoding="utf-8")
+    db = tmp_path / "x.duckdb"
+    result = CliRunner().invoke(cli, ["run", str(folder), "--db", str(db), "--workers", "0", "--quiet"])
+    assert result.exit_code == 0, result.output
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        found = con.execute("SELECT rule_id FROM audit_findings WHERE \"check\" = 'ratio'").fetchall()
+        shares = con.execute("SELECT count(*) FROM facts WHERE unit = 'ratio' AND relative_to = metric").fetchone()[0]
+    finally:
+        con.close()
+    assert shares == 1
+    assert ([r for (r,) in found] == ["ratio.task"]) is flagged
