@@ -53,4 +53,4 @@ def _row_label(words) -> regex.Pattern:
     """A row label standing alone in its cell (a line start or a | before it, a break after it)."""
     ordered = sorted((str(w) for w in words or ()), key=len, reverse=True)
     return regex.compile(r"(?:^|(?<=[\n|｜]))[ \t]*(?:" + "|".join(map(regex.escape, ordered))
-                         + r")[ \t]*[:：]?[ \t]*(?=[\n|｜ \t])", regex.M)
+                         + r")[ \t]*[:：]?[ \t]*(?=[\n|｜ \t]|[0-9])", regex.M)

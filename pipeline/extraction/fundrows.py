@@ -16,7 +16,7 @@ from ..normalize import Units, parse_quantity, plain
 from ..rules import RuleSet
 from .basis import split_basis
 
-RULE_ID = "table.fund_row"
+from ..reading import FUND_ROW_RULE as RULE_ID  # noqa: E402  (restore moves its parts' totals)
 BASIS_COLUMNS = ("budget", "adjusted", "actual")  # the template's money columns (rules/fundrows.yaml)
 _CELL = regex.compile(r"[^\s|｜]+")  # a cell: the text between spaces, tabs, line breaks and |
 _MAX_CELLS = 12  # a row's cells follow its label within this many cells
