@@ -23,6 +23,10 @@ class FundRows:
     score_label: regex.Pattern | None = None  # the total row of an indicator table (总分, 合计)
     full_marks: int = 100
     score_metric: str = ""
+    layouts: tuple[tuple[str, ...], ...] = ()  # every column order, `columns` first
+    rate_words: tuple[str, ...] = ()
+    weight_words: tuple[str, ...] = ()
+    part_prefix: tuple[str, ...] = ()
 
 
 def load_fundrows(directory: str | Path) -> FundRows | None:
@@ -34,14 +38,19 @@ def load_fundrows(directory: str | Path) -> FundRows | None:
     labels = sorted((str(w) for w in data.get("labels") or ()), key=len, reverse=True)
     label = _row_label(labels)
     score = data.get("score_row") or {}
-    return FundRows(label, tuple(str(c) for c in data.get("columns") or ()), str(data.get("unit") or ""),
+    columns = tuple(str(c) for c in data.get("columns") or ())
+    layouts = (columns,) + tuple(tuple(str(c) for c in layout) for layout in data.get("layouts") or ())
+    return FundRows(label, columns, str(data.get("unit") or ""),
                     str(data["metric"]), str(data.get("project_metric") or data["metric"]),
                     _row_label(score.get("labels")) if score else None, int(score.get("full_marks", 100)),
-                    str(score.get("metric") or ""))
+                    str(score.get("metric") or ""), layouts,
+                    tuple(str(w) for w in data.get("rate_words") or ()),
+                    tuple(str(w) for w in data.get("weight_words") or ()),
+                    tuple(str(w) for w in data.get("part_prefix") or ()))
 
 
 def _row_label(words) -> regex.Pattern:
     """A row label standing alone in its cell (a line start or a | before it, a break after it)."""
     ordered = sorted((str(w) for w in words or ()), key=len, reverse=True)
     return regex.compile(r"(?:^|(?<=[\n|｜]))[ \t]*(?:" + "|".join(map(regex.escape, ordered))
-                         + r")[ \t]*[:：]?[ \t]*(?=[\n|｜ \t])", regex.M)
+                         + r")[ \t]*[:：]?[ \t]*(?=[\n|｜ \t]|[0-9])", regex.M)

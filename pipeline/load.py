@@ -19,9 +19,9 @@ from pathlib import Path
 import duckdb
 
 from .errors import DatabaseInUse, JixiaoError, OutOfMemory
-from .model import Extraction, Fact, FileError, Finding
+from .model import Extraction, Fact, FileError, Finding, Indicator
 
-SCHEMA_VERSION = 2  # 2: runs.rules_dir, runs.rules_hash
+SCHEMA_VERSION = 3  # 2: runs.rules_dir, runs.rules_hash; 3: indicators, documents.grade*
 FINDING_TABLES = ("audit_findings", "finding_evidence")
 STAGING = "staging_"  # replace_findings writes here first; dropped when it ends
 # DuckDB's own memory (caches, sorts); beyond it DuckDB spills to disk or, where it cannot,
@@ -71,6 +71,31 @@ CREATE TABLE IF NOT EXISTS facts (
     section VARCHAR,
     sentence_index INTEGER,
     step DECIMAL(38, 6)
+);
+-- one row per row of a self-evaluation table (绩效自评表), the budget-execution row included
+CREATE TABLE IF NOT EXISTS indicators (
+    id VARCHAR,
+    doc VARCHAR,
+    position INTEGER,
+    block VARCHAR,
+    level1 VARCHAR,
+    level2 VARCHAR,
+    level3 VARCHAR,
+    target_text VARCHAR,
+    target_op VARCHAR,
+    target_value DECIMAL(38, 6),
+    target_unit VARCHAR,
+    actual_text VARCHAR,
+    actual_value DECIMAL(38, 6),
+    actual_unit VARCHAR,
+    weight DECIMAL(38, 6),
+    score DECIMAL(38, 6),
+    note VARCHAR,
+    quote VARCHAR,
+    start INTEGER,
+    "end" INTEGER,
+    layout VARCHAR,
+    cells VARCHAR  -- JSON: [{role, start, end, table, row, col}]
 );
 -- every figure with a domain unit (亩 户 万元 人 栋 个 起 …) and the metric of the fact that
 -- claims it; metric NULL: no rule or cue classified it (view unattributed)
@@ -142,11 +167,29 @@ CREATE TABLE IF NOT EXISTS runs (
 -- migrations: columns added after a table was first created (a database of an older jixiao)
 ALTER TABLE runs ADD COLUMN IF NOT EXISTS rules_dir VARCHAR;
 ALTER TABLE runs ADD COLUMN IF NOT EXISTS rules_hash VARCHAR;
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS grade VARCHAR;
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS grade_quote VARCHAR;
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS grade_start INTEGER;
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS grade_end INTEGER;
 CREATE OR REPLACE VIEW findings AS
     SELECT f.id, f."check", f.severity, f.doc, f.unit, f.year, m.metric, f.metrics, f.stated, f.expected, f.message
     FROM audit_findings f, UNNEST(f.metrics) AS m(metric)
     WHERE f.severity <> 'info';
 """
+
+
+def indicator_id(x: Indicator) -> str:
+    """A stable id of an indicator row (its document and span)."""
+    return hashlib.sha1(f"{x.doc}|{x.start}|{x.end}|indicator".encode("utf-8")).hexdigest()[:16]
+
+
+def indicator_row(x: Indicator) -> tuple:
+    """An indicator as a row of the ``indicators`` table."""
+    cells = json.dumps([{"role": c.role, "start": c.start, "end": c.end, "table": c.table, "row": c.row, "col": c.col}
+                        for c in x.cells], ensure_ascii=False)
+    return (indicator_id(x), x.doc, x.position, x.block, x.level1, x.level2, x.level3, x.target_text, x.target_op,
+            x.target_value, x.target_unit, x.actual_text, x.actual_value, x.actual_unit, x.weight, x.score, x.note,
+            x.quote, x.start, x.end, x.layout, cells)
 
 
 def fact_id(fact: Fact) -> str:
@@ -211,14 +254,16 @@ class Store:
     def write_batch(self, extractions: Iterable[Extraction], errors: Iterable[FileError] = ()) -> int:
         """Replace the rows of each file in one transaction; return the number of facts written."""
         now = datetime.now(timezone.utc).replace(tzinfo=None)
-        doc_rows, fact_rows, error_rows, docs, quantity_rows = [], [], [], [], []
+        doc_rows, fact_rows, error_rows, docs, quantity_rows, indicator_rows = [], [], [], [], [], []
         for ex in extractions:
             d, m = ex.document, ex.meta
             docs.append(d.doc)
             doc_rows.append((
                 d.doc, d.path, d.sha256, d.kind, d.size, m.unit, m.unit_key, m.unit_source, m.year,
                 m.year_source, m.report_type, len(d.text), d.pages, d.encoding, list(d.warnings), d.text, now,
+                *((ex.grade.grade, ex.grade.quote, ex.grade.start, ex.grade.end) if ex.grade else (None,) * 4),
             ))
+            indicator_rows += [indicator_row(x) for x in ex.indicators]
             quantity_rows += [(d.doc, q.start, q.end, q.value, q.unit, q.raw, q.quote, q.section, q.metric)
                               for q in ex.mentions]
             totals = {f.start: fact_id(f) for f in ex.facts if f.kind != "part"}
@@ -235,11 +280,12 @@ class Store:
         con = self.con
         with transaction(con):
             if replaced:  # one statement per table (one per file and table scanned the table each time)
-                for table in ("facts", "quantities", "documents", "ingest_errors"):
+                for table in ("facts", "quantities", "indicators", "documents", "ingest_errors"):
                     con.execute(f"DELETE FROM {table} WHERE doc IN (SELECT UNNEST(?::VARCHAR[]))", [replaced])
             insert_rows(con, "documents", doc_rows)
             insert_rows(con, "facts", fact_rows)
             insert_rows(con, "quantities", quantity_rows)
+            insert_rows(con, "indicators", indicator_rows)
             insert_rows(con, "ingest_errors", error_rows)
         return len(fact_rows)
 

@@ -248,6 +248,63 @@ class Mention:
 
 
 @dataclass(frozen=True, slots=True)
+class IndicatorCell:
+    """Where one value of an indicator row stands: its role (target, actual, weight, score …), its
+    span in ``Document.text`` and, for a .docx/.pdf table, its table / row / column (else None)."""
+
+    role: str
+    start: int
+    end: int
+    table: int | None = None
+    row: int | None = None
+    col: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Indicator:
+    """One row of a self-evaluation table (绩效自评表): names, target, actual, weight and score.
+
+    ``target_value`` / ``actual_value`` are in ``target_unit`` / ``actual_unit`` (canonical where
+    units.yaml knows the unit: 95% → 0.95 ratio); None when the cell is qualitative (达成预期指标),
+    whose text is kept. ``block``: execution | output | cost | effect | satisfaction | None.
+    """
+
+    doc: str
+    position: int  # the row's order among the document's indicators
+    block: str | None
+    level1: str
+    level2: str
+    level3: str
+    target_text: str
+    target_op: str | None  # ge gt le lt eq, or None
+    target_value: Decimal | None
+    target_unit: str
+    actual_text: str
+    actual_value: Decimal | None
+    actual_unit: str
+    weight: Decimal | None
+    score: Decimal | None
+    note: str
+    quote: str  # the row, verbatim
+    start: int
+    end: int
+    layout: str  # grid | lines | prose | execution
+    cells: tuple[IndicatorCell, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SelfGrade:
+    """The grade a report gives itself (评价等级为“优”), normalized to a key of the bands."""
+
+    doc: str
+    grade: str  # 优 良 中 差 (rules/indicators.yaml grade.names)
+    raw: str
+    quote: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
 class Extraction:
     """Everything one file yields: what the loader writes in one transaction."""
 
@@ -255,3 +312,5 @@ class Extraction:
     meta: DocMeta
     facts: tuple[Fact, ...] = field(default_factory=tuple)
     mentions: tuple[Mention, ...] = field(default_factory=tuple)  # every domain quantity (pipeline/attribute.py)
+    indicators: tuple[Indicator, ...] = field(default_factory=tuple)  # the self-evaluation table (pipeline/selfeval)
+    grade: SelfGrade | None = None  # the grade the report gives itself

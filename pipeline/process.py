@@ -20,6 +20,7 @@ from .reading import read_text, readable_document, restore
 from .rules import RuleSet
 from .scope import scope
 from .segment import read_meta, segment
+from .selfeval.read import self_evaluation
 
 log = logging.getLogger(__name__)
 
@@ -59,8 +60,9 @@ def process_file(path: Path, ruleset: RuleSet, entry: CatalogEntry | None = None
     facts = extract(readable, sentences, meta, ruleset)
     attributed, mentions = attribute(readable, sentences, facts, meta, ruleset)
     facts = scope(sorted(facts + attributed, key=lambda f: (f.start, f.kind)), readable.text, ruleset.scope)
+    indicators, grade = self_evaluation(document, readable, reading, ruleset)
     return Extraction(document, meta, tuple(restore(facts, reading, document.text)),
-                      tuple(restore(mentions, reading, document.text)))
+                      tuple(restore(mentions, reading, document.text)), tuple(indicators), grade)
 
 
 def safe_process(path: Path, ruleset: RuleSet, entry: CatalogEntry | None, password: str | None) -> Extraction | FileError:

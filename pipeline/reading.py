@@ -19,6 +19,8 @@ import yaml
 
 from .model import Cell, Document, Fact, Table
 
+FUND_ROW_RULE = "table.fund_row"  # pipeline/extraction/fundrows.py RULE_ID (imported there: no cycle)
+
 
 @dataclass(frozen=True)
 class ReadingRules:
@@ -147,5 +149,11 @@ def restore(facts: list[Fact], reading: Reading, original: str) -> list[Fact]:
             quote = original[q_start:q_end]
         else:  # not found around the figure: the original text of the figure itself
             quote = original[start:end]
-        out.append(replace(f, start=start, end=end, quote=quote, raw=original[start:end]))
+        # a funds row's part names its total by the total's start: moved with it. (Other parts keep
+        # their readable-text group, as before: moving theirs too links lists that parts.py
+        # over-collects — a false sum finding on tests/cases/real/batchC c005 — to be fixed there first.)
+        group = reading.to_original(f.group, f.group + 1)[0] \
+            if getattr(f, "group", None) is not None and getattr(f, "rule_id", "") == FUND_ROW_RULE else None
+        out.append(replace(f, start=start, end=end, quote=quote, raw=original[start:end])
+                   if group is None else replace(f, start=start, end=end, quote=quote, raw=original[start:end], group=group))
     return out

@@ -25,6 +25,7 @@ from .errors import RuleError
 from .model import Basis, Kind, Rule
 from .cues import load_cues
 from .fundrow_rules import load_fundrows
+from .selfeval.vocab import load_indicator_vocab
 from .normalize import Units
 from .reading import load_reading
 from .scope import load_scope
@@ -37,7 +38,7 @@ BASES = {None, *Basis}
 CANONICAL_UNITS = {"yuan", "mu", "person", "household", "building", "item", "sqm", "ratio", "point"}
 NOT_RULE_FILES = {
     "common.yaml", "labels.yaml", "metrics.yaml", "units.yaml", "checks.yaml", "unit_aliases.yaml", "document.yaml",
-    "reading.yaml", "attribution.yaml", "scope.yaml", "fundrows.yaml",
+    "reading.yaml", "attribution.yaml", "scope.yaml", "fundrows.yaml", "indicators.yaml",
 }
 RULE_KEYS = {
     "id", "metric", "pattern", "kind", "qualifier", "basis", "inherits", "require", "forbid",
@@ -94,6 +95,7 @@ class RuleSet:
     cues: object = field(repr=False, default=None)  # attribution.yaml (pipeline.cues.Cues)
     scope: object = field(repr=False, default=None)  # scope.yaml (pipeline.scope.ScopeRules)
     fundrows: object = field(repr=False, default=None)  # fundrows.yaml (pipeline.extraction.fundrows.FundRows)
+    indicators: object = field(repr=False, default=None)  # indicators.yaml (pipeline.selfeval.vocab.IndicatorVocab)
     label_trim: LabelTrim | None = field(repr=False, default=None)  # common.yaml label_trim
     tables: TableWords | None = field(repr=False, default=None)  # common.yaml tables
     project_report: str | None = None  # common.yaml: the report type of a 项目支出 report
@@ -193,6 +195,7 @@ def _load_rules_cached(directory: str) -> RuleSet:
                    metric_names=_metric_names(root / "labels.yaml"),
                    unit_aliases=_unit_aliases(root / "unit_aliases.yaml"),
                    reading=load_reading(root), scope=load_scope(root), fundrows=load_fundrows(root),
+                   indicators=load_indicator_vocab(root),
                    cues=load_cues(root, frozenset(metrics), defaults),
                    label_trim=_label_trim(common), tables=_table_words(common),
                    project_report=common.get("project_report"),

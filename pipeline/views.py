@@ -154,6 +154,24 @@ CREATE OR REPLACE VIEW coverage AS
     SELECT doc, count(*) AS quantities, count(metric) AS claimed,
            round(count(metric) / count(*), 4) AS coverage
     FROM quantities GROUP BY doc;
+CREATE OR REPLACE VIEW self_evaluation AS
+    SELECT d.doc, d.unit, {_UNIT_KEY} AS unit_key, d.year, d.report_type,
+           (SELECT f.value FROM facts f WHERE f.doc = d.doc AND f.metric = 'budget.execution_rate'
+                AND f.kind = 'level' ORDER BY f.rule_id LIKE 'table.%' DESC, f.start LIMIT 1) AS execution_rate,
+           (SELECT f.value FROM facts f WHERE f.doc = d.doc AND f.metric = 'score.self'
+                AND f.kind = 'level' ORDER BY f.rule_id LIKE 'table.%' DESC, f.start LIMIT 1) AS total_score,
+           d.grade,
+           (SELECT count(*) FROM indicators i WHERE i.doc = d.doc) AS indicators,
+           (SELECT sum(i.weight) FROM indicators i WHERE i.doc = d.doc) AS weight_sum,
+           (SELECT sum(i.score) FROM indicators i WHERE i.doc = d.doc) AS score_sum,
+           (SELECT count(DISTINCT e.start) FROM audit_findings a JOIN finding_evidence e ON e.finding_id = a.id
+                JOIN indicators i ON i.doc = e.doc AND i.start = e.start AND i."end" = e."end"
+                WHERE a.doc = d.doc AND a."check" = 'score') AS flagged_indicators,
+           (SELECT count(*) FROM audit_findings a WHERE a.doc = d.doc AND a."check" = 'score') AS score_findings
+    FROM documents d
+    WHERE d.grade IS NOT NULL
+       OR EXISTS (SELECT 1 FROM indicators i WHERE i.doc = d.doc)
+       OR EXISTS (SELECT 1 FROM facts f WHERE f.doc = d.doc AND f.metric IN ('budget.execution_rate', 'score.self'));
 CREATE OR REPLACE VIEW error_summary AS
     SELECT stage, code, count(*) AS errors, count(DISTINCT path) AS files,
            list_sort(list_distinct(list(doc))) AS docs,

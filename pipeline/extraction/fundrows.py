@@ -7,6 +7,8 @@ execution rate, with the row as the quote.
 from __future__ import annotations
 
 
+from dataclasses import dataclass, replace
+
 import regex
 
 from ..model import DocMeta, Document, Fact, Kind, Sentence
@@ -14,10 +16,87 @@ from ..normalize import Units, parse_quantity, plain
 from ..rules import RuleSet
 from .basis import split_basis
 
-RULE_ID = "table.fund_row"
+from ..reading import FUND_ROW_RULE as RULE_ID  # noqa: E402  (restore moves its parts' totals)
 BASIS_COLUMNS = ("budget", "adjusted", "actual")  # the template's money columns (rules/fundrows.yaml)
 _CELL = regex.compile(r"[^\s|｜]+")  # a cell: the text between spaces, tabs, line breaks and |
 _MAX_CELLS = 12  # a row's cells follow its label within this many cells
+_HEADER_CHARS = 400  # the column words of a funds row stand within this many characters before it
+_NUMBER = regex.compile(r"[0-9０-９][0-9０-９,，.．]*(?:[%％]|\p{Han}{1,3})?")
+
+
+@dataclass(frozen=True)
+class FundRow:
+    """A funds row as read: its label span and column → cell (a ``regex`` match), in the layout
+    its cells fit; ``parts``: the money cells of the 其中 row under it, by column."""
+
+    label_start: int
+    label_end: int
+    cells: dict
+    parts: dict
+    part_label: str = ""
+
+    @property
+    def end(self) -> int:
+        return max(c.end() for c in self.cells.values())
+
+
+def fund_rows(text: str, rows) -> list[FundRow]:
+    """Every funds row of ``text`` that fits one of the template's layouts (rules/fundrows.yaml)."""
+    out = []
+    for m in rows.label.finditer(text):
+        cells = [c for _, c in zip(range(_MAX_CELLS), _CELL.finditer(text, m.end()))]
+        layout, used = _layout_of(cells, rows, text[max(0, m.start() - _HEADER_CHARS):m.start()])
+        if layout is None:
+            continue  # the cells do not fit the template: read nothing rather than guess
+        by_column = dict(zip(layout, cells[:used]))
+        parts, part_label = _part_row(text, cells[used:], layout, rows)
+        out.append(FundRow(m.start(), m.end(), by_column, parts, part_label))
+    return out
+
+
+def _is_number(cell) -> bool:
+    return _NUMBER.fullmatch(cell.group()) is not None
+
+
+def _layout_of(cells, rows, before: str) -> tuple[tuple[str, ...] | None, int]:
+    """The layout the cells fit, and how many cells of it the row fills."""
+    rate_at = next((i for i, c in enumerate(cells) if c.group().endswith(("%", "％"))), None)
+    for layout in rows.layouts:
+        if "rate" not in layout:
+            continue
+        at = layout.index("rate")
+        if rate_at is not None:
+            if rate_at != at or not all(_is_number(c) for c in cells[:at]):
+                continue
+            used = at + 1
+            while used < len(layout) and used < len(cells) and _is_number(cells[used]):
+                used += 1  # the weight and score after the rate, where stated
+            return layout, used
+    if rate_at is None and len(cells) >= len(rows.columns) and all(_is_number(c) for c in cells[:len(rows.columns)]) \
+            and (len(cells) == len(rows.columns) or not _is_number(cells[len(rows.columns)])):
+        rate = max((before.rfind(w) for w in rows.rate_words), default=-1)
+        weight = max((before.rfind(w) for w in rows.weight_words), default=-1)
+        if rate < 0 or weight < 0:
+            return None, 0
+        rate_first = [lay for lay in rows.layouts if "rate" in lay and "weight" in lay
+                      and (lay.index("rate") < lay.index("weight")) == (rate < weight)]
+        return (rate_first[0], len(rate_first[0])) if rate_first else (None, 0)
+    return None, 0
+
+
+def _part_row(text: str, rest, layout, rows) -> tuple[dict, str]:
+    """其中：本年财政拨款 | 90 | 89.974 | 89.974 right after the row: its money cells by column (the
+    readable text may have joined the label and the first figure: 财政拨款90)."""
+    if not rest or not rows.part_prefix or not rest[0].group().startswith(tuple(rows.part_prefix)):
+        return {}, ""
+    label = rest[0]
+    digit = regex.search(r"[0-9０-９]", label.group())
+    label_end = label.start() + digit.start() if digit else label.end()
+    money = [c for c in layout if c in BASIS_COLUMNS]
+    cells = [c for _, c in zip(range(len(money)), _CELL.finditer(text, label_end))]
+    if len(cells) < len(money) or not all(_is_number(c) for c in cells):
+        return {}, ""
+    return dict(zip(money, cells)), text[label.start():label_end]
 
 
 def read_fund_rows(document: Document, sentences: list[Sentence], meta: DocMeta, ruleset: RuleSet,
@@ -30,35 +109,43 @@ def read_fund_rows(document: Document, sentences: list[Sentence], meta: DocMeta,
     out: list[Fact] = []
     metric = rows.project_metric if meta.report_type == ruleset.project_report else rows.metric
     scale = units.lookup(rows.unit)
-    for m in rows.label.finditer(text):
-        cells = []
-        for c in _CELL.finditer(text, m.end()):
-            cells.append(c)
-            if len(cells) >= _MAX_CELLS or (c.group().endswith(("%", "％"))):
-                break
-        rate_at = next((i for i, c in enumerate(cells) if c.group().endswith(("%", "％"))), None)
-        money_cols = rows.columns[:rows.columns.index("rate")]
-        if rate_at is None or rate_at != len(money_cols):
-            continue  # the cells do not fit the template: read nothing rather than guess
-        quantities = [parse_quantity(c.group(), units) for c in cells[:rate_at + 1]]
-        if any(q is None for q in quantities):
-            continue
-        sentence = _sentence_at(sentences, m.start())
-        quote = text[m.start():cells[rate_at].end()]
-        for column, cell, q in zip(money_cols, cells, quantities):
+    for row in fund_rows(text, rows):
+        sentence = _sentence_at(sentences, row.label_start)
+        quote = text[row.label_start:row.end]
+        totals = {}
+        for column, cell in row.cells.items():
             if column not in BASIS_COLUMNS or (cell.start(), cell.end()) in taken:
                 continue
-            value, unit = q.value, q.unit
-            if unit == "" and scale is not None:
-                value, unit = value * scale[1], scale[0]
-            if unit != "yuan":
-                continue
-            out.append(_fact(document, sentence, metric, value, unit, column, cell, quote, q))
-        rate = quantities[rate_at]
-        if rate.unit == "ratio":
-            out.append(_fact(document, sentence, "budget.execution_rate", rate.value, "ratio", "rate",
-                             cells[rate_at], quote, rate))
+            fact = _money(document, sentence, metric, column, cell, quote, units, scale)
+            if fact is not None:
+                out.append(fact)
+                totals[column] = fact
+        if "rate" in row.cells:
+            cell = row.cells["rate"]
+            rate = parse_quantity(cell.group(), units)
+            if rate is not None and rate.unit == "":  # 执行率 written without its %
+                rate = parse_quantity(cell.group() + "%", units)
+            if rate is not None and rate.unit == "ratio":
+                out.append(_fact(document, sentence, "budget.execution_rate", rate.value, "ratio", "rate",
+                                 cell, quote, rate))
+        for column, cell in row.parts.items():
+            total = totals.get(column)
+            part = _money(document, sentence, metric, column, cell, text[row.end:cell.end()].strip(), units, scale)
+            if total is not None and part is not None:
+                out.append(replace(part, kind=Kind.PART, group=total.start, label=row.part_label))
     return out + _score_rows(document, sentences, rows, units, taken)
+
+
+def _money(document, sentence, metric, column, cell, quote, units, scale) -> Fact | None:
+    q = parse_quantity(cell.group(), units)
+    if q is None:
+        return None
+    value, unit = q.value, q.unit
+    if unit == "" and scale is not None:
+        value, unit = value * scale[1], scale[0]
+    if unit != "yuan":
+        return None
+    return _fact(document, sentence, metric, value, unit, column, cell, quote, q)
 
 
 def _score_rows(document: Document, sentences: list[Sentence], rows, units: Units, taken) -> list[Fact]:

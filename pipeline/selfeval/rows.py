@@ -1,0 +1,268 @@
+"""The indicator table under its header, however the page laid it out.
+
+* **grid**: a .docx/.pdf table, or text lines of `|` or tab cells. A row with as many cells as the
+  header is read by column; any other row by the row grammar below.
+* **lines**: one cell per line, or a space-separated dump — a stream of cells with no row breaks.
+  Rows are found by the row grammar: ``[level-1] [level-2] level-3`` then the header's value
+  columns in order (an optional 指标性质 comparator, the target, an optional 度量单位, the actual,
+  the weight and the score as bare numbers), then an optional note. Where the stream can be cut
+  into rows several ways, the cut that leaves the fewest cells unread wins (a dynamic programme),
+  so a bare actual (``≥50个 | 50 | 8 | 8``) is never taken for a weight.
+
+Level-1 and level-2 cells a row leaves out (merged cells) are carried down from the row above.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import regex
+
+from ..model import Indicator, IndicatorCell
+from ..normalize import Units
+from .measure import is_comparator, parse_measure, plain_number
+from .vocab import IndicatorVocab
+
+LEVELS = ("level1", "level2", "level3")
+_UNIT_CELL = regex.compile(r"^[\p{Han}%％㎡]{1,4}$")
+_MAX_PREFIX = 3  # cells before level-3 a row may carry (level-1, level-2, its points)
+_PROSE = regex.compile(r"[。；;]")
+
+
+@dataclass(frozen=True, slots=True)
+class Tok:
+    """A cell: its text and span, and its place in a document table when it has one."""
+
+    text: str
+    start: int
+    end: int
+    table: int | None = None
+    row: int | None = None
+    col: int | None = None
+
+    def cell(self, role: str) -> IndicatorCell:
+        return IndicatorCell(role, self.start, self.end, self.table, self.row, self.col)
+
+
+@dataclass(frozen=True)
+class Header:
+    """The indicator table's header: the role of each column, in order (None: no role)."""
+
+    roles: tuple[str | None, ...]
+    start: int
+    end: int
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        """The roles after the level names, in order, without repeats."""
+        return tuple(dict.fromkeys(r for r in self.roles if r and r not in LEVELS))
+
+
+def header_roles(cells: list[Tok], vocab: IndicatorVocab) -> tuple[str | None, ...] | None:
+    """The role of each header cell, when the cells make an indicator header (else None)."""
+    roles = tuple(vocab.role_of(c.text) if len(c.text) <= 16 else None for c in cells)
+    named = {r for r in roles if r}
+    if len(named) < vocab.min_roles or not {"weight", "score"} <= named or not named & {"level3", "target"}:
+        return None
+    return roles
+
+
+def stream_header(toks: list[Tok], at: int, vocab: IndicatorVocab) -> tuple[Header, int] | None:
+    """A header made of consecutive cells from ``toks[at]`` (one per line or space-separated):
+    the header and the index after it."""
+    end = at
+    while end < len(toks) and vocab.is_header_cell(toks[end].text) and len(toks[end].text) <= 16:
+        end += 1
+    if end - at < vocab.min_roles:
+        return None
+    roles = header_roles(toks[at:end], vocab)
+    if roles is None:
+        return None
+    merged: list[str | None] = []
+    for r in roles:  # 偏差原因 / 分析及 / 改进措施: one column
+        if r and (not merged or merged[-1] != r):
+            merged.append(r)
+    return Header(tuple(merged), toks[at].start, toks[end - 1].end), end
+
+
+# reading rows ---------------------------------------------------------------------------------
+
+@dataclass
+class RawRow:
+    """A row as read: role → cell."""
+
+    cells: dict[str, Tok]
+    prefix: list[Tok]
+
+
+def grid_row(cells: list[Tok], header: Header, vocab: IndicatorVocab) -> RawRow | None:
+    """A row with as many cells as the header, read by column."""
+    out: dict[str, Tok] = {}
+    for role, tok in zip(header.roles, cells):
+        if role and tok.text.strip() and role not in out:
+            out[role] = tok
+    if "weight" not in out or "score" not in out or plain_number(out["weight"].text, vocab.points) is None \
+            or plain_number(out["score"].text, vocab.points) is None or "level3" not in out and "target" not in out:
+        return None
+    return RawRow(out, [])
+
+
+def parse_stream(toks: list[Tok], header: Header, vocab: IndicatorVocab) -> list[tuple[RawRow, list[Tok]]]:
+    """Cut a stream of cells into rows (see the module docstring): [(row, cells after it)]."""
+    slots = [r for r in header.values if r != "note"]
+    n = len(toks)
+    inf = float("inf")
+    best = [inf] * (n + 1)
+    choice: list[tuple | None] = [None] * (n + 1)
+    best[n] = 0.0
+    for i in range(n - 1, -1, -1):
+        # skip one cell (a note of the row before, or a cell that belongs to no row)
+        cost = (2.0 if plain_number(toks[i].text, vocab.points) is not None else 1.0) + best[i + 1]
+        best[i], choice[i] = cost, ("skip",)
+        for p in range(0, _MAX_PREFIX + 1):
+            j = i + p  # the level-3 cell
+            if j >= n:
+                break
+            prefix = toks[i:j]
+            pcost = _prefix_cost(prefix, vocab)
+            if pcost is None or not _is_name(toks[j].text, vocab):
+                continue
+            if vocab.block_of(toks[j].text) or vocab.is_level2(toks[j].text):
+                pcost += 0.5  # a level-3 named like a level (满意度): possible, not likely
+            for assigned, k, scost in _slots(toks, j + 1, slots, vocab):
+                total = pcost + scost + best[k]
+                if total < best[i]:
+                    best[i], choice[i] = total, ("row", prefix, toks[j], assigned, k)
+    rows: list[tuple[RawRow, list[Tok]]] = []
+    i = 0
+    while i < n:
+        c = choice[i]
+        if c[0] == "skip":
+            if rows:
+                rows[-1][1].append(toks[i])
+            i += 1
+            continue
+        _, prefix, level3, assigned, k = c
+        cells = dict(assigned)
+        cells["level3"] = level3
+        rows.append((RawRow(cells, list(prefix)), []))
+        i = k
+    return rows
+
+
+def _prefix_cost(prefix: list[Tok], vocab: IndicatorVocab) -> float | None:
+    cost = 0.0
+    for t in prefix:
+        if plain_number(t.text, vocab.points) is not None or is_comparator(t.text, vocab):
+            return None
+        if not (vocab.block_of(t.text) or vocab.is_level2(t.text)):
+            cost += 0.6
+    return cost
+
+
+def _is_name(text: str, vocab: IndicatorVocab) -> bool:
+    """A level-3 cell: words, not a figure, a comparator or a level-1/2 name."""
+    t = text.strip()
+    return bool(t) and plain_number(t, vocab.points) is None and not is_comparator(t, vocab) \
+        and t.replace(" ", "") not in vocab.total_labels \
+        and parse_measure(t, vocab, None).qualitative
+
+
+def _slots(toks: list[Tok], at: int, slots: list[str], vocab: IndicatorVocab):
+    """Every way the value columns can be read from ``toks[at]``: (role → cell, next index, cost)."""
+    out = []
+
+    def walk(i: int, s: int, got: dict, cost: float) -> None:
+        if s == len(slots):
+            out.append((dict(got), i, cost))
+            return
+        role = slots[s]
+        if role in ("nature", "unit"):  # optional columns: often empty, and then absent in a dump
+            walk(i, s + 1, got, cost + 0.1)
+        if i >= len(toks):
+            return
+        text = toks[i].text.strip()
+        if role == "nature":
+            if is_comparator(text, vocab):
+                walk(i + 1, s + 1, {**got, role: toks[i]}, cost)
+        elif role == "unit":
+            if _UNIT_CELL.match(text) and plain_number(text, vocab.points) is None:
+                walk(i + 1, s + 1, {**got, role: toks[i]}, cost)
+        elif role in ("weight", "score"):
+            if plain_number(text, vocab.points) is not None:
+                extra = 0.0
+                if role == "score" and "weight" in got and plain_number(text, vocab.points) > plain_number(got["weight"].text, vocab.points):
+                    extra = 0.5  # possible (a finding), but not the likely reading
+                walk(i + 1, s + 1, {**got, role: toks[i]}, cost + extra)
+        elif text and not vocab.block_of(text) and not vocab.is_level2(text) \
+                and text.replace(" ", "") not in vocab.total_labels and not _PROSE.search(text):
+            walk(i + 1, s + 1, {**got, role: toks[i]}, cost)
+
+    walk(at, 0, {}, 0.0)
+    return out
+
+
+# rows → indicators ----------------------------------------------------------------------------
+
+class Carry:
+    """The level-1 and level-2 names of the rows above (merged cells)."""
+
+    def __init__(self) -> None:
+        self.level1 = ""
+        self.level2 = ""
+
+
+def to_indicator(doc: str, position: int, row: RawRow, trailing: list[Tok], text: str, layout: str,
+                 carry: Carry, vocab: IndicatorVocab, units: Units | None) -> Indicator | None:
+    """A read row → an ``Indicator`` (levels carried down, target and actual parsed)."""
+    c = row.cells
+    level1 = c["level1"].text.strip() if "level1" in c else ""
+    level2 = c["level2"].text.strip() if "level2" in c else ""
+    names = [t.text.strip() for t in row.prefix]
+    for name in names:  # a stream's cells before level-3: by vocabulary, then by position
+        if vocab.block_of(name):
+            level1 = name
+        elif vocab.is_level2(name):
+            level2 = name
+    unknown = [nm for nm in names if not vocab.block_of(nm) and not vocab.is_level2(nm)]
+    if unknown and not level2:
+        level2 = unknown[-1]
+    if level1:
+        if level1 != carry.level1:
+            carry.level2 = ""
+        carry.level1 = level1
+    if level2:
+        carry.level2 = level2
+    weight = plain_number(c["weight"].text, vocab.points)
+    score = plain_number(c["score"].text, vocab.points)
+    unit_cell = c["unit"].text if "unit" in c else ""
+    nature = c["nature"].text if "nature" in c else ""
+    target = parse_measure(c["target"].text if "target" in c else "", vocab, units, unit_cell, nature)
+    actual = parse_measure(c["actual"].text if "actual" in c else "", vocab, units, unit_cell)
+    note_cells = ([c["note"]] if "note" in c else []) + trailing
+    note = " ".join(t.text.strip() for t in note_cells if t.text.strip())
+    spans = [t for t in list(c.values()) + row.prefix]
+    start, end = min(t.start for t in spans), max(t.end for t in spans)
+    cells = tuple(t.cell(role) for role, t in c.items()) + tuple(t.cell("note") for t in trailing)
+    return Indicator(
+        doc=doc, position=position, block=vocab.block_of(carry.level1) if carry.level1 else None,
+        level1=carry.level1, level2=carry.level2, level3=c["level3"].text.strip() if "level3" in c else "",
+        target_text=target.text, target_op=target.op, target_value=target.value, target_unit=target.unit,
+        actual_text=actual.text, actual_value=actual.value, actual_unit=actual.unit,
+        weight=weight, score=score, note=note, quote=text[start:end], start=start, end=end, layout=layout,
+        cells=tuple(sorted(cells, key=lambda x: x.start)))
+
+
+def total_row(toks: list[Tok], at: int, vocab: IndicatorVocab) -> tuple[Decimal | None, Decimal | None, Tok | None]:
+    """合计 | 100 | 95 after a total label at ``toks[at]``: (weight total, score total, score cell)."""
+    nums = []
+    for t in toks[at + 1:at + 4]:
+        v = plain_number(t.text, vocab.points)
+        if v is None:
+            if t.text.strip() in ("", "/", "—", "-"):
+                continue
+            break
+        nums.append((v, t))
+    if len(nums) >= 2:
+        return nums[0][0], nums[1][0], nums[1][1]
+    return None, None, None

@@ -1,0 +1,161 @@
+"""rules/indicators.yaml, compiled: the words of a self-evaluation table (header, comparators,
+blocks, grade). Loaded with the rest of the rules (pipeline/rules.py); read by pipeline/selfeval/
+and pipeline/selfeval_checks.py. Validated on load: a bad entry raises ``RuleError`` naming the file.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import regex
+import yaml
+
+from ..errors import RuleError
+
+_HEADER_SLACK = 4  # characters a header cell may hold beyond its word
+ROLES = ("level1", "level2", "level3", "nature", "target", "unit", "actual", "weight", "score", "note")
+OPERATORS = ("ge", "gt", "le", "lt", "eq")
+
+
+@dataclass(frozen=True)
+class IndicatorVocab:
+    """rules/indicators.yaml, compiled."""
+
+    header_words: tuple[tuple[str, str], ...]  # (word, role), longest word first
+    fillers: frozenset[str]
+    min_roles: int
+    blocks: tuple[tuple[str, str], ...]  # (level-1 name, block key), longest first
+    level2: frozenset[str]
+    prefix_ops: tuple[tuple[str, str], ...]  # (word, operator), longest first
+    suffix_ops: tuple[tuple[str, str], ...]
+    implicit_op: str | None
+    implicit_skip_units: frozenset[str]
+    total_labels: frozenset[str]
+    execution_block: str
+    execution_name: str
+    execution_rule: str | None
+    full_marks: Decimal
+    indicator_marks: Decimal
+    grade_labels: tuple[str, ...]
+    grade_names: tuple[tuple[str, str], ...]  # (surface, grade), longest first
+    bands: tuple[tuple[str, Decimal, Decimal], ...]  # (grade, low, high), highest first
+    prose_target: tuple[str, ...]
+    prose_actual: tuple[str, ...]
+    prose_score: tuple[str, ...]
+    grade_pattern: regex.Pattern | None = None
+    points: tuple[str, ...] = ()
+    links: str = ""  # a regex character class body
+
+    def role_of(self, cell: str) -> str | None:
+        """The column role a header cell names (its longest header word), or None."""
+        text = _squeeze(cell)
+        for word, role in self.header_words:
+            if word in text and len(text) - len(word) <= _HEADER_SLACK:  # the word, and a few more (指标值(A))
+                return role
+        return None
+
+    def is_header_cell(self, cell: str) -> bool:
+        """A cell a header is made of: a role's word, or a filler."""
+        text = _squeeze(cell)
+        return bool(text) and (self.role_of(text) is not None or text in self.fillers)
+
+    def block_of(self, name: str) -> str | None:
+        """The block key of a level-1 name (产出指标(50分) → output), or None."""
+        text = _bare_name(name)
+        for word, key in self.blocks:
+            if text == word or (text.startswith(word) and len(text) <= len(word) + 2):
+                return key
+        return None
+
+    def is_level2(self, name: str) -> bool:
+        return _bare_name(name) in self.level2
+
+    def band_of(self, score: Decimal) -> str | None:
+        """The grade a total score falls in."""
+        for grade, low, high in self.bands:
+            if low <= score < high or (score == high and high == self.bands[0][2]):
+                return grade
+        return None
+
+
+def _squeeze(text: str) -> str:
+    return regex.sub(r"\s+", "", text or "")
+
+
+_POINTS = regex.compile(r"[（(][^）)]{0,8}[）)]$")
+
+
+def _bare_name(name: str) -> str:
+    """A level name without its points: 产出指标(50分) → 产出指标."""
+    return _POINTS.sub("", _squeeze(name))
+
+
+def load_indicator_vocab(directory: str | Path) -> IndicatorVocab | None:
+    """Read ``indicators.yaml`` of a rules folder (None when the folder has none)."""
+    path = Path(directory) / "indicators.yaml"
+    if not path.exists():
+        return None
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        return _compile(data)
+    except (KeyError, TypeError, ValueError, regex.error, yaml.YAMLError) as exc:
+        raise RuleError(f"indicators.yaml: {type(exc).__name__}: {exc}") from exc
+
+
+def _longest(pairs):
+    return tuple(sorted(pairs, key=lambda p: len(p[0]), reverse=True))
+
+
+def _compile(data: dict) -> IndicatorVocab:
+    columns = data["columns"]
+    unknown = set(columns) - set(ROLES)
+    if unknown:
+        raise ValueError(f"unknown column roles {sorted(unknown)} (known: {', '.join(ROLES)})")
+    ops = data.get("comparators") or {}
+    for side in ("prefix", "suffix"):
+        bad = set(ops.get(side) or {}) - set(OPERATORS)
+        if bad:
+            raise ValueError(f"comparators.{side}: unknown operators {sorted(bad)}")
+    implicit = data.get("implicit_comparator")
+    if implicit is not None and implicit not in OPERATORS:
+        raise ValueError(f"implicit_comparator: {implicit!r} is not one of {OPERATORS}")
+    grade = data.get("grade") or {}
+    bands = tuple(sorted(((str(g), Decimal(str(lo)), Decimal(str(hi))) for g, (lo, hi) in (grade.get("bands") or {}).items()),
+                         key=lambda b: b[2], reverse=True))
+    names = _longest((str(s), str(g)) for g, forms in (grade.get("names") or {}).items() for s in forms)
+    if {g for _, g in names} - {b[0] for b in bands}:
+        raise ValueError("grade.names names a grade without a band")
+    labels = tuple(sorted((str(w) for w in grade.get("labels") or ()), key=len, reverse=True))
+    links = "".join(regex.escape(str(w)) for w in data.get("links") or ())
+    pattern = None
+    if labels and names:
+        pattern = regex.compile(
+            r"(?P<label>" + "|".join(map(regex.escape, labels)) + r")[" + links + r"\s]{0,3}[“\"「『]?"
+            r"(?P<grade>" + "|".join(regex.escape(s) for s, _ in names) + r")")
+    execution = data.get("execution") or {}
+    prose = data.get("prose") or {}
+    return IndicatorVocab(
+        header_words=_longest((str(w), role) for role, words in columns.items() for w in words),
+        fillers=frozenset(str(w) for w in data.get("header_fillers") or ()),
+        min_roles=int(data.get("header_min_roles", 4)),
+        blocks=_longest((str(w), key) for key, words in (data.get("blocks") or {}).items() for w in words),
+        level2=frozenset(str(w) for w in data.get("level2") or ()),
+        prefix_ops=_longest((str(w), op) for op, words in (ops.get("prefix") or {}).items() for w in words),
+        suffix_ops=_longest((str(w), op) for op, words in (ops.get("suffix") or {}).items() for w in words),
+        implicit_op=implicit,
+        implicit_skip_units=frozenset(data.get("implicit_skip_units") or ()),
+        total_labels=frozenset(_squeeze(str(w)) for w in data.get("total_labels") or ()),
+        execution_block=str(execution.get("block") or "execution"),
+        execution_name=str(execution.get("name") or ""),
+        execution_rule=execution.get("score_rule"),
+        full_marks=Decimal(str(data.get("full_marks", 100))),
+        indicator_marks=Decimal(str(data.get("indicator_marks", 90))),
+        grade_labels=labels, grade_names=names, bands=bands,
+        prose_target=tuple(str(w) for w in prose.get("target") or ()),
+        prose_actual=tuple(str(w) for w in prose.get("actual") or ()),
+        prose_score=tuple(str(w) for w in prose.get("score") or ()),
+        grade_pattern=pattern,
+        points=tuple(str(w) for w in data.get("points") or ()),
+        links=links,
+    )

@@ -1,0 +1,253 @@
+"""The self-evaluation table (issue 11): indicators read from .docx tables, PDF tables and
+flattened text in both template layouts (the ministry's and a provincial one), and every planted
+inconsistency found in each format — with no finding on the consistent tables.
+
+The reports are built here (python-docx, reportlab, plain text); the table wording follows the
+real pages quoted in the issue.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from builders import make_docx, make_pdf
+from pipeline.process import process_file
+from pipeline.rules import load_rules
+from pipeline.run import run
+from pipeline.selfeval.measure import missed, parse_measure
+
+RULES = load_rules()
+V, U = RULES.indicators, RULES.units
+
+CONSISTENT = {
+    "budget": "100", "adjusted": "100", "actual": "98", "rate": "98%", "exec_weight": "10", "exec_score": "9.8",
+    "part": ("100", "100", "98"),
+    "rows": [  # level1, level2, level3, comparator, target, unit, actual, weight, score, note
+        ("产出指标", "数量指标", "基建工程委托业务项目数量", "≥", "50", "个", "50", "20", "20", ""),
+        ("", "质量指标", "验收合格率", "≥", "95", "%", "98", "15", "15", ""),
+        ("", "成本指标", "项目成本", "≤", "90", "万元", "88", "15", "15", ""),
+        ("效益指标", "社会效益指标", "服务效果", "", "效果明显", "", "效果明显", "30", "28", "个别环节有待改进"),
+        ("满意度指标", "服务对象满意度指标", "服务对象满意度", "≥", "90", "%", "95", "10", "10", ""),
+    ],
+    "total": "97.8", "grade": "优",
+}
+
+
+def _with_row(i, **change):
+    rows = [list(r) for r in CONSISTENT["rows"]]
+    keys = ["l1", "l2", "l3", "op", "target", "unit", "actual", "weight", "score", "note"]
+    for k, v in change.items():
+        rows[i][keys.index(k)] = v
+    return [tuple(r) for r in rows]
+
+
+PLANTED = {  # name → (changes, the finding's rule id)
+    "score_sum": ({"total": "95.8"}, "score.score_sum"),
+    "score_over_weight": ({"rows": _with_row(4, score="12"), "total": "99.8"}, "score.score_over_weight"),
+    "weight_total": ({"rows": _with_row(1, weight="20")}, "score.weight_total"),
+    "full_marks_missed_target": ({"rows": _with_row(1, actual="93")}, "score.full_marks_missed_target"),
+    "execution_rate": ({"actual": "90", "part": ("100", "100", "90")}, "ratio.execution"),
+    "execution_score_rule": ({"exec_score": "6", "total": "94"}, "score.execution_score_rule"),
+    "grade_band": ({"grade": "良"}, "score.grade_band"),
+    "zero_total": ({"budget": "0", "adjusted": "0", "actual": "0", "rate": "0", "exec_score": "0", "total": "88"},
+                   "zero.spend_project"),
+}
+
+
+def spec(name: str) -> dict:
+    return {**CONSISTENT, **(PLANTED[name][0] if name != "consistent" else {})}
+
+
+def ministry_blocks(s: dict) -> list:
+    """The finance ministry's 项目支出绩效自评表: 分值 before 执行率; target with its comparator and unit."""
+    rows = [["项目资金（万元）", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+            ["年度资金总额", s["budget"], s["adjusted"], s["actual"], s["exec_weight"], s["rate"], s["exec_score"]],
+            ["其中：本年财政拨款", *s["part"], "", "", ""]]
+    table = [["绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"]]
+    for l1, l2, l3, op, target, unit, actual, weight, score, note in s["rows"]:
+        table.append(["", l1, l2, l3, f"{op}{target}{unit}", f"{actual}{unit}" if op else actual, weight, score, note])
+    table.append(["总分", "", "", "", "", "", "100", s["total"], ""])
+    return ["某单位2023年度项目支出绩效自评表", rows, table,
+            f"经自评，本项目自评得分{s['total']}分，评价等级为“{s['grade']}”。"]
+
+
+def provincial_blocks(s: dict) -> list:
+    """A provincial variant: 执行率 before 权重; comparator and unit in their own columns."""
+    rows = [["预算执行情况(10分)", "年初预算", "调整后预算数", "预算执行数", "预算执行率", "权重", "得分"],
+            ["总额", s["budget"], s["adjusted"], s["actual"], s["rate"], s["exec_weight"], s["exec_score"]],
+            ["其中：财政资金", *s["part"], "", "", ""]]
+    table = [["绩效指标(90分)", "一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "完成值", "权重", "得分",
+              "未完成原因分析"]]
+    for l1, l2, l3, op, target, unit, actual, weight, score, note in s["rows"]:
+        nature = {"≥": "≥", "≤": "≤", "": "定性"}[op]
+        table.append(["", l1, l2, l3, nature, target, unit, actual, weight, score, note])
+    table.append(["合计", "", "", "", "", "", "", "", "100", s["total"], ""])
+    return ["部门预算项目支出绩效自评表(2023年度)", rows, table, f"自评得分{s['total']}分，自评等级：{s['grade']}。"]
+
+
+def as_text(blocks: list, how: str) -> str:
+    """Flatten like the real pages: `|` rows, one cell per line, or a space-separated dump."""
+    out = []
+    for b in blocks:
+        if isinstance(b, str):
+            out.append(b)
+        elif how == "pipes":
+            out += [" | ".join(r) + " |" for r in b]
+        elif how == "lines":
+            out += [c for r in b for c in r if c]
+        else:
+            out += [" ".join(c for c in r if c) for r in b]
+    return "\n".join(out) + "\n"
+
+
+LAYOUTS = {"ministry": (ministry_blocks, "spaces"), "provincial": (provincial_blocks, "lines")}
+
+
+def write(folder: Path, layout: str, name: str, fmt: str) -> Path:
+    blocks = LAYOUTS[layout][0](spec(name))
+    path = folder / f"{layout}_{name}.{fmt}"
+    if fmt == "docx":
+        return make_docx(path, blocks)
+    if fmt == "pdf":
+        return make_pdf(path, blocks)
+    path.write_text(as_text(blocks, LAYOUTS[layout][1]), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def findings(tmp_path_factory):
+    """Every planted and consistent report in both layouts and three formats, run once."""
+    folder = tmp_path_factory.mktemp("selfeval")
+    for layout in LAYOUTS:
+        for name in ["consistent", *PLANTED]:
+            for fmt in ("txt", "docx", "pdf"):
+                write(folder, layout, name, fmt)
+    db = folder / "out.duckdb"
+    run([folder], db, quiet=True)
+    con = duckdb.connect(str(db), read_only=True)
+    rows = con.execute('SELECT doc, rule_id, message FROM audit_findings').fetchall()
+    indicators = con.execute("SELECT doc, count(*) FROM indicators GROUP BY doc").fetchall()
+    evaluation = con.execute("SELECT doc, execution_rate, total_score, grade, indicators FROM self_evaluation").fetchall()
+    con.close()
+    return rows, dict(indicators), {r[0]: r[1:] for r in evaluation}
+
+
+@pytest.mark.parametrize("fmt", ["txt", "docx", "pdf"])
+@pytest.mark.parametrize("layout", list(LAYOUTS))
+def test_when_the_table_is_consistent_then_there_is_no_finding_and_every_row_is_read(findings, layout, fmt):
+    rows, counts, evaluation = findings
+    doc = f"{layout}_consistent.{fmt}"
+    assert [r for r in rows if r[0] == doc] == []
+    assert counts[doc] == 6  # the execution row and five indicators
+    rate, total, grade, n = evaluation[doc]
+    assert (Decimal(rate), Decimal(total), grade, n) == (Decimal("0.98"), Decimal("97.8"), "优", 6)
+
+
+@pytest.mark.parametrize("fmt", ["txt", "docx", "pdf"])
+@pytest.mark.parametrize("layout", list(LAYOUTS))
+@pytest.mark.parametrize("name", list(PLANTED))
+def test_when_an_inconsistency_is_planted_then_it_is_found(findings, layout, fmt, name):
+    rows = findings[0]
+    doc = f"{layout}_{name}.{fmt}"
+    got = {rule for d, rule, _ in rows if d == doc}
+    assert PLANTED[name][1] in got, (doc, got)
+
+
+@pytest.mark.parametrize("layout", list(LAYOUTS))
+def test_when_a_docx_table_is_read_then_each_value_keeps_its_table_cell(tmp_path, layout):
+    ex = process_file(write(tmp_path, layout, "consistent", "docx"), RULES)
+    rows = [x for x in ex.indicators if x.layout == "grid"]
+    assert [x.level3 for x in rows] == ["基建工程委托业务项目数量", "验收合格率", "项目成本", "服务效果", "服务对象满意度"]
+    first = rows[0]
+    assert (first.target_op, first.target_value, first.target_unit) == ("ge", Decimal(50), "item")
+    assert (first.weight, first.score, first.level1, first.block) == (Decimal(20), Decimal(20), "产出指标", "output")
+    assert rows[1].level1 == "产出指标"  # a merged level-1 cell is carried down
+    score = next(c for c in first.cells if c.role == "score")
+    assert score.table is not None and score.row == 1 and ex.document.text[score.start:score.end] == "20"
+    assert rows[3].target_value is None and rows[3].target_text == "效果明显"  # qualitative: text kept
+
+
+# the issue's real wording ---------------------------------------------------------------------
+
+MINISTRY_DUMP = ("项目资金（万元） 年初预算数 全年预算数 全年执行数 分值 执行率 得分\n年度资金总额: 0 0 0 10 0 0\n"
+                 "其中:本年财政拨款 90 89.974 89.974\n"
+                 "绩效指标 一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分 偏差原因分析及改进措施\n"
+                 "产出指标(50分) 数量指标 基建工程委托业务项目数量 ≥50个 50 8 8\n")
+
+PROVINCIAL_PIPES = (
+    "预算执行情况(10分) | 年度预算数(万元) | 年初预算 | 调整后预算数 | 预算执行数 | 预算执行率 | 权重 | 得分 | 原因 |\n"
+    "| 总额 | 238.93 | 251.89 | 251.89 | 100.00% | 10 | 10 | |\n"
+    "绩效指标(90分) | 一级指标 | 二级指标 | 三级指标 | 指标性质 | 指标值 | 度量单位 | 完成值 | 权重 | 得分 | 未完成原因分析 |\n"
+    "| 产出指标 | 数量指标 | 会议培训举办次数(次) | ≥ | 1 | 次 | 1 | 20 | 20 | |\n")
+
+
+def _read(tmp_path, text):
+    path = tmp_path / "page.txt"
+    path.write_text(text, encoding="utf-8")
+    return process_file(path, RULES)
+
+
+def test_when_the_ministry_template_is_a_space_dump_then_its_row_and_zero_total_are_read(tmp_path):
+    ex = _read(tmp_path, MINISTRY_DUMP)
+    row = next(x for x in ex.indicators if x.layout == "lines")
+    assert (row.level1, row.level2, row.level3) == ("产出指标(50分)", "数量指标", "基建工程委托业务项目数量")
+    assert (row.target_text, row.actual_value, row.weight, row.score) == ("≥50个", Decimal(50), Decimal(8), Decimal(8))
+    parts = [f for f in ex.facts if f.kind == "part" and f.metric == "spend.total"]  # no 项目支出 title: the unit's
+    assert sorted(f.value for f in parts) == [Decimal("899740"), Decimal("899740"), Decimal("900000")]
+    totals = {f.start for f in ex.facts if f.metric == "spend.total" and f.value == 0 and f.kind == "level"}
+    assert len(totals) == 3 and {f.group for f in parts} == totals  # each part names its column's total
+
+
+def test_when_the_provincial_template_is_in_pipe_rows_then_rate_and_row_are_read(tmp_path):
+    ex = _read(tmp_path, PROVINCIAL_PIPES)
+    rates = [f.value for f in ex.facts if f.metric == "budget.execution_rate"]
+    assert rates == [Decimal(1)]
+    budget = sorted(f.value for f in ex.facts if f.metric == "spend.total" and f.basis == "budget")
+    assert budget == [Decimal("2389300"), Decimal("2518900")]
+    row = next(x for x in ex.indicators if x.layout == "grid")
+    assert (row.target_op, row.target_value, row.target_unit, row.actual_value) == ("ge", Decimal(1), "item", Decimal(1))
+    execution = next(x for x in ex.indicators if x.layout == "execution")
+    assert (execution.actual_value, execution.weight, execution.score) == (Decimal(1), Decimal(10), Decimal(10))
+
+
+def test_when_an_indicator_is_stated_in_prose_then_it_is_read(tmp_path):
+    ex = _read(tmp_path, "群众满意度指标值≥95%，实际完成98%，得10分。自评得分95分，评价等级为“优”。\n")
+    row = next(x for x in ex.indicators if x.layout == "prose")
+    assert (row.target_op, row.target_value, row.actual_value, row.score) == ("ge", Decimal("0.95"), Decimal("0.98"), Decimal(10))
+    assert ex.grade is not None and ex.grade.grade == "优"
+    assert [f.value for f in ex.facts if f.metric == "score.self"] == [Decimal(95)]
+
+
+@pytest.mark.parametrize("text, grade", [("评价等级为“优”", "优"), ("自评等级：良好", "良"), ("评价结果为合格", "中")])
+def test_when_a_grade_is_stated_then_it_is_normalized(tmp_path, text, grade):
+    assert _read(tmp_path, f"本项目{text}。\n").grade.grade == grade
+
+
+# comparators --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, op, value, unit", [
+    ("≥95%", "ge", "0.95", "ratio"), ("≤90万元", "le", "900000", "yuan"), ("=100%", "eq", "1", "ratio"),
+    ("不低于98%", "ge", "0.98", "ratio"), ("95%以上", "ge", "0.95", "ratio"), ("100%", None, "1", "ratio"),
+    ("≥50个", "ge", "50", "item"), ("不超过3天", "le", "3", "天"),
+])
+def test_when_a_target_is_parsed_then_comparator_value_and_unit_come_out(text, op, value, unit):
+    m = parse_measure(text, V, U)
+    assert (m.op, m.value, m.unit) == (op, Decimal(value), unit)
+
+
+@pytest.mark.parametrize("text", ["达成预期指标", "效果明显", "按规定时限", ""])
+def test_when_a_target_is_qualitative_then_its_text_is_kept_and_it_has_no_value(text):
+    m = parse_measure(text, V, U)
+    assert m.qualitative and m.text == text
+
+
+@pytest.mark.parametrize("target, actual, want", [
+    ("≥95%", "93%", True), ("≥95%", "95%", False), ("≤90万元", "92万元", True), ("≤90万元", "88万元", False),
+    ("=100%", "99%", True), ("100%", "96%", True), ("≥50个", "50", False), ("≥50个", "48", True),
+    ("效果明显", "效果明显", None), ("≥95%", "3天", None), ("90万元", "95万元", None),
+])
+def test_when_an_actual_is_compared_with_its_target_then_the_comparator_decides(target, actual, want):
+    assert missed(parse_measure(target, V, U), parse_measure(actual, V, U), V) is want
