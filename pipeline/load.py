@@ -180,7 +180,7 @@ def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnect
             if "lock" not in message:
                 raise JixiaoError(f"无法打开数据库 {path}：{exc}") from exc
             if not read_only and _held_by_reader(message) and time.monotonic() < deadline:
-                time.sleep(0.05)
+                time.sleep(0.01)
                 continue
             raise DatabaseInUse(f"数据库正被另一个进程使用：{path}（请等它结束后再试）") from exc
 

@@ -113,14 +113,16 @@ def test_when_a_run_writes_while_serve_is_up_then_no_decision_is_lost_and_pages_
                                                      "reviewer": "张三", "comment": "两处口径不同"})
         assert posted.status_code == 303
         statuses: list[int] = []
+        unexplained: list[str] = []
         stop = threading.Event()
 
         def poll() -> None:
             while not stop.is_set():
                 response = client.get("/")
                 statuses.append(response.status_code)
-                if response.status_code == 503:
-                    assert "数据库正在被 jixiao run 写入" in response.text
+                if response.status_code == 503 and "数据库正在被 jixiao run 写入" not in response.text:
+                    unexplained.append(response.text[:500])  # an assert here would not fail the test
+                time.sleep(0.02)  # a reader clicking fast, not a flood
 
         poller = threading.Thread(target=poll)
         poller.start()
@@ -131,6 +133,7 @@ def test_when_a_run_writes_while_serve_is_up_then_no_decision_is_lost_and_pages_
             poller.join(timeout=60)
         assert rerun.returncode == 0, rerun.stderr
         assert statuses and set(statuses) <= {200, 503}, sorted(set(statuses))
+        assert unexplained == []
         assert 503 in statuses  # the run held the database for a while, and the page said so
         after = client.get(href)
         assert after.status_code == 200
