@@ -15,7 +15,7 @@ hash character offsets), so a decision is not stored against it. Three pure func
   finding another evidence hash, the decision is kept and the finding needs another look.
 
 Two findings of one report can share a key (rare: two conflicts of one metric and basis with
-different qualifiers); :func:`assign_keys` numbers them (``…#2``) in the order of their values.
+different qualifiers); :func:`assign_keys` numbers them (``…-2``) in the order of their values.
 Should a corrected figure swap that order, both evidence hashes change too, so both findings
 show "needs another look": a decision is never silently shown on the wrong finding.
 """
@@ -113,7 +113,7 @@ def evidence_hash(f: FindingFacts) -> str:
 
 
 def assign_keys(findings: Sequence[FindingFacts]) -> list[str]:
-    """finding_key of each finding, made unique: the second of a shared key gets ``#2`` and so on,
+    """finding_key of each finding, made unique: the second of a shared key gets ``-2`` and so on,
     numbered in the order of the findings' values (stated, expected, evidence values)."""
     keys = [finding_key(f) for f in findings]
     groups: dict[str, list[int]] = defaultdict(list)
@@ -124,5 +124,5 @@ def assign_keys(findings: Sequence[FindingFacts]) -> list[str]:
             members.sort(key=lambda i: (number(findings[i].stated), number(findings[i].expected),
                                         [number(e.value) for e in findings[i].evidence], evidence_hash(findings[i])))
             for n, i in enumerate(members[1:], start=2):
-                keys[i] = f"{k}#{n}"
+                keys[i] = f"{k}-{n}"
     return keys

@@ -84,14 +84,20 @@ def _token(html: str) -> str:
     return re.search(r'name="csrf" value="([^"]+)"', html).group(1)
 
 
+def _hidden(html: str) -> dict[str, str]:
+    """The decision form's hidden fields: csrf, seen (the evidence hash shown), content_key."""
+    return dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', html))
+
+
 def _hostile_conflict(client) -> str:
     return next(href for message, href in _keys(client).items() if "编制数" in message and "42人" in message
                 and "45人" in message)
 
 
 def _decide(client, href: str, **form) -> "object":
-    token = _token(client.get(href).text)
-    return client.post(href + "/decide", data={"csrf": token, **form})
+    hidden = _hidden(client.get(href).text)
+    assert set(hidden) == {"csrf", "seen", "content_key"}
+    return client.post(href + "/decide", data={**hidden, **form})
 
 
 # the list ----------------------------------------------------------------------------------
@@ -165,7 +171,9 @@ def test_when_confirmed_then_a_note_keeps_the_status(client, review_file):
     ({"action": "confirm", "reviewer": "  "}, "请填写审核人姓名"),
     ({"action": "note", "reviewer": "张三"}, "备注内容不能为空"),
     ({"action": "delete", "reviewer": "张三"}, "未知的操作"),
-], ids=["no-reason", "other-without-text", "unknown-reason", "no-reviewer", "empty-note", "unknown-action"])
+    ({"action": "confirm", "reviewer": "张三", "seen": "not-a-hash"}, "表单内容不完整或已过期"),
+], ids=["no-reason", "other-without-text", "unknown-reason", "no-reviewer", "empty-note", "unknown-action",
+        "stale-form"])
 def test_when_a_decision_is_incomplete_then_400_and_nothing_stored(client, review_file, form, problem):
     response = _decide(client, _hostile_conflict(client), **form)
     assert response.status_code == 400
@@ -269,8 +277,9 @@ def test_when_host_header_is_foreign_then_refused(db, review_file):
     app = create_app(db, review_file=review_file, secret="s")  # default: 127.0.0.1, localhost only
     with TestClient(app, base_url="http://evil.example") as c:
         assert c.get("/").status_code == 400
-    with TestClient(app, base_url="http://127.0.0.1:8765") as c:
-        assert c.get("/").status_code == 200
+    for local in ("http://127.0.0.1:8765", "http://localhost:8765", "http://[::1]:8765"):
+        with TestClient(app, base_url=local) as c:
+            assert c.get("/").status_code == 200, local
 
 
 def test_when_database_missing_then_503_page_says_so(tmp_path):
@@ -293,6 +302,9 @@ def test_when_a_writer_holds_the_database_then_503_busy_page_not_a_traceback(db,
     copy = tmp_path / "copy.duckdb"
     shutil.copy(db, copy)
     app = create_app(copy, review_file=review_file, secret="s", allowed_hosts=("testserver",))
+    with TestClient(app) as c:
+        href = _hostile_conflict(c)
+        hidden = _hidden(c.get(href).text)
     holder = subprocess.Popen([sys.executable, "-c", HOLD, str(copy)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                               text=True)
     try:
@@ -303,10 +315,16 @@ def test_when_a_writer_holds_the_database_then_503_busy_page_not_a_traceback(db,
             assert "数据库正在被 jixiao run 写入，请稍后刷新" in response.text
             assert response.headers["retry-after"] == "5"
             assert "Traceback" not in response.text
+            # a decision sent while the run writes is stored all the same (key and hashes are in the form)
+            posted = c.post(href + "/decide", data={**hidden, "action": "dismiss", "reason": "explained",
+                                                    "reviewer": "张三"}, follow_redirects=False)
+            assert posted.status_code == 303
     finally:
         holder.communicate("\n", timeout=30)
+    assert [(d.action, d.key, d.doc) for d in DecisionStore(review_file).all()] == [("dismiss", href.split("/")[-1], None)]
     with TestClient(app) as c:
         assert c.get("/").status_code == 200
+        assert 'id="status" data-status="dismissed"' in c.get(href).text
 
 
 # export and the static report --------------------------------------------------------------

@@ -108,8 +108,8 @@ def test_when_a_run_writes_while_serve_is_up_then_no_decision_is_lost_and_pages_
     with Server(db) as server, httpx.Client(base_url=server.url, timeout=30) as client:
         href = conflict_href(client.get("/").text)
         page = client.get(href).text
-        token = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
-        posted = client.post(href + "/decide", data={"csrf": token, "action": "dismiss", "reason": "scope",
+        hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', page))
+        posted = client.post(href + "/decide", data={**hidden, "action": "dismiss", "reason": "scope",
                                                      "reviewer": "张三", "comment": "两处口径不同"})
         assert posted.status_code == 303
         statuses: list[int] = []
@@ -217,3 +217,31 @@ def test_review_in_a_real_browser_survives_reruns_and_flags_changed_evidence(tmp
             browser.close()
     assert console == []
     assert SCREENSHOT.stat().st_size > 10_000
+
+
+@pytest.mark.slow
+def test_when_serving_all_interfaces_then_a_warning_says_anyone_can_read(tmp_path):
+    folder = tmp_path / "in"
+    write_report(folder, second=42)
+    db = tmp_path / "jixiao.duckdb"
+    assert jixiao_run(folder, db).returncode == 0
+    port = free_port()
+    proc = subprocess.Popen([str(JIXIAO), "serve", "--db", str(db), "--host", "0.0.0.0", "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        warning = proc.stderr.readline()
+        address = proc.stdout.readline()
+        assert warning.startswith("警告：正在监听 0.0.0.0") and "任何人都可以" in warning
+        assert f":{port}/" in address
+        deadline = time.monotonic() + 30
+        while True:  # any Host is accepted then: that is what serving the network means
+            try:
+                response = httpx.get(f"http://127.0.0.1:{port}/", headers={"Host": f"192.0.2.7:{port}"}, timeout=5)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline and proc.poll() is None
+                time.sleep(0.1)
+        assert response.status_code == 200 and "问题列表" in response.text
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)

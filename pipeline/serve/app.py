@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import hmac
+import re
 import secrets
 from collections import Counter
 from collections.abc import Iterable
@@ -43,6 +44,8 @@ from .workpaper import WORKPAPER_NAME, workpaper
 CSP = ("default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; "
        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 MAX_TEXT = 2_000  # characters kept of a reviewer's name, comment or note
+HEX64 = re.compile(r"[0-9a-f]{64}")
+KEY = re.compile(r"[0-9a-f]{64}(?:-[0-9]+)?")  # review_key.assign_keys
 
 
 class Unavailable(Exception):
@@ -203,13 +206,22 @@ class ReviewApp:
     # decisions --------------------------------------------------------------------------
 
     def decide(self, key: str, form: dict[str, str]) -> str:
-        """Validate and store one decision; return "" or the labels key of what was wrong."""
+        """Validate and store one decision; return "" or the labels key of what was wrong.
+
+        The decision is stored with the evidence hash of the page the reviewer saw (a hidden
+        field): should a run have changed the evidence since, the finding shows "needs another
+        look" at once. While a run holds the database, the decision is still stored (the key and
+        the hashes are in the form); only the record's copy of the unit, year and message is
+        left empty then."""
         action = form.get("action", "")
         reviewer = form.get("reviewer", "").strip()[:200]
         reason = form.get("reason", "").strip()
         comment = form.get("comment", "").strip()[:MAX_TEXT] or None
+        seen, content = form.get("seen", ""), form.get("content_key", "")
         if action not in ACTIONS:
             return "action"
+        if not (HEX64.fullmatch(seen) and HEX64.fullmatch(content)):
+            return "form"
         if not reviewer:
             return "reviewer"
         if action == "dismiss":
@@ -221,13 +233,18 @@ class ReviewApp:
             reason = ""
         if action == "note" and not comment:
             return "note_text"
-        with self.reading() as con:
-            f = self._find(self.listed(con), key)
-        facts = f.keyed.facts
-        self.store.record(key=f.key, content_key=f.keyed.content_key, action=action, reviewer=reviewer,
-                          evidence_hash=f.keyed.evidence_hash, reason=reason or None, comment=comment,
-                          doc=facts.doc, doc_sha256=facts.sha256, unit=f.row.unit, year=f.row.year,
-                          check=f.row.check, message=f.row.message)
+        snapshot: dict = {}
+        try:
+            with self.reading() as con:
+                f = self._find(self.listed(con), key)
+            key, content = f.key, f.keyed.content_key
+            snapshot = dict(doc=f.keyed.facts.doc, doc_sha256=f.keyed.facts.sha256, unit=f.row.unit, year=f.row.year,
+                            check=f.row.check, message=f.row.message)
+        except Unavailable as exc:
+            if exc.reason != "busy" or not KEY.fullmatch(key):
+                raise
+        self.store.record(key=key, content_key=content, action=action, reviewer=reviewer, evidence_hash=seen,
+                          reason=reason or None, comment=comment, **snapshot)
         return ""
 
     async def post_decision(self, request: Request) -> Response:
@@ -236,7 +253,8 @@ class ReviewApp:
         token = str(form.get("csrf", ""))
         if not hmac.compare_digest(token.encode(), self.csrf.encode()):
             return self.error("csrf", 403)
-        fields = {name: str(form.get(name, "")) for name in ("action", "reviewer", "reason", "comment")}
+        fields = {name: str(form.get(name, ""))
+                  for name in ("action", "reviewer", "reason", "comment", "seen", "content_key")}
         problem = await run_in_threadpool(self.decide, key, fields)
         target = f"/finding/{key}"
         if problem:
@@ -274,7 +292,7 @@ class SecurityHeaders:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         host = dict(scope["headers"]).get(b"host", b"").decode("latin-1").lower()
-        name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+        name = host.rpartition("]")[0].lstrip("[") if host.startswith("[") else host.partition(":")[0]
         if "*" not in self.allowed and name not in self.allowed:
             return await self.refuse(scope, receive, send)
 
