@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from . import cli_analyst, cli_report
+from . import cli_analyst, cli_report, cli_serve
 from .cli_options import DEFAULT_DB, db_option, rules_option  # noqa: F401 - DEFAULT_DB: the public default
 from .errors import JixiaoError
 
@@ -180,6 +180,7 @@ def main() -> None:  # pragma: no cover
     cli()
 
 
-# commands that live in their own modules (analyst queries, reports)
+# commands that live in their own modules (analyst queries, reports, the review page)
 cli_analyst.register(cli)
 cli_report.register(cli)
+cli_serve.register(cli)

@@ -24,7 +24,8 @@ def register(group) -> None:
         quoted sentences, the figure marked, file, section and rule). The workbook has the
         sheets 事实, 问题, 对比, 无法读取 and 运行记录. The database is opened read-only. Metric names come
         from the rules (--rules DIR, default the packaged ones); the pages and the workbook say
-        which rules the last run read with.
+        which rules the last run read with. When `jixiao serve` has recorded decisions
+        (DB.review.sqlite beside the database), each finding shows its review status.
 
         Example:
 
@@ -33,11 +34,12 @@ def register(group) -> None:
         from .load import connect
         from .report import write_report
         from .rules import load_rules
+        from .serve.decisions import review_path
 
         ruleset = load_rules(rules_dir)
         con = connect(db, read_only=True)
         try:
-            paths = write_report(con, out, ruleset)
+            paths = write_report(con, out, ruleset, review_file=review_path(db))
         finally:
             con.close()
         click.echo(f"报告已写入 {paths.out_dir}：{paths.index.name}、{len(paths.units)} 个单位页面、{paths.xlsx.name}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -27,6 +28,8 @@ STAGING = "staging_"  # replace_findings writes here first; dropped when it ends
 # DuckDB's own memory (caches, sorts); beyond it DuckDB spills to disk or, where it cannot,
 # fails with OutOfMemory (see database_memory). 256 MB ran 10,000 reports (bench/RESULTS.md)
 MEMORY_LIMIT = os.environ.get("JIXIAO_DB_MEMORY", "256MB")
+# seconds a writer waits for read-only connections (a `jixiao serve` request) to close
+READER_WAIT = float(os.environ.get("JIXIAO_DB_WAIT", "10"))
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -199,20 +202,37 @@ def fact_id(fact: Fact) -> str:
 
 
 def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the database, turning a lock held by another process into :class:`DatabaseInUse`."""
+    """Open the database, turning a lock held by another process into :class:`DatabaseInUse`.
+
+    A writer that finds the file held by a *reader* (``jixiao serve`` opens it read-only for the
+    length of one request) tries again for up to ``READER_WAIT`` seconds; a file held by another
+    writer fails at once."""
     path = Path(path)
     if read_only and not path.exists():
         raise JixiaoError(f"数据库不存在：{path}（请先运行 jixiao run）")
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        con = duckdb.connect(str(path), read_only=read_only, config={"memory_limit": MEMORY_LIMIT})
-        con.execute("SET enable_progress_bar = false")  # the CLI shows its own progress
-        return con
-    except duckdb.IOException as exc:
-        if "lock" in str(exc).lower():
+    deadline = time.monotonic() + READER_WAIT
+    while True:
+        try:
+            con = duckdb.connect(str(path), read_only=read_only, config={"memory_limit": MEMORY_LIMIT})
+            con.execute("SET enable_progress_bar = false")  # the CLI shows its own progress
+            return con
+        except duckdb.IOException as exc:
+            message = str(exc).lower()
+            if "lock" not in message:
+                raise JixiaoError(f"无法打开数据库 {path}：{exc}") from exc
+            if not read_only and _held_by_reader(message) and time.monotonic() < deadline:
+                time.sleep(0.01)
+                continue
             raise DatabaseInUse(f"数据库正被另一个进程使用：{path}（请等它结束后再试）") from exc
-        raise JixiaoError(f"无法打开数据库 {path}：{exc}") from exc
+
+
+def _held_by_reader(message: str) -> bool:
+    """DuckDB's lock error says "you would be able to open this database in read-only mode" when
+    the holder is a read-only connection (checked with DuckDB 1.x and 2.0). Should the wording
+    change, a writer fails at once, as it did before readers were waited for."""
+    return "read-only mode" in message
 
 
 class Store:

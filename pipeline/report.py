@@ -148,6 +148,8 @@ class FindingView:
     unit_key: str = ""
     unit_name: str = ""
     unit_slug: str = ""
+    review_status: str = ""  # new / confirmed / dismissed / recheck, when a decision file exists
+    review_note: str = ""  # the decision's reviewer, time and reason, as one line
 
 
 @dataclass(frozen=True)
@@ -275,7 +277,7 @@ class Report:
 # labels ------------------------------------------------------------------------------------
 
 _LABEL_KEYS = ("severity", "check", "basis", "kind", "unit", "unknown_unit", "unknown_year", "approx",
-               "flag_true", "sheets", "columns")
+               "flag_true", "sheets", "columns", "review")
 
 
 @lru_cache(maxsize=2)
@@ -408,9 +410,11 @@ def _dec(value) -> Decimal | None:
 
 # collect -----------------------------------------------------------------------------------
 
-def collect(con: duckdb.DuckDBPyConnection, ruleset: RuleSet | None = None) -> Report:
+def collect(con: duckdb.DuckDBPyConnection, ruleset: RuleSet | None = None,
+            review_file: Path | str | None = None) -> Report:
     """Read everything the report shows from the database (metric names and units: ``ruleset``,
-    default the packaged rules)."""
+    default the packaged rules); each finding's review status from ``review_file`` (the decision
+    file of ``jixiao serve``) when it exists."""
     labels = load_labels()
     ruleset = ruleset or load_rules()
     metrics, names = ruleset.metrics, ruleset.metric_names
@@ -418,6 +422,8 @@ def collect(con: duckdb.DuckDBPyConnection, ruleset: RuleSet | None = None) -> R
         docs = _read_docs(con)
         facts = _read_facts(con)
         findings = _read_findings(con, labels, metrics, names)
+        if review_file is not None and Path(review_file).exists():
+            _add_review(con, findings, review_file, labels)
         runs = _read_runs(con)
         errors = [ErrorRow(*r) for r in con.execute(
             "SELECT doc, path, stage, code, message, recorded_at FROM ingest_errors ORDER BY doc, path").fetchall()]
@@ -525,6 +531,20 @@ def _read_findings(con, labels: dict, metrics: dict, names: dict) -> list[Findin
     return out
 
 
+def _add_review(con, findings: list[FindingView], review_file: Path | str, labels: dict) -> None:
+    """Each finding's status from the decision file (pipeline/serve/decisions.py)."""
+    from .serve.review import reviews_by_id
+
+    reviews = reviews_by_id(con, review_file)
+    for f in findings:
+        _keys, review = reviews[f.id]
+        f.review_status = review.status
+        d = review.decision
+        if d is not None and d.action != "reset":
+            reason = labels["review"]["reasons"].get(d.reason, d.reason or "") if d.reason else ""
+            f.review_note = " · ".join(p for p in (d.reviewer, d.decided_at, reason, d.comment or "") if p)
+
+
 def _group_units(docs: list[DocRow], labels: dict) -> list[UnitView]:
     units: dict[str, UnitView] = {}
     for d in docs:
@@ -587,7 +607,8 @@ def _comparison(unit: UnitView, facts: list[FactRow], labels: dict, metrics: dic
 
 # HTML --------------------------------------------------------------------------------------
 
-def _environment() -> jinja2.Environment:
+def environment() -> jinja2.Environment:
+    """The templates' environment: autoescape always on, undefined names an error."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATES)),
         autoescape=True,  # always, whatever the template's name: report text is data
@@ -607,7 +628,7 @@ def labels_year(year: int | None) -> str:
 
 def render_pages(report: Report) -> dict[str, str]:
     """file name → HTML of every page."""
-    env = _environment()
+    env = environment()
     common = {"report": report, "labels": report.labels, "severities": SEVERITIES}
     pages = {"index.html": env.get_template("index.html").render(**common)}
     for unit in report.units:
@@ -677,6 +698,7 @@ def write_xlsx(report: Report, path: Path) -> Path:
         finding_rows.append([
             f.number, f.severity_label, f.check_label, f.unit_name, f.year, f.doc, "、".join(f.metric_names),
             f.message, f.stated, f.expected, f.rule_id, "\n".join(quotes), "\n".join(places),
+            labels["review"]["status"].get(f.review_status, "") if f.review_status else "",
         ])
     _sheet(wb, sheets["findings"], columns["findings"], finding_rows, wrap={"说明", "证据原文", "证据位置"})
 
@@ -785,10 +807,12 @@ def _mark_cells(ws, marks: list[dict[int, str]]) -> None:
 
 # the whole report --------------------------------------------------------------------------
 
-def write_report(con: duckdb.DuckDBPyConnection, out_dir: Path | str, ruleset: RuleSet | None = None) -> ReportPaths:
-    """Write the HTML pages and the workbook for everything in the database into ``out_dir``."""
+def write_report(con: duckdb.DuckDBPyConnection, out_dir: Path | str, ruleset: RuleSet | None = None,
+                 review_file: Path | str | None = None) -> ReportPaths:
+    """Write the HTML pages and the workbook for everything in the database into ``out_dir``; with
+    ``review_file`` (jixiao serve's decisions), each finding shows its review status."""
     out_dir = Path(out_dir)
-    report = collect(con, ruleset)
+    report = collect(con, ruleset, review_file)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         index, units = write_html(report, out_dir)

@@ -166,6 +166,7 @@ ALLOWED_CJK = {
     "cli.py": USER_TEXT,
     "cli_analyst.py": USER_TEXT,
     "cli_report.py": USER_TEXT,
+    "cli_serve.py": USER_TEXT + " (the review page's address, the --host warning)",
     "report.py": USER_TEXT,
     "process.py": USER_TEXT + " (the internal-error FileError)",
     "workers.py": USER_TEXT + " (timeout / memory FileErrors)",
