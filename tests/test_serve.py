@@ -388,3 +388,20 @@ def test_when_serve_database_missing_then_one_error_line(tmp_path):
     result = CliRunner().invoke(cli, ["serve", "--db", str(tmp_path / "none.duckdb")])
     assert result.exit_code == 1
     assert result.output.strip().splitlines() == [f"Error: 数据库不存在：{tmp_path / 'none.duckdb'}（请先运行 jixiao run）"]
+
+
+def test_when_a_report_has_a_self_evaluation_then_its_page_shows_the_table_with_the_flagged_row(tmp_path):
+    from test_selfeval import write
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write(folder, "ministry", "full_marks_missed_target", "txt")  # 验收合格率 ≥95%, actual 93%, full marks
+    db = tmp_path / "se.duckdb"
+    run([folder], db, quiet=True)
+    app = create_app(db, review_file=tmp_path / "r.sqlite", secret="s", allowed_hosts=("testserver",))
+    with TestClient(app, follow_redirects=False) as c:
+        html = c.get("/doc/ministry_full_marks_missed_target.txt").text
+    assert "绩效自评" in html and 'class="indicators"' in html
+    flagged = re.findall(r'<tr class="flagged">(.*?)</tr>', html)
+    assert len(flagged) == 1 and "验收合格率" in flagged[0]
+    assert html.count("<tr") - html.count("<tr class=\"flagged\"") >= 5  # the other rows and the header

@@ -178,10 +178,11 @@ class ReviewApp:
                 raise HTTPException(404)
             facts = queries.fact_marks(con, doc, self.metrics, self.names)
             loose = queries.unattributed_marks(con, doc)
+            evaluation = queries.self_evaluation(con, doc)
             findings = [f for f in self.listed(con) if doc in {e.doc for e in f.keyed.facts.evidence} or f.row.doc == doc]
         spans = [Span(s, e, "fact", [m]) for s, e, m in facts] + [Span(s, e, "unattr", [m]) for s, e, m in loose]
         return self.render("serve_doc.html", d=d, pieces=cut(d.text, spans), facts=len(facts), loose=len(loose),
-                           findings=findings)
+                           findings=findings, evaluation=evaluation)
 
     def page_unit(self, request: Request) -> Response:
         unit_key = request.query_params.get("key", "")

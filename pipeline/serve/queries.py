@@ -108,6 +108,50 @@ def evidence(con: duckdb.DuckDBPyConnection, finding_id: str, metrics: dict, nam
     return out
 
 
+@dataclass(frozen=True)
+class IndicatorRow:
+    """One row of a report's self-evaluation table (the indicators table), flagged when a `score`
+    finding rests on it."""
+
+    level1: str | None
+    level2: str | None
+    level3: str | None
+    target: str | None
+    actual: str | None
+    weight: str  # shown ("" when the row gives none)
+    score: str
+    start: int | None
+    flagged: bool
+
+
+@dataclass(frozen=True)
+class SelfEvaluation:
+    """A report's self-evaluation: its execution rate, total score, grade and indicator rows."""
+
+    execution_rate: str  # shown (97.6%), "" when not stated
+    total_score: str
+    grade: str | None
+    rows: tuple[IndicatorRow, ...]
+
+
+def self_evaluation(con: duckdb.DuckDBPyConnection, doc: str) -> SelfEvaluation | None:
+    """The self-evaluation of one report (the self_evaluation view and its indicators), or None."""
+    head = con.execute("SELECT execution_rate, total_score, grade FROM self_evaluation WHERE doc = ?", [doc]).fetchone()
+    if head is None:
+        return None
+    rows = con.execute(
+        'SELECT i.level1, i.level2, i.level3, i.target_text, i.actual_text, i.weight, i.score, i.start, '
+        'EXISTS (SELECT 1 FROM audit_findings a JOIN finding_evidence e ON e.finding_id = a.id '
+        '        WHERE a.doc = i.doc AND a."check" = \'score\' AND e.doc = i.doc AND e.start = i.start '
+        '        AND e."end" = i."end") '
+        "FROM indicators i WHERE i.doc = ? ORDER BY i.position", [doc]).fetchall()
+    def shown(value, unit: str = "") -> str:
+        return show(_dec(value), unit) if value is not None else ""
+
+    return SelfEvaluation(shown(head[0], "ratio"), shown(head[1], "point"), head[2],
+                          tuple(IndicatorRow(*r[:5], shown(r[5]), shown(r[6]), r[7], bool(r[8])) for r in rows))
+
+
 def document(con: duckdb.DuckDBPyConnection, doc: str) -> DocText | None:
     """One report with its text, or None."""
     row = con.execute(
