@@ -297,3 +297,32 @@ def test_when_a_line_states_the_share_of_its_task_done_then_it_is_checked(tmp_pa
         con.close()
     assert shares == 1
     assert ([r for (r,) in found] == ["ratio.task"]) is flagged
+
+
+def _run_findings(tmp_path, body: str) -> list[tuple]:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "r.txt").write_text(HEAD + body, encoding="utf-8")
+    db = tmp_path / "x.duckdb"
+    result = CliRunner().invoke(cli, ["run", str(folder), "--db", str(db), "--workers", "0", "--quiet"])
+    assert result.exit_code == 0, result.output
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute('SELECT "check", metrics FROM audit_findings').fetchall()
+    finally:
+        con.close()
+
+
+def test_when_a_listed_part_opens_its_own_list_then_that_list_is_its_parts(tmp_path):
+    # 包含… are the parts of 基本支出, not of the total: their shortfall is 基本支出's
+    body = ("2022年局机关总支出决算数为4389.86万元，其中基本支出决算数为2994.57万元，包含工资福利支出1754.89万元；"
+            "商品和服务支出452.34万元；对家庭和个人的补助598.14万元；其他资本性支出66.6万元。\n")
+    found = _run_findings(tmp_path, body)
+    assert [c for c, m in found if "spend.total" in m] == []
+    assert [c for c, m in found if "spend.basic" in m] == ["sum"]
+
+
+def test_when_each_item_of_a_list_gives_its_figure_budget_and_gap_then_it_is_no_list_of_parts(tmp_path):
+    body = ("2022年度“三公”经费支出2.05万元，年初预算为2.95万元，差值为0.9万元。其中：因公出国(境)支出0万元，年初预算为0万元，"
+            "差值为0万元；公务接待费支出2.05万元，年初预算为2.95万元，差值为0.9万元。\n")
+    assert not [c for c, m in _run_findings(tmp_path, body) if c == "sum"]

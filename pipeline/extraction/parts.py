@@ -9,7 +9,7 @@ import regex
 
 from ..model import DocMeta, Fact, Kind, Sentence
 from ..normalize import Units, parse_quantity
-from ..rules import RuleSet
+from ..rules import RuleSet, normalize_label
 from .basis import nearest_basis, split_basis
 from .labels import lookup_label
 
@@ -87,9 +87,20 @@ def _money_parts(text: str, sentence: Sentence, total: Fact, ruleset: RuleSet, u
     if len({split_basis(nearest_basis(label, ruleset), None)[0] for _, _, _, label in items} - {None}) > 1:
         return []  # 公务用车运行维护费预算6.00万元，实际支出4.96万元: budgets beside actuals, not parts
     items = _until_sibling(items, total, ruleset)
-    if len(items) < 2:
-        return []
+    items = _until_nested(items, ruleset)
+    if len(items) < 2 or len({normalize_label(label) for _, _, _, label in items}) < len(items):
+        return []  # 支出0万元，年初预算为0万元，差值为0万元；… : one row per item, not a list of parts
     return [_part(total, sentence, sentence.start + rest_at + a, b - a, q, label, marker) for a, b, q, label in items]
+
+
+def _until_nested(items: list, ruleset: RuleSet) -> list:
+    """The items before one that opens a list of its own (其中基本支出2994.57万元，包含工资福利支出…):
+    those are the parts of the item before them, read as its own list."""
+    words = tuple(ruleset.enumeration["complete"]) + tuple(ruleset.enumeration["partial"])
+    for i, (_, _, _, label) in enumerate(items):
+        if i and label.startswith(words):
+            return items[:i]
+    return items
 
 
 def _until_sibling(items: list, total: Fact, ruleset: RuleSet) -> list:
