@@ -18,7 +18,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from .formatting import metric_name, show
-from .model import Fact, Finding, Indicator, SelfGrade
+from .model import OPEN, Fact, Finding, Indicator, SelfGrade
 from .normalize import Units, approx_range, parse_quantity
 from .rules import RuleSet, load_rules, normalize_label
 from .selfeval_checks import DocSelfEvaluation, SelfEvaluationChecker
@@ -347,8 +347,8 @@ class Checker:
                 groups[f.group].append(f)
         for start, parts in sorted(groups.items()):
             total = totals.get(start)
-            if total is None or len(parts) < 2:
-                continue
+            if total is None or len(parts) < 2 or any(p.rule_id.endswith(OPEN) for p in parts):
+                continue  # (a list the text ends in may go on: its sum says nothing)
             complete = parts[0].label != "其中" or total.unit != "yuan"
             found = self._compare_sum(info, total, parts, f"sum.listed.{parts[0].label}", complete=complete)
             if found:

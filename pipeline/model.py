@@ -33,6 +33,8 @@ class Basis(StrEnum):
     ACTUAL = "actual"
 
 
+OPEN = ".open"  # rule_id suffix of the parts of a list the text ends in: the list may go on, its sum is not checked
+
 @dataclass(frozen=True, slots=True)
 class Cell:
     """One table cell: its text is ``Document.text[start:end]``."""

@@ -326,3 +326,12 @@ def test_when_each_item_of_a_list_gives_its_figure_budget_and_gap_then_it_is_no_
     body = ("2022年度“三公”经费支出2.05万元，年初预算为2.95万元，差值为0.9万元。其中：因公出国(境)支出0万元，年初预算为0万元，"
             "差值为0万元；公务接待费支出2.05万元，年初预算为2.95万元，差值为0.9万元。\n")
     assert not [c for c, m in _run_findings(tmp_path, body) if c == "sum"]
+
+
+def test_when_the_text_ends_inside_a_list_then_its_sum_is_not_checked(tmp_path):
+    body = "2022年末，本院有人员编制614名，其中：机关本级政法专项编制455名，分院事业编制13名，铁路运输检察院"  # cut here
+    found = _run_findings(tmp_path, body)
+    assert not [c for c, m in found if c == "sum"]
+    (tmp_path / "closed").mkdir()
+    closed = _run_findings(tmp_path / "closed", body + "事业编制10名。\n")
+    assert [c for c, m in closed if c == "sum"] == ["sum"]  # the same list, closed, is whole: 478 ≠ 614

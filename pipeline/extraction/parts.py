@@ -7,7 +7,7 @@ from functools import lru_cache
 
 import regex
 
-from ..model import DocMeta, Fact, Kind, Sentence
+from ..model import OPEN, DocMeta, Fact, Kind, Sentence
 from ..normalize import Units, parse_quantity
 from ..rules import RuleSet, normalize_label
 from .basis import nearest_basis, split_basis
@@ -36,11 +36,15 @@ def enumerate_parts(text: str, sentences: list[Sentence], facts: list[Fact], rul
         if sentence is None:
             continue
         levels = [f for f in group if f.kind == Kind.LEVEL]
+        found: list[Fact] = []
         for total in levels:
             if total.unit == "yuan":
-                out += _money_parts(text, sentence, total, ruleset, units)
+                found += _money_parts(text, sentence, total, ruleset, units)
         count_parts, only_parts = _count_parts(sentence, levels, ruleset, units)
-        out += count_parts
+        found += count_parts
+        if _cut_off(text, sentence):  # the list may go on past the excerpt: parts, but no sum to check
+            found = [replace(f, rule_id=f.rule_id + OPEN) for f in found]
+        out += found
         demoted |= only_parts
         nxt = index.get(s_index + 1)
         money = [f for f in levels if f.unit == "yuan"]
@@ -54,6 +58,12 @@ def enumerate_parts(text: str, sentences: list[Sentence], facts: list[Fact], rul
     return out
 
 
+def _cut_off(text: str, sentence: Sentence) -> bool:
+    """A sentence the text ends in before it ends (an excerpt cut mid-list): its list may go on."""
+    return not text[sentence.end:].strip() and not sentence.text.rstrip().endswith(_ENDS)
+
+
+_ENDS = ("。", "！", "？", "!", "?", "；", ";", "）", ")", "”", "\"")
 _CLAUSE_SPLIT = "，,；;"
 _LIST_SPLIT = "、"
 _NOT_A_PART = regex.compile(r"占|比|较|增加|减少|下降|增长|上升|节约|指标|预算数")
