@@ -149,7 +149,8 @@ def _kinds_of_a_metric(facts: list[Fact], text: str, rules: ScopeRules) -> list[
     out = list(facts)
     for metric, words in rules.categories.items():
         def kind_of(f: Fact) -> str | None:
-            lead = f.label + text[max(0, f.start - 8):f.start]  # 机关工勤编制1名: the label may be 编制
+            # 机关工勤编制1名: the label may be 编制; 外事接待费支出决算0元: the kind opens its clause
+            lead = f.label + regex.split(r"[，,；;。：:\n]", text[max(0, f.start - 14):f.start])[-1]
             return next((w for w in words if w in lead), None)
 
         kinds = [(i, f, w) for i, f in enumerate(out)
@@ -158,12 +159,12 @@ def _kinds_of_a_metric(facts: list[Fact], text: str, rules: ScopeRules) -> list[
             continue
         first = min(f.start for _, f, _ in kinds)
         sentence_start = max(text.rfind(c, 0, first) for c in "。\n") + 1
-        if any(f.metric == metric and f.kind == Kind.LEVEL and kind_of(f) is None and sentence_start <= f.start < first
-               for f in out):
-            continue  # the kinds of a whole stated just before them
+        # the kinds of a whole stated just before them stay (their list makes them parts); a zero kind never counts
+        whole_before = any(f.metric == metric and f.kind == Kind.LEVEL and kind_of(f) is None
+                           and sentence_start <= f.start < first for f in out)
         nonzero = [k for k in kinds if k[1].value != 0]
         for i, f, _ in kinds:
-            if f.value == 0 or len(nonzero) > 1:
+            if (f.value == 0 and nonzero) or (len(nonzero) > 1 and not whole_before):
                 out[i] = replace(f, kind=Kind.PART)
     return out
 

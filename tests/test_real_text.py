@@ -335,3 +335,9 @@ def test_when_the_text_ends_inside_a_list_then_its_sum_is_not_checked(tmp_path):
     (tmp_path / "closed").mkdir()
     closed = _run_findings(tmp_path / "closed", body + "事业编制10名。\n")
     assert [c for c, m in closed if c == "sum"] == ["sum"]  # the same list, closed, is whole: 478 ≠ 614
+
+
+def test_when_kinds_of_reception_are_stated_as_zero_beside_the_total_then_they_are_parts_not_conflicts(tmp_path):
+    body = ("2022年公务接待费支出决算4,895.00元，具体是国内接待费支出决算4,895.00元(其中:外事接待费支出决算0元),"
+            "国(境)外接待费支出决算0元。\n")
+    assert not [c for c, m in _run_findings(tmp_path, body) if c == "conflict"]
