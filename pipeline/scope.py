@@ -34,6 +34,7 @@ class ScopeRules:
     not_subject: tuple[str, ...]  # a clause opening with these has a verb first, not a subject (指导乡镇…)
     own_lead: regex.Pattern  # the unit's own office opening a clause (局机关, 本级): not another body
     sub_area_line: regex.Pattern
+    sub_unit_item: regex.Pattern  # a numbered item title naming a body: the paragraph under it is that body's
     interim: tuple[str, ...]
     multi_year: regex.Pattern
     gross: tuple[str, ...]
@@ -53,6 +54,7 @@ def load_scope(directory: str | Path) -> ScopeRules:
         not_subject=tuple(str(w) for w in data.get("not_subject") or ()),
         not_in_name=tuple(str(w) for w in data.get("not_in_name") or ()),
         sub_area_line=regex.compile(data.get("sub_area_line") or r"(?!)"),
+        sub_unit_item=regex.compile(data.get("sub_unit_item") or r"(?!)"),
         interim=tuple(data.get("interim") or ()),
         multi_year=regex.compile(data.get("multi_year") or r"(?!)"),
         gross=tuple(data.get("gross_label") or ()),
@@ -81,7 +83,19 @@ def _not_the_units(f: Fact, text: str, rules: ScopeRules) -> bool:
     chain = _since(text, f.start, _CHAIN_START)
     return (any(w in _since(text, f.start, _CLAUSE_START) for w in rules.interim)
             or _subject_is_other(chain, rules) or rules.multi_year.search(chain) is not None
-            or rules.sub_area_line.match(_since(text, f.start, None)) is not None)
+            or rules.sub_area_line.match(_since(text, f.start, None)) is not None
+            or rules.sub_unit_item.match(_line_before(text, f.start)) is not None)
+
+
+def _line_before(text: str, pos: int) -> str:
+    """The non-empty line before the line of ``pos``."""
+    end = text.rfind("\n", 0, pos)
+    while end > 0:
+        start = text.rfind("\n", 0, end) + 1
+        if text[start:end].strip():
+            return text[start:end]
+        end = start - 1
+    return ""
 
 
 def _relations_follow(out: list[Fact], before: list[Fact]) -> list[Fact]:

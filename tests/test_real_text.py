@@ -341,3 +341,10 @@ def test_when_kinds_of_reception_are_stated_as_zero_beside_the_total_then_they_a
     body = ("2022年公务接待费支出决算4,895.00元，具体是国内接待费支出决算4,895.00元(其中:外事接待费支出决算0元),"
             "国(境)外接待费支出决算0元。\n")
     assert not [c for c, m in _run_findings(tmp_path, body) if c == "conflict"]
+
+
+def test_when_a_numbered_item_names_a_body_then_the_figures_under_it_are_that_bodys(tmp_path):
+    body = ("执法勤务机构10个，内设股级机构23个。\n1、办公室（加挂指挥中心牌子）\n负责接报警和指挥处警工作，内设2个中队。\n"
+            "2、国内安全保卫大队\n负责情报信息工作，内设3个中队。\n")
+    ex = facts(tmp_path, body)
+    assert {v for m, v in levels(ex) if m == "org.departments"} == {Decimal("23")}
