@@ -225,3 +225,13 @@ def test_when_a_module_is_allowed_chinese_then_it_exists_and_needs_it():
     for name in list(ALLOWED_CJK) + list(ALLOWED_CJK_LITERALS):
         assert (PACKAGE / name).exists(), name
         assert chinese_literals(PACKAGE / name), f"{name} holds no Chinese any more: take it off the list"
+
+
+def test_every_package_of_the_code_is_shipped_in_the_wheel():
+    """A subpackage missing from pyproject's package list installs a jixiao that cannot import it
+    (tests/test_wheel.py shows it in minutes; this in milliseconds)."""
+    import tomllib
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"])
+    found = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "pipeline").rglob("__init__.py")}
+    assert found and found <= listed, sorted(found - listed)
