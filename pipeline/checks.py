@@ -677,9 +677,13 @@ def run_checks(con, ruleset: RuleSet | None = None) -> Iterator[Finding]:
     ruleset = ruleset or load_rules()
     checker = Checker(ruleset)
     scores = SelfEvaluationChecker(ruleset.checks.get("score") or {}, ruleset.indicators, checker.severity)
+    # the reports with a self-evaluation, once: most unit groups have none, and asking per group costs
+    evaluated = {r[0] for r in con.execute(
+        "SELECT DISTINCT doc FROM indicators UNION SELECT doc FROM documents WHERE grade IS NOT NULL").fetchall()}
     for facts, docs in unit_groups(con):
         yield from checker.run(facts, docs)
-        for doc in self_evaluations(con, facts, docs, scores.metric):
+        with_tables = {d: i for d, i in docs.items() if d in evaluated}
+        for doc in self_evaluations(con, facts, with_tables, scores.metric) if with_tables else ():
             yield from scores.run(doc)
 
 
