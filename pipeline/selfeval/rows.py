@@ -27,6 +27,7 @@ LEVELS = ("level1", "level2", "level3")
 _UNIT_CELL = regex.compile(r"^[\p{Han}%％㎡]{1,4}$")
 _MAX_PREFIX = 3  # cells before level-3 a row may carry (level-1, level-2, its points)
 _PROSE = regex.compile(r"[。；;]")
+_MISSING = 0.9  # the cost of a value column a row leaves out (more than a skipped cell's share)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,15 +55,28 @@ class Header:
 
     @property
     def values(self) -> tuple[str, ...]:
-        """The roles after the level names, in order, without repeats."""
-        return tuple(dict.fromkeys(r for r in self.roles if r and r not in LEVELS))
+        """The roles after the level names, in order, without repeats (``other``: a column of no
+        role between them, as often as it stands); a table with neither weight nor score may
+        still print one number a row, read as the score."""
+        out: list[str] = []
+        for r in self.roles:
+            if r and r not in LEVELS and (r == "other" or r not in out):
+                out.append(r)
+        while out and out[-1] == "other":
+            out.pop()
+        if not {"weight", "score"} & set(out):
+            out.append("score")
+        return tuple(out)
 
 
 def header_roles(cells: list[Tok], vocab: IndicatorVocab) -> tuple[str | None, ...] | None:
-    """The role of each header cell, when the cells make an indicator header (else None)."""
+    """The role of each header cell, when the cells make an indicator header (else None): enough
+    roles, a name or target column, and either the points (weight or score) or target and actual."""
     roles = tuple(vocab.role_of(c.text) if len(c.text) <= 16 else None for c in cells)
     named = {r for r in roles if r}
-    if len(named) < vocab.min_roles or not {"weight", "score"} <= named or not named & {"level3", "target"}:
+    if len(named) < vocab.min_roles or not named & {"level3", "target"}:
+        return None
+    if not (named & {"weight", "score"}) and not {"target", "actual"} <= named:
         return None
     return roles
 
@@ -80,7 +94,7 @@ def stream_header(toks: list[Tok], at: int, vocab: IndicatorVocab) -> tuple[Head
         return None
     merged: list[str | None] = []
     for r in roles:  # 偏差原因 / 分析及 / 改进措施: one column
-        if r and (not merged or merged[-1] != r):
+        if r and (not merged or merged[-1] != r or r == "other"):
             merged.append(r)
     return Header(tuple(merged), toks[at].start, toks[end - 1].end), end
 
@@ -99,10 +113,12 @@ def grid_row(cells: list[Tok], header: Header, vocab: IndicatorVocab) -> RawRow 
     """A row with as many cells as the header, read by column."""
     out: dict[str, Tok] = {}
     for role, tok in zip(header.roles, cells):
-        if role and tok.text.strip() and role not in out:
+        if role and role != "other" and tok.text.strip() and role not in out:
             out[role] = tok
-    if "weight" not in out or "score" not in out or plain_number(out["weight"].text, vocab.points) is None \
-            or plain_number(out["score"].text, vocab.points) is None or "level3" not in out and "target" not in out:
+    for role in ("weight", "score"):
+        if role in out and plain_number(out[role].text, vocab.points) is None:
+            return None
+    if "level3" not in out and "target" not in out or not {"target", "actual", "weight", "score"} & set(out):
         return None
     return RawRow(out, [])
 
@@ -177,12 +193,17 @@ def _slots(toks: list[Tok], at: int, slots: list[str], vocab: IndicatorVocab):
             out.append((dict(got), i, cost))
             return
         role = slots[s]
-        if role in ("nature", "unit"):  # optional columns: often empty, and then absent in a dump
+        if role in ("nature", "unit", "other"):  # optional columns: often empty, and then absent in a dump
             walk(i, s + 1, got, cost + 0.1)
+        else:  # a cell left blank (a 其中 row's points), or the page cut before it
+            walk(i, s + 1, got, cost + _MISSING)
         if i >= len(toks):
             return
         text = toks[i].text.strip()
-        if role == "nature":
+        if role == "other":
+            if text and plain_number(text, vocab.points) is None:
+                walk(i + 1, s + 1, {**got, role: toks[i]}, cost)
+        elif role == "nature":
             if is_comparator(text, vocab):
                 walk(i + 1, s + 1, {**got, role: toks[i]}, cost)
         elif role == "unit":
@@ -233,8 +254,8 @@ def to_indicator(doc: str, position: int, row: RawRow, trailing: list[Tok], text
         carry.level1 = level1
     if level2:
         carry.level2 = level2
-    weight = plain_number(c["weight"].text, vocab.points)
-    score = plain_number(c["score"].text, vocab.points)
+    weight = plain_number(c["weight"].text, vocab.points) if "weight" in c else None
+    score = plain_number(c["score"].text, vocab.points) if "score" in c else None
     unit_cell = c["unit"].text if "unit" in c else ""
     nature = c["nature"].text if "nature" in c else ""
     target = parse_measure(c["target"].text if "target" in c else "", vocab, units, unit_cell, nature)
@@ -243,7 +264,7 @@ def to_indicator(doc: str, position: int, row: RawRow, trailing: list[Tok], text
     note = " ".join(t.text.strip() for t in note_cells if t.text.strip())
     spans = [t for t in list(c.values()) + row.prefix]
     start, end = min(t.start for t in spans), max(t.end for t in spans)
-    cells = tuple(t.cell(role) for role, t in c.items()) + tuple(t.cell("note") for t in trailing)
+    cells = tuple(t.cell(role) for role, t in c.items() if role != "other") + tuple(t.cell("note") for t in trailing)
     return Indicator(
         doc=doc, position=position, block=vocab.block_of(carry.level1) if carry.level1 else None,
         level1=carry.level1, level2=carry.level2, level3=c["level3"].text.strip() if "level3" in c else "",

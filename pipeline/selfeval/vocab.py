@@ -14,7 +14,7 @@ import yaml
 from ..errors import RuleError
 
 _HEADER_SLACK = 4  # characters a header cell may hold beyond its word
-ROLES = ("level1", "level2", "level3", "nature", "target", "unit", "actual", "weight", "score", "note")
+ROLES = ("level1", "level2", "level3", "nature", "target", "unit", "actual", "weight", "score", "note", "other")
 OPERATORS = ("ge", "gt", "le", "lt", "eq")
 
 
@@ -49,7 +49,7 @@ class IndicatorVocab:
 
     def role_of(self, cell: str) -> str | None:
         """The column role a header cell names (its longest header word), or None."""
-        text = _squeeze(cell)
+        text = _ANNOTATION.sub("", _squeeze(cell))
         for word, role in self.header_words:
             if word in text and len(text) - len(word) <= _HEADER_SLACK:  # the word, and a few more (指标值(A))
                 return role
@@ -77,6 +77,9 @@ class IndicatorVocab:
             if low <= score < high or (score == high and high == self.bands[0][2]):
                 return grade
         return None
+
+
+_ANNOTATION = regex.compile(r"[（(][A-Za-z/+\-*×÷]{1,5}[)）]")  # 年初目标值(A), 执行率(B/A)
 
 
 def _squeeze(text: str) -> str:
