@@ -19,8 +19,8 @@ from ..reading import Reading
 from ..rules import RuleSet
 from .measure import parse_measure, plain_number
 from .prose import prose_indicators
-from .rows import Carry, Header, RawRow, Tok, grid_row, header_roles, parse_stream, stream_header, \
-    to_indicator
+from .rows import Carry, Header, RawRow, Tok, grid_row, header_roles, parse_stream, scattered_header, \
+    stream_header, to_indicator
 from .vocab import IndicatorVocab
 
 _GRID_SPLIT = regex.compile(r"[ \t\u3000]*(?:\t|[|｜])[ \t\u3000]*")
@@ -290,6 +290,12 @@ def _try_stream(document, lines, i, vocab, ruleset, out) -> int:
         found = stream_header(toks, at, vocab)
         if found:
             break
+        at += 1
+    at = 0  # a scattered header only where no whole one follows in the window
+    if found is None and any(stream_header(toks, k, vocab) for k in range(len(toks))):
+        return i + 1
+    while found is None and at < min(len(toks), len(lines[first_line][1])):
+        found = scattered_header(toks, at, vocab)
         at += 1
     if not found:
         return i + 1

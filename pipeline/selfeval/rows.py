@@ -27,6 +27,9 @@ LEVELS = ("level1", "level2", "level3")
 _UNIT_CELL = regex.compile(r"^[\p{Han}%％㎡]{1,4}$")
 _MAX_PREFIX = 3  # cells before level-3 a row may carry (level-1, level-2, its points)
 _PROSE = regex.compile(r"[。；;]")
+_EARLY = 0.01  # a column left out early in the row costs a little more than a late one
+_BARE = 0.05  # a bare number read as a target or actual (where a weight may stand)
+_LONE_SCORE = "score?"  # the one number a row of a table without points columns may print
 _MISSING = 0.9  # the cost of a value column a row leaves out (more than a skipped cell's share)
 
 
@@ -65,7 +68,7 @@ class Header:
         while out and out[-1] == "other":
             out.pop()
         if not {"weight", "score"} & set(out):
-            out.append("score")
+            out.append(_LONE_SCORE)
         return tuple(out)
 
 
@@ -97,6 +100,29 @@ def stream_header(toks: list[Tok], at: int, vocab: IndicatorVocab) -> tuple[Head
         if r and (not merged or merged[-1] != r or r == "other"):
             merged.append(r)
     return Header(tuple(merged), toks[at].start, toks[end - 1].end), end
+
+
+def scattered_header(toks: list[Tok], at: int, vocab: IndicatorVocab) -> tuple[Header, int] | None:
+    """A header whose cells a dump interleaved with the first rows' cells (a spreadsheet flattened
+    column by column): header words from ``toks[at]`` on, at most ``_SCATTER`` cells apart,
+    naming at least two more roles than a header must. The rows are read after its last word,
+    its columns in the order their words first appear."""
+    if not vocab.is_header_cell(toks[at].text) or vocab.role_of(toks[at].text) is None:
+        return None
+    words, last, k = [], at, at
+    while k < len(toks) and k - last <= _SCATTER:
+        if len(toks[k].text) <= 16 and vocab.role_of(toks[k].text):
+            words.append(toks[k])
+            last = k
+        k += 1
+    roles = header_roles(words, vocab)
+    if roles is None or len({r for r in roles if r}) < vocab.min_roles + 2 or not {"weight", "score"} <= set(roles):
+        return None
+    order = tuple(dict.fromkeys(r for r in roles if r))
+    return Header(order, toks[at].start, toks[last].end), last + 1
+
+
+_SCATTER = 12  # cells between two words of a scattered header at most
 
 
 # reading rows ---------------------------------------------------------------------------------
@@ -171,7 +197,7 @@ def _prefix_cost(prefix: list[Tok], vocab: IndicatorVocab) -> float | None:
     for t in prefix:
         if plain_number(t.text, vocab.points) is not None or is_comparator(t.text, vocab):
             return None
-        if not (vocab.block_of(t.text) or vocab.is_level2(t.text)):
+        if not (vocab.block_of(t.text) or vocab.is_level2(t.text) or vocab.has_points(t.text)):
             cost += 0.6
     return cost
 
@@ -180,6 +206,7 @@ def _is_name(text: str, vocab: IndicatorVocab) -> bool:
     """A level-3 cell: words, not a figure, a comparator or a level-1/2 name."""
     t = text.strip()
     return bool(t) and plain_number(t, vocab.points) is None and not is_comparator(t, vocab) \
+        and not _PROSE.search(t) \
         and t.replace(" ", "") not in vocab.total_labels \
         and parse_measure(t, vocab, None).qualitative
 
@@ -193,10 +220,13 @@ def _slots(toks: list[Tok], at: int, slots: list[str], vocab: IndicatorVocab):
             out.append((dict(got), i, cost))
             return
         role = slots[s]
+        if role == _LONE_SCORE:
+            walk(i, s + 1, got, cost + 0.1)
+            role = "score"
         if role in ("nature", "unit", "other"):  # optional columns: often empty, and then absent in a dump
             walk(i, s + 1, got, cost + 0.1)
-        else:  # a cell left blank (a 其中 row's points), or the page cut before it
-            walk(i, s + 1, got, cost + _MISSING)
+        elif slots[s] != _LONE_SCORE:  # a cell left blank (a 其中 row's points), or the page cut before it
+            walk(i, s + 1, got, cost + _MISSING + _EARLY * (len(slots) - s))  # a cut page drops the last
         if i >= len(toks):
             return
         text = toks[i].text.strip()
@@ -217,7 +247,8 @@ def _slots(toks: list[Tok], at: int, slots: list[str], vocab: IndicatorVocab):
                 walk(i + 1, s + 1, {**got, role: toks[i]}, cost + extra)
         elif text and not vocab.block_of(text) and not vocab.is_level2(text) \
                 and text.replace(" ", "") not in vocab.total_labels and not _PROSE.search(text):
-            walk(i + 1, s + 1, {**got, role: toks[i]}, cost)
+            bare = _BARE if plain_number(text, vocab.points) is not None else 0.0
+            walk(i + 1, s + 1, {**got, role: toks[i]}, cost + bare)
 
     walk(at, 0, {}, 0.0)
     return out

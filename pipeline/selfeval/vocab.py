@@ -68,6 +68,11 @@ class IndicatorVocab:
                 return key
         return None
 
+    def has_points(self, name: str) -> bool:
+        """A level name with its points (规划 (15分)): a level-1 or level-2 cell."""
+        text = _squeeze(name)
+        return any(regex.search(r"[（(][0-9.]+" + regex.escape(p) + r"[)）]$", text) for p in self.points)
+
     def is_level2(self, name: str) -> bool:
         return _bare_name(name) in self.level2
 
