@@ -193,7 +193,7 @@ def _read(tmp_path, text):
 def test_when_the_ministry_template_is_a_space_dump_then_its_row_and_zero_total_are_read(tmp_path):
     ex = _read(tmp_path, MINISTRY_DUMP)
     row = next(x for x in ex.indicators if x.layout == "lines")
-    assert (row.level1, row.level2, row.level3) == ("产出指标(50分)", "数量指标", "基建工程委托业务项目数量")
+    assert (row.level1, row.level2, row.level3) == ("产出指标", "数量指标", "基建工程委托业务项目数量")
     assert (row.target_text, row.actual_value, row.weight, row.score) == ("≥50个", Decimal(50), Decimal(8), Decimal(8))
     parts = [f for f in ex.facts if f.kind == "part" and f.metric == "spend.total"]  # no 项目支出 title: the unit's
     assert sorted(f.value for f in parts) == [Decimal("899740"), Decimal("899740"), Decimal("900000")]

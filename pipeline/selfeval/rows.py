@@ -279,6 +279,7 @@ def to_indicator(doc: str, position: int, row: RawRow, trailing: list[Tok], text
     unknown = [nm for nm in names if not vocab.block_of(nm) and not vocab.is_level2(nm)]
     if unknown and not level2:
         level2 = unknown[-1]
+    level1, level2 = vocab.level_name(level1), vocab.level_name(level2)
     if level1:
         if level1 != carry.level1:
             carry.level2 = ""

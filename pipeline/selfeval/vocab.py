@@ -68,6 +68,18 @@ class IndicatorVocab:
                 return key
         return None
 
+    def level_name(self, name: str) -> str:
+        """A level-1/2 cell as its name: layout whitespace and its points dropped (产 出 指 标 (50分) → 产出指标).
+
+        >>> from pipeline.rules import load_rules
+        >>> load_rules().indicators.level_name("产 出 指 标 (50分)")
+        '产出指标'
+        """
+        text = _squeeze(name)
+        for p in self.points:
+            text = regex.sub(r"[（(][0-9.]+" + regex.escape(p) + r"[)）]$", "", text)
+        return text
+
     def has_points(self, name: str) -> bool:
         """A level name with its points (规划 (15分)): a level-1 or level-2 cell."""
         text = _squeeze(name)
