@@ -27,6 +27,7 @@ LEVELS = ("level1", "level2", "level3")
 _UNIT_CELL = regex.compile(r"^[\p{Han}%％㎡]{1,4}$")
 _MAX_PREFIX = 3  # cells before level-3 a row may carry (level-1, level-2, its points)
 _PROSE = regex.compile(r"[。；;]")
+_HAN_GAP = regex.compile(r"(?<=\p{Han})\s+(?=\p{Han})")  # layout space inside a name (基础信息 完整性)
 _EARLY = 0.01  # a column left out early in the row costs a little more than a late one
 _BARE = 0.05  # a bare number read as a target or actual (where a weight may stand)
 _LONE_SCORE = "score?"  # the one number a row of a table without points columns may print
@@ -279,6 +280,9 @@ def to_indicator(doc: str, position: int, row: RawRow, trailing: list[Tok], text
     unknown = [nm for nm in names if not vocab.block_of(nm) and not vocab.is_level2(nm)]
     if unknown and not level2:
         level2 = unknown[-1]
+        unknown = unknown[:-1]
+    if unknown and not level1:  # 决策 (20分) | 目标设定 (8分) | …: level 1, then level 2
+        level1 = unknown[-1]
     level1, level2 = vocab.level_name(level1), vocab.level_name(level2)
     if level1:
         if level1 != carry.level1:
@@ -299,7 +303,8 @@ def to_indicator(doc: str, position: int, row: RawRow, trailing: list[Tok], text
     cells = tuple(t.cell(role) for role, t in c.items() if role != "other") + tuple(t.cell("note") for t in trailing)
     return Indicator(
         doc=doc, position=position, block=vocab.block_of(carry.level1) if carry.level1 else None,
-        level1=carry.level1, level2=carry.level2, level3=c["level3"].text.strip() if "level3" in c else "",
+        level1=carry.level1, level2=carry.level2,
+        level3=_HAN_GAP.sub("", c["level3"].text.strip()) if "level3" in c else "",
         target_text=target.text, target_op=target.op, target_value=target.value, target_unit=target.unit,
         actual_text=actual.text, actual_value=actual.value, actual_unit=actual.unit,
         weight=weight, score=score, note=note, quote=text[start:end], start=start, end=end, layout=layout,
