@@ -22,7 +22,7 @@ def register(group) -> None:
 
         The pages show each unit's figures by year and every finding with its evidence (the
         quoted sentences, the figure marked, file, section and rule). The workbook has the
-        sheets 事实, 问题, 对比, 无法读取 and 运行记录. The database is opened read-only. Metric names come
+        sheets 事实, 问题, 对比, 绩效指标 (every self-evaluation row), 无法读取 and 运行记录. The database is opened read-only. Metric names come
         from the rules (--rules DIR, default the packaged ones); the pages and the workbook say
         which rules the last run read with. When `jixiao serve` has recorded decisions
         (DB.review.sqlite beside the database), each finding shows its review status.

@@ -7,7 +7,7 @@
 - ``unit-<slug>.html`` per unit: its figures by year (metrics as rows, budget and actual apart,
   a marker where statements disagree), then each finding with its evidence — the quoted
   sentences side by side, the figure marked at its exact span, file, section and rule id;
-- ``jixiao_report.xlsx``: sheets 事实, 问题, 对比 (money in 万元), 无法读取.
+- ``jixiao_report.xlsx``: sheets 事实, 问题, 对比 (money in 万元), 绩效指标, 无法读取.
 
 Everything shown comes from the reports and is data, never markup: the templates are rendered
 with autoescape always on, and a workbook cell that starts with ``=`` stays a string. The
@@ -194,6 +194,59 @@ class Row:
 
 
 @dataclass
+class IndicatorView:
+    """One row of a report's self-evaluation table; ``findings``: the score findings naming it."""
+
+    doc: str
+    position: int
+    block: str | None
+    level1: str
+    level2: str
+    level3: str
+    target_text: str
+    target_op: str | None
+    target_value: Decimal | None
+    target_unit: str
+    actual_text: str
+    actual_value: Decimal | None
+    actual_unit: str
+    weight: Decimal | None
+    score: Decimal | None
+    note: str
+    quote: str
+    start: int
+    end: int
+    layout: str
+    findings: list[FindingView] = field(default_factory=list)
+
+    @property
+    def flagged(self) -> bool:
+        """A score finding names this row."""
+        return bool(self.findings)
+
+
+@dataclass
+class SelfEvalView:
+    """A report's self-evaluation (view ``self_evaluation``) and its indicator rows."""
+
+    doc: str
+    year: int | None
+    execution_rate: Decimal | None
+    total_score: Decimal | None
+    grade: str | None
+    indicators: list[IndicatorView] = field(default_factory=list)
+
+    @property
+    def execution_shown(self) -> str:
+        """The execution rate as a percentage (102.59%), or empty."""
+        return show(self.execution_rate, "ratio") if self.execution_rate is not None else ""
+
+    @property
+    def flagged_count(self) -> int:
+        return sum(1 for x in self.indicators if x.flagged)
+
+
+@dataclass
 class UnitView:
     """A budget unit; a report whose unit is unknown is a unit of its own."""
 
@@ -205,6 +258,7 @@ class UnitView:
     findings: list[FindingView] = field(default_factory=list)
     rows: list[Row] = field(default_factory=list)
     years: list[int | None] = field(default_factory=list)
+    self_evaluations: list[SelfEvalView] = field(default_factory=list)
 
     @property
     def page(self) -> str:
@@ -251,6 +305,7 @@ class Report:
     last_run: str | None  # when the last run finished (UTC)
     names: dict = field(default_factory=dict)  # metric → Chinese name (the RuleSet's labels.yaml)
     runs: list[RunRow] = field(default_factory=list)  # every run, oldest first, with the rules it read with
+    self_evaluations: list[SelfEvalView] = field(default_factory=list)  # every report's, by doc
 
     @property
     def rules(self) -> RunRow | None:
@@ -425,6 +480,7 @@ def collect(con: duckdb.DuckDBPyConnection, ruleset: RuleSet | None = None,
         if review_file is not None and Path(review_file).exists():
             _add_review(con, findings, review_file, labels)
         runs = _read_runs(con)
+        self_evaluations = _read_self_evaluations(con)
         errors = [ErrorRow(*r) for r in con.execute(
             "SELECT doc, path, stage, code, message, recorded_at FROM ingest_errors ORDER BY doc, path").fetchall()]
         last_run = con.execute("SELECT max(finished) FROM runs").fetchone()[0]
@@ -462,10 +518,18 @@ def collect(con: duckdb.DuckDBPyConnection, ruleset: RuleSet | None = None,
             f.unit_key, f.unit_name, f.unit_slug = unit.key, unit.name, unit.slug
         unit.rows = _comparison(unit, facts_of[unit.key], labels, metrics, names)
         unit.years = sorted({d.year for d in unit.docs} | {y for r in unit.rows for y in r.cells}, key=_year_sort)
+    _flag_indicators(con, self_evaluations, findings)
+    for ev in self_evaluations:
+        unit = by_doc.get(ev.doc)
+        if unit is not None:
+            unit.self_evaluations.append(ev)
+    for unit in units:
+        unit.self_evaluations.sort(key=lambda e: (_year_sort(e.year), e.doc))
     years = sorted({y for u in units for y in u.years}, key=_year_sort)
     return Report(units=units, years=years, findings=ordered, facts=facts, errors=errors, labels=labels,
                   metrics=metrics, generated_from=Path(generated_from).name,
-                  last_run=last_run.strftime("%Y-%m-%d %H:%M") if last_run else None, names=names, runs=runs)
+                  last_run=last_run.strftime("%Y-%m-%d %H:%M") if last_run else None, names=names, runs=runs,
+                  self_evaluations=self_evaluations)
 
 
 def _read_docs(con) -> list[DocRow]:
@@ -545,6 +609,44 @@ def _add_review(con, findings: list[FindingView], review_file: Path | str, label
             f.review_note = " · ".join(p for p in (d.reviewer, d.decided_at, reason, d.comment or "") if p)
 
 
+_INDICATOR_COLUMNS = ("doc, position, block, level1, level2, level3, target_text, target_op, target_value, "
+                      "target_unit, actual_text, actual_value, actual_unit, weight, score, note, quote, start, \"end\", "
+                      "layout")
+
+
+def _read_self_evaluations(con) -> list[SelfEvalView]:
+    """Every report's self-evaluation with its indicator rows (the execution row included)."""
+    out: dict[str, SelfEvalView] = {}
+    for doc, year, rate, total, grade in con.execute(
+            "SELECT doc, year, execution_rate, total_score, grade FROM self_evaluation ORDER BY doc").fetchall():
+        out[doc] = SelfEvalView(doc, year, _dec(rate), _dec(total), grade)
+    for r in con.execute(f"SELECT {_INDICATOR_COLUMNS} FROM indicators ORDER BY doc, position").fetchall():
+        ev = out.get(r[0])
+        if ev is None:
+            continue
+        ev.indicators.append(IndicatorView(
+            doc=r[0], position=r[1], block=r[2], level1=r[3] or "", level2=r[4] or "", level3=r[5] or "",
+            target_text=r[6] or "", target_op=r[7], target_value=_dec(r[8]), target_unit=r[9] or "",
+            actual_text=r[10] or "", actual_value=_dec(r[11]), actual_unit=r[12] or "", weight=_dec(r[13]),
+            score=_dec(r[14]), note=r[15] or "", quote=r[16] or "", start=r[17], end=r[18], layout=r[19] or ""))
+    return list(out.values())
+
+
+def _flag_indicators(con, evaluations: list[SelfEvalView], findings: list[FindingView]) -> None:
+    """Attach to each indicator row the score findings whose evidence names it (its span)."""
+    by_id = {f.id: f for f in findings}
+    named: dict[tuple[str, int, int], list[FindingView]] = defaultdict(list)
+    for fid, doc, start, end in con.execute(
+            'SELECT e.finding_id, e.doc, e.start, e."end" FROM finding_evidence e '
+            'JOIN audit_findings a ON a.id = e.finding_id WHERE a."check" = \'score\'').fetchall():
+        f = by_id.get(fid)
+        if f is not None and f not in named[(doc, start, end)]:
+            named[(doc, start, end)].append(f)
+    for ev in evaluations:
+        for x in ev.indicators:
+            x.findings = sorted(named.get((x.doc, x.start, x.end), []), key=lambda f: int(f.number[1:] or 0))
+
+
 def _group_units(docs: list[DocRow], labels: dict) -> list[UnitView]:
     units: dict[str, UnitView] = {}
     for d in docs:
@@ -618,6 +720,7 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.globals["year_label"] = labels_year
+    env.globals["num"] = lambda v: plain_number(Decimal(v))
     return env
 
 
@@ -662,7 +765,8 @@ def _excel_number(value: Decimal | None):
 
 
 def write_xlsx(report: Report, path: Path) -> Path:
-    """The workbook auditors open in Excel or WPS: 事实, 问题, 对比, 无法读取, 运行记录 (the rules each run read with)."""
+    """The workbook auditors open in Excel or WPS: 事实, 问题, 对比, 绩效指标 (every self-evaluation table's
+    rows), 无法读取, 运行记录 (the rules each run read with)."""
     from openpyxl import Workbook
 
     labels = report.labels
@@ -733,6 +837,20 @@ def write_xlsx(report: Report, path: Path) -> Path:
     ws = _sheet(wb, sheets["comparison"], header, comp_rows, wrap=set(), freeze="G2",
                 number_format={len(columns["comparison"]) + i: "#,##0.00##" for i in range(len(years))})
     _mark_cells(ws, marks)
+
+    # 绩效指标: every indicator row of every self-evaluation table
+    doc_year = {d.doc: d.year for u in report.units for d in u.docs}
+    indicator_rows = []
+    for ev in report.self_evaluations:
+        for x in ev.indicators:
+            indicator_rows.append([
+                unit_name(x.doc), doc_year.get(x.doc), x.doc, x.position, x.block or "", x.level1, x.level2,
+                x.level3, x.target_text, x.target_op or "", _excel_number(x.target_value), x.target_unit,
+                x.actual_text, _excel_number(x.actual_value), x.actual_unit, _excel_number(x.weight),
+                _excel_number(x.score), x.note, x.quote, x.start, x.end, x.layout,
+                "、".join(f.number for f in x.findings)])
+    ws = _sheet(wb, sheets["indicators"], columns["indicators"], indicator_rows, wrap={"原文", "偏差原因"})
+    _mark_cells(ws, [{len(columns["indicators"]) - 1: "flagged"} if row[-1] else {} for row in indicator_rows])
 
     # 无法读取
     error_rows = [[e.doc, e.path, e.stage, e.code, e.message, e.recorded_at] for e in report.errors]

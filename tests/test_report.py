@@ -26,13 +26,14 @@ from click.testing import CliRunner
 from markupsafe import escape
 from openpyxl import load_workbook
 
+from builders import make_docx
 from pipeline.cli import cli
 from pipeline.report import XLSX_NAME, write_report
 from pipeline.run import run
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = "<script>alert(1)</script>"
-SHEETS = ["事实", "问题", "对比", "无法读取", "运行记录"]
+SHEETS = ["事实", "问题", "对比", "绩效指标", "无法读取", "运行记录"]
 
 HOSTILE_REPORTS = {
     "a.txt": (
@@ -70,6 +71,35 @@ def hostile_db(tmp_path_factory) -> Path:
         (folder / name).write_text(text, encoding="utf-8")
     (folder / "catalog.csv").write_text(f"file,unit\na.txt,{HOSTILE_UNIT}\nb.txt,{HOSTILE_UNIT}\n", encoding="utf-8")
     db = tmp_path_factory.mktemp("hostile") / "jixiao.duckdb"
+    run([folder], db, quiet=True)
+    return db
+
+
+# A 项目支出绩效自评表 in a .docx (python-docx), the ministry template: 验收合格率 misses its target
+# (93% < ≥95%) yet gets full marks, so one row is the evidence of a `score` finding.
+SELFEVAL_ROWS = [  # level1, level2, level3, target, actual, weight, score
+    ("产出指标", "数量指标", "基建工程委托业务项目数量", "≥50个", "50个", "20", "20"),
+    ("", "质量指标", "验收合格率", "≥95%", "93%", "15", "15"),
+    ("", "成本指标", "项目成本", "≤90万元", "88万元", "15", "15"),
+    ("效益指标", "社会效益指标", "服务效果", "效果明显", "效果明显", "30", "28"),
+    ("满意度指标", "服务对象满意度指标", "服务对象满意度", "≥90%", "95%", "10", "10"),
+]
+SELFEVAL_UNIT = "测试基建服务中心"
+
+
+@pytest.fixture(scope="module")
+def selfeval_db(tmp_path_factory) -> Path:
+    """One self-evaluation table with a flagged row, through the pipeline."""
+    folder = tmp_path_factory.mktemp("selfeval_in")
+    funds = [["项目资金（万元）", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+             ["年度资金总额", "100", "100", "98", "10", "98%", "9.8"]]
+    table = [["绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"]]
+    table += [["", *row, ""] for row in SELFEVAL_ROWS]
+    table.append(["总分", "", "", "", "", "", "100", "97.8", ""])
+    make_docx(folder / "se.docx", [f"{SELFEVAL_UNIT}2023年度项目支出绩效自评表", funds, table,
+                                   "经自评，本项目自评得分97.8分，评价等级为“优”。"])
+    (folder / "catalog.csv").write_text(f"file,unit\nse.docx,{SELFEVAL_UNIT}\n", encoding="utf-8")
+    db = tmp_path_factory.mktemp("selfeval") / "jixiao.duckdb"
     run([folder], db, quiet=True)
     return db
 
@@ -281,6 +311,31 @@ def test_report_command_has_help_with_example():
     assert "--out" in result.output and "data/out/report" in result.output
 
 
+def test_when_a_report_has_a_self_evaluation_then_its_unit_page_shows_the_table_and_the_flagged_row(
+        selfeval_db, tmp_path):
+    paths = _report(selfeval_db, tmp_path / "report")
+    page = next(p for p in paths.units if SELFEVAL_UNIT in p.read_text(encoding="utf-8"))
+    html = page.read_text(encoding="utf-8")
+    rows = re.findall(r'<tr class="indicator( flagged)?"[^>]*>(.*?)</tr>', html, re.S)
+    names = [re.search(r"<th scope=\"row\">(.*?)</th>", body).group(1) for _, body in rows]
+    assert [n for n in names if n != "预算执行率"] == [r[2] for r in SELFEVAL_ROWS]
+    assert [n for (flag, _), n in zip(rows, names) if flag] == ["验收合格率"]
+    flagged = next(body for flag, body in rows if flag)
+    assert "≥95%" in flagged and "93%" in flagged and 'href="#f-' in flagged
+    assert "98%" in html and "97.8" in html and "优" in html  # execution rate, total score, grade
+
+
+def test_when_xlsx_read_back_then_the_indicator_sheet_has_every_row(selfeval_db, tmp_path):
+    wb = load_workbook(_report(selfeval_db, tmp_path / "report").xlsx)
+    rows = [r for r in _records(wb["绩效指标"]) if r["版式"] != "execution"]
+    assert [(r["三级指标"], r["指标值原文"], r["完成值原文"], r["分值"], r["得分"]) for r in rows] == [
+        (l3, target, actual, float(weight), float(score)) for _, _, l3, target, actual, weight, score in SELFEVAL_ROWS]
+    assert {(r["单位"], r["年度"], r["文件"]) for r in rows} == {(SELFEVAL_UNIT, 2023, "se.docx")}
+    assert [r["三级指标"] for r in rows if r["问题编号"]] == ["验收合格率"]
+    assert (rows[1]["一级指标"], rows[1]["二级指标"], rows[1]["比较方式"], rows[1]["指标值"]) == ("产出指标", "质量指标", "ge", 0.95)
+    assert len(_records(wb["绩效指标"])) == _query(selfeval_db, "SELECT count(*) FROM indicators")[0][0]
+
+
 # a real browser ----------------------------------------------------------------------------
 
 CHROMIUM = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)), None)
@@ -307,3 +362,34 @@ def test_html_opens_in_chromium_without_console_errors(sample_db, hostile_db, tm
         dom = done.stdout
         assert "<body>" in dom and "</html>" in dom and len(dom) > 1000, page.name
         assert "<script" not in dom.lower(), page.name
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(CHROMIUM is None, reason="no chromium binary (apt-get install chromium)")
+def test_when_a_unit_page_with_a_self_evaluation_is_opened_in_chromium_then_the_table_and_flagged_row_are_visible(
+        selfeval_db, tmp_path):
+    paths = _report(selfeval_db, tmp_path / "report")
+    page = next(p for p in paths.units if SELFEVAL_UNIT in p.read_text(encoding="utf-8"))
+    probe = tmp_path / "probe.html"  # the page, then a script that writes what is laid out into the DOM
+    probe.write_text(page.read_text(encoding="utf-8").replace("</body>", """<script>
+      const rows = [...document.querySelectorAll("table.indicators tr.indicator")];
+      const seen = r => r.getBoundingClientRect().height > 0 && getComputedStyle(r).visibility !== "hidden";
+      const flagged = rows.filter(r => r.classList.contains("flagged") && seen(r));
+      const bg = flagged.length ? getComputedStyle(flagged[0].querySelector("td")).backgroundColor : "";
+      document.body.setAttribute("data-probe", JSON.stringify({rows: rows.filter(seen).length,
+        flagged: flagged.map(r => r.querySelector("th").textContent), bg}));
+    </script></body>"""), encoding="utf-8")
+    for asset in page.parent.iterdir():
+        if asset.suffix != ".html":
+            shutil.copy(asset, tmp_path / asset.name)
+    with tempfile.TemporaryDirectory() as profile:
+        done = subprocess.run(
+            [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", f"--user-data-dir={profile}",
+             "--dump-dom", probe.as_uri()], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    probe_json = re.search(r'data-probe="([^"]*)"', done.stdout).group(1).replace("&quot;", '"')
+    import json
+    seen = json.loads(probe_json)
+    assert seen["rows"] >= len(SELFEVAL_ROWS)
+    assert seen["flagged"] == ["验收合格率"]
+    assert seen["bg"] not in ("", "rgba(0, 0, 0, 0)", "transparent")  # highlighted

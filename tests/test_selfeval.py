@@ -193,7 +193,7 @@ def _read(tmp_path, text):
 def test_when_the_ministry_template_is_a_space_dump_then_its_row_and_zero_total_are_read(tmp_path):
     ex = _read(tmp_path, MINISTRY_DUMP)
     row = next(x for x in ex.indicators if x.layout == "lines")
-    assert (row.level1, row.level2, row.level3) == ("产出指标(50分)", "数量指标", "基建工程委托业务项目数量")
+    assert (row.level1, row.level2, row.level3) == ("产出指标", "数量指标", "基建工程委托业务项目数量")
     assert (row.target_text, row.actual_value, row.weight, row.score) == ("≥50个", Decimal(50), Decimal(8), Decimal(8))
     parts = [f for f in ex.facts if f.kind == "part" and f.metric == "spend.total"]  # no 项目支出 title: the unit's
     assert sorted(f.value for f in parts) == [Decimal("899740"), Decimal("899740"), Decimal("900000")]
@@ -251,3 +251,80 @@ def test_when_a_target_is_qualitative_then_its_text_is_kept_and_it_has_no_value(
 ])
 def test_when_an_actual_is_compared_with_its_target_then_the_comparator_decides(target, actual, want):
     assert missed(parse_measure(target, V, U), parse_measure(actual, V, U), V) is want
+
+
+# layouts of the real pages (tests/cases/real/selfeval), written anew here ---------------------
+
+PIPES_HEADER_OVER_LINES = (  # a header cell per line, rows padded with empty cells, merged levels left out
+    "绩 效 指 标 |\n一级指标 | 二级指标 | 三级指标 | 分值 |\n年度 指标值 |\n实际 完成值 |\n"
+    "得分 | 偏差原因分析及改进措施 | ||||\n"
+    "产 出 指 标 (40分) |\n数量指标 | 新建村级文化广场 | 20 | ≥6个 | 6个 | 20 | ||||\n"
+    "其中新建篮球场 | 2个 | 2个 | |||||\n"
+    "质量指标 | 工程验收合格率 | 20 | 100% | 100% | 20 | ||||\n")
+
+
+def test_when_pipe_rows_break_over_lines_then_each_row_and_its_levels_are_read(tmp_path):
+    ex = _read(tmp_path, "某镇2023年度项目支出绩效自评表\n" + PIPES_HEADER_OVER_LINES)
+    rows = [x for x in ex.indicators if x.layout == "grid"]
+    got = [(x.level1, x.level2, x.level3, x.target_text, x.actual_text, x.weight, x.score) for x in rows]
+    assert got == [
+        ("产出指标", "数量指标", "新建村级文化广场", "≥6个", "6个", Decimal(20), Decimal(20)),
+        ("产出指标", "数量指标", "其中新建篮球场", "2个", "2个", None, None),
+        ("产出指标", "质量指标", "工程验收合格率", "100%", "100%", Decimal(20), Decimal(20)),
+    ]
+
+
+CELL_PER_LINE = (  # one cell per line ending in |, rows closed by | lines, the page cut inside the last row
+    "一级指标 |\n二级指标 |\n三级指标 |\n分值 |\n年度指标值 |\n全年实际值 |\n得分 |\n|\n|\n"
+    "产出指标(60分) |\n数量指标 |\n救助困难群众人数 |\n30 |\n>=120人 |\n118人 |\n30 |\n|\n|\n"
+    "质量指标 |\n救助资金发放准确率 |\n30 |\n100% |\n100% |\n30 |\n|\n|\n"
+    "满意度指标(10分) |\n服务对象满意度指标 |\n受助群众满意度 |\n10 |\n>=9")
+
+
+def test_when_each_cell_is_a_line_then_rows_are_read_and_a_cut_row_keeps_its_first_cells(tmp_path):
+    ex = _read(tmp_path, "2022年度临时救助绩效目标自评表\n" + CELL_PER_LINE + "\n")
+    got = [(x.level3, x.target_text, x.actual_text, x.weight, x.score) for x in ex.indicators if x.layout == "grid"]
+    assert got == [
+        ("救助困难群众人数", ">=120人", "118人", Decimal(30), Decimal(30)),
+        ("救助资金发放准确率", "100%", "100%", Decimal(30), Decimal(30)),
+        ("受助群众满意度", ">=9", "", Decimal(10), None),
+    ]
+    assert [x.level1 for x in ex.indicators if x.layout == "grid"] == ["产出指标", "产出指标", "满意度指标"]
+
+
+LEADING_PIPES_NO_POINTS = (  # cells open with | on the next line; a level cell over two lines; no 分值/得分
+    "绩效\n  指标\n  | 一级指标\n  | 二级指标\n  | 三级指标\n  | 指标值\n  | 实施进度\n  | \n"
+    "产出指标\n  | 数量指标\n  | 开展宣传活动\n  | 至少3次\n  | 已完成\n  | |\n"
+    "效益指标\n  | 社会效益\n  指标\n  | 群众知晓率\n  | 90%\n  | 已完成\n  | \n")
+
+
+def test_when_a_table_has_targets_and_actuals_but_no_points_then_its_rows_are_read(tmp_path):
+    ex = _read(tmp_path, "2021年度项目绩效自评报告\n" + LEADING_PIPES_NO_POINTS + "三、存在的问题\n")
+    got = [(x.level2, x.level3, x.target_text, x.actual_text, x.weight, x.score) for x in ex.indicators]
+    assert got == [("数量指标", "开展宣传活动", "至少3次", "已完成", None, None),
+                   ("社会效益指标", "群众知晓率", "90%", "已完成", None, None)]
+
+
+SCATTERED_DUMP = (  # a spreadsheet flattened column by column: header words among the first rows' cells
+    "项目支出绩效自评表 一级 指标 年度 实际 指标值 完成值 指标1:签约家庭 1200户 二级指标 三级指标 "
+    "指标2:随访老年人 分值 得分 1180户 5 4.9 指标2:随访老年人 800人 812人 5 5 指标3:建立电子档案 3000份 3000份 5 5 质量指标")
+
+
+def test_when_a_dump_scatters_the_header_then_the_rows_after_it_are_read(tmp_path):
+    ex = _read(tmp_path, SCATTERED_DUMP + "\n")
+    got = [(x.level3, x.target_text, x.actual_text, x.weight, x.score) for x in ex.indicators if x.layout == "lines"]
+    assert ("指标2:随访老年人", "800人", "812人", Decimal(5), Decimal(5)) in got
+    assert ("指标3:建立电子档案", "3000份", "3000份", Decimal(5), Decimal(5)) in got
+
+
+RUBRIC = (  # a scoring rubric: explanation and standard columns between the points and the score
+    "序号 | 一级 指标 |\n二级 指标 |\n三级 指标 |\n指标分值 | 指标解释 | 指标说明及评分标准 | 自评得分 |\n"
+    "1 | 决策 (20分) |\n目标设定 (8分) | 绩效目标 合理性 | 4 | 是否设置年度绩效目标，目标是否合理。 | 设置目标得2分；目标合理得2分。 |\n4 |\n"
+    "2 | 绩效目标 明确性 | 4 | 目标是否明确、量化。 | 目标明确且量化得4分。 | 3 | ||\n")
+
+
+def test_when_a_rubric_has_explanation_columns_then_points_and_score_are_read(tmp_path):
+    ex = _read(tmp_path, "2023年度部门整体支出绩效评价自评表\n" + RUBRIC)
+    got = [(x.level1, x.level2, x.level3, x.weight, x.score) for x in ex.indicators]
+    assert got == [("决策", "目标设定", "绩效目标合理性", Decimal(4), Decimal(4)),
+                   ("决策", "目标设定", "绩效目标明确性", Decimal(4), Decimal(3))]

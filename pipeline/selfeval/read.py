@@ -19,8 +19,8 @@ from ..reading import Reading
 from ..rules import RuleSet
 from .measure import parse_measure, plain_number
 from .prose import prose_indicators
-from .rows import Carry, Header, RawRow, Tok, grid_row, header_roles, parse_stream, stream_header, \
-    to_indicator
+from .rows import Carry, Header, RawRow, Tok, grid_row, header_roles, parse_stream, scattered_header, \
+    stream_header, to_indicator
 from .vocab import IndicatorVocab
 
 _GRID_SPLIT = regex.compile(r"[ \t\u3000]*(?:\t|[|｜])[ \t\u3000]*")
@@ -59,9 +59,12 @@ def read_indicators(document: Document, ruleset: RuleSet) -> list[Indicator]:
     i = 0
     while i < len(lines):
         kind, cells = lines[i]
-        roles = header_roles([c for c in cells if c.text.strip()], vocab) if kind == "grid" else None
-        if roles is not None:
-            i = _read_grid(document, lines, i, vocab, ruleset, out)
+        found = _grid_header(cells, vocab) if kind == "grid" else None
+        if found is not None:
+            header, rest = found
+            if rest:  # the first rows ran on in the header's line
+                lines = lines[:i + 1] + [("grid", rest)] + lines[i + 1:]
+            i = _read_grid(document, lines, i, header, vocab, ruleset, out)
             continue
         i = _try_stream(document, lines, i, vocab, ruleset, out)
     if not any(x.layout != "execution" for x in out):
@@ -71,7 +74,10 @@ def read_indicators(document: Document, ruleset: RuleSet) -> list[Indicator]:
 
 
 def _lines(document: Document) -> list[tuple[str, list[Tok]]]:
-    """The document as lines of cells: ("grid", cells) for a table row, ("text", words) otherwise."""
+    """The document as lines of cells: ("grid", cells) for a table row, ("text", words) otherwise.
+
+    Text with `|` cells is read region by region (``_pipe_rows``): a page may break a row over
+    several lines (a cell per line, a header cell per line) or join several rows on one."""
     text = document.text
     table_rows: dict[int, list[Tok]] = {}
     for t_no, table in enumerate(document.tables):
@@ -79,19 +85,124 @@ def _lines(document: Document) -> list[tuple[str, list[Tok]]]:
             if row:
                 toks = [Tok(text[c.start:c.end], c.start, c.end, t_no, r_no, c_no) for c_no, c in enumerate(row)]
                 table_rows[row[0].start] = toks
-    out: list[tuple[str, list[Tok]]] = []
+    physical: list[tuple[int, str]] = []
     pos = 0
     for line in text.split("\n"):
-        start, end = pos, pos + len(line)
-        pos = end + 1
+        physical.append((pos, line))
+        pos += len(line) + 1
+    out: list[tuple[str, list[Tok]]] = []
+    n = 0
+    while n < len(physical):
+        start, line = physical[n]
+        end = start + len(line)
         row = next((v for k, v in table_rows.items() if start <= k <= end), None) if table_rows else None
         if row is not None:
             out.append(("grid", row))
-        elif line.count("|") + line.count("｜") >= 3 or line.count("\t") >= 3:
+        elif _in_pipe_region(physical, n):
+            m = n
+            while m < len(physical) and _in_pipe_region(physical, m):
+                m += 1
+            out += [("grid", cells) for cells in _pipe_rows(text, physical[n:m])]
+            n = m
+            continue
+        elif line.count("\t") >= 3:
             out.append(("grid", _split_grid(line, start)))
         elif line.strip():
             out.append(("text", [Tok(m.group(), start + m.start(), start + m.end()) for m in _WORD.finditer(line)]))
+        n += 1
     return out
+
+
+_PIPE = regex.compile(r"[|｜]")
+
+
+def _in_pipe_region(physical: list[tuple[int, str]], n: int) -> bool:
+    """A line of `|` cells; a cell's first line whose next line goes on with a `|`; a short last
+    cell after a line that ends with one (a page cut inside the table)."""
+    line = physical[n][1]
+    if _PIPE.search(line):
+        return True
+    if not line.strip():
+        return False
+    if n + 1 < len(physical) and physical[n + 1][1].lstrip()[:1] in ("|", "｜"):
+        return True
+    before = physical[n - 1][1].rstrip() if n else ""
+    return before[-1:] in ("|", "｜") and len(line.strip()) <= _CUT_CELL and not _PROSE_END.search(line)
+
+
+_CUT_CELL = 12
+_PROSE_END = regex.compile(r"[。；;，,：:]")
+
+
+def _pipe_rows(text: str, region: list[tuple[int, str]]) -> list[list[Tok]]:
+    """The rows of a region of `|` text, however its lines break them.
+
+    A line break is a cell break next to a `|`; between two lines of several cells each it is a
+    row break; otherwise it runs inside a cell (``社会效益 / 指标``). Rows end at two or more
+    empty cells in a row (a table's padding, ``|`` lines). Single empty cells stay (a column
+    left blank) except at a row's ends."""
+    cells: list[Tok | None] = []  # None: a row break
+    open_span: tuple[int, int] | None = None  # the cell running on at a line's end
+    prev_pipes = -1
+    for start, line in region:
+        cuts = [m.start() for m in _PIPE.finditer(line)]
+        bounds = [-1] + cuts + [len(line)]
+        segs = [(start + a + 1, start + b) for a, b in zip(bounds, bounds[1:])]
+        first = segs[0]
+        if open_span is None:
+            current = first
+        else:
+            a_blank = not text[open_span[0]:open_span[1]].strip()
+            b_blank = not text[first[0]:first[1]].strip()
+            if not a_blank and not b_blank and prev_pipes >= 2 and len(cuts) >= 2:
+                cells += [_cell(text, *open_span), None]  # two rows of cells, one per line
+                current = first
+            else:  # one cell across the line break (blank on one side, or a cell's two lines)
+                if a_blank and prev_pipes >= 3 and len(cuts) >= 3:
+                    cells.append(None)
+                current = (open_span[0], first[1])
+        if len(segs) == 1:
+            open_span = current
+        else:
+            cells.append(_cell(text, *current))
+            cells += [_cell(text, a, b) for a, b in segs[1:-1]]
+            open_span = segs[-1]
+        prev_pipes = len(cuts)
+    if open_span is not None:
+        cells.append(_cell(text, *open_span))
+    rows: list[list[Tok]] = []
+    row: list[Tok] = []
+    blanks = 0
+    for c in cells + [None]:
+        if c is not None and not c.text:
+            blanks += 1
+            row.append(c)
+            continue
+        if c is None or blanks >= 2:
+            rows.append(row)
+            row = []
+        blanks = 0
+        if c is not None:
+            row.append(c)
+    out = []
+    for row in rows:
+        while row and not row[0].text:
+            row.pop(0)
+        while row and not row[-1].text:
+            row.pop()
+        if row:
+            out.append(row)
+    return out
+
+
+def _cell(text: str, a: int, b: int) -> Tok:
+    """A cell between ``a`` and ``b``: its span trimmed, its text with layout whitespace made one space."""
+    piece = text[a:b]
+    lead = len(piece) - len(piece.lstrip())
+    body = piece.strip()
+    if not body:
+        return Tok("", a, a)
+    return Tok(" ".join(body.split()), a + lead, a + lead + len(body))
 
 
 def _split_grid(line: str, offset: int) -> list[Tok]:
@@ -117,10 +228,28 @@ def _tok(line: str, a: int, b: int, offset: int) -> Tok:
     return Tok(text, offset + a + lead, offset + a + lead + len(text))
 
 
-def _read_grid(document, lines, i, vocab, ruleset, out) -> int:
+def _grid_header(cells: list[Tok], vocab: IndicatorVocab) -> tuple[Header, list[Tok]] | None:
+    """An indicator header in a row of cells: the header, and the cells after it (rows a page ran
+    on in the same line). A row that is all header keeps one role per cell (read by column)."""
+    filled = [c for c in cells if c.text.strip()]
+    for at in range(min(len(filled), _HEADER_LEAD + 1)):
+        found = stream_header(filled, at, vocab)
+        if found is None:
+            continue
+        header, after = found
+        if after == len(filled):
+            roles = header_roles(cells, vocab)
+            if roles is not None:
+                header = Header(roles, header.start, header.end)
+        return header, filled[after:]
+    return None
+
+
+_HEADER_LEAD = 2  # cells a header row may hold before its first header word (绩效指标, 序号)
+
+
+def _read_grid(document, lines, i, header, vocab, ruleset, out) -> int:
     """Rows under a grid header: by column where the row has the header's cells, else by grammar."""
-    _, head = lines[i]
-    header = Header(header_roles(head, vocab), head[0].start, head[-1].end)
     carry = Carry()
     i += 1
     while i < len(lines):
@@ -128,10 +257,12 @@ def _read_grid(document, lines, i, vocab, ruleset, out) -> int:
         filled = [c for c in cells if c.text.strip()]
         if kind != "grid" or not filled:
             break
-        if header_roles(filled, vocab) is not None:
+        if _grid_header(cells, vocab) is not None:
             break  # the next table's header
         total_at = next((n for n, c in enumerate(filled) if c.text.replace(" ", "") in vocab.total_labels), None)
         if total_at is not None:
+            for raw, trailing in parse_stream(filled[:total_at], header, vocab):
+                _emit(document, raw, trailing, "grid", carry, vocab, ruleset, out)
             i += 1
             break
         row = grid_row(cells, header, vocab) if len(cells) == len(header.roles) else None
@@ -159,6 +290,12 @@ def _try_stream(document, lines, i, vocab, ruleset, out) -> int:
         found = stream_header(toks, at, vocab)
         if found:
             break
+        at += 1
+    at = 0  # a scattered header only where no whole one follows in the window
+    if found is None and any(stream_header(toks, k, vocab) for k in range(len(toks))):
+        return i + 1
+    while found is None and at < min(len(toks), len(lines[first_line][1])):
+        found = scattered_header(toks, at, vocab)
         at += 1
     if not found:
         return i + 1

@@ -27,6 +27,11 @@ LEVELS = ("level1", "level2", "level3")
 _UNIT_CELL = regex.compile(r"^[\p{Han}%％㎡]{1,4}$")
 _MAX_PREFIX = 3  # cells before level-3 a row may carry (level-1, level-2, its points)
 _PROSE = regex.compile(r"[。；;]")
+_HAN_GAP = regex.compile(r"(?<=\p{Han})\s+(?=\p{Han})")  # layout space inside a name (基础信息 完整性)
+_EARLY = 0.01  # a column left out early in the row costs a little more than a late one
+_BARE = 0.05  # a bare number read as a target or actual (where a weight may stand)
+_LONE_SCORE = "score?"  # the one number a row of a table without points columns may print
+_MISSING = 0.9  # the cost of a value column a row leaves out (more than a skipped cell's share)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,15 +59,28 @@ class Header:
 
     @property
     def values(self) -> tuple[str, ...]:
-        """The roles after the level names, in order, without repeats."""
-        return tuple(dict.fromkeys(r for r in self.roles if r and r not in LEVELS))
+        """The roles after the level names, in order, without repeats (``other``: a column of no
+        role between them, as often as it stands); a table with neither weight nor score may
+        still print one number a row, read as the score."""
+        out: list[str] = []
+        for r in self.roles:
+            if r and r not in LEVELS and (r == "other" or r not in out):
+                out.append(r)
+        while out and out[-1] == "other":
+            out.pop()
+        if not {"weight", "score"} & set(out):
+            out.append(_LONE_SCORE)
+        return tuple(out)
 
 
 def header_roles(cells: list[Tok], vocab: IndicatorVocab) -> tuple[str | None, ...] | None:
-    """The role of each header cell, when the cells make an indicator header (else None)."""
+    """The role of each header cell, when the cells make an indicator header (else None): enough
+    roles, a name or target column, and either the points (weight or score) or target and actual."""
     roles = tuple(vocab.role_of(c.text) if len(c.text) <= 16 else None for c in cells)
     named = {r for r in roles if r}
-    if len(named) < vocab.min_roles or not {"weight", "score"} <= named or not named & {"level3", "target"}:
+    if len(named) < vocab.min_roles or not named & {"level3", "target"}:
+        return None
+    if not (named & {"weight", "score"}) and not {"target", "actual"} <= named:
         return None
     return roles
 
@@ -80,9 +98,32 @@ def stream_header(toks: list[Tok], at: int, vocab: IndicatorVocab) -> tuple[Head
         return None
     merged: list[str | None] = []
     for r in roles:  # 偏差原因 / 分析及 / 改进措施: one column
-        if r and (not merged or merged[-1] != r):
+        if r and (not merged or merged[-1] != r or r == "other"):
             merged.append(r)
     return Header(tuple(merged), toks[at].start, toks[end - 1].end), end
+
+
+def scattered_header(toks: list[Tok], at: int, vocab: IndicatorVocab) -> tuple[Header, int] | None:
+    """A header whose cells a dump interleaved with the first rows' cells (a spreadsheet flattened
+    column by column): header words from ``toks[at]`` on, at most ``_SCATTER`` cells apart,
+    naming at least two more roles than a header must. The rows are read after its last word,
+    its columns in the order their words first appear."""
+    if not vocab.is_header_cell(toks[at].text) or vocab.role_of(toks[at].text) is None:
+        return None
+    words, last, k = [], at, at
+    while k < len(toks) and k - last <= _SCATTER:
+        if len(toks[k].text) <= 16 and vocab.role_of(toks[k].text):
+            words.append(toks[k])
+            last = k
+        k += 1
+    roles = header_roles(words, vocab)
+    if roles is None or len({r for r in roles if r}) < vocab.min_roles + 2 or not {"weight", "score"} <= set(roles):
+        return None
+    order = tuple(dict.fromkeys(r for r in roles if r))
+    return Header(order, toks[at].start, toks[last].end), last + 1
+
+
+_SCATTER = 12  # cells between two words of a scattered header at most
 
 
 # reading rows ---------------------------------------------------------------------------------
@@ -99,10 +140,12 @@ def grid_row(cells: list[Tok], header: Header, vocab: IndicatorVocab) -> RawRow 
     """A row with as many cells as the header, read by column."""
     out: dict[str, Tok] = {}
     for role, tok in zip(header.roles, cells):
-        if role and tok.text.strip() and role not in out:
+        if role and role != "other" and tok.text.strip() and role not in out:
             out[role] = tok
-    if "weight" not in out or "score" not in out or plain_number(out["weight"].text, vocab.points) is None \
-            or plain_number(out["score"].text, vocab.points) is None or "level3" not in out and "target" not in out:
+    for role in ("weight", "score"):
+        if role in out and plain_number(out[role].text, vocab.points) is None:
+            return None
+    if "level3" not in out and "target" not in out or not {"target", "actual", "weight", "score"} & set(out):
         return None
     return RawRow(out, [])
 
@@ -155,7 +198,7 @@ def _prefix_cost(prefix: list[Tok], vocab: IndicatorVocab) -> float | None:
     for t in prefix:
         if plain_number(t.text, vocab.points) is not None or is_comparator(t.text, vocab):
             return None
-        if not (vocab.block_of(t.text) or vocab.is_level2(t.text)):
+        if not (vocab.block_of(t.text) or vocab.is_level2(t.text) or vocab.has_points(t.text)):
             cost += 0.6
     return cost
 
@@ -164,6 +207,7 @@ def _is_name(text: str, vocab: IndicatorVocab) -> bool:
     """A level-3 cell: words, not a figure, a comparator or a level-1/2 name."""
     t = text.strip()
     return bool(t) and plain_number(t, vocab.points) is None and not is_comparator(t, vocab) \
+        and not _PROSE.search(t) \
         and t.replace(" ", "") not in vocab.total_labels \
         and parse_measure(t, vocab, None).qualitative
 
@@ -177,12 +221,20 @@ def _slots(toks: list[Tok], at: int, slots: list[str], vocab: IndicatorVocab):
             out.append((dict(got), i, cost))
             return
         role = slots[s]
-        if role in ("nature", "unit"):  # optional columns: often empty, and then absent in a dump
+        if role == _LONE_SCORE:
             walk(i, s + 1, got, cost + 0.1)
+            role = "score"
+        if role in ("nature", "unit", "other"):  # optional columns: often empty, and then absent in a dump
+            walk(i, s + 1, got, cost + 0.1)
+        elif slots[s] != _LONE_SCORE:  # a cell left blank (a 其中 row's points), or the page cut before it
+            walk(i, s + 1, got, cost + _MISSING + _EARLY * (len(slots) - s))  # a cut page drops the last
         if i >= len(toks):
             return
         text = toks[i].text.strip()
-        if role == "nature":
+        if role == "other":
+            if text and plain_number(text, vocab.points) is None:
+                walk(i + 1, s + 1, {**got, role: toks[i]}, cost)
+        elif role == "nature":
             if is_comparator(text, vocab):
                 walk(i + 1, s + 1, {**got, role: toks[i]}, cost)
         elif role == "unit":
@@ -196,7 +248,8 @@ def _slots(toks: list[Tok], at: int, slots: list[str], vocab: IndicatorVocab):
                 walk(i + 1, s + 1, {**got, role: toks[i]}, cost + extra)
         elif text and not vocab.block_of(text) and not vocab.is_level2(text) \
                 and text.replace(" ", "") not in vocab.total_labels and not _PROSE.search(text):
-            walk(i + 1, s + 1, {**got, role: toks[i]}, cost)
+            bare = _BARE if plain_number(text, vocab.points) is not None else 0.0
+            walk(i + 1, s + 1, {**got, role: toks[i]}, cost + bare)
 
     walk(at, 0, {}, 0.0)
     return out
@@ -227,14 +280,18 @@ def to_indicator(doc: str, position: int, row: RawRow, trailing: list[Tok], text
     unknown = [nm for nm in names if not vocab.block_of(nm) and not vocab.is_level2(nm)]
     if unknown and not level2:
         level2 = unknown[-1]
+        unknown = unknown[:-1]
+    if unknown and not level1:  # 决策 (20分) | 目标设定 (8分) | …: level 1, then level 2
+        level1 = unknown[-1]
+    level1, level2 = vocab.level_name(level1), vocab.level_name(level2)
     if level1:
         if level1 != carry.level1:
             carry.level2 = ""
         carry.level1 = level1
     if level2:
         carry.level2 = level2
-    weight = plain_number(c["weight"].text, vocab.points)
-    score = plain_number(c["score"].text, vocab.points)
+    weight = plain_number(c["weight"].text, vocab.points) if "weight" in c else None
+    score = plain_number(c["score"].text, vocab.points) if "score" in c else None
     unit_cell = c["unit"].text if "unit" in c else ""
     nature = c["nature"].text if "nature" in c else ""
     target = parse_measure(c["target"].text if "target" in c else "", vocab, units, unit_cell, nature)
@@ -243,10 +300,11 @@ def to_indicator(doc: str, position: int, row: RawRow, trailing: list[Tok], text
     note = " ".join(t.text.strip() for t in note_cells if t.text.strip())
     spans = [t for t in list(c.values()) + row.prefix]
     start, end = min(t.start for t in spans), max(t.end for t in spans)
-    cells = tuple(t.cell(role) for role, t in c.items()) + tuple(t.cell("note") for t in trailing)
+    cells = tuple(t.cell(role) for role, t in c.items() if role != "other") + tuple(t.cell("note") for t in trailing)
     return Indicator(
         doc=doc, position=position, block=vocab.block_of(carry.level1) if carry.level1 else None,
-        level1=carry.level1, level2=carry.level2, level3=c["level3"].text.strip() if "level3" in c else "",
+        level1=carry.level1, level2=carry.level2,
+        level3=_HAN_GAP.sub("", c["level3"].text.strip()) if "level3" in c else "",
         target_text=target.text, target_op=target.op, target_value=target.value, target_unit=target.unit,
         actual_text=actual.text, actual_value=actual.value, actual_unit=actual.unit,
         weight=weight, score=score, note=note, quote=text[start:end], start=start, end=end, layout=layout,

@@ -14,7 +14,7 @@ import yaml
 from ..errors import RuleError
 
 _HEADER_SLACK = 4  # characters a header cell may hold beyond its word
-ROLES = ("level1", "level2", "level3", "nature", "target", "unit", "actual", "weight", "score", "note")
+ROLES = ("level1", "level2", "level3", "nature", "target", "unit", "actual", "weight", "score", "note", "other")
 OPERATORS = ("ge", "gt", "le", "lt", "eq")
 
 
@@ -49,7 +49,7 @@ class IndicatorVocab:
 
     def role_of(self, cell: str) -> str | None:
         """The column role a header cell names (its longest header word), or None."""
-        text = _squeeze(cell)
+        text = _ANNOTATION.sub("", _squeeze(cell))
         for word, role in self.header_words:
             if word in text and len(text) - len(word) <= _HEADER_SLACK:  # the word, and a few more (指标值(A))
                 return role
@@ -68,6 +68,23 @@ class IndicatorVocab:
                 return key
         return None
 
+    def level_name(self, name: str) -> str:
+        """A level-1/2 cell as its name: layout whitespace and its points dropped (产 出 指 标 (50分) → 产出指标).
+
+        >>> from pipeline.rules import load_rules
+        >>> load_rules().indicators.level_name("产 出 指 标 (50分)")
+        '产出指标'
+        """
+        text = _squeeze(name)
+        for p in self.points:
+            text = regex.sub(r"[（(][0-9.]+" + regex.escape(p) + r"[)）]$", "", text)
+        return text
+
+    def has_points(self, name: str) -> bool:
+        """A level name with its points (规划 (15分)): a level-1 or level-2 cell."""
+        text = _squeeze(name)
+        return any(regex.search(r"[（(][0-9.]+" + regex.escape(p) + r"[)）]$", text) for p in self.points)
+
     def is_level2(self, name: str) -> bool:
         return _bare_name(name) in self.level2
 
@@ -77,6 +94,9 @@ class IndicatorVocab:
             if low <= score < high or (score == high and high == self.bands[0][2]):
                 return grade
         return None
+
+
+_ANNOTATION = regex.compile(r"[（(][A-Za-z/+\-*×÷]{1,5}[)）]")  # 年初目标值(A), 执行率(B/A)
 
 
 def _squeeze(text: str) -> str:
