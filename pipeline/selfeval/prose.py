@@ -30,8 +30,8 @@ def _pattern(vocab: IndicatorVocab) -> regex.Pattern | None:
 def prose_indicators(doc: str, text: str, vocab: IndicatorVocab, units: Units | None) -> list[Indicator]:
     """Indicators stated in sentences (layout ``prose``; no weight: a sentence rarely gives it)."""
     pattern = _pattern(vocab)
-    if pattern is None:
-        return []
+    if pattern is None or not any(w in text for w in vocab.prose_target) or not any(w in text for w in vocab.prose_score):
+        return []  # the pattern tries every position: only where its words stand
     out = []
     for m in pattern.finditer(text):
         target = parse_measure(m.group("target"), vocab, units)

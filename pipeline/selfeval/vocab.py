@@ -4,7 +4,7 @@ and pipeline/selfeval_checks.py. Validated on load: a bad entry raises ``RuleErr
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -46,6 +46,8 @@ class IndicatorVocab:
     grade_pattern: regex.Pattern | None = None
     points: tuple[str, ...] = ()
     links: str = ""  # a regex character class body
+    # cell text → is a header cell: a page's cells are asked about again and again, once per window
+    _header_cells: dict = field(default_factory=dict, compare=False, repr=False, hash=False)
 
     def role_of(self, cell: str) -> str | None:
         """The column role a header cell names (its longest header word), or None."""
@@ -57,8 +59,13 @@ class IndicatorVocab:
 
     def is_header_cell(self, cell: str) -> bool:
         """A cell a header is made of: a role's word, or a filler."""
-        text = _squeeze(cell)
-        return bool(text) and (self.role_of(text) is not None or text in self.fillers)
+        known = self._header_cells.get(cell)
+        if known is None:
+            text = _squeeze(cell)
+            known = self._header_cells[cell] = bool(text) and (self.role_of(text) is not None or text in self.fillers)
+            if len(self._header_cells) > 100_000:
+                self._header_cells.clear()  # a bound, whatever the corpus
+        return known
 
     def block_of(self, name: str) -> str | None:
         """The block key of a level-1 name (产出指标(50分) → output), or None."""
@@ -99,8 +106,11 @@ class IndicatorVocab:
 _ANNOTATION = regex.compile(r"[（(][A-Za-z/+\-*×÷]{1,5}[)）]")  # 年初目标值(A), 执行率(B/A)
 
 
+_SPACES = regex.compile(r"\s+")
+
+
 def _squeeze(text: str) -> str:
-    return regex.sub(r"\s+", "", text or "")
+    return _SPACES.sub("", text or "")
 
 
 _POINTS = regex.compile(r"[（(][^）)]{0,8}[）)]$")
