@@ -54,6 +54,7 @@ def read_indicators(document: Document, ruleset: RuleSet) -> list[Indicator]:
     if vocab is None:
         return []
     lines = _lines(document)
+    whole: dict[int, bool] = {}  # token → a whole header starts at it (windows overlap: asked once)
     out: list[Indicator] = []
     out += _execution_rows(document, ruleset, vocab)
     i = 0
@@ -66,7 +67,7 @@ def read_indicators(document: Document, ruleset: RuleSet) -> list[Indicator]:
                 lines = lines[:i + 1] + [("grid", rest)] + lines[i + 1:]
             i = _read_grid(document, lines, i, header, vocab, ruleset, out)
             continue
-        i = _try_stream(document, lines, i, vocab, ruleset, out)
+        i = _try_stream(document, lines, i, vocab, ruleset, out, whole)
     if not any(x.layout != "execution" for x in out):
         out += prose_indicators(document.doc, document.text, vocab, ruleset.units)
     out.sort(key=lambda x: x.start)
@@ -276,7 +277,7 @@ def _read_grid(document, lines, i, header, vocab, ruleset, out) -> int:
     return i
 
 
-def _try_stream(document, lines, i, vocab, ruleset, out) -> int:
+def _try_stream(document, lines, i, vocab, ruleset, out, whole: dict[int, bool]) -> int:
     """A flattened header starting on line ``i`` (one cell per line or space-separated): its rows."""
     toks: list[Tok] = []
     first_line = i
@@ -292,7 +293,7 @@ def _try_stream(document, lines, i, vocab, ruleset, out) -> int:
             break
         at += 1
     at = 0  # a scattered header only where no whole one follows in the window
-    if found is None and any(stream_header(toks, k, vocab) for k in range(len(toks))):
+    if found is None and any(_whole_at(toks, k, vocab, whole) for k in range(len(toks))):
         return i + 1
     while found is None and at < min(len(toks), len(lines[first_line][1])):
         found = scattered_header(toks, at, vocab)
@@ -312,6 +313,14 @@ def _try_stream(document, lines, i, vocab, ruleset, out) -> int:
     while k < j and lines[k][1] and lines[k][1][-1].end <= end:
         k += 1
     return max(k, i + 1)
+
+
+def _whole_at(toks: list[Tok], k: int, vocab, whole: dict[int, bool]) -> bool:
+    """Whether a whole flattened header starts at ``toks[k]`` (remembered by the token)."""
+    key = id(toks[k])
+    if key not in whole:
+        whole[key] = stream_header(toks, k, vocab) is not None
+    return whole[key]
 
 
 def _emit(document, raw: RawRow, trailing, layout, carry, vocab, ruleset, out) -> None:
