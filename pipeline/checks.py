@@ -18,6 +18,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from .formatting import metric_name, show
+from .indicator_rows import indicator_rows
 from .model import OPEN, Fact, Finding, Indicator, SelfGrade
 from .normalize import Units, approx_range, parse_quantity
 from .rules import RuleSet, load_rules, normalize_label
@@ -687,29 +688,15 @@ def run_checks(con, ruleset: RuleSet | None = None) -> Iterator[Finding]:
             yield from scores.run(doc)
 
 
-_INDICATOR_COLUMNS = ("doc", "position", "block", "level1", "level2", "level3", "target_text", "target_op",
-                      "target_value", "target_unit", "actual_text", "actual_value", "actual_unit", "weight", "score",
-                      "note", "quote", "start", '"end"', "layout")
-
-
 def self_evaluations(con, facts: list[Fact], docs: dict[str, DocInfo], metric: str) -> list[DocSelfEvaluation]:
     """The indicators, grade and stated totals of each report of a unit group that has indicators."""
     names = sorted(docs)
     if not names:
         return []
-    cols = ", ".join(f"CAST({c} AS VARCHAR)" if c in ("target_value", "actual_value", "weight", "score") else c
-                     for c in _INDICATOR_COLUMNS)
-    rows = con.execute(f"SELECT {cols} FROM indicators WHERE doc IN (SELECT UNNEST(?::VARCHAR[])) "
-                       "ORDER BY doc, position", [names]).fetchall()
     grades = {r[0]: SelfGrade(r[0], r[1], r[2] or r[1], r[2] or "", r[3] or 0, r[4] or 0) for r in con.execute(
         "SELECT doc, grade, grade_quote, grade_start, grade_end FROM documents WHERE grade IS NOT NULL "
         "AND doc IN (SELECT UNNEST(?::VARCHAR[]))", [names]).fetchall()}
-    by_doc: dict[str, list[Indicator]] = defaultdict(list)
-    for r in rows:
-        dec = lambda v: _decimal(v) if v is not None else None  # noqa: E731
-        by_doc[r[0]].append(Indicator(r[0], r[1], r[2], r[3] or "", r[4] or "", r[5] or "", r[6] or "", r[7],
-                                      dec(r[8]), r[9] or "", r[10] or "", dec(r[11]), r[12] or "", dec(r[13]),
-                                      dec(r[14]), r[15] or "", r[16] or "", r[17], r[18], r[19]))
+    by_doc = indicator_rows(con, names)
     out = []
     for doc in sorted(set(by_doc) | set(grades)):
         info = docs[doc]

@@ -33,6 +33,8 @@ import yaml
 
 from .errors import JixiaoError
 from .formatting import metric_name, show
+from .indicator_rows import indicator_rows
+from .model import Indicator
 from .resources import TEMPLATES_DIR
 from .rules import RuleSet, load_rules
 
@@ -197,26 +199,7 @@ class Row:
 class IndicatorView:
     """One row of a report's self-evaluation table; ``findings``: the score findings naming it."""
 
-    doc: str
-    position: int
-    block: str | None
-    level1: str
-    level2: str
-    level3: str
-    target_text: str
-    target_op: str | None
-    target_value: Decimal | None
-    target_unit: str
-    actual_text: str
-    actual_value: Decimal | None
-    actual_unit: str
-    weight: Decimal | None
-    score: Decimal | None
-    note: str
-    quote: str
-    start: int
-    end: int
-    layout: str
+    row: Indicator
     findings: list[FindingView] = field(default_factory=list)
 
     @property
@@ -609,26 +592,15 @@ def _add_review(con, findings: list[FindingView], review_file: Path | str, label
             f.review_note = " · ".join(p for p in (d.reviewer, d.decided_at, reason, d.comment or "") if p)
 
 
-_INDICATOR_COLUMNS = ("doc, position, block, level1, level2, level3, target_text, target_op, target_value, "
-                      "target_unit, actual_text, actual_value, actual_unit, weight, score, note, quote, start, \"end\", "
-                      "layout")
-
-
 def _read_self_evaluations(con) -> list[SelfEvalView]:
     """Every report's self-evaluation with its indicator rows (the execution row included)."""
     out: dict[str, SelfEvalView] = {}
     for doc, year, rate, total, grade in con.execute(
             "SELECT doc, year, execution_rate, total_score, grade FROM self_evaluation ORDER BY doc").fetchall():
         out[doc] = SelfEvalView(doc, year, _dec(rate), _dec(total), grade)
-    for r in con.execute(f"SELECT {_INDICATOR_COLUMNS} FROM indicators ORDER BY doc, position").fetchall():
-        ev = out.get(r[0])
-        if ev is None:
-            continue
-        ev.indicators.append(IndicatorView(
-            doc=r[0], position=r[1], block=r[2], level1=r[3] or "", level2=r[4] or "", level3=r[5] or "",
-            target_text=r[6] or "", target_op=r[7], target_value=_dec(r[8]), target_unit=r[9] or "",
-            actual_text=r[10] or "", actual_value=_dec(r[11]), actual_unit=r[12] or "", weight=_dec(r[13]),
-            score=_dec(r[14]), note=r[15] or "", quote=r[16] or "", start=r[17], end=r[18], layout=r[19] or ""))
+    for doc, rows in indicator_rows(con).items():
+        if doc in out:
+            out[doc].indicators += [IndicatorView(x) for x in rows]
     return list(out.values())
 
 
@@ -644,7 +616,7 @@ def _flag_indicators(con, evaluations: list[SelfEvalView], findings: list[Findin
             named[(doc, start, end)].append(f)
     for ev in evaluations:
         for x in ev.indicators:
-            x.findings = sorted(named.get((x.doc, x.start, x.end), []), key=lambda f: int(f.number[1:] or 0))
+            x.findings = sorted(named.get((x.row.doc, x.row.start, x.row.end), []), key=lambda f: int(f.number[1:] or 0))
 
 
 def _group_units(docs: list[DocRow], labels: dict) -> list[UnitView]:
@@ -840,17 +812,18 @@ def write_xlsx(report: Report, path: Path) -> Path:
 
     # 绩效指标: every indicator row of every self-evaluation table
     doc_year = {d.doc: d.year for u in report.units for d in u.docs}
-    indicator_rows = []
+    sheet_rows = []
     for ev in report.self_evaluations:
-        for x in ev.indicators:
-            indicator_rows.append([
+        for view in ev.indicators:
+            x = view.row
+            sheet_rows.append([
                 unit_name(x.doc), doc_year.get(x.doc), x.doc, x.position, x.block or "", x.level1, x.level2,
                 x.level3, x.target_text, x.target_op or "", _excel_number(x.target_value), x.target_unit,
                 x.actual_text, _excel_number(x.actual_value), x.actual_unit, _excel_number(x.weight),
                 _excel_number(x.score), x.note, x.quote, x.start, x.end, x.layout,
-                "、".join(f.number for f in x.findings)])
-    ws = _sheet(wb, sheets["indicators"], columns["indicators"], indicator_rows, wrap={"原文", "偏差原因"})
-    _mark_cells(ws, [{len(columns["indicators"]) - 1: "flagged"} if row[-1] else {} for row in indicator_rows])
+                "、".join(f.number for f in view.findings)])
+    ws = _sheet(wb, sheets["indicators"], columns["indicators"], sheet_rows, wrap={"原文", "偏差原因"})
+    _mark_cells(ws, [{len(columns["indicators"]) - 1: "flagged"} if row[-1] else {} for row in sheet_rows])
 
     # 无法读取
     error_rows = [[e.doc, e.path, e.stage, e.code, e.message, e.recorded_at] for e in report.errors]

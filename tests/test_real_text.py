@@ -34,6 +34,25 @@ def levels(extraction):
     return {(f.metric, f.value) for f in extraction.facts if f.kind in ("level", "target")}
 
 
+def run_db(tmp_path, body: str):
+    """The database of a `jixiao run` (one process) on a report made of HEAD and ``body``."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "r.txt").write_text(HEAD + body, encoding="utf-8")
+    db = tmp_path / "x.duckdb"
+    result = CliRunner().invoke(cli, ["run", str(folder), "--db", str(db), "--workers", "0", "--quiet"])
+    assert result.exit_code == 0, result.output
+    return db
+
+
+def query(db, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
 # --- reading: converted pages ----------------------------------------------------------------
 
 def test_when_a_page_is_in_traditional_script_with_glosses_then_figures_are_read_and_quoted_verbatim(tmp_path):
@@ -225,19 +244,9 @@ def test_when_a_total_row_does_not_start_with_full_marks_then_it_is_no_score(tmp
 
 @pytest.mark.parametrize("rate, flagged", [("100%", True), ("80.45%", False)])
 def test_when_a_funds_row_states_an_execution_rate_then_it_is_checked_against_its_figures(tmp_path, rate, flagged):
-    folder = tmp_path / "in"
-    folder.mkdir()
-    (folder / "r.txt").write_text(HEAD + FUND_ROW_LINES.replace("100%", rate), encoding="utf-8")
-    db = tmp_path / "x.duckdb"
-    result = CliRunner().invoke(cli, ["run", str(folder), "--db", str(db), "--workers", "0", "--quiet"])
-    assert result.exit_code == 0, result.output
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        found = con.execute("SELECT metric FROM findings WHERE \"check\" = 'ratio'").fetchall()
-        rates = con.execute("SELECT count(*) FROM facts WHERE metric = 'budget.execution_rate'").fetchone()[0]
-    finally:
-        con.close()
-    assert rates == 1
+    db = run_db(tmp_path, FUND_ROW_LINES.replace("100%", rate))
+    found = query(db, "SELECT metric FROM findings WHERE \"check\" = 'ratio'")
+    assert query(db, "SELECT count(*) FROM facts WHERE metric = 'budget.execution_rate'") == [(1,)]
     assert ({m for (m,) in found} == {"budget.execution_rate", "spend.total"}) is flagged
 
 
@@ -264,53 +273,22 @@ def test_when_staffing_is_given_per_kind_with_a_zero_kind_then_the_non_zero_coun
                                             ("涉土132件，涉矿3件，其它2件", False),
                                             ("涉土122件，涉矿3件", False)])  # no catch-all, no exact sum: maybe not all
 def test_when_a_count_is_broken_down_in_a_bracket_then_its_parts_are_checked(tmp_path, parts, flagged):
-    folder = tmp_path / "in"
-    folder.mkdir()
-    (folder / "r.txt").write_text(HEAD + f"全年共受理各类信访137件（{parts}）。\n", encoding="utf-8")
-    db = tmp_path / "x.duckdb"
-    result = CliRunner().invoke(cli, ["run", str(folder), "--db", str(db), "--workers", "0", "--quiet"])
-    assert result.exit_code == 0, result.output
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        found = con.execute("SELECT count(*) FROM findings WHERE \"check\" = 'sum' AND metric = 'petitions.count'").fetchone()[0]
-        levels_ = con.execute("SELECT value FROM facts WHERE metric = 'petitions.count' AND kind = 'level'").fetchall()
-    finally:
-        con.close()
-    assert [v for (v,) in levels_] == [Decimal("137")]
+    db = run_db(tmp_path, f"全年共受理各类信访137件（{parts}）。\n")
+    found = query(db, "SELECT count(*) FROM findings WHERE \"check\" = 'sum' AND metric = 'petitions.count'")[0][0]
+    assert query(db, "SELECT value FROM facts WHERE metric = 'petitions.count' AND kind = 'level'") == [(Decimal("137"),)]
     assert (found > 0) is flagged
 
 
 @pytest.mark.parametrize("share, flagged", [("92.36%", True), ("92.63%", False)])
 def test_when_a_line_states_the_share_of_its_task_done_then_it_is_checked(tmp_path, share, flagged):
-    folder = tmp_path / "in"
-    folder.mkdir()
-    body = f"4.安香乡：已与88户签订拆迁协议，完成总任务95户的{share}；已拆迁64户。\n"
-    (folder / "r.txt").write_text(HEAD + body, encoding="utf-8")
-    db = tmp_path / "x.duckdb"
-    result = CliRunner().invoke(cli, ["run", str(folder), "--db", str(db), "--workers", "0", "--quiet"])
-    assert result.exit_code == 0, result.output
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        found = con.execute("SELECT rule_id FROM audit_findings WHERE \"check\" = 'ratio'").fetchall()
-        shares = con.execute("SELECT count(*) FROM facts WHERE unit = 'ratio' AND relative_to = metric").fetchone()[0]
-    finally:
-        con.close()
-    assert shares == 1
+    db = run_db(tmp_path, f"4.安香乡：已与88户签订拆迁协议，完成总任务95户的{share}；已拆迁64户。\n")
+    found = query(db, "SELECT rule_id FROM audit_findings WHERE \"check\" = 'ratio'")
+    assert query(db, "SELECT count(*) FROM facts WHERE unit = 'ratio' AND relative_to = metric") == [(1,)]
     assert ([r for (r,) in found] == ["ratio.task"]) is flagged
 
 
 def _run_findings(tmp_path, body: str) -> list[tuple]:
-    folder = tmp_path / "in"
-    folder.mkdir()
-    (folder / "r.txt").write_text(HEAD + body, encoding="utf-8")
-    db = tmp_path / "x.duckdb"
-    result = CliRunner().invoke(cli, ["run", str(folder), "--db", str(db), "--workers", "0", "--quiet"])
-    assert result.exit_code == 0, result.output
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute('SELECT "check", metrics FROM audit_findings').fetchall()
-    finally:
-        con.close()
+    return query(run_db(tmp_path, body), 'SELECT "check", metrics FROM audit_findings')
 
 
 def test_when_a_listed_part_opens_its_own_list_then_that_list_is_its_parts(tmp_path):

@@ -10,6 +10,7 @@ from decimal import Decimal
 import duckdb
 
 from ..formatting import metric_name, show
+from ..indicator_rows import indicator_rows
 from ..report import Evidence, highlight
 
 _UNIT_KEY = "coalesce(d.unit_key, d.unit, 'doc:' || a.doc)"
@@ -139,17 +140,16 @@ def self_evaluation(con: duckdb.DuckDBPyConnection, doc: str) -> SelfEvaluation 
     head = con.execute("SELECT execution_rate, total_score, grade FROM self_evaluation WHERE doc = ?", [doc]).fetchone()
     if head is None:
         return None
-    rows = con.execute(
-        'SELECT i.level1, i.level2, i.level3, i.target_text, i.actual_text, i.weight, i.score, i.start, '
-        'EXISTS (SELECT 1 FROM audit_findings a JOIN finding_evidence e ON e.finding_id = a.id '
-        '        WHERE a.doc = i.doc AND a."check" = \'score\' AND e.doc = i.doc AND e.start = i.start '
-        '        AND e."end" = i."end") '
-        "FROM indicators i WHERE i.doc = ? ORDER BY i.position", [doc]).fetchall()
+    flagged = set(con.execute(
+        'SELECT e.start, e."end" FROM audit_findings a JOIN finding_evidence e ON e.finding_id = a.id '
+        "WHERE a.doc = ? AND a.\"check\" = 'score' AND e.doc = ?", [doc, doc]).fetchall())
     def shown(value, unit: str = "") -> str:
         return show(_dec(value), unit) if value is not None else ""
 
-    return SelfEvaluation(shown(head[0], "ratio"), shown(head[1], "point"), head[2],
-                          tuple(IndicatorRow(*r[:5], shown(r[5]), shown(r[6]), r[7], bool(r[8])) for r in rows))
+    rows = indicator_rows(con, [doc]).get(doc, [])
+    return SelfEvaluation(shown(head[0], "ratio"), shown(head[1], "point"), head[2], tuple(
+        IndicatorRow(x.level1, x.level2, x.level3, x.target_text, x.actual_text, shown(x.weight), shown(x.score),
+                     x.start, (x.start, x.end) in flagged) for x in rows))
 
 
 def document(con: duckdb.DuckDBPyConnection, doc: str) -> DocText | None:
