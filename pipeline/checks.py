@@ -359,7 +359,6 @@ class Checker:
     # ratio ---------------------------------------------------------------------------------
     def ratios(self, fs: list[Fact], info: DocInfo) -> list[Finding]:
         out = []
-        slack = Decimal(str(self.config["ratio"]["slack"]))
         parents = self.config["parents"]
         levels = [f for f in fs if f.kind == "level"]
         for share in (f for f in fs if f.kind == "share"):
@@ -370,9 +369,8 @@ class Checker:
             whole = _same_sentence(levels, share, whole_metric) or self._single(fs, whole_metric, basis_class(part) if part else None)
             if part is None or whole is None or whole.value == 0:
                 continue
-            expected = part.value / whole.value
-            tol = slack * share.step + _ratio_rounding(part, whole, self.units)
-            if abs(share.value - expected) > tol:
+            expected = self._off_ratio(share, part, whole)
+            if expected is not None:
                 out.append(self._finding(
                     info, "ratio", [share.metric, whole_metric],
                     f"比例与数字不符：报告称「{self.name(share.metric)}」占「{self.name(whole_metric)}」"
@@ -382,6 +380,13 @@ class Checker:
         out += self._execution_rates(fs, info, levels)
         out += self._task_shares(fs, info)
         return out
+
+    def _off_ratio(self, stated_: Fact, part: Fact, whole: Fact) -> Decimal | None:
+        """part ÷ whole when the stated ratio is further from it than its last digit (``slack`` steps) and
+        the rounding of the two figures allow; None when it holds."""
+        expected = part.value / whole.value
+        tol = Decimal(str(self.config["ratio"]["slack"])) * stated_.step + _ratio_rounding(part, whole, self.units)
+        return expected if abs(stated_.value - expected) > tol else None
 
     def _task_shares(self, fs: list[Fact], info: DocInfo) -> list[Finding]:
         """完成总任务95户的92.36%: the share of a task done against the figure done ÷ the task, both
@@ -397,9 +402,8 @@ class Checker:
                        key=lambda f: f.start, default=None)
             if task is None or done is None or task.value == 0:
                 continue
-            expected = done.value / task.value
-            tol = Decimal(str(self.config["ratio"]["slack"])) * share.step + _ratio_rounding(done, task, self.units)
-            if abs(share.value - expected) > tol:
+            expected = self._off_ratio(share, done, task)
+            if expected is not None:
                 out.append(self._finding(
                     info, "ratio", [share.metric],
                     f"完成比例与数字不符：报告称完成「{self.name(share.metric)}」任务的 {show(share.value, 'ratio')}，按所列 "
@@ -419,9 +423,8 @@ class Checker:
                 budget = ([f for f in budgets if f.qualifier] or budgets)[-1:]  # the adjusted one where given
                 if len(actual) != 1 or not budget or budget[0].value == 0:
                     continue
-                expected = actual[0].value / budget[0].value
-                tol = Decimal(str(self.config["ratio"]["slack"])) * rate.step + _ratio_rounding(actual[0], budget[0], self.units)
-                if abs(rate.value - expected) > tol:
+                expected = self._off_ratio(rate, actual[0], budget[0])
+                if expected is not None:
                     out.append(self._finding(
                         info, "ratio", [rate.metric, metric],
                         f"执行率与数字不符：报告称「{self.name(rate.metric)}」{show(rate.value, 'ratio')}，按所列执行数 "
