@@ -292,12 +292,13 @@ def _try_stream(document, lines, i, vocab, ruleset, out, whole: dict[int, bool])
         if found:
             break
         at += 1
-    at = 0  # a scattered header only where no whole one follows in the window
-    if found is None and any(_whole_at(toks, k, vocab, whole) for k in range(len(toks))):
-        return i + 1
+    at = 0
     while found is None and at < min(len(toks), len(lines[first_line][1])):
         found = scattered_header(toks, at, vocab)
         at += 1
+        # a scattered header only where no whole one follows in the window (asked only when one is found)
+        if found is not None and any(_whole_at(toks, k, vocab, whole) for k in range(len(toks))):
+            return i + 1
     if not found:
         return i + 1
     header, after = found
