@@ -279,6 +279,8 @@ def _read_grid(document, lines, i, header, vocab, ruleset, out) -> int:
 
 def _try_stream(document, lines, i, vocab, ruleset, out, whole: dict[int, bool]) -> int:
     """A flattened header starting on line ``i`` (one cell per line or space-separated): its rows."""
+    if not any(vocab.is_header_cell(t.text) for t in lines[i][1]):
+        return i + 1  # a header, whole or scattered, starts at a header cell of its first line
     toks: list[Tok] = []
     first_line = i
     j = i
