@@ -12,6 +12,7 @@ monthly bulletin its month.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 
 import regex
@@ -129,10 +130,14 @@ def _since(text: str, pos: int, breaks: regex.Pattern | None) -> str:
     """The text before ``pos`` on its line, from just after the last of ``breaks`` (its clause for
     the clause ends, its clause chain for 。：, the whole line for None)."""
     start = text.rfind("\n", 0, pos) + 1
-    if breaks is not None:
-        for m in breaks.finditer(text, start, pos):
-            start = m.end()
+    if breaks is not None and (m := _reversed(breaks).search(text, start, pos)):
+        start = m.end()  # the last break: searched from ``pos`` backwards
     return text[start:pos].lstrip(" \t\u3000")
+
+
+@lru_cache(maxsize=8)
+def _reversed(pattern: regex.Pattern) -> regex.Pattern:
+    return regex.compile(pattern.pattern, pattern.flags | regex.REVERSE)
 
 
 def _gross_beside_net(facts: list[Fact], rules: ScopeRules) -> list[Fact]:
