@@ -482,7 +482,9 @@ class Checker:
     def zero(self, fs: list[Fact], info: DocInfo) -> list[Finding]:
         out = []
         for rel in self.config["zero"]:
-            zeros = [f for f in fs if f.kind == "level" and f.metric == rel["total"] and f.value == 0 and not f.approx]
+            # a stated total (kind total: a 自评表 funds row of 0 whose 其中 row holds the amounts) or a level
+            zeros = [f for f in fs if f.kind in ("level", "total") and f.metric == rel["total"] and f.value == 0
+                     and not f.approx]
             for total in zeros:
                 parts = []
                 for metric in rel["parts"]:
@@ -490,7 +492,8 @@ class Checker:
                     same_basis = [f for f in nonzero if basis_class(f) == basis_class(total)]
                     if same_basis or nonzero:
                         parts.append((same_basis or nonzero)[0])
-                parts += [f for f in fs if f.kind == "part" and f.group == total.start and f.value != 0]
+                parts += [f for f in fs if f.kind in ("part", "level") and f.group is not None
+                          and f.group == total.start and f.value != 0]
                 if not parts:
                     continue
                 shown = "、".join(f"{self.name(p.metric)} {stated(p)}" for p in parts[:4])

@@ -27,6 +27,8 @@ class FundRows:
     rate_words: tuple[str, ...] = ()
     weight_words: tuple[str, ...] = ()
     part_prefix: tuple[str, ...] = ()
+    header: regex.Pattern | None = None  # a column word of the header above the row
+    header_columns: tuple[tuple[str, str], ...] = ()  # column word → column (budget, rate, other …)
 
 
 def load_fundrows(directory: str | Path) -> FundRows | None:
@@ -46,11 +48,22 @@ def load_fundrows(directory: str | Path) -> FundRows | None:
                     str(score.get("metric") or ""), layouts,
                     tuple(str(w) for w in data.get("rate_words") or ()),
                     tuple(str(w) for w in data.get("weight_words") or ()),
-                    tuple(str(w) for w in data.get("part_prefix") or ()))
+                    tuple(str(w) for w in data.get("part_prefix") or ()),
+                    *_header(data.get("header") or {}))
+
+
+def _header(columns: dict) -> tuple[regex.Pattern | None, tuple[tuple[str, str], ...]]:
+    """The header's column words, longest first (a cell broken over lines, 年初 / 预算数, still
+    names one column), and which column each names."""
+    pairs = tuple((str(w), str(col)) for col, words in columns.items() for w in words or ())
+    if not pairs:
+        return None, ()
+    ordered = sorted((w for w, _ in pairs), key=len, reverse=True)
+    return regex.compile("|".join(r"\s*".join(map(regex.escape, w)) for w in ordered)), pairs
 
 
 def _row_label(words) -> regex.Pattern:
     """A row label standing alone in its cell (a line start or a | before it, a break after it)."""
     ordered = sorted((str(w) for w in words or ()), key=len, reverse=True)
-    return regex.compile(r"(?:^|(?<=[\n|｜]))[ \t]*(?:" + "|".join(map(regex.escape, ordered))
-                         + r")[ \t]*[:：]?[ \t]*(?=[\n|｜ \t]|[0-9])", regex.M)
+    return regex.compile(r"(?:^|(?<=[\n|｜ \t]))[ \t]*(?:" + "|".join(map(regex.escape, ordered))
+                         + r")[ \t]*(?:[（(][^）)\n]{0,6}[）)])?[ \t]*[:：]?[ \t]*(?=[\n|｜ \t]|[0-9])", regex.M)

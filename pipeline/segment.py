@@ -33,6 +33,7 @@ class Layout:
     sentence_end: str
     clause_end: str
     report_types: tuple[tuple[str, tuple[str, ...]], ...]
+    report_type_hints: tuple[tuple[str, tuple[str, ...]], ...]  # weaker words, read when no type word is found
     title_words: tuple[str, ...]
     title_lines: int
     unit_name: regex.Pattern
@@ -58,6 +59,7 @@ def load_layout(directory: str | None = None) -> Layout:
         sentence_end=data["sentence_end"],
         clause_end=data["clause_end"],
         report_types=tuple((k, tuple(v)) for k, v in data["report_types"].items()),
+        report_type_hints=tuple((k, tuple(v)) for k, v in (data.get("report_type_hints") or {}).items()),
         title_words=tuple(data["title"]["words"]),
         title_lines=int(data["title"]["title_lines"]),
         unit_name=regex.compile(data["unit_prefix"] + r"[\p{Han}]{1,20}?(?:" + suffixes + ")"),
@@ -212,7 +214,8 @@ def read_meta(document: Document, layout: Layout | None = None) -> DocMeta:
     text = document.text
     head_lines = [ln.strip() for ln in text.split("\n")[: layout.title_lines * 4] if ln.strip()][: layout.title_lines]
     title = next((ln for ln in head_lines if any(w in ln for w in layout.title_words)), "")
-    report_type = _report_type(title, layout) or _report_type(text[:3000], layout)
+    report_type = _report_type(title, layout) or _report_type(text[:3000], layout) \
+        or _report_type(text[:3000], layout, layout.report_type_hints)
     year, year_source = None, "none"
     if title and (years := year_mentions(title)):
         year, year_source = years[0][1], "title"
@@ -234,8 +237,8 @@ def read_meta(document: Document, layout: Layout | None = None) -> DocMeta:
     return DocMeta(unit, year, report_type, unit_source, year_source)
 
 
-def _report_type(text: str, layout: Layout) -> str | None:
-    for name, words in layout.report_types:
+def _report_type(text: str, layout: Layout, types=None) -> str | None:
+    for name, words in types if types is not None else layout.report_types:
         if any(w in text for w in words):
             return name
     return None

@@ -17,9 +17,14 @@ def facts_of(text: str, ruleset: RuleSet, meta: DocMeta = _META):
     return extract(document, segment(document, ruleset.layout), meta, ruleset)
 
 
+def _meta_for(rule: Rule) -> DocMeta:
+    """A rule read only in some report types (report_types) is tried in a report of the first."""
+    return DocMeta(unit=None, year=None, report_type=rule.report_types[0]) if rule.report_types else _META
+
+
 def check_example(rule: Rule, example: dict, ruleset: RuleSet) -> str | None:
     """None when the rule reads the example's value (and approx/basis when given), else why not."""
-    facts = [f for f in facts_of(example["text"], ruleset) if f.rule_id == rule.id]
+    facts = [f for f in facts_of(example["text"], ruleset, _meta_for(rule)) if f.rule_id == rule.id]
     want = Decimal(str(example["value"]))
     hits = [f for f in facts if f.value == want]
     if not hits:
@@ -35,7 +40,7 @@ def check_example(rule: Rule, example: dict, ruleset: RuleSet) -> str | None:
 
 def check_counterexample(rule: Rule, text: str, ruleset: RuleSet) -> str | None:
     """None when the rule reads nothing from the counterexample."""
-    facts = [f for f in facts_of(text, ruleset) if f.rule_id == rule.id]
+    facts = [f for f in facts_of(text, ruleset, _meta_for(rule)) if f.rule_id == rule.id]
     if facts:
         return f"{text!r}: should not match, read {', '.join(f'{f.metric}={f.value}' for f in facts)}"
     return None

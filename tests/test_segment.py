@@ -78,6 +78,11 @@ def test_clause_span_stops_at_chinese_clause_marks():
     ("２０２３年度项目支出绩效自评报告\n乙县房屋征收办公室承担…\n", None, 2023, "项目支出"),
     ("2022年部门整体支出绩效评价报告\n一、部门概况\n市征收安置事务中心成立于2021年。\n2、怀化市征收安置事务中心主要职责:\n"
      "市征收安置事务中心贯彻落实…", "怀化市征收安置事务中心", 2022, "整体支出"),
+    # no report-type word: a 项目名称 field or a 项目自评 title makes it a project's self-evaluation,
+    # unless a department word stands anywhere in the opening
+    ("绩效目标自评表 | ||||\n(2022年度) | ||||\n项目名称 | 乙村道路维修补助 | 实施单位 | 甲镇人民政府 |\n", None, 2022, "项目支出"),
+    ("2020年度学生资助项目自评结果\n一、自评结论\n", None, 2020, "项目支出"),
+    ("绩效自评表\n部门整体支出情况\n项目名称 | 甲 |\n", None, None, "整体支出"),
     ("（预算单位盖章）\n本部门编制数9人。2018年决算基本支出285.6万元。2018年共新启动项目16个。2019年计划…", None, 2018, None),
 ])
 def test_report_metadata_from_title_and_opening(text, unit, year, kind):

@@ -195,10 +195,53 @@ def test_when_the_ministry_template_is_a_space_dump_then_its_row_and_zero_total_
     row = next(x for x in ex.indicators if x.layout == "lines")
     assert (row.level1, row.level2, row.level3) == ("产出指标", "数量指标", "基建工程委托业务项目数量")
     assert (row.target_text, row.actual_value, row.weight, row.score) == ("≥50个", Decimal(50), Decimal(8), Decimal(8))
-    parts = [f for f in ex.facts if f.kind == "part" and f.metric == "spend.total"]  # no 项目支出 title: the unit's
-    assert sorted(f.value for f in parts) == [Decimal("899740"), Decimal("899740"), Decimal("900000")]
-    totals = {f.start for f in ex.facts if f.metric == "spend.total" and f.value == 0 and f.kind == "level"}
-    assert len(totals) == 3 and {f.group for f in parts} == totals  # each part names its column's total
+    # a row of 0 over a 其中 row that is not: the 其中 row's amounts are the unit's (no 项目支出 title),
+    # the 0s stay as stated totals, each named by its column's amount (the zero check links them)
+    amounts = [f for f in ex.facts if f.kind == "level" and f.metric == "spend.total"]
+    assert sorted(f.value for f in amounts) == [Decimal("899740"), Decimal("899740"), Decimal("900000")]
+    totals = {f.start for f in ex.facts if f.metric == "spend.total" and f.value == 0 and f.kind == "total"}
+    assert len(totals) == 3 and {f.group for f in amounts} == totals
+    assert [f.value for f in ex.facts if f.metric == "budget.execution_rate"] == [Decimal(0)]
+
+
+# The header above the funds row gives its order (tests/cases/real/selfeval s006, s009: no 年初预算
+# column; s007: 预算数 | 执行数 | 执行率 | 得分; s024: a space dump with 执行率 written without %).
+HEADER_PIPES = ("绩效目标自评表 | |||||\n(2022年度) | |||||\n项目名称 | 乙村道路维修补助 | 实施单位 | 甲镇人民政府 | ||\n"
+                "资金情况 (万元) |\n全年预算数(A) | 全年执行数(B) | 分值 | 执行率(B/A) | 得分 | ||\n"
+                "年度资金总额: | 12.5 | 12.3 | 10 | 98.4% | 9.8 | ||\n其中:本年财政拨款 | 12.5 | 12.3 | 10 | 98.4% | 9.8 | ||\n")
+HEADER_LINES = ("(就业补助)绩效目标自评表\n项目名称 |\n就业补助 |\n资金情况(万元) |\n|\n全年\n预算数(A) |\n全年执行数(B) |\n"
+                "分值 |\n执行率(B/A) |\n得分 |\n||\n|\n年度资金总额: |\n40 |\n36 |\n10 |\n90% |\n9 |\n||\n")
+FOUR_COLUMNS = ("2022年度项目支出绩效自评表\n项目名称 | 甲县耕地保护补助资金 | ||||\n"
+                "预算执行情况(万元) (20分) | 预算数(A) | 执行数(B) | 执行率(B/A) | 得分 (20分*执行率) | ||||\n"
+                "年度财政资金总额 | 150.5 | 75.25 | 50.00% | 10 | ||||\n")
+SPACE_DUMP = ("附件 项目支出绩效自评表 (2022年度) 项目名称 甲经费 主管部门 乙县丙局 项目资金 (万元) 年初预算数 全年预算数 "
+              "全年执行数 分值 执行率 得分 年度资金总额 80 85 85 10 100 10 其中:当年财政拨款 80 85 - 100 - 上年结转资金 - -\n")
+# a header the row does not fit (a blank cell left no trace): nothing is read rather than guessed
+UNFIT = ("资金投入情况\n行次 全年预算数\n(A)\n统筹整合资金数\n(B)\n全年到位资金\n(C)\n全年执行资金\n(D)\n执行率\n(D/A)\n"
+         "年度资金总额(万元): 1 60.5\n60.5 45.0 74.38%\n")
+
+
+@pytest.mark.parametrize("text, budget, actual, rate", [
+    (HEADER_PIPES, ["125000"], ["123000"], "0.984"),
+    (HEADER_LINES, ["400000"], ["360000"], "0.9"),
+    (FOUR_COLUMNS, ["1505000"], ["752500"], "0.5"),
+    (SPACE_DUMP, ["800000", "850000"], ["850000"], "1"),
+])
+def test_when_a_header_names_the_funds_row_columns_then_the_row_is_read_in_its_order(tmp_path, text, budget, actual,
+                                                                                       rate):
+    ex = _read(tmp_path, text)
+    levels = [f for f in ex.facts if f.kind == "level" and f.rule_id == "table.fund_row"]
+    assert {f.metric for f in levels} == {"spend.project", "budget.execution_rate"}  # a project's form
+    assert sorted(str(f.value) for f in levels if f.basis == "budget") == budget
+    assert sorted(str(f.value) for f in levels if f.basis == "actual") == actual
+    assert [str(f.value) for f in levels if f.metric == "budget.execution_rate"] == [rate]
+
+
+def test_when_the_funds_row_does_not_fit_its_header_then_nothing_is_read(tmp_path):
+    ex = _read(tmp_path, UNFIT)
+    assert [f for f in ex.facts if f.rule_id == "table.fund_row"] == []
+    full = _read(tmp_path, UNFIT.replace("1 60.5\n60.5 45.0", "1 60.5\n0 60.5 45.0"))  # every cell printed
+    assert sorted(str(f.value) for f in full.facts if f.rule_id == "table.fund_row") == ["0.7438", "450000", "605000"]
 
 
 def test_when_the_provincial_template_is_in_pipe_rows_then_rate_and_row_are_read(tmp_path):

@@ -21,6 +21,7 @@ BASIS_COLUMNS = ("budget", "adjusted", "actual")  # the template's money columns
 _CELL = regex.compile(r"[^\s|｜]+")  # a cell: the text between spaces, tabs, line breaks and |
 _MAX_CELLS = 12  # a row's cells follow its label within this many cells
 _HEADER_CHARS = 400  # the column words of a funds row stand within this many characters before it
+_HEADER_GAP = 30  # a header's column words stand within this many characters of each other
 _NUMBER = regex.compile(r"[0-9０-９][0-9０-９,，.．]*(?:[%％]|\p{Han}{1,3})?")
 
 
@@ -59,19 +60,16 @@ def _is_number(cell) -> bool:
 
 
 def _layout_of(cells, rows, before: str) -> tuple[tuple[str, ...] | None, int]:
-    """The layout the cells fit, and how many cells of it the row fills."""
-    rate_at = next((i for i, c in enumerate(cells) if c.group().endswith(("%", "％"))), None)
+    """The layout the cells fit, and how many cells of it the row fills: the header's order where
+    the page prints a header above the row (and nothing when the cells do not fit it), else the
+    first of the template's layouts that fits."""
+    header = header_layout(before, rows)
+    if header:
+        return _fit(cells, header) if "rate" in header else (None, 0)
     for layout in rows.layouts:
-        if "rate" not in layout:
-            continue
-        at = layout.index("rate")
-        if rate_at is not None:
-            if rate_at != at or not all(_is_number(c) for c in cells[:at]):
-                continue
-            used = at + 1
-            while used < len(layout) and used < len(cells) and _is_number(cells[used]):
-                used += 1  # the weight and score after the rate, where stated
-            return layout, used
+        if "rate" in layout and (fit := _fit(cells, layout, by_count=False))[0] is not None:
+            return fit
+    rate_at = _rate_at(cells)
     if rate_at is None and len(cells) >= len(rows.columns) and all(_is_number(c) for c in cells[:len(rows.columns)]) \
             and (len(cells) == len(rows.columns) or not _is_number(cells[len(rows.columns)])):
         rate = max((before.rfind(w) for w in rows.rate_words), default=-1)
@@ -82,6 +80,51 @@ def _layout_of(cells, rows, before: str) -> tuple[tuple[str, ...] | None, int]:
                       and (lay.index("rate") < lay.index("weight")) == (rate < weight)]
         return (rate_first[0], len(rate_first[0])) if rate_first else (None, 0)
     return None, 0
+
+
+def _rate_at(cells) -> int | None:
+    return next((i for i, c in enumerate(cells) if c.group().endswith(("%", "％"))), None)
+
+
+def _fit(cells, layout: tuple[str, ...], by_count: bool = True) -> tuple[tuple[str, ...] | None, int]:
+    """How many cells fill ``layout``: the first % cell is its rate cell and number cells come
+    before it; a row with no % cell (执行率 written 100) fits when ``by_count`` and its cells are
+    exactly the layout's numbers."""
+    at, rate_at = layout.index("rate"), _rate_at(cells)
+    if rate_at is not None:
+        if rate_at != at or not all(_is_number(c) for c in cells[:at]):
+            return None, 0
+        used = at + 1
+        while used < len(layout) and used < len(cells) and _is_number(cells[used]):
+            used += 1  # the weight and score after the rate, where stated
+        return layout, used
+    n = len(layout)
+    if by_count and len(cells) >= n and all(_is_number(c) for c in cells[:n]) \
+            and (len(cells) == n or not _is_number(cells[n])):
+        return layout, n
+    return None, 0
+
+
+def header_layout(before: str, rows) -> tuple[str, ...]:
+    """The columns the header just above a funds row names, in its order (rules/fundrows.yaml
+    `header`): the last run of column words, each column once (得分（20分*执行率）names 得分)."""
+    if rows.header is None:
+        return ()
+    hits = list(rows.header.finditer(before))
+    if not hits:
+        return ()
+    run = [hits[-1]]
+    for h in reversed(hits[:-1]):
+        if run[0].start() - h.end() > _HEADER_GAP:
+            break
+        run.insert(0, h)
+    names = dict(rows.header_columns)
+    layout: list[str] = []
+    for h in run:
+        column = names[regex.sub(r"\s+", "", h.group())]
+        if column == "other" or column not in layout:
+            layout.append(column)
+    return tuple(layout)
 
 
 def _part_row(text: str, rest, layout, rows) -> tuple[dict, str]:
@@ -128,11 +171,19 @@ def read_fund_rows(document: Document, sentences: list[Sentence], meta: DocMeta,
             if rate is not None and rate.unit == "ratio":
                 out.append(_fact(document, sentence, "budget.execution_rate", rate.value, "ratio", "rate",
                                  cell, quote, rate))
-        for column, cell in row.parts.items():
+        parts = {column: _money(document, sentence, metric, column, cell, text[row.end:cell.end()].strip(), units,
+                                scale) for column, cell in row.parts.items()}
+        # a row of 0 over a 其中 row that is not: the 其中 row holds the amounts, the 0 stays as the
+        # stated total (a `zero` finding links the two)
+        zero_total = bool(totals) and all(f.value == 0 for f in totals.values()) \
+            and any(p is not None and p.value != 0 for p in parts.values())
+        for column, part in parts.items():
             total = totals.get(column)
-            part = _money(document, sentence, metric, column, cell, text[row.end:cell.end()].strip(), units, scale)
             if total is not None and part is not None:
-                out.append(replace(part, kind=Kind.PART, group=total.start, label=row.part_label))
+                out.append(replace(part, kind=Kind.LEVEL if zero_total else Kind.PART, group=total.start,
+                                   label=row.part_label))
+        if zero_total:
+            out = [replace(f, kind=Kind.TOTAL) if any(f is t for t in totals.values()) else f for f in out]
     return out + _score_rows(document, sentences, rows, units, taken)
 
 

@@ -10,6 +10,11 @@ ignored) and its weight and score (numbers; both absent counts as equal) all agr
 
 Prints one line per report with misses, then: rows read correctly / key rows, and the rows read
 that match no key row (spurious).
+
+The budget-execution row (block `execution`, rules/indicators.yaml) is an indicator row: it carries
+the execution weight and score, and the score checks add it to the table's total. The keys list the
+indicator table only (a key row names it where a page prints it among the indicators), so an
+execution row no key row matches is counted apart, not as spurious.
 """
 from __future__ import annotations
 
@@ -56,6 +61,8 @@ def main(argv=None) -> int:
     ap.add_argument("--db", required=True)
     ap.add_argument("--gold", required=True)
     ap.add_argument("--show", type=int, default=0, help="list this many wrong or missed rows")
+    ap.add_argument("--execution-block", default="execution",
+                    help="the block of the budget-execution row (rules/indicators.yaml execution.block)")
     ap.add_argument("--min", type=float, default=None, help="exit 1 when the share read correctly is below this")
     args = ap.parse_args(argv)
     con = duckdb.connect(args.db, read_only=True)
@@ -64,7 +71,7 @@ def main(argv=None) -> int:
     for r in con.execute("SELECT * FROM indicators ORDER BY doc, position").fetchall():
         d = dict(zip(cols, r))
         rows.setdefault(d["doc"], []).append(d)
-    total = correct = spurious = 0
+    total = correct = spurious = execution = 0
     notes = []
     for path in sorted(Path(args.gold).glob("*.yaml")):
         g = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -86,12 +93,15 @@ def main(argv=None) -> int:
                 notes.append(f"  wrong    {g['doc']}  {key.get('level3')}: " + "; ".join(wrong))
             else:
                 correct += 1
+        execution += sum(1 for r in read if r["block"] == args.execution_block)
+        read = [r for r in read if r["block"] != args.execution_block]
         spurious += len(read)
         notes += [f"  spurious {g['doc']}  {r['level3']}" for r in read]
     for line in notes[: args.show]:
         print(line)
     share = correct / total if total else 1.0
-    print(f"indicators read correctly {correct}/{total} = {share:.3f} | spurious rows {spurious}")
+    print(f"indicators read correctly {correct}/{total} = {share:.3f} | spurious rows {spurious}"
+          f" | execution rows not keyed {execution}")
     return 1 if args.min is not None and share < args.min else 0
 
 
