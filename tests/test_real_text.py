@@ -326,3 +326,9 @@ def test_when_a_numbered_item_names_a_body_then_the_figures_under_it_are_that_bo
             "2、国内安全保卫大队\n负责情报信息工作，内设3个中队。\n")
     ex = facts(tmp_path, body)
     assert {v for m, v in levels(ex) if m == "org.departments"} == {Decimal("23")}
+
+
+def test_when_an_area_is_broken_down_by_kind_of_land_then_the_kinds_are_parts_not_figures(tmp_path):
+    ex = facts(tmp_path, "全年共完成征地790亩，其中耕地355亩、林地254亩、其他181亩。\n")
+    assert {v for m, v in levels(ex) if m == "land.acquired"} == {Decimal("790")}
+    assert {f.value for f in ex.facts if f.kind == "part"} == {Decimal("355"), Decimal("254"), Decimal("181")}

@@ -253,6 +253,8 @@ def _count_parts(sentence: Sentence, levels: list[Fact], ruleset: RuleSet, units
     as_parts = [replace(p, kind=Kind.PART, group=total.start, rule_id="enumeration.其中", label="其中") for p in parts]
     if total.metric in ruleset.stock_metrics or len(parts) == 1:
         return as_parts, {p.start for p in parts}
+    if total.metric in ruleset.enumeration.get("kinds_only", ()):
+        return as_parts, {p.start for p in bare}  # 征地790公顷，其中耕地355…林地254…: kinds of one area
     return as_parts + bare, set()
 
 
