@@ -332,3 +332,13 @@ def test_when_an_area_is_broken_down_by_kind_of_land_then_the_kinds_are_parts_no
     ex = facts(tmp_path, "全年共完成征地790亩，其中耕地355亩、林地254亩、其他181亩。\n")
     assert {v for m, v in levels(ex) if m == "land.acquired"} == {Decimal("790")}
     assert {f.value for f in ex.facts if f.kind == "part"} == {Decimal("355"), Decimal("254"), Decimal("181")}
+
+
+def test_when_a_pdf_line_wraps_between_a_label_and_its_figure_then_the_figure_is_read(tmp_path):
+    body = "按照预算绩效管理要求，本部门对2022年整体支出开展绩效自评，自评得分\n90 分，存在的问题：一是年初编制不够细化。\n"
+    assert ("score.self", Decimal("90")) in levels(facts(tmp_path, body))
+
+
+def test_when_a_form_label_or_a_title_stands_alone_on_its_line_then_no_line_is_joined(ruleset):
+    text = "人员编制\n59人\n基本支出\n486.00\n" + HEAD + "2022年度部门决算支出366.62万元。\n"
+    assert read_text(text, ruleset.reading).text == text
