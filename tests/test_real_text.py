@@ -342,3 +342,10 @@ def test_when_a_pdf_line_wraps_between_a_label_and_its_figure_then_the_figure_is
 def test_when_a_form_label_or_a_title_stands_alone_on_its_line_then_no_line_is_joined(ruleset):
     text = "人员编制\n59人\n基本支出\n486.00\n" + HEAD + "2022年度部门决算支出366.62万元。\n"
     assert read_text(text, ruleset.reading).text == text
+
+
+def test_when_a_label_line_heads_a_paragraph_then_its_bare_budget_is_that_metrics(tmp_path):
+    body = ("三、一般公共预算拨款支出预算\n基本支出：\n\n2022年年初预算数为1973.4万元，是指为保障单位机构正常运转而发生的各项支出。\n\n"
+            "（二）项目支出：\n\n2022年年初预算数为159.30万元，是指单位为完成特定任务发生的支出。\n")
+    got = {(f.metric, f.value) for f in facts(tmp_path, body).facts if f.basis == "budget"}
+    assert got == {("spend.basic", Decimal("19734000")), ("spend.project", Decimal("1593000"))}

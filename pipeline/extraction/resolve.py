@@ -75,8 +75,11 @@ def make_fact(hit: Match, q, meta: DocMeta, ruleset: RuleSet, by_span: dict[int,
         relative_to = "previous_year"
     elif rule.inherits:
         prev = previous_fact(hit, by_span, ruleset, text, want=lambda u: u == q.unit)
+        above = _label_line_above(text, sentence.start, ruleset)
         if prev is not None:
             metric = prev.metric
+        elif above is not None and ruleset.metric_unit(above) == q.unit:
+            metric = above  # 基本支出：⏎2018年年初预算数为1973.4万元: the label line above names it
         elif rule.project_report_metric and meta.report_type == ruleset.project_report:
             metric = rule.project_report_metric  # 全年预算数210万元 in a 项目支出 report
         elif _previous_figure(hit, ruleset, text, lambda u: u == q.unit) is not None:
@@ -112,6 +115,22 @@ def make_fact(hit: Match, q, meta: DocMeta, ruleset: RuleSet, by_span: dict[int,
         section=sentence.section, sentence_index=sentence.index, raw=q.raw, qualifier=qualifier,
         relative_to=relative_to, step=q.step, label=label, period=period,
     )
+
+
+LABEL_LINE_CHARS = 12  # a label line is short: 基本支出： / （二）项目支出：
+
+
+def _label_line_above(text: str, start: int, ruleset: RuleSet) -> str | None:
+    """The metric a short label line ending in a colon names, when it is the line right above ``start``'s
+    line, blank lines aside (the paragraph under 基本支出： is about 基本支出)."""
+    end = text.rfind("\n", 0, start)
+    above = ""
+    while end > 0 and not above:  # blank lines between are no lines
+        begin = text.rfind("\n", 0, end) + 1
+        above, end = text[begin:end].strip(), begin - 1
+    if not above or len(above) > LABEL_LINE_CHARS or above[-1] not in ":：":
+        return None
+    return lookup_label(above[:-1], ruleset)
 
 
 def _comparator(ruleset: RuleSet) -> regex.Pattern:
