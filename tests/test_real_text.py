@@ -98,6 +98,7 @@ def test_when_nothing_needs_converting_then_the_text_and_offsets_are_the_same(ru
     ("沿线872户已签订协议，占总任务879户的99.20%。\n", "households.signed", "879"),  # its label after the first
     ("2022年度收、支总计均为1200.71万元。\n", "income.total", "12007100"),
     ("2022年度收、支总计均为1200.71万元。\n", "spend.total", "12007100"),
+    ("公务用车购置及运行费支出决算3.98万元；公务接待费支出决算 1.5万\n元。\n", "spend.reception", "15000"),  # a wrapped unit
 ])
 def test_when_real_wording_names_a_metric_then_the_figure_is_read(tmp_path, body, metric, value):
     assert (metric, Decimal(value)) in levels(facts(tmp_path, body))
