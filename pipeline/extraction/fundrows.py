@@ -52,6 +52,65 @@ def fund_rows(text: str, rows) -> list[FundRow]:
         by_column = dict(zip(layout, cells[:used]))
         parts, part_label = _part_row(text, cells[used:], layout, rows)
         out.append(FundRow(m.start(), m.end(), by_column, parts, part_label))
+    taken = [(r.label_start, r.end) for r in out]
+    for row in _pair_rows(text, rows):
+        if not any(a < row.end and row.label_start < b for a, b in taken):
+            out.append(row)
+    return out
+
+
+@dataclass(frozen=True)
+class _Cell:
+    """A cell's figure as a ``regex`` match gives it (``group``, ``start``, ``end``)."""
+
+    text: str
+    at: int
+
+    def group(self) -> str:
+        return self.text
+
+    def start(self) -> int:
+        return self.at
+
+    def end(self) -> int:
+        return self.at + len(self.text)
+
+
+_GAP = regex.compile(r"[\s|｜]*")
+_RATE_CELL = regex.compile(r"[0-9０-９][0-9０-９.．]*[%％]?(?=[\s|｜]|$)")
+
+
+def _pair_rows(text: str, rows) -> list[FundRow]:
+    """Funds blocks of label-then-figure pairs (rules/fundrows.yaml `pairs`): 预算数 6.84 执行数 6.84."""
+    if rows.pair_label is None:
+        return []
+    columns = dict(rows.pair_columns)
+    blocks: list[list] = []
+    for m in rows.pair_label.finditer(text):
+        if blocks and _GAP.fullmatch(text, blocks[-1][-1].end(), m.start()):
+            blocks[-1].append(m)
+        else:
+            blocks.append([m])
+    out = []
+    for block in blocks:
+        cells: dict = {}
+        for m in block:
+            column = columns[m.group("label")]
+            if column != "other" and column not in cells:
+                cells[column] = _Cell(m.group("fig"), m.start("fig"))
+        if "actual" not in cells or not {"budget", "adjusted"} & set(cells):
+            continue
+        first = block[0].start()
+        line_start = text.rfind("\n", 0, first) + 1
+        above = text.rfind("\n", 0, max(line_start - 1, 0))
+        while above > 0 and not text[above + 1:line_start].strip():  # the last line with words above
+            above = text.rfind("\n", 0, above)
+        header = text[above + 1:first]
+        gap = _GAP.match(text, block[-1].end())
+        rate = _RATE_CELL.match(text, gap.end())
+        if rate is not None and any(w in header for w in rows.pair_rate_words):
+            cells["rate"] = _Cell(rate.group(), rate.start())
+        out.append(FundRow(first, first, cells, {}))
     return out
 
 
