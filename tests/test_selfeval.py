@@ -422,3 +422,13 @@ def test_when_a_fragment_has_no_header_then_rows_of_the_template_shape_are_read(
 def test_when_pipe_rows_have_no_comparator_cells_then_no_template_row_is_read(tmp_path):
     text = "项目 | 2022年 | 2023年 | 增减 |\n人员经费 | 100 | 120 | 20 |\n公用经费 | 30 | 25 | 5 |\n"
     assert _read(tmp_path, text).indicators == [] or all(x.layout == "execution" for x in _read(tmp_path, text).indicators)
+
+
+def test_when_a_dump_prints_the_funds_label_before_its_header_then_the_cells_after_the_header_are_read(tmp_path):
+    # a PDF text dump of a city template: the row label, other form cells, the header, then the cells
+    text = ("2021 年市级甲资金项目自评表 单位名称:乙局 项目名称 甲资金 预算执行 情况(万元) (20 分) 一级指标 年度财政 资金总额 "
+            "项目实施单位 丙中心 □ 3、一次性项目 □ 预算数 (A) 执行数(B) 执行率(B/A) 得分 (20 分*执行率) 50.5 45.45 90% 18 "
+            "三级指标 年初目标值 (A) 实际完成值 (B) 得分\n")
+    rows = [f for f in _read(tmp_path, text).facts if f.rule_id == "table.fund_row"]
+    assert sorted((f.metric, str(f.value), str(f.basis)) for f in rows) == [
+        ("budget.execution_rate", "0.9", "None"), ("spend.project", "454500", "actual"), ("spend.project", "505000", "budget")]

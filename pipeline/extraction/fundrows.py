@@ -48,6 +48,8 @@ def fund_rows(text: str, rows) -> list[FundRow]:
         cells = [c for _, c in zip(range(_MAX_CELLS), _CELL.finditer(text, m.end()))]
         layout, used = _layout_of(cells, rows, text[max(0, m.start() - _HEADER_CHARS):m.start()])
         if layout is None:
+            cells, layout, used = _header_after(text, m.end(), rows)
+        if layout is None:
             continue  # the cells do not fit the template: read nothing rather than guess
         by_column = dict(zip(layout, cells[:used]))
         parts, part_label = _part_row(text, cells[used:], layout, rows)
@@ -112,6 +114,34 @@ def _pair_rows(text: str, rows) -> list[FundRow]:
             cells["rate"] = _Cell(rate.group(), rate.start())
         out.append(FundRow(first, first, cells, {}))
     return out
+
+
+_HEADER_TAIL = regex.compile(r"[^\s0-9０-９]*")  # what the header's last word runs on with: (20 分*执行率)
+
+
+def _header_after(text: str, at: int, rows) -> tuple[list, tuple[str, ...] | None, int]:
+    """A label whose header follows it (a PDF dump prints the row label, then the header, then the
+    cells): the first run of column words after the label, naming the rate, and the cells right after
+    it, read in its order where they fit."""
+    if rows.header is None:
+        return [], None, 0
+    hits = list(rows.header.finditer(text, at, min(len(text), at + _HEADER_CHARS)))
+    if not hits:
+        return [], None, 0
+    run = [hits[0]]
+    for h in hits[1:]:
+        if h.start() - run[-1].end() > _HEADER_GAP:
+            break
+        run.append(h)
+    layout = header_layout(text[run[0].start():run[-1].end()], rows)
+    if "rate" not in layout:
+        return [], None, 0
+    start = _HEADER_TAIL.match(text, run[-1].end()).end()
+    cells = [c for _, c in zip(range(_MAX_CELLS), _CELL.finditer(text, start))]
+    if not cells or not _is_number(cells[0]):
+        return [], None, 0
+    fit, used = _fit(cells, layout)
+    return cells, fit, used
 
 
 def _is_number(cell) -> bool:
