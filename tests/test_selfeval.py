@@ -432,3 +432,10 @@ def test_when_a_dump_prints_the_funds_label_before_its_header_then_the_cells_aft
     rows = [f for f in _read(tmp_path, text).facts if f.rule_id == "table.fund_row"]
     assert sorted((f.metric, str(f.value), str(f.basis)) for f in rows) == [
         ("budget.execution_rate", "0.9", "None"), ("spend.project", "454500", "actual"), ("spend.project", "505000", "budget")]
+
+
+def test_when_header_words_carry_their_annotations_as_cells_then_the_header_is_still_read(tmp_path):
+    # a PDF dump splits 年初目标值 (A) / 实际完成值 (B) into cells of their own
+    text = ("三级指标 年初目标值 (A) 实际完成值 (B) 得分 办理件数 200 230 10 办结及时率 95% 98% 10\n")
+    rows = {x.level3: (x.target_text, x.actual_text, x.score) for x in _read(tmp_path, text).indicators}
+    assert rows == {"办理件数": ("200", "230", Decimal(10)), "办结及时率": ("95%", "98%", Decimal(10))}

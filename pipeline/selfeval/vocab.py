@@ -65,7 +65,8 @@ class IndicatorVocab:
         known = self._header_cells.get(cell)
         if known is None:
             text = _squeeze(cell)
-            known = self._header_cells[cell] = bool(text) and (self.role_of(text) is not None or text in self.fillers)
+            known = self._header_cells[cell] = bool(text) and (self.role_of(text) is not None or text in self.fillers
+                                                                or _ANNOTATION.fullmatch(text) is not None)  # (A), (B/A)
             if len(self._header_cells) > 100_000:
                 self._header_cells.clear()  # a bound, whatever the corpus
         return known
