@@ -29,6 +29,9 @@ class FundRows:
     part_prefix: tuple[str, ...] = ()
     header: regex.Pattern | None = None  # a column word of the header above the row
     header_columns: tuple[tuple[str, str], ...] = ()  # column word → column (budget, rate, other …)
+    pair_label: regex.Pattern | None = None  # a label-then-figure pair of a funds block (预算数 6.84)
+    pair_columns: tuple[tuple[str, str], ...] = ()  # pair label → column
+    pair_rate_words: tuple[str, ...] = ()  # a header word that makes the figure after the pairs the rate
 
 
 def load_fundrows(directory: str | Path) -> FundRows | None:
@@ -49,7 +52,20 @@ def load_fundrows(directory: str | Path) -> FundRows | None:
                     tuple(str(w) for w in data.get("rate_words") or ()),
                     tuple(str(w) for w in data.get("weight_words") or ()),
                     tuple(str(w) for w in data.get("part_prefix") or ()),
-                    *_header(data.get("header") or {}))
+                    *_header(data.get("header") or {}), *_pairs(data.get("pairs") or {}))
+
+
+def _pairs(data: dict) -> tuple[regex.Pattern | None, tuple[tuple[str, str], ...], tuple[str, ...]]:
+    """The label-then-figure pairs of a funds block: a label standing alone (a line start or a
+    space before it), an optional colon, and its figure after spaces or line breaks."""
+    columns = data.get("columns") or {}
+    pairs = tuple((str(w), str(col)) for col, words in columns.items() for w in words or ())
+    if not pairs:
+        return None, (), ()
+    ordered = sorted((w for w, _ in pairs), key=len, reverse=True)
+    label = regex.compile(r"(?:^|(?<=[\s|｜]))(?P<label>" + "|".join(map(regex.escape, ordered))
+                          + r")[ \t]*[:：]?[\s|｜]*(?P<fig>[0-9０-９][0-9０-９,，.．]*)(?=[\s|｜]|$)", regex.M)
+    return label, pairs, tuple(str(w) for w in data.get("rate_words") or ())
 
 
 def _header(columns: dict) -> tuple[regex.Pattern | None, tuple[tuple[str, str], ...]]:

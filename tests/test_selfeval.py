@@ -371,3 +371,71 @@ def test_when_a_rubric_has_explanation_columns_then_points_and_score_are_read(tm
     got = [(x.level1, x.level2, x.level3, x.weight, x.score) for x in ex.indicators]
     assert got == [("决策", "目标设定", "绩效目标合理性", Decimal(4), Decimal(4)),
                    ("决策", "目标设定", "绩效目标明确性", Decimal(4), Decimal(3))]
+
+
+# a funds block of label-then-figure pairs (Hebei: one line under its header; a central transfer-payment
+# form: one cell per line, a colon after each label); the figure after the pairs is the rate only
+# under a rate header
+PAIRS_LINE = ("项目名称: 甲补贴 金额单位: 万元\n二、预算执行情况 预算安排情况(调整后) 资金到位情况 资金执行情况 预算执行进度(%)\n"
+              "预算数 12.50 到位数 12.50 执行数 11.25 90.00\n其中:财政资金 12.50 其中:财政资金 12.50 其中:财政资金 11.25\n")
+PAIRS_CELLS = "乙资金区域绩效目标自评表\n\n专项名称\n\n乙资金\n\n预算执行情况\n\n预算数:\n\n4.6\n\n执行数:\n\n4.6\n\n20\n\n其中:中央补助\n\n4.6 万元\n"
+
+
+@pytest.mark.parametrize("text, budget, actual, rates", [
+    (PAIRS_LINE, ["125000"], ["112500"], ["0.9"]),
+    (PAIRS_CELLS, ["46000"], ["46000"], []),
+])
+def test_when_the_funds_block_is_label_figure_pairs_then_budget_actual_and_rate_are_read(tmp_path, text, budget,
+                                                                                        actual, rates):
+    ex = _read(tmp_path, text)
+    rows = [f for f in ex.facts if f.rule_id == "table.fund_row"]
+    assert sorted(str(f.value) for f in rows if f.metric == "spend.project" and f.basis == "budget") == budget
+    assert sorted(str(f.value) for f in rows if f.metric == "spend.project" and f.basis == "actual") == actual
+    assert [str(f.value) for f in rows if f.metric == "budget.execution_rate"] == rates
+
+
+def test_when_the_self_score_is_a_form_cell_under_a_money_unit_then_it_is_read_in_points(tmp_path):
+    # a summary form flattened one cell per line with `|`: the table's 单位：万元 scales its money,
+    # not the score; the unit's own 自评等级 is its grade, not the evaluator's 评价等级 above it
+    text = ("丙镇人民政府2023年丁项目\n绩效评价报告\n评价分值:85.2分评价等级:良 | ||||\n概要 | ||||\n评价机构(盖章):戊公司单位:万元、个 | ||||\n项目名称 |\n"
+            "丁项目 |\n自评方式 |\n单位自评 |\n自评分值 |\n92.5 |\n自评等级 |\n优 | |||\n")
+    ex = _read(tmp_path, text)
+    scores = [f for f in ex.facts if f.metric == "score.self"]
+    assert [(str(f.value), f.unit) for f in scores] == [("92.5", "point")]
+    assert ex.grade.grade == "优"
+
+
+def test_when_a_fragment_has_no_header_then_rows_of_the_template_shape_are_read(tmp_path):
+    # a page cut below the header (Sichuan template: 指标性质 | 指标值 | 度量单位 | 完成值 | 权重 | 得分,
+    # 得分 left blank); a qualitative row breaks over two lines
+    text = ("办理及时率 | = | 100 | % | 98 | 10 |\n|\n| |||\n成本指标 | 宣传经费 | = | 3 | 万元 | 3 | 10 |\n|\n| ||\n"
+            "效益指标 | 社会效益指标 | 资料发放覆盖率 | ≥ | 85 | % | 90 | 20 |\n|\n| |\n"
+            "可持续影响指标 | 长效机制健全性 | 定性 | 健全 |\n| 基本健全 | 10 |\n|\n| ||\n合计 | 100 |\n")
+    ex = _read(tmp_path, text)
+    rows = {x.level3: (x.target_text, x.target_op, x.actual_text, x.weight, x.score) for x in ex.indicators}
+    assert rows == {"办理及时率": ("100", "eq", "98", Decimal(10), None),
+                    "宣传经费": ("3", "eq", "3", Decimal(10), None),
+                    "资料发放覆盖率": ("85", "ge", "90", Decimal(20), None),
+                    "长效机制健全性": ("健全", None, "基本健全", Decimal(10), None)}
+
+
+def test_when_pipe_rows_have_no_comparator_cells_then_no_template_row_is_read(tmp_path):
+    text = "项目 | 2022年 | 2023年 | 增减 |\n人员经费 | 100 | 120 | 20 |\n公用经费 | 30 | 25 | 5 |\n"
+    assert _read(tmp_path, text).indicators == [] or all(x.layout == "execution" for x in _read(tmp_path, text).indicators)
+
+
+def test_when_a_dump_prints_the_funds_label_before_its_header_then_the_cells_after_the_header_are_read(tmp_path):
+    # a PDF text dump of a city template: the row label, other form cells, the header, then the cells
+    text = ("2021 年市级甲资金项目自评表 单位名称:乙局 项目名称 甲资金 预算执行 情况(万元) (20 分) 一级指标 年度财政 资金总额 "
+            "项目实施单位 丙中心 □ 3、一次性项目 □ 预算数 (A) 执行数(B) 执行率(B/A) 得分 (20 分*执行率) 50.5 45.45 90% 18 "
+            "三级指标 年初目标值 (A) 实际完成值 (B) 得分\n")
+    rows = [f for f in _read(tmp_path, text).facts if f.rule_id == "table.fund_row"]
+    assert sorted((f.metric, str(f.value), str(f.basis)) for f in rows) == [
+        ("budget.execution_rate", "0.9", "None"), ("spend.project", "454500", "actual"), ("spend.project", "505000", "budget")]
+
+
+def test_when_header_words_carry_their_annotations_as_cells_then_the_header_is_still_read(tmp_path):
+    # a PDF dump splits 年初目标值 (A) / 实际完成值 (B) into cells of their own
+    text = ("三级指标 年初目标值 (A) 实际完成值 (B) 得分 办理件数 200 230 10 办结及时率 95% 98% 10\n")
+    rows = {x.level3: (x.target_text, x.actual_text, x.score) for x in _read(tmp_path, text).indicators}
+    assert rows == {"办理件数": ("200", "230", Decimal(10)), "办结及时率": ("95%", "98%", Decimal(10))}

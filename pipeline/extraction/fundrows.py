@@ -48,11 +48,100 @@ def fund_rows(text: str, rows) -> list[FundRow]:
         cells = [c for _, c in zip(range(_MAX_CELLS), _CELL.finditer(text, m.end()))]
         layout, used = _layout_of(cells, rows, text[max(0, m.start() - _HEADER_CHARS):m.start()])
         if layout is None:
+            cells, layout, used = _header_after(text, m.end(), rows)
+        if layout is None:
             continue  # the cells do not fit the template: read nothing rather than guess
         by_column = dict(zip(layout, cells[:used]))
         parts, part_label = _part_row(text, cells[used:], layout, rows)
         out.append(FundRow(m.start(), m.end(), by_column, parts, part_label))
+    taken = [(r.label_start, r.end) for r in out]
+    for row in _pair_rows(text, rows):
+        if not any(a < row.end and row.label_start < b for a, b in taken):
+            out.append(row)
     return out
+
+
+@dataclass(frozen=True)
+class _Cell:
+    """A cell's figure as a ``regex`` match gives it (``group``, ``start``, ``end``)."""
+
+    text: str
+    at: int
+
+    def group(self) -> str:
+        return self.text
+
+    def start(self) -> int:
+        return self.at
+
+    def end(self) -> int:
+        return self.at + len(self.text)
+
+
+_GAP = regex.compile(r"[\s|｜]*")
+_RATE_CELL = regex.compile(r"[0-9０-９][0-9０-９.．]*[%％]?(?=[\s|｜]|$)")
+
+
+def _pair_rows(text: str, rows) -> list[FundRow]:
+    """Funds blocks of label-then-figure pairs (rules/fundrows.yaml `pairs`): 预算数 6.84 执行数 6.84."""
+    if rows.pair_label is None:
+        return []
+    columns = dict(rows.pair_columns)
+    blocks: list[list] = []
+    for m in rows.pair_label.finditer(text):
+        if blocks and _GAP.fullmatch(text, blocks[-1][-1].end(), m.start()):
+            blocks[-1].append(m)
+        else:
+            blocks.append([m])
+    out = []
+    for block in blocks:
+        cells: dict = {}
+        for m in block:
+            column = columns[m.group("label")]
+            if column != "other" and column not in cells:
+                cells[column] = _Cell(m.group("fig"), m.start("fig"))
+        if "actual" not in cells or not {"budget", "adjusted"} & set(cells):
+            continue
+        first = block[0].start()
+        line_start = text.rfind("\n", 0, first) + 1
+        above = text.rfind("\n", 0, max(line_start - 1, 0))
+        while above > 0 and not text[above + 1:line_start].strip():  # the last line with words above
+            above = text.rfind("\n", 0, above)
+        header = text[above + 1:first]
+        gap = _GAP.match(text, block[-1].end())
+        rate = _RATE_CELL.match(text, gap.end())
+        if rate is not None and any(w in header for w in rows.pair_rate_words):
+            cells["rate"] = _Cell(rate.group(), rate.start())
+        out.append(FundRow(first, first, cells, {}))
+    return out
+
+
+_HEADER_TAIL = regex.compile(r"[^\s0-9０-９]*")  # what the header's last word runs on with: (20 分*执行率)
+
+
+def _header_after(text: str, at: int, rows) -> tuple[list, tuple[str, ...] | None, int]:
+    """A label whose header follows it (a PDF dump prints the row label, then the header, then the
+    cells): the first run of column words after the label, naming the rate, and the cells right after
+    it, read in its order where they fit."""
+    if rows.header is None:
+        return [], None, 0
+    hits = list(rows.header.finditer(text, at, min(len(text), at + _HEADER_CHARS)))
+    if not hits:
+        return [], None, 0
+    run = [hits[0]]
+    for h in hits[1:]:
+        if h.start() - run[-1].end() > _HEADER_GAP:
+            break
+        run.append(h)
+    layout = header_layout(text[run[0].start():run[-1].end()], rows)
+    if "rate" not in layout:
+        return [], None, 0
+    start = _HEADER_TAIL.match(text, run[-1].end()).end()
+    cells = [c for _, c in zip(range(_MAX_CELLS), _CELL.finditer(text, start))]
+    if not cells or not _is_number(cells[0]):
+        return [], None, 0
+    fit, used = _fit(cells, layout)
+    return cells, fit, used
 
 
 def _is_number(cell) -> bool:

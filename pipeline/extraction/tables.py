@@ -318,7 +318,7 @@ def _fact(metric: str, cell: CellText, hint, basis, rule_id: str, label: str, se
             unit = want
         elif hint is not None and hint[0] == want:
             value, step, unit = plain(value * hint[1]), plain(step * hint[1]), want
-        elif want != "yuan" and hint is None:
+        elif want != "yuan" and (hint is None or hint[0] == "yuan"):  # a table's 万元 scales its money only
             unit = want
         else:
             return None

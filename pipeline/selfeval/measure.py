@@ -110,7 +110,7 @@ def _nature_op(nature: str, vocab: IndicatorVocab) -> str | None:
 def is_comparator(cell: str, vocab: IndicatorVocab) -> bool:
     """A cell holding only a comparator (the 指标性质 column: ≥, =, ≤, 正向指标)."""
     text = (cell or "").strip().replace(" ", "")
-    return bool(text) and any(text == w for w, _ in vocab.prefix_ops + vocab.suffix_ops)
+    return bool(text) and (any(text == w for w, _ in vocab.prefix_ops + vocab.suffix_ops) or text in vocab.natures)
 
 
 def plain_number(cell: str, points: tuple[str, ...] = ()) -> Decimal | None:

@@ -17,7 +17,7 @@ from ..model import Document, Indicator, IndicatorCell, SelfGrade
 from ..normalize import parse_quantity
 from ..reading import Reading
 from ..rules import RuleSet
-from .measure import parse_measure, plain_number
+from .measure import is_comparator, parse_measure, plain_number
 from .prose import prose_indicators
 from .rows import Carry, Header, RawRow, Tok, grid_row, header_roles, parse_stream, scattered_header, \
     stream_header, to_indicator
@@ -68,6 +68,8 @@ def read_indicators(document: Document, ruleset: RuleSet) -> list[Indicator]:
             i = _read_grid(document, lines, i, header, vocab, ruleset, out)
             continue
         i = _try_stream(document, lines, i, vocab, ruleset, out, whole)
+    if not any(x.layout != "execution" for x in out):
+        out += _template_rows(document, lines, vocab, ruleset)
     if not any(x.layout != "execution" for x in out):
         out += prose_indicators(document.doc, document.text, vocab, ruleset.units)
     out.sort(key=lambda x: x.start)
@@ -318,6 +320,41 @@ def _try_stream(document, lines, i, vocab, ruleset, out, whole: dict[int, bool])
     return max(k, i + 1)
 
 
+_TEMPLATE_MIN_ROWS = 2  # rows of a table fragment read in a template's column order at least
+
+
+def _template_rows(document, lines, vocab: IndicatorVocab, ruleset) -> list[Indicator]:
+    """A table fragment whose header the page left out (a page cut below it), read in a template's
+    column order (rules/indicators.yaml `templates`) — only the rows that show the template's shape
+    (a 指标性质 cell, the target, the actual and the weight), and only where a run of grid lines
+    holds two of them at least."""
+    out: list[Indicator] = []
+    runs: list[list[Tok]] = []
+    run: list[Tok] = []
+    for kind, cells in lines + [("text", [])]:
+        filled = [c for c in cells if c.text.strip()]
+        total = kind == "grid" and any(c.text.replace(" ", "") in vocab.total_labels for c in filled)
+        if kind == "grid" and not total and len(run) < _STREAM_LIMIT:
+            run += filled
+            continue
+        if any(is_comparator(t.text, vocab) for t in run):
+            runs.append(run)
+        run = []
+    for toks in runs:  # the template most of whose rows the run fits (the first on a tie)
+        best: list = []
+        for roles in vocab.templates:
+            rows = [(raw, trailing) for raw, trailing in parse_stream(toks, Header(roles, 0, 0), vocab)
+                    if {"nature", "target", "actual", "weight"} <= set(raw.cells)]
+            if len(rows) > len(best):
+                best = rows
+        if len(best) < _TEMPLATE_MIN_ROWS:
+            continue
+        carry = Carry()
+        for raw, trailing in best:
+            _emit(document, raw, trailing, "grid", carry, vocab, ruleset, out)
+    return out
+
+
 def _whole_at(toks: list[Tok], k: int, vocab, whole: dict[int, bool]) -> bool:
     """Whether a whole flattened header starts at ``toks[k]`` (remembered by the token)."""
     key = id(toks[k])
@@ -362,12 +399,15 @@ def _execution_rows(document: Document, ruleset: RuleSet, vocab: IndicatorVocab)
 
 
 def read_grade(document: Document, ruleset: RuleSet) -> SelfGrade | None:
-    """The grade the report gives itself (评价等级为“优”, 自评等级：良好): the first one stated."""
+    """The grade the report gives itself (评价等级为“优”, 自评等级：良好): the first one stated under
+    a label of its own grade (自评等级; an evaluator's 评价等级 may stand above it), else the first."""
     vocab: IndicatorVocab | None = ruleset.indicators
     if vocab is None or vocab.grade_pattern is None:
         return None
     names = dict(vocab.grade_names)
-    for m in vocab.grade_pattern.finditer(document.text):
+    found = list(vocab.grade_pattern.finditer(document.text))
+    found.sort(key=lambda m: m.group("label") not in vocab.own_grade_labels)  # stable: text order within each
+    for m in found[:1]:
         text = document.text
         a, b = max(0, m.start() - _QUOTE_CHARS // 2), min(len(text), m.end() + 4)
         return SelfGrade(document.doc, names[m.group("grade")], m.group("grade"), text[a:b],

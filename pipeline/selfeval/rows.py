@@ -31,6 +31,7 @@ _HAN_GAP = regex.compile(r"(?<=\p{Han})\s+(?=\p{Han})")  # layout space inside a
 _EARLY = 0.01  # a column left out early in the row costs a little more than a late one
 _BARE = 0.05  # a bare number read as a target or actual (where a weight may stand)
 _LONE_SCORE = "score?"  # the one number a row of a table without points columns may print
+_UNIT_AFTER_BARE = 1.0  # leaving out the unit column where a bare target is followed by a unit-like cell
 _MISSING = 0.9  # the cost of a value column a row leaves out (more than a skipped cell's share)
 
 
@@ -225,7 +226,11 @@ def _slots(toks: list[Tok], at: int, slots: list[str], vocab: IndicatorVocab):
             walk(i, s + 1, got, cost + 0.1)
             role = "score"
         if role in ("nature", "unit", "other"):  # optional columns: often empty, and then absent in a dump
-            walk(i, s + 1, got, cost + 0.1)
+            skip = 0.1
+            if role == "unit" and i < len(toks) and _UNIT_CELL.match(toks[i].text.strip()) and "target" in got \
+                    and plain_number(got["target"].text) is not None:
+                skip = _UNIT_AFTER_BARE  # a bare target, then a unit-like cell: the unit column, likely
+            walk(i, s + 1, got, cost + skip)
         elif slots[s] != _LONE_SCORE:  # a cell left blank (a 其中 row's points), or the page cut before it
             walk(i, s + 1, got, cost + _MISSING + _EARLY * (len(slots) - s))  # a cut page drops the last
         if i >= len(toks):
@@ -246,7 +251,7 @@ def _slots(toks: list[Tok], at: int, slots: list[str], vocab: IndicatorVocab):
                 if role == "score" and "weight" in got and plain_number(text, vocab.points) > plain_number(got["weight"].text, vocab.points):
                     extra = 0.5  # possible (a finding), but not the likely reading
                 walk(i + 1, s + 1, {**got, role: toks[i]}, cost + extra)
-        elif text and not vocab.block_of(text) and not vocab.is_level2(text) \
+        elif text and not vocab.block_of(text) and not vocab.is_level2(text) and not is_comparator(text, vocab) \
                 and text.replace(" ", "") not in vocab.total_labels and not _PROSE.search(text):
             bare = _BARE if plain_number(text, vocab.points) is not None else 0.0
             walk(i + 1, s + 1, {**got, role: toks[i]}, cost + bare)

@@ -38,6 +38,7 @@ class IndicatorVocab:
     full_marks: Decimal
     indicator_marks: Decimal
     grade_labels: tuple[str, ...]
+    own_grade_labels: frozenset[str]  # labels of the grade a report gives itself (自评等级), before others
     grade_names: tuple[tuple[str, str], ...]  # (surface, grade), longest first
     bands: tuple[tuple[str, Decimal, Decimal], ...]  # (grade, low, high), highest first
     prose_target: tuple[str, ...]
@@ -46,6 +47,8 @@ class IndicatorVocab:
     grade_pattern: regex.Pattern | None = None
     points: tuple[str, ...] = ()
     links: str = ""  # a regex character class body
+    templates: tuple[tuple[str, ...], ...] = ()  # column orders of a table whose header a page left out
+    natures: tuple[str, ...] = ()  # 指标性质 cells that name no comparator (定性)
     # cell text → is a header cell: a page's cells are asked about again and again, once per window
     _header_cells: dict = field(default_factory=dict, compare=False, repr=False, hash=False)
 
@@ -62,7 +65,8 @@ class IndicatorVocab:
         known = self._header_cells.get(cell)
         if known is None:
             text = _squeeze(cell)
-            known = self._header_cells[cell] = bool(text) and (self.role_of(text) is not None or text in self.fillers)
+            known = self._header_cells[cell] = bool(text) and (self.role_of(text) is not None or text in self.fillers
+                                                                or _ANNOTATION.fullmatch(text) is not None)  # (A), (B/A)
             if len(self._header_cells) > 100_000:
                 self._header_cells.clear()  # a bound, whatever the corpus
         return known
@@ -161,7 +165,7 @@ def _compile(data: dict) -> IndicatorVocab:
     pattern = None
     if labels and names:
         pattern = regex.compile(
-            r"(?P<label>" + "|".join(map(regex.escape, labels)) + r")[" + links + r"\s]{0,3}[“\"「『]?"
+            r"(?P<label>" + "|".join(map(regex.escape, labels)) + r")[" + links + r"\s|｜]{0,3}[“\"「『]?"
             r"(?P<grade>" + "|".join(regex.escape(s) for s, _ in names) + r")")
     execution = data.get("execution") or {}
     prose = data.get("prose") or {}
@@ -181,11 +185,22 @@ def _compile(data: dict) -> IndicatorVocab:
         execution_rule=execution.get("score_rule"),
         full_marks=Decimal(str(data.get("full_marks", 100))),
         indicator_marks=Decimal(str(data.get("indicator_marks", 90))),
-        grade_labels=labels, grade_names=names, bands=bands,
+        grade_labels=labels, own_grade_labels=frozenset(str(w) for w in grade.get("own") or ()),
+        grade_names=names, bands=bands,
         prose_target=tuple(str(w) for w in prose.get("target") or ()),
         prose_actual=tuple(str(w) for w in prose.get("actual") or ()),
         prose_score=tuple(str(w) for w in prose.get("score") or ()),
         grade_pattern=pattern,
         points=tuple(str(w) for w in data.get("points") or ()),
         links=links,
+        templates=tuple(_template(t) for t in data.get("templates") or ()),
+        natures=tuple(str(w) for w in data.get("natures") or ()),
     )
+
+
+def _template(roles) -> tuple[str, ...]:
+    out = tuple(str(r) for r in roles)
+    unknown = set(out) - set(ROLES)
+    if unknown:
+        raise ValueError(f"templates: unknown column roles {sorted(unknown)} (known: {', '.join(ROLES)})")
+    return out
