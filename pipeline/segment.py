@@ -134,12 +134,12 @@ def segment(document: Document, layout: Layout | None = None) -> list[Sentence]:
     table_spans = sorted((t.start, t.end) for t in document.tables)
     table_starts = [s for s, _ in table_spans]
     stack: list[tuple[int, str]] = []
+    section = ""  # the titles of the stack joined: computed when a heading changes it, not per sentence
     out: list[Sentence] = []
 
     def add(start: int, end: int, kind: str) -> None:
         start, end = _strip(text, start, end)
         if end > start:
-            section = " > ".join(title for _, title in stack)
             out.append(Sentence(document.doc, section, len(out), start, end, text[start:end], kind))
 
     for start, end in _lines(text):
@@ -158,6 +158,7 @@ def segment(document: Document, layout: Layout | None = None) -> list[Sentence]:
             while stack and stack[-1][0] >= level:
                 stack.pop()
             stack.append((level, line.strip()))
+            section = " > ".join(title for _, title in stack)
             add(start, end, "heading")
             continue
         pos = start
