@@ -1,7 +1,8 @@
 """Where the time goes, stage by stage, on a sample of a corpus, in one process (no workers).
 
-Stages timed per file: ingest (read_document), segment, meta (read_meta), extract (split with
-cProfile into the rule scan, normalize, tables, parts, jieba word bounds); then load
+Stages timed per file: ingest (read_document), reading, segment, meta (read_meta), extract (split
+with cProfile into the rule scan, normalize, tables, parts, jieba word bounds), attribute, scope,
+restore, self-evaluation (pipeline/selfeval, as process_file calls it); then load
 (Store.write_batch, batches of 100) and the checks (run_checks + replace_findings). Also times
 each rule's pattern alone over every text: which rules cost most.
 
@@ -35,6 +36,8 @@ def main(argv=None) -> None:
     ap.add_argument("corpus", type=Path)
     ap.add_argument("--files", type=int, default=300)
     ap.add_argument("--suffix", help="only files with this suffix, e.g. .pdf")
+    ap.add_argument("--clock", choices=("cpu", "wall"), default="cpu",
+                    help="stage times in CPU time of this process (steadier on a shared machine) or wall time")
     args = ap.parse_args(argv)
 
     from pipeline.attribute import attribute
@@ -47,6 +50,7 @@ def main(argv=None) -> None:
     from pipeline.model import Extraction
     from pipeline.rules import load_rules
     from pipeline.segment import read_meta, segment
+    from pipeline.selfeval.read import self_evaluation
     from pipeline.workers import warm_up
 
     t = time.perf_counter()
@@ -57,27 +61,30 @@ def main(argv=None) -> None:
     t_warm = time.perf_counter() - t
     files = sorted(p for p in args.corpus.iterdir() if p.is_file() and p.suffix == (args.suffix or p.suffix))
     files = files[: args.files]
+    clock = time.process_time if args.clock == "cpu" else time.perf_counter
     stage = defaultdict(float)
     extractions, texts = [], []
     for path in files:  # pass 1: stage times, no profiler (it inflates call-heavy code)
-        t0 = time.perf_counter()
+        t0 = clock()
         original = read_document(path)
-        t1 = time.perf_counter()
+        t1 = clock()
         reading = read_text(original.text, ruleset.reading)
         document = readable_document(original, reading)
-        t1b = time.perf_counter()
+        t1b = clock()
         sentences = segment(document, ruleset.layout)
-        t2 = time.perf_counter()
+        t2 = clock()
         meta = read_meta(document, ruleset.layout)
-        t3 = time.perf_counter()
+        t3 = clock()
         facts = extract(document, sentences, meta, ruleset)
-        t4 = time.perf_counter()
+        t4 = clock()
         attributed, mentions = attribute(document, sentences, facts, meta, ruleset)
-        t5 = time.perf_counter()
+        t5 = clock()
         facts = scope(sorted(facts + attributed, key=lambda f: (f.start, f.kind)), document.text, ruleset.scope)
-        t6 = time.perf_counter()
+        t6 = clock()
         facts, mentions = restore(facts, reading, original.text), restore(mentions, reading, original.text)
-        t7 = time.perf_counter()
+        t7 = clock()
+        self_evaluation(original, document, reading, ruleset)
+        t8 = clock()
         stage["ingest"] += t1 - t0
         stage["reading (script, glosses, spaces)"] += t1b - t1
         stage["segment"] += t2 - t1b
@@ -86,6 +93,7 @@ def main(argv=None) -> None:
         stage["attribute (quantities, cues)"] += t5 - t4
         stage["scope"] += t6 - t5
         stage["restore offsets"] += t7 - t6
+        stage["self-evaluation (pipeline/selfeval)"] += t8 - t7
         extractions.append(Extraction(original, meta, tuple(facts), tuple(mentions)))
         texts.append(document.text)
     profile = cProfile.Profile()  # pass 2: inside extract, under the profiler
@@ -96,16 +104,16 @@ def main(argv=None) -> None:
         profile.disable()
 
     with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "p.duckdb") as store:
-        t = time.perf_counter()
+        t = clock()
         for i in range(0, len(extractions), 100):
             store.write_batch(extractions[i:i + 100])
-        stage["load (write_batch)"] = time.perf_counter() - t
-        t = time.perf_counter()
+        stage["load (write_batch)"] = clock() - t
+        t = clock()
         findings = list(run_checks(store.con))
-        stage["checks (run_checks)"] = time.perf_counter() - t
-        t = time.perf_counter()
+        stage["checks (run_checks)"] = clock() - t
+        t = clock()
         store.replace_findings(findings)
-        stage["checks (replace_findings)"] = time.perf_counter() - t
+        stage["checks (replace_findings)"] = clock() - t
 
     sub = defaultdict(float)
     for (filename, _line, func), (_cc, _nc, _tt, ct, _callers) in pstats.Stats(profile).stats.items():
@@ -115,11 +123,11 @@ def main(argv=None) -> None:
 
     per_rule = []
     for rule in ruleset.rules:
-        t = time.perf_counter()
+        t = clock()
         for text in texts:
             for _ in rule.pattern.finditer(text):
                 pass
-        per_rule.append((time.perf_counter() - t, rule.id, rule.source))
+        per_rule.append((clock() - t, rule.id, rule.source))
 
     n = len(files)
     total = sum(v for k, v in stage.items())

@@ -319,6 +319,20 @@ def parse_quantity(
     (None, None)
     """
     units = units or _default_units()
+    if unit_map is None and isinstance(text, str):
+        return _parse_cached(text, units)
+    return _parse(text, units, unit_map)
+
+
+@functools.lru_cache(maxsize=8192)
+def _parse_cached(text: str, units: Units) -> Quantity | None:
+    """``_parse`` remembered: extract, attribute and parts read the same figures of a sentence
+    again (a Quantity is immutable, so one instance serves them all)."""
+    return _parse(text, units, None)
+
+
+def _parse(text: str, units: Units, unit_map: Mapping[str, str] | None) -> Quantity | None:
+    """``parse_quantity`` itself, with the units given."""
     m = units._figure_re.fullmatch(text.translate(_WIDE)) if isinstance(text, str) else None
     if not m:
         return None

@@ -82,7 +82,8 @@ def scope(facts: list[Fact], text: str, rules: ScopeRules) -> list[Fact]:
 def _not_the_units(f: Fact, text: str, rules: ScopeRules) -> bool:
     """One period's figure, several years', or a sub-area's or another body's."""
     chain = _since(text, f.start, _CHAIN_START)
-    return (any(w in _since(text, f.start, _CLAUSE_START) for w in rules.interim)
+    clause = _since(text, f.start, _CLAUSE_START)  # once, not once per interim word
+    return (any(w in clause for w in rules.interim)
             or _subject_is_other(chain, rules) or rules.multi_year.search(chain) is not None
             or rules.sub_area_line.match(_since(text, f.start, None)) is not None
             or rules.sub_unit_item.match(_line_before(text, f.start)) is not None)

@@ -112,7 +112,7 @@ def heading_level(line: str, layout: Layout) -> int | None:
         return None
     for level, marker in layout.headings:
         if m := marker.match(body):
-            if not regex.search(r"\p{Han}", body):
+            if not _HAN.search(body):
                 return None  # 73 | — a figure cell on its own line, not a numbered heading
             return level if short else None
     if (
@@ -134,12 +134,12 @@ def segment(document: Document, layout: Layout | None = None) -> list[Sentence]:
     table_spans = sorted((t.start, t.end) for t in document.tables)
     table_starts = [s for s, _ in table_spans]
     stack: list[tuple[int, str]] = []
+    section = ""  # the titles of the stack joined: computed when a heading changes it, not per sentence
     out: list[Sentence] = []
 
     def add(start: int, end: int, kind: str) -> None:
         start, end = _strip(text, start, end)
         if end > start:
-            section = " > ".join(title for _, title in stack)
             out.append(Sentence(document.doc, section, len(out), start, end, text[start:end], kind))
 
     for start, end in _lines(text):
@@ -158,6 +158,7 @@ def segment(document: Document, layout: Layout | None = None) -> list[Sentence]:
             while stack and stack[-1][0] >= level:
                 stack.pop()
             stack.append((level, line.strip()))
+            section = " > ".join(title for _, title in stack)
             add(start, end, "heading")
             continue
         pos = start
@@ -169,7 +170,10 @@ def segment(document: Document, layout: Layout | None = None) -> list[Sentence]:
     return out
 
 
-_TABULAR = regex.compile(r"\S(?:[ \u3000]{2,}|\t|[ \u3000]*[|｜][ \u3000]*)[^\s|｜]")
+_HAN = regex.compile(r"\p{Han}")  # compiled once: heading_level runs on every line
+# a cell separator between two cells; the lookbehind (not a leading \S) lets the engine skip to
+# the next space, tab or | instead of trying the pattern at every character (10x faster)
+_TABULAR = regex.compile(r"(?<=\S)(?:[ \u3000]{2,}|\t|[ \u3000]*[|｜][ \u3000]*)[^\s|｜]")
 
 
 def _looks_tabular(line: str) -> bool:

@@ -172,3 +172,16 @@ def test_a_list_of_parts_all_on_one_basis_stays_a_list_of_parts():
     assert sum(1 for kind, *_ in got if kind == "part") == 3
     got = read("基本支出预算400万元，其中人员经费预算350万元、公用经费预算50万元。")
     assert sum(1 for kind, *_ in got if kind == "part") == 2
+
+
+def test_anchor_automaton_finds_what_str_find_finds():
+    """The one-pass anchor search (Aho–Corasick) gives, for every anchor, exactly the positions a
+    str.find loop gives — overlapping ones and anchors inside other anchors included."""
+    from pipeline.extraction.scan import _all_anchors, _occurrences, anchor_positions
+    from pipeline.rules import load_rules
+
+    anchors = _all_anchors(load_rules()) + ("aa", "a", "aaa")
+    text = "aaaa " + " ".join(anchors) + " " + "".join(anchors) + " aaaa"
+    found = anchor_positions(text, anchors)
+    assert found == {a: _occurrences(text, a) for a in anchors}
+    assert sum(map(len, found.values())) > 2 * len(anchors)

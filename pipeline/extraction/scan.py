@@ -6,6 +6,8 @@ import logging
 from bisect import bisect_right
 from functools import lru_cache
 
+import ahocorasick
+
 from ..model import DocMeta, FigureContext, Match, Rule, Sentence
 from ..rules import RuleSet
 from .context import context_of, figure_context
@@ -17,7 +19,7 @@ REGEX_TIMEOUT_S = 2.0
 def find_hits(text: str, sentences: list[Sentence], ruleset: RuleSet, meta: DocMeta) -> list[Match]:
     starts = [s.start for s in sentences]
     hits = []
-    found: dict[str, list[int]] = {}  # anchor → where it stands, shared by the rules naming it
+    found = anchor_positions(text, _all_anchors(ruleset))  # anchor → where it stands, shared by the rules naming it
     for rule in ruleset.rules:
         if rule.report_types and meta.report_type not in rule.report_types:
             continue
@@ -71,6 +73,32 @@ def scan(rule: Rule, text: str, found: dict[str, list[int]] | None = None) -> li
         else:
             merged.append([a, b])
     return [m for a, b in merged for m in rule.pattern.finditer(text, a, b, timeout=REGEX_TIMEOUT_S)]
+
+
+def _all_anchors(ruleset: RuleSet) -> tuple[str, ...]:
+    """Every rule's anchors, each once, in a stable order (the automaton's cache key)."""
+    return tuple(dict.fromkeys(a for rule in ruleset.rules for a in rule.anchors))
+
+
+@lru_cache(maxsize=4)
+def _automaton(anchors: tuple[str, ...]):
+    """An Aho–Corasick automaton over the anchors: one pass over a text finds them all."""
+    automaton = ahocorasick.Automaton()
+    for anchor in anchors:
+        automaton.add_word(anchor, (len(anchor), anchor))
+    automaton.make_automaton()
+    return automaton
+
+
+def anchor_positions(text: str, anchors: tuple[str, ...]) -> dict[str, list[int]]:
+    """Every position of every anchor in ``text`` (overlapping ones included, ascending), in one
+    pass — the same as ``_occurrences(text, anchor)`` for each anchor, which is one str.find loop
+    per anchor."""
+    found: dict[str, list[int]] = {anchor: [] for anchor in anchors}
+    if anchors:
+        for end, (size, anchor) in _automaton(anchors).iter(text):
+            found[anchor].append(end - size + 1)
+    return found
 
 
 def _occurrences(text: str, word: str) -> list[int]:
