@@ -20,7 +20,7 @@ from functools import lru_cache
 from .formatting import metric_name, show
 from .indicator_rows import indicator_rows
 from .model import OPEN, Fact, Finding, Indicator, SelfGrade
-from .normalize import Units, approx_range, parse_quantity
+from .normalize import Units, approx_range, decimal_text, parse_quantity
 from .rules import RuleSet, load_rules, normalize_label
 from .selfeval_checks import DocSelfEvaluation, SelfEvaluationChecker
 
@@ -622,12 +622,8 @@ def _fact_of(r) -> Fact:
 
 
 def _decimal(text: str | None) -> Decimal:
-    """A DECIMAL column read as text (cheaper than DuckDB's Decimal objects), without trailing zeros."""
-    if text is None:
-        return ZERO
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return Decimal(text)
+    """A DECIMAL column read as text; NULL as 0."""
+    return ZERO if text is None else decimal_text(text)
 
 
 GROUP_KEY = "coalesce(d.unit_key, 'doc:' || f.doc)"

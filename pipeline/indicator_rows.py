@@ -6,6 +6,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from .model import Indicator
+from .normalize import decimal_text
 
 _COLUMNS = ("doc", "position", "block", "level1", "level2", "level3", "target_text", "target_op", "target_value",
             "target_unit", "actual_text", "actual_value", "actual_unit", "weight", "score", "note", "quote", "start",
@@ -15,12 +16,7 @@ _SELECT = ", ".join(f"CAST({c} AS VARCHAR)" if c in _NUMBERS else c for c in _CO
 
 
 def _number(text: str | None) -> Decimal | None:
-    """A DECIMAL column read as text (cheaper than DuckDB's Decimal objects), without trailing zeros."""
-    if text is None:
-        return None
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return Decimal(text)
+    return None if text is None else decimal_text(text)
 
 
 def indicator_rows(con, docs: list[str] | None = None) -> dict[str, list[Indicator]]:

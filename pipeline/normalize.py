@@ -392,3 +392,14 @@ def parse_unit_header(text: str, units: Units | None = None) -> tuple[str, Decim
     """
     m = _HEADER_RE.fullmatch(text) if isinstance(text, str) else None
     return (units or _default_units()).lookup(m["unit"]) if m else None
+
+
+def decimal_text(text: str) -> Decimal:
+    """A DECIMAL column read as text (cheaper than DuckDB's Decimal objects), without trailing zeros.
+
+    >>> decimal_text("12.500000"), decimal_text("40")
+    (Decimal('12.5'), Decimal('40'))
+    """
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return Decimal(text)

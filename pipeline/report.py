@@ -442,7 +442,8 @@ def _year_sort(year: int | None) -> tuple[int, int]:
     return (1, 0) if year is None else (0, year)
 
 
-def _dec(value) -> Decimal | None:
+def decimal_or_none(value) -> Decimal | None:
+    """A value from DuckDB as a Decimal, NULL as None (also the review pages' reader)."""
     return None if value is None else Decimal(value)
 
 
@@ -531,7 +532,7 @@ def _read_facts(con) -> list[FactRow]:
     out = []
     for r in rows:
         year = r[9] if (r[5] == "level" and r[9] is not None) else r[16]
-        out.append(FactRow(r[0], r[1], r[2], _dec(r[3]), r[4] or "", r[5] or "", bool(r[6]), r[7], r[8], r[9],
+        out.append(FactRow(r[0], r[1], r[2], decimal_or_none(r[3]), r[4] or "", r[5] or "", bool(r[6]), r[7], r[8], r[9],
                            r[10] or "", r[11] or "", r[12], r[13], r[14], r[15] or "", year))
     return out
 
@@ -558,7 +559,7 @@ def _read_findings(con, labels: dict, metrics: dict, names: dict) -> list[Findin
                     same.quote)
             continue
         evidence[fid].append(Evidence(
-            doc=doc, metrics=(name,), shown=show(_dec(value), unit), section=section or "", rule_id=rule_id or "",
+            doc=doc, metrics=(name,), shown=show(decimal_or_none(value), unit), section=section or "", rule_id=rule_id or "",
             start=start, end=end, quote=highlight(texts.get(doc), quote or "", start, end, raw)))
     out = []
     for r in con.execute(
@@ -571,8 +572,8 @@ def _read_findings(con, labels: dict, metrics: dict, names: dict) -> list[Findin
             id=fid, number="", check=check, check_label=labels["check"].get(check, check), severity=severity,
             severity_label=labels["severity"].get(severity, severity), doc=doc, year=year, metrics=ms,
             metric_names=tuple(metric_name(m, metrics, names) for m in ms), message=message or "",
-            stated=show(_dec(stated), unit) if stated is not None else "",
-            expected=show(_dec(expected), unit) if expected is not None else "", rule_id=rule_id or "",
+            stated=show(decimal_or_none(stated), unit) if stated is not None else "",
+            expected=show(decimal_or_none(expected), unit) if expected is not None else "", rule_id=rule_id or "",
             evidence=evidence.get(fid, []), fact_ids=frozenset(fact_ids.get(fid, ())),
         ))
     return out
@@ -597,7 +598,7 @@ def _read_self_evaluations(con) -> list[SelfEvalView]:
     out: dict[str, SelfEvalView] = {}
     for doc, year, rate, total, grade in con.execute(
             "SELECT doc, year, execution_rate, total_score, grade FROM self_evaluation ORDER BY doc").fetchall():
-        out[doc] = SelfEvalView(doc, year, _dec(rate), _dec(total), grade)
+        out[doc] = SelfEvalView(doc, year, decimal_or_none(rate), decimal_or_none(total), grade)
     for doc, rows in indicator_rows(con).items():
         if doc in out:
             out[doc].indicators += [IndicatorView(x) for x in rows]

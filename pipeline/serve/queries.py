@@ -11,7 +11,7 @@ import duckdb
 
 from ..formatting import metric_name, show
 from ..indicator_rows import indicator_rows
-from ..report import Evidence, highlight
+from ..report import Evidence, decimal_or_none, highlight
 
 _UNIT_KEY = "coalesce(d.unit_key, d.unit, 'doc:' || a.doc)"
 
@@ -70,10 +70,6 @@ class QuantityMark:
     raw: str
 
 
-def _dec(value) -> Decimal | None:
-    return None if value is None else Decimal(value)
-
-
 def findings(con: duckdb.DuckDBPyConnection) -> list[FindingRow]:
     """Every finding, errors first, then by unit, year and report."""
     rows = con.execute(
@@ -83,8 +79,8 @@ def findings(con: duckdb.DuckDBPyConnection) -> list[FindingRow]:
         "ORDER BY CASE a.severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, "
         f'{_UNIT_KEY}, a.year NULLS LAST, a.doc, a."check", a.message, a.id'
     ).fetchall()
-    return [FindingRow(r[0], r[1] or "", r[2] or "", r[3], r[4], r[5], r[6], tuple(r[7] or ()), _dec(r[8]),
-                       _dec(r[9]), r[10] or "", r[11] or "") for r in rows]
+    return [FindingRow(r[0], r[1] or "", r[2] or "", r[3], r[4], r[5], r[6], tuple(r[7] or ()), decimal_or_none(r[8]),
+                       decimal_or_none(r[9]), r[10] or "", r[11] or "") for r in rows]
 
 
 def evidence(con: duckdb.DuckDBPyConnection, finding_id: str, metrics: dict, names: dict) -> list[Evidence]:
@@ -103,7 +99,7 @@ def evidence(con: duckdb.DuckDBPyConnection, finding_id: str, metrics: dict, nam
             if name not in e.metrics:
                 out[same] = Evidence(e.doc, e.metrics + (name,), e.shown, e.section, e.rule_id, e.start, e.end, e.quote)
             continue
-        out.append(Evidence(doc=doc, metrics=(name,), shown=show(_dec(value), unit), section=section or "",
+        out.append(Evidence(doc=doc, metrics=(name,), shown=show(decimal_or_none(value), unit), section=section or "",
                             rule_id=rule_id or "", start=start, end=end,
                             quote=highlight(text, quote or "", start, end, raw)))
     return out
@@ -144,7 +140,7 @@ def self_evaluation(con: duckdb.DuckDBPyConnection, doc: str) -> SelfEvaluation 
         'SELECT e.start, e."end" FROM audit_findings a JOIN finding_evidence e ON e.finding_id = a.id '
         "WHERE a.doc = ? AND a.\"check\" = 'score' AND e.doc = ?", [doc, doc]).fetchall())
     def shown(value, unit: str = "") -> str:
-        return show(_dec(value), unit) if value is not None else ""
+        return show(decimal_or_none(value), unit) if value is not None else ""
 
     rows = indicator_rows(con, [doc]).get(doc, [])
     return SelfEvaluation(shown(head[0], "ratio"), shown(head[1], "point"), head[2], tuple(
@@ -165,7 +161,7 @@ def fact_marks(con: duckdb.DuckDBPyConnection, doc: str, metrics: dict, names: d
     rows = con.execute(
         'SELECT start, "end", metric, kind, value, unit, basis, rule_id, raw FROM facts WHERE doc = ? '
         "ORDER BY start, kind, metric", [doc]).fetchall()
-    return [(start, end, FactMark(metric, metric_name(metric, metrics, names), kind or "", show(_dec(value), unit or ""),
+    return [(start, end, FactMark(metric, metric_name(metric, metrics, names), kind or "", show(decimal_or_none(value), unit or ""),
                                   basis, rule_id or "", raw or ""))
             for start, end, metric, kind, value, unit, basis, rule_id, raw in rows]
 
@@ -174,7 +170,7 @@ def unattributed_marks(con: duckdb.DuckDBPyConnection, doc: str) -> list[tuple[i
     """(start, end, mark) of the figures of one report that no rule or cue classified."""
     rows = con.execute('SELECT start, "end", value, unit, raw FROM quantities WHERE doc = ? AND metric IS NULL '
                        "ORDER BY start", [doc]).fetchall()
-    return [(start, end, QuantityMark(show(_dec(value), unit or ""), raw or "")) for start, end, value, unit, raw in rows]
+    return [(start, end, QuantityMark(show(decimal_or_none(value), unit or ""), raw or "")) for start, end, value, unit, raw in rows]
 
 
 @dataclass
@@ -200,7 +196,7 @@ def unit_figures(con: duckdb.DuckDBPyConnection, unit_key: str, metrics: dict, n
     years = {d[0] for d in docs}
     for metric, basis, year, values, unit, agree in rows:
         row = table.setdefault((metric, basis), FigureRow(metric, metric_name(metric, metrics, names), basis, {}))
-        row.cells[year] = [show(_dec(v), unit or "") for v in (values or ())]
+        row.cells[year] = [show(decimal_or_none(v), unit or "") for v in (values or ())]
         years.add(year)
     name = next((d[2] for d in docs if d[2]), None)
     ordered = sorted(table.values(), key=lambda r: (order.get(r.metric, len(order)), r.metric, r.basis))
