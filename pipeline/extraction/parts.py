@@ -31,6 +31,7 @@ def enumerate_parts(text: str, sentences: list[Sentence], facts: list[Fact], rul
     for f in facts:
         by_sentence.setdefault(f.sentence_index, []).append(f)
     index = {s.index: s for s in sentences}
+    text_end = len(text.rstrip())  # once, not a slice of the rest of the text per sentence
     for s_index, group in sorted(by_sentence.items()):
         sentence = index.get(s_index)
         if sentence is None:
@@ -42,7 +43,7 @@ def enumerate_parts(text: str, sentences: list[Sentence], facts: list[Fact], rul
                 found += _money_parts(text, sentence, total, ruleset, units)
         count_parts, only_parts = _count_parts(sentence, levels, ruleset, units)
         found += count_parts
-        if _cut_off(text, sentence):  # the list may go on past the excerpt: parts, but no sum to check
+        if _cut_off(text_end, sentence):  # the list may go on past the excerpt: parts, but no sum to check
             found = [replace(f, rule_id=f.rule_id + OPEN) for f in found]
         out += found
         demoted |= only_parts
@@ -58,9 +59,10 @@ def enumerate_parts(text: str, sentences: list[Sentence], facts: list[Fact], rul
     return out
 
 
-def _cut_off(text: str, sentence: Sentence) -> bool:
-    """A sentence the text ends in before it ends (an excerpt cut mid-list): its list may go on."""
-    return not text[sentence.end:].strip() and not sentence.text.rstrip().endswith(_ENDS)
+def _cut_off(text_end: int, sentence: Sentence) -> bool:
+    """A sentence the text ends in before it ends (an excerpt cut mid-list): its list may go on.
+    ``text_end``: where the text's last non-blank character ends."""
+    return sentence.end >= text_end and not sentence.text.rstrip().endswith(_ENDS)
 
 
 _ENDS = ("。", "！", "？", "!", "?", "；", ";", "）", ")", "”", "\"")
