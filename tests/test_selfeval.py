@@ -493,3 +493,20 @@ def test_when_a_header_follows_the_self_score_label_then_no_form_score_is_read(t
     # 自评得分 as an indicator table's header cell: the figure after it is a row's, not the total
     text = "三级指标\n\n指标分值\n\n指标解释\n\n自评得分\n\n1\n\n规划 (15分)\n"
     assert [f for f in _read(tmp_path, text).facts if f.metric == "score.self"] == []
+
+
+SUMMARY_FORM = [["项目名称", "丁镇人民政府2023年戊项目"], ["自评分值", "95"], ["自评等级", "优"],
+                ["各级资金 投入总数", "88.5"], ["抽查资金总数", "88.5"], ["资金抽查占比", "100%"]]
+
+
+@pytest.mark.parametrize("fmt", ["txt", "docx"])
+def test_when_an_evaluation_summary_form_states_the_funds_invested_then_it_is_the_project_spend(tmp_path, fmt):
+    # an outside evaluator's summary form (评价概要表, 单位：万元): 各级资金投入总数 is the project's money
+    title = "丁镇人民政府2023年戊项目\n绩效评价报告\n评价机构全称(盖章):己公司单位:万元、类、个"
+    if fmt == "docx":
+        path = make_docx(tmp_path / "summary.docx", [title, SUMMARY_FORM])
+    else:  # a web page: one cell per line, each ending with |
+        path = tmp_path / "summary.txt"
+        path.write_text(title + " | ||||\n" + "".join(f"{a} |\n{b} |\n" for a, b in SUMMARY_FORM), encoding="utf-8")
+    spend = [f for f in process_file(path, RULES).facts if f.metric == "spend.project"]
+    assert sorted({str(f.value) for f in spend}) == ["885000"]
