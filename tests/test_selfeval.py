@@ -510,3 +510,15 @@ def test_when_an_evaluation_summary_form_states_the_funds_invested_then_it_is_th
         path.write_text(title + " | ||||\n" + "".join(f"{a} |\n{b} |\n" for a, b in SUMMARY_FORM), encoding="utf-8")
     spend = [f for f in process_file(path, RULES).facts if f.metric == "spend.project"]
     assert sorted({str(f.value) for f in spend}) == ["885000"]
+
+
+def test_when_a_header_has_a_second_line_of_sub_columns_then_its_words_are_no_row(tmp_path):
+    # a two-line header flattened with spaces (自评得分 over 单项指标得分 | 权重占比 | 折算得分): the header
+    # words of the second line are neither a row's name nor its target or actual
+    text = ("四、年度绩效指标完成情况 一级指标 二级指标 三级指标 年度指标值 实际完成值 单项指标完成情况 自评得分\n"
+            "单项指标得分 权重占比 折算得分\n"
+            "产出指标 数量指标 发放人数 ≥500人 520人 完成 20 20 4.00\n")
+    rows = _read(tmp_path, text).indicators
+    assert [x.level3 for x in rows if x.layout != "execution"][:1] == ["发放人数"]
+    cells = {t for x in rows for t in (x.level3, x.target_text, x.actual_text)}
+    assert not cells & {"单项指标完成情况", "自评得分", "单项指标得分", "权重占比", "折算得分"}
