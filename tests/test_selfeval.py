@@ -522,3 +522,10 @@ def test_when_a_header_has_a_second_line_of_sub_columns_then_its_words_are_no_ro
     assert [x.level3 for x in rows if x.layout != "execution"][:1] == ["发放人数"]
     cells = {t for x in rows for t in (x.level3, x.target_text, x.actual_text)}
     assert not cells & {"单项指标完成情况", "自评得分", "单项指标得分", "权重占比", "折算得分"}
+
+
+def test_when_a_dump_prints_a_header_word_among_the_rows_then_it_is_no_level_name(tmp_path):
+    # a PDF dump interleaves the header's cells with the rows: 二级指标 is a column's name, not a row's level
+    text = "三级指标 年初目标值 实际完成值 得分 办理件数 200 230 10 二级指标 办结及时率 95% 98% 10\n"
+    rows = [(x.level1, x.level2, x.level3) for x in _read(tmp_path, text).indicators if x.layout != "execution"]
+    assert rows == [("", "", "办理件数"), ("", "", "办结及时率")]

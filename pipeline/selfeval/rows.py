@@ -197,7 +197,7 @@ def parse_stream(toks: list[Tok], header: Header, vocab: IndicatorVocab) -> list
 def _prefix_cost(prefix: list[Tok], vocab: IndicatorVocab) -> float | None:
     cost = 0.0
     for t in prefix:
-        if plain_number(t.text, vocab.points) is not None or is_comparator(t.text, vocab):
+        if plain_number(t.text, vocab.points) is not None or is_comparator(t.text, vocab) or _header_word(t.text, vocab):
             return None
         if not (vocab.block_of(t.text) or vocab.is_level2(t.text) or vocab.has_points(t.text)):
             cost += 0.6
@@ -208,8 +208,9 @@ _NAMING_ROLES = frozenset({"level1", "level2", "level3", "weight", "score", "not
 
 
 def _header_word(text: str, vocab: IndicatorVocab) -> bool:
-    """A header cell naming a level, the points or the note column (自评得分, 单项指标得分): a page's
-    second header line, never a row's name, target or actual (a target or actual word, 实施进度,
+    """A header cell naming a level, the points or the note column (自评得分, 单项指标得分, 二级指标):
+    a page's second header line, or a header a dump printed among the rows — never a row's level,
+    name, target or actual (a target or actual word, 实施进度, and a header word's piece, 全年,
     may stand in a row's text)."""
     return vocab.role_of(text) in _NAMING_ROLES
 
