@@ -529,3 +529,9 @@ def test_when_a_dump_prints_a_header_word_among_the_rows_then_it_is_no_level_nam
     text = "三级指标 年初目标值 实际完成值 得分 办理件数 200 230 10 二级指标 办结及时率 95% 98% 10\n"
     rows = [(x.level1, x.level2, x.level3) for x in _read(tmp_path, text).indicators if x.layout != "execution"]
     assert rows == [("", "", "办理件数"), ("", "", "办结及时率")]
+
+
+def test_when_indicator_header_and_level_cells_follow_the_self_score_label_then_no_form_score_is_read(tmp_path):
+    # one cell per line: 自评得分 heads a column of an indicator table, the figure below is a row's target
+    text = "三级指标\n\n年度指标值\n\n自评得分\n\n偏差原因\n\n产出指标\n\n数量指标\n\n95\n"
+    assert [f for f in _read(tmp_path, text).facts if f.metric == "score.self"] == []

@@ -318,7 +318,7 @@ def read_fund_rows(document: Document, sentences: list[Sentence], meta: DocMeta,
                                    label=row.part_label))
         if zero_total:
             out = [replace(f, kind=Kind.TOTAL) if any(f is t for t in totals.values()) else f for f in out]
-    return out + _score_rows(document, sentences, rows, units, taken) + _score_cells(document, sentences, rows, units,
+    return out + _score_rows(document, sentences, rows, units, taken) + _score_cells(document, sentences, ruleset, units,
                                                                                       taken)
 
 
@@ -357,9 +357,11 @@ _LINE = regex.compile(r"^[ \t]*(\S(?:.*\S)?)[ \t]*$", regex.M)  # a line's text,
 _FORM_CELL = 16  # a form cell standing alone on its line holds this many characters at most
 
 
-def _score_cells(document: Document, sentences: list[Sentence], rows, units: Units, taken) -> list[Fact]:
+def _score_cells(document: Document, sentences: list[Sentence], ruleset: RuleSet, units: Units, taken) -> list[Fact]:
     """自评得分 ⏎ 省级财政部门 ⏎ 四川省财政厅 ⏎ … ⏎ 100: the report's own total in a form whose value
-    cell spans the rows beside it (rules/fundrows.yaml ``score_cell``)."""
+    cell spans the rows beside it (rules/fundrows.yaml ``score_cell``) — not where the cells after
+    the label are an indicator table's header or level names (rules/indicators.yaml)."""
+    rows, vocab = ruleset.fundrows, ruleset.indicators
     if rows.score_cell is None or rows.header is None:
         return []
     text, out = document.text, []
@@ -376,7 +378,8 @@ def _score_cells(document: Document, sentences: list[Sentence], rows, units: Uni
                                      "point", "score", _Cell(cell, line.start(1)), text[m.start():line.end(1)], q))
                 break
             words += 1
-            if words > high or len(cell) > _FORM_CELL or rows.header.search(cell) or rows.score_cell.match(cell):
+            if words > high or len(cell) > _FORM_CELL or rows.header.search(cell) or rows.score_cell.match(cell) \
+                    or (vocab is not None and (vocab.is_header_cell(cell) or vocab.block_of(cell) or vocab.is_level2(cell))):
                 break
     return out
 
