@@ -2,7 +2,8 @@
 执行率 | 得分, read in the template's column order (rules/fundrows.yaml), however the page flattened it
 — one cell per line, `|` rows or spaces. It gives the budget, the adjusted budget and the actual of
 the report's spending (the project's in a 项目支出 report, the unit's otherwise) and the stated
-execution rate, with the row as the quote.
+execution rate, with the row as the quote. The total-score row (总分 | 100 | 95) and a form's
+自评得分 cell give the report's own score.
 """
 from __future__ import annotations
 
