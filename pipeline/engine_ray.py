@@ -233,12 +233,16 @@ class RayPool:
         """The finished call's result; None when its worker died and the file may go round again."""
         path, attempt, call = slot.task[0], slot.attempt, slot.call
         slot.task, slot.call = None, None
+        errors = self.ray.exceptions
         try:
             result = self.ray.get(call)
-        except self.ray.exceptions.RayActorError:
+        except (errors.RayActorError, errors.ObjectLostError):  # its worker, or its machine, died
             log.debug("the worker reading %s died (attempt %d)", path, attempt + 1)
             self._replace(slot)
             return None if attempt < self.retries else crash_error(path)
+        except errors.RayError as exc:  # e.g. a result Ray could not ship: this file's error, the run goes on
+            self._replace(slot)
+            return FileError(str(path), "worker", "internal", f"处理失败（Ray）：{_cause(exc)}")
         if getattr(result, "code", None) == "memory":
             self._replace(slot)  # its heap may be fragmented: retire it
         return result
