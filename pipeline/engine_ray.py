@@ -28,8 +28,9 @@ Design, in short:
   and recorded as a ``crash`` error if it dies again. Each path is yielded exactly once, and
   only this process writes the database, so a retry can never load a file twice.
 - **Cluster**: ``address`` is passed to ``ray.init`` (``None``: an already initialized Ray,
-  else a local one on this machine's cores; ``"auto"``: the cluster this machine belongs
-  to). The actors import jixiao, so it must be installed on every node (same version); the
+  else ``$RAY_ADDRESS`` or a cluster ``ray start`` began on this machine, else a new local
+  one on this machine's cores — shut down at the end; ``"auto"``: the cluster this machine
+  belongs to). The actors import jixiao, so it must be installed on every node (same version); the
   RuleSet travels with the job, so ``--rules DIR`` need not exist on the other machines.
 
 Test hook: the local engine's ``JIXIAO_WORKER_HOOK`` is passed to the actors too
@@ -149,8 +150,9 @@ class RayPool:
         ray = self.ray = import_ray()
         self._started_ray = not ray.is_initialized()
         if self._started_ray:
+            local = not (address or os.environ.get("RAY_ADDRESS"))  # else Ray knows the cluster's CPUs
             ray.init(address=address, include_dashboard=False, log_to_driver=False,
-                     configure_logging=False, **({} if address else {"num_cpus": workers}))
+                     configure_logging=False, **({"num_cpus": workers} if local else {}))
         self.limits = limits
         self._remote = ray.remote(num_cpus=1, max_restarts=0, max_task_retries=0)(_Reader)
         self._args = (ray.put(ruleset), limits, password, os.environ.get(HOOK_ENV))
