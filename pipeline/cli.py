@@ -105,6 +105,10 @@ def run(paths, db, rules_dir, quiet, force, catalog, password, workers, timeout,
     from .run import run as run_pipeline
     from .workers import Limits, default_workers
 
+    if engine == "ray":
+        from .engine_ray import import_ray
+
+        import_ray()  # no Ray: one line, before the database is touched
     summary = run_pipeline(paths, db, quiet=quiet, force=force, catalog=catalog, password=password,
                            progress=Progress(not quiet),
                            workers=default_workers() if workers is None and engine == "local" else workers,
