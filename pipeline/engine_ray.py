@@ -31,7 +31,9 @@ Design, in short:
   else ``$RAY_ADDRESS`` or a cluster ``ray start`` began on this machine, else a new local
   one on this machine's cores — shut down at the end; ``"auto"``: the cluster this machine
   belongs to). The actors import jixiao, so it must be installed on every node (same version); the
-  RuleSet travels with the job, so ``--rules DIR`` need not exist on the other machines.
+  RuleSet travels with the job, so ``--rules DIR`` need not exist on the other machines. The
+  reports do not travel: an actor opens the path it is given, so on a cluster the inputs must
+  be on a file system every node mounts at the same path (give absolute paths).
 
 Test hook: the local engine's ``JIXIAO_WORKER_HOOK`` is passed to the actors too
 (tests/worker_hooks.py); the module must be importable there (``PYTHONPATH`` of the
