@@ -161,13 +161,21 @@ def basis_class(f: Fact) -> str:
 
 
 def _clusters(facts: list[Fact], units: Units | None = None) -> list[list[Fact]]:
-    """Group statements that agree (transitively)."""
+    """Group statements that agree (transitively).
+
+    Facts come in order of their ranges' lower ends, so one overlaps a member of the last group
+    exactly when its lower end is at most the group's highest upper end: asked first, that spares
+    comparing it with every member (a metric stated in each of a volume's 2,000 reports)."""
     groups: list[list[Fact]] = []
+    top = ZERO  # the highest upper end of the last group's ranges
     for f in sorted(facts, key=lambda x: interval(x, units)[0]):
-        if groups and any(_agree(f, g, units) for g in groups[-1]):
+        lo, hi = interval(f, units)
+        if groups and (lo <= top or any(_agree(f, g, units) for g in reversed(groups[-1]))):
             groups[-1].append(f)
+            top = max(top, hi)
         else:
             groups.append([f])
+            top = hi
     return groups
 
 
