@@ -69,3 +69,23 @@ def test_when_a_long_file_runs_in_workers_then_it_loads_as_one_file(volume, tmp_
     assert _table(parts_db, facts) == _table(whole_db, facts) != []
     docs = "SELECT doc, sha256, chars, text FROM documents"
     assert _table(parts_db, docs) == _table(whole_db, docs)
+
+
+@pytest.mark.slow
+def test_when_every_part_of_a_long_file_hangs_then_one_timeout_row(volume, tmp_path, monkeypatch):
+    from pipeline.workers import HOOK_ENV, Limits
+    from worker_hooks import HANG
+
+    monkeypatch.setenv(HOOK_ENV, "worker_hooks:install")
+    monkeypatch.setenv("PYTHONPATH", str(Path(__file__).parent))
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "hang.txt").write_bytes(HANG + b"\n" + volume.read_bytes())
+    (folder / volume.name).write_bytes(volume.read_bytes())
+    monkeypatch.setattr(volumes, "PART_BYTES", volume.stat().st_size // 3)
+    db = tmp_path / "j.duckdb"
+    summary = run([folder], db, quiet=True, workers=2, limits=Limits(timeout=3))
+    assert [(e.path, e.code) for e in summary.failed] == [(str(folder / "hang.txt"), "timeout")]
+    assert summary.read == 1
+    assert _table(db, "SELECT doc, code FROM ingest_errors") == [("hang.txt", "timeout")]
+    assert _table(db, "SELECT doc FROM documents") == [(volume.name,)]
