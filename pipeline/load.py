@@ -300,9 +300,16 @@ class Store:
         replaced = docs + [r[1] for r in error_rows]
         con = self.con
         with transaction(con):
-            if replaced:  # one statement per table (one per file and table scanned the table each time)
+            # a file has rows in facts, quantities or indicators only beside its documents row (they
+            # are written together): delete only for files the database already knows, so a batch of
+            # new files does not scan the growing fact tables
+            known = [r[0] for r in con.execute(
+                "SELECT doc FROM documents WHERE doc IN (SELECT UNNEST(?::VARCHAR[])) "
+                "UNION SELECT doc FROM ingest_errors WHERE doc IN (SELECT UNNEST(?::VARCHAR[]))",
+                [replaced, replaced]).fetchall()] if replaced else []
+            if known:  # one statement per table (one per file and table scanned the table each time)
                 for table in ("facts", "quantities", "indicators", "documents", "ingest_errors"):
-                    con.execute(f"DELETE FROM {table} WHERE doc IN (SELECT UNNEST(?::VARCHAR[]))", [replaced])
+                    con.execute(f"DELETE FROM {table} WHERE doc IN (SELECT UNNEST(?::VARCHAR[]))", [known])
             insert_rows(con, "documents", doc_rows)
             insert_rows(con, "facts", fact_rows)
             insert_rows(con, "quantities", quantity_rows)
