@@ -127,8 +127,8 @@ def corpus(fmt: str, size: int) -> Path:
     return out
 
 
-def bench(fmt: str, size: int, workers: int | None, extra: list[str]) -> dict:
-    folder = corpus(fmt, size)
+def bench(fmt: str, size: int, workers: int | None, extra: list[str], folder: Path | None = None) -> dict:
+    folder = folder or corpus(fmt, size)
     db = BENCH / "corpus" / f"{fmt}-{size}.duckdb"
     for f in (db, db.with_name(db.name + ".wal")):
         f.unlink(missing_ok=True)
@@ -165,6 +165,8 @@ def main(argv=None) -> None:
     ap.add_argument("--formats", default="txt,docx,mix")
     ap.add_argument("--sizes", default="1000,10000")
     ap.add_argument("--workers", type=int, default=None, help="passed to jixiao run (default: its own)")
+    ap.add_argument("--folder", type=Path, help="run this folder as it is (e.g. a compiled volume from "
+                    "bench/long_document.py) instead of a generated corpus; --formats names the row")
     ap.add_argument("extra", nargs="*", help="more jixiao run options, after --")
     args = ap.parse_args(argv)
     info = machine()
@@ -175,7 +177,9 @@ def main(argv=None) -> None:
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for fmt in args.formats.split(","):
         for size in (int(s) for s in args.sizes.split(",")):
-            row = bench(fmt, size, args.workers, args.extra)
+            if args.folder:
+                size = sum(1 for p in args.folder.iterdir() if p.is_file())
+            row = bench(fmt, size, args.workers, args.extra, args.folder.resolve() if args.folder else None)
             print(ROW.format(**row), flush=True)
             with open(BENCH / "corpus" / "results.jsonl", "a", encoding="utf-8") as fh:
                 fh.write(json.dumps({**info, **row, "at": time.strftime("%Y-%m-%d %H:%M")}, ensure_ascii=False) + "\n")

@@ -104,11 +104,13 @@ def _share_of_task(sentence: Sentence, figs, i: int, known: dict[int, tuple[str,
 def _claimed_by(claimed: list[tuple[int, int, Fact]], start: int, end: int) -> Fact | None:
     """The fact whose figure overlaps [start, end)."""
     i = bisect_left(claimed, start - 64, key=lambda c: c[0])
-    for s, e, fact in claimed[i:]:
+    while i < len(claimed):  # walk on from i: a slice ``claimed[i:]`` would copy the rest of a long document's facts
+        s, e, fact = claimed[i]
         if s >= end:
             break
         if e > start:
             return fact
+        i += 1
     return None
 
 

@@ -11,6 +11,7 @@ total given as 0 while its parts are not), ``yoy`` (a stated change or previous-
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -43,17 +44,40 @@ COUNT_UNITS = {"person", "household", "building", "item"}
 
 
 class FactList(list):
-    """A report's (or a unit's) facts, with their level facts indexed by metric."""
+    """A report's (or a unit's) facts, indexed on first use: the checks look facts up by metric,
+    sentence or total instead of scanning them all for each fact they check (a compiled volume
+    of thousands of reports is one document: a scan per fact would be quadratic)."""
 
-    def levels(self, metric: str) -> list[Fact]:
-        index = self.__dict__.get("_index")
+    def _index(self, name: str, key) -> dict:
+        index = self.__dict__.get(name)
         if index is None:
             index = defaultdict(list)
             for f in self:
-                if f.kind == "level":
-                    index[f.metric].append(f)
-            self.__dict__["_index"] = index
-        return index.get(metric, [])
+                k = key(f)
+                if k is not None:
+                    index[k].append(f)
+            self.__dict__[name] = index
+        return index
+
+    def levels(self, metric: str) -> list[Fact]:
+        """The level facts of a metric, in list order."""
+        return self._index("_levels", lambda f: f.metric if f.kind == "level" else None).get(metric, [])
+
+    def of_sentence(self, metric: str, sentence_index: int) -> list[Fact]:
+        """The facts of a metric (any kind) in one sentence, in list order."""
+        return self._index("_sentences", lambda f: (f.metric, f.sentence_index)).get((metric, sentence_index), [])
+
+    def grouped(self, start: int) -> list[Fact]:
+        """The facts whose group is the total at ``start``, in list order."""
+        return self._index("_groups", lambda f: f.group).get(start, [])
+
+    def by_start(self, metric: str) -> tuple[list[int], list[Fact]]:
+        """The level facts of a metric sorted by start (stable), and their starts."""
+        cache = self.__dict__.setdefault("_by_start", {})
+        if metric not in cache:
+            ordered = sorted(self.levels(metric), key=lambda f: f.start)
+            cache[metric] = [f.start for f in ordered], ordered
+        return cache[metric]
 
 
 def _levels_of(fs: list[Fact], metric: str) -> list[Fact]:
@@ -137,13 +161,21 @@ def basis_class(f: Fact) -> str:
 
 
 def _clusters(facts: list[Fact], units: Units | None = None) -> list[list[Fact]]:
-    """Group statements that agree (transitively)."""
+    """Group statements that agree (transitively).
+
+    Facts come in order of their ranges' lower ends, so one overlaps a member of the last group
+    exactly when its lower end is at most the group's highest upper end: asked first, that spares
+    comparing it with every member (a metric stated in each of a volume's 2,000 reports)."""
     groups: list[list[Fact]] = []
+    top = ZERO  # the highest upper end of the last group's ranges
     for f in sorted(facts, key=lambda x: interval(x, units)[0]):
-        if groups and any(_agree(f, g, units) for g in groups[-1]):
+        lo, hi = interval(f, units)
+        if groups and (lo <= top or any(_agree(f, g, units) for g in reversed(groups[-1]))):
             groups[-1].append(f)
+            top = max(top, hi)
         else:
             groups.append([f])
+            top = hi
     return groups
 
 
@@ -284,6 +316,12 @@ class Checker:
     # helpers: one value per metric ---------------------------------------------------------
     def _single(self, fs: list[Fact], metric: str, basis: str | None = None, qualifier: str | None = None) -> Fact | None:
         """The value of a metric when the report states exactly one (overlapping statements count once)."""
+        if isinstance(fs, FactList):  # asked again for each share and sum of a report: remembered
+            memo = fs.__dict__.setdefault("_single", {})
+            key = (metric, basis, qualifier)
+            if key not in memo:
+                memo[key] = self._single(list(fs.levels(metric)), metric, basis, qualifier)
+            return memo[key]
         cands = [f for f in _levels_of(fs, metric) if f.qualifier == qualifier
                  and (basis is None or basis_class(f) == basis)]
         clusters = _clusters(cands, self.units)
@@ -360,7 +398,7 @@ class Checker:
     def ratios(self, fs: list[Fact], info: DocInfo) -> list[Finding]:
         out = []
         parents = self.config["parents"]
-        levels = [f for f in fs if f.kind == "level"]
+        levels = FactList(f for f in fs if f.kind == "level")
         for share in (f for f in fs if f.kind == "share"):
             whole_metric = share.relative_to or parents.get(share.metric)
             if not whole_metric or whole_metric == share.metric:
@@ -392,11 +430,10 @@ class Checker:
         """完成总任务95户的92.36%: the share of a task done against the figure done ÷ the task, both
         stated just before it in its sentence (a sub-area's line too: a contradiction is one wherever)."""
         out = []
-        stated_ = [f for f in fs if f.kind in ("level", "target", "sub")]
+        stated_ = FactList(f for f in fs if f.kind in ("level", "target", "sub"))
         # a sub-area's share is set aside as kind sub with its line (scope), and still checked
         for share in (f for f in fs if f.kind in ("share", "sub") and f.unit == "ratio" and f.relative_to == f.metric):
-            before = [f for f in stated_ if f.metric == share.metric and f.sentence_index == share.sentence_index
-                      and f.end <= share.start]
+            before = [f for f in stated_.of_sentence(share.metric, share.sentence_index) if f.end <= share.start]
             task = max((f for f in before if f.basis == "budget"), key=lambda f: f.start, default=None)
             done = max((f for f in before if f.basis != "budget" and task is not None and f.end <= task.start),
                        key=lambda f: f.start, default=None)
@@ -417,7 +454,7 @@ class Checker:
         out = []
         for rate in (f for f in levels if f.metric == rel.get("rate")):
             for metric in rel.get("of") or ():
-                near = [f for f in levels if f.metric == metric and f.sentence_index == rate.sentence_index]
+                near = _in_sentence(levels, metric, rate.sentence_index)
                 actual = [f for f in near if f.basis == "actual"]
                 budgets = [f for f in near if f.basis == "budget"]
                 budget = ([f for f in budgets if f.qualifier] or budgets)[-1:]  # the adjusted one where given
@@ -437,10 +474,10 @@ class Checker:
     def _change_ratios(self, fs: list[Fact], info: DocInfo, levels: list[Fact]) -> list[Finding]:
         """比上年减少3.96万元，下降49.8%: the relative change must match the absolute one and this year's level."""
         out = []
-        changes = [f for f in fs if f.kind == "change"]
+        changes = FactList(f for f in fs if f.kind == "change")
         for rel in (c for c in changes if c.unit == "ratio"):
-            absolute = next((c for c in changes if c.unit != "ratio" and c.metric == rel.metric
-                             and c.sentence_index == rel.sentence_index and c.start < rel.start), None)
+            absolute = next((c for c in changes.of_sentence(rel.metric, rel.sentence_index)
+                             if c.unit != "ratio" and c.start < rel.start), None)
             current = _nearest_before(levels, rel, rel.metric)
             if absolute is None or current is None:
                 continue
@@ -488,12 +525,12 @@ class Checker:
             for total in zeros:
                 parts = []
                 for metric in rel["parts"]:
-                    nonzero = [f for f in fs if f.kind == "level" and f.metric == metric != total.metric and f.value != 0]
+                    nonzero = [f for f in _levels_of(fs, metric) if metric != total.metric and f.value != 0]
                     same_basis = [f for f in nonzero if basis_class(f) == basis_class(total)]
                     if same_basis or nonzero:
                         parts.append((same_basis or nonzero)[0])
-                parts += [f for f in fs if f.kind in ("part", "level") and f.group is not None
-                          and f.group == total.start and f.value != 0]
+                grouped = fs.grouped(total.start) if isinstance(fs, FactList) else [f for f in fs if f.group == total.start]
+                parts += [f for f in grouped if f.kind in ("part", "level") and f.value != 0]
                 if not parts:
                     continue
                 shown = "、".join(f"{self.name(p.metric)} {stated(p)}" for p in parts[:4])
@@ -577,16 +614,28 @@ def _doc_part(f: Fact) -> str:
     return top if top.startswith("附件") else ""
 
 
+def _in_sentence(levels: list[Fact], metric: str, sentence_index: int) -> list[Fact]:
+    """The facts of a metric in one sentence (``levels``: a FactList, or any list)."""
+    if isinstance(levels, FactList):
+        return levels.of_sentence(metric, sentence_index)
+    return [f for f in levels if f.metric == metric and f.sentence_index == sentence_index]
+
+
 def _nearest_before(levels: list[Fact], anchor: Fact, metric: str) -> Fact | None:
-    same = [f for f in levels if f.metric == metric and f.sentence_index == anchor.sentence_index and f.start < anchor.start]
+    """The level of a metric nearest before ``anchor``: in its sentence, else anywhere before it
+    (the first in list order among facts that start at the same place)."""
+    same = [f for f in _in_sentence(levels, metric, anchor.sentence_index) if f.start < anchor.start]
     if same:
         return max(same, key=lambda f: f.start)
-    before = [f for f in levels if f.metric == metric and f.start < anchor.start]
-    return max(before, key=lambda f: f.start) if before else None
+    if not isinstance(levels, FactList):
+        levels = FactList(levels)
+    starts, ordered = levels.by_start(metric)
+    i = bisect_left(starts, anchor.start)
+    return ordered[bisect_left(starts, starts[i - 1])] if i else None
 
 
 def _same_sentence(levels: list[Fact], anchor: Fact, metric: str) -> Fact | None:
-    same = [f for f in levels if f.metric == metric and f.sentence_index == anchor.sentence_index]
+    same = _in_sentence(levels, metric, anchor.sentence_index)
     return same[0] if len(same) == 1 else None
 
 

@@ -94,13 +94,14 @@ class _Reader:
         """Answered once ``__init__`` is done: the actor's pid (for the logs)."""
         return os.getpid()
 
-    def read(self, path: Path, entry) -> Extraction | FileError:
-        """``safe_process`` on one file; running out of memory is this file's error."""
+    def read(self, path: Path, entry, part: tuple[int, int] | None = None) -> Extraction | FileError:
+        """``safe_process`` on one file (or one part of a long one: pipeline/volumes.py); running
+        out of memory is this file's error."""
         from .process import safe_process
 
         exhausted = False
         try:
-            return safe_process(path, self.ruleset, entry, self.password)
+            return safe_process(path, self.ruleset, entry, self.password, part)
         except MemoryError:
             exhausted = True
         if exhausted:  # outside the except block: what the file hoarded is freed by now

@@ -30,6 +30,7 @@ STAGING = "staging_"  # replace_findings writes here first; dropped when it ends
 MEMORY_LIMIT = os.environ.get("JIXIAO_DB_MEMORY", "256MB")
 # seconds a writer waits for read-only connections (a `jixiao serve` request) to close
 READER_WAIT = float(os.environ.get("JIXIAO_DB_WAIT", "10"))
+INSERT_CHUNK = 20_000  # rows per DataFrame handed to DuckDB
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -299,9 +300,16 @@ class Store:
         replaced = docs + [r[1] for r in error_rows]
         con = self.con
         with transaction(con):
-            if replaced:  # one statement per table (one per file and table scanned the table each time)
+            # a file has rows in facts, quantities or indicators only beside its documents row (they
+            # are written together): delete only for files the database already knows, so a batch of
+            # new files does not scan the growing fact tables
+            known = [r[0] for r in con.execute(
+                "SELECT doc FROM documents WHERE doc IN (SELECT UNNEST(?::VARCHAR[])) "
+                "UNION SELECT doc FROM ingest_errors WHERE doc IN (SELECT UNNEST(?::VARCHAR[]))",
+                [replaced, replaced]).fetchall()] if replaced else []
+            if known:  # one statement per table (one per file and table scanned the table each time)
                 for table in ("facts", "quantities", "indicators", "documents", "ingest_errors"):
-                    con.execute(f"DELETE FROM {table} WHERE doc IN (SELECT UNNEST(?::VARCHAR[]))", [replaced])
+                    con.execute(f"DELETE FROM {table} WHERE doc IN (SELECT UNNEST(?::VARCHAR[]))", [known])
             insert_rows(con, "documents", doc_rows)
             insert_rows(con, "facts", fact_rows)
             insert_rows(con, "quantities", quantity_rows)
@@ -390,17 +398,16 @@ def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -
     Measured (bench/RESULTS.md): ~50 µs a row, against ~3 ms with ``executemany``. Decimals go
     in as their exact decimal text, cast by the column type: nothing passes through a float.
     """
-    if not rows:
-        return
     import pandas
 
-    frame = pandas.DataFrame([[format(v, "f") if isinstance(v, Decimal) else v for v in row] for row in rows],
-                             dtype=object)
-    con.register("_jixiao_rows", frame)
-    try:
-        con.execute(f"INSERT INTO {table} SELECT * FROM _jixiao_rows")
-    finally:
-        con.unregister("_jixiao_rows")
+    for at in range(0, len(rows), INSERT_CHUNK):  # a compiled volume's 100k rows: one chunk's frame at a time
+        frame = pandas.DataFrame([[format(v, "f") if isinstance(v, Decimal) else v for v in row]
+                                  for row in rows[at:at + INSERT_CHUNK]], dtype=object)
+        con.register("_jixiao_rows", frame)
+        try:
+            con.execute(f"INSERT INTO {table} SELECT * FROM _jixiao_rows")
+        finally:
+            con.unregister("_jixiao_rows")
 
 
 def finding_id(f: Finding) -> str:

@@ -316,3 +316,5 @@ class Extraction:
     mentions: tuple[Mention, ...] = field(default_factory=tuple)  # every domain quantity (pipeline/attribute.py)
     indicators: tuple[Indicator, ...] = field(default_factory=tuple)  # the self-evaluation table (pipeline/selfeval)
     grade: SelfGrade | None = None  # the grade the report gives itself
+    # a part of a long file (pipeline/volumes.py): (index, count); None: the whole file
+    part: tuple[int, int] | None = None

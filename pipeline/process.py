@@ -15,12 +15,13 @@ from .attribute import attribute
 from .errors import IngestError
 from .extract import extract
 from .ingest import read_document
-from .model import DocMeta, Extraction, FileError
+from .model import DocMeta, Document, Extraction, FileError
 from .reading import read_text, readable_document, restore
 from .rules import RuleSet
 from .scope import scope
 from .segment import read_meta, segment
 from .selfeval.read import self_evaluation
+from .volumes import cut_points, part_document, shift_extraction
 
 log = logging.getLogger(__name__)
 
@@ -50,13 +51,25 @@ def apply_catalog(meta: DocMeta, entry: CatalogEntry | None) -> DocMeta:
 
 
 def process_file(path: Path, ruleset: RuleSet, entry: CatalogEntry | None = None,
-                 password: str | None = None) -> Extraction:
-    """One file through every per-file stage. Raises IngestError when it cannot be read."""
+                 password: str | None = None, part: tuple[int, int] | None = None) -> Extraction:
+    """One file through every per-file stage. Raises IngestError when it cannot be read.
+
+    ``part`` = (index, count): only that part of a long file (pipeline/volumes.py), its spans
+    already in the whole file's text; ``volumes.merge_parts`` joins the parts."""
     document = read_document(Path(path), password=password)
+    if part is None or part[1] <= 1:
+        return process_document(document, ruleset, entry)
+    return process_part(document, part, ruleset, entry)
+
+
+def process_document(document: Document, ruleset: RuleSet, entry: CatalogEntry | None = None,
+                     meta: DocMeta | None = None) -> Extraction:
+    """Every stage after reading the file: reading → segment → extract → attribute → scope →
+    self-evaluation. ``meta``: what the document says about itself, when already known."""
     reading = read_text(document.text, ruleset.reading)
     readable = readable_document(document, reading)
     sentences = segment(readable, ruleset.layout)
-    meta = apply_catalog(read_meta(readable, ruleset.layout), entry)
+    meta = meta or apply_catalog(read_meta(readable, ruleset.layout), entry)
     facts = extract(readable, sentences, meta, ruleset)
     attributed, mentions = attribute(readable, sentences, facts, meta, ruleset)
     facts = scope(sorted(facts + attributed, key=lambda f: (f.start, f.kind)), readable.text, ruleset.scope)
@@ -65,10 +78,30 @@ def process_file(path: Path, ruleset: RuleSet, entry: CatalogEntry | None = None
                       tuple(restore(mentions, reading, document.text)), tuple(indicators), grade)
 
 
-def safe_process(path: Path, ruleset: RuleSet, entry: CatalogEntry | None, password: str | None) -> Extraction | FileError:
+def process_part(document: Document, part: tuple[int, int], ruleset: RuleSet,
+                 entry: CatalogEntry | None = None) -> Extraction:
+    """Part ``part`` of a long document, as a document of its own with the volume's meta (read
+    from its first part); spans shifted into the whole text. The first part carries the whole
+    document, the others an empty text (the loader stores the text once)."""
+    index, count = part
+    cuts = cut_points(document.text, count, document.tables, ruleset.layout.title_words)
+    meta = None  # the first part reads it as any document would
+    if index > 0:
+        first = part_document(document, cuts[0], cuts[1])
+        meta = apply_catalog(read_meta(readable_document(first, read_text(first.text, ruleset.reading)),
+                                       ruleset.layout), entry)
+    if index >= len(cuts) - 1:  # fewer cut points than parts (no place to cut): nothing left for this one
+        return Extraction(replace(document, text="", tables=()), meta or DocMeta(None, None, None), part=part)
+    ex = process_document(part_document(document, cuts[index], cuts[index + 1]), ruleset, entry, meta)
+    whole = document if index == 0 else replace(document, text="", tables=())
+    return replace(shift_extraction(ex, cuts[index]), document=whole, part=part)
+
+
+def safe_process(path: Path, ruleset: RuleSet, entry: CatalogEntry | None, password: str | None,
+                 part: tuple[int, int] | None = None) -> Extraction | FileError:
     """``process_file``, with every failure but running out of memory turned into a FileError."""
     try:
-        return process_file(path, ruleset, entry, password)
+        return process_file(path, ruleset, entry, password, part)
     except IngestError as exc:
         return FileError(str(path), "ingest", exc.code, exc.message)
     except MemoryError:  # the worker reports it, with its limit, and retires

@@ -27,6 +27,7 @@ from .load import Store, database_memory
 from .model import Extraction, FileError
 from .process import CatalogEntry, apply_catalog, process_file, safe_process  # noqa: F401 - the public API
 from .rules import RuleSet, load_rules
+from .volumes import merge_parts, part_count
 from .workers import Limits, WorkerPool
 
 log = logging.getLogger(__name__)
@@ -112,9 +113,9 @@ def _in_process(tasks: Iterable[tuple[Path, CatalogEntry | None]], password: str
                 ruleset: RuleSet | None = None):
     """(path, result) for each task, in this process: no time or memory limit (``--workers 0``)."""
     ruleset = ruleset or load_rules()
-    for path, entry in tasks:
+    for path, entry, *part in tasks:
         try:
-            yield path, safe_process(path, ruleset, entry, password)
+            yield path, safe_process(path, ruleset, entry, password, *part)
         except MemoryError:
             yield path, FileError(str(path), "worker", "memory", "内存不足")
 
@@ -156,7 +157,8 @@ def run(paths: Iterable[Path], db: Path, *, quiet: bool = False, force: bool = F
             progress(0, len(files), "")  # the bar shows while the workers start
         todo = _to_read(files, store.known(), force, summary, tick)
         first = next(todo, None)  # start no worker when every file is unchanged
-        tasks = ((p, entries.get(p.name)) for p in chain([first] if first else [], todo))
+        parts: dict[Path, int] = {}  # a long file → the number of parts it is read in
+        tasks = split_tasks(chain([first] if first else [], todo), entries, parts)
         if engine == "ray" and first:
             from .engine_ray import RayPool
 
@@ -171,7 +173,8 @@ def run(paths: Iterable[Path], db: Path, *, quiet: bool = False, force: bool = F
             batch.clear()
 
         try:
-            for path, result in pool.map(tasks) if pool else _in_process(tasks, password, ruleset):
+            results = pool.map(tasks) if pool else _in_process(tasks, password, ruleset)
+            for path, result in gather_parts(results, parts):
                 tick(path.name)
                 if isinstance(result, FileError):
                     result = replace(result, sha256=result.sha256 or file_sha256(path, limit=DEFAULT_MAX_BYTES))
@@ -194,6 +197,44 @@ def run(paths: Iterable[Path], db: Path, *, quiet: bool = False, force: bool = F
         store.record_run(uuid.uuid4().hex[:12], started, summary.as_stats(),
                          rules_dir=str(ruleset.directory), rules_hash=ruleset.fingerprint)
     return summary
+
+
+def split_tasks(paths: Iterable[Path], entries: dict[str, CatalogEntry],
+                parts: dict[Path, int]) -> Iterator[tuple]:
+    """A task per file, or per part of a long file (pipeline/volumes.py), whose count goes in ``parts``."""
+    for path in paths:
+        entry = entries.get(path.name)
+        try:
+            count = part_count(path.stat().st_size, path.suffix)
+        except OSError:  # the reader will say what is wrong with it
+            count = 1
+        if count == 1:
+            yield path, entry
+            continue
+        parts[path] = count
+        for index in range(count):
+            yield path, entry, (index, count)
+
+
+def gather_parts(results: Iterable[tuple[Path, Extraction | FileError]],
+                 parts: dict[Path, int]) -> Iterator[tuple[Path, Extraction | FileError]]:
+    """(path, result) once per file: a long file's parts merged into one Extraction, or its first
+    error (a part that timed out, crashed or could not be read fails the whole file)."""
+    done: dict[Path, list] = {}  # results received so far of each long file still in flight
+    for path, result in results:
+        count = parts.get(path)
+        if count is None:
+            yield path, result
+            continue
+        got = done.setdefault(path, [])
+        if isinstance(result, FileError) and not any(isinstance(r, FileError) for r in got):
+            yield path, result  # at once: the other parts' results will be dropped
+        got.append(result)
+        if len(got) < count:
+            continue
+        del done[path], parts[path]
+        if not any(isinstance(r, FileError) for r in got):
+            yield path, merge_parts(got)
 
 
 def _to_read(files: list[Path], known: dict[str, str], force: bool, summary: RunSummary,

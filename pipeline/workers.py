@@ -50,7 +50,7 @@ HOOK_ENV = "JIXIAO_WORKER_HOOK"
 _READY, _RESULT, _FAILED = "ready", "result", "failed"
 _warm = False  # set by warm_up() (in the fork server, before workers are forked from it)
 
-Task = tuple  # (path: Path, entry: CatalogEntry | None)
+Task = tuple  # (path: Path, entry: CatalogEntry | None[, part: (index, count) of a long file])
 
 
 class WorkerStartError(JixiaoError):
@@ -108,10 +108,10 @@ def _worker_main(conn: Connection, limits: Limits, password: str | None, hook: s
             return
         if task is None:
             return
-        path, entry = task
+        path, entry, *part = task  # (path, entry) or (path, entry, part): pipeline/volumes.py
         exhausted = False
         try:
-            result = safe_process(path, ruleset, entry, password)
+            result = safe_process(path, ruleset, entry, password, *part)
         except MemoryError:
             exhausted = True
         if exhausted:  # reported outside the except block, once what the file hoarded is freed

@@ -134,3 +134,20 @@ def test_when_1000_generated_reports_run_on_ray_then_the_database_equals_the_loc
     local, remote = both_engines(folder, tmp_path, workers=2)
     assert len(local["documents"]) == 1000 and local["facts"] and local["audit_findings"]
     assert remote == local
+
+
+def test_when_a_long_file_is_read_in_parts_on_ray_then_it_loads_as_the_local_engine_loads_it(cluster, tmp_path, monkeypatch):
+    """A compiled volume split into parts (pipeline/volumes.py): the parts travel as Ray calls and
+    the file lands once, as the local engine lands it."""
+    import pipeline.volumes as volumes
+    from pipeline.ingest import read_document
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    texts = [read_document(p).text for p in sorted(RAW.glob("*.txt"))]
+    volume = folder / "汇编.txt"
+    volume.write_text("\n\n".join(texts * 3), encoding="utf-8")
+    monkeypatch.setattr(volumes, "PART_BYTES", volume.stat().st_size // 3)
+    local, remote = both_engines(folder, tmp_path, workers=2)
+    assert len(local["documents"]) == 1 and local["facts"]
+    assert remote == local
