@@ -175,12 +175,15 @@ def _candidates(stext: str, figs, i: int, cues: Cues, known: dict[int, tuple[str
     while hi < min(len(stext), limit) and hi - e < cues.reach_after + 8 and not AFTER_STOP.match(stext, hi):
         hi += 1
     window = stext[e:hi]
-    for m in cues.after.finditer(window):
+    first_end = None
+    for m in cues.after.finditer(window, overlapped=True):
+        if first_end is not None and m.start() >= first_end:
+            break  # only cues overlapping the first name the figure: 集体土地征收补偿资金 (土地征收 | 征收补偿资金)
         gap = window[:m.start()]
         if len(gap) > cues.reach_after or any(w in gap for w in cues.after_not_between) or gap.startswith(LIST_SEP):
             break  # 673户、签订协议1482户: the next item's label
         yield e + m.start(), e + m.end(), cues.after_metric[m.group()]
-        break
+        first_end = first_end or m.end()
     if i > 0 and (i - 1) in known and figs[i - 1][2] == _unit:
         metric, label = known[i - 1]
         at = figs[i - 1][1]

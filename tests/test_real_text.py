@@ -99,6 +99,12 @@ def test_when_nothing_needs_converting_then_the_text_and_offsets_are_the_same(ru
     ("2022年度收、支总计均为1200.71万元。\n", "income.total", "12007100"),
     ("2022年度收、支总计均为1200.71万元。\n", "spend.total", "12007100"),
     ("公务用车购置及运行费支出决算3.98万元；公务接待费支出决算 1.5万\n元。\n", "spend.reception", "15000"),  # a wrapped unit
+    ("本年度共完成约1260畝土地征收工作。\n", "land.acquired", "1260"),  # the kind of work named after the area
+    ("取得5个批次312.5亩农用地转用和土地征收批复。\n", "land.acquired", "312.5"),
+    ("全年完成旧城改造（征收、拆迁協議簽訂）5120戶。\n", "households.signed", "5120"),  # the cue closes a bracket
+    ("上半年完成历年回迁安置住户410户。\n", "households.resettled", "410"),  # whom the households count
+    ("本月新签约居民36户，累计签约居民1200户。\n", "households.signed", "1200"),
+    ("该片区共200万元的集体土地征收补偿资金已全部兑现。\n", "compensation.paid", "2000000"),  # two cues overlap
 ])
 def test_when_real_wording_names_a_metric_then_the_figure_is_read(tmp_path, body, metric, value):
     assert (metric, Decimal(value)) in levels(facts(tmp_path, body))
