@@ -11,6 +11,7 @@ auditor sees what was not classified and coverage (claimed ÷ all) can be report
 from __future__ import annotations
 
 from bisect import bisect_left
+from dataclasses import replace
 
 import regex
 
@@ -116,7 +117,7 @@ def _attributed(sentence: Sentence, figs, i: int, q: Quantity, cues: Cues, meta:
                 text: str, known: dict[int, tuple[str, str]]) -> Fact | None:
     stext = sentence.text
     s, e, unit = figs[i]
-    for label_start, label_end, metric in _candidates(stext, figs, i, cues, known):
+    for label_start, label_end, metric, part_of in _candidates(stext, figs, i, cues, known):
         if ruleset.metric_unit(metric) != q.unit:
             continue
         rule = cues.rules[metric]
@@ -125,7 +126,10 @@ def _attributed(sentence: Sentence, figs, i: int, q: Quantity, cues: Cues, meta:
         if not context_allows(hit, ruleset) or (
                 rule.forbid_item is not None and under_item_title(text, sentence, rule.forbid_item)):
             return None
-        return make_fact(hit, q, meta, ruleset, {}, text)
+        fact = make_fact(hit, q, meta, ruleset, {}, text)
+        if fact is not None and part_of is not None:
+            fact = replace(fact, kind=Kind.PART, group=sentence.start + part_of)
+        return fact
     return None
 
 
@@ -147,9 +151,10 @@ def _clause_start(stext: str, s: int) -> int:
 
 
 def _candidates(stext: str, figs, i: int, cues: Cues, known: dict[int, tuple[str, str]]):
-    """(label start, label end, metric) of the cues around figure ``i``: before it first, then
-    after it, then — when only a basis stands between them (预算为97万元，决算为8.72万元) — the
-    metric of the figure before it."""
+    """(label start, label end, metric, part of) of the cues around figure ``i``: before it first,
+    then after it, then — when only a basis stands between them (预算为97万元，决算为8.72万元) — the
+    metric of the figure before it; ``part of`` is that figure's offset when 其中 opens the basis
+    (预算收入69.06万元，其中年初预算57.28万元: a part of it), else None."""
     s, e, _unit = figs[i]
     lo = _clause_start(stext, s)
     prev_end = max((pe for ps, pe, _ in figs[:i] if pe <= s), default=0)
@@ -169,7 +174,7 @@ def _candidates(stext: str, figs, i: int, cues: Cues, known: dict[int, tuple[str
             best = (key, m)
     if best is not None:
         m = best[1]
-        yield lo + m.start(), lo + m.end(), cues.before_metric[m.group()]
+        yield lo + m.start(), lo + m.end(), cues.before_metric[m.group()], None
     hi = e
     limit = figs[i + 1][0] if i + 1 < len(figs) else len(stext)
     while hi < min(len(stext), limit) and hi - e < cues.reach_after + 8 and not AFTER_STOP.match(stext, hi):
@@ -182,7 +187,7 @@ def _candidates(stext: str, figs, i: int, cues: Cues, known: dict[int, tuple[str
         gap = window[:m.start()]
         if len(gap) > cues.reach_after or any(w in gap for w in cues.after_not_between) or gap.startswith(LIST_SEP):
             break  # 673户、签订协议1482户: the next item's label
-        yield e + m.start(), e + m.end(), cues.after_metric[m.group()]
+        yield e + m.start(), e + m.end(), cues.after_metric[m.group()], None
         first_end = first_end or m.end()
     if i > 0 and (i - 1) in known and figs[i - 1][2] == _unit:
         metric, label = known[i - 1]
@@ -194,4 +199,5 @@ def _candidates(stext: str, figs, i: int, cues: Cues, known: dict[int, tuple[str
             while at < s and at - k < len(label) + 4 and _HAN.match(stext, at):
                 at += 1  # the rest of its phrase (已签订 → 已签订协议)
         if m := cues.follow.fullmatch(stext, at, s):
-            yield m.start("basis"), m.end("basis"), metric
+            part_of = figs[i - 1][0] if "part" in m.groupdict() and m.group("part") else None
+            yield m.start("basis"), m.end("basis"), metric, part_of

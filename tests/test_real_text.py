@@ -103,8 +103,9 @@ def test_when_nothing_needs_converting_then_the_text_and_offsets_are_the_same(ru
     ("取得5个批次312.5亩农用地转用和土地征收批复。\n", "land.acquired", "312.5"),
     ("全年完成旧城改造（征收、拆迁協議簽訂）5120戶。\n", "households.signed", "5120"),  # the cue closes a bracket
     ("上半年完成历年回迁安置住户410户。\n", "households.resettled", "410"),  # whom the households count
-    ("本月新签约居民36户，累计签约居民1200户。\n", "households.signed", "1200"),
+    ("本月新签约居民户36户，累计签约被征收户1200户。\n", "households.signed", "1200"),
     ("该片区共200万元的集体土地征收补偿资金已全部兑现。\n", "compensation.paid", "2000000"),  # two cues overlap
+    ("2022年预算收入132.5万元，全部为财政拨款。\n", "income.total", "1325000"),
 ])
 def test_when_real_wording_names_a_metric_then_the_figure_is_read(tmp_path, body, metric, value):
     assert (metric, Decimal(value)) in levels(facts(tmp_path, body))
@@ -116,6 +117,8 @@ def test_when_real_wording_names_a_metric_then_the_figure_is_read(tmp_path, body
     ("截至年末，固定资产净值53.36万元。\n", "assets.fixed"),  # a net value, not the 原值
     ("仍有7户未签约，正在做工作。\n", "households.signed"),  # not signed
     ("参与区领导接访和信访工作会议50余次。\n", "petitions.count"),  # meetings, not petitions
+    ("全年接访群众120余人次。\n", "petitions.count"),  # people received, not petitions
+    ("其中国有资本经营预算收入0万元。\n", "income.total"),  # one source of income, not the whole
 ])
 def test_when_a_cue_word_stands_near_a_figure_of_something_else_then_it_is_not_attributed(tmp_path, body, metric):
     assert not any(m == metric for m, _ in levels(facts(tmp_path, body)))
@@ -356,3 +359,10 @@ def test_when_a_label_line_heads_a_paragraph_then_its_bare_budget_is_that_metric
             "（二）项目支出：\n\n2022年年初预算数为159.30万元，是指单位为完成特定任务发生的支出。\n")
     got = {(f.metric, f.value) for f in facts(tmp_path, body).facts if f.basis == "budget"}
     assert got == {("spend.basic", Decimal("19734000")), ("spend.project", Decimal("1593000"))}
+
+
+def test_when_a_budget_is_followed_by_its_initial_stage_then_the_stage_is_a_part_not_a_conflict(tmp_path):
+    db = run_db(tmp_path, "2022年预算收入132.5万元，其中年初预算110万元，调整追加22.5万元。\n")
+    assert query(db, "SELECT value FROM facts WHERE metric = 'income.total' AND kind = 'level'") == [(Decimal("1325000"),)]
+    assert query(db, "SELECT value FROM facts WHERE metric = 'income.total' AND kind = 'part'") == [(Decimal("1100000"),)]
+    assert query(db, "SELECT count(*) FROM findings WHERE \"check\" = 'conflict'") == [(0,)]
