@@ -47,7 +47,7 @@ def attribute(document: Document, sentences: list[Sentence], facts: list[Fact], 
         figs = figures_in(sentence.text, ruleset.figure, units)
         if not figs:
             continue
-        cued = cues.any_cue.search(sentence.text) is not None  # else nothing here names a metric
+        cued = _names_a_metric(sentence.text, cues)  # else nothing here names a metric
         known: dict[int, tuple[str, str]] = {}  # figure index → (metric, label), for figures that follow another
         for i, (s, e, unit) in enumerate(figs):
             if unit == "ratio" and (share := _share_of_task(sentence, figs, i, known, cues, claimed, units)):
@@ -80,6 +80,13 @@ def attribute(document: Document, sentences: list[Sentence], facts: list[Fact], 
             mentions.append(Mention(sentence.doc, start, end, q.value, q.unit, q.raw, sentence.text,
                                     sentence.section, metric))
     return new, mentions
+
+
+def _names_a_metric(stext: str, cues: Cues) -> bool:
+    """Whether a cue or basis word stands in the sentence, a word split by a space included."""
+    if cues.any_cue.search(stext) is not None:
+        return True
+    return cues.split_space is not None and cues.any_cue.search(cues.split_space.sub("", stext)) is not None
 
 
 def _share_of_task(sentence: Sentence, figs, i: int, known: dict[int, tuple[str, str]], cues: Cues,
@@ -150,6 +157,34 @@ def _clause_start(stext: str, s: int) -> int:
     return lo
 
 
+class _Offsets:
+    """Where each character of a window is in its sentence, when nothing was taken out of it."""
+
+    __slots__ = ("start",)
+
+    def __init__(self, start: int):
+        self.start = start
+
+    def __getitem__(self, k: int) -> int:
+        return self.start + k
+
+
+def _unsplit(stext: str, lo: int, hi: int, cues: Cues):
+    """The window ``stext[lo:hi]`` with the spaces that split a word taken out (设17个内设 机构:
+    PDF text justified or wrapped inside a cue word), and where each of its characters stands in
+    the sentence."""
+    window = stext[lo:hi]
+    spaces = [m.span() for m in cues.split_space.finditer(window)] if cues.split_space is not None else []
+    if not spaces:
+        return window, _Offsets(lo)
+    keep, at = [], 0
+    for a, b in spaces:
+        keep.extend(range(at, a))
+        at = b
+    keep.extend(range(at, len(window)))
+    return "".join(window[k] for k in keep), [lo + k for k in keep]
+
+
 def _candidates(stext: str, figs, i: int, cues: Cues, known: dict[int, tuple[str, str]]):
     """(label start, label end, metric, part of) of the cues around figure ``i``: before it first,
     then after it, then — when only a basis stands between them (预算为97万元，决算为8.72万元) — the
@@ -159,14 +194,14 @@ def _candidates(stext: str, figs, i: int, cues: Cues, known: dict[int, tuple[str
     lo = _clause_start(stext, s)
     prev_end = max((pe for ps, pe, _ in figs[:i] if pe <= s), default=0)
     lo = max(lo, prev_end)
-    window = stext[lo:s]
+    window, at = _unsplit(stext, lo, s, cues)
     best = None
     counted_noun = e < len(stext) and _unit == "item" and _HAN.match(stext, e)
     for m in ([] if counted_noun else cues.before.finditer(window, overlapped=True)):
         gap = window[m.end():]
         if len(gap) > cues.reach_before or any(w in gap for w in cues.not_between) or not cues.gap.match(gap):
             continue
-        lead = stext[max(0, lo + m.start() - 4):lo + m.start()]
+        lead = stext[max(0, at[m.start()] - 4):at[m.start()]]
         if any(w in lead for w in cues.not_before):
             continue
         key = (m.end(), m.end() - m.start())
@@ -174,12 +209,12 @@ def _candidates(stext: str, figs, i: int, cues: Cues, known: dict[int, tuple[str
             best = (key, m)
     if best is not None:
         m = best[1]
-        yield lo + m.start(), lo + m.end(), cues.before_metric[m.group()], None
+        yield at[m.start()], at[m.end() - 1] + 1, cues.before_metric[m.group()], None
     hi = e
     limit = figs[i + 1][0] if i + 1 < len(figs) else len(stext)
     while hi < min(len(stext), limit) and hi - e < cues.reach_after + 8 and not AFTER_STOP.match(stext, hi):
         hi += 1
-    window = stext[e:hi]
+    window, at = _unsplit(stext, e, hi, cues)
     first_end = None
     for m in cues.after.finditer(window, overlapped=True):
         if first_end is not None and m.start() >= first_end:
@@ -187,7 +222,7 @@ def _candidates(stext: str, figs, i: int, cues: Cues, known: dict[int, tuple[str
         gap = window[:m.start()]
         if len(gap) > cues.reach_after or any(w in gap for w in cues.after_not_between) or gap.startswith(LIST_SEP):
             break  # 673户、签订协议1482户: the next item's label
-        yield e + m.start(), e + m.end(), cues.after_metric[m.group()], None
+        yield at[m.start()], at[m.end() - 1] + 1, cues.after_metric[m.group()], None
         first_end = first_end or m.end()
     if i > 0 and (i - 1) in known and figs[i - 1][2] == _unit:
         metric, label = known[i - 1]

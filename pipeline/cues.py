@@ -34,6 +34,7 @@ class Cues:
     rules: dict[str, Rule]
     task_words: tuple[str, ...] = ()  # a figure labelled with one is a task (占总任务879户)
     task_share: regex.Pattern = regex.compile(r"(?!)")  # between a task and the share of it done (的)
+    split_space: regex.Pattern | None = None  # a space inside a word (内设 机构): taken out before cues are looked for
 
 
 def load_cues(directory: Path, metrics: frozenset[str], defaults: dict) -> Cues:
@@ -71,6 +72,7 @@ def load_cues(directory: Path, metrics: frozenset[str], defaults: dict) -> Cues:
         rules=rules,
         task_words=tuple(str(w) for w in data.get("task_words") or ()),
         task_share=regex.compile(str(data.get("task_share") or r"(?!)")),
+        split_space=regex.compile(str(data["split_space"])) if data.get("split_space") else None,
     )
 
 
