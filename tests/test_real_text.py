@@ -366,3 +366,19 @@ def test_when_a_budget_is_followed_by_its_initial_stage_then_the_stage_is_a_part
     assert query(db, "SELECT value FROM facts WHERE metric = 'income.total' AND kind = 'level'") == [(Decimal("1325000"),)]
     assert query(db, "SELECT value FROM facts WHERE metric = 'income.total' AND kind = 'part'") == [(Decimal("1100000"),)]
     assert query(db, "SELECT count(*) FROM findings WHERE \"check\" = 'conflict'") == [(0,)]
+
+
+def test_when_a_pdf_line_splits_a_cue_word_with_a_space_then_the_figure_is_still_named(tmp_path):
+    ex = facts(tmp_path, "本单位为行政单位，下设 9 个内设 机构，负责全县征地工作。\n")
+    got = {(f.metric, f.value): f for f in ex.facts if f.kind == "level"}
+    assert ("org.departments", Decimal("9")) in got
+    f = got[("org.departments", Decimal("9"))]
+    assert ex.document.text[f.start:f.end] == "9 个"
+
+
+def test_when_a_sentence_dates_the_units_founding_then_its_figures_are_still_the_reports_year(tmp_path):
+    ex = facts(tmp_path, "我中心成立于1986年，核定编制15人，退休职工人数6人，内设股室4个。\n")
+    got = {(f.metric, f.value, f.kind) for f in ex.facts}
+    assert {("staff.authorized", Decimal("15"), "level"), ("staff.retired", Decimal("6"), "level"),
+            ("org.departments", Decimal("4"), "level")} <= got
+    assert all(f.period is None for f in ex.facts)
