@@ -86,7 +86,12 @@ def _names_a_metric(stext: str, cues: Cues) -> bool:
     """Whether a cue or basis word stands in the sentence, a word split by a space included."""
     if cues.any_cue.search(stext) is not None:
         return True
-    return cues.split_space is not None and cues.any_cue.search(cues.split_space.sub("", stext)) is not None
+    return _has_split(stext, cues) and cues.any_cue.search(cues.split_space.sub("", stext)) is not None
+
+
+def _has_split(text: str, cues: Cues) -> bool:
+    """Whether a space that may split a word stands in the text (a plain test: most text has none)."""
+    return cues.split_space is not None and any(c in text for c in cues.split_chars)
 
 
 def _share_of_task(sentence: Sentence, figs, i: int, known: dict[int, tuple[str, str]], cues: Cues,
@@ -174,7 +179,7 @@ def _unsplit(stext: str, lo: int, hi: int, cues: Cues):
     PDF text justified or wrapped inside a cue word), and where each of its characters stands in
     the sentence."""
     window = stext[lo:hi]
-    spaces = [m.span() for m in cues.split_space.finditer(window)] if cues.split_space is not None else []
+    spaces = [m.span() for m in cues.split_space.finditer(window)] if _has_split(window, cues) else []
     if not spaces:
         return window, _Offsets(lo)
     keep, at = [], 0
@@ -215,15 +220,15 @@ def _candidates(stext: str, figs, i: int, cues: Cues, known: dict[int, tuple[str
     while hi < min(len(stext), limit) and hi - e < cues.reach_after + 8 and not AFTER_STOP.match(stext, hi):
         hi += 1
     window, at = _unsplit(stext, e, hi, cues)
-    first_end = None
-    for m in cues.after.finditer(window, overlapped=True):
-        if first_end is not None and m.start() >= first_end:
-            break  # only cues overlapping the first name the figure: 集体土地征收补偿资金 (土地征收 | 征收补偿资金)
+    m = cues.after.search(window)
+    first_end = m.end() if m is not None else 0
+    # only cues overlapping the first name the figure, tried in turn: 集体土地征收补偿资金 (土地征收 | 征收补偿资金)
+    while m is not None and m.start() < first_end:
         gap = window[:m.start()]
         if len(gap) > cues.reach_after or any(w in gap for w in cues.after_not_between) or gap.startswith(LIST_SEP):
             break  # 673户、签订协议1482户: the next item's label
         yield at[m.start()], at[m.end() - 1] + 1, cues.after_metric[m.group()], None
-        first_end = first_end or m.end()
+        m = cues.after.search(window, m.start() + 1)
     if i > 0 and (i - 1) in known and figs[i - 1][2] == _unit:
         metric, label = known[i - 1]
         at = figs[i - 1][1]
