@@ -382,3 +382,10 @@ def test_when_a_sentence_dates_the_units_founding_then_its_figures_are_still_the
     assert {("staff.authorized", Decimal("15"), "level"), ("staff.retired", Decimal("6"), "level"),
             ("org.departments", Decimal("4"), "level")} <= got
     assert all(f.period is None for f in ex.facts)
+
+
+def test_when_a_clause_after_a_list_of_kinds_states_a_new_total_then_it_is_no_part(tmp_path):
+    ex = facts(tmp_path, "该项目应征用土地820.5亩，其中集体土地700.5亩，国有土地120亩，截至11月30日，共征用土地310.2亩。\n")
+    got = {(f.metric, f.value): f.kind for f in ex.facts}
+    assert got.get(("land.acquired", Decimal("310.2"))) == "level"
+    assert got.get(("land.acquired", Decimal("700.5"))) == "part"
