@@ -18,7 +18,7 @@ import regex
 from .cues import Cues
 from .extract import context_allows, figures_in, make_fact
 from .extraction.scan import under_item_title
-from .model import DocMeta, Document, Fact, Kind, Match, Mention, Quantity, Sentence
+from .model import Basis, DocMeta, Document, Fact, Kind, Match, Mention, Quantity, Sentence
 from .normalize import Units, parse_quantity
 from .rules import RuleSet
 
@@ -49,6 +49,7 @@ def attribute(document: Document, sentences: list[Sentence], facts: list[Fact], 
             continue
         cued = _names_a_metric(sentence.text, cues)  # else nothing here names a metric
         known: dict[int, tuple[str, str]] = {}  # figure index → (metric, label), for figures that follow another
+        unnamed: dict[int, tuple[Quantity, int]] = {}  # figure index → (quantity, its mention's index)
         for i, (s, e, unit) in enumerate(figs):
             if unit == "ratio" and (share := _share_of_task(sentence, figs, i, known, cues, claimed, units)):
                 new.append(share)
@@ -77,9 +78,44 @@ def attribute(document: Document, sentences: list[Sentence], facts: list[Fact], 
             metric = fact.metric if fact is not None else (owner.metric if owner is not None else None)
             if metric is not None:
                 known[i] = metric, (fact or owner).label
+            elif owner is None and cued:
+                unnamed[i] = q, len(mentions)
             mentions.append(Mention(sentence.doc, start, end, q.value, q.unit, q.raw, sentence.text,
                                     sentence.section, metric))
+        for i, (q, at) in unnamed.items():
+            task = _task_before_done(sentence, figs, i, q, known, cues, meta, ruleset, text)
+            if task is not None:
+                new.append(task)
+                mentions[at] = replace(mentions[at], metric=task.metric)
     return new, mentions
+
+
+def _task_before_done(sentence: Sentence, figs, i: int, q: Quantity, known: dict[int, tuple[str, str]], cues: Cues,
+                      meta: DocMeta, ruleset: RuleSet, text: str) -> Fact | None:
+    """A whole stated right before the work done of it (总数4509户中，已完成签约4191户; 共1911户，已签约
+    1860户): the task of the done figure's metric, a budget (rules/attribution.yaml task_whole, task_then)."""
+    if cues.task_whole is None or (i + 1) not in known or figs[i + 1][2] != figs[i][2]:
+        return None
+    metric, label = known[i + 1]
+    if not label or ruleset.metric_unit(metric) != q.unit:
+        return None
+    stext = sentence.text
+    s, e, _unit = figs[i]
+    lead = cues.task_whole.search(stext, _clause_start(stext, s), s)
+    done_at = figs[i + 1][0]
+    k = stext.find(label, e, figs[i + 1][1])  # the label may end inside the figure's qualifier (签约4191户: 约)
+    if lead is None or k < 0 or not cues.task_then.fullmatch(stext, e, k) or not cues.gap.match(
+            stext[k + len(label):max(k + len(label), done_at)]):
+        return None
+    rule = cues.rules[metric]
+    hit = Match(rule, sentence, sentence.start + s, sentence.start + e,
+                sentence.start + lead.start(), sentence.start + lead.end(), {})
+    if not context_allows(hit, ruleset):
+        return None
+    fact = make_fact(hit, q, meta, ruleset, {}, text)
+    if fact is None or fact.kind != Kind.LEVEL:
+        return None
+    return replace(fact, kind=Kind.TARGET, basis=Basis.BUDGET)
 
 
 def _names_a_metric(stext: str, cues: Cues) -> bool:

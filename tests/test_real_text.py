@@ -389,3 +389,17 @@ def test_when_a_clause_after_a_list_of_kinds_states_a_new_total_then_it_is_no_pa
     got = {(f.metric, f.value): f.kind for f in ex.facts}
     assert got.get(("land.acquired", Decimal("310.2"))) == "level"
     assert got.get(("land.acquired", Decimal("700.5"))) == "part"
+
+
+def test_when_a_whole_is_stated_right_before_the_work_done_of_it_then_it_is_that_works_task(tmp_path):
+    ex = facts(tmp_path, "截至目前，项目总数3200户中，已完成签约3010户，签约率94%。\n")
+    got = {(f.metric, f.value): f for f in ex.facts}
+    task = got[("households.signed", Decimal("3200"))]
+    assert (task.kind, task.basis) == ("target", "budget")
+    assert got[("households.signed", Decimal("3010"))].kind == "level"
+
+
+def test_when_a_projects_scope_is_stated_before_the_work_done_then_it_is_no_task(tmp_path):
+    ex = facts(tmp_path, "项目范围内涉及被征收户860户，已签约820户。\n")
+    assert ("households.signed", Decimal("820")) in levels(ex)
+    assert not any(f.value == Decimal("860") for f in ex.facts)
