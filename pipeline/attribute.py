@@ -127,7 +127,7 @@ def _names_a_metric(stext: str, cues: Cues) -> bool:
 
 def _has_split(text: str, cues: Cues) -> bool:
     """Whether a space that may split a word stands in the text (a plain test: most text has none)."""
-    return cues.split_space is not None and any(c in text for c in cues.split_chars)
+    return not cues.split_chars.isdisjoint(text)
 
 
 def _share_of_task(sentence: Sentence, figs, i: int, known: dict[int, tuple[str, str]], cues: Cues,

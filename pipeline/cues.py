@@ -36,7 +36,7 @@ class Cues:
     task_share: regex.Pattern = regex.compile(r"(?!)")  # between a task and the share of it done (的)
     task_whole: regex.Pattern | None = None  # a whole stated before the work done of it (总数…户中)
     task_then: regex.Pattern = regex.compile(r"(?!)")  # between that whole and the done figure's label
-    split_chars: str = ""  # the spaces that may split a word (内设 机构): taken out before cues are looked for
+    split_chars: frozenset[str] = frozenset()  # the spaces that may split a word (内设 机构): taken out before cues are looked for
     split_space: regex.Pattern | None = None  # one or two of them between two Han characters
 
 
@@ -77,7 +77,7 @@ def load_cues(directory: Path, metrics: frozenset[str], defaults: dict) -> Cues:
         task_share=regex.compile(str(data.get("task_share") or r"(?!)")),
         task_whole=regex.compile(str(data["task_whole"])) if data.get("task_whole") else None,
         task_then=regex.compile(str(data.get("task_then") or r"(?!)")),
-        split_chars=str(data.get("split_space") or ""),
+        split_chars=frozenset(str(data.get("split_space") or "")),
         split_space=_split_space(str(data.get("split_space") or "")),
     )
 
