@@ -403,3 +403,17 @@ def test_when_a_projects_scope_is_stated_before_the_work_done_then_it_is_no_task
     ex = facts(tmp_path, "项目范围内涉及被征收户860户，已签约820户。\n")
     assert ("households.signed", Decimal("820")) in levels(ex)
     assert not any(f.value == Decimal("860") for f in ex.facts)
+
+
+@pytest.mark.parametrize("body, metric, value", [
+    ("二、征地工作\n城北物流园区480余亩均清表交地。\n", "land.cleared", "480"),  # 亩 + 均 (all), not 亩均 (per mu)
+    ("安置小区剩余12户均已签订协议。\n", "households.signed", "12"),
+])
+def test_when_a_unit_is_followed_by_jun_all_then_it_is_no_per_unit_figure(tmp_path, body, metric, value):
+    assert (metric, Decimal(value)) in levels(facts(tmp_path, body))
+
+
+def test_when_a_figure_is_per_mu_then_it_is_still_no_area(tmp_path):
+    ex = facts(tmp_path, "征地补偿亩均3.5万元，全年征地210亩。\n")
+    assert ("land.acquired", Decimal("210")) in levels(ex)
+    assert not any(f.metric == "compensation.paid" for f in ex.facts)
