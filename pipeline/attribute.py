@@ -11,13 +11,14 @@ auditor sees what was not classified and coverage (claimed ÷ all) can be report
 from __future__ import annotations
 
 from bisect import bisect_left
+from dataclasses import replace
 
 import regex
 
 from .cues import Cues
 from .extract import context_allows, figures_in, make_fact
 from .extraction.scan import under_item_title
-from .model import DocMeta, Document, Fact, Kind, Match, Mention, Quantity, Sentence
+from .model import Basis, DocMeta, Document, Fact, Kind, Match, Mention, Quantity, Sentence
 from .normalize import Units, parse_quantity
 from .rules import RuleSet
 
@@ -46,8 +47,9 @@ def attribute(document: Document, sentences: list[Sentence], facts: list[Fact], 
         figs = figures_in(sentence.text, ruleset.figure, units)
         if not figs:
             continue
-        cued = cues.any_cue.search(sentence.text) is not None  # else nothing here names a metric
+        cued = _names_a_metric(sentence.text, cues)  # else nothing here names a metric
         known: dict[int, tuple[str, str]] = {}  # figure index → (metric, label), for figures that follow another
+        unnamed: dict[int, tuple[Quantity, int]] = {}  # figure index → (quantity, its mention's index)
         for i, (s, e, unit) in enumerate(figs):
             if unit == "ratio" and (share := _share_of_task(sentence, figs, i, known, cues, claimed, units)):
                 new.append(share)
@@ -76,9 +78,56 @@ def attribute(document: Document, sentences: list[Sentence], facts: list[Fact], 
             metric = fact.metric if fact is not None else (owner.metric if owner is not None else None)
             if metric is not None:
                 known[i] = metric, (fact or owner).label
+            elif owner is None and cued:
+                unnamed[i] = q, len(mentions)
             mentions.append(Mention(sentence.doc, start, end, q.value, q.unit, q.raw, sentence.text,
                                     sentence.section, metric))
+        for i, (q, at) in unnamed.items():
+            task = _task_before_done(sentence, figs, i, q, known, cues, meta, ruleset, text)
+            if task is not None:
+                new.append(task)
+                mentions[at] = replace(mentions[at], metric=task.metric)
     return new, mentions
+
+
+def _task_before_done(sentence: Sentence, figs, i: int, q: Quantity, known: dict[int, tuple[str, str]], cues: Cues,
+                      meta: DocMeta, ruleset: RuleSet, text: str) -> Fact | None:
+    """A whole stated right before the work done of it (总数4509户中，已完成签约4191户; 共1911户，已签约
+    1860户): the task of the done figure's metric, a budget (rules/attribution.yaml task_whole, task_then)."""
+    if cues.task_whole is None or (i + 1) not in known or figs[i + 1][2] != figs[i][2]:
+        return None
+    metric, label = known[i + 1]
+    if not label or ruleset.metric_unit(metric) != q.unit:
+        return None
+    stext = sentence.text
+    s, e, _unit = figs[i]
+    lead = cues.task_whole.search(stext, _clause_start(stext, s), s)
+    done_at = figs[i + 1][0]
+    k = stext.find(label, e, figs[i + 1][1])  # the label may end inside the figure's qualifier (签约4191户: 约)
+    if lead is None or k < 0 or not cues.task_then.fullmatch(stext, e, k) or not cues.gap.match(
+            stext[k + len(label):max(k + len(label), done_at)]):
+        return None
+    rule = cues.rules[metric]
+    hit = Match(rule, sentence, sentence.start + s, sentence.start + e,
+                sentence.start + lead.start(), sentence.start + lead.end(), {})
+    if not context_allows(hit, ruleset):
+        return None
+    fact = make_fact(hit, q, meta, ruleset, {}, text)
+    if fact is None or fact.kind != Kind.LEVEL:
+        return None
+    return replace(fact, kind=Kind.TARGET, basis=Basis.BUDGET)
+
+
+def _names_a_metric(stext: str, cues: Cues) -> bool:
+    """Whether a cue or basis word stands in the sentence, a word split by a space included."""
+    if cues.any_cue.search(stext) is not None:
+        return True
+    return _has_split(stext, cues) and cues.any_cue.search(cues.split_space.sub("", stext)) is not None
+
+
+def _has_split(text: str, cues: Cues) -> bool:
+    """Whether a space that may split a word stands in the text (a plain test: most text has none)."""
+    return not cues.split_chars.isdisjoint(text)
 
 
 def _share_of_task(sentence: Sentence, figs, i: int, known: dict[int, tuple[str, str]], cues: Cues,
@@ -118,7 +167,7 @@ def _attributed(sentence: Sentence, figs, i: int, q: Quantity, cues: Cues, meta:
                 text: str, known: dict[int, tuple[str, str]]) -> Fact | None:
     stext = sentence.text
     s, e, unit = figs[i]
-    for label_start, label_end, metric in _candidates(stext, figs, i, cues, known):
+    for label_start, label_end, metric, part_of in _candidates(stext, figs, i, cues, known):
         if ruleset.metric_unit(metric) != q.unit:
             continue
         rule = cues.rules[metric]
@@ -127,7 +176,10 @@ def _attributed(sentence: Sentence, figs, i: int, q: Quantity, cues: Cues, meta:
         if not context_allows(hit, ruleset) or (
                 rule.forbid_item is not None and under_item_title(text, sentence, rule.forbid_item)):
             return None
-        return make_fact(hit, q, meta, ruleset, {}, text)
+        fact = make_fact(hit, q, meta, ruleset, {}, text)
+        if fact is not None and part_of is not None:
+            fact = replace(fact, kind=Kind.PART, group=sentence.start + part_of)
+        return fact
     return None
 
 
@@ -148,22 +200,51 @@ def _clause_start(stext: str, s: int) -> int:
     return lo
 
 
+class _Offsets:
+    """Where each character of a window is in its sentence, when nothing was taken out of it."""
+
+    __slots__ = ("start",)
+
+    def __init__(self, start: int):
+        self.start = start
+
+    def __getitem__(self, k: int) -> int:
+        return self.start + k
+
+
+def _unsplit(stext: str, lo: int, hi: int, cues: Cues):
+    """The window ``stext[lo:hi]`` with the spaces that split a word taken out (设17个内设 机构:
+    PDF text justified or wrapped inside a cue word), and where each of its characters stands in
+    the sentence."""
+    window = stext[lo:hi]
+    spaces = [m.span() for m in cues.split_space.finditer(window)] if _has_split(window, cues) else []
+    if not spaces:
+        return window, _Offsets(lo)
+    keep, at = [], 0
+    for a, b in spaces:
+        keep.extend(range(at, a))
+        at = b
+    keep.extend(range(at, len(window)))
+    return "".join(window[k] for k in keep), [lo + k for k in keep]
+
+
 def _candidates(stext: str, figs, i: int, cues: Cues, known: dict[int, tuple[str, str]]):
-    """(label start, label end, metric) of the cues around figure ``i``: before it first, then
-    after it, then — when only a basis stands between them (预算为97万元，决算为8.72万元) — the
-    metric of the figure before it."""
+    """(label start, label end, metric, part of) of the cues around figure ``i``: before it first,
+    then after it, then — when only a basis stands between them (预算为97万元，决算为8.72万元) — the
+    metric of the figure before it; ``part of`` is that figure's offset when 其中 opens the basis
+    (预算收入69.06万元，其中年初预算57.28万元: a part of it), else None."""
     s, e, _unit = figs[i]
     lo = _clause_start(stext, s)
     prev_end = max((pe for ps, pe, _ in figs[:i] if pe <= s), default=0)
     lo = max(lo, prev_end)
-    window = stext[lo:s]
+    window, at = _unsplit(stext, lo, s, cues)
     best = None
     counted_noun = e < len(stext) and _unit == "item" and _HAN.match(stext, e)
     for m in ([] if counted_noun else cues.before.finditer(window, overlapped=True)):
         gap = window[m.end():]
         if len(gap) > cues.reach_before or any(w in gap for w in cues.not_between) or not cues.gap.match(gap):
             continue
-        lead = stext[max(0, lo + m.start() - 4):lo + m.start()]
+        lead = stext[max(0, at[m.start()] - 4):at[m.start()]]
         if any(w in lead for w in cues.not_before):
             continue
         key = (m.end(), m.end() - m.start())
@@ -171,18 +252,21 @@ def _candidates(stext: str, figs, i: int, cues: Cues, known: dict[int, tuple[str
             best = (key, m)
     if best is not None:
         m = best[1]
-        yield lo + m.start(), lo + m.end(), cues.before_metric[m.group()]
+        yield at[m.start()], at[m.end() - 1] + 1, cues.before_metric[m.group()], None
     hi = e
     limit = figs[i + 1][0] if i + 1 < len(figs) else len(stext)
     while hi < min(len(stext), limit) and hi - e < cues.reach_after + 8 and not AFTER_STOP.match(stext, hi):
         hi += 1
-    window = stext[e:hi]
-    for m in cues.after.finditer(window):
+    window, at = _unsplit(stext, e, hi, cues)
+    m = cues.after.search(window)
+    first_end = m.end() if m is not None else 0
+    # only cues overlapping the first name the figure, tried in turn: 集体土地征收补偿资金 (土地征收 | 征收补偿资金)
+    while m is not None and m.start() < first_end:
         gap = window[:m.start()]
         if len(gap) > cues.reach_after or any(w in gap for w in cues.after_not_between) or gap.startswith(LIST_SEP):
             break  # 673户、签订协议1482户: the next item's label
-        yield e + m.start(), e + m.end(), cues.after_metric[m.group()]
-        break
+        yield at[m.start()], at[m.end() - 1] + 1, cues.after_metric[m.group()], None
+        m = cues.after.search(window, m.start() + 1)
     if i > 0 and (i - 1) in known and figs[i - 1][2] == _unit:
         metric, label = known[i - 1]
         at = figs[i - 1][1]
@@ -193,4 +277,5 @@ def _candidates(stext: str, figs, i: int, cues: Cues, known: dict[int, tuple[str
             while at < s and at - k < len(label) + 4 and _HAN.match(stext, at):
                 at += 1  # the rest of its phrase (已签订 → 已签订协议)
         if m := cues.follow.fullmatch(stext, at, s):
-            yield m.start("basis"), m.end("basis"), metric
+            part_of = figs[i - 1][0] if "part" in m.groupdict() and m.group("part") else None
+            yield m.start("basis"), m.end("basis"), metric, part_of

@@ -34,6 +34,10 @@ class Cues:
     rules: dict[str, Rule]
     task_words: tuple[str, ...] = ()  # a figure labelled with one is a task (占总任务879户)
     task_share: regex.Pattern = regex.compile(r"(?!)")  # between a task and the share of it done (的)
+    task_whole: regex.Pattern | None = None  # a whole stated before the work done of it (总数…户中)
+    task_then: regex.Pattern = regex.compile(r"(?!)")  # between that whole and the done figure's label
+    split_chars: frozenset[str] = frozenset()  # the spaces that may split a word (内设 机构): taken out before cues are looked for
+    split_space: regex.Pattern | None = None  # one or two of them between two Han characters
 
 
 def load_cues(directory: Path, metrics: frozenset[str], defaults: dict) -> Cues:
@@ -71,7 +75,17 @@ def load_cues(directory: Path, metrics: frozenset[str], defaults: dict) -> Cues:
         rules=rules,
         task_words=tuple(str(w) for w in data.get("task_words") or ()),
         task_share=regex.compile(str(data.get("task_share") or r"(?!)")),
+        task_whole=regex.compile(str(data["task_whole"])) if data.get("task_whole") else None,
+        task_then=regex.compile(str(data.get("task_then") or r"(?!)")),
+        split_chars=frozenset(str(data.get("split_space") or "")),
+        split_space=_split_space(str(data.get("split_space") or "")),
     )
+
+
+def _split_space(chars: str) -> regex.Pattern | None:
+    if not chars:
+        return None
+    return regex.compile(r"(?<=\p{Han})[" + regex.escape(chars) + r"]{1,2}(?=\p{Han})")
 
 
 def _alternation(words: dict[str, str]) -> regex.Pattern:

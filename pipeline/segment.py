@@ -41,6 +41,8 @@ class Layout:
     sentence_split: regex.Pattern  # a sentence end with the closing quotes and brackets after it
     clause_left: regex.Pattern  # the text back to the previous clause end
     clause_right: regex.Pattern  # the text up to the next clause end
+    event_before: regex.Pattern | None = None  # right before YYYY年: the year dates an event (成立于)
+    event_after: regex.Pattern | None = None  # from its 年 on: the year dates an event (年组建)
 
 
 @lru_cache(maxsize=4)
@@ -50,6 +52,7 @@ def load_layout(directory: str | None = None) -> Layout:
     The pipeline passes the ``RuleSet``'s layout (``load_rules``); the default serves the
     doctests and library callers."""
     data = yaml.safe_load((Path(directory or packaged_rules_dir()) / "document.yaml").read_text(encoding="utf-8"))
+    event = data.get("event_year") or {}
     suffixes = "|".join(sorted(map(regex.escape, data["unit_suffixes"]), key=len, reverse=True))
     return Layout(
         headings=tuple((h["level"], regex.compile(r"[ \t\u3000]*(?:" + h["pattern"] + ")")) for h in data["headings"]),
@@ -67,7 +70,13 @@ def load_layout(directory: str | None = None) -> Layout:
         sentence_split=regex.compile("[" + regex.escape(data["sentence_end"]) + "]+[" + regex.escape(_CLOSERS + data["sentence_end"]) + "]*"),
         clause_left=regex.compile("(?r)[^" + regex.escape(data["clause_end"] + data["sentence_end"]) + "\n]*"),
         clause_right=regex.compile("[^" + regex.escape(data["clause_end"] + data["sentence_end"]) + "\n]*"),
+        event_before=_optional(event.get("before")),
+        event_after=_optional(event.get("after")),
     )
+
+
+def _optional(pattern: str | None) -> regex.Pattern | None:
+    return regex.compile(pattern) if pattern else None
 
 
 @lru_cache(maxsize=1)
@@ -305,3 +314,18 @@ def year_mentions(text: str) -> list[tuple[int, int]]:
     [(0, 2023), (7, 2024)]
     """
     return [(m.start(), int(m.group(1).translate(_FULLWIDTH))) for m in _YEAR.finditer(text)]
+
+
+def dates_an_event(text: str, at: int, layout: Layout | None) -> bool:
+    """Whether the year written at ``at`` (YYYY年) dates an event, not a period: 成立于1958年.
+
+    >>> dates_an_event("我局成立于1958年，设17个内设机构", 5, load_layout())
+    True
+    >>> dates_an_event("我局2020年设17个内设机构", 2, load_layout())
+    False
+    """
+    if layout is None:
+        return False
+    if layout.event_before is not None and layout.event_before.search(text, max(0, at - 8), at):
+        return True
+    return layout.event_after is not None and layout.event_after.match(text, at + 4) is not None

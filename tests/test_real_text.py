@@ -99,6 +99,13 @@ def test_when_nothing_needs_converting_then_the_text_and_offsets_are_the_same(ru
     ("2022年度收、支总计均为1200.71万元。\n", "income.total", "12007100"),
     ("2022年度收、支总计均为1200.71万元。\n", "spend.total", "12007100"),
     ("公务用车购置及运行费支出决算3.98万元；公务接待费支出决算 1.5万\n元。\n", "spend.reception", "15000"),  # a wrapped unit
+    ("本年度共完成约1260畝土地征收工作。\n", "land.acquired", "1260"),  # the kind of work named after the area
+    ("取得5个批次312.5亩农用地转用和土地征收批复。\n", "land.acquired", "312.5"),
+    ("全年完成旧城改造（征收、拆迁協議簽訂）5120戶。\n", "households.signed", "5120"),  # the cue closes a bracket
+    ("上半年完成历年回迁安置住户410户。\n", "households.resettled", "410"),  # whom the households count
+    ("本月新签约居民户36户，累计签约被征收户1200户。\n", "households.signed", "1200"),
+    ("该片区共200万元的集体土地征收补偿资金已全部兑现。\n", "compensation.paid", "2000000"),  # two cues overlap
+    ("2022年预算收入132.5万元，全部为财政拨款。\n", "income.total", "1325000"),
 ])
 def test_when_real_wording_names_a_metric_then_the_figure_is_read(tmp_path, body, metric, value):
     assert (metric, Decimal(value)) in levels(facts(tmp_path, body))
@@ -110,6 +117,8 @@ def test_when_real_wording_names_a_metric_then_the_figure_is_read(tmp_path, body
     ("截至年末，固定资产净值53.36万元。\n", "assets.fixed"),  # a net value, not the 原值
     ("仍有7户未签约，正在做工作。\n", "households.signed"),  # not signed
     ("参与区领导接访和信访工作会议50余次。\n", "petitions.count"),  # meetings, not petitions
+    ("全年接访群众120余人次。\n", "petitions.count"),  # people received, not petitions
+    ("其中国有资本经营预算收入0万元。\n", "income.total"),  # one source of income, not the whole
 ])
 def test_when_a_cue_word_stands_near_a_figure_of_something_else_then_it_is_not_attributed(tmp_path, body, metric):
     assert not any(m == metric for m, _ in levels(facts(tmp_path, body)))
@@ -350,3 +359,61 @@ def test_when_a_label_line_heads_a_paragraph_then_its_bare_budget_is_that_metric
             "（二）项目支出：\n\n2022年年初预算数为159.30万元，是指单位为完成特定任务发生的支出。\n")
     got = {(f.metric, f.value) for f in facts(tmp_path, body).facts if f.basis == "budget"}
     assert got == {("spend.basic", Decimal("19734000")), ("spend.project", Decimal("1593000"))}
+
+
+def test_when_a_budget_is_followed_by_its_initial_stage_then_the_stage_is_a_part_not_a_conflict(tmp_path):
+    db = run_db(tmp_path, "2022年预算收入132.5万元，其中年初预算110万元，调整追加22.5万元。\n")
+    assert query(db, "SELECT value FROM facts WHERE metric = 'income.total' AND kind = 'level'") == [(Decimal("1325000"),)]
+    assert query(db, "SELECT value FROM facts WHERE metric = 'income.total' AND kind = 'part'") == [(Decimal("1100000"),)]
+    assert query(db, "SELECT count(*) FROM findings WHERE \"check\" = 'conflict'") == [(0,)]
+
+
+def test_when_a_pdf_line_splits_a_cue_word_with_a_space_then_the_figure_is_still_named(tmp_path):
+    ex = facts(tmp_path, "本单位为行政单位，下设 9 个内设 机构，负责全县征地工作。\n")
+    got = {(f.metric, f.value): f for f in ex.facts if f.kind == "level"}
+    assert ("org.departments", Decimal("9")) in got
+    f = got[("org.departments", Decimal("9"))]
+    assert ex.document.text[f.start:f.end] == "9 个"
+
+
+def test_when_a_sentence_dates_the_units_founding_then_its_figures_are_still_the_reports_year(tmp_path):
+    ex = facts(tmp_path, "我中心成立于1986年，核定编制15人，退休职工人数6人，内设股室4个。\n")
+    got = {(f.metric, f.value, f.kind) for f in ex.facts}
+    assert {("staff.authorized", Decimal("15"), "level"), ("staff.retired", Decimal("6"), "level"),
+            ("org.departments", Decimal("4"), "level")} <= got
+    assert all(f.period is None for f in ex.facts)
+
+
+def test_when_a_clause_after_a_list_of_kinds_states_a_new_total_then_it_is_no_part(tmp_path):
+    ex = facts(tmp_path, "该项目应征用土地820.5亩，其中集体土地700.5亩，国有土地120亩，截至11月30日，共征用土地310.2亩。\n")
+    got = {(f.metric, f.value): f.kind for f in ex.facts}
+    assert got.get(("land.acquired", Decimal("310.2"))) == "level"
+    assert got.get(("land.acquired", Decimal("700.5"))) == "part"
+
+
+def test_when_a_whole_is_stated_right_before_the_work_done_of_it_then_it_is_that_works_task(tmp_path):
+    ex = facts(tmp_path, "截至目前，项目总数3200户中，已完成签约3010户，签约率94%。\n")
+    got = {(f.metric, f.value): f for f in ex.facts}
+    task = got[("households.signed", Decimal("3200"))]
+    assert (task.kind, task.basis) == ("target", "budget")
+    assert got[("households.signed", Decimal("3010"))].kind == "level"
+
+
+def test_when_a_projects_scope_is_stated_before_the_work_done_then_it_is_no_task(tmp_path):
+    ex = facts(tmp_path, "项目范围内涉及被征收户860户，已签约820户。\n")
+    assert ("households.signed", Decimal("820")) in levels(ex)
+    assert not any(f.value == Decimal("860") for f in ex.facts)
+
+
+@pytest.mark.parametrize("body, metric, value", [
+    ("二、征地工作\n城北物流园区480余亩均清表交地。\n", "land.cleared", "480"),  # 亩 + 均 (all), not 亩均 (per mu)
+    ("安置小区剩余12户均已签订协议。\n", "households.signed", "12"),
+])
+def test_when_a_unit_is_followed_by_jun_all_then_it_is_no_per_unit_figure(tmp_path, body, metric, value):
+    assert (metric, Decimal(value)) in levels(facts(tmp_path, body))
+
+
+def test_when_a_figure_is_per_mu_then_it_is_still_no_area(tmp_path):
+    ex = facts(tmp_path, "征地补偿亩均3.5万元，全年征地210亩。\n")
+    assert ("land.acquired", Decimal("210")) in levels(ex)
+    assert not any(f.metric == "compensation.paid" for f in ex.facts)

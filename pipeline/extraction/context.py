@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..model import FigureContext, Match, Sentence
 from ..rules import RuleSet
-from ..segment import Layout, clause_span, year_mentions
+from ..segment import Layout, clause_span, dates_an_event, year_mentions
 
 
 def figure_context(sentence: Sentence, start: int, end: int, label_start: int, label_end: int,
@@ -46,12 +46,16 @@ def read_period(sentence_text: str, label_pos: int, fig_pos: int, doc_year: int 
     2019
     >>> read_period("签约1043户，较2023年签约890户；拆除房屋520栋", 22, 24, 2024) is None
     True
+    >>> from pipeline.segment import load_layout
+    >>> read_period("我局成立于1958年，设17个内设机构", 15, 12, 2020, load_layout()) is None
+    True
 
     ``clause_start``: the start of the clause around ``min(label_pos, fig_pos)``, when known.
     """
     lo = min(label_pos, fig_pos)
     c_start = clause_span(sentence_text, lo, layout)[0] if clause_start is None else clause_start
-    years = year_mentions(sentence_text[:fig_pos])
+    years = [(p, y) for p, y in year_mentions(sentence_text[:fig_pos])
+             if not dates_an_event(sentence_text, p, layout)]  # 成立于1958年: a date, not a period
     in_clause = [y for p, y in years if p >= c_start]
     if in_clause:
         return in_clause[-1]

@@ -241,10 +241,10 @@ def _count_parts(sentence: Sentence, levels: list[Fact], ruleset: RuleSet, units
     total = next((f for f in levels if f.end == total_end and f.unit != "yuan"), None)
     if total is None:
         return [], set()
-    cut, stop = sentence.start + at, sentence.end
+    cut, stop = sentence.start + at, sentence.start + _list_end(text, at, ruleset)
     if _in_brackets(text, at):  # （其中…）: the parts stand inside the bracket
         close = min((i for i in (text.find("）", at), text.find(")", at)) if i >= 0), default=len(text))
-        stop = sentence.start + close
+        stop = min(stop, sentence.start + close)
     parts = [f for f in levels if cut < f.start < stop and f.metric == total.metric and f.unit == total.unit]
     bare: list[Fact] = []
     if not parts and total.metric in ruleset.enumeration.get("unlabelled_parts", ()):
@@ -258,6 +258,18 @@ def _count_parts(sentence: Sentence, levels: list[Fact], ruleset: RuleSet, units
     if total.metric in ruleset.enumeration.get("kinds_only", ()):
         return as_parts, {p.start for p in bare}  # 征地790公顷，其中耕地355…林地254…: kinds of one area
     return as_parts + bare, set()
+
+
+def _list_end(text: str, at: int, ruleset: RuleSet) -> int:
+    """Where the 其中 list opened at ``at`` ends: at the first clause after it that opens with a
+    new statement's word (…，其中集体土地652.5亩，国有土地106.3亩，截至12月15日，共征用土地158.8亩:
+    rules/common.yaml enumeration.list_end), else at the sentence's end."""
+    words = ruleset.enumeration.get("list_end", ())
+    end = len(text)
+    for k in range(at + 2, len(text)):
+        if text[k] in _CLAUSE_SPLIT and text.startswith(words, k + 1):
+            return k
+    return end
 
 
 def _bracket_count_parts(sentence: Sentence, levels: list[Fact], ruleset: RuleSet,

@@ -138,7 +138,7 @@ def clause_allows(hit: Match, context: FigureContext, ruleset: RuleSet) -> bool:
     rule, sentence = hit.rule, hit.sentence
     stext = context.text
     clause = stext[context.clause_start:context.clause_end]
-    if any(w in clause for w in rule.forbid):
+    if any(w in clause for w in rule.forbid) and _forbidden_outside_figure(clause, context, hit, rule.forbid):
         return False
     if rule.require and not any(w in clause for w in rule.require):
         return False
@@ -155,6 +155,19 @@ def clause_allows(hit: Match, context: FigureContext, ruleset: RuleSet) -> bool:
         if hit.label_start - sentence.start - lo not in bounds or hit.label_end - sentence.start - lo not in bounds:
             return False
     return True
+
+
+def _forbidden_outside_figure(clause: str, context: FigureContext, hit: Match, words: tuple[str, ...]) -> bool:
+    """A forbidden word stands in the clause other than starting inside the figure: the unit of
+    260余亩均清表交地 (亩 + 均 'all') or 5户均已签约 makes no 亩均 / 户均 (per mu, per household)."""
+    fig_start, fig_end = context.fig, context.fig + (hit.end - hit.start)
+    for w in words:
+        at = clause.find(w)
+        while at >= 0:
+            if not fig_start <= context.clause_start + at < fig_end:
+                return True
+            at = clause.find(w, at + 1)
+    return False
 
 
 WORD_WINDOW = 8  # characters of context on each side of a label for the word-boundary check
