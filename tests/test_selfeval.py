@@ -535,3 +535,21 @@ def test_when_indicator_header_and_level_cells_follow_the_self_score_label_then_
     # one cell per line: 自评得分 heads a column of an indicator table, the figure below is a row's target
     text = "三级指标\n\n年度指标值\n\n自评得分\n\n偏差原因\n\n产出指标\n\n数量指标\n\n95\n"
     assert [f for f in _read(tmp_path, text).facts if f.metric == "score.self"] == []
+
+
+# layouts of the second real set (tests/cases/real/selfeval2), written anew here ---------------
+
+TRADITIONAL_GLOSSED_DUMP = (  # a traditional-script mirror with pinyin glosses, one row a line, cells by spaces
+    "年度績效目標(biāo)(80分) 一級指標(biāo) 二級指標(biāo) 三級指標(biāo) 年初目標(biāo)值(A) 實際完成值(B) 得分\n"
+    "產(chǎn)出指標(biāo) 數量指標(biāo) 舉辦專題講座 不少于12場 12場 8\n"
+    "印發宣傳資料 5000份 4800份 7\n"
+    "質量指標(biāo) 活動覆蓋率 穩步提升 穩步提升 6\n")
+
+
+def test_when_a_traditional_page_glosses_its_words_then_rows_are_read_in_its_own_script(tmp_path):
+    ex = _read(tmp_path, "2022年度宣傳經費項目自評表\n" + TRADITIONAL_GLOSSED_DUMP + "\n")
+    got = [(x.level3, x.target_text, x.actual_text, x.score) for x in ex.indicators if x.layout != "execution"]
+    assert got == [("舉辦專題講座", "不少于12場", "12場", Decimal(8)),
+                   ("印發宣傳資料", "5000份", "4800份", Decimal(7)),
+                   ("活動覆蓋率", "穩步提升", "穩步提升", Decimal(6))]
+    assert all(x.quote == ex.document.text[x.start:x.end] for x in ex.indicators)

@@ -15,12 +15,12 @@ import regex
 from ..extraction.fundrows import fund_rows
 from ..model import Document, Indicator, IndicatorCell, SelfGrade
 from ..normalize import parse_quantity
-from ..reading import Reading
+from ..reading import Reading, read_text, readable_document
 from ..rules import RuleSet
 from .measure import is_comparator, parse_measure, plain_number
 from .prose import prose_indicators
 from .rows import Carry, Header, RawRow, Tok, grid_row, header_roles, parse_stream, scattered_header, \
-    stream_header, to_indicator
+    name_text, stream_header, to_indicator
 from .vocab import IndicatorVocab
 
 _GRID_SPLIT = regex.compile(r"[ \t\u3000]*(?:\t|[|｜])[ \t\u3000]*")
@@ -35,16 +35,18 @@ def self_evaluation(original: Document, readable: Document, reading: Reading,
 
     The table is read in the original text first: the readable text joins figures split by a
     space (≥50个 50 → one figure), which a flattened table's cells are. A page in traditional
-    script or with glosses is read in the readable text, its spans mapped back."""
+    script or with glosses is read in its script converted and glosses dropped but no cells
+    joined; its spans are mapped back and its names, targets and actuals kept in its own script."""
     grade = read_grade(readable, ruleset)
     if grade is not None and reading.text != original.text:
         grade = restore_indicators([], grade, reading, original.text)[1]
     first = read_indicators(original, ruleset)
     if any(x.layout != "execution" for x in first) or reading.text == original.text:
         return first, grade
-    second = read_indicators(readable, ruleset)
+    cells = read_text(original.text, ruleset.reading, join=False)  # the readable text joins cells
+    second = read_indicators(readable_document(original, cells), ruleset)
     if len(second) > len(first):
-        return restore_indicators(second, None, reading, original.text)[0], grade
+        return restore_indicators(second, None, cells, original.text)[0], grade
     return first, grade
 
 
@@ -425,8 +427,36 @@ def restore_indicators(indicators: list[Indicator], grade: SelfGrade | None, rea
         start, end = reading.to_original(x.start, x.end)
         cells = tuple(replace(c, start=reading.to_original(c.start, c.end)[0],
                               end=reading.to_original(c.start, c.end)[1]) for c in x.cells)
-        out.append(replace(x, start=start, end=end, quote=original[start:end], cells=cells))
+        out.append(replace(x, start=start, end=end, quote=original[start:end], cells=cells,
+                           **_original_script(x, reading, original)))
     if grade is not None:
         start, end = reading.to_original(grade.start, grade.end)
         grade = replace(grade, start=start, end=end, raw=original[start:end])
     return out, grade
+
+
+_TEXT_FIELDS = {"level3": "level3", "target": "target_text", "actual": "actual_text"}
+
+
+def _original_script(x: Indicator, reading: Reading, original: str) -> dict[str, str]:
+    """The row's name, target and actual in the page's own script (績效, not 绩效), the characters
+    the reading dropped (pinyin glosses) left out: the readable cell's characters, each taken
+    back from the original (the script is converted character for character)."""
+    if reading.origin is None and len(reading.text) != len(original):
+        return {}
+    out = {}
+    for c in x.cells:
+        field = _TEXT_FIELDS.get(c.role)
+        if field is None or c.end > len(reading.text):
+            continue
+        readable = reading.text[c.start:c.end]
+        if _squeeze(readable) != _squeeze(getattr(x, field)):
+            continue  # the field is not the cell's text as printed
+        chars = "".join(original[reading.to_original(i, i + 1)[0]] for i in range(c.start, c.end))
+        if len(chars) == len(readable):
+            out[field] = name_text(chars) if field == "level3" else " ".join(chars.split())
+    return out
+
+
+def _squeeze(text: str) -> str:
+    return "".join(text.split())

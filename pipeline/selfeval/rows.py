@@ -322,11 +322,16 @@ def to_indicator(doc: str, position: int, row: RawRow, trailing: list[Tok], text
     return Indicator(
         doc=doc, position=position, block=vocab.block_of(carry.level1) if carry.level1 else None,
         level1=carry.level1, level2=carry.level2,
-        level3=_HAN_GAP.sub("", c["level3"].text.strip()) if "level3" in c else "",
+        level3=name_text(c["level3"].text) if "level3" in c else "",
         target_text=target.text, target_op=target.op, target_value=target.value, target_unit=target.unit,
         actual_text=actual.text, actual_value=actual.value, actual_unit=actual.unit,
         weight=weight, score=score, note=note, quote=text[start:end], start=start, end=end, layout=layout,
         cells=tuple(sorted(cells, key=lambda x: x.start)))
+
+
+def name_text(text: str) -> str:
+    """A level-3 name as read: layout space inside it removed (基础信息 完整性 → 基础信息完整性)."""
+    return _HAN_GAP.sub("", " ".join(text.split()))
 
 
 def total_row(toks: list[Tok], at: int, vocab: IndicatorVocab) -> tuple[Decimal | None, Decimal | None, Tok | None]:
