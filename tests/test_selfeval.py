@@ -553,3 +553,14 @@ def test_when_a_traditional_page_glosses_its_words_then_rows_are_read_in_its_own
                    ("印發宣傳資料", "5000份", "4800份", Decimal(7)),
                    ("活動覆蓋率", "穩步提升", "穩步提升", Decimal(6))]
     assert all(x.quote == ex.document.text[x.start:x.end] for x in ex.indicators)
+
+
+@pytest.mark.parametrize("ge, eq", [("≧", "═"), ("≥", "﹦")])
+def test_when_comparator_cells_use_variant_glyphs_then_the_fragment_rows_are_read(tmp_path, ge, eq):
+    # a 公开14表 whose header ran into the rows before it (no header read): 指标性质 cells printed ≧ / ═
+    text = (f"| 年度 总体 目标 | 预期目标 | 实际完成情况 | 产出指标 | 数量指标 | 受资助学生人数 | {ge} | 600 | 人次 | 598 | 10 | 9 |\n"
+            f"| 质量指标 | 补助发放准确率 | {eq} | 100 | % | 100% | 10 | 10 |\n")
+    ex = _read(tmp_path, text)
+    rows = [(x.level3, x.target_op, x.target_value, x.actual_text, x.weight, x.score) for x in ex.indicators]
+    assert rows == [("受资助学生人数", "ge", Decimal(600), "598", Decimal(10), Decimal(9)),
+                    ("补助发放准确率", "eq", Decimal(1), "100%", Decimal(10), Decimal(10))]
