@@ -564,3 +564,27 @@ def test_when_comparator_cells_use_variant_glyphs_then_the_fragment_rows_are_rea
     rows = [(x.level3, x.target_op, x.target_value, x.actual_text, x.weight, x.score) for x in ex.indicators]
     assert rows == [("受资助学生人数", "ge", Decimal(600), "598", Decimal(10), Decimal(9)),
                     ("补助发放准确率", "eq", Decimal(1), "100%", Decimal(10), Decimal(10))]
+
+
+def test_when_a_header_runs_on_after_the_goal_cells_of_its_line_then_its_rows_are_read(tmp_path):
+    # the ministry template flattened: 年度总体目标 cells, then the header, in one `|` line
+    text = ("| 年度 总体 目标 | 预期目标 | 实际完成情况 | 建成村级服务站3个 | 建成村级服务站3个 | | 绩效指标 | 一级指标 | "
+            "二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施 |\n|\n"
+            "产出指标 | 数量指标 | 新建服务站 | ≥3个 | 3个 | 20 | 20 | 无 |\n"
+            "时效指标 | 完工时限 | 2023年12月 | 2023年10月 | 10 | 10 | 无 |\n")
+    ex = _read(tmp_path, text)
+    rows = [(x.level2, x.level3, x.target_text, x.actual_text, x.weight, x.score) for x in ex.indicators]
+    assert rows == [("数量指标", "新建服务站", "≥3个", "3个", Decimal(20), Decimal(20)),
+                    ("时效指标", "完工时限", "2023年12月", "2023年10月", Decimal(10), Decimal(10))]
+
+
+def test_when_a_two_line_header_is_flattened_line_after_line_then_columns_take_the_rows_order(tmp_path):
+    # 公开14表: the first header line (年度指标值 | 实际完成值 | 分值 | 得分 | …) before the second (一级指标 |
+    # … | 指标性质 | 指标值 | 度量单位), the first row run on; one row as many cells as the columns by chance
+    text = ("| 绩效指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施 | 一级指标 | 二级指标 | 三级指标 | "
+            "指标性质 | 指标值 | 度量单位 | 产出指标 | 数量指标 | 受助学生人数 | ≥ | 700 | 人次 | 702 | 10 | 10 |\n"
+            "| 社会效益 指标 | 政策知晓率 | = | 100 | % | 98% | 10 | 9 | | 生态效益 指标 |\n")
+    ex = _read(tmp_path, text)
+    rows = [(x.level3, x.target_op, x.target_text, x.actual_text, x.weight, x.score) for x in ex.indicators]
+    assert rows == [("受助学生人数", "ge", "700", "702", Decimal(10), Decimal(10)),
+                    ("政策知晓率", "eq", "100", "98%", Decimal(10), Decimal(9))]

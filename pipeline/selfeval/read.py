@@ -234,10 +234,11 @@ def _tok(line: str, a: int, b: int, offset: int) -> Tok:
 
 
 def _grid_header(cells: list[Tok], vocab: IndicatorVocab) -> tuple[Header, list[Tok]] | None:
-    """An indicator header in a row of cells: the header, and the cells after it (rows a page ran
-    on in the same line). A row that is all header keeps one role per cell (read by column)."""
+    """An indicator header in a row of cells, wherever it starts (a flattened page runs the 年度总体目标
+    cells and the header into one line): the header, and the cells after it (rows a page ran on
+    in the same line). A row that is all header keeps one role per cell (read by column)."""
     filled = [c for c in cells if c.text.strip()]
-    for at in range(min(len(filled), _HEADER_LEAD + 1)):
+    for at in range(len(filled)):
         found = stream_header(filled, at, vocab)
         if found is None:
             continue
@@ -250,7 +251,6 @@ def _grid_header(cells: list[Tok], vocab: IndicatorVocab) -> tuple[Header, list[
     return None
 
 
-_HEADER_LEAD = 2  # cells a header row may hold before its first header word (绩效指标, 序号)
 
 
 def _read_grid(document, lines, i, header, vocab, ruleset, out) -> int:

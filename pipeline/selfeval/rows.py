@@ -101,7 +101,19 @@ def stream_header(toks: list[Tok], at: int, vocab: IndicatorVocab) -> tuple[Head
     for r in roles:  # 偏差原因 / 分析及 / 改进措施: one column
         if r and (not merged or merged[-1] != r or r == "other"):
             merged.append(r)
-    return Header(tuple(merged), toks[at].start, toks[end - 1].end), end
+    return Header(_two_lines(tuple(merged)), toks[at].start, toks[end - 1].end), end
+
+
+def _two_lines(roles: tuple[str | None, ...]) -> tuple[str | None, ...]:
+    """A two-line header read line after line (年度指标值 | 实际完成值 | 分值 | 得分 | 一级指标 |
+    二级指标 | 三级指标 | 指标性质 | 指标值 | 度量单位: the second line names the levels and the
+    sub-columns under the first line's 年度指标值) → the columns in the rows' order: the second
+    line's, then the first line's columns it does not name."""
+    first_level = next((n for n, r in enumerate(roles) if r in LEVELS), None)
+    if not first_level or not any(r and r not in LEVELS for r in roles[:first_level]):
+        return roles
+    second = roles[first_level:]
+    return second + tuple(r for r in roles[:first_level] if r and r not in second)
 
 
 def scattered_header(toks: list[Tok], at: int, vocab: IndicatorVocab) -> tuple[Header, int] | None:
@@ -146,6 +158,8 @@ def grid_row(cells: list[Tok], header: Header, vocab: IndicatorVocab) -> RawRow 
     for role in ("weight", "score"):
         if role in out and plain_number(out[role].text, vocab.points) is None:
             return None
+    if "level3" in out and not _is_name(out["level3"].text, vocab):
+        return None  # the cells only happen to be as many as the columns (a row cut, another run on)
     if "level3" not in out and "target" not in out or not {"target", "actual", "weight", "score"} & set(out):
         return None
     return RawRow(out, [])
