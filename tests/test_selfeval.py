@@ -588,3 +588,12 @@ def test_when_a_two_line_header_is_flattened_line_after_line_then_columns_take_t
     rows = [(x.level3, x.target_op, x.target_text, x.actual_text, x.weight, x.score) for x in ex.indicators]
     assert rows == [("受助学生人数", "ge", "700", "702", Decimal(10), Decimal(10)),
                     ("政策知晓率", "eq", "100", "98%", Decimal(10), Decimal(9))]
+
+
+def test_when_a_row_is_cut_after_its_target_then_its_level_name_is_no_indicator(tmp_path):
+    # a central transfer-payment form (no points columns); the page cut after the last row's target
+    text = ("二级指标 | 三级指标 | 指标值 | 全年实际完成值 | 未完成原因和改进措施 | |\n产 出 指 标 |\n"
+            "数量指标 | 享受救助人次 | ≥5000人次 | 6012 | |||\n质量指标 | 救助合规率 | 100")
+    ex = _read(tmp_path, text + "\n")
+    rows = [(x.level2, x.level3, x.target_text, x.actual_text) for x in ex.indicators]
+    assert rows == [("数量指标", "享受救助人次", "≥5000人次", "6012"), ("质量指标", "救助合规率", "100", "")]

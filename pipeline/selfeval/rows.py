@@ -33,6 +33,8 @@ _BARE = 0.05  # a bare number read as a target or actual (where a weight may sta
 _LONE_SCORE = "score?"  # the one number a row of a table without points columns may print
 _UNIT_AFTER_BARE = 1.0  # leaving out the unit column where a bare target is followed by a unit-like cell
 _MISSING = 0.9  # the cost of a value column a row leaves out (more than a skipped cell's share)
+_LEVEL_AS_NAME = 1.5  # a level-3 cell named like a level: more than a value column left out (a cut row)
+_EXECUTION_AS_NAME = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,8 +187,11 @@ def parse_stream(toks: list[Tok], header: Header, vocab: IndicatorVocab) -> list
             pcost = _prefix_cost(prefix, vocab)
             if pcost is None or not _is_name(toks[j].text, vocab):
                 continue
-            if vocab.block_of(toks[j].text) or vocab.is_level2(toks[j].text):
-                pcost += 0.5  # a level-3 named like a level (满意度): possible, not likely
+            block = vocab.block_of(toks[j].text)
+            if block == vocab.execution_block:
+                pcost += _EXECUTION_AS_NAME  # a rubric's 预算执行率 row: a level-3 name as often as a block's
+            elif block or vocab.is_level2(toks[j].text):
+                pcost += _LEVEL_AS_NAME  # a level-3 named like a level (满意度): possible, not likely
             for assigned, k, scost in _slots(toks, j + 1, slots, vocab):
                 total = pcost + scost + best[k]
                 if total < best[i]:
