@@ -597,3 +597,21 @@ def test_when_a_row_is_cut_after_its_target_then_its_level_name_is_no_indicator(
     ex = _read(tmp_path, text + "\n")
     rows = [(x.level2, x.level3, x.target_text, x.actual_text) for x in ex.indicators]
     assert rows == [("数量指标", "享受救助人次", "≥5000人次", "6012"), ("质量指标", "救助合规率", "100", "")]
+
+
+YUNNAN_DUMP_TARGETS_ONLY = (  # the 20+80 template as a space dump, a row a line, only the targets filled
+    "年度绩效目标\n(80分)\n一级\n指标\n二级指标 三级指标 年初目标值(A) 实际完成值(B) 得分\n"
+    "产出指标 数量指标 新建圈舍面积(平方米) 3000\n"
+    "购置设备(台) 12\n"
+    "质量指标 工程合格率(%) 95\n"
+    "效益指标 年新增产值 (万元) 400\n"
+    "带动农户数(户) 150\n"
+    "总分\n")
+
+
+def test_when_a_dump_prints_a_row_a_line_with_only_targets_then_each_line_is_one_row(tmp_path):
+    ex = _read(tmp_path, "2021年度项目支出绩效自评表\n" + YUNNAN_DUMP_TARGETS_ONLY)
+    rows = [(x.level3, x.target_value, x.actual_text, x.score) for x in ex.indicators if x.layout != "execution"]
+    assert rows == [("新建圈舍面积(平方米)", Decimal(3000), "", None), ("购置设备(台)", Decimal(12), "", None),
+                    ("工程合格率(%)", Decimal(95), "", None), ("年新增产值(万元)", Decimal(400), "", None),
+                    ("带动农户数(户)", Decimal(150), "", None)]

@@ -113,11 +113,26 @@ def _lines(document: Document) -> list[tuple[str, list[Tok]]]:
         elif line.count("\t") >= 3:
             out.append(("grid", _split_grid(line, start)))
         elif line.strip():
-            out.append(("text", [Tok(m.group(), start + m.start(), start + m.end()) for m in _WORD.finditer(line)]))
+            words = _words(line)
+            out.append(("text", [Tok(line[a:b], start + a, start + b, opens_line=n == 0 and len(words) > 1)
+                                 for n, (a, b) in enumerate(words)]))
         n += 1
     return out
 
 
+def _words(line: str) -> list[tuple[int, int]]:
+    """The cells of a text line, split on whitespace; a bracketed annotation the layout set apart
+    stays with the cell before it (年新增畜牧产值 (万元) → one cell)."""
+    out: list[tuple[int, int]] = []
+    for m in _WORD.finditer(line):
+        if out and _ANNOTATION.fullmatch(m.group()) and not _ANNOTATION.fullmatch(line[out[-1][0]:out[-1][1]]):
+            out[-1] = (out[-1][0], m.end())
+        else:
+            out.append(m.span())
+    return out
+
+
+_ANNOTATION = regex.compile(r"[(（][^()（）]*\p{Han}[^()（）]*[)）]")
 _PIPE = regex.compile(r"[|｜]")
 
 

@@ -27,14 +27,15 @@ LEVELS = ("level1", "level2", "level3")
 _UNIT_CELL = regex.compile(r"^[\p{Han}%％㎡]{1,4}$")
 _MAX_PREFIX = 3  # cells before level-3 a row may carry (level-1, level-2, its points)
 _PROSE = regex.compile(r"[。；;]")
-_HAN_GAP = regex.compile(r"(?<=\p{Han})\s+(?=\p{Han})")  # layout space inside a name (基础信息 完整性)
-_EARLY = 0.01  # a column left out early in the row costs a little more than a late one
+_HAN_GAP = regex.compile(r"(?<=\p{Han})\s+(?=[\p{Han}(（])")  # layout space inside a name (基础信息 完整性, 产值 (万元))
+_EARLY = 0.03  # a column left out early in the row costs a little more than a late one
 _BARE = 0.05  # a bare number read as a target or actual (where a weight may stand)
 _LONE_SCORE = "score?"  # the one number a row of a table without points columns may print
 _UNIT_AFTER_BARE = 1.0  # leaving out the unit column where a bare target is followed by a unit-like cell
 _MISSING = 0.9  # the cost of a value column a row leaves out (more than a skipped cell's share)
 _LEVEL_AS_NAME = 1.5  # a level-3 cell named like a level: more than a value column left out (a cut row)
 _EXECUTION_AS_NAME = 0.5
+_LINE_OPENING = 4.0  # a row's value from the cell opening a dump's next line: more than a row with all its values left out
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +48,7 @@ class Tok:
     table: int | None = None
     row: int | None = None
     col: int | None = None
+    opens_line: bool = False  # the first of several cells a text line holds (a dump's row starts there)
 
     def cell(self, role: str) -> IndicatorCell:
         return IndicatorCell(role, self.start, self.end, self.table, self.row, self.col)
@@ -281,15 +283,21 @@ def _slots(toks: list[Tok], at: int, slots: list[str], vocab: IndicatorVocab):
                 extra = 0.0
                 if role == "score" and "weight" in got and plain_number(text, vocab.points) > plain_number(got["weight"].text, vocab.points):
                     extra = 0.5  # possible (a finding), but not the likely reading
-                walk(i + 1, s + 1, {**got, role: toks[i]}, cost + extra)
+                walk(i + 1, s + 1, {**got, role: toks[i]}, cost + extra + _opens(toks[i]))
         elif text and not vocab.block_of(text) and not vocab.is_level2(text) and not is_comparator(text, vocab) \
                 and text.replace(" ", "") not in vocab.total_labels and not _PROSE.search(text) \
                 and not _header_word(text, vocab):
             bare = _BARE if plain_number(text, vocab.points) is not None else 0.0
-            walk(i + 1, s + 1, {**got, role: toks[i]}, cost + bare)
+            walk(i + 1, s + 1, {**got, role: toks[i]}, cost + bare + _opens(toks[i]))
 
     walk(at, 0, {}, 0.0)
     return out
+
+
+def _opens(tok: Tok) -> float:
+    """The cost of reading a row's value from the cell that opens a dump's line: a dump prints a
+    row a line, and its next line starts the next row."""
+    return _LINE_OPENING if tok.opens_line else 0.0
 
 
 # rows → indicators ----------------------------------------------------------------------------
