@@ -615,3 +615,23 @@ def test_when_a_dump_prints_a_row_a_line_with_only_targets_then_each_line_is_one
     assert rows == [("新建圈舍面积(平方米)", Decimal(3000), "", None), ("购置设备(台)", Decimal(12), "", None),
                     ("工程合格率(%)", Decimal(95), "", None), ("年新增产值(万元)", Decimal(400), "", None),
                     ("带动农户数(户)", Decimal(150), "", None)]
+
+
+MINISTRY_FUNDS_HEAD = ["项目资金（万元）", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"]
+
+
+@pytest.mark.parametrize("fmt", ["txt", "docx"])
+@pytest.mark.parametrize("rate, actual, want", [("0.935", "37.4", "0.935"), ("0.5", "0.2", "0.005")])
+def test_when_the_execution_rate_is_printed_without_its_percent_then_the_amounts_tell_fraction_from_percent(
+        tmp_path, fmt, rate, actual, want):
+    row = ["年度资金总额", "40", "40", actual, "10", rate, "9"]
+    blocks = ["某局2022年度项目支出绩效自评表", [MINISTRY_FUNDS_HEAD, row]]
+    if fmt == "docx":
+        path = make_docx(tmp_path / "form.docx", blocks)
+    else:  # the ministry template as a space dump
+        path = tmp_path / "form.txt"
+        path.write_text("\n".join([blocks[0], " ".join(MINISTRY_FUNDS_HEAD), " ".join(row)]) + "\n", encoding="utf-8")
+    ex = process_file(path, RULES)
+    assert [f.value for f in ex.facts if f.metric == "budget.execution_rate"] == [Decimal(want)]
+    execution = [x for x in ex.indicators if x.layout == "execution"]
+    assert [x.actual_value for x in execution] == [Decimal(want)]

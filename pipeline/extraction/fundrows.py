@@ -203,6 +203,24 @@ def _rate_agrees(row: dict) -> bool:
     return False
 
 
+def rate_quantity(cells: dict, units: Units):
+    """The 执行率 cell of a row as a ratio. Written without its %, it is a percentage (98.5) or a
+    fraction (0.958): a fraction where it is at most 1 and the actual over the budget is nearer
+    to it than to its hundredth (or no amounts stand in the row)."""
+    cell = cells["rate"]
+    rate = parse_quantity(cell.group(), units)
+    if rate is None or rate.unit != "":
+        return rate
+    value = _decimal(cell)
+    if value is not None and 0 < value <= 1:
+        actual = _decimal(cells.get("actual"))
+        ratios = [actual / base for base in (_decimal(cells.get(c)) for c in ("budget", "adjusted"))
+                  if actual is not None and base]
+        if not ratios or min(abs(r - value) for r in ratios) < min(abs(r - value / 100) for r in ratios):
+            return parse_quantity(f"{value * 100}%", units)
+    return parse_quantity(cell.group() + "%", units)
+
+
 def _decimal(cell) -> Decimal | None:
     if cell is None:
         return None
@@ -300,9 +318,7 @@ def read_fund_rows(document: Document, sentences: list[Sentence], meta: DocMeta,
                 totals[column] = fact
         if "rate" in row.cells:
             cell = row.cells["rate"]
-            rate = parse_quantity(cell.group(), units)
-            if rate is not None and rate.unit == "":  # 执行率 written without its %
-                rate = parse_quantity(cell.group() + "%", units)
+            rate = rate_quantity(row.cells, units)
             if rate is not None and rate.unit == "ratio":
                 out.append(_fact(document, sentence, "budget.execution_rate", rate.value, "ratio", "rate",
                                  cell, quote, rate))

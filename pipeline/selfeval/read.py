@@ -12,9 +12,8 @@ from dataclasses import replace
 
 import regex
 
-from ..extraction.fundrows import fund_rows
+from ..extraction.fundrows import fund_rows, rate_quantity
 from ..model import Document, Indicator, IndicatorCell, SelfGrade
-from ..normalize import parse_quantity
 from ..reading import Reading, read_text, readable_document
 from ..rules import RuleSet
 from .measure import is_comparator, parse_measure, plain_number
@@ -397,9 +396,7 @@ def _execution_rows(document: Document, ruleset: RuleSet, vocab: IndicatorVocab)
         weight_cell, score_cell, rate_cell = (row.cells.get(k) for k in ("weight", "score", "rate"))
         if weight_cell is None:
             continue
-        rate = parse_quantity(rate_cell.group(), ruleset.units) if rate_cell is not None else None
-        if rate is not None and rate.unit == "":
-            rate = parse_quantity(rate_cell.group() + "%", ruleset.units)
+        rate = rate_quantity(row.cells, ruleset.units) if rate_cell is not None else None
         cells = tuple(IndicatorCell(k, c.start(), c.end()) for k, c in row.cells.items())
         target = parse_measure("100%", vocab, ruleset.units)
         out.append(Indicator(
