@@ -635,3 +635,19 @@ def test_when_the_execution_rate_is_printed_without_its_percent_then_the_amounts
     assert [f.value for f in ex.facts if f.metric == "budget.execution_rate"] == [Decimal(want)]
     execution = [x for x in ex.indicators if x.layout == "execution"]
     assert [x.actual_value for x in execution] == [Decimal(want)]
+
+
+@pytest.mark.parametrize("fmt", ["txt", "docx"])
+def test_when_a_funds_cell_carries_its_own_wan_under_a_wan_yuan_header_then_it_is_scaled_once(tmp_path, fmt):
+    # a central transfer-payment 绩效目标自评表: 资金投入情况(万元) | 全年预算数(A) | 全年执行数(B) | 预算执行率
+    head = ["资金投入情况(万元)", "全年预算数(A)", "全年执行数(B)", "预算执行率(B/A×100%)"]
+    row = ["年度资金总额:", "2150.5万", "2000万", "93%"]
+    blocks = ["甲县医疗保障局2022年度中央对地方转移支付项目绩效目标自评表", [head, row]]
+    if fmt == "docx":
+        path = make_docx(tmp_path / "form.docx", blocks)
+    else:
+        path = tmp_path / "form.txt"
+        path.write_text("\n".join([blocks[0], " | ".join(head) + " |", " | ".join(row) + " |"]) + "\n", encoding="utf-8")
+    facts = [f for f in process_file(path, RULES).facts if f.metric == "spend.project"]
+    assert sorted((str(f.basis), f.value) for f in facts) == [("actual", Decimal(20000000)),
+                                                                ("budget", Decimal(21505000))]

@@ -344,8 +344,8 @@ def _money(document, sentence, metric, column, cell, quote, units, scale) -> Fac
     if q is None:
         return None
     value, unit = q.value, q.unit
-    if unit == "" and scale is not None:
-        value, unit = value * scale[1], scale[0]
+    if unit == "" and scale is not None:  # the header's unit (万元); a cell with its own 万 (3359.62万) is scaled
+        value, unit = (value * scale[1] if _decimal(cell) is not None else value), scale[0]
     if unit != "yuan":
         return None
     return _fact(document, sentence, metric, value, unit, column, cell, quote, q)
