@@ -651,3 +651,22 @@ def test_when_a_funds_cell_carries_its_own_wan_under_a_wan_yuan_header_then_it_i
     facts = [f for f in process_file(path, RULES).facts if f.metric == "spend.project"]
     assert sorted((str(f.basis), f.value) for f in facts) == [("actual", Decimal(20000000)),
                                                                 ("budget", Decimal(21505000))]
+
+
+@pytest.mark.parametrize("fmt", ["txt", "docx"])
+@pytest.mark.parametrize("unit, scale", [("万元", 10000), ("元", 1)])
+def test_when_a_funds_row_leaves_its_first_budget_blank_then_the_rate_confirms_the_columns(tmp_path, fmt, unit, scale):
+    # the ministry template with 年初预算数 left blank; the table's money unit stated in the header cell
+    head = [f"项目资金 ({unit})", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"]
+    row = ["年度资金总额", "", "50", "45", "10", "90.00%", "9"]
+    blocks = ["某局2023年度项目支出绩效自评表", [head, row]]
+    if fmt == "docx":
+        path = make_docx(tmp_path / "form.docx", blocks)
+    else:  # `|` cells, the label alone on its line, the blank cell gone
+        path = tmp_path / "form.txt"
+        path.write_text("\n".join([blocks[0], head[0] + " |", "| " + " | ".join(head[1:]) + " |", "年度资金总额 |",
+                                   "| " + " | ".join(c for c in row[1:] if c) + " |"]) + "\n", encoding="utf-8")
+    facts = process_file(path, RULES).facts
+    assert sorted((f.metric, str(f.basis), f.value) for f in facts if f.rule_id == "table.fund_row") == [
+        ("budget.execution_rate", "None", Decimal("0.9")),
+        ("spend.project", "actual", Decimal(45 * scale)), ("spend.project", "budget", Decimal(50 * scale))]

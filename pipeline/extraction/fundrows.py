@@ -178,16 +178,23 @@ def _fit_with_blank(cells, layout: tuple[str, ...]) -> tuple[tuple[str, ...] | N
     row left blank (统筹整合资金数 | 到位数 of a row with no such money): the first such column
     after the row's first money column that makes the cells fit, and only where the figures
     confirm the reading — the rate cell is the actual over a budget cell, to its printed
-    precision. A row prints its leading columns (行次) in full, so a blank is looked for only
-    inside the row."""
+    precision. A row prints its leading columns (行次) in full, so a blank ``other`` is looked for
+    only inside the row; one of two budget columns may be left blank (年初预算数 of a row that
+    states only 全年预算数)."""
     fit = _fit(cells, layout)
     if fit[0] is not None or len(layout) <= len(BASIS_COLUMNS):
         return fit
     first_money = next((i for i, c in enumerate(layout) if c in BASIS_COLUMNS), len(layout))
-    for i in range(first_money + 1, layout.index("rate")):
-        if layout[i] == "other" and (fit := _fit(cells, layout[:i] + layout[i + 1:]))[0] is not None:
+    for i in range(first_money, layout.index("rate")):
+        rest = layout[:i] + layout[i + 1:]
+        blank_other = layout[i] == "other" and i > first_money
+        blank_budget = layout[i] in _BUDGETS and any(c in _BUDGETS for c in rest)  # 年初预算数 left blank
+        if (blank_other or blank_budget) and (fit := _fit(cells, rest))[0] is not None:
             return fit if _rate_agrees(dict(zip(fit[0], cells[:fit[1]]))) else (None, 0)
     return None, 0
+
+
+_BUDGETS = ("budget", "adjusted")
 
 
 def _rate_agrees(row: dict) -> bool:
@@ -304,10 +311,10 @@ def read_fund_rows(document: Document, sentences: list[Sentence], meta: DocMeta,
     text = document.text
     out: list[Fact] = []
     metric = rows.project_metric if meta.report_type == ruleset.project_report else rows.metric
-    scale = units.lookup(rows.unit)
     for row in fund_rows(text, rows):
         sentence = _sentence_at(sentences, row.label_start)
         quote = text[row.label_start:row.end]
+        scale = _stated_unit(text, row.label_start, units) or units.lookup(rows.unit)
         totals = {}
         for column, cell in row.cells.items():
             if column not in BASIS_COLUMNS or (cell.start(), cell.end()) in taken:
@@ -337,6 +344,19 @@ def read_fund_rows(document: Document, sentences: list[Sentence], meta: DocMeta,
             out = [replace(f, kind=Kind.TOTAL) if any(f is t for t in totals.values()) else f for f in out]
     return out + _score_rows(document, sentences, rows, units, taken) + _score_cells(document, sentences, ruleset, units,
                                                                                       taken)
+
+
+_UNIT_NOTE = regex.compile(r"[(（]\s*(\p{Han}{1,3})\s*[)）]")
+
+
+def _stated_unit(text: str, at: int, units: Units) -> tuple[str, Decimal] | None:
+    """The money unit the table states above a funds row (项目资金 (元), 预算执行情况(万元)): the
+    last bracketed money unit within a header's reach before the row; else None (the template's)."""
+    for m in reversed(list(_UNIT_NOTE.finditer(text, max(0, at - _HEADER_CHARS), at))):
+        found = units.lookup(m.group(1))
+        if found is not None and found[0] == "yuan":
+            return found
+    return None
 
 
 def _money(document, sentence, metric, column, cell, quote, units, scale) -> Fact | None:
