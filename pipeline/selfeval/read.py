@@ -278,7 +278,7 @@ def _read_grid(document, lines, i, header, vocab, ruleset, out) -> int:
             break
         if _grid_header(cells, vocab) is not None:
             break  # the next table's header
-        total_at = next((n for n, c in enumerate(filled) if c.text.replace(" ", "") in vocab.total_labels), None)
+        total_at = next((n for n, c in enumerate(filled) if vocab.is_total(c.text)), None)
         if total_at is not None:
             for raw, trailing in parse_stream(filled[:total_at], header, vocab):
                 _emit(document, raw, trailing, "grid", carry, vocab, ruleset, out)
@@ -323,7 +323,7 @@ def _try_stream(document, lines, i, vocab, ruleset, out, whole: dict[int, bool])
         return i + 1
     header, after = found
     body = toks[after:]
-    stop = next((n for n, t in enumerate(body) if t.text.replace(" ", "") in vocab.total_labels
+    stop = next((n for n, t in enumerate(body) if vocab.is_total(t.text)
                  or stream_header(body, n, vocab) is not None), len(body))
     carry = Carry()
     for raw, trailing in parse_stream(body[:stop], header, vocab):
@@ -349,7 +349,7 @@ def _template_rows(document, lines, vocab: IndicatorVocab, ruleset) -> list[Indi
     run: list[Tok] = []
     for kind, cells in lines + [("text", [])]:
         filled = [c for c in cells if c.text.strip()]
-        total = kind == "grid" and any(c.text.replace(" ", "") in vocab.total_labels for c in filled)
+        total = kind == "grid" and any(vocab.is_total(c.text) for c in filled)
         if kind == "grid" and not total and len(run) < _STREAM_LIMIT:
             run += filled
             continue

@@ -28,8 +28,8 @@ _UNIT_CELL = regex.compile(r"^[\p{Han}%％㎡]{1,4}$")
 _MAX_PREFIX = 3  # cells before level-3 a row may carry (level-1, level-2, its points)
 _PROSE = regex.compile(r"[。；;]")
 _HAN_GAP = regex.compile(r"(?<=\p{Han})\s+(?=[\p{Han}(（])")  # layout space inside a name (基础信息 完整性, 产值 (万元))
-_EARLY = 0.03  # a column left out early in the row costs a little more than a late one
-_BARE = 0.05  # a bare number read as a target or actual (where a weight may stand)
+_EARLY = 0.01  # a column left out early in the row costs a little more than a late one
+_BARE = 0.05  # a bare number read as a target or actual where a weight may stand (a table with 分值)
 _LONE_SCORE = "score?"  # the one number a row of a table without points columns may print
 _UNIT_AFTER_BARE = 1.0  # leaving out the unit column where a bare target is followed by a unit-like cell
 _MISSING = 0.9  # the cost of a value column a row leaves out (more than a skipped cell's share)
@@ -242,7 +242,7 @@ def _is_name(text: str, vocab: IndicatorVocab) -> bool:
     return bool(t) and plain_number(t, vocab.points) is None and not is_comparator(t, vocab) \
         and not _header_word(t, vocab) \
         and not _PROSE.search(t) \
-        and t.replace(" ", "") not in vocab.total_labels \
+        and not vocab.is_total(t) \
         and parse_measure(t, vocab, None).qualitative
 
 
@@ -285,9 +285,9 @@ def _slots(toks: list[Tok], at: int, slots: list[str], vocab: IndicatorVocab):
                     extra = 0.5  # possible (a finding), but not the likely reading
                 walk(i + 1, s + 1, {**got, role: toks[i]}, cost + extra + _opens(toks[i]))
         elif text and not vocab.block_of(text) and not vocab.is_level2(text) and not is_comparator(text, vocab) \
-                and text.replace(" ", "") not in vocab.total_labels and not _PROSE.search(text) \
+                and not vocab.is_total(text) and not _PROSE.search(text) \
                 and not _header_word(text, vocab):
-            bare = _BARE if plain_number(text, vocab.points) is not None else 0.0
+            bare = _BARE if plain_number(text, vocab.points) is not None and "weight" in slots else 0.0
             walk(i + 1, s + 1, {**got, role: toks[i]}, cost + bare + _opens(toks[i]))
 
     walk(at, 0, {}, 0.0)
