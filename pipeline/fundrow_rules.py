@@ -94,4 +94,4 @@ def _row_label(words) -> regex.Pattern:
     """A row label standing alone in its cell (a line start or a | before it, a break after it)."""
     ordered = sorted((str(w) for w in words or ()), key=len, reverse=True)
     return regex.compile(r"(?:^|(?<=[\n|｜ \t]))[ \t]*(?:" + "|".join(map(regex.escape, ordered))
-                         + r")[ \t]*(?:[（(][^）)\n]{0,6}[）)])?[ \t]*[:：]?[ \t]*(?=[\n|｜ \t]|[0-9])", regex.M)
+                         + r")[ \t]*(?:[（(](?P<note>[^）)\n]{0,6})[）)])?[ \t]*[:：]?[ \t]*(?=[\n|｜ \t]|[0-9])", regex.M)

@@ -670,3 +670,16 @@ def test_when_a_funds_row_leaves_its_first_budget_blank_then_the_rate_confirms_t
     assert sorted((f.metric, str(f.basis), f.value) for f in facts if f.rule_id == "table.fund_row") == [
         ("budget.execution_rate", "None", Decimal("0.9")),
         ("spend.project", "actual", Decimal(45 * scale)), ("spend.project", "budget", Decimal(50 * scale))]
+
+
+CELL_PER_LINE_TOTAL_WITH_MARKS = (  # one cell per line between | lines; the total's label states the full marks
+    "一级指标\n|\n二级指标\n|\n三级指标\n|\n年初目标值(A)\n|\n实际完成值(B)\n|\n得分\n|\n||||\n"
+    "满意度指标(10分)\n|\n服务对象满意度指标\n|\n优抚对象满意率\n|\n95%\n|\n98%\n|\n10\n|\n||||\n"
+    "总分(100分)\n|\n96\n|\n自评等级\n|\n优\n|\n||||||\n")
+
+
+def test_when_the_total_label_states_the_full_marks_then_its_one_figure_is_the_score_and_no_row(tmp_path):
+    ex = _read(tmp_path, "2022年度项目支出绩效自评表\n" + CELL_PER_LINE_TOTAL_WITH_MARKS)
+    assert [(x.level3, x.target_text, x.actual_text, x.score) for x in ex.indicators] == [
+        ("优抚对象满意率", "95%", "98%", Decimal(10))]
+    assert [f.value for f in ex.facts if f.metric == "score.self"] == [Decimal(96)]

@@ -378,9 +378,11 @@ def _score_rows(document: Document, sentences: list[Sentence], rows, units: Unit
     text, out = document.text, []
     for m in rows.score_label.finditer(text):
         cells = [c for _, c in zip(range(2), _CELL.finditer(text, m.end()))]
+        if _marks_in_label(m, rows, units) and cells and (len(cells) < 2 or not _is_number(cells[1])):
+            cells = [m, cells[0]]  # 总分(100分) | 96: the label states the full marks
         if len(cells) < 2 or (cells[1].start(), cells[1].end()) in taken:
             continue
-        full, score = (parse_quantity(c.group(), units) for c in cells)
+        full, score = (parse_quantity(c.group("note") if c is m else c.group(), units) for c in cells)
         if full is None or score is None or {full.unit, score.unit} - {"", "point"} or full.value != rows.full_marks \
                 or not 0 <= score.value <= rows.full_marks:
             continue
@@ -388,6 +390,13 @@ def _score_rows(document: Document, sentences: list[Sentence], rows, units: Unit
         out.append(_fact(document, _sentence_at(sentences, m.start()), rows.score_metric, score.value, "point",
                          "score", cells[1], quote, score))
     return out
+
+
+def _marks_in_label(label, rows, units: Units) -> bool:
+    """The total row's label states the full marks in its bracket (总分(100分))."""
+    note = label.group("note")
+    marks = parse_quantity(note, units) if note else None
+    return marks is not None and marks.unit in ("", "point") and marks.value == rows.full_marks
 
 
 _LINE = regex.compile(r"^[ \t]*(\S(?:.*\S)?)[ \t]*$", regex.M)  # a line's text, its ends trimmed
