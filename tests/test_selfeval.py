@@ -683,3 +683,21 @@ def test_when_the_total_label_states_the_full_marks_then_its_one_figure_is_the_s
     assert [(x.level3, x.target_text, x.actual_text, x.score) for x in ex.indicators] == [
         ("优抚对象满意率", "95%", "98%", Decimal(10))]
     assert [f.value for f in ex.facts if f.metric == "score.self"] == [Decimal(96)]
+
+
+@pytest.mark.parametrize("fmt", ["txt", "docx"])
+@pytest.mark.parametrize("unit, scale", [("万元", 10000), ("元", 1)])
+def test_when_a_form_pairs_planned_and_spent_funds_with_their_unit_then_budget_and_actual_are_read(
+        tmp_path, fmt, unit, scale):
+    # the Hunan 财政支出项目绩效评价自评报告 form: label / (unit) / figure, a cell a line
+    pairs = [("计划安排资金", "80"), ("实际到位资金", "80"), ("实际支出", "72"), ("结余", "8")]
+    title = "某县卫健局2021年度财政支出项目绩效评价自评报告"
+    if fmt == "docx":
+        path = make_docx(tmp_path / "form.docx", [title, [[c for label, fig in pairs for c in (f"{label}\n({unit})", fig)]]])
+    else:
+        path = tmp_path / "form.txt"
+        path.write_text(title + "\n\n" + "\n\n".join(f"{label}\n\n({unit})\n\n{fig}" for label, fig in pairs) + "\n",
+                        encoding="utf-8")
+    facts = [f for f in process_file(path, RULES).facts if f.metric == "spend.project"]
+    assert sorted((str(f.basis), f.value) for f in facts) == [("actual", Decimal(72 * scale)),
+                                                                ("budget", Decimal(80 * scale))]

@@ -314,7 +314,7 @@ def read_fund_rows(document: Document, sentences: list[Sentence], meta: DocMeta,
     for row in fund_rows(text, rows):
         sentence = _sentence_at(sentences, row.label_start)
         quote = text[row.label_start:row.end]
-        scale = _stated_unit(text, row.label_start, units) or units.lookup(rows.unit)
+        scale = _stated_unit(text, row.label_start, row.end, units) or units.lookup(rows.unit)
         totals = {}
         for column, cell in row.cells.items():
             if column not in BASIS_COLUMNS or (cell.start(), cell.end()) in taken:
@@ -349,10 +349,12 @@ def read_fund_rows(document: Document, sentences: list[Sentence], meta: DocMeta,
 _UNIT_NOTE = regex.compile(r"[(（]\s*(\p{Han}{1,3})\s*[)）]")
 
 
-def _stated_unit(text: str, at: int, units: Units) -> tuple[str, Decimal] | None:
-    """The money unit the table states above a funds row (项目资金 (元), 预算执行情况(万元)): the
-    last bracketed money unit within a header's reach before the row; else None (the template's)."""
-    for m in reversed(list(_UNIT_NOTE.finditer(text, max(0, at - _HEADER_CHARS), at))):
+def _stated_unit(text: str, at: int, end: int, units: Units) -> tuple[str, Decimal] | None:
+    """The money unit a funds row states (计划安排资金 (万元) 55) or the table states above it
+    (项目资金 (元), 预算执行情况(万元)): the first bracketed money unit in the row, else the last
+    within a header's reach before it; else None (the template's)."""
+    inside = list(_UNIT_NOTE.finditer(text, at, end))
+    for m in inside + list(reversed(list(_UNIT_NOTE.finditer(text, max(0, at - _HEADER_CHARS), at)))):
         found = units.lookup(m.group(1))
         if found is not None and found[0] == "yuan":
             return found
