@@ -701,3 +701,18 @@ def test_when_a_form_pairs_planned_and_spent_funds_with_their_unit_then_budget_a
     facts = [f for f in process_file(path, RULES).facts if f.metric == "spend.project"]
     assert sorted((str(f.basis), f.value) for f in facts) == [("actual", Decimal(72 * scale)),
                                                                 ("budget", Decimal(80 * scale))]
+
+
+def test_when_a_fragment_of_targets_leaves_the_actual_blank_then_its_rows_are_read_in_the_template(tmp_path):
+    # a Sichuan 部门预算项目支出绩效自评表 cut below its header, 完成值 and 得分 left blank; a compound unit
+    text = ("宣传资料发放及时率 | = | 100 | % | 5 | ||||||\n"
+            "成本指标 | 宣传资料印制成本 | ≤ | 20000 | 元 | 5 | |||||\n"
+            "人均补助标准 | = | 2 | 元/人 | 5 | ||||||\n"
+            "满意度指标 | 服务对象满意度指标 | 参保群众满意度 | ≥ | 90 | % | 10 | ||||\n合计 | 100 | |||||||||\n")
+    ex = _read(tmp_path, text)
+    rows = [(x.level3, x.target_op, x.target_value, x.target_unit, x.actual_text, x.weight, x.score)
+            for x in ex.indicators]
+    assert rows == [("宣传资料发放及时率", "eq", Decimal(1), "ratio", "", Decimal(5), None),
+                    ("宣传资料印制成本", "le", Decimal(20000), "yuan", "", Decimal(5), None),
+                    ("人均补助标准", "eq", Decimal(2), "元/人", "", Decimal(5), None),
+                    ("参保群众满意度", "ge", Decimal("0.9"), "ratio", "", Decimal(10), None)]

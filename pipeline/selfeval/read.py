@@ -337,13 +337,16 @@ def _try_stream(document, lines, i, vocab, ruleset, out, whole: dict[int, bool])
 
 
 _TEMPLATE_MIN_ROWS = 2  # rows of a table fragment read in a template's column order at least
+# the cells a row must show to be read in a template: its actual too, else (a page of targets, the
+# 完成值 column blank) the others
+_TEMPLATE_SHAPES = ({"nature", "target", "actual", "weight"}, {"nature", "target", "weight"})
 
 
 def _template_rows(document, lines, vocab: IndicatorVocab, ruleset) -> list[Indicator]:
     """A table fragment whose header the page left out (a page cut below it), read in a template's
     column order (rules/indicators.yaml `templates`) — only the rows that show the template's shape
-    (a 指标性质 cell, the target, the actual and the weight), and only where a run of grid lines
-    holds two of them at least."""
+    (a 指标性质 cell, the target, the actual and the weight; the actual left out where no two rows
+    of the run print one), and only where a run of grid lines holds two of them at least."""
     out: list[Indicator] = []
     runs: list[list[Tok]] = []
     run: list[Tok] = []
@@ -358,11 +361,14 @@ def _template_rows(document, lines, vocab: IndicatorVocab, ruleset) -> list[Indi
         run = []
     for toks in runs:  # the template most of whose rows the run fits (the first on a tie)
         best: list = []
-        for roles in vocab.templates:
-            rows = [(raw, trailing) for raw, trailing in parse_stream(toks, Header(roles, 0, 0), vocab)
-                    if {"nature", "target", "actual", "weight"} <= set(raw.cells)]
-            if len(rows) > len(best):
-                best = rows
+        for shape in _TEMPLATE_SHAPES:  # rows with their actual; else (a table of targets) without
+            for roles in vocab.templates:
+                rows = [(raw, trailing) for raw, trailing in parse_stream(toks, Header(roles, 0, 0), vocab)
+                        if shape <= set(raw.cells)]
+                if len(rows) > len(best):
+                    best = rows
+            if len(best) >= _TEMPLATE_MIN_ROWS:
+                break
         if len(best) < _TEMPLATE_MIN_ROWS:
             continue
         carry = Carry()

@@ -24,7 +24,7 @@ from .measure import is_comparator, parse_measure, plain_number
 from .vocab import IndicatorVocab
 
 LEVELS = ("level1", "level2", "level3")
-_UNIT_CELL = regex.compile(r"^[\p{Han}%％㎡]{1,4}$")
+_UNIT_CELL = regex.compile(r"^[\p{Han}%％㎡]{1,4}(?:/[\p{Han}㎡]{1,4})?$")  # 个, %, 元/人
 _MAX_PREFIX = 3  # cells before level-3 a row may carry (level-1, level-2, its points)
 _PROSE = regex.compile(r"[。；;]")
 _HAN_GAP = regex.compile(r"(?<=\p{Han})\s+(?=[\p{Han}(（])")  # layout space inside a name (基础信息 完整性, 产值 (万元))
