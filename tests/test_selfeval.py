@@ -716,3 +716,18 @@ def test_when_a_fragment_of_targets_leaves_the_actual_blank_then_its_rows_are_re
                     ("宣传资料印制成本", "le", Decimal(20000), "yuan", "", Decimal(5), None),
                     ("人均补助标准", "eq", Decimal(2), "元/人", "", Decimal(5), None),
                     ("参保群众满意度", "ge", Decimal("0.9"), "ratio", "", Decimal(10), None)]
+
+
+MINISTRY_DUMP_HEADER_PIECES = (  # the ministry template as space rows; 年度 / 实际 over 指标值 / 完成值 on the next line
+    "绩效指标 一级指标 二级指标 三级指标 年度 实际 分值 得分 偏差原因分析及改进措施\n指标值 完成值\n"
+    "产出指标 数量指标 指标1:修缮面积 5000平方米 5000平方米 10 10\n"
+    "质量指标 指标1:验收通过率 100% 95% 10 8\n"
+    "指标2:文明施工 ≥95% 97% 10 10\n")
+
+
+def test_when_header_pieces_stand_over_words_printed_after_the_last_column_then_they_take_their_places(tmp_path):
+    ex = _read(tmp_path, "某局2022年度项目支出绩效自评表\n" + MINISTRY_DUMP_HEADER_PIECES + "\n")
+    rows = [(x.level3, x.target_text, x.actual_text, x.weight, x.score) for x in ex.indicators]
+    assert rows == [("指标1:修缮面积", "5000平方米", "5000平方米", Decimal(10), Decimal(10)),
+                    ("指标1:验收通过率", "100%", "95%", Decimal(10), Decimal(8)),
+                    ("指标2:文明施工", "≥95%", "97%", Decimal(10), Decimal(10))]

@@ -101,11 +101,33 @@ def stream_header(toks: list[Tok], at: int, vocab: IndicatorVocab) -> tuple[Head
     roles = header_roles(toks[at:end], vocab)
     if roles is None:
         return None
+    roles = _sub_columns(roles)
     merged: list[str | None] = []
     for r in roles:  # 偏差原因 / 分析及 / 改进措施: one column
         if r and (not merged or merged[-1] != r or r == "other"):
             merged.append(r)
     return Header(_two_lines(tuple(merged)), toks[at].start, toks[end - 1].end), end
+
+
+def _sub_columns(roles: tuple[str | None, ...]) -> tuple[str | None, ...]:
+    """A header whose first line holds pieces (年度 | 实际) over the words its second line prints
+    after the last column (… | 得分 | 偏差原因分析及改进措施 | 指标值 | 完成值): those words
+    take the pieces' places, in order, where they are as many."""
+    last = max((n for n, r in enumerate(roles) if r in ("note", "score")), default=None)
+    first = next((n for n, r in enumerate(roles) if r), None)
+    if last is None or first is None:
+        return roles
+    tail = roles[last + 1:]
+    holes = [n for n in range(first, last) if roles[n] is None]
+    if not tail or len(tail) != len(holes) or not all(r in _SUB_ROLES for r in tail):
+        return roles
+    out = list(roles[:last + 1])
+    for n, r in zip(holes, tail):
+        out[n] = r
+    return tuple(out)
+
+
+_SUB_ROLES = frozenset({"nature", "target", "unit", "actual"})
 
 
 def _two_lines(roles: tuple[str | None, ...]) -> tuple[str | None, ...]:
