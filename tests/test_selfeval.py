@@ -731,3 +731,17 @@ def test_when_header_pieces_stand_over_words_printed_after_the_last_column_then_
     assert rows == [("指标1:修缮面积", "5000平方米", "5000平方米", Decimal(10), Decimal(10)),
                     ("指标1:验收通过率", "100%", "95%", Decimal(10), Decimal(8)),
                     ("指标2:文明施工", "≥95%", "97%", Decimal(10), Decimal(10))]
+
+
+def test_when_a_fraction_rate_is_read_then_it_keeps_its_printed_precision_and_raises_no_ratio_finding(tmp_path):
+    # 27.8 / 29 = 0.9586: the printed 0.958 is within the precision of the rounded amounts
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "form.txt").write_text(
+        "某局2022年度项目支出绩效自评表\n" + " ".join(MINISTRY_FUNDS_HEAD) + "\n年度资金总额 29 29 27.8 9 0.958 8\n",
+        encoding="utf-8")
+    db = tmp_path / "out.duckdb"
+    run([tmp_path / "docs"], db, quiet=True)
+    con = duckdb.connect(str(db), read_only=True)
+    rates = con.execute("SELECT CAST(value AS VARCHAR) FROM facts WHERE metric = 'budget.execution_rate'").fetchall()
+    assert [Decimal(r[0]) for r in rates] == [Decimal("0.958")]
+    assert con.execute("SELECT count(*) FROM findings WHERE \"check\" = 'ratio'").fetchone()[0] == 0

@@ -224,7 +224,7 @@ def rate_quantity(cells: dict, units: Units):
         ratios = [actual / base for base in (_decimal(cells.get(c)) for c in ("budget", "adjusted"))
                   if actual is not None and base]
         if not ratios or min(abs(r - value) for r in ratios) < min(abs(r - value / 100) for r in ratios):
-            return parse_quantity(f"{value * 100}%", units)
+            return parse_quantity(format((value * 100).normalize(), "f") + "%", units)  # its printed precision
     return parse_quantity(cell.group() + "%", units)
 
 
