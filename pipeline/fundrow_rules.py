@@ -69,14 +69,16 @@ def _score_cell(data: dict) -> tuple[regex.Pattern | None, tuple[int, int]]:
 
 def _pairs(data: dict) -> tuple[regex.Pattern | None, tuple[tuple[str, str], ...], tuple[str, ...]]:
     """The label-then-figure pairs of a funds block: a label standing alone (a line start or a
-    space before it), an optional colon, and its figure after spaces or line breaks."""
+    space before it), its unit in brackets and a colon where written, and its figure after
+    spaces or line breaks."""
     columns = data.get("columns") or {}
     pairs = tuple((str(w), str(col)) for col, words in columns.items() for w in words or ())
     if not pairs:
         return None, (), ()
     ordered = sorted((w for w, _ in pairs), key=len, reverse=True)
     label = regex.compile(r"(?:^|(?<=[\s|｜]))(?P<label>" + "|".join(map(regex.escape, ordered))
-                          + r")[ \t]*[:：]?[\s|｜]*(?P<fig>[0-9０-９][0-9０-９,，.．]*)(?=[\s|｜]|$)", regex.M)
+                          + r")(?:[\s|｜]*[（(][ \t]*(?P<unit>\p{Han}{1,3})[ \t]*[)）])?[ \t]*[:：]?[\s|｜]*"
+                          r"(?P<fig>[0-9０-９][0-9０-９,，.．]*)(?=[\s|｜]|$)", regex.M)
     return label, pairs, tuple(str(w) for w in data.get("rate_words") or ())
 
 
@@ -94,4 +96,4 @@ def _row_label(words) -> regex.Pattern:
     """A row label standing alone in its cell (a line start or a | before it, a break after it)."""
     ordered = sorted((str(w) for w in words or ()), key=len, reverse=True)
     return regex.compile(r"(?:^|(?<=[\n|｜ \t]))[ \t]*(?:" + "|".join(map(regex.escape, ordered))
-                         + r")[ \t]*(?:[（(][^）)\n]{0,6}[）)])?[ \t]*[:：]?[ \t]*(?=[\n|｜ \t]|[0-9])", regex.M)
+                         + r")[ \t]*(?:[（(](?P<note>[^）)\n]{0,6})[）)])?[ \t]*[:：]?[ \t]*(?=[\n|｜ \t]|[0-9])", regex.M)

@@ -28,6 +28,7 @@ class ReadingRules:
 
     convert: str | None
     cut: regex.Pattern | None  # one alternation of every drop and join pattern
+    drop: regex.Pattern | None = None  # the drop patterns alone (a table's cells are never joined)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +69,9 @@ def load_reading(directory: str | Path) -> ReadingRules:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
     patterns = [str(p) for p in (data.get("drop") or []) + (data.get("join") or [])]
     cut = regex.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
-    return ReadingRules(convert=data.get("convert") or None, cut=cut)
+    drops = [str(p) for p in data.get("drop") or []]
+    drop = regex.compile("|".join(f"(?:{p})" for p in drops)) if drops else None
+    return ReadingRules(convert=data.get("convert") or None, cut=cut, drop=drop)
 
 
 @lru_cache(maxsize=4)
@@ -94,7 +97,7 @@ def convert_script(text: str, config: str | None) -> str:
     return "".join(c if len(c2 := converter.convert(c)) != 1 else c2 for c in text)
 
 
-def read_text(text: str, rules: ReadingRules) -> Reading:
+def read_text(text: str, rules: ReadingRules, join: bool = True) -> Reading:
     """The readable text of ``text`` and its offset map.
 
     >>> from pipeline.rules import load_rules
@@ -106,9 +109,15 @@ def read_text(text: str, rules: ReadingRules) -> Reading:
     ('本部门2019年人员编制42人', (13, 16))
     >>> read_text("plain text 2024年", rules).origin is None
     True
+
+    ``join=False`` converts and drops only (a table's cells, split by spaces, stay apart):
+
+    >>> read_text("指標(biāo) 800篇 8", rules, join=False).text
+    '指标 800篇 8'
     """
     converted = convert_script(text, rules.convert)
-    cuts = [m.span() for m in rules.cut.finditer(converted)] if rules.cut is not None else []
+    cut = rules.cut if join else rules.drop
+    cuts = [m.span() for m in cut.finditer(converted)] if cut is not None else []
     cuts = [(a, b) for a, b in cuts if b > a]
     if not cuts:
         return Reading(converted)

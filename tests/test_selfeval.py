@@ -535,3 +535,213 @@ def test_when_indicator_header_and_level_cells_follow_the_self_score_label_then_
     # one cell per line: 自评得分 heads a column of an indicator table, the figure below is a row's target
     text = "三级指标\n\n年度指标值\n\n自评得分\n\n偏差原因\n\n产出指标\n\n数量指标\n\n95\n"
     assert [f for f in _read(tmp_path, text).facts if f.metric == "score.self"] == []
+
+
+# layouts of the second real set (tests/cases/real/selfeval2), written anew here ---------------
+
+TRADITIONAL_GLOSSED_DUMP = (  # a traditional-script mirror with pinyin glosses, one row a line, cells by spaces
+    "年度績效目標(biāo)(80分) 一級指標(biāo) 二級指標(biāo) 三級指標(biāo) 年初目標(biāo)值(A) 實際完成值(B) 得分\n"
+    "產(chǎn)出指標(biāo) 數量指標(biāo) 舉辦專題講座 不少于12場 12場 8\n"
+    "印發宣傳資料 5000份 4800份 7\n"
+    "質量指標(biāo) 活動覆蓋率 穩步提升 穩步提升 6\n")
+
+
+def test_when_a_traditional_page_glosses_its_words_then_rows_are_read_in_its_own_script(tmp_path):
+    ex = _read(tmp_path, "2022年度宣傳經費項目自評表\n" + TRADITIONAL_GLOSSED_DUMP + "\n")
+    got = [(x.level3, x.target_text, x.actual_text, x.score) for x in ex.indicators if x.layout != "execution"]
+    assert got == [("舉辦專題講座", "不少于12場", "12場", Decimal(8)),
+                   ("印發宣傳資料", "5000份", "4800份", Decimal(7)),
+                   ("活動覆蓋率", "穩步提升", "穩步提升", Decimal(6))]
+    assert all(x.quote == ex.document.text[x.start:x.end] for x in ex.indicators)
+
+
+@pytest.mark.parametrize("ge, eq", [("≧", "═"), ("≥", "﹦")])
+def test_when_comparator_cells_use_variant_glyphs_then_the_fragment_rows_are_read(tmp_path, ge, eq):
+    # a 公开14表 whose header ran into the rows before it (no header read): 指标性质 cells printed ≧ / ═
+    text = (f"| 年度 总体 目标 | 预期目标 | 实际完成情况 | 产出指标 | 数量指标 | 受资助学生人数 | {ge} | 600 | 人次 | 598 | 10 | 9 |\n"
+            f"| 质量指标 | 补助发放准确率 | {eq} | 100 | % | 100% | 10 | 10 |\n")
+    ex = _read(tmp_path, text)
+    rows = [(x.level3, x.target_op, x.target_value, x.actual_text, x.weight, x.score) for x in ex.indicators]
+    assert rows == [("受资助学生人数", "ge", Decimal(600), "598", Decimal(10), Decimal(9)),
+                    ("补助发放准确率", "eq", Decimal(1), "100%", Decimal(10), Decimal(10))]
+
+
+def test_when_a_header_runs_on_after_the_goal_cells_of_its_line_then_its_rows_are_read(tmp_path):
+    # the ministry template flattened: 年度总体目标 cells, then the header, in one `|` line
+    text = ("| 年度 总体 目标 | 预期目标 | 实际完成情况 | 建成村级服务站3个 | 建成村级服务站3个 | | 绩效指标 | 一级指标 | "
+            "二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施 |\n|\n"
+            "产出指标 | 数量指标 | 新建服务站 | ≥3个 | 3个 | 20 | 20 | 无 |\n"
+            "时效指标 | 完工时限 | 2023年12月 | 2023年10月 | 10 | 10 | 无 |\n")
+    ex = _read(tmp_path, text)
+    rows = [(x.level2, x.level3, x.target_text, x.actual_text, x.weight, x.score) for x in ex.indicators]
+    assert rows == [("数量指标", "新建服务站", "≥3个", "3个", Decimal(20), Decimal(20)),
+                    ("时效指标", "完工时限", "2023年12月", "2023年10月", Decimal(10), Decimal(10))]
+
+
+def test_when_a_two_line_header_is_flattened_line_after_line_then_columns_take_the_rows_order(tmp_path):
+    # 公开14表: the first header line (年度指标值 | 实际完成值 | 分值 | 得分 | …) before the second (一级指标 |
+    # … | 指标性质 | 指标值 | 度量单位), the first row run on; one row as many cells as the columns by chance
+    text = ("| 绩效指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施 | 一级指标 | 二级指标 | 三级指标 | "
+            "指标性质 | 指标值 | 度量单位 | 产出指标 | 数量指标 | 受助学生人数 | ≥ | 700 | 人次 | 702 | 10 | 10 |\n"
+            "| 社会效益 指标 | 政策知晓率 | = | 100 | % | 98% | 10 | 9 | | 生态效益 指标 |\n")
+    ex = _read(tmp_path, text)
+    rows = [(x.level3, x.target_op, x.target_text, x.actual_text, x.weight, x.score) for x in ex.indicators]
+    assert rows == [("受助学生人数", "ge", "700", "702", Decimal(10), Decimal(10)),
+                    ("政策知晓率", "eq", "100", "98%", Decimal(10), Decimal(9))]
+
+
+def test_when_a_row_is_cut_after_its_target_then_its_level_name_is_no_indicator(tmp_path):
+    # a central transfer-payment form (no points columns); the page cut after the last row's target
+    text = ("二级指标 | 三级指标 | 指标值 | 全年实际完成值 | 未完成原因和改进措施 | |\n产 出 指 标 |\n"
+            "数量指标 | 享受救助人次 | ≥5000人次 | 6012 | |||\n质量指标 | 救助合规率 | 100")
+    ex = _read(tmp_path, text + "\n")
+    rows = [(x.level2, x.level3, x.target_text, x.actual_text) for x in ex.indicators]
+    assert rows == [("数量指标", "享受救助人次", "≥5000人次", "6012"), ("质量指标", "救助合规率", "100", "")]
+
+
+YUNNAN_DUMP_TARGETS_ONLY = (  # the 20+80 template as a space dump, a row a line, only the targets filled
+    "年度绩效目标\n(80分)\n一级\n指标\n二级指标 三级指标 年初目标值(A) 实际完成值(B) 得分\n"
+    "产出指标 数量指标 新建圈舍面积(平方米) 3000\n"
+    "购置设备(台) 12\n"
+    "质量指标 工程合格率(%) 95\n"
+    "效益指标 年新增产值 (万元) 400\n"
+    "带动农户数(户) 150\n"
+    "总分\n")
+
+
+def test_when_a_dump_prints_a_row_a_line_with_only_targets_then_each_line_is_one_row(tmp_path):
+    ex = _read(tmp_path, "2021年度项目支出绩效自评表\n" + YUNNAN_DUMP_TARGETS_ONLY)
+    rows = [(x.level3, x.target_value, x.actual_text, x.score) for x in ex.indicators if x.layout != "execution"]
+    assert rows == [("新建圈舍面积(平方米)", Decimal(3000), "", None), ("购置设备(台)", Decimal(12), "", None),
+                    ("工程合格率(%)", Decimal(95), "", None), ("年新增产值(万元)", Decimal(400), "", None),
+                    ("带动农户数(户)", Decimal(150), "", None)]
+
+
+MINISTRY_FUNDS_HEAD = ["项目资金（万元）", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"]
+
+
+@pytest.mark.parametrize("fmt", ["txt", "docx"])
+@pytest.mark.parametrize("rate, actual, want", [("0.935", "37.4", "0.935"), ("0.5", "0.2", "0.005")])
+def test_when_the_execution_rate_is_printed_without_its_percent_then_the_amounts_tell_fraction_from_percent(
+        tmp_path, fmt, rate, actual, want):
+    row = ["年度资金总额", "40", "40", actual, "10", rate, "9"]
+    blocks = ["某局2022年度项目支出绩效自评表", [MINISTRY_FUNDS_HEAD, row]]
+    if fmt == "docx":
+        path = make_docx(tmp_path / "form.docx", blocks)
+    else:  # the ministry template as a space dump
+        path = tmp_path / "form.txt"
+        path.write_text("\n".join([blocks[0], " ".join(MINISTRY_FUNDS_HEAD), " ".join(row)]) + "\n", encoding="utf-8")
+    ex = process_file(path, RULES)
+    assert [f.value for f in ex.facts if f.metric == "budget.execution_rate"] == [Decimal(want)]
+    execution = [x for x in ex.indicators if x.layout == "execution"]
+    assert [x.actual_value for x in execution] == [Decimal(want)]
+
+
+@pytest.mark.parametrize("fmt", ["txt", "docx"])
+def test_when_a_funds_cell_carries_its_own_wan_under_a_wan_yuan_header_then_it_is_scaled_once(tmp_path, fmt):
+    # a central transfer-payment 绩效目标自评表: 资金投入情况(万元) | 全年预算数(A) | 全年执行数(B) | 预算执行率
+    head = ["资金投入情况(万元)", "全年预算数(A)", "全年执行数(B)", "预算执行率(B/A×100%)"]
+    row = ["年度资金总额:", "2150.5万", "2000万", "93%"]
+    blocks = ["甲县医疗保障局2022年度中央对地方转移支付项目绩效目标自评表", [head, row]]
+    if fmt == "docx":
+        path = make_docx(tmp_path / "form.docx", blocks)
+    else:
+        path = tmp_path / "form.txt"
+        path.write_text("\n".join([blocks[0], " | ".join(head) + " |", " | ".join(row) + " |"]) + "\n", encoding="utf-8")
+    facts = [f for f in process_file(path, RULES).facts if f.metric == "spend.project"]
+    assert sorted((str(f.basis), f.value) for f in facts) == [("actual", Decimal(20000000)),
+                                                                ("budget", Decimal(21505000))]
+
+
+@pytest.mark.parametrize("fmt", ["txt", "docx"])
+@pytest.mark.parametrize("unit, scale", [("万元", 10000), ("元", 1)])
+def test_when_a_funds_row_leaves_its_first_budget_blank_then_the_rate_confirms_the_columns(tmp_path, fmt, unit, scale):
+    # the ministry template with 年初预算数 left blank; the table's money unit stated in the header cell
+    head = [f"项目资金 ({unit})", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"]
+    row = ["年度资金总额", "", "50", "45", "10", "90.00%", "9"]
+    blocks = ["某局2023年度项目支出绩效自评表", [head, row]]
+    if fmt == "docx":
+        path = make_docx(tmp_path / "form.docx", blocks)
+    else:  # `|` cells, the label alone on its line, the blank cell gone
+        path = tmp_path / "form.txt"
+        path.write_text("\n".join([blocks[0], head[0] + " |", "| " + " | ".join(head[1:]) + " |", "年度资金总额 |",
+                                   "| " + " | ".join(c for c in row[1:] if c) + " |"]) + "\n", encoding="utf-8")
+    facts = process_file(path, RULES).facts
+    assert sorted((f.metric, str(f.basis), f.value) for f in facts if f.rule_id == "table.fund_row") == [
+        ("budget.execution_rate", "None", Decimal("0.9")),
+        ("spend.project", "actual", Decimal(45 * scale)), ("spend.project", "budget", Decimal(50 * scale))]
+
+
+CELL_PER_LINE_TOTAL_WITH_MARKS = (  # one cell per line between | lines; the total's label states the full marks
+    "一级指标\n|\n二级指标\n|\n三级指标\n|\n年初目标值(A)\n|\n实际完成值(B)\n|\n得分\n|\n||||\n"
+    "满意度指标(10分)\n|\n服务对象满意度指标\n|\n优抚对象满意率\n|\n95%\n|\n98%\n|\n10\n|\n||||\n"
+    "总分(100分)\n|\n96\n|\n自评等级\n|\n优\n|\n||||||\n")
+
+
+def test_when_the_total_label_states_the_full_marks_then_its_one_figure_is_the_score_and_no_row(tmp_path):
+    ex = _read(tmp_path, "2022年度项目支出绩效自评表\n" + CELL_PER_LINE_TOTAL_WITH_MARKS)
+    assert [(x.level3, x.target_text, x.actual_text, x.score) for x in ex.indicators] == [
+        ("优抚对象满意率", "95%", "98%", Decimal(10))]
+    assert [f.value for f in ex.facts if f.metric == "score.self"] == [Decimal(96)]
+
+
+@pytest.mark.parametrize("fmt", ["txt", "docx"])
+@pytest.mark.parametrize("unit, scale", [("万元", 10000), ("元", 1)])
+def test_when_a_form_pairs_planned_and_spent_funds_with_their_unit_then_budget_and_actual_are_read(
+        tmp_path, fmt, unit, scale):
+    # the Hunan 财政支出项目绩效评价自评报告 form: label / (unit) / figure, a cell a line
+    pairs = [("计划安排资金", "80"), ("实际到位资金", "80"), ("实际支出", "72"), ("结余", "8")]
+    title = "某县卫健局2021年度财政支出项目绩效评价自评报告"
+    if fmt == "docx":
+        path = make_docx(tmp_path / "form.docx", [title, [[c for label, fig in pairs for c in (f"{label}\n({unit})", fig)]]])
+    else:
+        path = tmp_path / "form.txt"
+        path.write_text(title + "\n\n" + "\n\n".join(f"{label}\n\n({unit})\n\n{fig}" for label, fig in pairs) + "\n",
+                        encoding="utf-8")
+    facts = [f for f in process_file(path, RULES).facts if f.metric == "spend.project"]
+    assert sorted((str(f.basis), f.value) for f in facts) == [("actual", Decimal(72 * scale)),
+                                                                ("budget", Decimal(80 * scale))]
+
+
+def test_when_a_fragment_of_targets_leaves_the_actual_blank_then_its_rows_are_read_in_the_template(tmp_path):
+    # a Sichuan 部门预算项目支出绩效自评表 cut below its header, 完成值 and 得分 left blank; a compound unit
+    text = ("宣传资料发放及时率 | = | 100 | % | 5 | ||||||\n"
+            "成本指标 | 宣传资料印制成本 | ≤ | 20000 | 元 | 5 | |||||\n"
+            "人均补助标准 | = | 2 | 元/人 | 5 | ||||||\n"
+            "满意度指标 | 服务对象满意度指标 | 参保群众满意度 | ≥ | 90 | % | 10 | ||||\n合计 | 100 | |||||||||\n")
+    ex = _read(tmp_path, text)
+    rows = [(x.level3, x.target_op, x.target_value, x.target_unit, x.actual_text, x.weight, x.score)
+            for x in ex.indicators]
+    assert rows == [("宣传资料发放及时率", "eq", Decimal(1), "ratio", "", Decimal(5), None),
+                    ("宣传资料印制成本", "le", Decimal(20000), "yuan", "", Decimal(5), None),
+                    ("人均补助标准", "eq", Decimal(2), "元/人", "", Decimal(5), None),
+                    ("参保群众满意度", "ge", Decimal("0.9"), "ratio", "", Decimal(10), None)]
+
+
+MINISTRY_DUMP_HEADER_PIECES = (  # the ministry template as space rows; 年度 / 实际 over 指标值 / 完成值 on the next line
+    "绩效指标 一级指标 二级指标 三级指标 年度 实际 分值 得分 偏差原因分析及改进措施\n指标值 完成值\n"
+    "产出指标 数量指标 指标1:修缮面积 5000平方米 5000平方米 10 10\n"
+    "质量指标 指标1:验收通过率 100% 95% 10 8\n"
+    "指标2:文明施工 ≥95% 97% 10 10\n")
+
+
+def test_when_header_pieces_stand_over_words_printed_after_the_last_column_then_they_take_their_places(tmp_path):
+    ex = _read(tmp_path, "某局2022年度项目支出绩效自评表\n" + MINISTRY_DUMP_HEADER_PIECES + "\n")
+    rows = [(x.level3, x.target_text, x.actual_text, x.weight, x.score) for x in ex.indicators]
+    assert rows == [("指标1:修缮面积", "5000平方米", "5000平方米", Decimal(10), Decimal(10)),
+                    ("指标1:验收通过率", "100%", "95%", Decimal(10), Decimal(8)),
+                    ("指标2:文明施工", "≥95%", "97%", Decimal(10), Decimal(10))]
+
+
+def test_when_a_fraction_rate_is_read_then_it_keeps_its_printed_precision_and_raises_no_ratio_finding(tmp_path):
+    # 27.8 / 29 = 0.9586: the printed 0.958 is within the precision of the rounded amounts
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "form.txt").write_text(
+        "某局2022年度项目支出绩效自评表\n" + " ".join(MINISTRY_FUNDS_HEAD) + "\n年度资金总额 29 29 27.8 9 0.958 8\n",
+        encoding="utf-8")
+    db = tmp_path / "out.duckdb"
+    run([tmp_path / "docs"], db, quiet=True)
+    con = duckdb.connect(str(db), read_only=True)
+    rates = con.execute("SELECT CAST(value AS VARCHAR) FROM facts WHERE metric = 'budget.execution_rate'").fetchall()
+    assert [Decimal(r[0]) for r in rates] == [Decimal("0.958")]
+    assert con.execute("SELECT count(*) FROM findings WHERE \"check\" = 'ratio'").fetchone()[0] == 0

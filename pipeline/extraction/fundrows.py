@@ -178,16 +178,23 @@ def _fit_with_blank(cells, layout: tuple[str, ...]) -> tuple[tuple[str, ...] | N
     row left blank (统筹整合资金数 | 到位数 of a row with no such money): the first such column
     after the row's first money column that makes the cells fit, and only where the figures
     confirm the reading — the rate cell is the actual over a budget cell, to its printed
-    precision. A row prints its leading columns (行次) in full, so a blank is looked for only
-    inside the row."""
+    precision. A row prints its leading columns (行次) in full, so a blank ``other`` is looked for
+    only inside the row; one of two budget columns may be left blank (年初预算数 of a row that
+    states only 全年预算数)."""
     fit = _fit(cells, layout)
     if fit[0] is not None or len(layout) <= len(BASIS_COLUMNS):
         return fit
     first_money = next((i for i, c in enumerate(layout) if c in BASIS_COLUMNS), len(layout))
-    for i in range(first_money + 1, layout.index("rate")):
-        if layout[i] == "other" and (fit := _fit(cells, layout[:i] + layout[i + 1:]))[0] is not None:
+    for i in range(first_money, layout.index("rate")):
+        rest = layout[:i] + layout[i + 1:]
+        blank_other = layout[i] == "other" and i > first_money
+        blank_budget = layout[i] in _BUDGETS and any(c in _BUDGETS for c in rest)  # 年初预算数 left blank
+        if (blank_other or blank_budget) and (fit := _fit(cells, rest))[0] is not None:
             return fit if _rate_agrees(dict(zip(fit[0], cells[:fit[1]]))) else (None, 0)
     return None, 0
+
+
+_BUDGETS = ("budget", "adjusted")
 
 
 def _rate_agrees(row: dict) -> bool:
@@ -201,6 +208,24 @@ def _rate_agrees(row: dict) -> bool:
         if base and abs(actual / base * 100 - rate) <= step:
             return True
     return False
+
+
+def rate_quantity(cells: dict, units: Units):
+    """The 执行率 cell of a row as a ratio. Written without its %, it is a percentage (98.5) or a
+    fraction (0.958): a fraction where it is at most 1 and the actual over the budget is nearer
+    to it than to its hundredth (or no amounts stand in the row)."""
+    cell = cells["rate"]
+    rate = parse_quantity(cell.group(), units)
+    if rate is None or rate.unit != "":
+        return rate
+    value = _decimal(cell)
+    if value is not None and 0 < value <= 1:
+        actual = _decimal(cells.get("actual"))
+        ratios = [actual / base for base in (_decimal(cells.get(c)) for c in ("budget", "adjusted"))
+                  if actual is not None and base]
+        if not ratios or min(abs(r - value) for r in ratios) < min(abs(r - value / 100) for r in ratios):
+            return parse_quantity(format((value * 100).normalize(), "f") + "%", units)  # its printed precision
+    return parse_quantity(cell.group() + "%", units)
 
 
 def _decimal(cell) -> Decimal | None:
@@ -286,10 +311,10 @@ def read_fund_rows(document: Document, sentences: list[Sentence], meta: DocMeta,
     text = document.text
     out: list[Fact] = []
     metric = rows.project_metric if meta.report_type == ruleset.project_report else rows.metric
-    scale = units.lookup(rows.unit)
     for row in fund_rows(text, rows):
         sentence = _sentence_at(sentences, row.label_start)
         quote = text[row.label_start:row.end]
+        scale = _stated_unit(text, row.label_start, row.end, units) or units.lookup(rows.unit)
         totals = {}
         for column, cell in row.cells.items():
             if column not in BASIS_COLUMNS or (cell.start(), cell.end()) in taken:
@@ -300,9 +325,7 @@ def read_fund_rows(document: Document, sentences: list[Sentence], meta: DocMeta,
                 totals[column] = fact
         if "rate" in row.cells:
             cell = row.cells["rate"]
-            rate = parse_quantity(cell.group(), units)
-            if rate is not None and rate.unit == "":  # 执行率 written without its %
-                rate = parse_quantity(cell.group() + "%", units)
+            rate = rate_quantity(row.cells, units)
             if rate is not None and rate.unit == "ratio":
                 out.append(_fact(document, sentence, "budget.execution_rate", rate.value, "ratio", "rate",
                                  cell, quote, rate))
@@ -323,13 +346,28 @@ def read_fund_rows(document: Document, sentences: list[Sentence], meta: DocMeta,
                                                                                       taken)
 
 
+_UNIT_NOTE = regex.compile(r"[(（]\s*(\p{Han}{1,3})\s*[)）]")
+
+
+def _stated_unit(text: str, at: int, end: int, units: Units) -> tuple[str, Decimal] | None:
+    """The money unit a funds row states (计划安排资金 (万元) 55) or the table states above it
+    (项目资金 (元), 预算执行情况(万元)): the first bracketed money unit in the row, else the last
+    within a header's reach before it; else None (the template's)."""
+    inside = list(_UNIT_NOTE.finditer(text, at, end))
+    for m in inside + list(reversed(list(_UNIT_NOTE.finditer(text, max(0, at - _HEADER_CHARS), at)))):
+        found = units.lookup(m.group(1))
+        if found is not None and found[0] == "yuan":
+            return found
+    return None
+
+
 def _money(document, sentence, metric, column, cell, quote, units, scale) -> Fact | None:
     q = parse_quantity(cell.group(), units)
     if q is None:
         return None
     value, unit = q.value, q.unit
-    if unit == "" and scale is not None:
-        value, unit = value * scale[1], scale[0]
+    if unit == "" and scale is not None:  # the header's unit (万元); a cell with its own 万 (3359.62万) is scaled
+        value, unit = (value * scale[1] if _decimal(cell) is not None else value), scale[0]
     if unit != "yuan":
         return None
     return _fact(document, sentence, metric, value, unit, column, cell, quote, q)
@@ -342,9 +380,11 @@ def _score_rows(document: Document, sentences: list[Sentence], rows, units: Unit
     text, out = document.text, []
     for m in rows.score_label.finditer(text):
         cells = [c for _, c in zip(range(2), _CELL.finditer(text, m.end()))]
+        if _marks_in_label(m, rows, units) and cells and (len(cells) < 2 or not _is_number(cells[1])):
+            cells = [m, cells[0]]  # 总分(100分) | 96: the label states the full marks
         if len(cells) < 2 or (cells[1].start(), cells[1].end()) in taken:
             continue
-        full, score = (parse_quantity(c.group(), units) for c in cells)
+        full, score = (parse_quantity(c.group("note") if c is m else c.group(), units) for c in cells)
         if full is None or score is None or {full.unit, score.unit} - {"", "point"} or full.value != rows.full_marks \
                 or not 0 <= score.value <= rows.full_marks:
             continue
@@ -352,6 +392,13 @@ def _score_rows(document: Document, sentences: list[Sentence], rows, units: Unit
         out.append(_fact(document, _sentence_at(sentences, m.start()), rows.score_metric, score.value, "point",
                          "score", cells[1], quote, score))
     return out
+
+
+def _marks_in_label(label, rows, units: Units) -> bool:
+    """The total row's label states the full marks in its bracket (总分(100分))."""
+    note = label.group("note")
+    marks = parse_quantity(note, units) if note else None
+    return marks is not None and marks.unit in ("", "point") and marks.value == rows.full_marks
 
 
 _LINE = regex.compile(r"^[ \t]*(\S(?:.*\S)?)[ \t]*$", regex.M)  # a line's text, its ends trimmed

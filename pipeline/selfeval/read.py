@@ -12,15 +12,14 @@ from dataclasses import replace
 
 import regex
 
-from ..extraction.fundrows import fund_rows
+from ..extraction.fundrows import fund_rows, rate_quantity
 from ..model import Document, Indicator, IndicatorCell, SelfGrade
-from ..normalize import parse_quantity
-from ..reading import Reading
+from ..reading import Reading, read_text, readable_document
 from ..rules import RuleSet
 from .measure import is_comparator, parse_measure, plain_number
 from .prose import prose_indicators
 from .rows import Carry, Header, RawRow, Tok, grid_row, header_roles, parse_stream, scattered_header, \
-    stream_header, to_indicator
+    name_text, stream_header, to_indicator
 from .vocab import IndicatorVocab
 
 _GRID_SPLIT = regex.compile(r"[ \t\u3000]*(?:\t|[|｜])[ \t\u3000]*")
@@ -35,16 +34,18 @@ def self_evaluation(original: Document, readable: Document, reading: Reading,
 
     The table is read in the original text first: the readable text joins figures split by a
     space (≥50个 50 → one figure), which a flattened table's cells are. A page in traditional
-    script or with glosses is read in the readable text, its spans mapped back."""
+    script or with glosses is read in its script converted and glosses dropped but no cells
+    joined; its spans are mapped back and its names, targets and actuals kept in its own script."""
     grade = read_grade(readable, ruleset)
     if grade is not None and reading.text != original.text:
         grade = restore_indicators([], grade, reading, original.text)[1]
     first = read_indicators(original, ruleset)
     if any(x.layout != "execution" for x in first) or reading.text == original.text:
         return first, grade
-    second = read_indicators(readable, ruleset)
+    cells = read_text(original.text, ruleset.reading, join=False)  # the readable text joins cells
+    second = read_indicators(readable_document(original, cells), ruleset)
     if len(second) > len(first):
-        return restore_indicators(second, None, reading, original.text)[0], grade
+        return restore_indicators(second, None, cells, original.text)[0], grade
     return first, grade
 
 
@@ -111,11 +112,26 @@ def _lines(document: Document) -> list[tuple[str, list[Tok]]]:
         elif line.count("\t") >= 3:
             out.append(("grid", _split_grid(line, start)))
         elif line.strip():
-            out.append(("text", [Tok(m.group(), start + m.start(), start + m.end()) for m in _WORD.finditer(line)]))
+            words = _words(line)
+            out.append(("text", [Tok(line[a:b], start + a, start + b, opens_line=n == 0 and len(words) > 1)
+                                 for n, (a, b) in enumerate(words)]))
         n += 1
     return out
 
 
+def _words(line: str) -> list[tuple[int, int]]:
+    """The cells of a text line, split on whitespace; a bracketed annotation the layout set apart
+    stays with the cell before it (年新增畜牧产值 (万元) → one cell)."""
+    out: list[tuple[int, int]] = []
+    for m in _WORD.finditer(line):
+        if out and _ANNOTATION.fullmatch(m.group()) and not _ANNOTATION.fullmatch(line[out[-1][0]:out[-1][1]]):
+            out[-1] = (out[-1][0], m.end())
+        else:
+            out.append(m.span())
+    return out
+
+
+_ANNOTATION = regex.compile(r"[(（][^()（）]*\p{Han}[^()（）]*[)）]")
 _PIPE = regex.compile(r"[|｜]")
 
 
@@ -232,10 +248,11 @@ def _tok(line: str, a: int, b: int, offset: int) -> Tok:
 
 
 def _grid_header(cells: list[Tok], vocab: IndicatorVocab) -> tuple[Header, list[Tok]] | None:
-    """An indicator header in a row of cells: the header, and the cells after it (rows a page ran
-    on in the same line). A row that is all header keeps one role per cell (read by column)."""
+    """An indicator header in a row of cells, wherever it starts (a flattened page runs the 年度总体目标
+    cells and the header into one line): the header, and the cells after it (rows a page ran on
+    in the same line). A row that is all header keeps one role per cell (read by column)."""
     filled = [c for c in cells if c.text.strip()]
-    for at in range(min(len(filled), _HEADER_LEAD + 1)):
+    for at in range(len(filled)):
         found = stream_header(filled, at, vocab)
         if found is None:
             continue
@@ -248,7 +265,6 @@ def _grid_header(cells: list[Tok], vocab: IndicatorVocab) -> tuple[Header, list[
     return None
 
 
-_HEADER_LEAD = 2  # cells a header row may hold before its first header word (绩效指标, 序号)
 
 
 def _read_grid(document, lines, i, header, vocab, ruleset, out) -> int:
@@ -262,7 +278,7 @@ def _read_grid(document, lines, i, header, vocab, ruleset, out) -> int:
             break
         if _grid_header(cells, vocab) is not None:
             break  # the next table's header
-        total_at = next((n for n, c in enumerate(filled) if c.text.replace(" ", "") in vocab.total_labels), None)
+        total_at = next((n for n, c in enumerate(filled) if vocab.is_total(c.text)), None)
         if total_at is not None:
             for raw, trailing in parse_stream(filled[:total_at], header, vocab):
                 _emit(document, raw, trailing, "grid", carry, vocab, ruleset, out)
@@ -307,7 +323,7 @@ def _try_stream(document, lines, i, vocab, ruleset, out, whole: dict[int, bool])
         return i + 1
     header, after = found
     body = toks[after:]
-    stop = next((n for n, t in enumerate(body) if t.text.replace(" ", "") in vocab.total_labels
+    stop = next((n for n, t in enumerate(body) if vocab.is_total(t.text)
                  or stream_header(body, n, vocab) is not None), len(body))
     carry = Carry()
     for raw, trailing in parse_stream(body[:stop], header, vocab):
@@ -321,19 +337,22 @@ def _try_stream(document, lines, i, vocab, ruleset, out, whole: dict[int, bool])
 
 
 _TEMPLATE_MIN_ROWS = 2  # rows of a table fragment read in a template's column order at least
+# the cells a row must show to be read in a template: its actual too, else (a page of targets, the
+# 完成值 column blank) the others
+_TEMPLATE_SHAPES = ({"nature", "target", "actual", "weight"}, {"nature", "target", "weight"})
 
 
 def _template_rows(document, lines, vocab: IndicatorVocab, ruleset) -> list[Indicator]:
     """A table fragment whose header the page left out (a page cut below it), read in a template's
     column order (rules/indicators.yaml `templates`) — only the rows that show the template's shape
-    (a 指标性质 cell, the target, the actual and the weight), and only where a run of grid lines
-    holds two of them at least."""
+    (a 指标性质 cell, the target, the actual and the weight; the actual left out where no two rows
+    of the run print one), and only where a run of grid lines holds two of them at least."""
     out: list[Indicator] = []
     runs: list[list[Tok]] = []
     run: list[Tok] = []
     for kind, cells in lines + [("text", [])]:
         filled = [c for c in cells if c.text.strip()]
-        total = kind == "grid" and any(c.text.replace(" ", "") in vocab.total_labels for c in filled)
+        total = kind == "grid" and any(vocab.is_total(c.text) for c in filled)
         if kind == "grid" and not total and len(run) < _STREAM_LIMIT:
             run += filled
             continue
@@ -342,11 +361,14 @@ def _template_rows(document, lines, vocab: IndicatorVocab, ruleset) -> list[Indi
         run = []
     for toks in runs:  # the template most of whose rows the run fits (the first on a tie)
         best: list = []
-        for roles in vocab.templates:
-            rows = [(raw, trailing) for raw, trailing in parse_stream(toks, Header(roles, 0, 0), vocab)
-                    if {"nature", "target", "actual", "weight"} <= set(raw.cells)]
-            if len(rows) > len(best):
-                best = rows
+        for shape in _TEMPLATE_SHAPES:  # rows with their actual; else (a table of targets) without
+            for roles in vocab.templates:
+                rows = [(raw, trailing) for raw, trailing in parse_stream(toks, Header(roles, 0, 0), vocab)
+                        if shape <= set(raw.cells)]
+                if len(rows) > len(best):
+                    best = rows
+            if len(best) >= _TEMPLATE_MIN_ROWS:
+                break
         if len(best) < _TEMPLATE_MIN_ROWS:
             continue
         carry = Carry()
@@ -380,9 +402,7 @@ def _execution_rows(document: Document, ruleset: RuleSet, vocab: IndicatorVocab)
         weight_cell, score_cell, rate_cell = (row.cells.get(k) for k in ("weight", "score", "rate"))
         if weight_cell is None:
             continue
-        rate = parse_quantity(rate_cell.group(), ruleset.units) if rate_cell is not None else None
-        if rate is not None and rate.unit == "":
-            rate = parse_quantity(rate_cell.group() + "%", ruleset.units)
+        rate = rate_quantity(row.cells, ruleset.units) if rate_cell is not None else None
         cells = tuple(IndicatorCell(k, c.start(), c.end()) for k, c in row.cells.items())
         target = parse_measure("100%", vocab, ruleset.units)
         out.append(Indicator(
@@ -425,8 +445,36 @@ def restore_indicators(indicators: list[Indicator], grade: SelfGrade | None, rea
         start, end = reading.to_original(x.start, x.end)
         cells = tuple(replace(c, start=reading.to_original(c.start, c.end)[0],
                               end=reading.to_original(c.start, c.end)[1]) for c in x.cells)
-        out.append(replace(x, start=start, end=end, quote=original[start:end], cells=cells))
+        out.append(replace(x, start=start, end=end, quote=original[start:end], cells=cells,
+                           **_original_script(x, reading, original)))
     if grade is not None:
         start, end = reading.to_original(grade.start, grade.end)
         grade = replace(grade, start=start, end=end, raw=original[start:end])
     return out, grade
+
+
+_TEXT_FIELDS = {"level3": "level3", "target": "target_text", "actual": "actual_text"}
+
+
+def _original_script(x: Indicator, reading: Reading, original: str) -> dict[str, str]:
+    """The row's name, target and actual in the page's own script (績效, not 绩效), the characters
+    the reading dropped (pinyin glosses) left out: the readable cell's characters, each taken
+    back from the original (the script is converted character for character)."""
+    if reading.origin is None and len(reading.text) != len(original):
+        return {}
+    out = {}
+    for c in x.cells:
+        field = _TEXT_FIELDS.get(c.role)
+        if field is None or c.end > len(reading.text):
+            continue
+        readable = reading.text[c.start:c.end]
+        if _squeeze(readable) != _squeeze(getattr(x, field)):
+            continue  # the field is not the cell's text as printed
+        chars = "".join(original[reading.to_original(i, i + 1)[0]] for i in range(c.start, c.end))
+        if len(chars) == len(readable):
+            out[field] = name_text(chars) if field == "level3" else " ".join(chars.split())
+    return out
+
+
+def _squeeze(text: str) -> str:
+    return "".join(text.split())

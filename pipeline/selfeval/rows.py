@@ -24,15 +24,18 @@ from .measure import is_comparator, parse_measure, plain_number
 from .vocab import IndicatorVocab
 
 LEVELS = ("level1", "level2", "level3")
-_UNIT_CELL = regex.compile(r"^[\p{Han}%％㎡]{1,4}$")
+_UNIT_CELL = regex.compile(r"^[\p{Han}%％㎡]{1,4}(?:/[\p{Han}㎡]{1,4})?$")  # 个, %, 元/人
 _MAX_PREFIX = 3  # cells before level-3 a row may carry (level-1, level-2, its points)
 _PROSE = regex.compile(r"[。；;]")
-_HAN_GAP = regex.compile(r"(?<=\p{Han})\s+(?=\p{Han})")  # layout space inside a name (基础信息 完整性)
+_HAN_GAP = regex.compile(r"(?<=\p{Han})\s+(?=[\p{Han}(（])")  # layout space inside a name (基础信息 完整性, 产值 (万元))
 _EARLY = 0.01  # a column left out early in the row costs a little more than a late one
-_BARE = 0.05  # a bare number read as a target or actual (where a weight may stand)
+_BARE = 0.05  # a bare number read as a target or actual where a weight may stand (a table with 分值)
 _LONE_SCORE = "score?"  # the one number a row of a table without points columns may print
 _UNIT_AFTER_BARE = 1.0  # leaving out the unit column where a bare target is followed by a unit-like cell
 _MISSING = 0.9  # the cost of a value column a row leaves out (more than a skipped cell's share)
+_LEVEL_AS_NAME = 1.5  # a level-3 cell named like a level: more than a value column left out (a cut row)
+_EXECUTION_AS_NAME = 0.5
+_LINE_OPENING = 4.0  # a row's value from the cell opening a dump's next line: more than a row with all its values left out
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +48,7 @@ class Tok:
     table: int | None = None
     row: int | None = None
     col: int | None = None
+    opens_line: bool = False  # the first of several cells a text line holds (a dump's row starts there)
 
     def cell(self, role: str) -> IndicatorCell:
         return IndicatorCell(role, self.start, self.end, self.table, self.row, self.col)
@@ -97,11 +101,45 @@ def stream_header(toks: list[Tok], at: int, vocab: IndicatorVocab) -> tuple[Head
     roles = header_roles(toks[at:end], vocab)
     if roles is None:
         return None
+    roles = _sub_columns(roles)
     merged: list[str | None] = []
     for r in roles:  # 偏差原因 / 分析及 / 改进措施: one column
         if r and (not merged or merged[-1] != r or r == "other"):
             merged.append(r)
-    return Header(tuple(merged), toks[at].start, toks[end - 1].end), end
+    return Header(_two_lines(tuple(merged)), toks[at].start, toks[end - 1].end), end
+
+
+def _sub_columns(roles: tuple[str | None, ...]) -> tuple[str | None, ...]:
+    """A header whose first line holds pieces (年度 | 实际) over the words its second line prints
+    after the last column (… | 得分 | 偏差原因分析及改进措施 | 指标值 | 完成值): those words
+    take the pieces' places, in order, where they are as many."""
+    last = max((n for n, r in enumerate(roles) if r in ("note", "score")), default=None)
+    first = next((n for n, r in enumerate(roles) if r), None)
+    if last is None or first is None:
+        return roles
+    tail = roles[last + 1:]
+    holes = [n for n in range(first, last) if roles[n] is None]
+    if not tail or len(tail) != len(holes) or not all(r in _SUB_ROLES for r in tail):
+        return roles
+    out = list(roles[:last + 1])
+    for n, r in zip(holes, tail):
+        out[n] = r
+    return tuple(out)
+
+
+_SUB_ROLES = frozenset({"nature", "target", "unit", "actual"})
+
+
+def _two_lines(roles: tuple[str | None, ...]) -> tuple[str | None, ...]:
+    """A two-line header read line after line (年度指标值 | 实际完成值 | 分值 | 得分 | 一级指标 |
+    二级指标 | 三级指标 | 指标性质 | 指标值 | 度量单位: the second line names the levels and the
+    sub-columns under the first line's 年度指标值) → the columns in the rows' order: the second
+    line's, then the first line's columns it does not name."""
+    first_level = next((n for n, r in enumerate(roles) if r in LEVELS), None)
+    if not first_level or not any(r and r not in LEVELS for r in roles[:first_level]):
+        return roles
+    second = roles[first_level:]
+    return second + tuple(r for r in roles[:first_level] if r and r not in second)
 
 
 def scattered_header(toks: list[Tok], at: int, vocab: IndicatorVocab) -> tuple[Header, int] | None:
@@ -146,6 +184,8 @@ def grid_row(cells: list[Tok], header: Header, vocab: IndicatorVocab) -> RawRow 
     for role in ("weight", "score"):
         if role in out and plain_number(out[role].text, vocab.points) is None:
             return None
+    if "level3" in out and not _is_name(out["level3"].text, vocab):
+        return None  # the cells only happen to be as many as the columns (a row cut, another run on)
     if "level3" not in out and "target" not in out or not {"target", "actual", "weight", "score"} & set(out):
         return None
     return RawRow(out, [])
@@ -171,8 +211,11 @@ def parse_stream(toks: list[Tok], header: Header, vocab: IndicatorVocab) -> list
             pcost = _prefix_cost(prefix, vocab)
             if pcost is None or not _is_name(toks[j].text, vocab):
                 continue
-            if vocab.block_of(toks[j].text) or vocab.is_level2(toks[j].text):
-                pcost += 0.5  # a level-3 named like a level (满意度): possible, not likely
+            block = vocab.block_of(toks[j].text)
+            if block == vocab.execution_block:
+                pcost += _EXECUTION_AS_NAME  # a rubric's 预算执行率 row: a level-3 name as often as a block's
+            elif block or vocab.is_level2(toks[j].text):
+                pcost += _LEVEL_AS_NAME  # a level-3 named like a level (满意度): possible, not likely
             for assigned, k, scost in _slots(toks, j + 1, slots, vocab):
                 total = pcost + scost + best[k]
                 if total < best[i]:
@@ -221,7 +264,7 @@ def _is_name(text: str, vocab: IndicatorVocab) -> bool:
     return bool(t) and plain_number(t, vocab.points) is None and not is_comparator(t, vocab) \
         and not _header_word(t, vocab) \
         and not _PROSE.search(t) \
-        and t.replace(" ", "") not in vocab.total_labels \
+        and not vocab.is_total(t) \
         and parse_measure(t, vocab, None).qualitative
 
 
@@ -262,15 +305,21 @@ def _slots(toks: list[Tok], at: int, slots: list[str], vocab: IndicatorVocab):
                 extra = 0.0
                 if role == "score" and "weight" in got and plain_number(text, vocab.points) > plain_number(got["weight"].text, vocab.points):
                     extra = 0.5  # possible (a finding), but not the likely reading
-                walk(i + 1, s + 1, {**got, role: toks[i]}, cost + extra)
+                walk(i + 1, s + 1, {**got, role: toks[i]}, cost + extra + _opens(toks[i]))
         elif text and not vocab.block_of(text) and not vocab.is_level2(text) and not is_comparator(text, vocab) \
-                and text.replace(" ", "") not in vocab.total_labels and not _PROSE.search(text) \
+                and not vocab.is_total(text) and not _PROSE.search(text) \
                 and not _header_word(text, vocab):
-            bare = _BARE if plain_number(text, vocab.points) is not None else 0.0
-            walk(i + 1, s + 1, {**got, role: toks[i]}, cost + bare)
+            bare = _BARE if plain_number(text, vocab.points) is not None and "weight" in slots else 0.0
+            walk(i + 1, s + 1, {**got, role: toks[i]}, cost + bare + _opens(toks[i]))
 
     walk(at, 0, {}, 0.0)
     return out
+
+
+def _opens(tok: Tok) -> float:
+    """The cost of reading a row's value from the cell that opens a dump's line: a dump prints a
+    row a line, and its next line starts the next row."""
+    return _LINE_OPENING if tok.opens_line else 0.0
 
 
 # rows → indicators ----------------------------------------------------------------------------
@@ -322,11 +371,16 @@ def to_indicator(doc: str, position: int, row: RawRow, trailing: list[Tok], text
     return Indicator(
         doc=doc, position=position, block=vocab.block_of(carry.level1) if carry.level1 else None,
         level1=carry.level1, level2=carry.level2,
-        level3=_HAN_GAP.sub("", c["level3"].text.strip()) if "level3" in c else "",
+        level3=name_text(c["level3"].text) if "level3" in c else "",
         target_text=target.text, target_op=target.op, target_value=target.value, target_unit=target.unit,
         actual_text=actual.text, actual_value=actual.value, actual_unit=actual.unit,
         weight=weight, score=score, note=note, quote=text[start:end], start=start, end=end, layout=layout,
         cells=tuple(sorted(cells, key=lambda x: x.start)))
+
+
+def name_text(text: str) -> str:
+    """A level-3 name as read: layout space inside it removed (基础信息 完整性 → 基础信息完整性)."""
+    return _HAN_GAP.sub("", " ".join(text.split()))
 
 
 def total_row(toks: list[Tok], at: int, vocab: IndicatorVocab) -> tuple[Decimal | None, Decimal | None, Tok | None]:

@@ -91,6 +91,10 @@ class IndicatorVocab:
             text = regex.sub(r"[（(][0-9.]+" + regex.escape(p) + r"[)）]$", "", text)
         return text
 
+    def is_total(self, cell: str) -> bool:
+        """The total row's label, its points included (总 分, 总分(100分))."""
+        return self.level_name(cell) in self.total_labels
+
     def has_points(self, name: str) -> bool:
         """A level name with its points (规划 (15分)): a level-1 or level-2 cell."""
         text = _squeeze(name)
