@@ -50,9 +50,11 @@ def apply_catalog(meta: DocMeta, entry: CatalogEntry | None) -> DocMeta:
 
 
 def process_file(path: Path, ruleset: RuleSet, entry: CatalogEntry | None = None,
-                 password: str | None = None) -> Extraction:
-    """One file through every per-file stage. Raises IngestError when it cannot be read."""
-    document = read_document(Path(path), password=password)
+                 password: str | None = None, ocr: str = "auto") -> Extraction:
+    """One file through every per-file stage. Raises IngestError when it cannot be read.
+
+    ``ocr``: auto | off | force, how scans are read (pipeline/readers/scan.py)."""
+    document = read_document(Path(path), password=password, ocr=ocr)
     reading = read_text(document.text, ruleset.reading)
     readable = readable_document(document, reading)
     sentences = segment(readable, ruleset.layout)
@@ -65,10 +67,11 @@ def process_file(path: Path, ruleset: RuleSet, entry: CatalogEntry | None = None
                       tuple(restore(mentions, reading, document.text)), tuple(indicators), grade)
 
 
-def safe_process(path: Path, ruleset: RuleSet, entry: CatalogEntry | None, password: str | None) -> Extraction | FileError:
+def safe_process(path: Path, ruleset: RuleSet, entry: CatalogEntry | None, password: str | None,
+                 ocr: str = "auto") -> Extraction | FileError:
     """``process_file``, with every failure but running out of memory turned into a FileError."""
     try:
-        return process_file(path, ruleset, entry, password)
+        return process_file(path, ruleset, entry, password, ocr)
     except IngestError as exc:
         return FileError(str(path), "ingest", exc.code, exc.message)
     except MemoryError:  # the worker reports it, with its limit, and retires

@@ -31,6 +31,7 @@ from .workers import Limits, WorkerPool
 
 log = logging.getLogger(__name__)
 SUFFIXES = {".txt", ".docx", ".pdf", ".doc", ".wps", ".rtf", ".text"}
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}  # scanned reports, read by OCR (pipeline/readers/scan.py)
 CATALOG = "catalog.csv"
 BATCH = 100  # whole files per transaction (env JIXIAO_BATCH overrides)
 
@@ -62,7 +63,7 @@ def discover(paths: Iterable[Path]) -> list[Path]:
         p = Path(p)
         if p.is_dir():
             for child in sorted(p.rglob("*")):
-                if child.is_file() and child.suffix.lower() in SUFFIXES and not child.name.startswith("."):
+                if child.is_file() and child.suffix.lower() in SUFFIXES | IMAGE_SUFFIXES and not child.name.startswith("."):
                     found.append(child)
         else:
             found.append(p)
@@ -109,12 +110,12 @@ def report_type_of(value: str) -> str | None:
 
 
 def _in_process(tasks: Iterable[tuple[Path, CatalogEntry | None]], password: str | None,
-                ruleset: RuleSet | None = None):
+                ruleset: RuleSet | None = None, ocr: str = "auto"):
     """(path, result) for each task, in this process: no time or memory limit (``--workers 0``)."""
     ruleset = ruleset or load_rules()
     for path, entry in tasks:
         try:
-            yield path, safe_process(path, ruleset, entry, password)
+            yield path, safe_process(path, ruleset, entry, password, ocr)
         except MemoryError:
             yield path, FileError(str(path), "worker", "memory", "内存不足")
 
@@ -123,7 +124,7 @@ def run(paths: Iterable[Path], db: Path, *, quiet: bool = False, force: bool = F
         catalog: Path | None = None, password: str | None = None,
         progress: Callable[[int, int, str], None] | None = None, checks: bool = True,
         workers: int = 0, limits: Limits = Limits(), batch_size: int | None = None,
-        rules: Path | str | None = None) -> RunSummary:
+        rules: Path | str | None = None, ocr: str = "auto") -> RunSummary:
     """Process every report under ``paths`` into the database at ``db``.
 
     ``workers=0`` reads the files in this process (no time or memory limit: for tests and
@@ -132,7 +133,8 @@ def run(paths: Iterable[Path], db: Path, *, quiet: bool = False, force: bool = F
     per transaction (default ``$JIXIAO_BATCH`` or 100), so a killed run loses at most the
     batch in flight, and the next run skips every file already loaded (same sha256)
     unless ``force``. ``rules`` is the rules folder to read with (default: the packaged rules);
-    the run records which (folder and fingerprint) in the ``runs`` table.
+    the run records which (folder and fingerprint) in the ``runs`` table. ``ocr``: auto | off |
+    force, how scanned pages and images are read (pipeline/readers/scan.py).
     """
     ruleset = load_rules(rules)  # a bad rule stops the run here, before any file is read
     paths = [Path(p) for p in paths]
@@ -155,7 +157,8 @@ def run(paths: Iterable[Path], db: Path, *, quiet: bool = False, force: bool = F
         todo = _to_read(files, store.known(), force, summary, tick)
         first = next(todo, None)  # start no worker when every file is unchanged
         tasks = ((p, entries.get(p.name)) for p in chain([first] if first else [], todo))
-        pool = WorkerPool(workers, limits, password, rules_dir=str(ruleset.directory)) if workers and first else None
+        pool = (WorkerPool(workers, limits, password, rules_dir=str(ruleset.directory), ocr=ocr)
+                if workers and first else None)
         batch: list[Extraction | FileError] = []
 
         def flush() -> None:
@@ -164,7 +167,7 @@ def run(paths: Iterable[Path], db: Path, *, quiet: bool = False, force: bool = F
             batch.clear()
 
         try:
-            for path, result in pool.map(tasks) if pool else _in_process(tasks, password, ruleset):
+            for path, result in pool.map(tasks) if pool else _in_process(tasks, password, ruleset, ocr):
                 tick(path.name)
                 if isinstance(result, FileError):
                     result = replace(result, sha256=result.sha256 or file_sha256(path, limit=DEFAULT_MAX_BYTES))
