@@ -216,6 +216,7 @@ class Fact:
     group: int | None = None  # part: start offset of the total it breaks down
     label: str = ""  # the label text that named the metric
     period: int | None = None  # the year the figure is about, when the text says so
+    ocr_confidence: float | None = None  # read by OCR: the engine's lowest confidence under the figure (0–1)
 
 
 @dataclass(frozen=True, slots=True)

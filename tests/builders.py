@@ -25,6 +25,8 @@ __all__ = [
     "make_scan_image",
     "render_pages",
     "blocks_of_text",
+    "leading_blocks",
+    "text_of_blocks",
     "Scan",
     "SCAN_VARIANTS",
     "make_zip_bomb_docx",
@@ -424,6 +426,31 @@ def blocks_of_text(text: str) -> list:
         else:
             blocks.append(line.strip())
     return blocks
+
+
+def leading_blocks(blocks: list, chars: int) -> list:
+    """The first blocks (a table cut at a row) holding about ``chars`` characters: a page or two."""
+    out, n = [], 0
+    for b in blocks:
+        if n >= chars:
+            break
+        if isinstance(b, str):
+            out.append(b)
+            n += len(b)
+            continue
+        rows = []
+        for r in b:
+            if n >= chars:
+                break
+            rows.append(r)
+            n += sum(len(c) for c in r)
+        out.append(rows)
+    return out
+
+
+def text_of_blocks(blocks: list) -> str:
+    """Blocks as a .txt reads them: a paragraph per line, a table row per line with tab-joined cells."""
+    return "\n".join(b if isinstance(b, str) else "\n".join("\t".join(r) for r in b) for b in blocks)
 
 
 def render_pages(blocks: list, scan: Scan = Scan(), max_pages: int | None = None) -> list:

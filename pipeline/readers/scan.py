@@ -27,11 +27,11 @@ from pipeline.readers import Body
 from pipeline.readers.pdf import _FIRST_TOKEN, _layout, _Line, _Page, _PdfTable
 
 MODES = ("auto", "off", "force")
-RENDER_DPI = 300  # scanned PDF pages are rendered at this resolution for OCR
 MSG_NO_ENGINE = "没有安装 OCR 组件（pip install 'jixiao[ocr]'），无法识别扫描件"
 MSG_OFF = "OCR 已关闭（--ocr off）"
 MSG_NOTHING = "OCR 没有识别出文字（图片中可能没有文字，或清晰度太低）"
 MSG_IMAGE = "图片无法打开（{why}）"
+MSG_IMAGE_UNREAD = "文件是图片（扫描件），需要先做 OCR：{why}"
 
 
 def engine_for(mode: str):
@@ -46,7 +46,6 @@ def unavailable_reason(mode: str) -> str:
 
 def ocr_pages(images: Iterable[tuple[int, object, float]], count: int, engine) -> list[_Page]:
     """OCR ``count`` page images ((page index, PIL image, dpi) each) into PDF-reader pages."""
-    budget.announce(count)
     pages = []
     for index, image, dpi in images:
         image = straighten(image)
@@ -156,14 +155,17 @@ def read_image(data: bytes, mode: str = "auto") -> Body:
     """An image file (each frame of a multi-page TIFF is a page) read by OCR."""
     from PIL import Image, ImageSequence, UnidentifiedImageError
 
-    engine = engine_for(mode)
-    if engine is None:
-        raise IngestError("scanned", f"文件是图片（扫描件），需要先做 OCR：{unavailable_reason(mode)}")
+    if mode == "off" or not any(installed(name) for name in ENGINES):
+        raise IngestError("unsupported", MSG_IMAGE_UNREAD.format(why=unavailable_reason(mode)))
     try:
         image = Image.open(io.BytesIO(data))
         frames = [(i, f.convert("RGB"), _dpi(f)) for i, f in enumerate(ImageSequence.Iterator(image))]
-    except (UnidentifiedImageError, OSError, ValueError) as e:
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError) as e:
         raise IngestError("corrupt", MSG_IMAGE.format(why=str(e)[:80])) from None
+    budget.announce(len(frames))
+    engine = engine_for(mode)
+    if engine is None:
+        raise IngestError("unsupported", MSG_IMAGE_UNREAD.format(why=unavailable_reason(mode)))
     return build(ocr_pages(frames, len(frames), engine), "image", engine, [])
 
 
@@ -200,6 +202,7 @@ class PdfOcr:
 
     def read(self, pdf, indices: list[int]) -> list[_Page]:
         """OCR the given pages of an open pypdfium2 document."""
+        budget.announce(len(indices))  # before loading the engine: that alone takes seconds on a busy machine
         self.engine = engine_for(self.mode)  # loaded on the first scan, not for every PDF
         if self.engine is None:
             self.reason = unavailable_reason(self.mode)
@@ -210,11 +213,14 @@ class PdfOcr:
             for i in indices:
                 page = pdf[i]
                 try:
-                    yield i, page.render(scale=RENDER_DPI / 72).to_pil(), RENDER_DPI
+                    yield i, page.render(scale=self.engine.dpi / 72).to_pil(), self.engine.dpi
                 finally:
                     page.close()
 
-        return ocr_pages(images(), len(indices), self.engine)
+        pages = ocr_pages(images(), len(indices), self.engine)
+        if not any(p.visible for p in pages):
+            self.reason = MSG_NOTHING
+        return pages
 
     def build(self, pages: list[_Page], warnings: list[str]) -> Body:
         """The PDF's Body, with the OCR'd pages and their confidences."""
