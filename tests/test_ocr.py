@@ -34,7 +34,7 @@ from pipeline.ingest import read_document
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "raw" / "002_c9a2291dc8d49651.txt"
-CHARS = 1000  # about one A4 page at 12 pt: one OCR'd page per scan
+CHARS = 700  # one A4 page at 12 pt (the test asserts it): one OCR'd page per scan
 
 
 def seed_blocks() -> list:
@@ -51,7 +51,7 @@ def write_folder(folder: Path, scans: dict[str, object]) -> Path:
         if name.endswith(".png"):
             make_scan_image(folder / name, blocks, scan)
         else:
-            make_scan_pdf(folder / name, blocks, scan, max_pages=1)
+            make_scan_pdf(folder / name, blocks, scan)
     rows = ["file,unit,year,report_type"] + [f"{n},测试单位,2018,整体支出" for n in ["text.txt", *scans]]
     (folder / "catalog.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     return folder
@@ -82,6 +82,7 @@ def test_when_clean_scan_pdf_then_figures_of_the_text_layer_found_with_confidenc
     assert done.returncode == 0, done.stdout + done.stderr
     with duckdb.connect(str(db), read_only=True) as con:
         assert share_found(con, "scan.pdf") >= 0.95
+        assert con.execute("SELECT pages FROM documents WHERE doc = 'scan.pdf'").fetchone()[0] == 1
         docs = dict(con.execute("SELECT doc, ocr FROM documents").fetchall())
         assert docs["text.txt"] is None and docs["scan.pdf"] in ("rapidocr", "tesseract")
         confidences = con.execute("SELECT ocr_confidence, page FROM facts WHERE doc = 'scan.pdf'").fetchall()

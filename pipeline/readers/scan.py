@@ -102,8 +102,11 @@ class _OcrTable(_PdfTable):
 def _line(cell: OcrCell, scale: float, page: int) -> _Line:
     m = _FIRST_TOKEN.match(cell.text)
     share = len(m.group()) / len(cell.text) if m and cell.text else 0
+    # the first token's width, and one character more: an OCR box may stop short of its last glyph
+    # (a narrow digit, a box drawn tight), which would otherwise look like a paragraph's end
+    lead = ((cell.x1 - cell.x0) * share + (cell.bottom - cell.top)) * scale
     line = _OcrLine(text=cell.text, x0=cell.x0 * scale, x1=cell.x1 * scale, top=cell.top * scale,
-                    bottom=cell.bottom * scale, lead=(cell.x1 - cell.x0) * scale * share)
+                    bottom=cell.bottom * scale, lead=lead)
     line.spans, line.page = cell.spans, page
     return line
 
