@@ -1,8 +1,8 @@
 """Scans: page images read by OCR, laid out like a PDF text layer.
 
 Used for image files (PNG, JPEG, TIFF, BMP, GIF) and, by the PDF reader, for pages without a
-text layer (``--ocr auto``, the default) or every page (``--ocr force``). Each page is
-straightened (pipeline/ocr/deskew.py), recognized (pipeline/ocr/engines.py) and grouped into
+text layer (``--ocr auto``, the default) or every page (``--ocr force``). Each page loses its
+red seal (pipeline/ocr/stamp.py), is straightened (pipeline/ocr/deskew.py), recognized (pipeline/ocr/engines.py) and grouped into
 lines and table rows (pipeline/ocr/layout.py); the lines become the PDF reader's ``_Line``
 objects, in PDF points, so wrapped lines are rejoined into paragraphs by the same rules and a
 table row is one line of tab-joined cells, as the PDF and Word readers write them.
@@ -23,6 +23,7 @@ from pipeline.ocr import budget
 from pipeline.ocr.deskew import straighten
 from pipeline.ocr.engines import ENGINES, get_engine, installed
 from pipeline.ocr.layout import OcrCell, rows_of
+from pipeline.ocr.stamp import without_seal
 from pipeline.readers import Body
 from pipeline.readers.pdf import _FIRST_TOKEN, _layout, _Line, _Page, _PdfTable
 
@@ -48,7 +49,7 @@ def ocr_pages(images: Iterable[tuple[int, object, float]], count: int, engine) -
     """OCR ``count`` page images ((page index, PIL image, dpi) each) into PDF-reader pages."""
     pages = []
     for index, image, dpi in images:
-        image = straighten(image)
+        image = straighten(without_seal(image))
         scale = 72 / dpi  # pixels → points, as the text layer measures
         lines, tables, rows_run = [], [], []
         rows = rows_of(engine.recognize(image))
