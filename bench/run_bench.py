@@ -115,7 +115,8 @@ def measure(cmd: list[str]) -> dict:
             "map_s": round(map_end or wall, 1), "after_map_s": round(wall - (map_end or wall), 1),
             "peak_rss_mb": mb["rss"], "peak_pss_mb": mb["pss"], "peak_parent_rss_mb": mb["parent"],
             "map_peak_pss_mb": mb["map_pss"], "map_peak_parent_rss_mb": mb["map_parent"],
-            "processes": peak["procs"], "cpu_s": round(sum(cpu.values()), 1)}
+            "processes": peak["procs"], "cpu_s": round(sum(cpu.values()), 1),
+            "parent_cpu_s": round(cpu.get(proc.pid, 0.0), 1)}  # the single writer's share (unpickle, load, checks)
 
 
 def corpus(fmt: str, size: int) -> Path:
@@ -144,10 +145,11 @@ def bench(fmt: str, size: int, workers: int | None, extra: list[str]) -> dict:
             "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM facts),"
             " (SELECT count(*) FROM audit_findings), (SELECT count(*) FROM ingest_errors)").fetchone()
     db_bytes = db.stat().st_size
-    return {"format": fmt, "reports": size, "workers": workers, **result,
+    return {"format": fmt, "reports": size, "workers": workers, "options": " ".join(extra), **result,
             "reports_per_s": round(size / result["wall_s"], 1),
             "mb_per_s": round(in_bytes / 2**20 / result["wall_s"], 2), "input_mb": round(in_bytes / 2**20, 1),
             "cpu_ms_per_report": round(1000 * result["cpu_s"] / size, 1),
+            "parent_cpu_ms_per_report": round(1000 * result["parent_cpu_s"] / size, 1),
             "documents": docs, "facts": facts, "findings": findings, "ingest_errors": errors,
             "db_mb": round(db_bytes / 2**20, 1), "db_kb_per_report": round(db_bytes / 1024 / size, 1),
             "loadavg_before": round(load_before, 2), "loadavg_after": round(os.getloadavg()[0], 2)}

@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from . import cli_analyst, cli_report, cli_serve
-from .cli_options import DEFAULT_DB, db_option, rules_option  # noqa: F401 - DEFAULT_DB: the public default
+from .cli_options import DEFAULT_DB, db_option, engine_options, rules_option  # noqa: F401 - DEFAULT_DB: the public default
 from .errors import JixiaoError
 
 EXIT_SOME_FILES_FAILED = 3
@@ -80,8 +80,9 @@ class Progress:
                    "force = every PDF page, text layer or not.")
 @click.option("--ocr-page-timeout", type=click.FloatRange(min=0), default=60, show_default=True, metavar="SECONDS",
               help="Seconds added to --timeout for each page a file OCRs.")
+@engine_options
 def run(paths, db, rules_dir, quiet, force, catalog, password, workers, timeout, max_memory, batch_size, ocr,
-        ocr_page_timeout):
+        ocr_page_timeout, engine, address):
     """Read reports (.txt .docx .pdf, scans as .png .jpg .tif) under PATHS into the database, then run the checks.
 
     Each file is read in a worker process with a time and a memory limit: a file that hangs,
@@ -99,19 +100,27 @@ def run(paths, db, rules_dir, quiet, force, catalog, password, workers, timeout,
     --rules DIR reads with your own copy of the rules (jixiao rules check --rules DIR first);
     the run records which rules it used (folder and fingerprint) in the runs table.
 
+    --engine ray reads the files on a Ray cluster (--address ADDR; --workers: actors, default
+    one per core of the cluster); this process still writes the database.
+
     Example:
 
         jixiao run data/raw --db data/out/jixiao.duckdb --workers 2 --timeout 60
+        jixiao run archive/ --engine ray --address auto
     """
     from .run import run as run_pipeline
     from .workers import Limits, default_workers
 
+    if engine == "ray":
+        from .engine_ray import import_ray
+
+        import_ray()  # no Ray: one line, before the database is touched
     summary = run_pipeline(paths, db, quiet=quiet, force=force, catalog=catalog, password=password,
                            progress=Progress(not quiet),
-                           workers=default_workers() if workers is None else workers,
+                           workers=default_workers() if workers is None and engine == "local" else workers,
                            limits=Limits(timeout=timeout, max_memory_mb=max_memory,
                                          ocr_page_seconds=ocr_page_timeout),
-                           batch_size=batch_size, rules=rules_dir, ocr=ocr)
+                           batch_size=batch_size, rules=rules_dir, engine=engine, address=address, ocr=ocr)
     if not quiet:
         click.echo(f"读取 {summary.read} 个文件，跳过未变化 {summary.skipped} 个，失败 {len(summary.failed)} 个；"
                    f"写入 {summary.facts} 条数据，发现 {summary.findings} 个问题。")

@@ -19,3 +19,13 @@ def rules_option(f):
     return click.option("--rules", "rules_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
                         default=None, metavar="DIR",
                         help="Rules folder (a copy of rules/ with your own wording) [default: the rules jixiao ships with].")(f)
+
+
+def engine_options(f):
+    """--engine and --address of ``jixiao run``: where the files are read (pipeline/engine_ray.py)."""
+    f = click.option("--address", default=None, metavar="ADDR",
+                     help="With --engine ray: the Ray cluster to join (ray.init's address, e.g. auto or "
+                          "ray://host:10001) [default: start a local Ray on this machine's cores].")(f)
+    return click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+                        help="local: worker processes on this machine; ray: Ray actors on a cluster "
+                             "(pip install 'jixiao[ray]'), same limits, this process still the only writer.")(f)

@@ -32,6 +32,8 @@ class FundRows:
     pair_label: regex.Pattern | None = None  # a label-then-figure pair of a funds block (预算数 6.84)
     pair_columns: tuple[tuple[str, str], ...] = ()  # pair label → column
     pair_rate_words: tuple[str, ...] = ()  # a header word that makes the figure after the pairs the rate
+    score_cell: regex.Pattern | None = None  # a score label alone on its line (a form's 自评得分 cell)
+    score_between: tuple[int, int] = (0, 0)  # word cells between that label and its figure, least and most
 
 
 def load_fundrows(directory: str | Path) -> FundRows | None:
@@ -52,7 +54,17 @@ def load_fundrows(directory: str | Path) -> FundRows | None:
                     tuple(str(w) for w in data.get("rate_words") or ()),
                     tuple(str(w) for w in data.get("weight_words") or ()),
                     tuple(str(w) for w in data.get("part_prefix") or ()),
-                    *_header(data.get("header") or {}), *_pairs(data.get("pairs") or {}))
+                    *_header(data.get("header") or {}), *_pairs(data.get("pairs") or {}),
+                    *_score_cell(data.get("score_cell") or {}))
+
+
+def _score_cell(data: dict) -> tuple[regex.Pattern | None, tuple[int, int]]:
+    """A score label standing alone on its line, and how many word cells may stand after it."""
+    labels = sorted((str(w) for w in data.get("labels") or ()), key=len, reverse=True)
+    if not labels:
+        return None, (0, 0)
+    low, high = (int(n) for n in data.get("between") or (0, 0))
+    return regex.compile(r"^[ \t]*(?:" + "|".join(map(regex.escape, labels)) + r")[ \t]*$", regex.M), (low, high)
 
 
 def _pairs(data: dict) -> tuple[regex.Pattern | None, tuple[tuple[str, str], ...], tuple[str, ...]]:

@@ -124,7 +124,8 @@ def run(paths: Iterable[Path], db: Path, *, quiet: bool = False, force: bool = F
         catalog: Path | None = None, password: str | None = None,
         progress: Callable[[int, int, str], None] | None = None, checks: bool = True,
         workers: int = 0, limits: Limits = Limits(), batch_size: int | None = None,
-        rules: Path | str | None = None, ocr: str = "auto") -> RunSummary:
+        rules: Path | str | None = None, engine: str = "local", address: str | None = None,
+        ocr: str = "auto") -> RunSummary:
     """Process every report under ``paths`` into the database at ``db``.
 
     ``workers=0`` reads the files in this process (no time or memory limit: for tests and
@@ -133,8 +134,11 @@ def run(paths: Iterable[Path], db: Path, *, quiet: bool = False, force: bool = F
     per transaction (default ``$JIXIAO_BATCH`` or 100), so a killed run loses at most the
     batch in flight, and the next run skips every file already loaded (same sha256)
     unless ``force``. ``rules`` is the rules folder to read with (default: the packaged rules);
-    the run records which (folder and fingerprint) in the ``runs`` table. ``ocr``: auto | off |
-    force, how scanned pages and images are read (pipeline/readers/scan.py).
+    the run records which (folder and fingerprint) in the ``runs`` table. ``engine="ray"``
+    reads the files on a Ray cluster instead (pipeline/engine_ray.py; ``address`` as for
+    ``ray.init``, ``workers`` actors, default one per core of the cluster), under the same limits.
+    ``ocr``: auto | off | force, how scanned pages and images are read (pipeline/readers/scan.py;
+    the local engine only: Ray actors read with ``auto``).
     """
     ruleset = load_rules(rules)  # a bad rule stops the run here, before any file is read
     paths = [Path(p) for p in paths]
@@ -157,8 +161,13 @@ def run(paths: Iterable[Path], db: Path, *, quiet: bool = False, force: bool = F
         todo = _to_read(files, store.known(), force, summary, tick)
         first = next(todo, None)  # start no worker when every file is unchanged
         tasks = ((p, entries.get(p.name)) for p in chain([first] if first else [], todo))
-        pool = (WorkerPool(workers, limits, password, rules_dir=str(ruleset.directory), ocr=ocr)
-                if workers and first else None)
+        if engine == "ray" and first:
+            from .engine_ray import RayPool
+
+            pool = RayPool(ruleset, workers or None, limits, password, address)
+        else:
+            pool = (WorkerPool(workers, limits, password, rules_dir=str(ruleset.directory), ocr=ocr)
+                    if workers and first else None)
         batch: list[Extraction | FileError] = []
 
         def flush() -> None:

@@ -170,6 +170,7 @@ ALLOWED_CJK = {
     "report.py": USER_TEXT,
     "process.py": USER_TEXT + " (the internal-error FileError)",
     "workers.py": USER_TEXT + " (timeout / memory FileErrors)",
+    "engine_ray.py": USER_TEXT + " (crash / start-up FileErrors and errors of the Ray engine)",
     "load.py": USER_TEXT + " (database errors; column comments in the schema)",
     "ingest.py": "readers' reasons a file cannot be read",
     "readers/docx.py": "readers' reasons a file cannot be read",

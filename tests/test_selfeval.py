@@ -238,8 +238,11 @@ def test_when_a_header_names_the_funds_row_columns_then_the_row_is_read_in_its_o
 
 
 def test_when_the_funds_row_does_not_fit_its_header_then_nothing_is_read(tmp_path):
-    ex = _read(tmp_path, UNFIT)
+    # one cell short of the header: a blank 统筹整合资金数 only where 45.0 / 60.5 = 74.38% confirms it
+    ex = _read(tmp_path, UNFIT.replace("74.38%", "80.00%"))
     assert [f for f in ex.facts if f.rule_id == "table.fund_row"] == []
+    blank = _read(tmp_path, UNFIT)
+    assert sorted(str(f.value) for f in blank.facts if f.rule_id == "table.fund_row") == ["0.7438", "450000", "605000"]
     full = _read(tmp_path, UNFIT.replace("1 60.5\n60.5 45.0", "1 60.5\n0 60.5 45.0"))  # every cell printed
     assert sorted(str(f.value) for f in full.facts if f.rule_id == "table.fund_row") == ["0.7438", "450000", "605000"]
 
@@ -439,3 +442,96 @@ def test_when_header_words_carry_their_annotations_as_cells_then_the_header_is_s
     text = ("三级指标 年初目标值 (A) 实际完成值 (B) 得分 办理件数 200 230 10 办结及时率 95% 98% 10\n")
     rows = {x.level3: (x.target_text, x.actual_text, x.score) for x in _read(tmp_path, text).indicators}
     assert rows == {"办理件数": ("200", "230", Decimal(10)), "办结及时率": ("95%", "98%", Decimal(10))}
+
+
+TRANSFER_HEAD = ["行次", "全年预算数 (A)", "统筹整合资金数 (B)", "扣除统筹整合资金后预算金额 (C)", "全年到位资金 (D)",
+                 "预算到位 (D/C×100%)", "全年执行资金 (E)", "预算执行 (E/C×100%)"]
+TRANSFER_ROWS = [["年度资金总额(万元):", "1", "40.000000", "", "40.000000", "40.000000", "100.00%", "30.000000", "75.00%"],
+                 ["其中:中央财政资金(万元)", "2", "40.000000", "", "40.000000", "40.000000", "100.00%", "30.000000", "75.00%"]]
+
+
+@pytest.mark.parametrize("fmt", ["txt", "docx"])
+def test_when_a_transfer_form_leaves_a_column_blank_then_its_funds_row_is_read_by_the_header(tmp_path, fmt):
+    # the transfer-payment form (资金投入情况): 行次 first, 统筹整合资金数 left blank, a 预算到位 % before
+    # the 预算执行 (E/C×100%) rate; the 其中 row under it in the same columns
+    blocks = ["甲县林业局2024年度乙资金项目绩效评价表", [["资金投入情况（万元）", *TRANSFER_HEAD], *TRANSFER_ROWS]]
+    if fmt == "docx":
+        path = make_docx(tmp_path / "form.docx", blocks)
+    else:  # a web page flattened with spaces, the blank cell gone
+        path = tmp_path / "form.txt"
+        path.write_text("\n".join([blocks[0], "资金投入情况", "(万元)", " ".join(TRANSFER_HEAD)]
+                                  + [" ".join(c for c in r if c) for r in TRANSFER_ROWS]) + "\n", encoding="utf-8")
+    facts = [f for f in process_file(path, RULES).facts if f.rule_id == "table.fund_row"]
+    assert sorted((f.metric, str(f.value), str(f.basis)) for f in facts if f.kind == "level") == [
+        ("budget.execution_rate", "0.75", "None"), ("spend.project", "300000", "actual"),
+        ("spend.project", "400000", "budget")]
+    assert sorted(str(f.value) for f in facts if f.kind == "part") == ["300000", "400000"]
+
+
+def test_when_a_block_title_holds_a_rate_word_then_the_funds_header_is_still_read_in_order(tmp_path):
+    # 预算执行情况 titles the block; 预算执行 alone names the rate column of the transfer form
+    text = ("2022年度项目支出绩效自评表\n预算执行情况(万元) (20分) | 预算数(A) | 执行数(B) | 执行率(B/A) | 得分 (20分*执行率) |\n"
+            "年度财政资金总额 | 120.5 | 60.25 | 50.00% | 10 |\n")
+    facts = [f for f in _read(tmp_path, text).facts if f.rule_id == "table.fund_row"]
+    assert sorted((f.metric, str(f.value)) for f in facts) == [
+        ("budget.execution_rate", "0.5"), ("spend.project", "1205000"), ("spend.project", "602500")]
+
+
+SCORE_FORM = ("丙补助资金区域绩效目标自评表\n\n专项名称\n\n丙补助资金\n\n中央主管部门\n\n丁总局\n\n自评得分\n\n省级财政部门\n\n"
+              "戊省财政厅\n\n省级主管部门\n\n戊省丁局\n\n{score}\n\n预算执行情况\n")
+
+
+@pytest.mark.parametrize("score, expected", [("92", ["92"]), ("92.5分", ["92.5"]), ("120", [])])
+def test_when_a_form_prints_the_self_score_after_the_rows_it_spans_then_it_is_read(tmp_path, score, expected):
+    # a merged 自评得分 value cell, flattened one cell per line: the figure comes after the label | value
+    # cells of the rows beside it; a figure above the full marks is no score
+    ex = _read(tmp_path, SCORE_FORM.format(score=score))
+    assert [str(f.value) for f in ex.facts if f.metric == "score.self"] == expected
+
+
+def test_when_a_header_follows_the_self_score_label_then_no_form_score_is_read(tmp_path):
+    # 自评得分 as an indicator table's header cell: the figure after it is a row's, not the total
+    text = "三级指标\n\n指标分值\n\n指标解释\n\n自评得分\n\n1\n\n规划 (15分)\n"
+    assert [f for f in _read(tmp_path, text).facts if f.metric == "score.self"] == []
+
+
+SUMMARY_FORM = [["项目名称", "丁镇人民政府2023年戊项目"], ["自评分值", "95"], ["自评等级", "优"],
+                ["各级资金 投入总数", "88.5"], ["抽查资金总数", "88.5"], ["资金抽查占比", "100%"]]
+
+
+@pytest.mark.parametrize("fmt", ["txt", "docx"])
+def test_when_an_evaluation_summary_form_states_the_funds_invested_then_it_is_the_project_spend(tmp_path, fmt):
+    # an outside evaluator's summary form (评价概要表, 单位：万元): 各级资金投入总数 is the project's money
+    title = "丁镇人民政府2023年戊项目\n绩效评价报告\n评价机构全称(盖章):己公司单位:万元、类、个"
+    if fmt == "docx":
+        path = make_docx(tmp_path / "summary.docx", [title, SUMMARY_FORM])
+    else:  # a web page: one cell per line, each ending with |
+        path = tmp_path / "summary.txt"
+        path.write_text(title + " | ||||\n" + "".join(f"{a} |\n{b} |\n" for a, b in SUMMARY_FORM), encoding="utf-8")
+    spend = [f for f in process_file(path, RULES).facts if f.metric == "spend.project"]
+    assert sorted({str(f.value) for f in spend}) == ["885000"]
+
+
+def test_when_a_header_has_a_second_line_of_sub_columns_then_its_words_are_no_row(tmp_path):
+    # a two-line header flattened with spaces (自评得分 over 单项指标得分 | 权重占比 | 折算得分): the header
+    # words of the second line are neither a row's name nor its target or actual
+    text = ("四、年度绩效指标完成情况 一级指标 二级指标 三级指标 年度指标值 实际完成值 单项指标完成情况 自评得分\n"
+            "单项指标得分 权重占比 折算得分\n"
+            "产出指标 数量指标 发放人数 ≥500人 520人 完成 20 20 4.00\n")
+    rows = _read(tmp_path, text).indicators
+    assert [x.level3 for x in rows if x.layout != "execution"][:1] == ["发放人数"]
+    cells = {t for x in rows for t in (x.level3, x.target_text, x.actual_text)}
+    assert not cells & {"单项指标完成情况", "自评得分", "单项指标得分", "权重占比", "折算得分"}
+
+
+def test_when_a_dump_prints_a_header_word_among_the_rows_then_it_is_no_level_name(tmp_path):
+    # a PDF dump interleaves the header's cells with the rows: 二级指标 is a column's name, not a row's level
+    text = "三级指标 年初目标值 实际完成值 得分 办理件数 200 230 10 二级指标 办结及时率 95% 98% 10\n"
+    rows = [(x.level1, x.level2, x.level3) for x in _read(tmp_path, text).indicators if x.layout != "execution"]
+    assert rows == [("", "", "办理件数"), ("", "", "办结及时率")]
+
+
+def test_when_indicator_header_and_level_cells_follow_the_self_score_label_then_no_form_score_is_read(tmp_path):
+    # one cell per line: 自评得分 heads a column of an indicator table, the figure below is a row's target
+    text = "三级指标\n\n年度指标值\n\n自评得分\n\n偏差原因\n\n产出指标\n\n数量指标\n\n95\n"
+    assert [f for f in _read(tmp_path, text).facts if f.metric == "score.self"] == []

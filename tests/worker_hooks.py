@@ -15,7 +15,8 @@ from pathlib import Path
 HANG = b"JIXIAO-TEST:hang"
 EXPLODE = b"JIXIAO-TEST:explode"
 KILL = b"JIXIAO-TEST:kill"
-MARKERS = (HANG, EXPLODE, KILL)
+KILL_ONCE = b"JIXIAO-TEST:once"  # kills the first worker that reads it (it leaves a note beside the file)
+MARKERS = (HANG, EXPLODE, KILL, KILL_ONCE)
 
 
 def install() -> None:
@@ -35,6 +36,12 @@ def install() -> None:
                 hoard.append(bytes(64 * 2**20))
         elif head.startswith(KILL):
             os.kill(os.getpid(), signal.SIGKILL)  # what the kernel's OOM killer does
+        elif head.startswith(KILL_ONCE):
+            note = Path(f"{path}.killed")
+            if not note.exists():  # a machine lost once, not a file that kills every time
+                note.touch()
+                os.kill(os.getpid(), signal.SIGKILL)
+            return real(Path(path), **kwargs)
         return real(Path(path), **kwargs)
 
     pipeline.process.read_document = read_document

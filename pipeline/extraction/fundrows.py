@@ -2,12 +2,14 @@
 执行率 | 得分, read in the template's column order (rules/fundrows.yaml), however the page flattened it
 — one cell per line, `|` rows or spaces. It gives the budget, the adjusted budget and the actual of
 the report's spending (the project's in a 项目支出 report, the unit's otherwise) and the stated
-execution rate, with the row as the quote.
+execution rate, with the row as the quote. The total-score row (总分 | 100 | 95) and a form's
+自评得分 cell give the report's own score.
 """
 from __future__ import annotations
 
 
 from dataclasses import dataclass, replace
+from decimal import Decimal, InvalidOperation
 
 import regex
 
@@ -154,7 +156,7 @@ def _layout_of(cells, rows, before: str) -> tuple[tuple[str, ...] | None, int]:
     first of the template's layouts that fits."""
     header = header_layout(before, rows)
     if header:
-        return _fit(cells, header) if "rate" in header else (None, 0)
+        return _fit_with_blank(cells, header) if "rate" in header else (None, 0)
     for layout in rows.layouts:
         if "rate" in layout and (fit := _fit(cells, layout, by_count=False))[0] is not None:
             return fit
@@ -171,15 +173,56 @@ def _layout_of(cells, rows, before: str) -> tuple[tuple[str, ...] | None, int]:
     return None, 0
 
 
-def _rate_at(cells) -> int | None:
-    return next((i for i, c in enumerate(cells) if c.group().endswith(("%", "％"))), None)
+def _fit_with_blank(cells, layout: tuple[str, ...]) -> tuple[tuple[str, ...] | None, int]:
+    """The header's order, or that order less one column no fact comes from (``other``) that the
+    row left blank (统筹整合资金数 | 到位数 of a row with no such money): the first such column
+    after the row's first money column that makes the cells fit, and only where the figures
+    confirm the reading — the rate cell is the actual over a budget cell, to its printed
+    precision. A row prints its leading columns (行次) in full, so a blank is looked for only
+    inside the row."""
+    fit = _fit(cells, layout)
+    if fit[0] is not None or len(layout) <= len(BASIS_COLUMNS):
+        return fit
+    first_money = next((i for i, c in enumerate(layout) if c in BASIS_COLUMNS), len(layout))
+    for i in range(first_money + 1, layout.index("rate")):
+        if layout[i] == "other" and (fit := _fit(cells, layout[:i] + layout[i + 1:]))[0] is not None:
+            return fit if _rate_agrees(dict(zip(fit[0], cells[:fit[1]]))) else (None, 0)
+    return None, 0
+
+
+def _rate_agrees(row: dict) -> bool:
+    """The rate cell (74.38%) is the actual cell over the budget or adjusted cell, rounded as printed."""
+    rate, actual = _decimal(row.get("rate")), _decimal(row.get("actual"))
+    if rate is None or actual is None:
+        return False
+    digits = row["rate"].group().rstrip("%％")
+    step = Decimal(1).scaleb(-len(digits.split(".")[1]) if "." in digits else 0)
+    for base in (_decimal(row.get(c)) for c in ("budget", "adjusted")):
+        if base and abs(actual / base * 100 - rate) <= step:
+            return True
+    return False
+
+
+def _decimal(cell) -> Decimal | None:
+    if cell is None:
+        return None
+    try:
+        return Decimal(cell.group().rstrip("%％").replace(",", "").replace("，", ""))
+    except InvalidOperation:
+        return None
+
+
+def _rate_at(cells, layout: tuple[str, ...] = ()) -> int | None:
+    """The first % cell that does not stand in a column no fact comes from (预算到位 D/C×100%)."""
+    return next((i for i, c in enumerate(cells) if c.group().endswith(("%", "％"))
+                 and not (i < len(layout) and layout[i] == "other")), None)
 
 
 def _fit(cells, layout: tuple[str, ...], by_count: bool = True) -> tuple[tuple[str, ...] | None, int]:
-    """How many cells fill ``layout``: the first % cell is its rate cell and number cells come
-    before it; a row with no % cell (执行率 written 100) fits when ``by_count`` and its cells are
-    exactly the layout's numbers."""
-    at, rate_at = layout.index("rate"), _rate_at(cells)
+    """How many cells fill ``layout``: the first % cell (outside its ``other`` columns) is its
+    rate cell and number cells come before it; a row with no % cell (执行率 written 100) fits
+    when ``by_count`` and its cells are exactly the layout's numbers."""
+    at, rate_at = layout.index("rate"), _rate_at(cells, layout)
     if rate_at is not None:
         if rate_at != at or not all(_is_number(c) for c in cells[:at]):
             return None, 0
@@ -211,6 +254,8 @@ def header_layout(before: str, rows) -> tuple[str, ...]:
     layout: list[str] = []
     for h in run:
         column = names[regex.sub(r"\s+", "", h.group())]
+        if column == "skip":
+            continue
         if column == "other" or column not in layout:
             layout.append(column)
     return tuple(layout)
@@ -224,11 +269,12 @@ def _part_row(text: str, rest, layout, rows) -> tuple[dict, str]:
     label = rest[0]
     digit = regex.search(r"[0-9０-９]", label.group())
     label_end = label.start() + digit.start() if digit else label.end()
-    money = [c for c in layout if c in BASIS_COLUMNS]
-    cells = [c for _, c in zip(range(len(money)), _CELL.finditer(text, label_end))]
-    if len(cells) < len(money) or not all(_is_number(c) for c in cells):
+    # its cells in the row's own columns, up to the last money column (行次 2 | 52.8 | …)
+    span = max((i for i, c in enumerate(layout) if c in BASIS_COLUMNS), default=-1) + 1
+    cells = [c for _, c in zip(range(span), _CELL.finditer(text, label_end))]
+    if not span or len(cells) < span or not all(_is_number(c) for c in cells):
         return {}, ""
-    return dict(zip(money, cells)), text[label.start():label_end]
+    return {col: c for col, c in zip(layout, cells) if col in BASIS_COLUMNS}, text[label.start():label_end]
 
 
 def read_fund_rows(document: Document, sentences: list[Sentence], meta: DocMeta, ruleset: RuleSet,
@@ -273,7 +319,8 @@ def read_fund_rows(document: Document, sentences: list[Sentence], meta: DocMeta,
                                    label=row.part_label))
         if zero_total:
             out = [replace(f, kind=Kind.TOTAL) if any(f is t for t in totals.values()) else f for f in out]
-    return out + _score_rows(document, sentences, rows, units, taken)
+    return out + _score_rows(document, sentences, rows, units, taken) + _score_cells(document, sentences, ruleset, units,
+                                                                                      taken)
 
 
 def _money(document, sentence, metric, column, cell, quote, units, scale) -> Fact | None:
@@ -304,6 +351,37 @@ def _score_rows(document: Document, sentences: list[Sentence], rows, units: Unit
         quote = text[m.start():cells[1].end()]
         out.append(_fact(document, _sentence_at(sentences, m.start()), rows.score_metric, score.value, "point",
                          "score", cells[1], quote, score))
+    return out
+
+
+_LINE = regex.compile(r"^[ \t]*(\S(?:.*\S)?)[ \t]*$", regex.M)  # a line's text, its ends trimmed
+_FORM_CELL = 16  # a form cell standing alone on its line holds this many characters at most
+
+
+def _score_cells(document: Document, sentences: list[Sentence], ruleset: RuleSet, units: Units, taken) -> list[Fact]:
+    """自评得分 ⏎ 省级财政部门 ⏎ 四川省财政厅 ⏎ … ⏎ 100: the report's own total in a form whose value
+    cell spans the rows beside it (rules/fundrows.yaml ``score_cell``) — not where the cells after
+    the label are an indicator table's header or level names (rules/indicators.yaml)."""
+    rows, vocab = ruleset.fundrows, ruleset.indicators
+    if rows.score_cell is None or rows.header is None:
+        return []
+    text, out = document.text, []
+    low, high = rows.score_between
+    for m in rows.score_cell.finditer(text):
+        words = 0
+        for line in _LINE.finditer(text, m.end()):
+            cell = line.group(1)
+            if _is_number(_Cell(cell, line.start(1))):
+                q = parse_quantity(cell, units)
+                if low <= words and q is not None and q.unit in ("", "point") and 0 <= q.value <= rows.full_marks \
+                        and (line.start(1), line.end(1)) not in taken:
+                    out.append(_fact(document, _sentence_at(sentences, m.start()), rows.score_metric, q.value,
+                                     "point", "score", _Cell(cell, line.start(1)), text[m.start():line.end(1)], q))
+                break
+            words += 1
+            if words > high or len(cell) > _FORM_CELL or rows.header.search(cell) or rows.score_cell.match(cell) \
+                    or (vocab is not None and (vocab.is_header_cell(cell) or vocab.block_of(cell) or vocab.is_level2(cell))):
+                break
     return out
 
 

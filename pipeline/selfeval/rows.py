@@ -197,17 +197,29 @@ def parse_stream(toks: list[Tok], header: Header, vocab: IndicatorVocab) -> list
 def _prefix_cost(prefix: list[Tok], vocab: IndicatorVocab) -> float | None:
     cost = 0.0
     for t in prefix:
-        if plain_number(t.text, vocab.points) is not None or is_comparator(t.text, vocab):
+        if plain_number(t.text, vocab.points) is not None or is_comparator(t.text, vocab) or _header_word(t.text, vocab):
             return None
         if not (vocab.block_of(t.text) or vocab.is_level2(t.text) or vocab.has_points(t.text)):
             cost += 0.6
     return cost
 
 
+_NAMING_ROLES = frozenset({"level1", "level2", "level3", "weight", "score", "note"})
+
+
+def _header_word(text: str, vocab: IndicatorVocab) -> bool:
+    """A header cell naming a level, the points or the note column (自评得分, 单项指标得分, 二级指标):
+    a page's second header line, or a header a dump printed among the rows — never a row's level,
+    name, target or actual (a target or actual word, 实施进度, and a header word's piece, 全年,
+    may stand in a row's text)."""
+    return vocab.role_of(text) in _NAMING_ROLES
+
+
 def _is_name(text: str, vocab: IndicatorVocab) -> bool:
-    """A level-3 cell: words, not a figure, a comparator or a level-1/2 name."""
+    """A level-3 cell: words, not a figure, a comparator, a level-1/2 name or a header word."""
     t = text.strip()
     return bool(t) and plain_number(t, vocab.points) is None and not is_comparator(t, vocab) \
+        and not _header_word(t, vocab) \
         and not _PROSE.search(t) \
         and t.replace(" ", "") not in vocab.total_labels \
         and parse_measure(t, vocab, None).qualitative
@@ -252,7 +264,8 @@ def _slots(toks: list[Tok], at: int, slots: list[str], vocab: IndicatorVocab):
                     extra = 0.5  # possible (a finding), but not the likely reading
                 walk(i + 1, s + 1, {**got, role: toks[i]}, cost + extra)
         elif text and not vocab.block_of(text) and not vocab.is_level2(text) and not is_comparator(text, vocab) \
-                and text.replace(" ", "") not in vocab.total_labels and not _PROSE.search(text):
+                and text.replace(" ", "") not in vocab.total_labels and not _PROSE.search(text) \
+                and not _header_word(text, vocab):
             bare = _BARE if plain_number(text, vocab.points) is not None else 0.0
             walk(i + 1, s + 1, {**got, role: toks[i]}, cost + bare)
 
