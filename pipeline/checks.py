@@ -179,6 +179,26 @@ def _clusters(facts: list[Fact], units: Units | None = None) -> list[list[Fact]]
     return groups
 
 
+def doubtful_ocr(evidence: Iterable[Fact], threshold: float) -> str:
+    """A note for a finding that rests on figures OCR read with confidence below ``threshold``
+    (rules/checks.yaml ``ocr.low_confidence``): the finding may be the OCR's error, not the report's.
+
+    >>> from pipeline.selftest import facts_of
+    >>> from pipeline.rules import load_rules
+    >>> f = facts_of("人员编制17名", load_rules())[0]
+    >>> doubtful_ocr([replace(f, ocr_confidence=0.62)], 0.9)
+    '（注意：所依据的数字 17名 来自扫描件 OCR 识别，置信度低（0.62），请核对原件）'
+    >>> doubtful_ocr([f, replace(f, ocr_confidence=0.97)], 0.9)
+    ''
+    """
+    low = [f for f in evidence if f.ocr_confidence is not None and f.ocr_confidence < threshold]
+    if not low:
+        return ""
+    shown = "、".join(f"{f.raw or show(f.value)}" for f in low)
+    worst = min(f.ocr_confidence for f in low)
+    return f"（注意：所依据的数字 {shown} 来自扫描件 OCR 识别，置信度低（{worst:.2f}），请核对原件）"
+
+
 # the engine ------------------------------------------------------------------------------
 
 class Checker:
@@ -192,6 +212,7 @@ class Checker:
         self.names = ruleset.metric_names
         self.units = ruleset.units  # approximate figures are re-read with the rules' units
         self.severity = self.config["severity"]
+        self.ocr_low = float((self.config.get("ocr") or {}).get("low_confidence", 0))
 
     def name(self, metric: str) -> str:
         return metric_name(metric, self.metrics, self.names)
@@ -223,6 +244,7 @@ class Checker:
                  rule_id: str, stated: Decimal | None = None, expected: Decimal | None = None,
                  severity: str | None = None) -> Finding:
         ev = tuple(sorted(set(evidence), key=lambda f: (f.doc, f.start, f.kind)))
+        message += doubtful_ocr(ev, self.ocr_low)
         return Finding(doc=info.doc, check=check, severity=severity or self.severity[check],
                        metrics=tuple(dict.fromkeys(metrics)), message=message, stated=stated, expected=expected,
                        evidence=ev, rule_id=rule_id, unit=info.unit, year=info.year)
@@ -660,14 +682,15 @@ def _states_year_total(f: Fact, words: tuple[tuple[str, ...], tuple[str, ...]]) 
 
 FACT_COLUMNS = ", ".join(("CAST(f.{0} AS VARCHAR)" if c in ("value", "step") else "f.{0}").format(c) for c in (
     "doc", "metric", "value", "unit", "kind", "approx", "basis", "quote", "start", '"end"', "rule_id", "section",
-    "sentence_index", "raw", "qualifier", "relative_to", "step", "part_of", "label", "period", "id"))
+    "sentence_index", "raw", "qualifier", "relative_to", "step", "part_of", "label", "period", "id",
+    "ocr_confidence"))
 
 
 def _fact_of(r) -> Fact:
     return Fact(doc=r[0], metric=r[1], value=_decimal(r[2]), unit=r[3],
                 kind=r[4], approx=bool(r[5]), basis=r[6], quote=r[7], start=r[8], end=r[9], rule_id=r[10],
                 section=r[11] or "", sentence_index=r[12], raw=r[13] or "", qualifier=r[14], relative_to=r[15],
-                step=_decimal(r[16]), group=None, label=r[18] or "", period=r[19])
+                step=_decimal(r[16]), group=None, label=r[18] or "", period=r[19], ocr_confidence=r[21])
 
 
 def _decimal(text: str | None) -> Decimal:

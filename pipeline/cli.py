@@ -74,10 +74,16 @@ class Progress:
               help="Memory (address space) one worker may use; a file needing more is recorded as failed.")
 @click.option("--batch-size", type=click.IntRange(min=1), default=None, envvar="JIXIAO_BATCH",
               help="Whole files per database transaction [default: 100; env JIXIAO_BATCH].")
+@click.option("--ocr", type=click.Choice(["auto", "off", "force"]), default="auto", show_default=True,
+              help="Scans (image-only PDF pages, .png .jpg .tif files) by OCR: auto = when an OCR engine is "
+                   "installed (pip install 'jixiao[ocr]'); off = never (a scan is recorded as unread); "
+                   "force = every PDF page, text layer or not.")
+@click.option("--ocr-page-timeout", type=click.FloatRange(min=0), default=60, show_default=True, metavar="SECONDS",
+              help="Seconds added to --timeout for each page a file OCRs.")
 @engine_options
-def run(paths, db, rules_dir, quiet, force, catalog, password, workers, timeout, max_memory, batch_size,
-        engine, address):
-    """Read reports (.txt .docx .pdf) under PATHS into the database, then run the checks.
+def run(paths, db, rules_dir, quiet, force, catalog, password, workers, timeout, max_memory, batch_size, ocr,
+        ocr_page_timeout, engine, address):
+    """Read reports (.txt .docx .pdf, scans as .png .jpg .tif) under PATHS into the database, then run the checks.
 
     Each file is read in a worker process with a time and a memory limit: a file that hangs,
     exhausts memory or crashes its worker is recorded as failed and the run goes on. Only
@@ -112,8 +118,9 @@ def run(paths, db, rules_dir, quiet, force, catalog, password, workers, timeout,
     summary = run_pipeline(paths, db, quiet=quiet, force=force, catalog=catalog, password=password,
                            progress=Progress(not quiet),
                            workers=default_workers() if workers is None and engine == "local" else workers,
-                           limits=Limits(timeout=timeout, max_memory_mb=max_memory), batch_size=batch_size,
-                           rules=rules_dir, engine=engine, address=address)
+                           limits=Limits(timeout=timeout, max_memory_mb=max_memory,
+                                         ocr_page_seconds=ocr_page_timeout),
+                           batch_size=batch_size, rules=rules_dir, engine=engine, address=address, ocr=ocr)
     if not quiet:
         click.echo(f"读取 {summary.read} 个文件，跳过未变化 {summary.skipped} 个，失败 {len(summary.failed)} 个；"
                    f"写入 {summary.facts} 条数据，发现 {summary.findings} 个问题。")

@@ -80,11 +80,11 @@ def import_ray():
 class _Reader:
     """A Ray actor: the RuleSet once, then one file per call (decorated with ``ray.remote`` on first use)."""
 
-    def __init__(self, ruleset, limits: Limits, password: str | None, hook: str | None):
+    def __init__(self, ruleset, limits: Limits, password: str | None, hook: str | None, ocr: str = "auto"):
         if hook:
             module, _, func = hook.partition(":")
             getattr(importlib.import_module(module), func)()
-        self.ruleset, self.limits, self.password = ruleset, limits, password
+        self.ruleset, self.limits, self.password, self.ocr = ruleset, limits, password, ocr
         warm_up(ruleset)
         if limits.max_memory_mb:
             cap = _address_space() + limits.max_memory_mb * 2**20
@@ -101,7 +101,7 @@ class _Reader:
 
         exhausted = False
         try:
-            return safe_process(path, self.ruleset, entry, self.password, part)
+            return safe_process(path, self.ruleset, entry, self.password, part, self.ocr)
         except MemoryError:
             exhausted = True
         if exhausted:  # outside the except block: what the file hoarded is freed by now
@@ -149,7 +149,7 @@ class RayPool:
     depth = 2  # files sent to an actor at a time: one read, one waiting (hides Ray's round trip)
 
     def __init__(self, ruleset, workers: int | None = None, limits: Limits = Limits(),
-                 password: str | None = None, address: str | None = None):
+                 password: str | None = None, address: str | None = None, ocr: str = "auto"):
         ray = self.ray = import_ray()
         self._started_ray = not ray.is_initialized()
         if self._started_ray:
@@ -158,7 +158,7 @@ class RayPool:
                      configure_logging=False, **({"num_cpus": workers} if local else {}))
         self.limits = limits
         self._remote = ray.remote(num_cpus=1, max_restarts=0, max_task_retries=0)(_Reader)
-        self._args = (ray.put(ruleset), limits, password, os.environ.get(HOOK_ENV))
+        self._args = (ray.put(ruleset), limits, password, os.environ.get(HOOK_ENV), ocr)
         count = workers or max(1, int(ray.available_resources().get("CPU", 1)))
         self._slots = [self._start() for _ in range(count)]
 

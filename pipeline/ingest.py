@@ -6,7 +6,10 @@ renamed .docx, RTF or HTML; a ".txt" may be binary): see ``readers.sniff``.
 =============  ==========================================================================
 content        reader
 =============  ==========================================================================
-``%PDF-``      ``readers.pdf``: pypdfium2 text layer + pdfplumber tables
+``%PDF-``      ``readers.pdf``: pypdfium2 text layer + pdfplumber tables; pages without a
+               text layer by OCR (``readers.scan``, ``ocr`` mode auto | off | force)
+PNG JPEG TIFF  ``readers.scan``: OCR (unless ``ocr="off"``)
+BMP GIF
 ZIP            ``readers.docx`` when it holds a Word body; other ZIPs (xlsx, pptx, odt,
                OFD) are refused as ``unsupported``
 OLE2           legacy .doc/.wps via LibreOffice (``readers.legacy``); encrypted .docx,
@@ -32,6 +35,7 @@ from pipeline.readers import Body
 from pipeline.readers.docx import open_zip, read_docx
 from pipeline.readers.legacy import classify_ole2, read_html, read_mhtml, read_via_libreoffice
 from pipeline.readers.pdf import read_pdf
+from pipeline.readers.scan import PdfOcr, read_image
 from pipeline.readers.sniff import sniff
 from pipeline.readers.txt import read_txt
 
@@ -42,6 +46,7 @@ _EXPECTED_SUFFIXES = {
     "txt": {".txt", ".text", ".csv", ".md", ""},
     "docx": {".docx", ".docm", ".dotx", ".wps"},
     "pdf": {".pdf"},
+    "image": {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif"},
     "html": {".html", ".htm", ".mht", ".mhtml", ".doc"},  # read_html says so in its own warning
 }
 _OTHER_ZIPS = (
@@ -52,15 +57,17 @@ _OTHER_ZIPS = (
 )
 
 
-def read_document(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, password: str | None = None) -> Document:
+def read_document(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, password: str | None = None,
+                  ocr: str = "auto") -> Document:
     """Read one report file into a ``Document``, or raise ``IngestError``.
 
     ``password`` opens an encrypted PDF. A file larger than ``max_bytes`` is refused
-    before it is read.
+    before it is read. ``ocr``: auto (scans and image-only pages by OCR when an engine is
+    installed), off, or force (every PDF page by OCR).
     """
     path = Path(path)
     data = _read_bytes(path, max_bytes)
-    body = _read_body(data, password)
+    body = _read_body(data, password, ocr)
     if not body.text.strip():  # every reader checks already; never return an empty success
         raise IngestError("empty", "文件没有文字内容")
     suffix = path.suffix.lower()
@@ -77,6 +84,8 @@ def read_document(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, password: s
         encoding=body.encoding,
         pages=body.pages,
         warnings=tuple(body.warnings),
+        ocr=body.ocr,
+        ocr_spans=body.ocr_spans,
     )
 
 
@@ -108,10 +117,15 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
     return data
 
 
-def _read_body(data: bytes, password: str | None) -> Body:
+IMAGES = ("PNG 图片", "JPEG 图片", "TIFF 图片", "BMP 图片", "GIF 图片")  # sniff's names of the images OCR reads
+
+
+def _read_body(data: bytes, password: str | None, ocr: str = "auto") -> Body:
     kind = sniff(data)
     if kind == "pdf":
-        return read_pdf(data, password)
+        return read_pdf(data, password, PdfOcr(ocr))
+    if kind.removeprefix("binary:") in IMAGES:
+        return read_image(data, ocr)
     if kind == "zip":
         return _read_zip(data)
     if kind == "ole2":

@@ -21,8 +21,9 @@ import duckdb
 
 from .errors import DatabaseInUse, JixiaoError, OutOfMemory
 from .model import Extraction, Fact, FileError, Finding, Indicator
+from .ocr.provenance import OcrIndex
 
-SCHEMA_VERSION = 3  # 2: runs.rules_dir, runs.rules_hash; 3: indicators, documents.grade*
+SCHEMA_VERSION = 4  # 2: runs.rules_dir, runs.rules_hash; 3: indicators, documents.grade*; 4: documents.ocr, facts.ocr_*
 FINDING_TABLES = ("audit_findings", "finding_evidence")
 STAGING = "staging_"  # replace_findings writes here first; dropped when it ends
 # DuckDB's own memory (caches, sorts); beyond it DuckDB spills to disk or, where it cannot,
@@ -175,6 +176,9 @@ ALTER TABLE documents ADD COLUMN IF NOT EXISTS grade VARCHAR;
 ALTER TABLE documents ADD COLUMN IF NOT EXISTS grade_quote VARCHAR;
 ALTER TABLE documents ADD COLUMN IF NOT EXISTS grade_start INTEGER;
 ALTER TABLE documents ADD COLUMN IF NOT EXISTS grade_end INTEGER;
+ALTER TABLE documents ADD COLUMN IF NOT EXISTS ocr VARCHAR;
+ALTER TABLE facts ADD COLUMN IF NOT EXISTS ocr_confidence DOUBLE;
+ALTER TABLE facts ADD COLUMN IF NOT EXISTS page INTEGER;
 CREATE OR REPLACE VIEW findings AS
     SELECT f.id, f."check", f.severity, f.doc, f.unit, f.year, m.metric, f.metrics, f.stated, f.expected, f.message
     FROM audit_findings f, UNNEST(f.metrics) AS m(metric)
@@ -283,7 +287,9 @@ class Store:
                 d.doc, d.path, d.sha256, d.kind, d.size, m.unit, m.unit_key, m.unit_source, m.year,
                 m.year_source, m.report_type, len(d.text), d.pages, d.encoding, list(d.warnings), d.text, now,
                 *((ex.grade.grade, ex.grade.quote, ex.grade.start, ex.grade.end) if ex.grade else (None,) * 4),
+                d.ocr,
             ))
+            ocr = OcrIndex(d.ocr_spans) if d.ocr_spans else None
             indicator_rows += [indicator_row(x) for x in ex.indicators]
             quantity_rows += [(d.doc, q.start, q.end, q.value, q.unit, q.raw, q.quote, q.section, q.metric)
                               for q in ex.mentions]
@@ -293,7 +299,7 @@ class Store:
                 fact_rows.append((
                     fact_id(f), f.doc, f.metric, f.value, f.unit, f.kind, f.approx, f.basis, f.qualifier,
                     f.relative_to, f.period, part_of, f.label, f.raw, f.quote, f.start, f.end, f.rule_id,
-                    f.section, f.sentence_index, f.step,
+                    f.section, f.sentence_index, f.step, *(ocr.under(f.start, f.end) if ocr else (None, None)),
                 ))
         for e in errors:
             error_rows.append((e.path, Path(e.path).name, e.sha256, e.stage, e.code, e.message, now))

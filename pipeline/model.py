@@ -56,12 +56,22 @@ class Table:
 
 
 @dataclass(frozen=True, slots=True)
+class OcrSpan:
+    """A piece of ``Document.text`` read by OCR: how sure the engine was (0–1) and its page (1-based)."""
+
+    start: int
+    end: int
+    confidence: float
+    page: int
+
+
+@dataclass(frozen=True, slots=True)
 class Document:
     """A report read into text. ``doc`` (the file name) is the key everywhere."""
 
     doc: str
     path: str
-    kind: str  # the format actually read: txt | docx | pdf
+    kind: str  # the format actually read: txt | docx | pdf | html | image
     text: str
     sha256: str
     size: int = 0
@@ -69,6 +79,8 @@ class Document:
     encoding: str | None = None  # txt only: utf-8, utf-8-sig, gb18030, utf-16
     pages: int | None = None  # pdf only
     warnings: tuple[str, ...] = ()  # readable but suspicious (e.g. some cid junk)
+    ocr: str | None = None  # the OCR engine that read (some of) the text; None: no OCR
+    ocr_spans: tuple[OcrSpan, ...] = ()  # the OCR'd pieces, in text order (pipeline/readers/scan.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,6 +216,7 @@ class Fact:
     group: int | None = None  # part: start offset of the total it breaks down
     label: str = ""  # the label text that named the metric
     period: int | None = None  # the year the figure is about, when the text says so
+    ocr_confidence: float | None = None  # read by OCR: the engine's lowest confidence under the figure (0–1)
 
 
 @dataclass(frozen=True, slots=True)

@@ -51,12 +51,14 @@ def apply_catalog(meta: DocMeta, entry: CatalogEntry | None) -> DocMeta:
 
 
 def process_file(path: Path, ruleset: RuleSet, entry: CatalogEntry | None = None,
-                 password: str | None = None, part: tuple[int, int] | None = None) -> Extraction:
+                 password: str | None = None, part: tuple[int, int] | None = None,
+                 ocr: str = "auto") -> Extraction:
     """One file through every per-file stage. Raises IngestError when it cannot be read.
 
     ``part`` = (index, count): only that part of a long file (pipeline/volumes.py), its spans
-    already in the whole file's text; ``volumes.merge_parts`` joins the parts."""
-    document = read_document(Path(path), password=password)
+    already in the whole file's text; ``volumes.merge_parts`` joins the parts. ``ocr``: auto |
+    off | force, how scans are read (pipeline/readers/scan.py)."""
+    document = read_document(Path(path), password=password, ocr=ocr)
     if part is None or part[1] <= 1:
         return process_document(document, ruleset, entry)
     return process_part(document, part, ruleset, entry)
@@ -98,10 +100,10 @@ def process_part(document: Document, part: tuple[int, int], ruleset: RuleSet,
 
 
 def safe_process(path: Path, ruleset: RuleSet, entry: CatalogEntry | None, password: str | None,
-                 part: tuple[int, int] | None = None) -> Extraction | FileError:
+                 part: tuple[int, int] | None = None, ocr: str = "auto") -> Extraction | FileError:
     """``process_file``, with every failure but running out of memory turned into a FileError."""
     try:
-        return process_file(path, ruleset, entry, password, part)
+        return process_file(path, ruleset, entry, password, part, ocr)
     except IngestError as exc:
         return FileError(str(path), "ingest", exc.code, exc.message)
     except MemoryError:  # the worker reports it, with its limit, and retires

@@ -97,6 +97,7 @@ class FactRow:
     rule_id: str | None
     section: str
     year: int | None
+    ocr_confidence: float | None = None  # read by OCR from a scan: the engine's confidence
 
 
 @dataclass(frozen=True)
@@ -162,6 +163,7 @@ class CellValue:
     shown: str
     approx: bool
     sources: tuple[str, ...]  # "file · section · 原文"
+    doubtful: bool = False  # some statement of it was read by OCR with low confidence (rules/checks.yaml ocr)
 
 
 @dataclass
@@ -500,7 +502,8 @@ def collect(con: duckdb.DuckDBPyConnection, ruleset: RuleSet | None = None,
         unit.findings.sort(key=lambda f: int(f.number[1:]))
         for f in unit.findings:
             f.unit_key, f.unit_name, f.unit_slug = unit.key, unit.name, unit.slug
-        unit.rows = _comparison(unit, facts_of[unit.key], labels, metrics, names)
+        unit.rows = _comparison(unit, facts_of[unit.key], labels, metrics, names,
+                                float((ruleset.checks.get("ocr") or {}).get("low_confidence", 0)))
         unit.years = sorted({d.year for d in unit.docs} | {y for r in unit.rows for y in r.cells}, key=_year_sort)
     _flag_indicators(con, self_evaluations, findings)
     for ev in self_evaluations:
@@ -526,14 +529,14 @@ def _read_docs(con) -> list[DocRow]:
 def _read_facts(con) -> list[FactRow]:
     rows = con.execute(
         'SELECT f.id, f.doc, f.metric, f.value, f.unit, f.kind, f.approx, f.basis, f.qualifier, f.period, f.raw, '
-        'f.quote, f.start, f."end", f.rule_id, f.section, d.year '
+        'f.quote, f.start, f."end", f.rule_id, f.section, d.year, f.ocr_confidence '
         "FROM facts f LEFT JOIN documents d USING (doc) ORDER BY f.doc, f.start, f.kind, f.metric"
     ).fetchall()
     out = []
     for r in rows:
         year = r[9] if (r[5] == "level" and r[9] is not None) else r[16]
         out.append(FactRow(r[0], r[1], r[2], decimal_or_none(r[3]), r[4] or "", r[5] or "", bool(r[6]), r[7], r[8], r[9],
-                           r[10] or "", r[11] or "", r[12], r[13], r[14], r[15] or "", year))
+                           r[10] or "", r[11] or "", r[12], r[13], r[14], r[15] or "", year, r[17]))
     return out
 
 
@@ -640,8 +643,10 @@ def _group_units(docs: list[DocRow], labels: dict) -> list[UnitView]:
     return ordered
 
 
-def _comparison(unit: UnitView, facts: list[FactRow], labels: dict, metrics: dict, names: dict) -> list[Row]:
-    """Level figures of one unit: a row per (metric, basis, qualifier), a cell per year."""
+def _comparison(unit: UnitView, facts: list[FactRow], labels: dict, metrics: dict, names: dict,
+                ocr_low: float = 0.0) -> list[Row]:
+    """Level figures of one unit: a row per (metric, basis, qualifier), a cell per year; a value
+    stated by a figure OCR read with confidence below ``ocr_low`` is marked doubtful."""
     order = {m: i for i, m in enumerate(metrics)}
     by_fact: dict[str, list[FindingView]] = defaultdict(list)
     for f in unit.findings:
@@ -660,16 +665,19 @@ def _comparison(unit: UnitView, facts: list[FactRow], labels: dict, metrics: dic
                                   basis_label=labels["basis"].get(basis, "") if basis else "",
                                   qualifier=x.qualifier, unit=m_unit, cells={})
         cell = row.cells.setdefault(x.year, Cell())
+        doubtful = x.ocr_confidence is not None and x.ocr_confidence < ocr_low
         source = " · ".join(p for p in (x.doc, x.section, x.raw.strip()) if p)
+        if doubtful:
+            source += f" · {labels['ocr_low']}（{x.ocr_confidence:.2f}）"
         value = x.value.normalize()
         same = next((i for i, v in enumerate(cell.values) if v.value == value and v.approx == x.approx), None)
         if same is None:
             shown = show(value, x.unit)
             cell.values.append(CellValue(value, f"{labels['approx']}{shown}" if x.approx else shown, x.approx,
-                                         (source,)))
+                                         (source,), doubtful))
         else:
             v = cell.values[same]
-            cell.values[same] = CellValue(v.value, v.shown, v.approx, v.sources + (source,))
+            cell.values[same] = CellValue(v.value, v.shown, v.approx, v.sources + (source,), v.doubtful or doubtful)
         for f in by_fact.get(x.id, ()):
             if f not in cell.findings:
                 cell.findings.append(f)

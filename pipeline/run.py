@@ -32,6 +32,7 @@ from .workers import Limits, WorkerPool
 
 log = logging.getLogger(__name__)
 SUFFIXES = {".txt", ".docx", ".pdf", ".doc", ".wps", ".rtf", ".text"}
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}  # scanned reports, read by OCR (pipeline/readers/scan.py)
 CATALOG = "catalog.csv"
 BATCH = 100  # whole files per transaction (env JIXIAO_BATCH overrides)
 
@@ -63,7 +64,7 @@ def discover(paths: Iterable[Path]) -> list[Path]:
         p = Path(p)
         if p.is_dir():
             for child in sorted(p.rglob("*")):
-                if child.is_file() and child.suffix.lower() in SUFFIXES and not child.name.startswith("."):
+                if child.is_file() and child.suffix.lower() in SUFFIXES | IMAGE_SUFFIXES and not child.name.startswith("."):
                     found.append(child)
         else:
             found.append(p)
@@ -110,12 +111,12 @@ def report_type_of(value: str) -> str | None:
 
 
 def _in_process(tasks: Iterable[tuple[Path, CatalogEntry | None]], password: str | None,
-                ruleset: RuleSet | None = None):
+                ruleset: RuleSet | None = None, ocr: str = "auto"):
     """(path, result) for each task, in this process: no time or memory limit (``--workers 0``)."""
     ruleset = ruleset or load_rules()
     for path, entry, *part in tasks:
         try:
-            yield path, safe_process(path, ruleset, entry, password, *part)
+            yield path, safe_process(path, ruleset, entry, password, *part, ocr=ocr)
         except MemoryError:
             yield path, FileError(str(path), "worker", "memory", "内存不足")
 
@@ -124,7 +125,8 @@ def run(paths: Iterable[Path], db: Path, *, quiet: bool = False, force: bool = F
         catalog: Path | None = None, password: str | None = None,
         progress: Callable[[int, int, str], None] | None = None, checks: bool = True,
         workers: int = 0, limits: Limits = Limits(), batch_size: int | None = None,
-        rules: Path | str | None = None, engine: str = "local", address: str | None = None) -> RunSummary:
+        rules: Path | str | None = None, engine: str = "local", address: str | None = None,
+        ocr: str = "auto") -> RunSummary:
     """Process every report under ``paths`` into the database at ``db``.
 
     ``workers=0`` reads the files in this process (no time or memory limit: for tests and
@@ -136,6 +138,8 @@ def run(paths: Iterable[Path], db: Path, *, quiet: bool = False, force: bool = F
     the run records which (folder and fingerprint) in the ``runs`` table. ``engine="ray"``
     reads the files on a Ray cluster instead (pipeline/engine_ray.py; ``address`` as for
     ``ray.init``, ``workers`` actors, default one per core of the cluster), under the same limits.
+    ``ocr``: auto | off | force, how scanned pages and images are read (pipeline/readers/scan.py;
+    the local engine only: Ray actors read with ``auto``).
     """
     ruleset = load_rules(rules)  # a bad rule stops the run here, before any file is read
     paths = [Path(p) for p in paths]
@@ -162,9 +166,10 @@ def run(paths: Iterable[Path], db: Path, *, quiet: bool = False, force: bool = F
         if engine == "ray" and first:
             from .engine_ray import RayPool
 
-            pool = RayPool(ruleset, workers or None, limits, password, address)
+            pool = RayPool(ruleset, workers or None, limits, password, address, ocr)
         else:
-            pool = WorkerPool(workers, limits, password, rules_dir=str(ruleset.directory)) if workers and first else None
+            pool = (WorkerPool(workers, limits, password, rules_dir=str(ruleset.directory), ocr=ocr)
+                    if workers and first else None)
         batch: list[Extraction | FileError] = []
 
         def flush() -> None:
@@ -173,7 +178,7 @@ def run(paths: Iterable[Path], db: Path, *, quiet: bool = False, force: bool = F
             batch.clear()
 
         try:
-            results = pool.map(tasks) if pool else _in_process(tasks, password, ruleset)
+            results = pool.map(tasks) if pool else _in_process(tasks, password, ruleset, ocr)
             for path, result in gather_parts(results, parts):
                 tick(path.name)
                 if isinstance(result, FileError):

@@ -16,7 +16,8 @@ Design, in short:
 - Each worker has its own pipe and one file at a time; results stream back in completion
   order, so the parent holds one batch at most: memory stays flat whatever the corpus size.
 - A file's clock starts when it is sent. Past the limit the worker (and anything it started,
-  e.g. LibreOffice) is SIGKILLed and replaced.
+  e.g. LibreOffice) is SIGKILLed and replaced. A worker about to OCR N pages says so, and the
+  file's deadline moves by N × ``Limits.ocr_page_seconds`` (pipeline/ocr/budget.py).
 - A worker that hits its memory limit reports ``MemoryError`` for that file and retires
   (its heap may be fragmented); one that dies (a signal, an exit) is reported as a crash.
   Workers die with the fork server (``PR_SET_PDEATHSIG``), which dies with the parent, even
@@ -47,7 +48,7 @@ from .model import Document, Extraction, FileError
 
 log = logging.getLogger(__name__)
 HOOK_ENV = "JIXIAO_WORKER_HOOK"
-_READY, _RESULT, _FAILED = "ready", "result", "failed"
+_READY, _RESULT, _FAILED, _OCR = "ready", "result", "failed", "ocr"
 _warm = False  # set by warm_up() (in the fork server, before workers are forked from it)
 
 Task = tuple  # (path: Path, entry: CatalogEntry | None[, part: (index, count) of a long file])
@@ -62,6 +63,7 @@ class Limits:
     """Per-file limits enforced on each worker."""
 
     timeout: float = 60.0  # seconds per file
+    ocr_page_seconds: float = 60.0  # added to a file's deadline per page it OCRs (pipeline/ocr/budget.py)
     max_memory_mb: int | None = 2048  # address space of one worker (RLIMIT_AS); None: no limit
 
 
@@ -76,7 +78,7 @@ def default_workers() -> int:
 # --- the worker side ------------------------------------------------------------------------
 
 def _worker_main(conn: Connection, limits: Limits, password: str | None, hook: str | None,
-                 rules_dir: str | None = None) -> None:
+                 rules_dir: str | None = None, ocr: str = "auto") -> None:
     """Body of a worker process: set limits, load once, then one file per message."""
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
@@ -100,6 +102,9 @@ def _worker_main(conn: Connection, limits: Limits, password: str | None, hook: s
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which stops the run
         conn.send((_FAILED, f"{type(exc).__name__}: {exc}"))
         return
+    from .ocr import budget
+
+    budget.listen(lambda pages: conn.send((_OCR, pages)))  # the parent extends this file's deadline
     conn.send((_READY,))
     while True:
         try:
@@ -111,7 +116,7 @@ def _worker_main(conn: Connection, limits: Limits, password: str | None, hook: s
         path, entry, *part = task  # (path, entry) or (path, entry, part): pipeline/volumes.py
         exhausted = False
         try:
-            result = safe_process(path, ruleset, entry, password, *part)
+            result = safe_process(path, ruleset, entry, password, *part, ocr=ocr)
         except MemoryError:
             exhausted = True
         if exhausted:  # reported outside the except block, once what the file hoarded is freed
@@ -207,6 +212,7 @@ class _Worker:
     ready: bool = False
     task: Task | None = None  # the file it is reading
     started: float = 0.0  # when it started reading it
+    extra: float = 0.0  # seconds added to its deadline: pages it announced it will OCR
     retiring: bool = False  # reported a MemoryError and is exiting on purpose
 
 
@@ -221,9 +227,10 @@ class WorkerPool:
     """
 
     def __init__(self, workers: int, limits: Limits = Limits(), password: str | None = None,
-                 rules_dir: str | None = None):
+                 rules_dir: str | None = None, ocr: str = "auto"):
         self.limits = limits
         self.password = password
+        self.ocr = ocr
         self.rules_dir = rules_dir  # the workers load the rules from here (default: the packaged rules)
         self.hook = os.environ.get(HOOK_ENV)
         self._ctx = multiprocessing.get_context("forkserver")
@@ -238,7 +245,7 @@ class WorkerPool:
 
     def _start(self) -> _Worker:
         parent, child = self._ctx.Pipe()
-        process = self._ctx.Process(target=_worker_main, args=(child, self.limits, self.password, self.hook, self.rules_dir),
+        process = self._ctx.Process(target=_worker_main, args=(child, self.limits, self.password, self.hook, self.rules_dir, self.ocr),
                                     name="jixiao-worker", daemon=True)
         process.start()
         child.close()
@@ -281,18 +288,18 @@ class WorkerPool:
                         w.conn.send(pending)
                     except OSError:  # it just died: its sentinel says so below
                         continue
-                    w.task, w.started, pending = pending, time.monotonic(), next(tasks, None)
+                    w.task, w.started, w.extra, pending = pending, time.monotonic(), 0.0, next(tasks, None)
             workers = list(self._workers)
             if pending is None and all(w.task is None for w in workers):
                 return
-            deadlines = [w.started + self.limits.timeout for w in workers if w.task is not None]
+            deadlines = [w.started + self.limits.timeout + w.extra for w in workers if w.task is not None]
             wait_for = max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
             ready = set(wait([x for w in workers for x in (w.conn, w.process.sentinel)], wait_for))
             now = time.monotonic()
             for w in workers:
                 if w.conn in ready or w.process.sentinel in ready:
                     yield from self._receive(w)
-                elif w.task is not None and now >= w.started + self.limits.timeout:
+                elif w.task is not None and now >= w.started + self.limits.timeout + w.extra:
                     path = w.task[0]
                     log.debug("worker %d: %s timed out", w.process.pid, path)
                     self._replace(w, kill=True)
@@ -306,6 +313,8 @@ class WorkerPool:
                 if message[0] == _READY:
                     w.ready = True
                     log.debug("worker %d ready", w.process.pid)
+                elif message[0] == _OCR:
+                    w.extra += message[1] * self.limits.ocr_page_seconds
                 elif message[0] == _FAILED:
                     self.close()
                     raise WorkerStartError(f"处理进程无法启动：{message[1]}")

@@ -21,6 +21,14 @@ __all__ = [
     "make_encrypted_pdf",
     "make_scanned_pdf",
     "make_cid_junk_pdf",
+    "make_scan_pdf",
+    "make_scan_image",
+    "render_pages",
+    "blocks_of_text",
+    "leading_blocks",
+    "text_of_blocks",
+    "Scan",
+    "SCAN_VARIANTS",
     "make_zip_bomb_docx",
     "make_entity_bomb_docx",
     "make_ole2_doc",
@@ -378,4 +386,165 @@ def make_rtf(path: Path, blocks: list) -> Path:
         parts.append("\\pard\\par\n")
     parts.append("}")
     Path(path).write_text("".join(parts), encoding="ascii")
+    return Path(path)
+
+
+# --- scans: text rendered to images (no text layer) ---------------------------------------
+
+SCAN_FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"  # Debian fonts-noto-cjk (.ci/run)
+SCAN_FACE = 2  # the .ttc's simplified-Chinese face (Noto Sans CJK SC)
+
+
+@dataclass(frozen=True)
+class Scan:
+    """How a page was "scanned": resolution, skew (degrees), a red stamp over the text."""
+
+    dpi: int = 300
+    rotate: float = 0.0
+    stamp: bool = False
+
+
+SCAN_VARIANTS = {
+    "clean300": Scan(300),
+    "clean150": Scan(150),
+    "rotated": Scan(300, rotate=1.5),
+    "stamp": Scan(300, stamp=True),
+}
+
+
+def blocks_of_text(text: str) -> list:
+    """A document's text as builder blocks: a line with tabs is a table row (runs of them a table)."""
+    blocks: list = []
+    for line in text.split("\n"):
+        if not line.strip():
+            continue
+        if "\t" in line:
+            if blocks and isinstance(blocks[-1], list):
+                blocks[-1].append(line.split("\t"))
+            else:
+                blocks.append([line.split("\t")])
+        else:
+            blocks.append(line.strip())
+    return blocks
+
+
+def leading_blocks(blocks: list, chars: int) -> list:
+    """The first blocks (a table cut at a row) holding about ``chars`` characters: a page or two."""
+    out, n = [], 0
+    for b in blocks:
+        if n >= chars:
+            break
+        if isinstance(b, str):
+            out.append(b)
+            n += len(b)
+            continue
+        rows = []
+        for r in b:
+            if n >= chars:
+                break
+            rows.append(r)
+            n += sum(len(c) for c in r)
+        out.append(rows)
+    return out
+
+
+def text_of_blocks(blocks: list) -> str:
+    """Blocks as a .txt reads them: a paragraph per line, a table row per line with tab-joined cells."""
+    return "\n".join(b if isinstance(b, str) else "\n".join("\t".join(r) for r in b) for b in blocks)
+
+
+def render_pages(blocks: list, scan: Scan = Scan(), max_pages: int | None = None) -> list:
+    """Paragraphs and tables drawn on A4 pages with Pillow (Noto Sans CJK, 12 pt), degraded as
+    ``scan`` says; a list of RGB images. ``max_pages`` stops early (tests keep OCR small)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    px = scan.dpi / 72  # pixels per point
+    width, height = int(595 * px), int(842 * px)
+    margin, size = int(64 * px), int(12 * px)
+    font = ImageFont.truetype(SCAN_FONT, size, index=SCAN_FACE)
+    pitch = int(size * 1.6)
+    pages: list = []
+    page = draw = None
+    y = 0
+
+    def new_page() -> None:
+        nonlocal page, draw, y
+        page = Image.new("RGB", (width, height), "white")
+        draw = ImageDraw.Draw(page)
+        pages.append(page)
+        y = margin
+
+    def room(h: int) -> bool:
+        if page is None or y + h > height - margin:
+            if max_pages is not None and len(pages) >= max_pages:
+                return False
+            new_page()
+        return True
+
+    def wrap(text: str, limit: float) -> list[str]:
+        lines, line = [], ""
+        for ch in text:
+            if line and font.getlength(line + ch) > limit:
+                lines.append(line)
+                line = ""
+            line += ch
+        return lines + [line] if line else lines
+
+    usable = width - 2 * margin
+    for block in blocks:
+        if isinstance(block, str):
+            for i, line in enumerate(wrap(block, usable - (2 * size))):
+                if not room(pitch):
+                    break
+                draw.text((margin + (2 * size if i == 0 else 0), y), line, font=font, fill="black")
+                y += pitch
+            continue
+        rows = _as_grid(block).rows
+        cols = max(len(r) for r in rows)
+        col_w = usable / cols
+        for row in rows:
+            cells = [wrap(c.strip(), col_w - size) for c in row]
+            h = pitch * max(1, max(len(c) for c in cells)) + size // 2
+            if not room(h):
+                break
+            for c, lines in enumerate(cells):
+                x = margin + c * col_w
+                draw.rectangle((x, y, x + col_w, y + h), outline="black", width=max(1, int(px * 0.6)))
+                for k, line in enumerate(lines):
+                    draw.text((x + size // 3, y + size // 4 + k * pitch), line, font=font, fill="black")
+            y += h
+        y += pitch // 2
+    return [_degrade(p, scan, px) for p in pages]
+
+
+def _degrade(image, scan: Scan, px: float):
+    """A red stamp over the upper text, then a slight skew, as a scanner gives them."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    if scan.stamp:
+        overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))
+        d = ImageDraw.Draw(overlay)
+        r = int(70 * px)
+        cx, cy = image.size[0] // 2, int(220 * px)
+        red = (220, 30, 30, 150)
+        d.ellipse((cx - r, cy - r, cx + r, cy + r), outline=red, width=int(4 * px))
+        d.text((cx, cy), "★", font=ImageFont.truetype(SCAN_FONT, int(40 * px), index=SCAN_FACE), fill=red, anchor="mm")
+        d.text((cx, cy + int(45 * px)), "专用章", font=ImageFont.truetype(SCAN_FONT, int(16 * px), index=SCAN_FACE), fill=red, anchor="mm")
+        image = Image.alpha_composite(image.convert("RGBA"), overlay).convert("RGB")
+    if scan.rotate:
+        image = image.rotate(scan.rotate, resample=Image.Resampling.BICUBIC, expand=False, fillcolor="white")
+    return image
+
+
+def make_scan_pdf(path: Path, blocks: list, scan: Scan = Scan(), max_pages: int | None = None) -> Path:
+    """An image-only PDF of ``blocks`` (Pillow writes one JPEG-free RGB image per page, no text)."""
+    pages = render_pages(blocks, scan, max_pages)
+    pages[0].save(path, "PDF", resolution=scan.dpi, save_all=True, append_images=pages[1:])
+    return Path(path)
+
+
+def make_scan_image(path: Path, blocks: list, scan: Scan = Scan()) -> Path:
+    """The first page of ``blocks`` as an image file (.png / .jpg / .tif by ``path``'s suffix)."""
+    image = render_pages(blocks, scan, max_pages=1)[0]
+    image.save(path, dpi=(scan.dpi, scan.dpi))
     return Path(path)

@@ -446,14 +446,14 @@ def test_when_pdf_encrypted_then_encrypted_and_password_opens_it(tmp_path):
     assert PARA in read_document(p, password="s3cret").text
 
 
-def test_when_pdf_has_no_text_layer_then_scanned(tmp_path):
-    err = ingest_error(make_scanned_pdf(tmp_path / "scan.pdf"))
+def test_when_pdf_has_no_text_layer_and_ocr_off_then_scanned(tmp_path):
+    err = ingest_error(make_scanned_pdf(tmp_path / "scan.pdf"), ocr="off")
     assert err.code == "scanned" and "OCR" in err.message
 
 
-def test_when_pdf_mixes_text_and_scanned_pages_then_read_with_warning(tmp_path):
+def test_when_pdf_mixes_text_and_scanned_pages_and_ocr_off_then_read_with_warning(tmp_path):
     p = make_scanned_pdf(tmp_path / "mixed.pdf", pages=2, text_pages=[PARA + "。"])
-    doc = read_document(p)
+    doc = read_document(p, ocr="off")
     assert doc.pages == 3 and doc.text == PARA + "。"
     assert any("第 2、3 页没有文本层" in w for w in doc.warnings)
 
@@ -549,11 +549,12 @@ def test_when_html_named_doc_then_read_as_html(tmp_path):
     assert [cells(doc, t) for t in doc.tables] == [[["项目", "金额"], ["合计", "157.23"]]]
 
 
-def test_when_image_named_pdf_then_unsupported(tmp_path):
+def test_when_broken_image_named_pdf_then_unsupported_or_corrupt(tmp_path):
     p = tmp_path / "scan.pdf"
     p.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 100)
-    err = ingest_error(p)
+    err = ingest_error(p, ocr="off")
     assert err.code == "unsupported" and "OCR" in err.message
+    assert ingest_error(p).code == "corrupt"  # OCR on: the image itself cannot be opened
 
 
 # --- the sample set ---------------------------------------------------------------------------

@@ -176,6 +176,7 @@ ALLOWED_CJK = {
     "readers/docx.py": "readers' reasons a file cannot be read",
     "readers/legacy.py": "readers' reasons a file cannot be read",
     "readers/pdf.py": "readers' reasons a file cannot be read",
+    "readers/scan.py": "readers' reasons a file cannot be read (OCR off, not installed, nothing recognized)",
     "readers/sniff.py": "readers' reasons (what a file really is)",
     "readers/txt.py": "readers' reasons a file cannot be read",
     "normalize.py": "numeral tables (零一二…, 万 亿) and unit parsing",

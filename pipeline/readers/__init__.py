@@ -14,20 +14,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pipeline.model import Cell, Table
+from pipeline.model import Cell, OcrSpan, Table
 
 
 @dataclass
 class Body:
     """What a reader read: text, tables and anything suspicious (warnings, in 中文)."""
 
-    kind: str  # txt | docx | pdf | html
+    kind: str  # txt | docx | pdf | html | image
     text: str
     tables: tuple[Table, ...] = ()
     warnings: list[str] = field(default_factory=list)
     encoding: str | None = None
     pages: int | None = None
     converted: bool = False  # read from a conversion (LibreOffice), not the file's own format
+    ocr: str | None = None  # the OCR engine that read (some of) the pages (pipeline/readers/scan.py)
+    ocr_spans: tuple[OcrSpan, ...] = ()
 
 
 def cell_text(text: str) -> str:

@@ -22,8 +22,8 @@ margin are dropped, and paragraphs continue across pages.
 
 Refusals: encrypted without the right password (``encrypted``), no ``%%EOF`` near the
 end or unparseable (``corrupt``), no page with text (``scanned``), text that is mostly
-unmapped glyphs (``cid_junk``). Pages without text but with images are reported in
-``warnings``.
+unmapped glyphs (``cid_junk``). Pages without text but with images are read by OCR when
+it is on and installed (pipeline/readers/scan.py), else reported in ``warnings``.
 """
 from __future__ import annotations
 
@@ -475,8 +475,12 @@ def _breaks(a: _Line, b: _Line, *, same_page: bool, right: float, em: float, pit
 # --- the reader -------------------------------------------------------------------------
 
 
-def read_pdf(data: bytes, password: str | None = None) -> Body:
-    """Read a PDF's text layer and ruled tables."""
+def read_pdf(data: bytes, password: str | None = None, ocr=None) -> Body:
+    """Read a PDF's text layer and ruled tables.
+
+    ``ocr`` (pipeline/readers/scan.py ``PdfOcr``, or None) reads the pages without a text layer
+    by OCR, or every page when it says ``force``; without it such pages are reported unread.
+    """
     if b"%%EOF" not in data[-4096:]:
         raise IngestError("corrupt", MSG_TRUNCATED)
     pdf = _open(data, password)
@@ -484,12 +488,16 @@ def read_pdf(data: bytes, password: str | None = None) -> Body:
         if len(pdf) == 0:
             raise IngestError("corrupt", MSG_CORRUPT.format(why="没有任何页面"))
         pages = _read_pages(pdf)
+        scanned = [p.index for p in pages if ocr is not None and ocr.wants(p.visible >= MIN_PAGE_CHARS, p.images)]
+        if scanned and ocr.available:
+            for page in ocr.read(pdf, scanned):
+                pages[page.index] = page
     finally:
         pdf.close()
     warnings: list[str] = []
     text_pages = [p for p in pages if p.visible >= MIN_PAGE_CHARS]
     if not text_pages:
-        raise IngestError("scanned", MSG_SCANNED)
+        raise IngestError("scanned", MSG_SCANNED + (f"：{ocr.reason}" if ocr is not None and ocr.reason else ""))
     raw = "".join(line.text for p in pages for line in p.lines)
     junk = max(bad_share(raw), rare_cjk_share(raw))
     if junk > CID_ERROR_SHARE:
@@ -501,5 +509,7 @@ def read_pdf(data: bytes, password: str | None = None) -> Body:
         shown = "、".join(map(str, blank[:20])) + ("等" if len(blank) > 20 else "")
         warnings.append(f"第 {shown} 页没有文本层（可能是扫描页），这些页的内容未读取")
     _attach_tables(data, password, pages, warnings)
+    if ocr is not None and ocr.done:
+        return ocr.build(pages, warnings)
     text, tables = _layout(pages).build()
     return Body(kind="pdf", text=text, tables=tables, warnings=warnings, pages=len(pages))
