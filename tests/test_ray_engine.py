@@ -151,3 +151,18 @@ def test_when_a_long_file_is_read_in_parts_on_ray_then_it_loads_as_the_local_eng
     local, remote = both_engines(folder, tmp_path, workers=2)
     assert len(local["documents"]) == 1 and local["facts"]
     assert remote == local
+
+
+@pytest.mark.parametrize("ocr", ["auto", "off"])
+def test_when_a_scan_runs_on_ray_then_the_ocr_mode_reaches_the_actors(cluster, tmp_path, ocr):
+    """``--ocr`` travels to the Ray actors: a scan is read (auto) or recorded unread (off), as locally."""
+    from builders import SCAN_VARIANTS, make_scan_pdf
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    make_scan_pdf(folder / "scan.pdf", ["一、部门基本情况", "2023年基本支出285.6万元。"], SCAN_VARIANTS["clean150"])
+    limits = Limits(timeout=120, max_memory_mb=3072)  # OCR's models need ≈ 1.5 GB (bench/RESULTS.md)
+    local = run([folder], tmp_path / "local.duckdb", workers=1, limits=limits, ocr=ocr)
+    remote = run([folder], tmp_path / "ray.duckdb", engine="ray", limits=limits, ocr=ocr)
+    assert (remote.read, len(remote.failed)) == (local.read, len(local.failed)) == ((1, 0) if ocr == "auto" else (0, 1))
+    assert snapshot(tmp_path / "ray.duckdb") == snapshot(tmp_path / "local.duckdb")
