@@ -19,6 +19,10 @@ Design, in short:
   killed (``ray.kill``) and replaced; the file becomes the same ``timeout`` error as with the
   local engine, and the file waiting behind it is sent again. (``ray.cancel`` cannot stop a
   call running inside an actor.)
+- **OCR pages**: a reader about to OCR announces its pages (pipeline/ocr/budget.py); the actor
+  counts them for the file it reads, and before killing a file past its deadline this process
+  asks the actor (a second concurrency group, so the question is answered while the file is
+  read) and moves the deadline by ``limits.ocr_page_seconds`` a page, as the local engine does.
 - **Memory limit**: each actor caps its own address space (``RLIMIT_AS``) at what it uses
   once started plus ``limits.max_memory_mb``: a Ray worker maps much more than a jixiao
   worker before reading anything (Ray's own threads and buffers), so the cap is on what the
@@ -57,6 +61,7 @@ from .workers import HOOK_ENV, Limits, Task, WorkerStartError, memory_error, tim
 
 log = logging.getLogger(__name__)
 START_TIMEOUT = 300.0  # seconds an actor may take to start (import jixiao, receive the RuleSet)
+ASK_TIMEOUT = 5.0  # seconds an actor past a file's deadline may take to say how many pages it OCRs
 
 
 class RayMissing(JixiaoError):
@@ -85,10 +90,21 @@ class _Reader:
             module, _, func = hook.partition(":")
             getattr(importlib.import_module(module), func)()
         self.ruleset, self.limits, self.password, self.ocr = ruleset, limits, password, ocr
+        self.pages = 0  # pages the file being read announced it will OCR
+        from .ocr import budget
+
+        budget.listen(self._announced)
         warm_up(ruleset)
         if limits.max_memory_mb:
             cap = _address_space() + limits.max_memory_mb * 2**20
             resource.setrlimit(resource.RLIMIT_AS, (cap, resource.getrlimit(resource.RLIMIT_AS)[1]))
+
+    def _announced(self, pages: int) -> None:
+        self.pages += pages
+
+    def ocr_pages(self) -> int:
+        """Pages the file being read said it will OCR (asked in the ``ask`` concurrency group)."""
+        return self.pages
 
     def ready(self) -> int:
         """Answered once ``__init__`` is done: the actor's pid (for the logs)."""
@@ -99,7 +115,7 @@ class _Reader:
         out of memory is this file's error."""
         from .process import safe_process
 
-        exhausted = False
+        self.pages, exhausted = 0, False
         try:
             return safe_process(path, self.ruleset, entry, self.password, part, self.ocr)
         except MemoryError:
@@ -133,6 +149,15 @@ class _Slot:
     ready: object | None  # the ready() call until it is answered
     calls: deque[_Call] = field(default_factory=deque)
     started: float = 0.0  # when the first of calls started (as far as this process can tell)
+    extra: float = 0.0  # seconds added to the first call's deadline: pages it announced it will OCR
+    asked: int = 0  # those pages
+
+    def deadline(self, limits: Limits) -> float:
+        return self.started + limits.timeout + self.extra
+
+    def restart(self, now: float) -> None:
+        """Its first call's clock starts now."""
+        self.started, self.extra, self.asked = now, 0.0, 0
 
 
 class RayPool:
@@ -157,7 +182,8 @@ class RayPool:
             ray.init(address=address, include_dashboard=False, log_to_driver=False,
                      configure_logging=False, **({"num_cpus": workers} if local else {}))
         self.limits = limits
-        self._remote = ray.remote(num_cpus=1, max_restarts=0, max_task_retries=0)(_Reader)
+        self._remote = ray.remote(num_cpus=1, max_restarts=0, max_task_retries=0,
+                                  concurrency_groups={"ask": 1})(_Reader)
         self._args = (ray.put(ruleset), limits, password, os.environ.get(HOOK_ENV), ocr)
         count = workers or max(1, int(ray.available_resources().get("CPU", 1)))
         self._slots = [self._start() for _ in range(count)]
@@ -209,7 +235,7 @@ class RayPool:
             for slot in self._slots:  # keep every started actor `depth` files deep
                 while pending is not None and slot.ready is None and len(slot.calls) < self.depth:
                     if not slot.calls:
-                        slot.started = time.monotonic()
+                        slot.restart(time.monotonic())
                     task, attempt = pending
                     slot.calls.append(_Call(task, attempt, slot.actor.read.remote(*task)))
                     pending = next_task()
@@ -217,7 +243,7 @@ class RayPool:
             if pending is None and not busy:
                 return
             starting = [s for s in self._slots if s.ready is not None]
-            deadlines = [s.started + self.limits.timeout for s in busy]
+            deadlines = [s.deadline(self.limits) for s in busy]
             wait_for = max(0.0, min(deadlines) - time.monotonic()) if deadlines else START_TIMEOUT
             refs = [c.ref for s in busy for c in s.calls] + [s.ready for s in starting]
             done, _ = self.ray.wait(refs, num_returns=1, timeout=wait_for)
@@ -245,14 +271,28 @@ class RayPool:
                         break
                 else:
                     if answered:
-                        slot.started = now
-                    elif slot.calls and now >= slot.started + self.limits.timeout:
+                        slot.restart(now)
+                    elif slot.calls and now >= slot.deadline(self.limits) and not self._more_time(slot):
                         path = slot.calls.popleft().task[0]
                         log.debug("%s timed out", path)
                         send_again(self._replace(slot))
                         yield path, timeout_error(path, self.limits)
             if pending is None:
                 pending = next_task()
+
+    def _more_time(self, slot: _Slot) -> bool:
+        """Whether the file past its deadline announced OCR pages not yet counted: then its
+        deadline moves by ``ocr_page_seconds`` a page. An actor that cannot answer (stuck in C
+        code) gets no more time."""
+        try:
+            pages = self.ray.get(slot.actor.ocr_pages.options(concurrency_group="ask").remote(), timeout=ASK_TIMEOUT)
+        except self.ray.exceptions.RayError:
+            return False
+        if pages <= slot.asked:
+            return False
+        slot.extra += (pages - slot.asked) * self.limits.ocr_page_seconds
+        slot.asked = pages
+        return True
 
     def _started(self, slot: _Slot) -> None:
         """An actor answered ready(), or failed to start: then the run stops, as with the local engine."""

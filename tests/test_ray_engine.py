@@ -166,3 +166,16 @@ def test_when_a_scan_runs_on_ray_then_the_ocr_mode_reaches_the_actors(cluster, t
     remote = run([folder], tmp_path / "ray.duckdb", engine="ray", limits=limits, ocr=ocr)
     assert (remote.read, len(remote.failed)) == (local.read, len(local.failed)) == ((1, 0) if ocr == "auto" else (0, 1))
     assert snapshot(tmp_path / "ray.duckdb") == snapshot(tmp_path / "local.duckdb")
+
+
+def test_when_a_scan_takes_longer_than_the_time_limit_on_ray_then_its_ocr_pages_buy_it_time(cluster, tmp_path):
+    """A file's deadline moves by ``ocr_page_seconds`` for each page it announced it will OCR, on
+    Ray as in the local workers: a scan that takes seconds loads under a 1 s limit."""
+    from builders import SCAN_VARIANTS, make_scan_pdf
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    make_scan_pdf(folder / "scan.pdf", ["一、部门基本情况", "2023年基本支出285.6万元。"], SCAN_VARIANTS["clean150"])
+    summary = run([folder], tmp_path / "ray.duckdb", engine="ray", ocr="auto",
+                  limits=Limits(timeout=1, max_memory_mb=3072, ocr_page_seconds=300))
+    assert (summary.read, summary.failed) == (1, []) and summary.facts > 0
