@@ -36,17 +36,19 @@ from pipeline.readers.docx import open_zip, read_docx
 from pipeline.readers.legacy import classify_ole2, read_html, read_mhtml, read_via_libreoffice
 from pipeline.readers.pdf import read_pdf
 from pipeline.readers.scan import PdfOcr, read_image
-from pipeline.readers.sniff import sniff
+from pipeline.readers.sniff import IMAGES, sniff
 from pipeline.readers.txt import read_txt
 
 DEFAULT_MAX_BYTES = 200 * 2**20
+
+IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif"})  # scans, read by OCR
 
 # Which extensions each format is expected under (a mismatch is read, with a warning).
 _EXPECTED_SUFFIXES = {
     "txt": {".txt", ".text", ".csv", ".md", ""},
     "docx": {".docx", ".docm", ".dotx", ".wps"},
     "pdf": {".pdf"},
-    "image": {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".gif"},
+    "image": IMAGE_SUFFIXES,
     "html": {".html", ".htm", ".mht", ".mhtml", ".doc"},  # read_html says so in its own warning
 }
 _OTHER_ZIPS = (
@@ -115,9 +117,6 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
     if not data:
         raise IngestError("empty", "文件是空的（0 字节）")
     return data
-
-
-IMAGES = ("PNG 图片", "JPEG 图片", "TIFF 图片", "BMP 图片", "GIF 图片")  # sniff's names of the images OCR reads
 
 
 def _read_body(data: bytes, password: str | None, ocr: str = "auto") -> Body:

@@ -21,7 +21,7 @@ from itertools import chain
 from pathlib import Path
 
 from .checks import run_checks
-from .ingest import DEFAULT_MAX_BYTES
+from .ingest import DEFAULT_MAX_BYTES, IMAGE_SUFFIXES
 from .linking import link_units
 from .load import Store, database_memory
 from .model import Extraction, FileError
@@ -32,7 +32,6 @@ from .workers import Limits, WorkerPool
 
 log = logging.getLogger(__name__)
 SUFFIXES = {".txt", ".docx", ".pdf", ".doc", ".wps", ".rtf", ".text"}
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}  # scanned reports, read by OCR (pipeline/readers/scan.py)
 CATALOG = "catalog.csv"
 BATCH = 100  # whole files per transaction (env JIXIAO_BATCH overrides)
 
@@ -138,8 +137,8 @@ def run(paths: Iterable[Path], db: Path, *, quiet: bool = False, force: bool = F
     the run records which (folder and fingerprint) in the ``runs`` table. ``engine="ray"``
     reads the files on a Ray cluster instead (pipeline/engine_ray.py; ``address`` as for
     ``ray.init``, ``workers`` actors, default one per core of the cluster), under the same limits.
-    ``ocr``: auto | off | force, how scanned pages and images are read (pipeline/readers/scan.py;
-    the local engine only: Ray actors read with ``auto``).
+    ``ocr``: auto | off | force, how scanned pages and images are read (pipeline/readers/scan.py),
+    on either engine.
     """
     ruleset = load_rules(rules)  # a bad rule stops the run here, before any file is read
     paths = [Path(p) for p in paths]

@@ -45,8 +45,8 @@ def unavailable_reason(mode: str) -> str:
     return MSG_OFF if mode == "off" else MSG_NO_ENGINE
 
 
-def ocr_pages(images: Iterable[tuple[int, object, float]], count: int, engine) -> list[_Page]:
-    """OCR ``count`` page images ((page index, PIL image, dpi) each) into PDF-reader pages."""
+def ocr_pages(images: Iterable[tuple[int, object, float]], engine) -> list[_Page]:
+    """OCR the page images ((page index, PIL image, dpi) each) into PDF-reader pages."""
     pages = []
     for index, image, dpi in images:
         image = straighten(without_seal(image))
@@ -170,7 +170,7 @@ def read_image(data: bytes, mode: str = "auto") -> Body:
     engine = engine_for(mode)
     if engine is None:
         raise IngestError("unsupported", MSG_IMAGE_UNREAD.format(why=unavailable_reason(mode)))
-    return build(ocr_pages(frames, len(frames), engine), "image", engine, [])
+    return build(ocr_pages(frames, engine), "image", engine, [])
 
 
 def _dpi(image) -> float:
@@ -221,7 +221,7 @@ class PdfOcr:
                 finally:
                     page.close()
 
-        pages = ocr_pages(images(), len(indices), self.engine)
+        pages = ocr_pages(images(), self.engine)
         if not any(p.visible for p in pages):
             self.reason = MSG_NOTHING
         return pages

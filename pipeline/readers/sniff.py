@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-# Magic numbers of formats we recognise only to refuse them clearly.
-_OTHER_MAGIC: tuple[tuple[bytes, str], ...] = (
+# Magic numbers of images: read by OCR (pipeline/readers/scan.py) when it is on and installed.
+_IMAGE_MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\x89PNG\r\n\x1a\n", "PNG 图片"),
     (b"\xff\xd8\xff", "JPEG 图片"),
     (b"GIF87a", "GIF 图片"),
@@ -18,6 +18,11 @@ _OTHER_MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"II*\x00", "TIFF 图片"),
     (b"MM\x00*", "TIFF 图片"),
     (b"BM", "BMP 图片"),
+)
+IMAGES = frozenset(name for _, name in _IMAGE_MAGIC)  # what sniff calls them ("binary:" + name)
+
+# Magic numbers of other formats we recognise only to refuse them clearly.
+_OTHER_MAGIC: tuple[tuple[bytes, str], ...] = _IMAGE_MAGIC + (
     (b"\x1f\x8b", "gzip 压缩包"),
     (b"7z\xbc\xaf\x27\x1c", "7z 压缩包"),
     (b"Rar!\x1a\x07", "RAR 压缩包"),
