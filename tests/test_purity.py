@@ -176,6 +176,7 @@ ALLOWED_CJK = {
     "readers/docx.py": "readers' reasons a file cannot be read",
     "readers/legacy.py": "readers' reasons a file cannot be read",
     "readers/pdf.py": "readers' reasons a file cannot be read",
+    "readers/page_layout.py": "typography: heading numerals (一、 第…章 附件) and CJK punctuation that start or end a paragraph",
     "readers/scan.py": "readers' reasons a file cannot be read (OCR off, not installed, nothing recognized)",
     "readers/sniff.py": "readers' reasons (what a file really is)",
     "readers/txt.py": "readers' reasons a file cannot be read",

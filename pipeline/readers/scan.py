@@ -3,7 +3,7 @@
 Used for image files (PNG, JPEG, TIFF, BMP, GIF) and, by the PDF reader, for pages without a
 text layer (``--ocr auto``, the default) or every page (``--ocr force``). Each page loses its
 red seal (pipeline/ocr/stamp.py), is straightened (pipeline/ocr/deskew.py), recognized (pipeline/ocr/engines.py) and grouped into
-lines and table rows (pipeline/ocr/layout.py); the lines become the PDF reader's ``_Line``
+lines and table rows (pipeline/ocr/layout.py); the lines become the shared page model's ``Line``
 objects, in PDF points, so wrapped lines are rejoined into paragraphs by the same rules and a
 table row is one line of tab-joined cells, as the PDF and Word readers write them.
 
@@ -25,7 +25,7 @@ from pipeline.ocr.engines import ENGINES, get_engine, installed
 from pipeline.ocr.layout import OcrCell, rows_of
 from pipeline.ocr.stamp import without_seal
 from pipeline.readers import Body
-from pipeline.readers.pdf import _FIRST_TOKEN, _layout, _Line, _Page, _PdfTable
+from pipeline.readers.page_layout import FIRST_TOKEN, Line, Page, PageTable, layout
 
 MODES = ("auto", "off", "force")
 MSG_NO_ENGINE = "没有安装 OCR 组件（pip install 'jixiao[ocr]'），无法识别扫描件"
@@ -45,7 +45,7 @@ def unavailable_reason(mode: str) -> str:
     return MSG_OFF if mode == "off" else MSG_NO_ENGINE
 
 
-def ocr_pages(images: Iterable[tuple[int, object, float]], engine) -> list[_Page]:
+def ocr_pages(images: Iterable[tuple[int, object, float]], engine) -> list[Page]:
     """OCR the page images ((page index, PIL image, dpi) each) into PDF-reader pages."""
     pages = []
     for index, image, dpi in images:
@@ -64,7 +64,7 @@ def ocr_pages(images: Iterable[tuple[int, object, float]], engine) -> list[_Page
             lines.append(_line(row.cells[0], scale, index))
         if rows_run:
             tables.append(_table(rows_run, scale, index))
-        page = _Page(index, image.width * scale, image.height * scale, lines)
+        page = Page(index, image.width * scale, image.height * scale, lines)
         page.tables = tables
         page.visible = sum(len(line.text) for line in lines) + sum(len(c) for t in tables for r in t.rows for c in r)
         pages.append(page)
@@ -88,20 +88,20 @@ def _even_heights(cells: list[OcrCell]) -> None:
             c.top, c.bottom = middle - body / 2, middle + body / 2
 
 
-class _OcrLine(_Line):
-    """A line of OCR text: a ``_Line`` that remembers its pieces' confidences and page."""
+class _OcrLine(Line):
+    """A line of OCR text: a ``Line`` that remembers its pieces' confidences and page."""
 
     spans: list[tuple[int, int, float]]
     page: int
 
 
-class _OcrTable(_PdfTable):
+class _OcrTable(PageTable):
     cells: list[OcrCell]
     page: int
 
 
-def _line(cell: OcrCell, scale: float, page: int) -> _Line:
-    m = _FIRST_TOKEN.match(cell.text)
+def _line(cell: OcrCell, scale: float, page: int) -> Line:
+    m = FIRST_TOKEN.match(cell.text)
     share = len(m.group()) / len(cell.text) if m and cell.text else 0
     # the first token's width, and one character more: an OCR box may stop short of its last glyph
     # (a narrow digit, a box drawn tight), which would otherwise look like a paragraph's end
@@ -112,7 +112,7 @@ def _line(cell: OcrCell, scale: float, page: int) -> _Line:
     return line
 
 
-def _table(rows, scale: float, page: int) -> _PdfTable:
+def _table(rows, scale: float, page: int) -> PageTable:
     table = _OcrTable(top=rows[0].top * scale, rows=[[c.text for c in r.cells] for r in rows])
     table.cells, table.page = [c for r in rows for c in r.cells], page
     return table
@@ -121,7 +121,7 @@ def _table(rows, scale: float, page: int) -> _PdfTable:
 WINDOW = 400  # characters ahead of the last piece found in which the next one is looked for
 
 
-def locate(text: str, pages: list[_Page]) -> tuple[OcrSpan, ...]:
+def locate(text: str, pages: list[Page]) -> tuple[OcrSpan, ...]:
     """Where each OCR piece stands in the laid-out ``text``, with its confidence and page (1-based).
 
     Pieces are looked for in reading order, each within ``WINDOW`` characters after the last
@@ -146,9 +146,9 @@ def locate(text: str, pages: list[_Page]) -> tuple[OcrSpan, ...]:
     return tuple(out)
 
 
-def build(pages: list[_Page], kind: str, engine, warnings: list[str]) -> Body:
+def build(pages: list[Page], kind: str, engine, warnings: list[str]) -> Body:
     """Lay out OCR'd (and text-layer) pages into a Body that says which engine read it."""
-    text, tables = _layout(pages).build()
+    text, tables = layout(pages).build()
     if not re.search(r"\w", text):
         raise IngestError("scanned", MSG_NOTHING)
     return Body(kind=kind, text=text, tables=tables, warnings=warnings, pages=len(pages),
@@ -204,7 +204,7 @@ class PdfOcr:
             return False
         return self.mode == "force" or (not has_text and images > 0)
 
-    def read(self, pdf, indices: list[int]) -> list[_Page]:
+    def read(self, pdf, indices: list[int]) -> list[Page]:
         """OCR the given pages of an open pypdfium2 document."""
         budget.announce(len(indices))  # before loading the engine: that alone takes seconds on a busy machine
         self.engine = engine_for(self.mode)  # loaded on the first scan, not for every PDF
@@ -226,6 +226,6 @@ class PdfOcr:
             self.reason = MSG_NOTHING
         return pages
 
-    def build(self, pages: list[_Page], warnings: list[str]) -> Body:
+    def build(self, pages: list[Page], warnings: list[str]) -> Body:
         """The PDF's Body, with the OCR'd pages and their confidences."""
         return build(pages, "pdf", self.engine, warnings)
