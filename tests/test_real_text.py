@@ -417,3 +417,9 @@ def test_when_a_figure_is_per_mu_then_it_is_still_no_area(tmp_path):
     ex = facts(tmp_path, "征地补偿亩均3.5万元，全年征地210亩。\n")
     assert ("land.acquired", Decimal("210")) in levels(ex)
     assert not any(f.metric == "compensation.paid" for f in ex.facts)
+
+
+def test_when_a_difference_stands_between_budget_and_execution_then_execution_takes_the_budgets_metric(tmp_path):
+    body = "2022年部门年初预算1022.89万元，年中调整预算为1781.86万元，比年初预算增加758.97万元，全年执行数1767.21万元。\n"
+    got = {(f.metric, f.value, f.basis) for f in facts(tmp_path, body).facts if f.kind == "level"}
+    assert ("spend.total", Decimal("17672100"), "actual") in got
