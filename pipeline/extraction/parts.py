@@ -253,11 +253,20 @@ def _count_parts(sentence: Sentence, levels: list[Fact], ruleset: RuleSet, units
     if not parts:
         return [], set()
     as_parts = [replace(p, kind=Kind.PART, group=total.start, rule_id="enumeration.其中", label="其中") for p in parts]
+    if total.metric in ruleset.stock_metrics and len(parts) == 1 and not bare and _lists_beyond(levels, total, cut, stop, ruleset):
+        return [replace(total, kind=Kind.TOTAL)], {total.start}  # 实有120人（其中在职73人，退休47人）: 73 is the unit's
     if total.metric in ruleset.stock_metrics or len(parts) == 1:
         return as_parts, {p.start for p in parts}
     if total.metric in ruleset.enumeration.get("kinds_only", ()):
         return as_parts, {p.start for p in bare}  # 征地790公顷，其中耕地355…林地254…: kinds of one area
     return as_parts + bare, set()
+
+
+def _lists_beyond(levels: list[Fact], total: Fact, cut: int, stop: int, ruleset: RuleSet) -> bool:
+    """Whether the 其中 list (``cut``..``stop``) of ``total`` holds a figure of another metric that no
+    headcount counts (退休47人: rules/common.yaml enumeration.beyond_stock)."""
+    beyond = set(ruleset.enumeration.get("beyond_stock", ())) - {total.metric}
+    return any(cut < f.start < stop and f.metric in beyond for f in levels)
 
 
 def _list_end(text: str, at: int, ruleset: RuleSet) -> int:
