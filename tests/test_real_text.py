@@ -491,3 +491,10 @@ def test_when_a_headcount_is_split_into_kinds_of_serving_staff_then_the_total_st
 def test_when_retirees_are_split_into_kinds_then_the_retired_total_stays(tmp_path):
     ex = facts(tmp_path, "离退休人员：离退休人员8人（其中离休1人、退休7人）\n")
     assert ("staff.retired", Decimal("8")) in levels(ex)
+
+
+def test_when_a_second_list_of_land_kinds_follows_another_count_then_it_breaks_down_the_last_area(tmp_path):
+    body = ("应征用土地758.8亩，其中：集体土地652.5亩，国有土地106.3亩，截至12月15日，共征用土地158.8亩，"
+            "签订征地协议69份，其中耕地596.0亩，林地147.2亩，宅基地15.6亩。\n")
+    db = run_db(tmp_path, body)
+    assert ("sum", "land.acquired") in set(query(db, 'select "check", metric from findings'))
