@@ -498,3 +498,15 @@ def test_when_a_second_list_of_land_kinds_follows_another_count_then_it_breaks_d
             "签订征地协议69份，其中耕地596.0亩，林地147.2亩，宅基地15.6亩。\n")
     db = run_db(tmp_path, body)
     assert ("sum", "land.acquired") in set(query(db, 'select "check", metric from findings'))
+
+
+def test_when_a_three_public_table_uses_half_width_brackets_and_short_labels_then_every_line_is_read(tmp_path):
+    body = ("部门“三公”经费情况统计表 | ||\n单位:万元 | |\n项 目 | 本年预算数 |\n合 计 | 1.70 |\n"
+            "1.因公出国(境)费用 | 0 |\n2.公务接待费 | 1.70 |\n3.公务用车费 | 0 |\n")
+    got = levels(facts(tmp_path, body))
+    assert {("spend.overseas", Decimal("0")), ("spend.vehicle", Decimal("0"))} <= got
+
+
+def test_when_overseas_spending_is_named_without_fei_then_it_is_read(tmp_path):
+    body = "“三公”经费支出2.05万元，其中：因公出国(境)支出0万元；公务接待费支出2.05万元。\n"
+    assert ("spend.overseas", Decimal("0")) in levels(facts(tmp_path, body))
