@@ -417,3 +417,96 @@ def test_when_a_figure_is_per_mu_then_it_is_still_no_area(tmp_path):
     ex = facts(tmp_path, "征地补偿亩均3.5万元，全年征地210亩。\n")
     assert ("land.acquired", Decimal("210")) in levels(ex)
     assert not any(f.metric == "compensation.paid" for f in ex.facts)
+
+
+def test_when_a_difference_stands_between_budget_and_execution_then_execution_takes_the_budgets_metric(tmp_path):
+    body = "2022年部门年初预算1022.89万元，年中调整预算为1781.86万元，比年初预算增加758.97万元，全年执行数1767.21万元。\n"
+    got = {(f.metric, f.value, f.basis) for f in facts(tmp_path, body).facts if f.kind == "level"}
+    assert ("spend.total", Decimal("17672100"), "actual") in got
+
+
+def test_when_a_difference_stands_between_budget_and_execution_then_execution_takes_the_budgets_metric(tmp_path):
+    body = "2022年部门年初预算1022.89万元，年中调整预算为1781.86万元，比年初预算增加758.97万元，全年执行数1767.21万元。\n"
+    got = {(f.metric, f.value, f.basis) for f in facts(tmp_path, body).facts if f.kind == "level"}
+    assert ("spend.total", Decimal("17672100"), "actual") in got
+
+
+def test_when_the_three_public_total_is_called_total_spending_then_it_is_the_three_public_total(tmp_path):
+    ex = facts(tmp_path, "2022年度“三公”经费总支出为1928.76万元。\n")
+    assert ("spend.three_public", Decimal("19287600")) in levels(ex)
+    assert not any(f.metric == "spend.total" for f in ex.facts)
+
+
+def test_when_a_difference_stands_between_budget_and_execution_then_execution_takes_the_budgets_metric(tmp_path):
+    body = "2022年部门年初预算1022.89万元，年中调整预算为1781.86万元，比年初预算增加758.97万元，全年执行数1767.21万元。\n"
+    got = {(f.metric, f.value, f.basis) for f in facts(tmp_path, body).facts if f.kind == "level"}
+    assert ("spend.total", Decimal("17672100"), "actual") in got
+
+
+def test_when_the_three_public_total_is_called_total_spending_then_it_is_the_three_public_total(tmp_path):
+    ex = facts(tmp_path, "2022年度“三公”经费总支出为1928.76万元。\n")
+    assert ("spend.three_public", Decimal("19287600")) in levels(ex)
+    assert not any(f.metric == "spend.total" for f in ex.facts)
+
+
+def test_when_vehicle_purchase_and_running_lines_follow_their_whole_then_they_are_its_parts(tmp_path):
+    body = ("“三公”经费决算情况(单位:万元)\n公务用车购置及运行维护费 |\n1857.23 |\n"
+            "公务用车购置费 |\n423.81 |\n公务用车运行维护费 |\n1433.42 |\n")
+    got = {f.value: f.kind for f in facts(tmp_path, body).facts if f.metric == "spend.vehicle"}
+    assert got == {Decimal("18572300"): "level", Decimal("4238100"): "part", Decimal("14334200"): "part"}
+
+
+def test_when_a_difference_stands_between_budget_and_execution_then_execution_takes_the_budgets_metric(tmp_path):
+    body = "2022年部门年初预算1022.89万元，年中调整预算为1781.86万元，比年初预算增加758.97万元，全年执行数1767.21万元。\n"
+    got = {(f.metric, f.value, f.basis) for f in facts(tmp_path, body).facts if f.kind == "level"}
+    assert ("spend.total", Decimal("17672100"), "actual") in got
+
+
+def test_when_the_three_public_total_is_called_total_spending_then_it_is_the_three_public_total(tmp_path):
+    ex = facts(tmp_path, "2022年度“三公”经费总支出为1928.76万元。\n")
+    assert ("spend.three_public", Decimal("19287600")) in levels(ex)
+    assert not any(f.metric == "spend.total" for f in ex.facts)
+
+
+def test_when_vehicle_purchase_and_running_lines_follow_their_whole_then_they_are_its_parts(tmp_path):
+    body = ("“三公”经费决算情况(单位:万元)\n公务用车购置及运行维护费 |\n1857.23 |\n"
+            "公务用车购置费 |\n423.81 |\n公务用车运行维护费 |\n1433.42 |\n")
+    got = {f.value: f.kind for f in facts(tmp_path, body).facts if f.metric == "spend.vehicle"}
+    assert got == {Decimal("18572300"): "level", Decimal("4238100"): "part", Decimal("14334200"): "part"}
+
+
+def test_when_a_headcount_is_split_into_serving_and_retired_then_the_serving_part_is_the_units(tmp_path):
+    ex = facts(tmp_path, "本局编制人数57人，实有人数120人（其中，在职73人，退休47人）。\n")
+    got = levels(ex)
+    assert ("staff.actual", Decimal("73")) in got
+    assert ("staff.actual", Decimal("120")) not in got
+    assert ("staff.retired", Decimal("47")) in got
+
+
+def test_when_a_headcount_is_split_into_kinds_of_serving_staff_then_the_total_stays_the_units(tmp_path):
+    ex = facts(tmp_path, "实有人数30人，其中在职行政人员12人、在职事业人员18人；退休人员5人。\n")
+    assert ("staff.actual", Decimal("30")) in levels(ex)
+
+
+def test_when_retirees_are_split_into_kinds_then_the_retired_total_stays(tmp_path):
+    ex = facts(tmp_path, "离退休人员：离退休人员8人（其中离休1人、退休7人）\n")
+    assert ("staff.retired", Decimal("8")) in levels(ex)
+
+
+def test_when_a_second_list_of_land_kinds_follows_another_count_then_it_breaks_down_the_last_area(tmp_path):
+    body = ("应征用土地758.8亩，其中：集体土地652.5亩，国有土地106.3亩，截至12月15日，共征用土地158.8亩，"
+            "签订征地协议69份，其中耕地596.0亩，林地147.2亩，宅基地15.6亩。\n")
+    db = run_db(tmp_path, body)
+    assert ("sum", "land.acquired") in set(query(db, 'select "check", metric from findings'))
+
+
+def test_when_a_three_public_table_uses_half_width_brackets_and_short_labels_then_every_line_is_read(tmp_path):
+    body = ("部门“三公”经费情况统计表 | ||\n单位:万元 | |\n项 目 | 本年预算数 |\n合 计 | 1.70 |\n"
+            "1.因公出国(境)费用 | 0 |\n2.公务接待费 | 1.70 |\n3.公务用车费 | 0 |\n")
+    got = levels(facts(tmp_path, body))
+    assert {("spend.overseas", Decimal("0")), ("spend.vehicle", Decimal("0"))} <= got
+
+
+def test_when_overseas_spending_is_named_without_fei_then_it_is_read(tmp_path):
+    body = "“三公”经费支出2.05万元，其中：因公出国(境)支出0万元；公务接待费支出2.05万元。\n"
+    assert ("spend.overseas", Decimal("0")) in levels(facts(tmp_path, body))

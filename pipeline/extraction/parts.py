@@ -234,30 +234,73 @@ def _count_parts(sentence: Sentence, levels: list[Fact], ruleset: RuleSet, units
     at = text.find("其中")
     if at < 0:
         return _bracket_count_parts(sentence, levels, ruleset, units)
+    out: list[Fact] = []
+    only: set[int] = set()
+    while at >= 0:  # each 其中 of the sentence opens a list of its own
+        found, demoted = _listed_after(sentence, at, levels, ruleset, units)
+        out += found
+        only |= demoted
+        at = text.find("其中", at + 2)
+    return out, only
+
+
+def _listed_after(sentence: Sentence, at: int, levels: list[Fact], ruleset: RuleSet,
+                  units: Units | None) -> tuple[list[Fact], set[int]]:
+    """The parts of the 其中 list at ``at`` (sentence offset), of the count right before it — or,
+    when that count has none there, of the last count before it in the unit the list is counted in
+    (共征用土地158.811亩，签订征地协议69份，其中耕地596.0215亩…: the area's)."""
+    text = sentence.text
     figures = [m for m in ruleset.figure.finditer(text[:at])]
     if not figures:
-        return [], set()
-    total_end = sentence.start + figures[-1].end("fig")  # by its end: 签约1326户 is no 约1326户
-    total = next((f for f in levels if f.end == total_end and f.unit != "yuan"), None)
-    if total is None:
         return [], set()
     cut, stop = sentence.start + at, sentence.start + _list_end(text, at, ruleset)
     if _in_brackets(text, at):  # （其中…）: the parts stand inside the bracket
         close = min((i for i in (text.find("）", at), text.find(")", at)) if i >= 0), default=len(text))
         stop = min(stop, sentence.start + close)
+    total_end = sentence.start + figures[-1].end("fig")  # by its end: 签约1326户 is no 约1326户
+    total = next((f for f in levels if f.end == total_end and f.unit != "yuan"), None)
+    found = _parts_of(total, sentence, levels, cut, stop, ruleset, units) if total is not None else ([], set())
+    if found[0]:
+        return found
+    first = next((f for f in _units_after(sentence, cut, stop, ruleset, units)), None)
+    other = [f for f in levels if f.end <= cut and f.unit == first and f.unit != "yuan" and f is not total]
+    return _parts_of(other[-1], sentence, levels, cut, stop, ruleset, units) if first and other else ([], set())
+
+
+def _units_after(sentence: Sentence, cut: int, stop: int, ruleset: RuleSet, units: Units | None):
+    """The canonical units of the figures between ``cut`` and ``stop`` (document offsets), in order."""
+    for m in ruleset.figure.finditer(sentence.text, cut - sentence.start, stop - sentence.start):
+        q = parse_quantity(m.group("fig"), units)
+        if q is not None:
+            yield q.unit
+
+
+def _parts_of(total: Fact, sentence: Sentence, levels: list[Fact], cut: int, stop: int, ruleset: RuleSet,
+              units: Units | None) -> tuple[list[Fact], set[int]]:
+    """The parts of ``total`` listed between ``cut`` and ``stop``: (part facts, starts of facts that
+    are only parts)."""
     parts = [f for f in levels if cut < f.start < stop and f.metric == total.metric and f.unit == total.unit]
     bare: list[Fact] = []
     if not parts and total.metric in ruleset.enumeration.get("unlabelled_parts", ()):
-        bare = _bare_parts(sentence, total, levels, cut, stop, ruleset.figure, units)
+        bare = _bare_parts(sentence, total, levels, cut, stop, ruleset, units)
         parts = bare
     if not parts:
         return [], set()
     as_parts = [replace(p, kind=Kind.PART, group=total.start, rule_id="enumeration.其中", label="其中") for p in parts]
+    if total.metric in ruleset.stock_metrics and len(parts) == 1 and not bare and _lists_beyond(levels, total, cut, stop, ruleset):
+        return [replace(total, kind=Kind.TOTAL)], {total.start}  # 实有120人（其中在职73人，退休47人）: 73 is the unit's
     if total.metric in ruleset.stock_metrics or len(parts) == 1:
         return as_parts, {p.start for p in parts}
     if total.metric in ruleset.enumeration.get("kinds_only", ()):
         return as_parts, {p.start for p in bare}  # 征地790公顷，其中耕地355…林地254…: kinds of one area
     return as_parts + bare, set()
+
+
+def _lists_beyond(levels: list[Fact], total: Fact, cut: int, stop: int, ruleset: RuleSet) -> bool:
+    """Whether the 其中 list (``cut``..``stop``) of ``total`` holds a figure of another metric that no
+    headcount counts (退休47人: rules/common.yaml enumeration.beyond_stock)."""
+    beyond = set(ruleset.enumeration.get("beyond_stock", ())) - {total.metric}
+    return any(cut < f.start < stop and f.metric in beyond for f in levels)
 
 
 def _list_end(text: str, at: int, ruleset: RuleSet) -> int:
@@ -311,20 +354,26 @@ def _bracket_count_parts(sentence: Sentence, levels: list[Fact], ruleset: RuleSe
     return out, {f.start for f in out if f.metric in ruleset.stock_metrics}
 
 
-def _bare_parts(sentence: Sentence, total: Fact, levels: list[Fact], cut: int, stop: int, figure,
+def _bare_parts(sentence: Sentence, total: Fact, levels: list[Fact], cut: int, stop: int, ruleset: RuleSet,
                 units: Units | None) -> list[Fact]:
     """Parts listed without the total's label (共实施项目27个，其中新启动12个、续建15个): level
     facts of the total's metric — but only when they are two or more, one per list item, in the
-    total's unit, exact, and add up to the total exactly: then nothing else can they be."""
+    total's unit, exact, and add up to the total exactly: then nothing else can they be. Items
+    that each name a kind of the total's metric (耕地596亩，林地147亩: rules/common.yaml
+    enumeration.kind_words) are its parts whatever they add up to."""
     taken = {f.start for f in levels}
-    found = []
-    for m in figure.finditer(sentence.text, cut - sentence.start, stop - sentence.start):
+    found, named = [], True
+    kinds = ruleset.enumeration.get("kind_words", ()) if total.metric in ruleset.enumeration.get("kinds_only", ()) else ()
+    item_start = cut - sentence.start
+    for m in ruleset.figure.finditer(sentence.text, cut - sentence.start, stop - sentence.start):
         start = sentence.start + m.start("fig")
         q = parse_quantity(m.group("fig"), units)
         if start in taken or q is None or q.unit != total.unit or q.approx:
             continue
+        named = named and any(w in sentence.text[item_start:m.start("fig")] for w in kinds)
+        item_start = m.end("fig")
         found.append((start, sentence.start + m.end("fig"), q))
-    if len(found) < 2 or total.approx or sum(q.value for _, _, q in found) != total.value:
+    if len(found) < 2 or total.approx or (sum(q.value for _, _, q in found) != total.value and not named):
         return []
     text = sentence.text
     for (_, end, _), (start, _, _) in zip(found, found[1:]):

@@ -10,7 +10,7 @@ import regex
 
 from ..model import Basis, DocMeta, Document, Fact, Kind, Match
 from ..normalize import Units, parse_quantity
-from ..rules import RuleSet
+from ..rules import RuleSet, expand
 from ..segment import clause_span
 from .basis import read_basis, split_basis
 from .context import context_of, in_target_section, is_target, read_period
@@ -74,7 +74,7 @@ def make_fact(hit: Match, q, meta: DocMeta, ruleset: RuleSet, by_span: dict[int,
             value = -value
         relative_to = "previous_year"
     elif rule.inherits:
-        prev = previous_fact(hit, by_span, ruleset, text, want=lambda u: u == q.unit)
+        prev = previous_fact(hit, by_span, ruleset, text, want=lambda u: u == q.unit, past_changes=True)
         above = _label_line_above(text, sentence.start, ruleset)
         if prev is not None:
             metric = prev.metric
@@ -82,7 +82,7 @@ def make_fact(hit: Match, q, meta: DocMeta, ruleset: RuleSet, by_span: dict[int,
             metric = above  # 基本支出：⏎2018年年初预算数为1973.4万元: the label line above names it
         elif rule.project_report_metric and meta.report_type == ruleset.project_report:
             metric = rule.project_report_metric  # 全年预算数210万元 in a 项目支出 report
-        elif _previous_figure(hit, ruleset, text, lambda u: u == q.unit) is not None:
+        elif _previous_figure(hit, ruleset, text, lambda u: u == q.unit, past_changes=True) is not None:
             return None  # the figure before it is not a fact we know: do not guess
         if metric is None:
             return None
@@ -166,22 +166,39 @@ def figures_in(text: str, figure: regex.Pattern, units: Units) -> tuple[tuple[in
     return tuple(out)
 
 
-def _previous_figure(hit: Match, ruleset: RuleSet, text: str, want) -> tuple[int, int] | None:
-    """Span of the nearest figure before ``hit`` in its sentence whose unit satisfies ``want``."""
+CHANGE_WORDS = 16  # how far before a figure its change word (增加, 减少了…) is looked for
+
+
+_CHANGED: dict[str, regex.Pattern] = {}
+
+
+def _changed(ruleset: RuleSet) -> regex.Pattern:
+    """The compiled ``CHANGED`` fragment (common.yaml): a change word right before a figure."""
+    fragment = ruleset.fragments["CHANGED"]
+    if fragment not in _CHANGED:
+        _CHANGED[fragment] = regex.compile(expand(fragment, ruleset.fragments, "rules/common.yaml"))
+    return _CHANGED[fragment]
+
+
+def _previous_figure(hit: Match, ruleset: RuleSet, text: str, want, past_changes: bool = False) -> tuple[int, int] | None:
+    """Span of the nearest figure before ``hit`` in its sentence whose unit satisfies ``want``; with
+    ``past_changes``, a difference (增加758.97万元) is looked past."""
     sentence = hit.sentence
     limit = min(hit.label_start, hit.start) - sentence.start
+    changed = _changed(ruleset) if past_changes else None
     last = None
     for start, end, unit in figures_in(sentence.text, ruleset.figure, ruleset.units):
         if end > limit:
             break
-        if want(unit):
+        if want(unit) and not (changed and changed.search(sentence.text, max(start - CHANGE_WORDS, 0), start)):
             last = (sentence.start + start, sentence.start + end)
     return last
 
 
-def previous_fact(hit: Match, by_span: dict[int, Fact], ruleset: RuleSet, text: str, want) -> Fact | None:
+def previous_fact(hit: Match, by_span: dict[int, Fact], ruleset: RuleSet, text: str, want,
+                  past_changes: bool = False) -> Fact | None:
     """The fact read from the nearest figure before ``hit`` in its sentence, if it is one."""
-    span = _previous_figure(hit, ruleset, text, want)
+    span = _previous_figure(hit, ruleset, text, want, past_changes)
     if span is None:
         return None
     for start in range(span[0], span[1]):
