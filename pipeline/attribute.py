@@ -168,7 +168,7 @@ def _attributed(sentence: Sentence, figs, i: int, q: Quantity, cues: Cues, meta:
     stext = sentence.text
     s, e, unit = figs[i]
     for label_start, label_end, metric, part_of in _candidates(stext, figs, i, cues, known):
-        if ruleset.metric_unit(metric) != q.unit:
+        if ruleset.metric_unit(metric) != q.unit or cues.unit_refused(metric, q.raw):
             continue
         rule = cues.rules[metric]
         hit = Match(rule, sentence, sentence.start + s, sentence.start + e,

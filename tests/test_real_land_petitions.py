@@ -31,3 +31,9 @@ def levels(tmp_path, body: str) -> set[tuple[str, Decimal]]:
 def test_when_a_petition_count_has_a_magnitude_then_it_is_read(tmp_path):
     got = levels(tmp_path, "全年各级领导接待来访群众达到3千余批次，做到件件有回音。\n")
     assert ("petitions.count", Decimal("3000")) in got
+
+
+def test_when_petitioners_visit_in_batches_then_the_batches_are_counted_not_the_people(tmp_path):
+    got = levels(tmp_path, "本月，群众到市走访86批1402人次，群众进京走访0人次。\n")
+    assert ("petitions.count", Decimal("86")) in got
+    assert not any(m == "petitions.count" and v in (Decimal("1402"), Decimal("0")) for m, v in got)
