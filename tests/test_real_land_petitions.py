@@ -37,3 +37,11 @@ def test_when_petitioners_visit_in_batches_then_the_batches_are_counted_not_the_
     got = levels(tmp_path, "本月，群众到市走访86批1402人次，群众进京走访0人次。\n")
     assert ("petitions.count", Decimal("86")) in got
     assert not any(m == "petitions.count" and v in (Decimal("1402"), Decimal("0")) for m, v in got)
+
+
+# --- buildings ---------------------------------------------------------------------------------
+
+def test_when_houses_are_pulled_down_by_the_building_then_they_are_demolished_buildings(tmp_path):
+    got = levels(tmp_path, "截至8月底，拆迁户签约96户，已签协议房屋倒房14栋，另有倒房9户待核。\n")
+    assert ("buildings.demolished", Decimal("14")) in got
+    assert ("buildings.demolished", Decimal("9")) not in got
