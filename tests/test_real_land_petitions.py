@@ -45,3 +45,18 @@ def test_when_houses_are_pulled_down_by_the_building_then_they_are_demolished_bu
     got = levels(tmp_path, "截至8月底，拆迁户签约96户，已签协议房屋倒房14栋，另有倒房9户待核。\n")
     assert ("buildings.demolished", Decimal("14")) in got
     assert ("buildings.demolished", Decimal("9")) not in got
+
+
+# --- projects ----------------------------------------------------------------------------------
+
+def test_when_projects_that_need_land_or_demolition_are_counted_then_each_count_is_read(tmp_path):
+    got = levels(tmp_path, "今年全县共安排县级项目40个，其中15个项目需征地，9个项目需要拆迁。\n")
+    assert {("projects.count", Decimal("15")), ("projects.count", Decimal("9"))} <= got
+
+
+def test_when_projects_are_counted_by_what_they_need_then_the_counts_are_no_parts_to_add_up(tmp_path):
+    path = tmp_path / "r.txt"
+    path.write_text(HEAD + "今年全县共安排县级项目40个，其中15个项目需征地，9个项目需要拆迁。\n", encoding="utf-8")
+    ex = process_file(path, pytest.ruleset)
+    assert {f.value for f in ex.facts if f.metric == "projects.count" and f.kind == "level"} >= {Decimal("15"), Decimal("9")}
+    assert not [f for f in ex.facts if f.metric == "projects.count" and f.kind == "part"]

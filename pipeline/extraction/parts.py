@@ -245,7 +245,9 @@ def _count_parts(sentence: Sentence, levels: list[Fact], ruleset: RuleSet, units
     if _in_brackets(text, at):  # （其中…）: the parts stand inside the bracket
         close = min((i for i in (text.find("）", at), text.find(")", at)) if i >= 0), default=len(text))
         stop = min(stop, sentence.start + close)
-    parts = [f for f in levels if cut < f.start < stop and f.metric == total.metric and f.unit == total.unit]
+    overlapping = ruleset.enumeration.get("overlapping", ())
+    parts = [f for f in levels if cut < f.start < stop and f.metric == total.metric and f.unit == total.unit
+             and not any(w in (f.label or "") for w in overlapping)]  # 27个项目需征地: a subset, no kind
     bare: list[Fact] = []
     if not parts and total.metric in ruleset.enumeration.get("unlabelled_parts", ()):
         bare = _bare_parts(sentence, total, levels, cut, stop, ruleset.figure, units)
