@@ -60,3 +60,12 @@ def test_when_projects_are_counted_by_what_they_need_then_the_counts_are_no_part
     ex = process_file(path, pytest.ruleset)
     assert {f.value for f in ex.facts if f.metric == "projects.count" and f.kind == "level"} >= {Decimal("15"), Decimal("9")}
     assert not [f for f in ex.facts if f.metric == "projects.count" and f.kind == "part"]
+
+
+# --- counts spelled as words ---------------------------------------------------------------------
+
+def test_when_one_household_is_named_in_words_then_it_is_no_count(tmp_path):
+    body = "全区共签订房屋拆迁协议26户；其中某广场项目红线内最后一户农户完成了拆迁协议签订。\n"
+    got = levels(tmp_path, body)
+    assert ("households.signed", Decimal("26")) in got
+    assert ("households.signed", Decimal("1")) not in got
