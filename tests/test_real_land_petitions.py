@@ -69,3 +69,13 @@ def test_when_one_household_is_named_in_words_then_it_is_no_count(tmp_path):
     got = levels(tmp_path, body)
     assert ("households.signed", Decimal("26")) in got
     assert ("households.signed", Decimal("1")) not in got
+
+
+# --- sub-areas ---------------------------------------------------------------------------------
+
+def test_when_a_group_is_named_after_the_office_then_its_figures_are_a_sub_areas(tmp_path):
+    body = ("截至目前，涉及被征收户300户，已经签约240户，签约率80%，其中，机关组60户，已签约58户，签约率97%；"
+            "东街组240户，已签约182户，签约率76%。\n")
+    got = levels(tmp_path, body)
+    assert ("households.signed", Decimal("240")) in got
+    assert not {("households.signed", Decimal("58")), ("households.signed", Decimal("182"))} & got
