@@ -79,3 +79,13 @@ def test_when_a_group_is_named_after_the_office_then_its_figures_are_a_sub_areas
     got = levels(tmp_path, body)
     assert ("households.signed", Decimal("240")) in got
     assert not {("households.signed", Decimal("58")), ("households.signed", Decimal("182"))} & got
+
+
+# --- land --------------------------------------------------------------------------------------
+
+def test_when_an_area_is_about_so_much_then_it_is_read_as_approximate(tmp_path):
+    path = tmp_path / "r.txt"
+    path.write_text(HEAD + "新区一期征地面积约为2600亩，涉及四个村812户。\n", encoding="utf-8")
+    ex = process_file(path, pytest.ruleset)
+    got = [f for f in ex.facts if f.metric == "land.acquired" and f.kind in ("level", "target")]
+    assert [(f.value, f.approx) for f in got] == [(Decimal("2600"), True)]
