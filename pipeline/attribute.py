@@ -66,8 +66,8 @@ def attribute(document: Document, sentences: list[Sentence], facts: list[Fact], 
                                         sentence.text, sentence.section, owner.metric))
                 continue
             q = parse_quantity(text[start:end], units)
-            if q is None:
-                continue
+            if q is None or (owner is None and q.value == 1 and not any(ch.isdigit() for ch in q.raw)):
+                continue  # 最后一户农户, 一名婆婆: an article, not a count
             fact = None
             if owner is None or is_part:  # a listed part may still be named by its own label
                 fact = _attributed(sentence, figs, i, q, cues, meta, ruleset, text, known) if cued else None
@@ -168,7 +168,7 @@ def _attributed(sentence: Sentence, figs, i: int, q: Quantity, cues: Cues, meta:
     stext = sentence.text
     s, e, unit = figs[i]
     for label_start, label_end, metric, part_of in _candidates(stext, figs, i, cues, known):
-        if ruleset.metric_unit(metric) != q.unit:
+        if ruleset.metric_unit(metric) != q.unit or cues.unit_refused(metric, q.raw):
             continue
         rule = cues.rules[metric]
         hit = Match(rule, sentence, sentence.start + s, sentence.start + e,

@@ -4,7 +4,7 @@ Loaded once with the rest of the rules (pipeline/rules.py) and used by pipeline/
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import regex
@@ -38,6 +38,12 @@ class Cues:
     task_then: regex.Pattern = regex.compile(r"(?!)")  # between that whole and the done figure's label
     split_chars: frozenset[str] = frozenset()  # the spaces that may split a word (内设 机构): taken out before cues are looked for
     split_space: regex.Pattern | None = None  # one or two of them between two Han characters
+    not_units: dict[str, tuple[str, ...]] = field(default_factory=dict)  # metric → surface units its figures are never in
+
+    def unit_refused(self, metric: str, raw: str) -> bool:
+        """Whether a figure written ``raw`` is in a surface unit ``metric`` is never counted in
+        (信访 in 人次: people received, not petitions)."""
+        return any(raw.rstrip().endswith(u) for u in self.not_units.get(metric, ()))
 
 
 def load_cues(directory: Path, metrics: frozenset[str], defaults: dict) -> Cues:
@@ -46,7 +52,7 @@ def load_cues(directory: Path, metrics: frozenset[str], defaults: dict) -> Cues:
     data = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}) if path.exists() else {}
     before = {str(w): m for m, words in (data.get("before") or {}).items() for w in words}
     after = {str(w): m for m, words in (data.get("after") or {}).items() for w in words}
-    for m in set(before.values()) | set(after.values()):
+    for m in set(before.values()) | set(after.values()) | set(data.get("not_units") or {}):
         if m not in metrics:
             raise RuleError(f"attribution.yaml: unknown metric {m!r}")
     forbid_pattern = regex.compile(defaults["forbid_sentence_pattern"]) if defaults.get("forbid_sentence_pattern") else None
@@ -79,6 +85,7 @@ def load_cues(directory: Path, metrics: frozenset[str], defaults: dict) -> Cues:
         task_then=regex.compile(str(data.get("task_then") or r"(?!)")),
         split_chars=frozenset(str(data.get("split_space") or "")),
         split_space=_split_space(str(data.get("split_space") or "")),
+        not_units={str(m): tuple(str(u) for u in us or ()) for m, us in (data.get("not_units") or {}).items()},
     )
 
 

@@ -58,6 +58,8 @@ QUALIFIERS: dict[str, tuple[str, str]] = {
 RANGES: dict[str, tuple[int, int]] = {"above": (0, 1), "below": (-1, 0), "around": (-1, 1)}
 # words before a figure that change nothing (共计3340亩 is exactly 3340 亩).
 FILLERS = ("达", "达到", "共", "共计", "合计")
+# words between a qualifier before a number and the number (面积约为3100亩).
+PRE_FILLERS = ("为", "是")
 # words after a figure that say it is exact (405万元整).
 EXACT_WORDS = ("整",)
 # words before a number that make it a ratio (百分之九十八 → 0.98).
@@ -152,7 +154,7 @@ class Units:
         mags = _alternation(magnitudes)
         self._number_re = re.compile(rf"\s*{_NUMBER}\s*(?P<mag>{mags})?\s*")
         self._figure_re = re.compile(
-            rf"\s*(?:(?:{_alternation(FILLERS)})\s*)*(?P<pre>{_words('before')})?\s*"
+            rf"\s*(?:(?:{_alternation(FILLERS)})\s*)*(?:(?P<pre>{_words('before')})\s*(?:{_alternation(PRE_FILLERS)})?)?\s*"
             rf"(?P<pct>{_alternation(PERCENT_WORDS)})?\s*{_NUMBER}"
             rf"\s*(?P<q1>{_words('inside')})?\s*(?P<mag>{mags})?\s*(?P<q2>{_words('inside')})?"
             rf"\s*(?P<unit>\S*?)\s*(?P<post>{_words('after')})?"
@@ -315,6 +317,8 @@ def parse_quantity(
     (Decimal('4050000'), Decimal('0.498'))
     >>> parse_quantity("1300余份", unit_map={"份": "household"}).unit
     'household'
+    >>> parse_quantity("约为3100亩").value, parse_quantity("约为3100亩").approx
+    (Decimal('3100'), True)
     >>> parse_quantity("数365.5万元"), parse_quantity("金额单位：万元")
     (None, None)
     """

@@ -279,7 +279,9 @@ def _parts_of(total: Fact, sentence: Sentence, levels: list[Fact], cut: int, sto
               units: Units | None) -> tuple[list[Fact], set[int]]:
     """The parts of ``total`` listed between ``cut`` and ``stop``: (part facts, starts of facts that
     are only parts)."""
-    parts = [f for f in levels if cut < f.start < stop and f.metric == total.metric and f.unit == total.unit]
+    overlapping = ruleset.enumeration.get("overlapping", ())
+    parts = [f for f in levels if cut < f.start < stop and f.metric == total.metric and f.unit == total.unit
+             and not any(w in (f.label or "") for w in overlapping)]  # 27个项目需征地: a subset, no kind
     bare: list[Fact] = []
     if not parts and total.metric in ruleset.enumeration.get("unlabelled_parts", ()):
         bare = _bare_parts(sentence, total, levels, cut, stop, ruleset, units)

@@ -1,0 +1,91 @@
+"""Real pages of 征地拆迁 news, 信访 bulletins and work reports (tests/cases/real/batchC, batchD,
+batchF): wordings the rules missed at first, each case a sentence shaped like one on those pages
+(not copied from one), run through the whole per-file pipeline (process_file) on a real file.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from pipeline.process import process_file
+
+HEAD = "某县征地服务中心2022年度工作总结\n"
+
+
+@pytest.fixture(autouse=True)
+def _rules(ruleset):
+    pytest.ruleset = ruleset
+
+
+def levels(tmp_path, body: str) -> set[tuple[str, Decimal]]:
+    """(metric, value) of the level and target facts of a report made of HEAD and ``body``."""
+    path = tmp_path / "r.txt"
+    path.write_text(HEAD + body, encoding="utf-8")
+    ex = process_file(path, pytest.ruleset)
+    return {(f.metric, f.value) for f in ex.facts if f.kind in ("level", "target")}
+
+
+# --- petitions ---------------------------------------------------------------------------------
+
+def test_when_a_petition_count_has_a_magnitude_then_it_is_read(tmp_path):
+    got = levels(tmp_path, "全年各级领导接待来访群众达到3千余批次，做到件件有回音。\n")
+    assert ("petitions.count", Decimal("3000")) in got
+
+
+def test_when_petitioners_visit_in_batches_then_the_batches_are_counted_not_the_people(tmp_path):
+    got = levels(tmp_path, "本月，群众到市走访86批1402人次，群众进京走访0人次。\n")
+    assert ("petitions.count", Decimal("86")) in got
+    assert not any(m == "petitions.count" and v in (Decimal("1402"), Decimal("0")) for m, v in got)
+
+
+# --- buildings ---------------------------------------------------------------------------------
+
+def test_when_houses_are_pulled_down_by_the_building_then_they_are_demolished_buildings(tmp_path):
+    got = levels(tmp_path, "截至8月底，拆迁户签约96户，已签协议房屋倒房14栋，另有倒房9户待核。\n")
+    assert ("buildings.demolished", Decimal("14")) in got
+    assert ("buildings.demolished", Decimal("9")) not in got
+
+
+# --- projects ----------------------------------------------------------------------------------
+
+def test_when_projects_that_need_land_or_demolition_are_counted_then_each_count_is_read(tmp_path):
+    got = levels(tmp_path, "今年全县共安排县级项目40个，其中15个项目需征地，9个项目需要拆迁。\n")
+    assert {("projects.count", Decimal("15")), ("projects.count", Decimal("9"))} <= got
+
+
+def test_when_projects_are_counted_by_what_they_need_then_the_counts_are_no_parts_to_add_up(tmp_path):
+    path = tmp_path / "r.txt"
+    path.write_text(HEAD + "今年全县共安排县级项目40个，其中15个项目需征地，9个项目需要拆迁。\n", encoding="utf-8")
+    ex = process_file(path, pytest.ruleset)
+    assert {f.value for f in ex.facts if f.metric == "projects.count" and f.kind == "level"} >= {Decimal("15"), Decimal("9")}
+    assert not [f for f in ex.facts if f.metric == "projects.count" and f.kind == "part"]
+
+
+# --- counts spelled as words ---------------------------------------------------------------------
+
+def test_when_one_household_is_named_in_words_then_it_is_no_count(tmp_path):
+    body = "全区共签订房屋拆迁协议26户；其中某广场项目红线内最后一户农户完成了拆迁协议签订。\n"
+    got = levels(tmp_path, body)
+    assert ("households.signed", Decimal("26")) in got
+    assert ("households.signed", Decimal("1")) not in got
+
+
+# --- sub-areas ---------------------------------------------------------------------------------
+
+def test_when_a_group_is_named_after_the_office_then_its_figures_are_a_sub_areas(tmp_path):
+    body = ("截至目前，涉及被征收户300户，已经签约240户，签约率80%，其中，机关组60户，已签约58户，签约率97%；"
+            "东街组240户，已签约182户，签约率76%。\n")
+    got = levels(tmp_path, body)
+    assert ("households.signed", Decimal("240")) in got
+    assert not {("households.signed", Decimal("58")), ("households.signed", Decimal("182"))} & got
+
+
+# --- land --------------------------------------------------------------------------------------
+
+def test_when_an_area_is_about_so_much_then_it_is_read_as_approximate(tmp_path):
+    path = tmp_path / "r.txt"
+    path.write_text(HEAD + "新区一期征地面积约为2600亩，涉及四个村812户。\n", encoding="utf-8")
+    ex = process_file(path, pytest.ruleset)
+    got = [f for f in ex.facts if f.metric == "land.acquired" and f.kind in ("level", "target")]
+    assert [(f.value, f.approx) for f in got] == [(Decimal("2600"), True)]
