@@ -510,3 +510,8 @@ def test_when_a_three_public_table_uses_half_width_brackets_and_short_labels_the
 def test_when_overseas_spending_is_named_without_fei_then_it_is_read(tmp_path):
     body = "“三公”经费支出2.05万元，其中：因公出国(境)支出0万元；公务接待费支出2.05万元。\n"
     assert ("spend.overseas", Decimal("0")) in levels(facts(tmp_path, body))
+
+
+def test_when_a_pdf_line_wraps_between_a_figure_and_its_unit_then_the_figure_is_read(tmp_path):
+    body = "本年度我单位严格执行预算，全年项目支出总额为12.5\n万元，较上年持平。\n"
+    assert ("spend.project", Decimal("125000")) in levels(facts(tmp_path, body))
