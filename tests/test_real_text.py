@@ -515,3 +515,16 @@ def test_when_overseas_spending_is_named_without_fei_then_it_is_read(tmp_path):
 def test_when_a_pdf_line_wraps_between_a_figure_and_its_unit_then_the_figure_is_read(tmp_path):
     body = "本年度我单位严格执行预算，全年项目支出总额为12.5\n万元，较上年持平。\n"
     assert ("spend.project", Decimal("125000")) in levels(facts(tmp_path, body))
+
+
+def test_when_a_list_after_a_total_names_an_item_of_the_totals_own_metric_then_it_is_a_part(tmp_path):
+    body = ("本单位全年实施项目21个，项目支出总额656.93万元。其中，本级项目8个，本\n"
+            "级项目支出385.58万元；对下转移支付项目13个，对下转移支付271.35\n万元。\n")
+    ex = facts(tmp_path, body)
+    assert {f.value for f in ex.facts if f.metric == "spend.project" and f.kind == "level"} == {Decimal("6569300")}
+    assert Decimal("3855800") in {f.value for f in ex.facts if f.metric == "spend.project" and f.kind == "part"}
+
+
+def test_when_a_gross_total_lists_the_years_own_total_then_the_years_stays(tmp_path):
+    ex = facts(tmp_path, "2022年度收入总计434.72万元，其中：本年收入合计434.16万元，年初结转和结余0.56万元。\n")
+    assert ("income.total", Decimal("4341600")) in levels(ex)
