@@ -528,3 +528,8 @@ def test_when_a_list_after_a_total_names_an_item_of_the_totals_own_metric_then_i
 def test_when_a_gross_total_lists_the_years_own_total_then_the_years_stays(tmp_path):
     ex = facts(tmp_path, "2022年度收入总计434.72万元，其中：本年收入合计434.16万元，年初结转和结余0.56万元。\n")
     assert ("income.total", Decimal("4341600")) in levels(ex)
+
+
+def test_when_the_staffing_label_ends_in_ren_and_wraps_before_its_figure_then_it_is_read(tmp_path):
+    body = "本中心为市财政全额拨款的事业单位，核定编制人\n52 名，其中，全\n"
+    assert ("staff.authorized", Decimal("52")) in levels(facts(tmp_path, body))
