@@ -533,3 +533,9 @@ def test_when_a_gross_total_lists_the_years_own_total_then_the_years_stays(tmp_p
 def test_when_the_staffing_label_ends_in_ren_and_wraps_before_its_figure_then_it_is_read(tmp_path):
     body = "本中心为市财政全额拨款的事业单位，核定编制人\n52 名，其中，全\n"
     assert ("staff.authorized", Decimal("52")) in levels(facts(tmp_path, body))
+
+
+def test_when_qizhong_is_written_twice_then_each_part_is_listed_once(tmp_path):
+    ex = facts(tmp_path, "今年共实施拆迁项目118个，其中：其中新启动项目75个，扫尾项目43个。\n")
+    starts = [f.start for f in ex.facts if f.kind == "part"]
+    assert starts and len(starts) == len(set(starts))

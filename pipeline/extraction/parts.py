@@ -263,9 +263,10 @@ def _count_parts(sentence: Sentence, levels: list[Fact], ruleset: RuleSet, units
         return _bracket_count_parts(sentence, levels, ruleset, units)
     out: list[Fact] = []
     only: set[int] = set()
-    while at >= 0:  # each 其中 of the sentence opens a list of its own
+    while at >= 0:  # each 其中 of the sentence opens a list of its own (其中：其中新启动…: once)
         found, demoted = _listed_after(sentence, at, levels, ruleset, units)
-        out += found
+        seen = {(f.start, f.kind) for f in out}
+        out += [f for f in found if (f.start, f.kind) not in seen]
         only |= demoted
         at = text.find("其中", at + 2)
     return out, only
