@@ -539,3 +539,10 @@ def test_when_qizhong_is_written_twice_then_each_part_is_listed_once(tmp_path):
     ex = facts(tmp_path, "今年共实施拆迁项目118个，其中：其中新启动项目75个，扫尾项目43个。\n")
     starts = [f.start for f in ex.facts if f.kind == "part"]
     assert starts and len(starts) == len(set(starts))
+
+
+def test_when_an_actual_is_said_to_exceed_the_budget_by_an_amount_then_the_gap_is_no_budget(tmp_path):
+    body = "基本支出：预算数100万元，决算数大于预算数5万元，决算数105万元。\n"
+    got = {(f.metric, f.value, f.basis) for f in facts(tmp_path, body).facts if f.kind == "level"}
+    assert ("spend.basic", Decimal("1050000"), "actual") in got
+    assert not any(value == Decimal("50000") for _, value, _ in got)
