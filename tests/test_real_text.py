@@ -510,3 +510,39 @@ def test_when_a_three_public_table_uses_half_width_brackets_and_short_labels_the
 def test_when_overseas_spending_is_named_without_fei_then_it_is_read(tmp_path):
     body = "“三公”经费支出2.05万元，其中：因公出国(境)支出0万元；公务接待费支出2.05万元。\n"
     assert ("spend.overseas", Decimal("0")) in levels(facts(tmp_path, body))
+
+
+def test_when_a_pdf_line_wraps_between_a_figure_and_its_unit_then_the_figure_is_read(tmp_path):
+    body = "本年度我单位严格执行预算，全年项目支出总额为12.5\n万元，较上年持平。\n"
+    assert ("spend.project", Decimal("125000")) in levels(facts(tmp_path, body))
+
+
+def test_when_a_list_after_a_total_names_an_item_of_the_totals_own_metric_then_it_is_a_part(tmp_path):
+    body = ("本单位全年实施项目21个，项目支出总额656.93万元。其中，本级项目8个，本\n"
+            "级项目支出385.58万元；对下转移支付项目13个，对下转移支付271.35\n万元。\n")
+    ex = facts(tmp_path, body)
+    assert {f.value for f in ex.facts if f.metric == "spend.project" and f.kind == "level"} == {Decimal("6569300")}
+    assert Decimal("3855800") in {f.value for f in ex.facts if f.metric == "spend.project" and f.kind == "part"}
+
+
+def test_when_a_gross_total_lists_the_years_own_total_then_the_years_stays(tmp_path):
+    ex = facts(tmp_path, "2022年度收入总计434.72万元，其中：本年收入合计434.16万元，年初结转和结余0.56万元。\n")
+    assert ("income.total", Decimal("4341600")) in levels(ex)
+
+
+def test_when_the_staffing_label_ends_in_ren_and_wraps_before_its_figure_then_it_is_read(tmp_path):
+    body = "本中心为市财政全额拨款的事业单位，核定编制人\n52 名，其中，全\n"
+    assert ("staff.authorized", Decimal("52")) in levels(facts(tmp_path, body))
+
+
+def test_when_qizhong_is_written_twice_then_each_part_is_listed_once(tmp_path):
+    ex = facts(tmp_path, "今年共实施拆迁项目118个，其中：其中新启动项目75个，扫尾项目43个。\n")
+    starts = [f.start for f in ex.facts if f.kind == "part"]
+    assert starts and len(starts) == len(set(starts))
+
+
+def test_when_an_actual_is_said_to_exceed_the_budget_by_an_amount_then_the_gap_is_no_budget(tmp_path):
+    body = "基本支出：预算数100万元，决算数大于预算数5万元，决算数105万元。\n"
+    got = {(f.metric, f.value, f.basis) for f in facts(tmp_path, body).facts if f.kind == "level"}
+    assert ("spend.basic", Decimal("1050000"), "actual") in got
+    assert not any(value == Decimal("50000") for _, value, _ in got)

@@ -27,6 +27,7 @@ def enumerate_parts(text: str, sentences: list[Sentence], facts: list[Fact], rul
     """
     out: list[Fact] = []
     demoted: set[int] = set()
+    own: set[tuple[int, str]] = set()  # (start, metric) of money parts listed under a total of their own metric
     by_sentence: dict[int, list[Fact]] = {}
     for f in facts:
         by_sentence.setdefault(f.sentence_index, []).append(f)
@@ -50,13 +51,39 @@ def enumerate_parts(text: str, sentences: list[Sentence], facts: list[Fact], rul
         nxt = index.get(s_index + 1)
         money = [f for f in levels if f.unit == "yuan"]
         if nxt is not None and money and nxt.kind == "prose" and nxt.text.startswith("其中"):
-            out += _money_parts(text, nxt, money[-1], ruleset, units, whole_sentence=True)
+            listed = _money_parts(text, _through_wraps(nxt, index, text), money[-1], ruleset, units, whole_sentence=True)
+            out += listed
+            own.update((p.start, p.metric) for p in listed if not _gross(money[-1], ruleset))
+        for total in (f for f in levels if f.unit == "yuan" and not _gross(f, ruleset)):
+            own.update((p.start, p.metric) for p in found if p.group == total.start)
     for sentence in sentences:
         if any(w in sentence.text for w in ("合计", "共计", "总计", "累计", "总额")):
             out += _trailing_total(sentence, by_sentence.get(sentence.index, []), facts, meta or _NO_META, ruleset, units)
     if demoted:
         facts[:] = [f for f in facts if not (f.kind == Kind.LEVEL and f.start in demoted)]
+    if own:  # 项目支出656.93万元。其中，本级项目支出385.58万元…: the item is a part of the total, not the unit's figure
+        facts[:] = [f for f in facts if not (f.kind == Kind.LEVEL and (f.start, f.metric) in own)]
     return out
+
+
+def _gross(total: Fact, ruleset: RuleSet) -> bool:
+    """A gross total (收入总计…，其中本年收入合计…: scope.yaml gross_label): its same-metric item is the year's own."""
+    return any(w in (total.label or "") for w in getattr(ruleset.scope, "gross", ()))
+
+
+def _through_wraps(sentence: Sentence, index: dict[int, Sentence], text: str, most: int = 3) -> Sentence:
+    """``sentence`` with the prose lines after it that carry it on (a line wrapped mid-clause: …，本⏎级项目支出…):
+    while it ends in no end mark and the next sentence starts on the next line."""
+    last = sentence
+    for _ in range(most):
+        nxt = index.get(last.index + 1)
+        if (last.text.rstrip().endswith(_ENDS) or nxt is None or nxt.kind != "prose"
+                or text[last.end:nxt.start].count("\n") != 1 or text[last.end:nxt.start].strip()):
+            break
+        last = nxt
+    if last is sentence:
+        return sentence
+    return replace(sentence, end=last.end, text=text[sentence.start:last.end])
 
 
 def _cut_off(text_end: int, sentence: Sentence) -> bool:
@@ -236,9 +263,10 @@ def _count_parts(sentence: Sentence, levels: list[Fact], ruleset: RuleSet, units
         return _bracket_count_parts(sentence, levels, ruleset, units)
     out: list[Fact] = []
     only: set[int] = set()
-    while at >= 0:  # each 其中 of the sentence opens a list of its own
+    while at >= 0:  # each 其中 of the sentence opens a list of its own (其中：其中新启动…: once)
         found, demoted = _listed_after(sentence, at, levels, ruleset, units)
-        out += found
+        seen = {(f.start, f.kind) for f in out}
+        out += [f for f in found if (f.start, f.kind) not in seen]
         only |= demoted
         at = text.find("其中", at + 2)
     return out, only
