@@ -89,3 +89,9 @@ def test_when_an_area_is_about_so_much_then_it_is_read_as_approximate(tmp_path):
     ex = process_file(path, pytest.ruleset)
     got = [f for f in ex.facts if f.metric == "land.acquired" and f.kind in ("level", "target")]
     assert [(f.value, f.approx) for f in got] == [(Decimal("2600"), True)]
+
+
+def test_when_signed_households_have_not_moved_out_then_that_remainder_is_no_signing_count(tmp_path):
+    got = levels(tmp_path, "全年共1200户，已签约1150户。目前仍有5户未签约，80户已签约未腾房。\n")
+    assert ("households.signed", Decimal("1150")) in got
+    assert ("households.signed", Decimal("80")) not in got
