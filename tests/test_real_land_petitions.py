@@ -95,3 +95,12 @@ def test_when_signed_households_have_not_moved_out_then_that_remainder_is_no_sig
     got = levels(tmp_path, "全年共1200户，已签约1150户。目前仍有5户未签约，80户已签约未腾房。\n")
     assert ("households.signed", Decimal("1150")) in got
     assert ("households.signed", Decimal("80")) not in got
+
+
+# --- periods -----------------------------------------------------------------------------------
+
+def test_when_a_clause_opens_with_one_month_then_its_figure_is_that_months(tmp_path):
+    body = "今年需完成征拆6000户，7月签约152户。1至7月，全区累计签订协议1310户。\n"
+    got = levels(tmp_path, body)
+    assert ("households.signed", Decimal("1310")) in got
+    assert ("households.signed", Decimal("152")) not in got
