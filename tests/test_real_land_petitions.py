@@ -104,3 +104,8 @@ def test_when_a_clause_opens_with_one_month_then_its_figure_is_that_months(tmp_p
     got = levels(tmp_path, body)
     assert ("households.signed", Decimal("1310")) in got
     assert ("households.signed", Decimal("152")) not in got
+
+
+def test_when_projects_are_named_by_the_land_they_hand_over_then_they_are_counted(tmp_path):
+    got = levels(tmp_path, "此外，512个征迁交地项目完成交地20417.5亩。\n")
+    assert {("projects.count", Decimal("512")), ("land.cleared", Decimal("20417.5"))} <= got
