@@ -109,3 +109,9 @@ def test_when_a_clause_opens_with_one_month_then_its_figure_is_that_months(tmp_p
 def test_when_projects_are_named_by_the_land_they_hand_over_then_they_are_counted(tmp_path):
     got = levels(tmp_path, "此外，512个征迁交地项目完成交地20417.5亩。\n")
     assert {("projects.count", Decimal("512")), ("land.cleared", Decimal("20417.5"))} <= got
+
+
+def test_when_a_mayors_line_takes_calls_then_the_calls_are_petitions(tmp_path):
+    got = levels(tmp_path, "全年共受理群众电话6120件，除直接解释答复外，需办理5832件，办结5100件。\n")
+    assert ("petitions.count", Decimal("6120")) in got
+    assert not {("petitions.count", Decimal("5832")), ("petitions.count", Decimal("5100"))} & got
