@@ -115,3 +115,12 @@ def test_when_a_mayors_line_takes_calls_then_the_calls_are_petitions(tmp_path):
     got = levels(tmp_path, "全年共受理群众电话6120件，除直接解释答复外，需办理5832件，办结5100件。\n")
     assert ("petitions.count", Decimal("6120")) in got
     assert not {("petitions.count", Decimal("5832")), ("petitions.count", Decimal("5100"))} & got
+
+
+# --- budget pages ------------------------------------------------------------------------------
+
+def test_when_a_budget_page_opens_its_income_section_then_the_years_budget_there_is_income(tmp_path):
+    body = ("（一）收入预算：2025年年初预算数2816.40万元，其中：一般公共预算拨款2816.40万元。\n"
+            "（二）支出预算：2025年年初预算数2816.40万元，其中：一般公共服务支出2816.40万元。\n")
+    got = levels(tmp_path, body)
+    assert {("income.total", Decimal("28164000")), ("spend.total", Decimal("28164000"))} <= got
