@@ -124,3 +124,11 @@ def test_when_a_budget_page_opens_its_income_section_then_the_years_budget_there
             "（二）支出预算：2025年年初预算数2816.40万元，其中：一般公共服务支出2816.40万元。\n")
     got = levels(tmp_path, body)
     assert {("income.total", Decimal("28164000")), ("spend.total", Decimal("28164000"))} <= got
+
+
+def test_when_a_chain_opens_with_last_week_then_its_figures_are_the_weeks_until_a_running_total(tmp_path):
+    body = ("上周，全区征迁攻坚取得新进展，完成房屋拆除12栋。\n"
+            "截至11月底，全区共完成房屋拆除300栋，上周新增签约12户，累计签约860户。\n")
+    got = levels(tmp_path, body)
+    assert {("buildings.demolished", Decimal("300")), ("households.signed", Decimal("860"))} <= got
+    assert ("buildings.demolished", Decimal("12")) not in got
