@@ -265,6 +265,8 @@ def _candidates(stext: str, figs, i: int, cues: Cues, known: dict[int, tuple[str
         gap = window[:m.start()]
         if len(gap) > cues.reach_after or any(w in gap for w in cues.after_not_between) or gap.startswith(LIST_SEP):
             break  # 673户、签订协议1482户: the next item's label
+        if window.startswith(cues.after_then_not, m.end()):
+            break  # 100户已签约未腾房: those of the signed still to move out
         yield at[m.start()], at[m.end() - 1] + 1, cues.after_metric[m.group()], None
         m = cues.after.search(window, m.start() + 1)
     if i > 0 and (i - 1) in known and figs[i - 1][2] == _unit:

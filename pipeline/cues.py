@@ -38,6 +38,7 @@ class Cues:
     task_then: regex.Pattern = regex.compile(r"(?!)")  # between that whole and the done figure's label
     split_chars: frozenset[str] = frozenset()  # the spaces that may split a word (内设 机构): taken out before cues are looked for
     split_space: regex.Pattern | None = None  # one or two of them between two Han characters
+    after_then_not: tuple[str, ...] = ()  # right after an after-cue: the figure counts a remainder (已签约未腾房)
     not_units: dict[str, tuple[str, ...]] = field(default_factory=dict)  # metric → surface units its figures are never in
 
     def unit_refused(self, metric: str, raw: str) -> bool:
@@ -85,6 +86,7 @@ def load_cues(directory: Path, metrics: frozenset[str], defaults: dict) -> Cues:
         task_then=regex.compile(str(data.get("task_then") or r"(?!)")),
         split_chars=frozenset(str(data.get("split_space") or "")),
         split_space=_split_space(str(data.get("split_space") or "")),
+        after_then_not=tuple(str(w) for w in data.get("after_then_not") or ()),
         not_units={str(m): tuple(str(u) for u in us or ()) for m, us in (data.get("not_units") or {}).items()},
     )
 

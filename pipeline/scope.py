@@ -37,11 +37,13 @@ class ScopeRules:
     sub_area_line: regex.Pattern
     sub_unit_item: regex.Pattern  # a numbered item title naming a body: the paragraph under it is that body's
     interim: tuple[str, ...]
+    interim_lead: regex.Pattern  # a clause opening with one month (7月签约199户): that month's figure
     multi_year: regex.Pattern
     gross: tuple[str, ...]
     narrow: dict[str, tuple[str, ...]]  # metric → words of one source of its total (财政拨款)
     categories: dict[str, tuple[str, ...]]
     zero_gives_way: frozenset[str] = frozenset()  # a 0 of these beside a non-zero one is a category's
+    interim_reset: tuple[str, ...] = ()  # after an interim word in a chain: the figures are cumulative again
 
 
 def load_scope(directory: str | Path) -> ScopeRules:
@@ -57,6 +59,8 @@ def load_scope(directory: str | Path) -> ScopeRules:
         sub_area_line=regex.compile(data.get("sub_area_line") or r"(?!)"),
         sub_unit_item=regex.compile(data.get("sub_unit_item") or r"(?!)"),
         interim=tuple(data.get("interim") or ()),
+        interim_lead=regex.compile(data.get("interim_lead") or r"(?!)"),
+        interim_reset=tuple(str(w) for w in data.get("interim_reset") or ()),
         multi_year=regex.compile(data.get("multi_year") or r"(?!)"),
         gross=tuple(data.get("gross_label") or ()),
         narrow={k: tuple(v or ()) for k, v in (data.get("narrow_label") or {}).items()},
@@ -83,10 +87,18 @@ def _not_the_units(f: Fact, text: str, rules: ScopeRules) -> bool:
     """One period's figure, several years', or a sub-area's or another body's."""
     chain = _since(text, f.start, _CHAIN_START)
     clause = _since(text, f.start, _CLAUSE_START)  # once, not once per interim word
-    return (any(w in clause for w in rules.interim)
+    return (any(w in clause for w in rules.interim) or rules.interim_lead.match(clause) is not None
+            or _interim_chain(chain, rules)
             or _subject_is_other(chain, rules) or rules.multi_year.search(chain) is not None
             or rules.sub_area_line.match(_since(text, f.start, None)) is not None
             or rules.sub_unit_item.match(_line_before(text, f.start)) is not None)
+
+
+def _interim_chain(chain: str, rules: ScopeRules) -> bool:
+    """Whether the chain opened one period (上周平潭征迁工作取得新进展，全区实现19座房屋拆除) and no
+    cumulative word (累计, 截至 …) stands between that period and the figure."""
+    at = max((chain.rfind(w) for w in rules.interim), default=-1)
+    return at >= 0 and not any(w in chain[at:] for w in rules.interim_reset)
 
 
 def _line_before(text: str, pos: int) -> str:

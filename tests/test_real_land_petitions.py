@@ -89,3 +89,46 @@ def test_when_an_area_is_about_so_much_then_it_is_read_as_approximate(tmp_path):
     ex = process_file(path, pytest.ruleset)
     got = [f for f in ex.facts if f.metric == "land.acquired" and f.kind in ("level", "target")]
     assert [(f.value, f.approx) for f in got] == [(Decimal("2600"), True)]
+
+
+def test_when_signed_households_have_not_moved_out_then_that_remainder_is_no_signing_count(tmp_path):
+    got = levels(tmp_path, "全年共1200户，已签约1150户。目前仍有5户未签约，80户已签约未腾房。\n")
+    assert ("households.signed", Decimal("1150")) in got
+    assert ("households.signed", Decimal("80")) not in got
+
+
+# --- periods -----------------------------------------------------------------------------------
+
+def test_when_a_clause_opens_with_one_month_then_its_figure_is_that_months(tmp_path):
+    body = "今年需完成征拆6000户，7月签约152户。1至7月，全区累计签订协议1310户。\n"
+    got = levels(tmp_path, body)
+    assert ("households.signed", Decimal("1310")) in got
+    assert ("households.signed", Decimal("152")) not in got
+
+
+def test_when_projects_are_named_by_the_land_they_hand_over_then_they_are_counted(tmp_path):
+    got = levels(tmp_path, "此外，512个征迁交地项目完成交地20417.5亩。\n")
+    assert {("projects.count", Decimal("512")), ("land.cleared", Decimal("20417.5"))} <= got
+
+
+def test_when_a_mayors_line_takes_calls_then_the_calls_are_petitions(tmp_path):
+    got = levels(tmp_path, "全年共受理群众电话6120件，除直接解释答复外，需办理5832件，办结5100件。\n")
+    assert ("petitions.count", Decimal("6120")) in got
+    assert not {("petitions.count", Decimal("5832")), ("petitions.count", Decimal("5100"))} & got
+
+
+# --- budget pages ------------------------------------------------------------------------------
+
+def test_when_a_budget_page_opens_its_income_section_then_the_years_budget_there_is_income(tmp_path):
+    body = ("（一）收入预算：2025年年初预算数2816.40万元，其中：一般公共预算拨款2816.40万元。\n"
+            "（二）支出预算：2025年年初预算数2816.40万元，其中：一般公共服务支出2816.40万元。\n")
+    got = levels(tmp_path, body)
+    assert {("income.total", Decimal("28164000")), ("spend.total", Decimal("28164000"))} <= got
+
+
+def test_when_a_chain_opens_with_last_week_then_its_figures_are_the_weeks_until_a_running_total(tmp_path):
+    body = ("上周，全区征迁攻坚取得新进展，完成房屋拆除12栋。\n"
+            "截至11月底，全区共完成房屋拆除300栋，上周新增签约12户，累计签约860户。\n")
+    got = levels(tmp_path, body)
+    assert {("buildings.demolished", Decimal("300")), ("households.signed", Decimal("860"))} <= got
+    assert ("buildings.demolished", Decimal("12")) not in got
