@@ -745,3 +745,14 @@ def test_when_a_fraction_rate_is_read_then_it_keeps_its_printed_precision_and_ra
     rates = con.execute("SELECT CAST(value AS VARCHAR) FROM facts WHERE metric = 'budget.execution_rate'").fetchall()
     assert [Decimal(r[0]) for r in rates] == [Decimal("0.958")]
     assert con.execute("SELECT count(*) FROM findings WHERE \"check\" = 'ratio'").fetchone()[0] == 0
+
+
+@pytest.mark.parametrize("sentence, basis, value", [
+    ("2022年年度内，计划使用财政资金3.75万元（每人服装单价0.4万元），购买执法服装。", "budget", Decimal(37500)),
+    ("（2）项目资金执行情况。实际执行9265.35万元，项目执行率88.74%。其中中央补助经费执行7177.37万元。",
+     "actual", Decimal("92653500")),
+])
+def test_when_a_project_report_states_its_planned_or_executed_funds_in_a_sentence_then_they_are_the_project_spend(
+        tmp_path, sentence, basis, value):
+    ex = _read(tmp_path, "某局2022年度项目支出绩效自评报告\n" + sentence + "\n")
+    assert [(str(f.basis), f.value) for f in ex.facts if f.metric == "spend.project"] == [(basis, value)]
