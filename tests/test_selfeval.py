@@ -756,3 +756,13 @@ def test_when_a_project_report_states_its_planned_or_executed_funds_in_a_sentenc
         tmp_path, sentence, basis, value):
     ex = _read(tmp_path, "某局2022年度项目支出绩效自评报告\n" + sentence + "\n")
     assert [(str(f.basis), f.value) for f in ex.facts if f.metric == "spend.project"] == [(basis, value)]
+
+
+@pytest.mark.parametrize("heading, figure, expected", [
+    ("（一）自评得分", "100分。", ["100"]), ("一、自评得分", "96.5分", ["96.5"]),
+    ("（一）自评得分", "1", []),  # no points word: a table's 自评得分 header over a row's figure
+])
+def test_when_a_numbered_heading_names_the_self_score_then_the_points_on_the_next_line_are_read(
+        tmp_path, heading, figure, expected):
+    ex = _read(tmp_path, f"某馆2022年度项目支出绩效自评报告\n一、自评结论\n\n{heading}\n\n{figure}\n\n（二）绩效目标完成情况\n")
+    assert [str(f.value) for f in ex.facts if f.metric == "score.self"] == expected

@@ -408,7 +408,9 @@ _FORM_CELL = 16  # a form cell standing alone on its line holds this many charac
 def _score_cells(document: Document, sentences: list[Sentence], ruleset: RuleSet, units: Units, taken) -> list[Fact]:
     """自评得分 ⏎ 省级财政部门 ⏎ 四川省财政厅 ⏎ … ⏎ 100: the report's own total in a form whose value
     cell spans the rows beside it (rules/fundrows.yaml ``score_cell``) — not where the cells after
-    the label are an indicator table's header or level names (rules/indicators.yaml)."""
+    the label are an indicator table's header or level names (rules/indicators.yaml); and a
+    report's numbered heading naming it, its figure with its points word on the next line
+    ((一)自评得分 ⏎ 100分。)."""
     rows, vocab = ruleset.fundrows, ruleset.indicators
     if rows.score_cell is None or rows.header is None:
         return []
@@ -429,6 +431,13 @@ def _score_cells(document: Document, sentences: list[Sentence], ruleset: RuleSet
             if words > high or len(cell) > _FORM_CELL or rows.header.search(cell) or rows.score_cell.match(cell) \
                     or (vocab is not None and (vocab.is_header_cell(cell) or vocab.block_of(cell) or vocab.is_level2(cell))):
                 break
+    for m in rows.score_heading.finditer(text) if rows.score_heading is not None else ():
+        cell = _Cell(m.group("fig"), m.start("fig"))
+        q = parse_quantity(cell.text, units)
+        if q is not None and q.unit in ("", "point") and 0 <= q.value <= rows.full_marks \
+                and (cell.start(), cell.end()) not in taken:
+            out.append(_fact(document, _sentence_at(sentences, m.start()), rows.score_metric, q.value, "point",
+                             "score", cell, text[m.start():m.end()].strip(), q))
     return out
 
 
