@@ -766,3 +766,11 @@ def test_when_a_numbered_heading_names_the_self_score_then_the_points_on_the_nex
         tmp_path, heading, figure, expected):
     ex = _read(tmp_path, f"某馆2022年度项目支出绩效自评报告\n一、自评结论\n\n{heading}\n\n{figure}\n\n（二）绩效目标完成情况\n")
     assert [str(f.value) for f in ex.facts if f.metric == "score.self"] == expected
+
+
+def test_when_a_total_row_stands_apart_below_an_indicator_row_then_that_row_names_no_metric_of_the_total(tmp_path):
+    # 合计 | 100 | 100 set apart by an empty border line: the row above (聘用人员满意度 …) is no caption
+    text = ("某局2022年度项目支出绩效自评表\n"
+            "满意度指标 | 服务对象满意度指标 | 聘用人员满意度 | ≥ | 95 | % | 95 | 5 | 5 |\n| |||\n合计 | 100 | 100 |\n")
+    ex = _read(tmp_path, text)
+    assert [(f.metric, str(f.value)) for f in ex.facts] == [("score.self", "100")]
