@@ -774,3 +774,24 @@ def test_when_a_total_row_stands_apart_below_an_indicator_row_then_that_row_name
             "满意度指标 | 服务对象满意度指标 | 聘用人员满意度 | ≥ | 95 | % | 95 | 5 | 5 |\n| |||\n合计 | 100 | 100 |\n")
     ex = _read(tmp_path, text)
     assert [(f.metric, str(f.value)) for f in ex.facts] == [("score.self", "100")]
+
+
+SENTENCE_CELL_ROWS = [  # a 数量指标 row whose name lists its targets in sentences, its borders printed
+    ["绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"],
+    ["", "产出指标", "数量指标", "慰问伤残军人50人；烈士家庭6户；驻军部队8家。", "100%", "100%", "20", "20", ""],
+    ["", "", "质量指标", "补助经费足额拨付率", "100%", "100%", "20", "20", ""],
+]
+
+
+@pytest.mark.parametrize("fmt", ["txt", "docx"])
+def test_when_a_bordered_name_cell_holds_sentences_then_its_row_is_read(tmp_path, fmt):
+    title = "某局2022年度项目支出绩效自评表"
+    if fmt == "docx":
+        path = make_docx(tmp_path / "table.docx", [title, SENTENCE_CELL_ROWS])
+    else:
+        path = tmp_path / "table.txt"
+        path.write_text(title + "\n" + "".join(" | ".join(r) + " |\n" for r in SENTENCE_CELL_ROWS), encoding="utf-8")
+    rows = [(x.level3, x.target_text, x.actual_text, x.score) for x in process_file(path, RULES).indicators
+            if x.layout != "execution"]
+    assert rows == [("慰问伤残军人50人；烈士家庭6户；驻军部队8家。", "100%", "100%", Decimal(20)),
+                    ("补助经费足额拨付率", "100%", "100%", Decimal(20))]

@@ -87,7 +87,8 @@ def _lines(document: Document) -> list[tuple[str, list[Tok]]]:
     for t_no, table in enumerate(document.tables):
         for r_no, row in enumerate(table.rows):
             if row:
-                toks = [Tok(text[c.start:c.end], c.start, c.end, t_no, r_no, c_no) for c_no, c in enumerate(row)]
+                toks = [Tok(text[c.start:c.end], c.start, c.end, t_no, r_no, c_no, bounded=True)
+                        for c_no, c in enumerate(row)]
                 table_rows[row[0].start] = toks
     physical: list[tuple[int, str]] = []
     pos = 0
@@ -220,8 +221,8 @@ def _cell(text: str, a: int, b: int) -> Tok:
     lead = len(piece) - len(piece.lstrip())
     body = piece.strip()
     if not body:
-        return Tok("", a, a)
-    return Tok(" ".join(body.split()), a + lead, a + lead + len(body))
+        return Tok("", a, a, bounded=True)
+    return Tok(" ".join(body.split()), a + lead, a + lead + len(body), bounded=True)
 
 
 def _split_grid(line: str, offset: int) -> list[Tok]:
@@ -244,7 +245,7 @@ def _tok(line: str, a: int, b: int, offset: int) -> Tok:
     piece = line[a:b]
     lead = len(piece) - len(piece.lstrip())
     text = piece.strip()
-    return Tok(text, offset + a + lead, offset + a + lead + len(text))
+    return Tok(text, offset + a + lead, offset + a + lead + len(text), bounded=True)
 
 
 def _grid_header(cells: list[Tok], vocab: IndicatorVocab) -> tuple[Header, list[Tok]] | None:

@@ -35,6 +35,7 @@ _UNIT_AFTER_BARE = 1.0  # leaving out the unit column where a bare target is fol
 _MISSING = 0.9  # the cost of a value column a row leaves out (more than a skipped cell's share)
 _LEVEL_AS_NAME = 1.5  # a level-3 cell named like a level: more than a value column left out (a cut row)
 _EXECUTION_AS_NAME = 0.5
+_SENTENCE_AS_NAME = 1.0  # a level-3 cell holding a sentence (its borders printed): a row's name where no other reading fits
 _LINE_OPENING = 4.0  # a row's value from the cell opening a dump's next line: more than a row with all its values left out
 
 
@@ -49,6 +50,7 @@ class Tok:
     row: int | None = None
     col: int | None = None
     opens_line: bool = False  # the first of several cells a text line holds (a dump's row starts there)
+    bounded: bool = False  # the page printed its borders (a table cell, a | or tab cell): a sentence in it stays a cell
 
     def cell(self, role: str) -> IndicatorCell:
         return IndicatorCell(role, self.start, self.end, self.table, self.row, self.col)
@@ -184,7 +186,7 @@ def grid_row(cells: list[Tok], header: Header, vocab: IndicatorVocab) -> RawRow 
     for role in ("weight", "score"):
         if role in out and plain_number(out[role].text, vocab.points) is None:
             return None
-    if "level3" in out and not _is_name(out["level3"].text, vocab):
+    if "level3" in out and not _is_name(out["level3"], vocab):
         return None  # the cells only happen to be as many as the columns (a row cut, another run on)
     if "level3" not in out and "target" not in out or not {"target", "actual", "weight", "score"} & set(out):
         return None
@@ -209,13 +211,15 @@ def parse_stream(toks: list[Tok], header: Header, vocab: IndicatorVocab) -> list
                 break
             prefix = toks[i:j]
             pcost = _prefix_cost(prefix, vocab)
-            if pcost is None or not _is_name(toks[j].text, vocab):
+            if pcost is None or not _is_name(toks[j], vocab):
                 continue
             block = vocab.block_of(toks[j].text)
             if block == vocab.execution_block:
                 pcost += _EXECUTION_AS_NAME  # a rubric's 预算执行率 row: a level-3 name as often as a block's
             elif block or vocab.is_level2(toks[j].text):
                 pcost += _LEVEL_AS_NAME  # a level-3 named like a level (满意度): possible, not likely
+            if _PROSE.search(toks[j].text):
+                pcost += _SENTENCE_AS_NAME  # a rubric's 评分标准 sentence is an `other` cell, not the next row's name
             for assigned, k, scost in _slots(toks, j + 1, slots, vocab):
                 total = pcost + scost + best[k]
                 if total < best[i]:
@@ -258,12 +262,13 @@ def _header_word(text: str, vocab: IndicatorVocab) -> bool:
     return vocab.role_of(text) in _NAMING_ROLES
 
 
-def _is_name(text: str, vocab: IndicatorVocab) -> bool:
-    """A level-3 cell: words, not a figure, a comparator, a level-1/2 name or a header word."""
-    t = text.strip()
+def _is_name(tok: Tok, vocab: IndicatorVocab) -> bool:
+    """A level-3 cell: words, not a figure, a comparator, a level-1/2 name or a header word; and,
+    unless the page printed the cell's borders, no sentence (a dump's prose is no row)."""
+    t = tok.text.strip()
     return bool(t) and plain_number(t, vocab.points) is None and not is_comparator(t, vocab) \
         and not _header_word(t, vocab) \
-        and not _PROSE.search(t) \
+        and (tok.bounded or not _PROSE.search(t)) \
         and not vocab.is_total(t) \
         and parse_measure(t, vocab, None).qualitative
 
@@ -307,7 +312,7 @@ def _slots(toks: list[Tok], at: int, slots: list[str], vocab: IndicatorVocab):
                     extra = 0.5  # possible (a finding), but not the likely reading
                 walk(i + 1, s + 1, {**got, role: toks[i]}, cost + extra + _opens(toks[i]))
         elif text and not vocab.block_of(text) and not vocab.is_level2(text) and not is_comparator(text, vocab) \
-                and not vocab.is_total(text) and not _PROSE.search(text) \
+                and not vocab.is_total(text) and (toks[i].bounded or not _PROSE.search(text)) \
                 and not _header_word(text, vocab):
             bare = _BARE if plain_number(text, vocab.points) is not None and "weight" in slots else 0.0
             walk(i + 1, s + 1, {**got, role: toks[i]}, cost + bare + _opens(toks[i]))
