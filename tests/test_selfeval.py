@@ -795,3 +795,25 @@ def test_when_a_bordered_name_cell_holds_sentences_then_its_row_is_read(tmp_path
             if x.layout != "execution"]
     assert rows == [("慰问伤残军人50人；烈士家庭6户；驻军部队8家。", "100%", "100%", Decimal(20)),
                     ("补助经费足额拨付率", "100%", "100%", Decimal(20))]
+
+
+NAME_ONLY_ROWS = [  # the last row's cells left blank (unfilled, or the page cut after its name); a placeholder row
+    ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"],
+    ["效益指标", "可持续影响指标", "设施可持续使用年限", "≥15年", "15年", "10", "10", "无"],
+    ["产出指标", "数量指标", "指标2：", "", "", "", "", ""],
+    ["满意度指标", "服务对象满意度指标", "受益农户满意度", "", "", "", "", ""],
+]
+
+
+@pytest.mark.parametrize("fmt", ["txt", "docx"])
+def test_when_a_row_prints_its_levels_and_name_with_blank_cells_then_it_is_read_without_values(tmp_path, fmt):
+    title = "某局2023年度项目支出绩效自评表"
+    if fmt == "docx":
+        path = make_docx(tmp_path / "table.docx", [title, NAME_ONLY_ROWS])
+    else:  # the page cut after the last row's name: no border after it
+        lines = [" | ".join(r) + " |" for r in NAME_ONLY_ROWS[:3]] + [" | ".join(NAME_ONLY_ROWS[3][:3]) + " "]
+        path = tmp_path / "table.txt"
+        path.write_text(title + "\n" + "\n".join(lines), encoding="utf-8")
+    rows = [(x.level1, x.level3, x.target_text, x.score) for x in process_file(path, RULES).indicators
+            if x.layout != "execution"]
+    assert rows == [("效益指标", "设施可持续使用年限", "≥15年", Decimal(10)), ("满意度指标", "受益农户满意度", "", None)]

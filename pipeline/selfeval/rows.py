@@ -193,6 +193,21 @@ def grid_row(cells: list[Tok], header: Header, vocab: IndicatorVocab) -> RawRow 
     return RawRow(out, [])
 
 
+def name_only_row(filled: list[Tok], vocab: IndicatorVocab) -> RawRow | None:
+    """A row of its level cells and its name, every value cell left blank (满意度指标 | 服务对象满意度指标
+    | 受益农户满意度, a row the page left unfilled or cut after its name): read only where a level-1 or
+    level-2 name stands before the name in the same row, and the name is no template placeholder."""
+    if not 2 <= len(filled) <= 3:
+        return None
+    *prefix, name = filled
+    if not all(vocab.block_of(t.text) or vocab.is_level2(t.text) for t in prefix):
+        return None
+    text = name.text.strip()
+    if not _is_name(name, vocab) or vocab.block_of(text) or vocab.is_level2(text) or vocab.is_placeholder(text):
+        return None
+    return RawRow({"level3": name}, prefix)
+
+
 def parse_stream(toks: list[Tok], header: Header, vocab: IndicatorVocab) -> list[tuple[RawRow, list[Tok]]]:
     """Cut a stream of cells into rows (see the module docstring): [(row, cells after it)]."""
     slots = [r for r in header.values if r != "note"]
