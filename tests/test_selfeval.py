@@ -817,3 +817,16 @@ def test_when_a_row_prints_its_levels_and_name_with_blank_cells_then_it_is_read_
     rows = [(x.level1, x.level3, x.target_text, x.score) for x in process_file(path, RULES).indicators
             if x.layout != "execution"]
     assert rows == [("效益指标", "设施可持续使用年限", "≥15年", Decimal(10)), ("满意度指标", "受益农户满意度", "", None)]
+
+
+def test_when_a_dump_states_a_target_in_a_sentence_then_its_row_is_read(tmp_path):
+    # a space-separated dump: the 成本 row's target is a sentence, its actual and points follow
+    text = ("某局2022年度项目支出绩效自评表\n"
+            "绩效指标 一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分 偏差原因分析及改进措施\n"
+            "产出指标 数量指标 指标1:修缮面积 5000平方米 5000平方米 10 10\n"
+            "成本指标 项目成本控制在预算内 本着节约的原则,控制在预算中。 100% 5 5\n"
+            "效益指标 社会效益指标 文物价值展示 程度较高 程度较高 15 15\n")
+    rows = [(x.level3, x.target_text, x.actual_text, x.weight, x.score) for x in _read(tmp_path, text).indicators]
+    assert rows == [("指标1:修缮面积", "5000平方米", "5000平方米", Decimal(10), Decimal(10)),
+                    ("项目成本控制在预算内", "本着节约的原则,控制在预算中。", "100%", Decimal(5), Decimal(5)),
+                    ("文物价值展示", "程度较高", "程度较高", Decimal(15), Decimal(15))]

@@ -35,6 +35,7 @@ _UNIT_AFTER_BARE = 1.0  # leaving out the unit column where a bare target is fol
 _MISSING = 0.9  # the cost of a value column a row leaves out (more than a skipped cell's share)
 _LEVEL_AS_NAME = 1.5  # a level-3 cell named like a level: more than a value column left out (a cut row)
 _EXECUTION_AS_NAME = 0.5
+_SENTENCE_AS_VALUE = 1.0  # a target or actual word of a dump holding a sentence (本着节约的原则,控制在预算中。)
 _SENTENCE_AS_NAME = 1.0  # a level-3 cell holding a sentence (its borders printed): a row's name where no other reading fits
 _LINE_OPENING = 4.0  # a row's value from the cell opening a dump's next line: more than a row with all its values left out
 
@@ -327,9 +328,10 @@ def _slots(toks: list[Tok], at: int, slots: list[str], vocab: IndicatorVocab):
                     extra = 0.5  # possible (a finding), but not the likely reading
                 walk(i + 1, s + 1, {**got, role: toks[i]}, cost + extra + _opens(toks[i]))
         elif text and not vocab.block_of(text) and not vocab.is_level2(text) and not is_comparator(text, vocab) \
-                and not vocab.is_total(text) and (toks[i].bounded or not _PROSE.search(text)) \
-                and not _header_word(text, vocab):
+                and not vocab.is_total(text) and not _header_word(text, vocab):
             bare = _BARE if plain_number(text, vocab.points) is not None and "weight" in slots else 0.0
+            if _PROSE.search(text) and not toks[i].bounded:
+                bare += _SENTENCE_AS_VALUE  # a dump's target or actual stated in a sentence: where nothing else fits
             walk(i + 1, s + 1, {**got, role: toks[i]}, cost + bare + _opens(toks[i]))
 
     walk(at, 0, {}, 0.0)
