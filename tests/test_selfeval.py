@@ -830,3 +830,20 @@ def test_when_a_dump_states_a_target_in_a_sentence_then_its_row_is_read(tmp_path
     assert rows == [("指标1:修缮面积", "5000平方米", "5000平方米", Decimal(10), Decimal(10)),
                     ("项目成本控制在预算内", "本着节约的原则,控制在预算中。", "100%", Decimal(5), Decimal(5)),
                     ("文物价值展示", "程度较高", "程度较高", Decimal(15), Decimal(15))]
+
+
+TEMPLATE_PLACEHOLDERS = (  # the Anhui template as space rows, its unfilled 指标2： / …… rows kept
+    "某局2022年度项目支出绩效自评表\n"
+    "一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分 偏差原因分析及改进措施\n"
+    "产出指标 数量指标 指标1:完成灌区改造项目数量 1 1 10 10\n指标2:\n……\n"
+    "质量指标 指标1:工程质量合格 10 10\n指标2:\n……\n"
+    "效益指标 生态效益指标 指标1:/ / /\n指标2:\n……\n"
+    "满意度指标 服务对象满意度指标 指标1:服务对象满意度 90% 100% 10 10\n指标2:\n……\n")
+
+
+def test_when_a_template_keeps_its_unfilled_rows_then_they_are_no_names_nor_levels(tmp_path):
+    rows = [(x.level3, x.target_text, x.actual_text, x.weight, x.score)
+            for x in _read(tmp_path, TEMPLATE_PLACEHOLDERS).indicators]
+    assert [r for r in rows if r[0] in ("指标2:", "……", "/") or r[1] == "……"] == []
+    assert [r[0] for r in rows if r[4] is not None] == [
+        "指标1:完成灌区改造项目数量", "指标1:工程质量合格", "指标1:服务对象满意度"]

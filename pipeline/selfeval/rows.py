@@ -27,6 +27,7 @@ LEVELS = ("level1", "level2", "level3")
 _UNIT_CELL = regex.compile(r"^[\p{Han}%％㎡]{1,4}(?:/[\p{Han}㎡]{1,4})?$")  # 个, %, 元/人
 _MAX_PREFIX = 3  # cells before level-3 a row may carry (level-1, level-2, its points)
 _PROSE = regex.compile(r"[。；;]")
+_WORDS = regex.compile(r"\p{L}")  # a name has words: a cell of marks (/, —) is a blank cell
 _HAN_GAP = regex.compile(r"(?<=\p{Han})\s+(?=[\p{Han}(（])")  # layout space inside a name (基础信息 完整性, 产值 (万元))
 _EARLY = 0.01  # a column left out early in the row costs a little more than a late one
 _BARE = 0.05  # a bare number read as a target or actual where a weight may stand (a table with 分值)
@@ -204,7 +205,7 @@ def name_only_row(filled: list[Tok], vocab: IndicatorVocab) -> RawRow | None:
     if not all(vocab.block_of(t.text) or vocab.is_level2(t.text) for t in prefix):
         return None
     text = name.text.strip()
-    if not _is_name(name, vocab) or vocab.block_of(text) or vocab.is_level2(text) or vocab.is_placeholder(text):
+    if not _is_name(name, vocab) or vocab.block_of(text) or vocab.is_level2(text):
         return None
     return RawRow({"level3": name}, prefix)
 
@@ -260,7 +261,8 @@ def parse_stream(toks: list[Tok], header: Header, vocab: IndicatorVocab) -> list
 def _prefix_cost(prefix: list[Tok], vocab: IndicatorVocab) -> float | None:
     cost = 0.0
     for t in prefix:
-        if plain_number(t.text, vocab.points) is not None or is_comparator(t.text, vocab) or _header_word(t.text, vocab):
+        if plain_number(t.text, vocab.points) is not None or is_comparator(t.text, vocab) or _header_word(t.text, vocab) \
+                or vocab.is_placeholder(t.text):
             return None
         if not (vocab.block_of(t.text) or vocab.is_level2(t.text) or vocab.has_points(t.text)):
             cost += 0.6
@@ -279,13 +281,15 @@ def _header_word(text: str, vocab: IndicatorVocab) -> bool:
 
 
 def _is_name(tok: Tok, vocab: IndicatorVocab) -> bool:
-    """A level-3 cell: words, not a figure, a comparator, a level-1/2 name or a header word; and,
-    unless the page printed the cell's borders, no sentence (a dump's prose is no row)."""
+    """A level-3 cell: words, not a figure, a comparator, a level-1/2 name, a header word or a
+    template's unfilled name (指标2：, ……); and, unless the page printed the cell's borders, no
+    sentence (a dump's prose is no row)."""
     t = tok.text.strip()
-    return bool(t) and plain_number(t, vocab.points) is None and not is_comparator(t, vocab) \
+    return bool(_WORDS.search(t)) and plain_number(t, vocab.points) is None and not is_comparator(t, vocab) \
         and not _header_word(t, vocab) \
         and (tok.bounded or not _PROSE.search(t)) \
         and not vocab.is_total(t) \
+        and not vocab.is_placeholder(t) \
         and parse_measure(t, vocab, None).qualitative
 
 
