@@ -847,3 +847,28 @@ def test_when_a_template_keeps_its_unfilled_rows_then_they_are_no_names_nor_leve
     assert [r for r in rows if r[0] in ("指标2:", "……", "/") or r[1] == "……"] == []
     assert [r[0] for r in rows if r[4] is not None] == [
         "指标1:完成灌区改造项目数量", "指标1:工程质量合格", "指标1:服务对象满意度"]
+
+
+BLANK_RATE_FUNDS = [["项目资金（万元）", "年初预算数", "全年预算数(A)", "全年执行数(B)", "分值", "执行率(B/A)", "得分"],
+                    ["年度资金总额：", "880", "880", "836", "10", "", "9.5"]]
+
+
+@pytest.mark.parametrize("fmt", ["txt", "docx"])
+@pytest.mark.parametrize("score, read", [("9.5", True), ("6", False)])
+def test_when_a_funds_row_leaves_its_rate_blank_then_the_score_rule_confirms_the_columns(tmp_path, fmt, score, read):
+    # 880 880 836 10 _ 9.5: the rate left blank; 10 × 836/880 = 9.5 confirms the reading (6 does not)
+    rows = [BLANK_RATE_FUNDS[0], BLANK_RATE_FUNDS[1][:-1] + [score]]
+    title = "某局2022年度项目支出绩效自评表"
+    if fmt == "docx":
+        path = make_docx(tmp_path / "funds.docx", [title, rows])
+    else:
+        path = tmp_path / "funds.txt"
+        path.write_text(title + "\n" + "\n".join(" ".join(c for c in r if c) for r in rows) + "\n", encoding="utf-8")
+    ex = process_file(path, RULES)
+    spend = sorted((str(f.basis), f.value) for f in ex.facts if f.metric == "spend.project")
+    execution = [(x.weight, x.score) for x in ex.indicators if x.layout == "execution"]
+    if read:
+        assert spend == [("actual", Decimal(8360000)), ("budget", Decimal(8800000)), ("budget", Decimal(8800000))]
+        assert execution == [(Decimal(10), Decimal(score))]
+    else:
+        assert spend == [] and execution == []
