@@ -872,3 +872,15 @@ def test_when_a_funds_row_leaves_its_rate_blank_then_the_score_rule_confirms_the
         assert execution == [(Decimal(10), Decimal(score))]
     else:
         assert spend == [] and execution == []
+
+
+def test_when_a_row_is_cut_after_the_figure_beside_its_comparator_then_that_figure_is_the_target(tmp_path):
+    # the Sichuan layout (指标性质 | 指标值 | 度量单位 | 完成值 | 权重 | 得分), the page cut after 指标值
+    text = ("部门预算项目支出绩效自评表(2023年度)\n"
+            "绩效指标(90分) | 一级指标 | 二级指标 | 三级指标 | 指标性质 | 指标值 | 度量单位 | 完成值 | 权重 | 得分 | 未完成原因分析 |\n"
+            "产出指标 | 数量指标 | 购置设备数量 | ≥ | 13 | 台 | 13 | 45 | 45 | ||\n"
+            "产出指标 | 质量指标 | 设备验收合格率 | = | 100 | \n")
+    rows = [(x.level3, x.target_op, x.target_text, x.actual_text, x.weight, x.score)
+            for x in _read(tmp_path, text).indicators if x.layout != "execution"]
+    assert rows == [("购置设备数量", "ge", "13", "13", Decimal(45), Decimal(45)),
+                    ("设备验收合格率", "eq", "100", "", None, None)]

@@ -38,6 +38,7 @@ _LEVEL_AS_NAME = 1.5  # a level-3 cell named like a level: more than a value col
 _EXECUTION_AS_NAME = 0.5
 _SENTENCE_AS_VALUE = 1.0  # a target or actual word of a dump holding a sentence (本着节约的原则,控制在预算中。)
 _SENTENCE_AS_NAME = 1.0  # a level-3 cell holding a sentence (its borders printed): a row's name where no other reading fits
+_NATURE_WITHOUT_TARGET = 0.5  # a row's figure after its 指标性质 comparator read as anything but the target
 _LINE_OPENING = 4.0  # a row's value from the cell opening a dump's next line: more than a row with all its values left out
 
 
@@ -327,19 +328,26 @@ def _slots(toks: list[Tok], at: int, slots: list[str], vocab: IndicatorVocab):
                 walk(i + 1, s + 1, {**got, role: toks[i]}, cost)
         elif role in ("weight", "score"):
             if plain_number(text, vocab.points) is not None:
-                extra = 0.0
+                extra = _after_nature(got)
                 if role == "score" and "weight" in got and plain_number(text, vocab.points) > plain_number(got["weight"].text, vocab.points):
                     extra = 0.5  # possible (a finding), but not the likely reading
                 walk(i + 1, s + 1, {**got, role: toks[i]}, cost + extra + _opens(toks[i]))
         elif text and not vocab.block_of(text) and not vocab.is_level2(text) and not is_comparator(text, vocab) \
                 and not vocab.is_total(text) and not _header_word(text, vocab):
             bare = _BARE if plain_number(text, vocab.points) is not None and "weight" in slots else 0.0
+            bare += _after_nature(got) if role != "target" else 0.0
             if _PROSE.search(text) and not toks[i].bounded:
                 bare += _SENTENCE_AS_VALUE  # a dump's target or actual stated in a sentence: where nothing else fits
             walk(i + 1, s + 1, {**got, role: toks[i]}, cost + bare + _opens(toks[i]))
 
     walk(at, 0, {}, 0.0)
     return out
+
+
+def _after_nature(got: dict) -> float:
+    """The cost of reading a value other than the target right after a row's comparator cell (= |
+    100 of a cut row: the 指标值, not the weight)."""
+    return _NATURE_WITHOUT_TARGET if "nature" in got and "target" not in got else 0.0
 
 
 def _opens(tok: Tok) -> float:
