@@ -884,3 +884,14 @@ def test_when_a_row_is_cut_after_the_figure_beside_its_comparator_then_that_figu
             for x in _read(tmp_path, text).indicators if x.layout != "execution"]
     assert rows == [("购置设备数量", "ge", "13", "13", Decimal(45), Decimal(45)),
                     ("设备验收合格率", "eq", "100", "", None, None)]
+
+
+def test_when_a_row_repeats_its_level_one_name_as_level_two_then_both_levels_are_read(tmp_path):
+    # 满意度指标(10分) | 满意度指标: level 1, then level 2; an empty 经济效益指标 before them closed the block above
+    text = ("某镇2022年度项目支出绩效自评表\n"
+            "一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分 偏差原因分析及改进措施\n"
+            "效益指标(30分) 社会效益指标 对维护市场公平的影响程度 效果明显 达成预期指标 10 10\n"
+            "经济效益指标 满意度指标(10分) 满意度指标 公众满意度 ≥90% 95% 10 10\n")
+    rows = [(x.block, x.level1, x.level2, x.level3) for x in _read(tmp_path, text).indicators]
+    assert rows == [("effect", "效益指标", "社会效益指标", "对维护市场公平的影响程度"),
+                    ("satisfaction", "满意度指标", "满意度指标", "公众满意度")]

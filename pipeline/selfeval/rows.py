@@ -373,9 +373,11 @@ def to_indicator(doc: str, position: int, row: RawRow, trailing: list[Tok], text
     level1 = c["level1"].text.strip() if "level1" in c else ""
     level2 = c["level2"].text.strip() if "level2" in c else ""
     names = [t.text.strip() for t in row.prefix]
+    named_level1 = False
     for name in names:  # a stream's cells before level-3: by vocabulary, then by position
-        if vocab.block_of(name):
-            level1 = name
+        if vocab.block_of(name) and not (named_level1 and vocab.is_level2(name)):
+            level1, named_level1 = name, True  # 满意度指标(10分) | 满意度指标: the second one is level 2
+            level2 = "" if "level2" not in c else level2  # a level-2 cell before it closed the block above
         elif vocab.is_level2(name):
             level2 = name
     unknown = [nm for nm in names if not vocab.block_of(nm) and not vocab.is_level2(nm)]
