@@ -34,6 +34,7 @@ class FundRows:
     pair_rate_words: tuple[str, ...] = ()  # a header word that makes the figure after the pairs the rate
     score_cell: regex.Pattern | None = None  # a score label alone on its line (a form's 自评得分 cell)
     score_between: tuple[int, int] = (0, 0)  # word cells between that label and its figure, least and most
+    score_heading: regex.Pattern | None = None  # a numbered heading naming the score, its figure on the next line
 
 
 def load_fundrows(directory: str | Path) -> FundRows | None:
@@ -58,13 +59,22 @@ def load_fundrows(directory: str | Path) -> FundRows | None:
                     *_score_cell(data.get("score_cell") or {}))
 
 
-def _score_cell(data: dict) -> tuple[regex.Pattern | None, tuple[int, int]]:
-    """A score label standing alone on its line, and how many word cells may stand after it."""
+def _score_cell(data: dict) -> tuple[regex.Pattern | None, tuple[int, int], regex.Pattern | None]:
+    """A score label standing alone on its line, how many word cells may stand after it, and the
+    same label as a report's numbered heading whose figure, with its points word, stands alone on
+    the next line that holds anything ((一)自评得分 ⏎ 100分。)."""
     labels = sorted((str(w) for w in data.get("labels") or ()), key=len, reverse=True)
     if not labels:
-        return None, (0, 0)
+        return None, (0, 0), None
     low, high = (int(n) for n in data.get("between") or (0, 0))
-    return regex.compile(r"^[ \t]*(?:" + "|".join(map(regex.escape, labels)) + r")[ \t]*$", regex.M), (low, high)
+    words = "(?:" + "|".join(map(regex.escape, labels)) + ")"
+    heading = None
+    if data.get("heading") and data.get("points"):
+        points = "(?:" + "|".join(map(regex.escape, (str(w) for w in data["points"]))) + ")"
+        heading = regex.compile(r"^[ \t]*(?:" + str(data["heading"]) + r")[ \t]*" + words + r"[ \t]*[:：]?[ \t]*\n"
+                                r"(?:[ \t]*\n)*[ \t]*(?P<fig>[0-9]+(?:\.[0-9]+)?[ \t]*" + points + r")[ \t]*[。.]?[ \t]*$",
+                                regex.M)
+    return regex.compile(r"^[ \t]*" + words + r"[ \t]*$", regex.M), (low, high), heading
 
 
 def _pairs(data: dict) -> tuple[regex.Pattern | None, tuple[tuple[str, str], ...], tuple[str, ...]]:

@@ -745,3 +745,153 @@ def test_when_a_fraction_rate_is_read_then_it_keeps_its_printed_precision_and_ra
     rates = con.execute("SELECT CAST(value AS VARCHAR) FROM facts WHERE metric = 'budget.execution_rate'").fetchall()
     assert [Decimal(r[0]) for r in rates] == [Decimal("0.958")]
     assert con.execute("SELECT count(*) FROM findings WHERE \"check\" = 'ratio'").fetchone()[0] == 0
+
+
+@pytest.mark.parametrize("sentence, basis, value", [
+    ("2022年年度内，计划使用财政资金3.75万元（每人服装单价0.4万元），购买执法服装。", "budget", Decimal(37500)),
+    ("（2）项目资金执行情况。实际执行9265.35万元，项目执行率88.74%。其中中央补助经费执行7177.37万元。",
+     "actual", Decimal("92653500")),
+])
+def test_when_a_project_report_states_its_planned_or_executed_funds_in_a_sentence_then_they_are_the_project_spend(
+        tmp_path, sentence, basis, value):
+    ex = _read(tmp_path, "某局2022年度项目支出绩效自评报告\n" + sentence + "\n")
+    assert [(str(f.basis), f.value) for f in ex.facts if f.metric == "spend.project"] == [(basis, value)]
+
+
+@pytest.mark.parametrize("heading, figure, expected", [
+    ("（一）自评得分", "100分。", ["100"]), ("一、自评得分", "96.5分", ["96.5"]),
+    ("（一）自评得分", "1", []),  # no points word: a table's 自评得分 header over a row's figure
+])
+def test_when_a_numbered_heading_names_the_self_score_then_the_points_on_the_next_line_are_read(
+        tmp_path, heading, figure, expected):
+    ex = _read(tmp_path, f"某馆2022年度项目支出绩效自评报告\n一、自评结论\n\n{heading}\n\n{figure}\n\n（二）绩效目标完成情况\n")
+    assert [str(f.value) for f in ex.facts if f.metric == "score.self"] == expected
+
+
+def test_when_a_total_row_stands_apart_below_an_indicator_row_then_that_row_names_no_metric_of_the_total(tmp_path):
+    # 合计 | 100 | 100 set apart by an empty border line: the row above (聘用人员满意度 …) is no caption
+    text = ("某局2022年度项目支出绩效自评表\n"
+            "满意度指标 | 服务对象满意度指标 | 聘用人员满意度 | ≥ | 95 | % | 95 | 5 | 5 |\n| |||\n合计 | 100 | 100 |\n")
+    ex = _read(tmp_path, text)
+    assert [(f.metric, str(f.value)) for f in ex.facts] == [("score.self", "100")]
+
+
+SENTENCE_CELL_ROWS = [  # a 数量指标 row whose name lists its targets in sentences, its borders printed
+    ["绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"],
+    ["", "产出指标", "数量指标", "慰问伤残军人50人；烈士家庭6户；驻军部队8家。", "100%", "100%", "20", "20", ""],
+    ["", "", "质量指标", "补助经费足额拨付率", "100%", "100%", "20", "20", ""],
+]
+
+
+@pytest.mark.parametrize("fmt", ["txt", "docx"])
+def test_when_a_bordered_name_cell_holds_sentences_then_its_row_is_read(tmp_path, fmt):
+    title = "某局2022年度项目支出绩效自评表"
+    if fmt == "docx":
+        path = make_docx(tmp_path / "table.docx", [title, SENTENCE_CELL_ROWS])
+    else:
+        path = tmp_path / "table.txt"
+        path.write_text(title + "\n" + "".join(" | ".join(r) + " |\n" for r in SENTENCE_CELL_ROWS), encoding="utf-8")
+    rows = [(x.level3, x.target_text, x.actual_text, x.score) for x in process_file(path, RULES).indicators
+            if x.layout != "execution"]
+    assert rows == [("慰问伤残军人50人；烈士家庭6户；驻军部队8家。", "100%", "100%", Decimal(20)),
+                    ("补助经费足额拨付率", "100%", "100%", Decimal(20))]
+
+
+NAME_ONLY_ROWS = [  # the last row's cells left blank (unfilled, or the page cut after its name); a placeholder row
+    ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"],
+    ["效益指标", "可持续影响指标", "设施可持续使用年限", "≥15年", "15年", "10", "10", "无"],
+    ["产出指标", "数量指标", "指标2：", "", "", "", "", ""],
+    ["满意度指标", "服务对象满意度指标", "受益农户满意度", "", "", "", "", ""],
+]
+
+
+@pytest.mark.parametrize("fmt", ["txt", "docx"])
+def test_when_a_row_prints_its_levels_and_name_with_blank_cells_then_it_is_read_without_values(tmp_path, fmt):
+    title = "某局2023年度项目支出绩效自评表"
+    if fmt == "docx":
+        path = make_docx(tmp_path / "table.docx", [title, NAME_ONLY_ROWS])
+    else:  # the page cut after the last row's name: no border after it
+        lines = [" | ".join(r) + " |" for r in NAME_ONLY_ROWS[:3]] + [" | ".join(NAME_ONLY_ROWS[3][:3]) + " "]
+        path = tmp_path / "table.txt"
+        path.write_text(title + "\n" + "\n".join(lines), encoding="utf-8")
+    rows = [(x.level1, x.level3, x.target_text, x.score) for x in process_file(path, RULES).indicators
+            if x.layout != "execution"]
+    assert rows == [("效益指标", "设施可持续使用年限", "≥15年", Decimal(10)), ("满意度指标", "受益农户满意度", "", None)]
+
+
+def test_when_a_dump_states_a_target_in_a_sentence_then_its_row_is_read(tmp_path):
+    # a space-separated dump: the 成本 row's target is a sentence, its actual and points follow
+    text = ("某局2022年度项目支出绩效自评表\n"
+            "绩效指标 一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分 偏差原因分析及改进措施\n"
+            "产出指标 数量指标 指标1:修缮面积 5000平方米 5000平方米 10 10\n"
+            "成本指标 项目成本控制在预算内 本着节约的原则,控制在预算中。 100% 5 5\n"
+            "效益指标 社会效益指标 文物价值展示 程度较高 程度较高 15 15\n")
+    rows = [(x.level3, x.target_text, x.actual_text, x.weight, x.score) for x in _read(tmp_path, text).indicators]
+    assert rows == [("指标1:修缮面积", "5000平方米", "5000平方米", Decimal(10), Decimal(10)),
+                    ("项目成本控制在预算内", "本着节约的原则,控制在预算中。", "100%", Decimal(5), Decimal(5)),
+                    ("文物价值展示", "程度较高", "程度较高", Decimal(15), Decimal(15))]
+
+
+TEMPLATE_PLACEHOLDERS = (  # the Anhui template as space rows, its unfilled 指标2： / …… rows kept
+    "某局2022年度项目支出绩效自评表\n"
+    "一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分 偏差原因分析及改进措施\n"
+    "产出指标 数量指标 指标1:完成灌区改造项目数量 1 1 10 10\n指标2:\n……\n"
+    "质量指标 指标1:工程质量合格 10 10\n指标2:\n……\n"
+    "效益指标 生态效益指标 指标1:/ / /\n指标2:\n……\n"
+    "满意度指标 服务对象满意度指标 指标1:服务对象满意度 90% 100% 10 10\n指标2:\n……\n")
+
+
+def test_when_a_template_keeps_its_unfilled_rows_then_they_are_no_names_nor_levels(tmp_path):
+    rows = [(x.level3, x.target_text, x.actual_text, x.weight, x.score)
+            for x in _read(tmp_path, TEMPLATE_PLACEHOLDERS).indicators]
+    assert [r for r in rows if r[0] in ("指标2:", "……", "/") or r[1] == "……"] == []
+    assert [r[0] for r in rows if r[4] is not None] == [
+        "指标1:完成灌区改造项目数量", "指标1:工程质量合格", "指标1:服务对象满意度"]
+
+
+BLANK_RATE_FUNDS = [["项目资金（万元）", "年初预算数", "全年预算数(A)", "全年执行数(B)", "分值", "执行率(B/A)", "得分"],
+                    ["年度资金总额：", "880", "880", "836", "10", "", "9.5"]]
+
+
+@pytest.mark.parametrize("fmt", ["txt", "docx"])
+@pytest.mark.parametrize("score, read", [("9.5", True), ("6", False)])
+def test_when_a_funds_row_leaves_its_rate_blank_then_the_score_rule_confirms_the_columns(tmp_path, fmt, score, read):
+    # 880 880 836 10 _ 9.5: the rate left blank; 10 × 836/880 = 9.5 confirms the reading (6 does not)
+    rows = [BLANK_RATE_FUNDS[0], BLANK_RATE_FUNDS[1][:-1] + [score]]
+    title = "某局2022年度项目支出绩效自评表"
+    if fmt == "docx":
+        path = make_docx(tmp_path / "funds.docx", [title, rows])
+    else:
+        path = tmp_path / "funds.txt"
+        path.write_text(title + "\n" + "\n".join(" ".join(c for c in r if c) for r in rows) + "\n", encoding="utf-8")
+    ex = process_file(path, RULES)
+    spend = sorted((str(f.basis), f.value) for f in ex.facts if f.metric == "spend.project")
+    execution = [(x.weight, x.score) for x in ex.indicators if x.layout == "execution"]
+    if read:
+        assert spend == [("actual", Decimal(8360000)), ("budget", Decimal(8800000)), ("budget", Decimal(8800000))]
+        assert execution == [(Decimal(10), Decimal(score))]
+    else:
+        assert spend == [] and execution == []
+
+
+def test_when_a_row_is_cut_after_the_figure_beside_its_comparator_then_that_figure_is_the_target(tmp_path):
+    # the Sichuan layout (指标性质 | 指标值 | 度量单位 | 完成值 | 权重 | 得分), the page cut after 指标值
+    text = ("部门预算项目支出绩效自评表(2023年度)\n"
+            "绩效指标(90分) | 一级指标 | 二级指标 | 三级指标 | 指标性质 | 指标值 | 度量单位 | 完成值 | 权重 | 得分 | 未完成原因分析 |\n"
+            "产出指标 | 数量指标 | 购置设备数量 | ≥ | 13 | 台 | 13 | 45 | 45 | ||\n"
+            "产出指标 | 质量指标 | 设备验收合格率 | = | 100 | \n")
+    rows = [(x.level3, x.target_op, x.target_text, x.actual_text, x.weight, x.score)
+            for x in _read(tmp_path, text).indicators if x.layout != "execution"]
+    assert rows == [("购置设备数量", "ge", "13", "13", Decimal(45), Decimal(45)),
+                    ("设备验收合格率", "eq", "100", "", None, None)]
+
+
+def test_when_a_row_repeats_its_level_one_name_as_level_two_then_both_levels_are_read(tmp_path):
+    # 满意度指标(10分) | 满意度指标: level 1, then level 2; an empty 经济效益指标 before them closed the block above
+    text = ("某镇2022年度项目支出绩效自评表\n"
+            "一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分 偏差原因分析及改进措施\n"
+            "效益指标(30分) 社会效益指标 对维护市场公平的影响程度 效果明显 达成预期指标 10 10\n"
+            "经济效益指标 满意度指标(10分) 满意度指标 公众满意度 ≥90% 95% 10 10\n")
+    rows = [(x.block, x.level1, x.level2, x.level3) for x in _read(tmp_path, text).indicators]
+    assert rows == [("effect", "效益指标", "社会效益指标", "对维护市场公平的影响程度"),
+                    ("satisfaction", "满意度指标", "满意度指标", "公众满意度")]

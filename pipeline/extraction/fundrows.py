@@ -180,7 +180,7 @@ def _fit_with_blank(cells, layout: tuple[str, ...]) -> tuple[tuple[str, ...] | N
     confirm the reading — the rate cell is the actual over a budget cell, to its printed
     precision. A row prints its leading columns (行次) in full, so a blank ``other`` is looked for
     only inside the row; one of two budget columns may be left blank (年初预算数 of a row that
-    states only 全年预算数)."""
+    states only 全年预算数); else the rate column left blank (``_blank_rate``)."""
     fit = _fit(cells, layout)
     if fit[0] is not None or len(layout) <= len(BASIS_COLUMNS):
         return fit
@@ -190,7 +190,29 @@ def _fit_with_blank(cells, layout: tuple[str, ...]) -> tuple[tuple[str, ...] | N
         blank_other = layout[i] == "other" and i > first_money
         blank_budget = layout[i] in _BUDGETS and any(c in _BUDGETS for c in rest)  # 年初预算数 left blank
         if (blank_other or blank_budget) and (fit := _fit(cells, rest))[0] is not None:
-            return fit if _rate_agrees(dict(zip(fit[0], cells[:fit[1]]))) else (None, 0)
+            if _rate_agrees(dict(zip(fit[0], cells[:fit[1]]))):
+                return fit
+            break  # the figures do not confirm that reading: perhaps the rate is what the row left blank
+    return _blank_rate(cells, layout)
+
+
+def _blank_rate(cells, layout: tuple[str, ...]) -> tuple[tuple[str, ...] | None, int]:
+    """The header's order less its rate column, where the row left the rate blank (年度资金总额: 880
+    880 880 10 10): only where no cell is a % cell, the row's numbers are exactly the other
+    columns, and the figures confirm the reading — the score is the weight times the actual over
+    a budget cell, to the point (the template's rule, floored or rounded)."""
+    rest = tuple(c for c in layout if c != "rate")
+    n = len(rest)
+    if _rate_at(cells, layout) is not None or not {"weight", "score", "actual"} <= set(rest) or len(cells) < n \
+            or not all(_is_number(c) for c in cells[:n]) or (len(cells) > n and _is_number(cells[n])):
+        return None, 0
+    row = dict(zip(rest, cells[:n]))
+    weight, score, actual = (_decimal(row[c]) for c in ("weight", "score", "actual"))
+    if None in (weight, score, actual):
+        return None, 0
+    for base in (_decimal(row.get(c)) for c in _BUDGETS):
+        if base and abs(weight * min(actual / base, Decimal(1)) - score) <= 1:
+            return rest, n
     return None, 0
 
 
@@ -408,7 +430,9 @@ _FORM_CELL = 16  # a form cell standing alone on its line holds this many charac
 def _score_cells(document: Document, sentences: list[Sentence], ruleset: RuleSet, units: Units, taken) -> list[Fact]:
     """自评得分 ⏎ 省级财政部门 ⏎ 四川省财政厅 ⏎ … ⏎ 100: the report's own total in a form whose value
     cell spans the rows beside it (rules/fundrows.yaml ``score_cell``) — not where the cells after
-    the label are an indicator table's header or level names (rules/indicators.yaml)."""
+    the label are an indicator table's header or level names (rules/indicators.yaml); and a
+    report's numbered heading naming it, its figure with its points word on the next line
+    ((一)自评得分 ⏎ 100分。)."""
     rows, vocab = ruleset.fundrows, ruleset.indicators
     if rows.score_cell is None or rows.header is None:
         return []
@@ -429,6 +453,13 @@ def _score_cells(document: Document, sentences: list[Sentence], ruleset: RuleSet
             if words > high or len(cell) > _FORM_CELL or rows.header.search(cell) or rows.score_cell.match(cell) \
                     or (vocab is not None and (vocab.is_header_cell(cell) or vocab.block_of(cell) or vocab.is_level2(cell))):
                 break
+    for m in rows.score_heading.finditer(text) if rows.score_heading is not None else ():
+        cell = _Cell(m.group("fig"), m.start("fig"))
+        q = parse_quantity(cell.text, units)
+        if q is not None and q.unit in ("", "point") and 0 <= q.value <= rows.full_marks \
+                and (cell.start(), cell.end()) not in taken:
+            out.append(_fact(document, _sentence_at(sentences, m.start()), rows.score_metric, q.value, "point",
+                             "score", cell, text[m.start():m.end()].strip(), q))
     return out
 
 

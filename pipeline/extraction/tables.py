@@ -205,9 +205,19 @@ def _with_caption(text: str, start: int, rows: list[list[CellText]], units: Unit
 
 
 def _caption(before: str) -> str:
-    """The lines just above a table: its title (“三公”经费预算及执行情况如下：) and unit line."""
-    lines = [ln for ln in before.split("\n") if ln.strip()]
-    return "\n".join(lines[-3:])
+    """The lines just above a table: its title (“三公”经费预算及执行情况如下：) and unit line — up
+    to the last row of cells above, which is another table's row (聘用人员满意度 | ≥ | 95 | 5 | 5 above a
+    合计 row the page set apart), not a title."""
+    lines = [ln for ln in before.split("\n") if ln.strip()][-3:]
+    while any(_is_cell_row(ln) for ln in lines):
+        lines = lines[1:]
+    return "\n".join(lines)
+
+
+def _is_cell_row(line: str) -> bool:
+    """A line of several cells, one of them a figure."""
+    cells = [c for c in _SPLIT.split(line.strip()) if c.strip()]
+    return len(cells) >= 2 and any(_is_figure(c) for c in cells)
 
 
 def _caption_unit(before: str, rows: list[list[CellText]], units: Units):

@@ -18,8 +18,8 @@ from ..reading import Reading, read_text, readable_document
 from ..rules import RuleSet
 from .measure import is_comparator, parse_measure, plain_number
 from .prose import prose_indicators
-from .rows import Carry, Header, RawRow, Tok, grid_row, header_roles, parse_stream, scattered_header, \
-    name_text, stream_header, to_indicator
+from .rows import Carry, Header, RawRow, Tok, grid_row, header_roles, name_only_row, parse_stream, \
+    scattered_header, name_text, stream_header, to_indicator
 from .vocab import IndicatorVocab
 
 _GRID_SPLIT = regex.compile(r"[ \t\u3000]*(?:\t|[|｜])[ \t\u3000]*")
@@ -87,7 +87,8 @@ def _lines(document: Document) -> list[tuple[str, list[Tok]]]:
     for t_no, table in enumerate(document.tables):
         for r_no, row in enumerate(table.rows):
             if row:
-                toks = [Tok(text[c.start:c.end], c.start, c.end, t_no, r_no, c_no) for c_no, c in enumerate(row)]
+                toks = [Tok(text[c.start:c.end], c.start, c.end, t_no, r_no, c_no, bounded=True)
+                        for c_no, c in enumerate(row)]
                 table_rows[row[0].start] = toks
     physical: list[tuple[int, str]] = []
     pos = 0
@@ -177,8 +178,8 @@ def _pipe_rows(text: str, region: list[tuple[int, str]]) -> list[list[Tok]]:
                 cells += [_cell(text, *open_span), None]  # two rows of cells, one per line
                 current = first
             else:  # one cell across the line break (blank on one side, or a cell's two lines)
-                if a_blank and prev_pipes >= 3 and len(cuts) >= 3:
-                    cells.append(None)
+                if a_blank and prev_pipes >= 3 and (len(cuts) >= 3 or _filled(text, segs) >= 3):
+                    cells.append(None)  # a row after a row that ended with its border (a last row cut, no | after it)
                 current = (open_span[0], first[1])
         if len(segs) == 1:
             open_span = current
@@ -214,14 +215,19 @@ def _pipe_rows(text: str, region: list[tuple[int, str]]) -> list[list[Tok]]:
     return out
 
 
+def _filled(text: str, segs: list[tuple[int, int]]) -> int:
+    """How many of a line's cells hold anything."""
+    return sum(1 for a, b in segs if text[a:b].strip())
+
+
 def _cell(text: str, a: int, b: int) -> Tok:
     """A cell between ``a`` and ``b``: its span trimmed, its text with layout whitespace made one space."""
     piece = text[a:b]
     lead = len(piece) - len(piece.lstrip())
     body = piece.strip()
     if not body:
-        return Tok("", a, a)
-    return Tok(" ".join(body.split()), a + lead, a + lead + len(body))
+        return Tok("", a, a, bounded=True)
+    return Tok(" ".join(body.split()), a + lead, a + lead + len(body), bounded=True)
 
 
 def _split_grid(line: str, offset: int) -> list[Tok]:
@@ -244,7 +250,7 @@ def _tok(line: str, a: int, b: int, offset: int) -> Tok:
     piece = line[a:b]
     lead = len(piece) - len(piece.lstrip())
     text = piece.strip()
-    return Tok(text, offset + a + lead, offset + a + lead + len(text))
+    return Tok(text, offset + a + lead, offset + a + lead + len(text), bounded=True)
 
 
 def _grid_header(cells: list[Tok], vocab: IndicatorVocab) -> tuple[Header, list[Tok]] | None:
@@ -285,6 +291,7 @@ def _read_grid(document, lines, i, header, vocab, ruleset, out) -> int:
             i += 1
             break
         row = grid_row(cells, header, vocab) if len(cells) == len(header.roles) else None
+        row = row or name_only_row(filled, vocab)
         if row is not None:
             trailing: list[Tok] = []
             _emit(document, row, trailing, "grid", carry, vocab, ruleset, out)

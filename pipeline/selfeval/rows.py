@@ -27,6 +27,7 @@ LEVELS = ("level1", "level2", "level3")
 _UNIT_CELL = regex.compile(r"^[\p{Han}%％㎡]{1,4}(?:/[\p{Han}㎡]{1,4})?$")  # 个, %, 元/人
 _MAX_PREFIX = 3  # cells before level-3 a row may carry (level-1, level-2, its points)
 _PROSE = regex.compile(r"[。；;]")
+_WORDS = regex.compile(r"\p{L}")  # a name has words: a cell of marks (/, —) is a blank cell
 _HAN_GAP = regex.compile(r"(?<=\p{Han})\s+(?=[\p{Han}(（])")  # layout space inside a name (基础信息 完整性, 产值 (万元))
 _EARLY = 0.01  # a column left out early in the row costs a little more than a late one
 _BARE = 0.05  # a bare number read as a target or actual where a weight may stand (a table with 分值)
@@ -35,6 +36,9 @@ _UNIT_AFTER_BARE = 1.0  # leaving out the unit column where a bare target is fol
 _MISSING = 0.9  # the cost of a value column a row leaves out (more than a skipped cell's share)
 _LEVEL_AS_NAME = 1.5  # a level-3 cell named like a level: more than a value column left out (a cut row)
 _EXECUTION_AS_NAME = 0.5
+_SENTENCE_AS_VALUE = 1.0  # a target or actual word of a dump holding a sentence (本着节约的原则,控制在预算中。)
+_SENTENCE_AS_NAME = 1.0  # a level-3 cell holding a sentence (its borders printed): a row's name where no other reading fits
+_NATURE_WITHOUT_TARGET = 0.5  # a row's figure after its 指标性质 comparator read as anything but the target
 _LINE_OPENING = 4.0  # a row's value from the cell opening a dump's next line: more than a row with all its values left out
 
 
@@ -49,6 +53,7 @@ class Tok:
     row: int | None = None
     col: int | None = None
     opens_line: bool = False  # the first of several cells a text line holds (a dump's row starts there)
+    bounded: bool = False  # the page printed its borders (a table cell, a | or tab cell): a sentence in it stays a cell
 
     def cell(self, role: str) -> IndicatorCell:
         return IndicatorCell(role, self.start, self.end, self.table, self.row, self.col)
@@ -184,11 +189,26 @@ def grid_row(cells: list[Tok], header: Header, vocab: IndicatorVocab) -> RawRow 
     for role in ("weight", "score"):
         if role in out and plain_number(out[role].text, vocab.points) is None:
             return None
-    if "level3" in out and not _is_name(out["level3"].text, vocab):
+    if "level3" in out and not _is_name(out["level3"], vocab):
         return None  # the cells only happen to be as many as the columns (a row cut, another run on)
     if "level3" not in out and "target" not in out or not {"target", "actual", "weight", "score"} & set(out):
         return None
     return RawRow(out, [])
+
+
+def name_only_row(filled: list[Tok], vocab: IndicatorVocab) -> RawRow | None:
+    """A row of its level cells and its name, every value cell left blank (满意度指标 | 服务对象满意度指标
+    | 受益农户满意度, a row the page left unfilled or cut after its name): read only where a level-1 or
+    level-2 name stands before the name in the same row, and the name is no template placeholder."""
+    if not 2 <= len(filled) <= 3:
+        return None
+    *prefix, name = filled
+    if not all(vocab.block_of(t.text) or vocab.is_level2(t.text) for t in prefix):
+        return None
+    text = name.text.strip()
+    if not _is_name(name, vocab) or vocab.block_of(text) or vocab.is_level2(text):
+        return None
+    return RawRow({"level3": name}, prefix)
 
 
 def parse_stream(toks: list[Tok], header: Header, vocab: IndicatorVocab) -> list[tuple[RawRow, list[Tok]]]:
@@ -209,13 +229,15 @@ def parse_stream(toks: list[Tok], header: Header, vocab: IndicatorVocab) -> list
                 break
             prefix = toks[i:j]
             pcost = _prefix_cost(prefix, vocab)
-            if pcost is None or not _is_name(toks[j].text, vocab):
+            if pcost is None or not _is_name(toks[j], vocab):
                 continue
             block = vocab.block_of(toks[j].text)
             if block == vocab.execution_block:
                 pcost += _EXECUTION_AS_NAME  # a rubric's 预算执行率 row: a level-3 name as often as a block's
             elif block or vocab.is_level2(toks[j].text):
                 pcost += _LEVEL_AS_NAME  # a level-3 named like a level (满意度): possible, not likely
+            if _PROSE.search(toks[j].text):
+                pcost += _SENTENCE_AS_NAME  # a rubric's 评分标准 sentence is an `other` cell, not the next row's name
             for assigned, k, scost in _slots(toks, j + 1, slots, vocab):
                 total = pcost + scost + best[k]
                 if total < best[i]:
@@ -240,7 +262,8 @@ def parse_stream(toks: list[Tok], header: Header, vocab: IndicatorVocab) -> list
 def _prefix_cost(prefix: list[Tok], vocab: IndicatorVocab) -> float | None:
     cost = 0.0
     for t in prefix:
-        if plain_number(t.text, vocab.points) is not None or is_comparator(t.text, vocab) or _header_word(t.text, vocab):
+        if plain_number(t.text, vocab.points) is not None or is_comparator(t.text, vocab) or _header_word(t.text, vocab) \
+                or vocab.is_placeholder(t.text):
             return None
         if not (vocab.block_of(t.text) or vocab.is_level2(t.text) or vocab.has_points(t.text)):
             cost += 0.6
@@ -258,13 +281,16 @@ def _header_word(text: str, vocab: IndicatorVocab) -> bool:
     return vocab.role_of(text) in _NAMING_ROLES
 
 
-def _is_name(text: str, vocab: IndicatorVocab) -> bool:
-    """A level-3 cell: words, not a figure, a comparator, a level-1/2 name or a header word."""
-    t = text.strip()
-    return bool(t) and plain_number(t, vocab.points) is None and not is_comparator(t, vocab) \
+def _is_name(tok: Tok, vocab: IndicatorVocab) -> bool:
+    """A level-3 cell: words, not a figure, a comparator, a level-1/2 name, a header word or a
+    template's unfilled name (指标2：, ……); and, unless the page printed the cell's borders, no
+    sentence (a dump's prose is no row)."""
+    t = tok.text.strip()
+    return bool(_WORDS.search(t)) and plain_number(t, vocab.points) is None and not is_comparator(t, vocab) \
         and not _header_word(t, vocab) \
-        and not _PROSE.search(t) \
+        and (tok.bounded or not _PROSE.search(t)) \
         and not vocab.is_total(t) \
+        and not vocab.is_placeholder(t) \
         and parse_measure(t, vocab, None).qualitative
 
 
@@ -302,18 +328,26 @@ def _slots(toks: list[Tok], at: int, slots: list[str], vocab: IndicatorVocab):
                 walk(i + 1, s + 1, {**got, role: toks[i]}, cost)
         elif role in ("weight", "score"):
             if plain_number(text, vocab.points) is not None:
-                extra = 0.0
+                extra = _after_nature(got)
                 if role == "score" and "weight" in got and plain_number(text, vocab.points) > plain_number(got["weight"].text, vocab.points):
                     extra = 0.5  # possible (a finding), but not the likely reading
                 walk(i + 1, s + 1, {**got, role: toks[i]}, cost + extra + _opens(toks[i]))
         elif text and not vocab.block_of(text) and not vocab.is_level2(text) and not is_comparator(text, vocab) \
-                and not vocab.is_total(text) and not _PROSE.search(text) \
-                and not _header_word(text, vocab):
+                and not vocab.is_total(text) and not _header_word(text, vocab):
             bare = _BARE if plain_number(text, vocab.points) is not None and "weight" in slots else 0.0
+            bare += _after_nature(got) if role != "target" else 0.0
+            if _PROSE.search(text) and not toks[i].bounded:
+                bare += _SENTENCE_AS_VALUE  # a dump's target or actual stated in a sentence: where nothing else fits
             walk(i + 1, s + 1, {**got, role: toks[i]}, cost + bare + _opens(toks[i]))
 
     walk(at, 0, {}, 0.0)
     return out
+
+
+def _after_nature(got: dict) -> float:
+    """The cost of reading a value other than the target right after a row's comparator cell (= |
+    100 of a cut row: the 指标值, not the weight)."""
+    return _NATURE_WITHOUT_TARGET if "nature" in got and "target" not in got else 0.0
 
 
 def _opens(tok: Tok) -> float:
@@ -339,9 +373,11 @@ def to_indicator(doc: str, position: int, row: RawRow, trailing: list[Tok], text
     level1 = c["level1"].text.strip() if "level1" in c else ""
     level2 = c["level2"].text.strip() if "level2" in c else ""
     names = [t.text.strip() for t in row.prefix]
+    named_level1 = False
     for name in names:  # a stream's cells before level-3: by vocabulary, then by position
-        if vocab.block_of(name):
-            level1 = name
+        if vocab.block_of(name) and not (named_level1 and vocab.is_level2(name)):
+            level1, named_level1 = name, True  # 满意度指标(10分) | 满意度指标: the second one is level 2
+            level2 = "" if "level2" not in c else level2  # a level-2 cell before it closed the block above
         elif vocab.is_level2(name):
             level2 = name
     unknown = [nm for nm in names if not vocab.block_of(nm) and not vocab.is_level2(nm)]

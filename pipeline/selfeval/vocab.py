@@ -49,6 +49,7 @@ class IndicatorVocab:
     links: str = ""  # a regex character class body
     templates: tuple[tuple[str, ...], ...] = ()  # column orders of a table whose header a page left out
     natures: tuple[str, ...] = ()  # 指标性质 cells that name no comparator (定性)
+    placeholder: regex.Pattern | None = None  # a template's unfilled row name (指标2, ……)
     # cell text → is a header cell: a page's cells are asked about again and again, once per window
     _header_cells: dict = field(default_factory=dict, compare=False, repr=False, hash=False)
 
@@ -99,6 +100,10 @@ class IndicatorVocab:
         """A level name with its points (规划 (15分)): a level-1 or level-2 cell."""
         text = _squeeze(name)
         return any(regex.search(r"[（(][0-9.]+" + regex.escape(p) + r"[)）]$", text) for p in self.points)
+
+    def is_placeholder(self, name: str) -> bool:
+        """A template's row name left unfilled (指标2：, ……): no indicator of its own."""
+        return self.placeholder is not None and self.placeholder.fullmatch(_squeeze(name)) is not None
 
     def is_level2(self, name: str) -> bool:
         return _bare_name(name) in self.level2
@@ -199,6 +204,7 @@ def _compile(data: dict) -> IndicatorVocab:
         links=links,
         templates=tuple(_template(t) for t in data.get("templates") or ()),
         natures=tuple(str(w) for w in data.get("natures") or ()),
+        placeholder=regex.compile(str(data["placeholder"])) if data.get("placeholder") else None,
     )
 
 
