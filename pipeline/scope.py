@@ -11,7 +11,7 @@ monthly bulletin its month.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -36,11 +36,15 @@ class ScopeRules:
     own_lead: regex.Pattern  # the unit's own office opening a clause (局机关, 本级): not another body
     sub_area_line: regex.Pattern
     sub_unit_item: regex.Pattern  # a numbered item title naming a body: the paragraph under it is that body's
+    sub_unit_enumerated: regex.Pattern  # an enumerated item opening with a body's name: up to the next item, that body's
+    item_marker: regex.Pattern  # any enumeration marker ((1) （二） ①): where one item ends and the next begins
+    sub_unit_section: regex.Pattern  # a section title naming other bodies (直属事业单位): its figures are theirs
     interim: tuple[str, ...]
     multi_year: regex.Pattern
     gross: tuple[str, ...]
     narrow: dict[str, tuple[str, ...]]  # metric → words of one source of its total (财政拨款)
     categories: dict[str, tuple[str, ...]]
+    category_followers: dict[str, tuple[str, ...]] = field(default_factory=dict)  # metric → metrics whose figures after a kind are the kind's
     zero_gives_way: frozenset[str] = frozenset()  # a 0 of these beside a non-zero one is a category's
 
 
@@ -56,11 +60,15 @@ def load_scope(directory: str | Path) -> ScopeRules:
         not_in_name=tuple(str(w) for w in data.get("not_in_name") or ()),
         sub_area_line=regex.compile(data.get("sub_area_line") or r"(?!)"),
         sub_unit_item=regex.compile(data.get("sub_unit_item") or r"(?!)"),
+        sub_unit_enumerated=regex.compile(data.get("sub_unit_enumerated") or r"(?!)"),
+        item_marker=regex.compile(data.get("item_marker") or r"(?!)"),
+        sub_unit_section=regex.compile(data.get("sub_unit_section") or r"(?!)"),
         interim=tuple(data.get("interim") or ()),
         multi_year=regex.compile(data.get("multi_year") or r"(?!)"),
         gross=tuple(data.get("gross_label") or ()),
         narrow={k: tuple(v or ()) for k, v in (data.get("narrow_label") or {}).items()},
         categories={k: tuple(v or ()) for k, v in (data.get("categories") or {}).items()},
+        category_followers={k: tuple(v or ()) for k, v in (data.get("category_followers") or {}).items()},
         zero_gives_way=frozenset(data.get("zero_gives_way") or ()),
     )
 
@@ -86,7 +94,18 @@ def _not_the_units(f: Fact, text: str, rules: ScopeRules) -> bool:
     return (any(w in clause for w in rules.interim)
             or _subject_is_other(chain, rules) or rules.multi_year.search(chain) is not None
             or rules.sub_area_line.match(_since(text, f.start, None)) is not None
-            or rules.sub_unit_item.match(_line_before(text, f.start)) is not None)
+            or rules.sub_unit_item.match(_line_before(text, f.start)) is not None
+            or _in_enumerated_body(_since(text, f.start, None), rules)
+            or rules.sub_unit_section.search(f.section.rsplit(" > ", 1)[-1]) is not None)
+
+
+def _in_enumerated_body(line: str, rules: ScopeRules) -> bool:
+    """The last enumerated item before the figure on its line opens with another body's name
+    (…：(1)省妇联保育院:编制41名…，实有30人；(2)…): the figure is that body's."""
+    last = None
+    for last in rules.item_marker.finditer(line):
+        pass
+    return last is not None and rules.sub_unit_enumerated.match(line, last.start()) is not None
 
 
 def _line_before(text: str, pos: int) -> str:
@@ -186,6 +205,22 @@ def _kinds_of_a_metric(facts: list[Fact], text: str, rules: ScopeRules) -> list[
         for i, f, _ in kinds:
             if (f.value == 0 and nonzero) or (len(nonzero) > 1 and not whole_before):
                 out[i] = replace(f, kind=Kind.PART)
+        if len(nonzero) > 1 and not whole_before:
+            out = _followers_of_kinds(out, [f for _, f, _ in kinds], rules.category_followers.get(metric, ()), text)
+    return out
+
+
+def _followers_of_kinds(facts: list[Fact], kinds: list[Fact], followers: tuple[str, ...], text: str) -> list[Fact]:
+    """A figure of a follower metric after a kind in its sentence, before the next kind, is that
+    kind's (行政编制50名，…，实有45人；工勤事业编制4名，实有4人): a part, not the unit's figure."""
+    starts = sorted(f.start for f in kinds)
+    out = list(facts)
+    for i, f in enumerate(out):
+        if f.metric not in followers or f.kind != Kind.LEVEL:
+            continue
+        before = [s for s in starts if s < f.start]
+        if before and "。" not in text[before[-1]:f.start] and "\n" not in text[before[-1]:f.start]:
+            out[i] = replace(f, kind=Kind.PART)
     return out
 
 

@@ -417,3 +417,33 @@ def test_when_a_figure_is_per_mu_then_it_is_still_no_area(tmp_path):
     ex = facts(tmp_path, "征地补偿亩均3.5万元，全年征地210亩。\n")
     assert ("land.acquired", Decimal("210")) in levels(ex)
     assert not any(f.metric == "compensation.paid" for f in ex.facts)
+
+
+# --- whose staff: the department's office, its kinds, its sub-units (batchG) ------------------
+
+DEPARTMENT_WITH_SUB_UNITS = (
+    "二、机构设置\n（一）机关内设机构\n机关行政编制20名，调出1人，调入2人，1人退休，实有18人。离退休原有10人，新增2人，现有12人。\n"
+    "（二）直属事业单位\n直属2个事业单位：(1)市妇女儿童活动中心：编制15名，实有16人，退休5人；(2)市第二保育院，编制8名，实有6人，退休2人。\n")
+
+
+def test_when_a_department_lists_its_office_then_its_sub_units_then_only_the_office_is_the_units(tmp_path):
+    ex = facts(tmp_path, DEPARTMENT_WITH_SUB_UNITS)
+    assert {(m, v) for m, v in levels(ex) if m.startswith("staff.")} == {
+        ("staff.authorized", Decimal("20")), ("staff.actual", Decimal("18")), ("staff.retired", Decimal("12"))}
+    (tmp_path / "db").mkdir()
+    assert _run_findings(tmp_path / "db", DEPARTMENT_WITH_SUB_UNITS) == []
+
+
+def test_when_enumerated_items_name_other_bodies_then_their_figures_are_theirs(tmp_path):
+    body = ("本部门行政编制12名，实有11人。下属单位2个：(1)县老年大学：编制5名，实有7人；(2)县档案馆，编制4名，实有3人。\n")
+    ex = facts(tmp_path, body)
+    assert {(m, v) for m, v in levels(ex) if m.startswith("staff.")} == {
+        ("staff.authorized", Decimal("12")), ("staff.actual", Decimal("11"))}
+
+
+def test_when_staff_in_post_follows_each_kind_of_post_then_each_is_that_kinds_and_nothing_conflicts(tmp_path):
+    body = "本部门行政编制50名，实有45人；工勤事业编制4名，实有4人。\n"
+    assert {v for m, v in levels(facts(tmp_path, body)) if m == "staff.actual"} == set()
+    assert {f.value for f in facts(tmp_path, body).facts if f.metric == "staff.actual"} == {Decimal("45"), Decimal("4")}
+    assert not [c for c, m in _run_findings(tmp_path, body) if "staff.actual" in m]
+
