@@ -45,6 +45,7 @@ class ScopeRules:
     narrow: dict[str, tuple[str, ...]]  # metric → words of one source of its total (财政拨款)
     categories: dict[str, tuple[str, ...]]
     category_followers: dict[str, tuple[str, ...]] = field(default_factory=dict)  # metric → metrics whose figures after a kind are the kind's
+    narrow_share: tuple[str, ...] = ()  # words of a share's whole that make it one source's (占财政拨款支出的…)
     zero_gives_way: frozenset[str] = frozenset()  # a 0 of these beside a non-zero one is a category's
 
 
@@ -69,6 +70,7 @@ def load_scope(directory: str | Path) -> ScopeRules:
         narrow={k: tuple(v or ()) for k, v in (data.get("narrow_label") or {}).items()},
         categories={k: tuple(v or ()) for k, v in (data.get("categories") or {}).items()},
         category_followers={k: tuple(v or ()) for k, v in (data.get("category_followers") or {}).items()},
+        narrow_share=tuple(data.get("narrow_share") or ()),
         zero_gives_way=frozenset(data.get("zero_gives_way") or ()),
     )
 
@@ -174,11 +176,19 @@ def _narrow_beside_whole(facts: list[Fact], text: str, rules: ScopeRules) -> lis
     """One source's total (财政拨款收入总计1516.64万元) gives way to the unit's own total of the same
     metric (本单位收入为1687.45万元); alone, it is the report's statement of the metric."""
     def is_narrow(f: Fact) -> bool:
-        lead = _since(text, f.start, _CLAUSE_START)[-16:]
+        # the clause's lead, or the title of the section it stands in (一般公共预算财政拨款支出决算具体情况)
+        lead = _since(text, f.start, _CLAUSE_START)[-16:] + "|" + f.section.rsplit(" > ", 1)[-1]
         return f.kind == Kind.LEVEL and any(w in lead for w in rules.narrow.get(f.metric, ()))
 
     whole = {f.metric for f in facts if f.kind == Kind.LEVEL and not is_narrow(f)}
-    return [replace(f, kind=Kind.SUB) if is_narrow(f) and f.metric in whole else f for f in facts]
+    narrow_whole = {w for m in whole for w in rules.narrow.get(m, ())}
+
+    def is_narrow_share(f: Fact) -> bool:
+        # a share of one source's total (占一般公共预算财政拨款总支出的70.80%) is not a share of the unit's
+        return f.kind == Kind.SHARE and any(w in f.label and w in narrow_whole for w in rules.narrow_share)
+
+    return [replace(f, kind=Kind.SUB) if (is_narrow(f) and f.metric in whole) or is_narrow_share(f) else f
+            for f in facts]
 
 
 def _kinds_of_a_metric(facts: list[Fact], text: str, rules: ScopeRules) -> list[Fact]:

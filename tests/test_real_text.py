@@ -447,3 +447,13 @@ def test_when_staff_in_post_follows_each_kind_of_post_then_each_is_that_kinds_an
     assert {f.value for f in facts(tmp_path, body).facts if f.metric == "staff.actual"} == {Decimal("45"), Decimal("4")}
     assert not [c for c, m in _run_findings(tmp_path, body) if "staff.actual" in m]
 
+
+# --- one source's figures beside the unit's own (batchG) ---------------------------------------
+
+def test_when_a_section_is_about_the_appropriation_then_its_spending_and_shares_are_not_the_units(tmp_path):
+    body = ("二、支出决算情况说明\n2022年总支出800万元，其中项目支出200万元，基本支出600万元。\n"
+            "三、一般公共预算财政拨款支出决算情况说明\n1.基本支出300万元，占一般公共预算财政拨款总支出的75%。\n"
+            "2.项目支出100万元，占一般公共预算财政拨款总支出的25%。\n")
+    ex = facts(tmp_path, body)
+    assert {v for m, v in levels(ex) if m == "spend.basic"} == {Decimal("6000000")}
+    assert _run_findings(tmp_path, body) == []
