@@ -457,3 +457,12 @@ def test_when_a_section_is_about_the_appropriation_then_its_spending_and_shares_
     ex = facts(tmp_path, body)
     assert {v for m, v in levels(ex) if m == "spend.basic"} == {Decimal("6000000")}
     assert _run_findings(tmp_path, body) == []
+
+
+def test_when_a_project_amount_is_one_sources_share_then_it_is_no_second_project_total(tmp_path):
+    path = tmp_path / "p.txt"
+    path.write_text("某县农村饮水工程维修养护项目支出绩效自评报告\n"
+                    "依据省财政厅文件下达中央财政资金30.9万元，县财政资金30.9万元，共计下达61.8万元。"
+                    "2021年度下达项目资金61.8万元，资金已全部到位。\n", encoding="utf-8")
+    ex = process_file(path, pytest.ruleset)
+    assert {v for m, v in levels(ex) if m == "spend.project"} == {Decimal("618000")}
