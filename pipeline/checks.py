@@ -257,9 +257,10 @@ class Checker:
         for f in fs:
             if f.kind == "level" and f.metric in eligible:
                 groups[(f.metric, basis_class(f), f.qualifier)].append(f)
+        items = _list_items(fs)
         for (metric, basis, qualifier), group in sorted(groups.items(), key=lambda kv: str(kv[0])):
             clusters = _clusters(group, self.units)
-            if len(clusters) < 2:
+            if len(clusters) < 2 or _items_of_one_list(clusters, items):
                 continue
             out.append(self._conflict_finding(info, metric, basis, qualifier, clusters))
         out += self._conflict_across_parts(fs, info, eligible)
@@ -628,6 +629,18 @@ class Checker:
                     f"但本年 {stated(cur)}、上年报告 {stated(old)}，实际变化 {shown_expected}。",
                     [c, cur, old], "yoy.change", stated=c.value, expected=expected))
         return out
+
+
+def _list_items(fs: list[Fact]) -> dict[int, int]:
+    """Figure start → the start of the total whose listed item it is (a part of a list)."""
+    return {f.start: f.group for f in fs if f.kind == "part" and f.group is not None}
+
+
+def _items_of_one_list(clusters: list[list[Fact]], items: dict[int, int]) -> bool:
+    """Every value is an item of one and the same list (基本支出…，其中工资福利支出(人员支出)326.5万元，…，
+    对个人和家庭补助支出(人员支出)45.8万元): two items, named alike, not two statements of one figure."""
+    lists = {items.get(f.start) for c in clusters for f in c}
+    return len(lists) == 1 and None not in lists
 
 
 def _doc_part(f: Fact) -> str:

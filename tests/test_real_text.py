@@ -466,3 +466,12 @@ def test_when_a_project_amount_is_one_sources_share_then_it_is_no_second_project
                     "2021年度下达项目资金61.8万元，资金已全部到位。\n", encoding="utf-8")
     ex = process_file(path, pytest.ruleset)
     assert {v for m, v in levels(ex) if m == "spend.project"} == {Decimal("618000")}
+
+
+def test_when_two_items_of_one_list_are_named_as_one_metric_then_they_are_no_conflict(tmp_path):
+    body = ("2022年部门预算500万元，基本支出300万元，其中工资福利支出(人员支出)200万元，商品和服务支出(公用支出)60万元，"
+            "对个人和家庭补助支出(人员支出)40万元；项目支出200万元。\n")
+    db = run_db(tmp_path, body)
+    assert sorted(query(db, "SELECT value FROM facts WHERE metric = 'spend.personnel'")) == [
+        (Decimal("400000"),), (Decimal("2000000"),)]
+    assert query(db, "SELECT count(*) FROM findings WHERE \"check\" = 'conflict'") == [(0,)]
