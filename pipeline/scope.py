@@ -47,6 +47,7 @@ class ScopeRules:
     category_followers: dict[str, tuple[str, ...]] = field(default_factory=dict)  # metric → metrics whose figures after a kind are the kind's
     narrow_share: tuple[str, ...] = ()  # words of a share's whole that make it one source's (占财政拨款支出的…)
     zero_gives_way: frozenset[str] = frozenset()  # a 0 of these beside a non-zero one is a category's
+    share_makes_part: frozenset[str] = frozenset()  # a count of these followed by its share of the total is a part
 
 
 def load_scope(directory: str | Path) -> ScopeRules:
@@ -72,6 +73,7 @@ def load_scope(directory: str | Path) -> ScopeRules:
         category_followers={k: tuple(v or ()) for k, v in (data.get("category_followers") or {}).items()},
         narrow_share=tuple(data.get("narrow_share") or ()),
         zero_gives_way=frozenset(data.get("zero_gives_way") or ()),
+        share_makes_part=frozenset(data.get("share_makes_part") or ()),
     )
 
 
@@ -85,7 +87,7 @@ def scope(facts: list[Fact], text: str, rules: ScopeRules) -> list[Fact]:
     out = [replace(f, kind=Kind.SUB) if i in marked and f.metric in own else f for i, f in enumerate(facts)]
     out = _gross_beside_net(out, rules)
     out = _narrow_beside_whole(out, text, rules)
-    out = _relations_follow(out, facts)
+    out = _relations_follow(_shared_out(out, rules), facts)
     return _zero_beside_nonzero(_kinds_of_a_metric(out, text, rules), rules)
 
 
@@ -119,6 +121,23 @@ def _line_before(text: str, pos: int) -> str:
             return text[start:end]
         end = start - 1
     return ""
+
+
+def _shared_out(facts: list[Fact], rules: ScopeRules) -> list[Fact]:
+    """A count followed by its share of the whole of the same metric (来信235件、占55%; 来访555件，占比78.39%)
+    is one kind's part of the total, not the total — when the report states the total elsewhere."""
+    marked = set()
+    for k, f in enumerate(facts):
+        if f.kind != Kind.SHARE or f.metric not in rules.share_makes_part or f.relative_to not in (None, ""):
+            continue
+        j = k - 1  # facts come in text order: the one right before the share, in its sentence
+        while j >= 0 and facts[j].end > f.start and facts[j].sentence_index == f.sentence_index:
+            j -= 1
+        if j >= 0 and facts[j].sentence_index == f.sentence_index and facts[j].kind == Kind.LEVEL \
+                and facts[j].metric == f.metric:
+            marked.add(j)
+    own = {f.metric for i, f in enumerate(facts) if f.kind == Kind.LEVEL and i not in marked}
+    return [replace(f, kind=Kind.PART) if i in marked and f.metric in own else f for i, f in enumerate(facts)]
 
 
 def _relations_follow(out: list[Fact], before: list[Fact]) -> list[Fact]:

@@ -475,3 +475,10 @@ def test_when_two_items_of_one_list_are_named_as_one_metric_then_they_are_no_con
     assert sorted(query(db, "SELECT value FROM facts WHERE metric = 'spend.personnel'")) == [
         (Decimal("400000"),), (Decimal("2000000"),)]
     assert query(db, "SELECT count(*) FROM findings WHERE \"check\" = 'conflict'") == [(0,)]
+
+
+def test_when_counts_of_a_breakdown_give_their_share_of_the_total_then_they_are_parts(tmp_path):
+    body = ("1至9月，全县纪检监察机关共受理信访举报320件。从举报方式来看，来信200件，占62.5%；来访80件，占25%；"
+            "网络举报40件，占12.5%。\n")
+    ex = facts(tmp_path, body)
+    assert {v for m, v in levels(ex) if m == "petitions.count"} == {Decimal("320")}
