@@ -482,3 +482,18 @@ def test_when_counts_of_a_breakdown_give_their_share_of_the_total_then_they_are_
             "网络举报40件，占12.5%。\n")
     ex = facts(tmp_path, body)
     assert {v for m, v in levels(ex) if m == "petitions.count"} == {Decimal("320")}
+
+
+@pytest.mark.parametrize("second, flagged", [("呼财农指【2023】19号", False), ("呼财农指【2023】10号", True)])
+def test_when_allocations_cite_different_documents_then_they_are_no_conflict(tmp_path, second, flagged):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "p.txt").write_text(
+        "某县水利发展资金项目支出绩效自评报告\n市财政局呼财农指【2023】10号文件《关于下达2023年水利发展资金预算的通知》，"
+        f"下达某县2023年资金2263万元。市财政局{second}文件《关于下达2023年衔接资金的通知》，下达某县2023年资金791万元。\n",
+        encoding="utf-8")
+    db = tmp_path / "x.duckdb"
+    assert CliRunner().invoke(cli, ["run", str(folder), "--db", str(db), "--workers", "0", "--quiet"]).exit_code == 0
+    assert query(db, "SELECT count(*) FROM facts WHERE metric = 'spend.project' AND kind = 'level'") == [(2,)]
+    found = query(db, "SELECT count(*) FROM findings WHERE \"check\" = 'conflict'")[0][0]
+    assert (found > 0) is flagged
