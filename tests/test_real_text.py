@@ -484,6 +484,15 @@ def test_when_counts_of_a_breakdown_give_their_share_of_the_total_then_they_are_
     assert {v for m, v in levels(ex) if m == "petitions.count"} == {Decimal("320")}
 
 
+def test_when_a_funds_evaluation_has_its_title_on_two_lines_then_it_is_a_project_report(tmp_path):
+    path = tmp_path / "f.txt"
+    path.write_text("某县2023年度中央水利发展资金\n绩效自评报告\n市财政局文件下达某县2023年中央水利发展资金2263万元。\n",
+                    encoding="utf-8")
+    ex = process_file(path, pytest.ruleset)
+    assert ex.meta.report_type == "项目支出"
+    assert levels(ex) == {("spend.project", Decimal("22630000"))}
+
+
 @pytest.mark.parametrize("second, flagged", [("呼财农指【2023】19号", False), ("呼财农指【2023】10号", True)])
 def test_when_allocations_cite_different_documents_then_they_are_no_conflict(tmp_path, second, flagged):
     folder = tmp_path / "in"
