@@ -18,6 +18,8 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
 
+import regex
+
 from .formatting import metric_name, show
 from .indicator_rows import indicator_rows
 from .model import OPEN, Fact, Finding, Indicator, SelfGrade
@@ -213,6 +215,8 @@ class Checker:
         self.units = ruleset.units  # approximate figures are re-read with the rules' units
         self.severity = self.config["severity"]
         self.ocr_low = float((self.config.get("ocr") or {}).get("low_confidence", 0))
+        number = (self.config.get("conflict") or {}).get("document_number")
+        self._document_number = regex.compile(number) if number else None
 
     def name(self, metric: str) -> str:
         return metric_name(metric, self.metrics, self.names)
@@ -253,13 +257,15 @@ class Checker:
     def conflict(self, fs: list[Fact], info: DocInfo) -> list[Finding]:
         out = []
         eligible = set(self.config["conflict"]["metrics"])
+        cited = self._cited_document
         groups: dict[tuple, list[Fact]] = defaultdict(list)
         for f in fs:
             if f.kind == "level" and f.metric in eligible:
-                groups[(f.metric, basis_class(f), f.qualifier)].append(f)
-        for (metric, basis, qualifier), group in sorted(groups.items(), key=lambda kv: str(kv[0])):
+                groups[(f.metric, basis_class(f), f.qualifier, cited(f))].append(f)
+        items = _list_items(fs)
+        for (metric, basis, qualifier, _cited), group in sorted(groups.items(), key=lambda kv: str(kv[0])):
             clusters = _clusters(group, self.units)
-            if len(clusters) < 2:
+            if len(clusters) < 2 or _items_of_one_list(clusters, items):
                 continue
             out.append(self._conflict_finding(info, metric, basis, qualifier, clusters))
         out += self._conflict_across_parts(fs, info, eligible)
@@ -267,6 +273,17 @@ class Checker:
         flagged = {m for f in out for m in f.metrics}
         out += [f for f in self._conflict_year_totals(fs, info, eligible) if f.metrics[0] not in flagged]
         return out
+
+    def _cited_document(self, f: Fact) -> str | None:
+        """The one document number (呼财农指【2023】19号) the figure's sentence cites before it, when it
+        cites exactly one: an allocation by one document is not another document's (rules/checks.yaml
+        ``conflict.document_number``)."""
+        pattern = self._document_number
+        if pattern is None:
+            return None
+        at = f.quote.find(f.raw) if f.raw else -1
+        cited = set(pattern.findall(f.quote[:at] if at >= 0 else f.quote))
+        return cited.pop() if len(cited) == 1 else None
 
     def _conflict_year_totals(self, fs: list[Fact], info: DocInfo, stock: set[str]) -> list[Finding]:
         """A count of work stated twice as the whole year's (全年共完成征收土地２４１６亩 … 全年完成征地
@@ -628,6 +645,18 @@ class Checker:
                     f"但本年 {stated(cur)}、上年报告 {stated(old)}，实际变化 {shown_expected}。",
                     [c, cur, old], "yoy.change", stated=c.value, expected=expected))
         return out
+
+
+def _list_items(fs: list[Fact]) -> dict[int, int]:
+    """Figure start → the start of the total whose listed item it is (a part of a list)."""
+    return {f.start: f.group for f in fs if f.kind == "part" and f.group is not None}
+
+
+def _items_of_one_list(clusters: list[list[Fact]], items: dict[int, int]) -> bool:
+    """Every value is an item of one and the same list (基本支出…，其中工资福利支出(人员支出)326.5万元，…，
+    对个人和家庭补助支出(人员支出)45.8万元): two items, named alike, not two statements of one figure."""
+    lists = {items.get(f.start) for c in clusters for f in c}
+    return len(lists) == 1 and None not in lists
 
 
 def _doc_part(f: Fact) -> str:

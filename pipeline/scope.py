@@ -11,7 +11,7 @@ monthly bulletin its month.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -36,14 +36,20 @@ class ScopeRules:
     own_lead: regex.Pattern  # the unit's own office opening a clause (局机关, 本级): not another body
     sub_area_line: regex.Pattern
     sub_unit_item: regex.Pattern  # a numbered item title naming a body: the paragraph under it is that body's
+    sub_unit_enumerated: regex.Pattern  # an enumerated item opening with a body's name: up to the next item, that body's
+    item_marker: regex.Pattern  # any enumeration marker ((1) （二） ①): where one item ends and the next begins
+    sub_unit_section: regex.Pattern  # a section title naming other bodies (直属事业单位): its figures are theirs
     interim: tuple[str, ...]
     interim_lead: regex.Pattern  # a clause opening with one month (7月签约199户): that month's figure
     multi_year: regex.Pattern
     gross: tuple[str, ...]
     narrow: dict[str, tuple[str, ...]]  # metric → words of one source of its total (财政拨款)
     categories: dict[str, tuple[str, ...]]
+    category_followers: dict[str, tuple[str, ...]] = field(default_factory=dict)  # metric → metrics whose figures after a kind are the kind's
+    narrow_share: tuple[str, ...] = ()  # words of a share's whole that make it one source's (占财政拨款支出的…)
     zero_gives_way: frozenset[str] = frozenset()  # a 0 of these beside a non-zero one is a category's
     interim_reset: tuple[str, ...] = ()  # after an interim word in a chain: the figures are cumulative again
+    share_makes_part: frozenset[str] = frozenset()  # a count of these followed by its share of the total is a part
 
 
 def load_scope(directory: str | Path) -> ScopeRules:
@@ -58,6 +64,9 @@ def load_scope(directory: str | Path) -> ScopeRules:
         not_in_name=tuple(str(w) for w in data.get("not_in_name") or ()),
         sub_area_line=regex.compile(data.get("sub_area_line") or r"(?!)"),
         sub_unit_item=regex.compile(data.get("sub_unit_item") or r"(?!)"),
+        sub_unit_enumerated=regex.compile(data.get("sub_unit_enumerated") or r"(?!)"),
+        item_marker=regex.compile(data.get("item_marker") or r"(?!)"),
+        sub_unit_section=regex.compile(data.get("sub_unit_section") or r"(?!)"),
         interim=tuple(data.get("interim") or ()),
         interim_lead=regex.compile(data.get("interim_lead") or r"(?!)"),
         interim_reset=tuple(str(w) for w in data.get("interim_reset") or ()),
@@ -65,7 +74,10 @@ def load_scope(directory: str | Path) -> ScopeRules:
         gross=tuple(data.get("gross_label") or ()),
         narrow={k: tuple(v or ()) for k, v in (data.get("narrow_label") or {}).items()},
         categories={k: tuple(v or ()) for k, v in (data.get("categories") or {}).items()},
+        category_followers={k: tuple(v or ()) for k, v in (data.get("category_followers") or {}).items()},
+        narrow_share=tuple(data.get("narrow_share") or ()),
         zero_gives_way=frozenset(data.get("zero_gives_way") or ()),
+        share_makes_part=frozenset(data.get("share_makes_part") or ()),
     )
 
 
@@ -79,7 +91,7 @@ def scope(facts: list[Fact], text: str, rules: ScopeRules) -> list[Fact]:
     out = [replace(f, kind=Kind.SUB) if i in marked and f.metric in own else f for i, f in enumerate(facts)]
     out = _gross_beside_net(out, rules)
     out = _narrow_beside_whole(out, text, rules)
-    out = _relations_follow(out, facts)
+    out = _relations_follow(_shared_out(out, rules), facts)
     return _zero_beside_nonzero(_kinds_of_a_metric(out, text, rules), rules)
 
 
@@ -91,7 +103,18 @@ def _not_the_units(f: Fact, text: str, rules: ScopeRules) -> bool:
             or _interim_chain(chain, rules)
             or _subject_is_other(chain, rules) or rules.multi_year.search(chain) is not None
             or rules.sub_area_line.match(_since(text, f.start, None)) is not None
-            or rules.sub_unit_item.match(_line_before(text, f.start)) is not None)
+            or rules.sub_unit_item.match(_line_before(text, f.start)) is not None
+            or _in_enumerated_body(_since(text, f.start, None), rules)
+            or rules.sub_unit_section.search(f.section.rsplit(" > ", 1)[-1]) is not None)
+
+
+def _in_enumerated_body(line: str, rules: ScopeRules) -> bool:
+    """The last enumerated item before the figure on its line opens with another body's name
+    (…：(1)省妇联保育院:编制41名…，实有30人；(2)…): the figure is that body's."""
+    last = None
+    for last in rules.item_marker.finditer(line):
+        pass
+    return last is not None and rules.sub_unit_enumerated.match(line, last.start()) is not None
 
 
 def _interim_chain(chain: str, rules: ScopeRules) -> bool:
@@ -110,6 +133,23 @@ def _line_before(text: str, pos: int) -> str:
             return text[start:end]
         end = start - 1
     return ""
+
+
+def _shared_out(facts: list[Fact], rules: ScopeRules) -> list[Fact]:
+    """A count followed by its share of the whole of the same metric (来信235件、占55%; 来访555件，占比78.39%)
+    is one kind's part of the total, not the total — when the report states the total elsewhere."""
+    marked = set()
+    for k, f in enumerate(facts):
+        if f.kind != Kind.SHARE or f.metric not in rules.share_makes_part or f.relative_to not in (None, ""):
+            continue
+        j = k - 1  # facts come in text order: the one right before the share, in its sentence
+        while j >= 0 and facts[j].end > f.start and facts[j].sentence_index == f.sentence_index:
+            j -= 1
+        if j >= 0 and facts[j].sentence_index == f.sentence_index and facts[j].kind == Kind.LEVEL \
+                and facts[j].metric == f.metric:
+            marked.add(j)
+    own = {f.metric for i, f in enumerate(facts) if f.kind == Kind.LEVEL and i not in marked}
+    return [replace(f, kind=Kind.PART) if i in marked and f.metric in own else f for i, f in enumerate(facts)]
 
 
 def _relations_follow(out: list[Fact], before: list[Fact]) -> list[Fact]:
@@ -167,11 +207,19 @@ def _narrow_beside_whole(facts: list[Fact], text: str, rules: ScopeRules) -> lis
     """One source's total (财政拨款收入总计1516.64万元) gives way to the unit's own total of the same
     metric (本单位收入为1687.45万元); alone, it is the report's statement of the metric."""
     def is_narrow(f: Fact) -> bool:
-        lead = _since(text, f.start, _CLAUSE_START)[-16:]
+        # the clause's lead, or the title of the section it stands in (一般公共预算财政拨款支出决算具体情况)
+        lead = _since(text, f.start, _CLAUSE_START)[-16:] + "|" + f.section.rsplit(" > ", 1)[-1]
         return f.kind == Kind.LEVEL and any(w in lead for w in rules.narrow.get(f.metric, ()))
 
     whole = {f.metric for f in facts if f.kind == Kind.LEVEL and not is_narrow(f)}
-    return [replace(f, kind=Kind.SUB) if is_narrow(f) and f.metric in whole else f for f in facts]
+    narrow_whole = {w for m in whole for w in rules.narrow.get(m, ())}
+
+    def is_narrow_share(f: Fact) -> bool:
+        # a share of one source's total (占一般公共预算财政拨款总支出的70.80%) is not a share of the unit's
+        return f.kind == Kind.SHARE and any(w in f.label and w in narrow_whole for w in rules.narrow_share)
+
+    return [replace(f, kind=Kind.SUB) if (is_narrow(f) and f.metric in whole) or is_narrow_share(f) else f
+            for f in facts]
 
 
 def _kinds_of_a_metric(facts: list[Fact], text: str, rules: ScopeRules) -> list[Fact]:
@@ -198,6 +246,22 @@ def _kinds_of_a_metric(facts: list[Fact], text: str, rules: ScopeRules) -> list[
         for i, f, _ in kinds:
             if (f.value == 0 and nonzero) or (len(nonzero) > 1 and not whole_before):
                 out[i] = replace(f, kind=Kind.PART)
+        if len(nonzero) > 1 and not whole_before:
+            out = _followers_of_kinds(out, [f for _, f, _ in kinds], rules.category_followers.get(metric, ()), text)
+    return out
+
+
+def _followers_of_kinds(facts: list[Fact], kinds: list[Fact], followers: tuple[str, ...], text: str) -> list[Fact]:
+    """A figure of a follower metric after a kind in its sentence, before the next kind, is that
+    kind's (行政编制50名，…，实有45人；工勤事业编制4名，实有4人): a part, not the unit's figure."""
+    starts = sorted(f.start for f in kinds)
+    out = list(facts)
+    for i, f in enumerate(out):
+        if f.metric not in followers or f.kind != Kind.LEVEL:
+            continue
+        before = [s for s in starts if s < f.start]
+        if before and "。" not in text[before[-1]:f.start] and "\n" not in text[before[-1]:f.start]:
+            out[i] = replace(f, kind=Kind.PART)
     return out
 
 

@@ -227,8 +227,10 @@ def read_meta(document: Document, layout: Layout | None = None) -> DocMeta:
     text = document.text
     head_lines = [ln.strip() for ln in text.split("\n")[: layout.title_lines * 4] if ln.strip()][: layout.title_lines]
     title = next((ln for ln in head_lines if any(w in ln for w in layout.title_words)), "")
-    report_type = _report_type(title, layout) or _report_type(text[:3000], layout) \
-        or _report_type(text[:3000], layout, layout.report_type_hints)
+    whole_title = _whole_title(title, head_lines, layout)
+    report_type = _report_type(whole_title, layout) or _report_type(text[:3000], layout) \
+        or _report_type(text[:3000], layout, layout.report_type_hints) \
+        or _report_type(whole_title, layout, layout.report_type_hints)
     year, year_source = None, "none"
     if title and (years := year_mentions(title)):
         year, year_source = years[0][1], "title"
@@ -248,6 +250,15 @@ def read_meta(document: Document, layout: Layout | None = None) -> DocMeta:
     if not unit:
         unit_source = "none"
     return DocMeta(unit, year, report_type, unit_source, year_source)
+
+
+def _whole_title(title: str, head_lines: list[str], layout: Layout) -> str:
+    """The title with the line before it when the title line is only its last words (a title broken
+    across two lines: **县2023年度中央水利发展资金 / 绩效自评报告)."""
+    if not title or not any(title.startswith(w) for w in layout.title_words):
+        return title
+    at = head_lines.index(title)
+    return head_lines[at - 1] + title if at else title
 
 
 def _report_type(text: str, layout: Layout, types=None) -> str | None:

@@ -546,3 +546,90 @@ def test_when_an_actual_is_said_to_exceed_the_budget_by_an_amount_then_the_gap_i
     got = {(f.metric, f.value, f.basis) for f in facts(tmp_path, body).facts if f.kind == "level"}
     assert ("spend.basic", Decimal("1050000"), "actual") in got
     assert not any(value == Decimal("50000") for _, value, _ in got)
+# --- whose staff: the department's office, its kinds, its sub-units (batchG) ------------------
+
+DEPARTMENT_WITH_SUB_UNITS = (
+    "二、机构设置\n（一）机关内设机构\n机关行政编制20名，调出1人，调入2人，1人退休，实有18人。离退休原有10人，新增2人，现有12人。\n"
+    "（二）直属事业单位\n直属2个事业单位：(1)市妇女儿童活动中心：编制15名，实有16人，退休5人；(2)市第二保育院，编制8名，实有6人，退休2人。\n")
+
+
+def test_when_a_department_lists_its_office_then_its_sub_units_then_only_the_office_is_the_units(tmp_path):
+    ex = facts(tmp_path, DEPARTMENT_WITH_SUB_UNITS)
+    assert {(m, v) for m, v in levels(ex) if m.startswith("staff.")} == {
+        ("staff.authorized", Decimal("20")), ("staff.actual", Decimal("18")), ("staff.retired", Decimal("12"))}
+    (tmp_path / "db").mkdir()
+    assert _run_findings(tmp_path / "db", DEPARTMENT_WITH_SUB_UNITS) == []
+
+
+def test_when_enumerated_items_name_other_bodies_then_their_figures_are_theirs(tmp_path):
+    body = ("本部门行政编制12名，实有11人。下属单位2个：(1)县老年大学：编制5名，实有7人；(2)县档案馆，编制4名，实有3人。\n")
+    ex = facts(tmp_path, body)
+    assert {(m, v) for m, v in levels(ex) if m.startswith("staff.")} == {
+        ("staff.authorized", Decimal("12")), ("staff.actual", Decimal("11"))}
+
+
+def test_when_staff_in_post_follows_each_kind_of_post_then_each_is_that_kinds_and_nothing_conflicts(tmp_path):
+    body = "本部门行政编制50名，实有45人；工勤事业编制4名，实有4人。\n"
+    assert {v for m, v in levels(facts(tmp_path, body)) if m == "staff.actual"} == set()
+    assert {f.value for f in facts(tmp_path, body).facts if f.metric == "staff.actual"} == {Decimal("45"), Decimal("4")}
+    assert not [c for c, m in _run_findings(tmp_path, body) if "staff.actual" in m]
+
+
+# --- one source's figures beside the unit's own (batchG) ---------------------------------------
+
+def test_when_a_section_is_about_the_appropriation_then_its_spending_and_shares_are_not_the_units(tmp_path):
+    body = ("二、支出决算情况说明\n2022年总支出800万元，其中项目支出200万元，基本支出600万元。\n"
+            "三、一般公共预算财政拨款支出决算情况说明\n1.基本支出300万元，占一般公共预算财政拨款总支出的75%。\n"
+            "2.项目支出100万元，占一般公共预算财政拨款总支出的25%。\n")
+    ex = facts(tmp_path, body)
+    assert {v for m, v in levels(ex) if m == "spend.basic"} == {Decimal("6000000")}
+    assert _run_findings(tmp_path, body) == []
+
+
+def test_when_a_project_amount_is_one_sources_share_then_it_is_no_second_project_total(tmp_path):
+    path = tmp_path / "p.txt"
+    path.write_text("某县农村饮水工程维修养护项目支出绩效自评报告\n"
+                    "依据省财政厅文件下达中央财政资金30.9万元，县财政资金30.9万元，共计下达61.8万元。"
+                    "2021年度下达项目资金61.8万元，资金已全部到位。\n", encoding="utf-8")
+    ex = process_file(path, pytest.ruleset)
+    assert {v for m, v in levels(ex) if m == "spend.project"} == {Decimal("618000")}
+
+
+def test_when_two_items_of_one_list_are_named_as_one_metric_then_they_are_no_conflict(tmp_path):
+    body = ("2022年部门预算500万元，基本支出300万元，其中工资福利支出(人员支出)200万元，商品和服务支出(公用支出)60万元，"
+            "对个人和家庭补助支出(人员支出)40万元；项目支出200万元。\n")
+    db = run_db(tmp_path, body)
+    assert sorted(query(db, "SELECT value FROM facts WHERE metric = 'spend.personnel'")) == [
+        (Decimal("400000"),), (Decimal("2000000"),)]
+    assert query(db, "SELECT count(*) FROM findings WHERE \"check\" = 'conflict'") == [(0,)]
+
+
+def test_when_counts_of_a_breakdown_give_their_share_of_the_total_then_they_are_parts(tmp_path):
+    body = ("1至9月，全县纪检监察机关共受理信访举报320件。从举报方式来看，来信200件，占62.5%；来访80件，占25%；"
+            "网络举报40件，占12.5%。\n")
+    ex = facts(tmp_path, body)
+    assert {v for m, v in levels(ex) if m == "petitions.count"} == {Decimal("320")}
+
+
+def test_when_a_funds_evaluation_has_its_title_on_two_lines_then_it_is_a_project_report(tmp_path):
+    path = tmp_path / "f.txt"
+    path.write_text("某县2023年度中央水利发展资金\n绩效自评报告\n市财政局文件下达某县2023年中央水利发展资金2263万元。\n",
+                    encoding="utf-8")
+    ex = process_file(path, pytest.ruleset)
+    assert ex.meta.report_type == "项目支出"
+    assert levels(ex) == {("spend.project", Decimal("22630000"))}
+
+
+@pytest.mark.parametrize("second, flagged", [("呼财农指【2023】19号", False), ("呼财农指【2023】10号", True)])
+def test_when_allocations_cite_different_documents_then_they_are_no_conflict(tmp_path, second, flagged):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "p.txt").write_text(
+        "某县水利发展资金项目支出绩效自评报告\n市财政局呼财农指【2023】10号文件《关于下达2023年水利发展资金预算的通知》，"
+        f"下达某县2023年资金2263万元。市财政局{second}文件《关于下达2023年衔接资金的通知》，下达某县2023年资金791万元。\n",
+        encoding="utf-8")
+    db = tmp_path / "x.duckdb"
+    assert CliRunner().invoke(cli, ["run", str(folder), "--db", str(db), "--workers", "0", "--quiet"]).exit_code == 0
+    assert query(db, "SELECT count(*) FROM facts WHERE metric = 'spend.project' AND kind = 'level'") == [(2,)]
+    found = query(db, "SELECT count(*) FROM findings WHERE \"check\" = 'conflict'")[0][0]
+    assert (found > 0) is flagged
