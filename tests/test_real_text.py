@@ -546,3 +546,8 @@ def test_when_an_actual_is_said_to_exceed_the_budget_by_an_amount_then_the_gap_i
     got = {(f.metric, f.value, f.basis) for f in facts(tmp_path, body).facts if f.kind == "level"}
     assert ("spend.basic", Decimal("1050000"), "actual") in got
     assert not any(value == Decimal("50000") for _, value, _ in got)
+
+
+def test_when_a_change_gives_its_rate_in_a_bracket_that_does_not_fit_then_it_is_a_finding(tmp_path):
+    db = run_db(tmp_path, "2022年公务接待费2.30万元，较上年减少1.5万元(42.86%)，主要原因是厉行节约。\n")
+    assert "spend.reception" in {m for (m,) in query(db, "select metric from findings")}
