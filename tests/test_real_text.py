@@ -633,3 +633,10 @@ def test_when_allocations_cite_different_documents_then_they_are_no_conflict(tmp
     assert query(db, "SELECT count(*) FROM facts WHERE metric = 'spend.project' AND kind = 'level'") == [(2,)]
     found = query(db, "SELECT count(*) FROM findings WHERE \"check\" = 'conflict'")[0][0]
     assert (found > 0) is flagged
+
+
+
+
+def test_when_a_change_gives_its_rate_in_a_bracket_that_does_not_fit_then_it_is_a_finding(tmp_path):
+    db = run_db(tmp_path, "2022年公务接待费2.30万元，较上年减少1.5万元(42.86%)，主要原因是厉行节约。\n")
+    assert "spend.reception" in {m for (m,) in query(db, "select metric from findings")}
