@@ -190,10 +190,10 @@ def run(paths: Iterable[Path], db: Path, *, quiet: bool = False, force: bool = F
                 batch.append(result)
                 if len(batch) >= batch_size:
                     flush()
-            flush()
         finally:
-            if pool:
+            if pool:  # before the last batch: the workers' memory is not held while it is written
                 pool.close()
+        flush()
         summary.failed.sort(key=lambda e: e.path)
         with database_memory():
             link_units(store.con, ruleset)
