@@ -20,8 +20,8 @@ from pathlib import Path
 import duckdb
 
 from .errors import DatabaseInUse, JixiaoError, OutOfMemory
-from .model import Extraction, Fact, FileError, Finding, Indicator
-from .ocr.provenance import OcrIndex
+from .model import Extraction, FileError, Finding
+from .rows import DOCUMENT_COLUMNS, Columns, Rows, fact_id, indicator_id, rows_of  # noqa: F401 - ids: public here
 
 SCHEMA_VERSION = 4  # 2: runs.rules_dir, runs.rules_hash; 3: indicators, documents.grade*; 4: documents.ocr, facts.ocr_*
 FINDING_TABLES = ("audit_findings", "finding_evidence")
@@ -186,26 +186,6 @@ CREATE OR REPLACE VIEW findings AS
 """
 
 
-def indicator_id(x: Indicator) -> str:
-    """A stable id of an indicator row (its document and span)."""
-    return hashlib.sha1(f"{x.doc}|{x.start}|{x.end}|indicator".encode("utf-8")).hexdigest()[:16]
-
-
-def indicator_row(x: Indicator) -> tuple:
-    """An indicator as a row of the ``indicators`` table."""
-    cells = json.dumps([{"role": c.role, "start": c.start, "end": c.end, "table": c.table, "row": c.row, "col": c.col}
-                        for c in x.cells], ensure_ascii=False)
-    return (indicator_id(x), x.doc, x.position, x.block, x.level1, x.level2, x.level3, x.target_text, x.target_op,
-            x.target_value, x.target_unit, x.actual_text, x.actual_value, x.actual_unit, x.weight, x.score, x.note,
-            x.quote, x.start, x.end, x.layout, cells)
-
-
-def fact_id(fact: Fact) -> str:
-    """A stable id: the same statement gets the same id on every run."""
-    key = f"{fact.doc}|{fact.start}|{fact.end}|{fact.kind}|{fact.metric}"
-    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
-
-
 def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open the database, turning a lock held by another process into :class:`DatabaseInUse`.
 
@@ -276,34 +256,17 @@ class Store:
         """doc → sha256 of every document already loaded."""
         return dict(self.con.execute("SELECT doc, sha256 FROM documents").fetchall())
 
-    def write_batch(self, extractions: Iterable[Extraction], errors: Iterable[FileError] = ()) -> int:
-        """Replace the rows of each file in one transaction; return the number of facts written."""
+    def write_batch(self, extractions: Iterable[Extraction | Rows], errors: Iterable[FileError] = ()) -> int:
+        """Replace the rows of each file in one transaction; return the number of facts written.
+
+        A file comes as its Extraction or as the rows a worker built from it (pipeline/rows.py)."""
         now = datetime.now(timezone.utc).replace(tzinfo=None)
-        doc_rows, fact_rows, error_rows, docs, quantity_rows, indicator_rows = [], [], [], [], [], []
+        batch = Rows.empty()
         for ex in extractions:
-            d, m = ex.document, ex.meta
-            docs.append(d.doc)
-            doc_rows.append((
-                d.doc, d.path, d.sha256, d.kind, d.size, m.unit, m.unit_key, m.unit_source, m.year,
-                m.year_source, m.report_type, len(d.text), d.pages, d.encoding, list(d.warnings), d.text, now,
-                *((ex.grade.grade, ex.grade.quote, ex.grade.start, ex.grade.end) if ex.grade else (None,) * 4),
-                d.ocr,
-            ))
-            ocr = OcrIndex(d.ocr_spans) if d.ocr_spans else None
-            indicator_rows += [indicator_row(x) for x in ex.indicators]
-            quantity_rows += [(d.doc, q.start, q.end, q.value, q.unit, q.raw, q.quote, q.section, q.metric)
-                              for q in ex.mentions]
-            totals = {f.start: fact_id(f) for f in ex.facts if f.kind != "part"}
-            for f in ex.facts:
-                part_of = totals.get(f.group) if f.group is not None else None
-                fact_rows.append((
-                    fact_id(f), f.doc, f.metric, f.value, f.unit, f.kind, f.approx, f.basis, f.qualifier,
-                    f.relative_to, f.period, part_of, f.label, f.raw, f.quote, f.start, f.end, f.rule_id,
-                    f.section, f.sentence_index, f.step, *(ocr.under(f.start, f.end) if ocr else (None, None)),
-                ))
-        for e in errors:
-            error_rows.append((e.path, Path(e.path).name, e.sha256, e.stage, e.code, e.message, now))
-        replaced = docs + [r[1] for r in error_rows]
+            batch.extend(ex if isinstance(ex, Rows) else rows_of(ex))
+        batch.documents.data[DOCUMENT_COLUMNS.index("loaded_at")] = [now] * len(batch.documents)
+        error_rows = [(e.path, Path(e.path).name, e.sha256, e.stage, e.code, e.message, now) for e in errors]
+        replaced = batch.docs + [r[1] for r in error_rows]
         con = self.con
         with transaction(con):
             # a file has rows in facts, quantities or indicators only beside its documents row (they
@@ -316,12 +279,10 @@ class Store:
             if known:  # one statement per table (one per file and table scanned the table each time)
                 for table in ("facts", "quantities", "indicators", "documents", "ingest_errors"):
                     con.execute(f"DELETE FROM {table} WHERE doc IN (SELECT UNNEST(?::VARCHAR[]))", [known])
-            insert_rows(con, "documents", doc_rows)
-            insert_rows(con, "facts", fact_rows)
-            insert_rows(con, "quantities", quantity_rows)
-            insert_rows(con, "indicators", indicator_rows)
+            for table, columns in zip(("documents", "facts", "quantities", "indicators"), batch.tables()):
+                insert_columns(con, table, columns)
             insert_rows(con, "ingest_errors", error_rows)
-        return len(fact_rows)
+        return len(batch.facts)
 
     def coverage(self) -> tuple[int, int]:
         """(claimed, all) domain quantities of the database: how much of what the reports state
@@ -409,6 +370,20 @@ def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -
     for at in range(0, len(rows), INSERT_CHUNK):  # a compiled volume's 100k rows: one chunk's frame at a time
         frame = pandas.DataFrame([[format(v, "f") if isinstance(v, Decimal) else v for v in row]
                                   for row in rows[at:at + INSERT_CHUNK]], dtype=object)
+        con.register("_jixiao_rows", frame)
+        try:
+            con.execute(f"INSERT INTO {table} SELECT * FROM _jixiao_rows")
+        finally:
+            con.unregister("_jixiao_rows")
+
+
+def insert_columns(con: duckdb.DuckDBPyConnection, table: str, columns: Columns) -> None:
+    """Insert a table's rows held column by column (pipeline/rows.py: Decimals already text),
+    ``INSERT_CHUNK`` rows per DataFrame."""
+    import pandas
+
+    for at in range(0, len(columns), INSERT_CHUNK):
+        frame = pandas.DataFrame(columns.slice(at, at + INSERT_CHUNK), dtype=object)
         con.register("_jixiao_rows", frame)
         try:
             con.execute(f"INSERT INTO {table} SELECT * FROM _jixiao_rows")

@@ -58,10 +58,9 @@ def process_file(path: Path, ruleset: RuleSet, entry: CatalogEntry | None = None
     ``part`` = (index, count): only that part of a long file (pipeline/volumes.py), its spans
     already in the whole file's text; ``volumes.merge_parts`` joins the parts. ``ocr``: auto |
     off | force, how scans are read (pipeline/readers/scan.py)."""
-    document = read_document(Path(path), password=password, ocr=ocr)
     if part is None or part[1] <= 1:
-        return process_document(document, ruleset, entry)
-    return process_part(document, part, ruleset, entry)
+        return process_document(read_document(Path(path), password=password, ocr=ocr), ruleset, entry)
+    return process_part(read_document(Path(path), password=password, ocr=ocr), part, ruleset, entry)
 
 
 def process_document(document: Document, ruleset: RuleSet, entry: CatalogEntry | None = None,
@@ -94,8 +93,10 @@ def process_part(document: Document, part: tuple[int, int], ruleset: RuleSet,
                                        ruleset.layout), entry)
     if index >= len(cuts) - 1:  # fewer cut points than parts (no place to cut): nothing left for this one
         return Extraction(replace(document, text="", tables=()), meta or DocMeta(None, None, None), part=part)
-    ex = process_document(part_document(document, cuts[index], cuts[index + 1]), ruleset, entry, meta)
+    this = part_document(document, cuts[index], cuts[index + 1])
     whole = document if index == 0 else replace(document, text="", tables=())
+    del document  # a later part need not hold the whole text (process_file keeps no reference to it)
+    ex = process_document(this, ruleset, entry, meta)
     return replace(shift_extraction(ex, cuts[index]), document=whole, part=part)
 
 

@@ -26,6 +26,7 @@ from .linking import link_units
 from .load import Store, database_memory
 from .model import Extraction, FileError
 from .process import CatalogEntry, apply_catalog, process_file, safe_process  # noqa: F401 - the public API
+from .rows import Rows, merge_rows
 from .rules import RuleSet, load_rules
 from .volumes import merge_parts, part_count
 from .workers import Limits, WorkerPool
@@ -167,12 +168,13 @@ def run(paths: Iterable[Path], db: Path, *, quiet: bool = False, force: bool = F
 
             pool = RayPool(ruleset, workers or None, limits, password, address, ocr)
         else:
-            pool = (WorkerPool(workers, limits, password, rules_dir=str(ruleset.directory), ocr=ocr)
+            # the workers send each file's rows for the loader, built where the file was read
+            pool = (WorkerPool(workers, limits, password, rules_dir=str(ruleset.directory), ocr=ocr, rows=True)
                     if workers and first else None)
-        batch: list[Extraction | FileError] = []
+        batch: list[Extraction | Rows | FileError] = []
 
         def flush() -> None:
-            summary.facts += store.write_batch([r for r in batch if isinstance(r, Extraction)],
+            summary.facts += store.write_batch([r for r in batch if not isinstance(r, FileError)],
                                                [r for r in batch if isinstance(r, FileError)])
             batch.clear()
 
@@ -188,10 +190,10 @@ def run(paths: Iterable[Path], db: Path, *, quiet: bool = False, force: bool = F
                 batch.append(result)
                 if len(batch) >= batch_size:
                     flush()
-            flush()
         finally:
-            if pool:
+            if pool:  # before the last batch: the workers' memory is not held while it is written
                 pool.close()
+        flush()
         summary.failed.sort(key=lambda e: e.path)
         with database_memory():
             link_units(store.con, ruleset)
@@ -220,10 +222,11 @@ def split_tasks(paths: Iterable[Path], entries: dict[str, CatalogEntry],
             yield path, entry, (index, count)
 
 
-def gather_parts(results: Iterable[tuple[Path, Extraction | FileError]],
-                 parts: dict[Path, int]) -> Iterator[tuple[Path, Extraction | FileError]]:
-    """(path, result) once per file: a long file's parts merged into one Extraction, or its first
-    error (a part that timed out, crashed or could not be read fails the whole file)."""
+def gather_parts(results: Iterable[tuple[Path, Extraction | Rows | FileError]],
+                 parts: dict[Path, int]) -> Iterator[tuple[Path, Extraction | Rows | FileError]]:
+    """(path, result) once per file: a long file's parts merged into one Extraction (or Rows, as
+    the workers send them), or its first error (a part that timed out, crashed or could not be
+    read fails the whole file)."""
     done: dict[Path, list] = {}  # results received so far of each long file still in flight
     for path, result in results:
         count = parts.get(path)
@@ -238,7 +241,7 @@ def gather_parts(results: Iterable[tuple[Path, Extraction | FileError]],
             continue
         del done[path], parts[path]
         if not any(isinstance(r, FileError) for r in got):
-            yield path, merge_parts(got)
+            yield path, merge_rows(got) if isinstance(got[0], Rows) else merge_parts(got)
 
 
 def _to_read(files: list[Path], known: dict[str, str], force: bool, summary: RunSummary,

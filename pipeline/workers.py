@@ -1,4 +1,5 @@
-"""A pool of long-lived worker processes: paths go in, ``Extraction`` or ``FileError`` come out.
+"""A pool of long-lived worker processes: paths go in, ``Extraction`` (or, with ``rows``, the
+loader's ``Rows``, pipeline/rows.py) or ``FileError`` come out.
 
 Why processes: a hostile file can hang a C parser (no Python timeout reaches it), exhaust
 memory or crash the interpreter. Each worker reads and extracts one file at a time under a
@@ -78,8 +79,9 @@ def default_workers() -> int:
 # --- the worker side ------------------------------------------------------------------------
 
 def _worker_main(conn: Connection, limits: Limits, password: str | None, hook: str | None,
-                 rules_dir: str | None = None, ocr: str = "auto") -> None:
-    """Body of a worker process: set limits, load once, then one file per message."""
+                 rules_dir: str | None = None, ocr: str = "auto", rows: bool = False) -> None:
+    """Body of a worker process: set limits, load once, then one file per message. ``rows``:
+    send a file's rows for the loader (pipeline/rows.py) instead of its Extraction."""
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
@@ -91,6 +93,7 @@ def _worker_main(conn: Connection, limits: Limits, password: str | None, hook: s
             module, _, func = hook.partition(":")
             getattr(importlib.import_module(module), func)()
         from .process import safe_process
+        from .rows import rows_of
         from .rules import load_rules
 
         ruleset = load_rules(rules_dir)  # the packaged rules were loaded by the fork server: a cache hit
@@ -117,6 +120,8 @@ def _worker_main(conn: Connection, limits: Limits, password: str | None, hook: s
         exhausted = False
         try:
             result = safe_process(path, ruleset, entry, password, *part, ocr=ocr)
+            if rows and isinstance(result, Extraction):
+                result = rows_of(result)
         except MemoryError:
             exhausted = True
         if exhausted:  # reported outside the except block, once what the file hoarded is freed
@@ -227,8 +232,9 @@ class WorkerPool:
     """
 
     def __init__(self, workers: int, limits: Limits = Limits(), password: str | None = None,
-                 rules_dir: str | None = None, ocr: str = "auto"):
+                 rules_dir: str | None = None, ocr: str = "auto", rows: bool = False):
         self.limits = limits
+        self.rows = rows  # results as the loader's rows (pipeline/rows.py), not Extractions
         self.password = password
         self.ocr = ocr
         self.rules_dir = rules_dir  # the workers load the rules from here (default: the packaged rules)
@@ -245,7 +251,8 @@ class WorkerPool:
 
     def _start(self) -> _Worker:
         parent, child = self._ctx.Pipe()
-        process = self._ctx.Process(target=_worker_main, args=(child, self.limits, self.password, self.hook, self.rules_dir, self.ocr),
+        process = self._ctx.Process(target=_worker_main, args=(child, self.limits, self.password, self.hook, self.rules_dir, self.ocr,
+                                                               self.rows),
                                     name="jixiao-worker", daemon=True)
         process.start()
         child.close()
