@@ -425,43 +425,6 @@ def test_when_a_difference_stands_between_budget_and_execution_then_execution_ta
     assert ("spend.total", Decimal("17672100"), "actual") in got
 
 
-def test_when_a_difference_stands_between_budget_and_execution_then_execution_takes_the_budgets_metric(tmp_path):
-    body = "2022年部门年初预算1022.89万元，年中调整预算为1781.86万元，比年初预算增加758.97万元，全年执行数1767.21万元。\n"
-    got = {(f.metric, f.value, f.basis) for f in facts(tmp_path, body).facts if f.kind == "level"}
-    assert ("spend.total", Decimal("17672100"), "actual") in got
-
-
-def test_when_the_three_public_total_is_called_total_spending_then_it_is_the_three_public_total(tmp_path):
-    ex = facts(tmp_path, "2022年度“三公”经费总支出为1928.76万元。\n")
-    assert ("spend.three_public", Decimal("19287600")) in levels(ex)
-    assert not any(f.metric == "spend.total" for f in ex.facts)
-
-
-def test_when_a_difference_stands_between_budget_and_execution_then_execution_takes_the_budgets_metric(tmp_path):
-    body = "2022年部门年初预算1022.89万元，年中调整预算为1781.86万元，比年初预算增加758.97万元，全年执行数1767.21万元。\n"
-    got = {(f.metric, f.value, f.basis) for f in facts(tmp_path, body).facts if f.kind == "level"}
-    assert ("spend.total", Decimal("17672100"), "actual") in got
-
-
-def test_when_the_three_public_total_is_called_total_spending_then_it_is_the_three_public_total(tmp_path):
-    ex = facts(tmp_path, "2022年度“三公”经费总支出为1928.76万元。\n")
-    assert ("spend.three_public", Decimal("19287600")) in levels(ex)
-    assert not any(f.metric == "spend.total" for f in ex.facts)
-
-
-def test_when_vehicle_purchase_and_running_lines_follow_their_whole_then_they_are_its_parts(tmp_path):
-    body = ("“三公”经费决算情况(单位:万元)\n公务用车购置及运行维护费 |\n1857.23 |\n"
-            "公务用车购置费 |\n423.81 |\n公务用车运行维护费 |\n1433.42 |\n")
-    got = {f.value: f.kind for f in facts(tmp_path, body).facts if f.metric == "spend.vehicle"}
-    assert got == {Decimal("18572300"): "level", Decimal("4238100"): "part", Decimal("14334200"): "part"}
-
-
-def test_when_a_difference_stands_between_budget_and_execution_then_execution_takes_the_budgets_metric(tmp_path):
-    body = "2022年部门年初预算1022.89万元，年中调整预算为1781.86万元，比年初预算增加758.97万元，全年执行数1767.21万元。\n"
-    got = {(f.metric, f.value, f.basis) for f in facts(tmp_path, body).facts if f.kind == "level"}
-    assert ("spend.total", Decimal("17672100"), "actual") in got
-
-
 def test_when_the_three_public_total_is_called_total_spending_then_it_is_the_three_public_total(tmp_path):
     ex = facts(tmp_path, "2022年度“三公”经费总支出为1928.76万元。\n")
     assert ("spend.three_public", Decimal("19287600")) in levels(ex)
