@@ -188,7 +188,6 @@ ALLOWED_CJK = {
     "run.py": "console messages; TODO: catalog report-type aliases _REPORT_TYPES (整体支出, 项目支出 …)",
     "segment.py": "TODO: year pattern (…年), title trimming (整体支出|项目支出|预算|绩效), place-name prefix",
     "linking.py": "TODO: place-name prefix (省|自治区|市|州|盟|县|区|旗), shared with segment.py",
-    "rules.py": "TODO: the units of _ANY_FIGURE (元|亩|公顷|人|户 …)",
     "extraction/parts.py": "TODO: 其中 / 合计 / 共计 … / 用于, the _NOT_A_PART words, rule ids enumeration.其中 / .合计",
     "extraction/tables.py": "TODO: _BRACKET_UNIT and _BARE_FIGURE units, _COMPARATOR words, 单位：",
 }
