@@ -247,20 +247,20 @@ def _kinds_of_a_metric(facts: list[Fact], text: str, rules: ScopeRules) -> list[
             if (f.value == 0 and nonzero) or (len(nonzero) > 1 and not whole_before):
                 out[i] = replace(f, kind=Kind.PART)
         if len(nonzero) > 1 and not whole_before:
-            out = _followers_of_kinds(out, [f for _, f, _ in kinds], rules.category_followers.get(metric, ()), text)
+            out = _followers_of_kinds(out, [f for _, f, _ in kinds], rules.category_followers.get(metric, ()))
     return out
 
 
-def _followers_of_kinds(facts: list[Fact], kinds: list[Fact], followers: tuple[str, ...], text: str) -> list[Fact]:
+def _followers_of_kinds(facts: list[Fact], kinds: list[Fact], followers: tuple[str, ...]) -> list[Fact]:
     """A figure of a follower metric after a kind in its sentence, before the next kind, is that
     kind's (行政编制50名，…，实有45人；工勤事业编制4名，实有4人): a part, not the unit's figure."""
-    starts = sorted(f.start for f in kinds)
+    kinds = sorted(kinds, key=lambda k: k.start)
     out = list(facts)
     for i, f in enumerate(out):
         if f.metric not in followers or f.kind != Kind.LEVEL:
             continue
-        before = [s for s in starts if s < f.start]
-        if before and "。" not in text[before[-1]:f.start] and "\n" not in text[before[-1]:f.start]:
+        before = [k for k in kinds if k.start < f.start]
+        if before and before[-1].sentence_index == f.sentence_index:
             out[i] = replace(f, kind=Kind.PART)
     return out
 
