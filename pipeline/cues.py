@@ -58,9 +58,13 @@ def load_cues(directory: Path, metrics: frozenset[str], defaults: dict) -> Cues:
             raise RuleError(f"attribution.yaml: unknown metric {m!r}")
     forbid_pattern = regex.compile(defaults["forbid_sentence_pattern"]) if defaults.get("forbid_sentence_pattern") else None
     item_title = regex.compile(defaults["item_title"]) if defaults.get("item_title") else None
+    context = _context(data.get("context") or {}, metrics)
     rules = {
         m: Rule(id=f"attribute.{m}", metric=m, pattern=None, source="rules/attribution.yaml",
-                forbid=tuple(defaults.get("forbid_clause") or ()) + tuple(str(w) for w in data.get("not_in_clause") or ()),
+                forbid=tuple(defaults.get("forbid_clause") or ()) + tuple(str(w) for w in data.get("not_in_clause") or ())
+                + context.get(m, {}).get("forbid", ()),
+                require=context.get(m, {}).get("require", ()),
+                forbid_before=context.get(m, {}).get("forbid_before", ()),
                 forbid_sentence=tuple(defaults.get("forbid_sentence") or ()), forbid_pattern=forbid_pattern,
                 forbid_item=item_title)
         for m in set(before.values()) | set(after.values())
@@ -89,6 +93,23 @@ def load_cues(directory: Path, metrics: frozenset[str], defaults: dict) -> Cues:
         after_then_not=tuple(str(w) for w in data.get("after_then_not") or ()),
         not_units={str(m): tuple(str(u) for u in us or ()) for m, us in (data.get("not_units") or {}).items()},
     )
+
+
+CONTEXT_KEYS = ("require", "forbid", "forbid_before")  # a metric's context words in attribution.yaml, as in a rule
+
+
+def _context(data: dict, metrics: frozenset[str]) -> dict[str, dict[str, tuple[str, ...]]]:
+    """attribution.yaml ``context``: metric → the clause words its attributed figures need or must
+    not have, and the words that must not stand before them in the sentence (as a rule's)."""
+    out = {}
+    for metric, words in data.items():
+        if metric not in metrics:
+            raise RuleError(f"attribution.yaml: context: unknown metric {metric!r}")
+        unknown = set(words or {}) - set(CONTEXT_KEYS)
+        if unknown:
+            raise RuleError(f"attribution.yaml: context of {metric}: unknown keys {sorted(unknown)}")
+        out[str(metric)] = {k: tuple(str(w) for w in (words or {}).get(k) or ()) for k in CONTEXT_KEYS}
+    return out
 
 
 def _split_space(chars: str) -> regex.Pattern | None:
