@@ -76,6 +76,11 @@ def test_when_a_list_of_project_kinds_stands_in_a_budget_sentence_then_it_is_not
     assert counted(tmp_path, body, "land.acquired") == {Decimal("600")}
 
 
+def test_when_renewal_projects_are_counted_in_words_after_their_kind_then_the_count_is_read(tmp_path):
+    body = "今年上级新增下达我区的棚户区改造项目两个，分别为东城棚户区改造项目和北岸棚户区改造项目。\n"
+    assert counted(tmp_path, body, "projects.count") == {Decimal("2")}
+
+
 # --- petitions ---------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("body, value", [
