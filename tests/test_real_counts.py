@@ -101,6 +101,11 @@ def test_when_a_petition_total_is_broken_down_in_the_next_sentence_then_only_the
     assert counted(tmp_path, body, "petitions.count") == {Decimal("96")}
 
 
+
+def test_when_officials_receive_visits_in_their_own_sessions_then_those_batches_are_not_the_units_count(tmp_path):
+    body = "全年共登记信访问题900件。市领导20人次接访150批400人；全县乡镇负责人410人次共接访620批1100人次。\n"
+    assert counted(tmp_path, body, "petitions.count") == {Decimal("900")}
+
 # --- attribution.yaml context ------------------------------------------------------------------
 
 @pytest.mark.parametrize("context, message", [
