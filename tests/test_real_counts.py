@@ -60,6 +60,8 @@ def test_when_projects_of_a_construction_portfolio_or_a_budget_are_counted_then_
     ("2022年我县纳入双征计划任务共25个（含上年结转项目6个），共需征地1200亩。\n", {"25"}),
     ("目前，全区共有12个未完成征收“清零”任务，涉及自然户900户。\n", {"12"}),
     ("截至2022年12月31日，12个城市建设项目、3个交通项目、1个供水项目，本期完成土地收储80亩。\n", {"12", "3", "1"}),
+    ("其中，城区征地项目12个（包括：滨河路、东环路等），征地任务共900亩；园区项目5个（包括：物流园、产业园等），"
+     "征地任务共300亩。\n", {"12", "5"}),
 ])
 def test_when_projects_are_cleared_tasked_or_listed_by_kind_then_each_count_is_read(tmp_path, body, values):
     assert counted(tmp_path, body, "projects.count") == {Decimal(v) for v in values}
@@ -70,8 +72,10 @@ def test_when_a_status_tally_of_a_stated_total_is_worded_as_a_state_then_only_th
     assert counted(tmp_path, body, "projects.count") == {Decimal("30")}
 
 
-def test_when_a_list_of_project_kinds_stands_in_a_budget_sentence_then_it_is_not_read(tmp_path):
-    body = "全年征收土地600亩。全年实施2个基建项目、3个信息化项目，支出120万元。\n"
+@pytest.mark.parametrize("budget", ["全年实施2个基建项目、3个信息化项目，支出120万元。",
+                                    "全年实施信息化项目3个，分别为：门户网站运维、机房改造、档案数字化，支出85万元。"])
+def test_when_a_list_of_project_kinds_stands_in_a_budget_sentence_then_it_is_not_read(tmp_path, budget):
+    body = "全年征收土地600亩。" + budget + "\n"
     assert counted(tmp_path, body, "projects.count") == set()
     assert counted(tmp_path, body, "land.acquired") == {Decimal("600")}
 
