@@ -895,3 +895,22 @@ def test_when_a_row_repeats_its_level_one_name_as_level_two_then_both_levels_are
     rows = [(x.block, x.level1, x.level2, x.level3) for x in _read(tmp_path, text).indicators]
     assert rows == [("effect", "效益指标", "社会效益指标", "对维护市场公平的影响程度"),
                     ("satisfaction", "满意度指标", "满意度指标", "公众满意度")]
+
+
+@pytest.mark.parametrize("fmt", ["txt", "docx"])
+def test_when_a_form_prints_its_funds_sources_between_the_planned_and_spent_pairs_then_both_are_read(tmp_path, fmt):
+    # the Zhejiang 项目支出绩效评价报告 form: 计划安排资金 | 实际到位资金, then its 其中 rows by source,
+    # then 实际支出 on a row of its own; a 其中 row's figure is a part, not the spending
+    rows = [["计划安排资金(万元)", "64.5", "实际到位资金(万元)", "64.5"],
+            ["其中:中央财政", "", "其中:中央财政", ""],
+            ["市县财政", "64.5", "市县财政", "64.5"],
+            ["实际支出(万元)", "58.2", "", ""]]
+    title = "某市项目支出绩效评价报告(道路保洁费)"
+    if fmt == "docx":
+        path = make_docx(tmp_path / "form.docx", [title, "一、项目基本信息", rows])
+    else:
+        path = tmp_path / "form.txt"
+        path.write_text(title + "\n一、项目基本信息 |\n" + "\n".join(" | ".join(r) + " |" for r in rows) + "\n",
+                        encoding="utf-8")
+    facts = [f for f in process_file(path, RULES).facts if f.metric == "spend.project"]
+    assert sorted((str(f.basis), f.value) for f in facts) == [("actual", Decimal(582000)), ("budget", Decimal(645000))]
