@@ -914,3 +914,26 @@ def test_when_a_form_prints_its_funds_sources_between_the_planned_and_spent_pair
                         encoding="utf-8")
     facts = [f for f in process_file(path, RULES).facts if f.metric == "spend.project"]
     assert sorted((str(f.basis), f.value) for f in facts) == [("actual", Decimal(582000)), ("budget", Decimal(645000))]
+
+
+@pytest.mark.parametrize("fmt", ["txt", "docx"])
+def test_when_a_row_name_opens_with_a_figure_or_a_year_then_it_is_the_name_not_the_target(tmp_path, fmt):
+    # a name stated as a figure with words after it (≥300天开放服务) or a year (2023年全年): words, not
+    # a measure; its own target follows it
+    rows = [["年度绩效目标 (80分)", "一级指标", "二级指标", "三级指标", "年初目标值(A)", "实际完成值(B)", "得分"],
+            ["产出指标(40分)", "时效指标", "开放时长", "全天开放", "全天开放", "10"],
+            ["2023年全年", "≥300天", "≥300天"],
+            ["效益指标(30分)", "可持续影响指标", "≥300天开放服务", "≥300天", "≥310天", "10"]]
+    title = "2023年度甲馆数字资源项目支出绩效自评表"
+    if fmt == "docx":
+        grid = [rows[0]] + [[""] * (7 - len(r) - (1 if len(r) == 3 else 0)) + r + ([""] if len(r) == 3 else [])
+                            for r in rows[1:]]  # the merged cells on the left blank, the blank 得分 on the right
+        path = make_docx(tmp_path / "t.docx", [title, grid])
+    else:
+        path = tmp_path / "t.txt"
+        path.write_text(title + "\n" + "\n".join(" | ".join(r) + " |" for r in rows) + "\n", encoding="utf-8")
+    got = [(x.level2, x.level3, x.target_text, x.actual_text) for x in process_file(path, RULES).indicators
+           if x.layout != "execution"]
+    assert got == [("时效指标", "开放时长", "全天开放", "全天开放"), ("时效指标", "2023年全年", "≥300天", "≥300天"),
+                   ("可持续影响指标", "≥300天开放服务", "≥300天", "≥310天")]
+    assert parse_measure("≥300天开放服务", V, U).qualitative and not parse_measure("≥300天", V, U).qualitative

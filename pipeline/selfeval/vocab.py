@@ -50,6 +50,8 @@ class IndicatorVocab:
     templates: tuple[tuple[str, ...], ...] = ()  # column orders of a table whose header a page left out
     natures: tuple[str, ...] = ()  # 指标性质 cells that name no comparator (定性)
     placeholder: regex.Pattern | None = None  # a template's unfilled row name (指标2, ……)
+    unit_chars: int = 5  # a unit after a figure holds this many characters at most (more are words)
+    date: regex.Pattern | None = None  # a figure that is a year with its 年 (2022年): a date, not a measure
     # cell text → is a header cell: a page's cells are asked about again and again, once per window
     _header_cells: dict = field(default_factory=dict, compare=False, repr=False, hash=False)
 
@@ -205,6 +207,8 @@ def _compile(data: dict) -> IndicatorVocab:
         templates=tuple(_template(t) for t in data.get("templates") or ()),
         natures=tuple(str(w) for w in data.get("natures") or ()),
         placeholder=regex.compile(str(data["placeholder"])) if data.get("placeholder") else None,
+        unit_chars=int(data.get("unit_chars", 5)),
+        date=regex.compile(str(data["date"])) if data.get("date") else None,
     )
 
 
