@@ -937,3 +937,14 @@ def test_when_a_row_name_opens_with_a_figure_or_a_year_then_it_is_the_name_not_t
     assert got == [("时效指标", "开放时长", "全天开放", "全天开放"), ("时效指标", "2023年全年", "≥300天", "≥300天"),
                    ("可持续影响指标", "≥300天开放服务", "≥300天", "≥310天")]
     assert parse_measure("≥300天开放服务", V, U).qualitative and not parse_measure("≥300天", V, U).qualitative
+
+
+def test_when_prose_states_the_rate_as_share_of_budget_and_the_score_after_the_grade_then_both_are_read(tmp_path):
+    # 完成预算的98% is the execution rate, 分数为95分 after the self-evaluated grade the report's score;
+    # an indicator row named 预算资金执行率 (its target 95%, its actual 100% beside it) states no rate
+    text = ("2023年度乙站项目支出绩效自评报告\n一、项目资金使用情况\n项目全年预算数为50万元，执行数为49万元，完成预算的98%。\n"
+            "二、绩效指标完成情况\n时效指标 预算资金执行率 95% 100% 10\n"
+            "三、自评结论\n根据项目实施情况，自评绩效等级为“优”，分数为95分。\n")
+    facts = _read(tmp_path, text).facts
+    assert [f.value for f in facts if f.metric == "budget.execution_rate"] == [Decimal("0.98")]
+    assert [f.value for f in facts if f.metric == "score.self"] == [Decimal(95)]
