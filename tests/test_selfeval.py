@@ -948,3 +948,36 @@ def test_when_prose_states_the_rate_as_share_of_budget_and_the_score_after_the_g
     facts = _read(tmp_path, text).facts
     assert [f.value for f in facts if f.metric == "budget.execution_rate"] == [Decimal("0.98")]
     assert [f.value for f in facts if f.metric == "score.self"] == [Decimal(95)]
+
+
+# an OCR'd copy with every cell run together, nothing between them: the header's words, the level
+# names and the template's row numbers (指标1) cut it; a row's values are cut where the target is its
+# actual (else both end in one unit) and the score its weight — a note may follow the score
+RUN_ON_WEIGHTED = ("2022年度甲县农技中心良种推广项目绩效目标自评表\n年度总体目标完成良种推广300亩绩效指标一级指标二级指标三级指标分值"
+                   "年度指标值全年实际值得分未完成原因及改进措施产出指标(50分)数量指标指标1推广良种面积10300亩300亩10"
+                   "指标2培训农户次数105次5次10质量指标指标1种子发芽率1095%95%9时效指标指标1按期完成推广10是是10\n"
+                   "效益指标(50分)社会效益指标指标1带动农户增收20≥8%≥8%18加强宣传引导\n")
+RUN_ON_SCORED = ("2021年度乙科渔业补贴项目自评表\n年度绩效目标(80分)二级指标三级指标年初目标值(A)实际完成值(B)得分"
+                 "数量指标发放补贴户数8820质量指标补贴发放率100%100%10满意度指标服务对象满意度补贴对象满意度95%96%40总分90\n")
+
+
+@pytest.mark.parametrize("fmt", ["txt", "docx"])
+@pytest.mark.parametrize("text, rows", [
+    (RUN_ON_WEIGHTED, [("数量指标", "指标1推广良种面积", "300亩", "300亩", 10, 10, ""),
+                       ("数量指标", "指标2培训农户次数", "5次", "5次", 10, 10, ""),
+                       ("质量指标", "指标1种子发芽率", "95%", "95%", 10, 9, ""),
+                       ("时效指标", "指标1按期完成推广", "是", "是", 10, 10, ""),
+                       ("社会效益指标", "指标1带动农户增收", "≥8%", "≥8%", 20, 18, "加强宣传引导")]),
+    (RUN_ON_SCORED, [("数量指标", "发放补贴户数", "8", "8", None, 20, ""),
+                     ("质量指标", "补贴发放率", "100%", "100%", None, 10, ""),
+                     ("服务对象满意度", "补贴对象满意度", "95%", "96%", None, 40, "")]),
+])
+def test_when_the_table_cells_run_together_then_rows_are_cut_by_names_and_matching_values(tmp_path, fmt, text, rows):
+    if fmt == "docx":
+        path = make_docx(tmp_path / "ocr.docx", text.strip().split("\n"))
+    else:
+        path = tmp_path / "ocr.txt"
+        path.write_text(text, encoding="utf-8")
+    got = [(x.level2, x.level3, x.target_text, x.actual_text, x.weight, x.score, x.note)
+           for x in process_file(path, RULES).indicators if x.layout != "execution"]
+    assert got == [(l2, l3, t, a, None if w is None else Decimal(w), Decimal(s), n) for l2, l3, t, a, w, s, n in rows]
