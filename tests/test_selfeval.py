@@ -981,3 +981,13 @@ def test_when_the_table_cells_run_together_then_rows_are_cut_by_names_and_matchi
     got = [(x.level2, x.level3, x.target_text, x.actual_text, x.weight, x.score, x.note)
            for x in process_file(path, RULES).indicators if x.layout != "execution"]
     assert got == [(l2, l3, t, a, None if w is None else Decimal(w), Decimal(s), n) for l2, l3, t, a, w, s, n in rows]
+
+
+def test_when_run_together_rows_cannot_be_cut_apart_then_no_row_is_guessed(tmp_path):
+    # two unnumbered rows in one piece, their figures disagreeing (320人次 | 2%): no cut fits, no row;
+    # the numbered row after them still is read
+    text = ("2022年度丙卫生院部门整体支出绩效自评表\n一级指标二级指标三级指标年度指标值实际完成值得分产出指标数量指标"
+            "任务1:门诊人次增加300人次320人次5任务2:体检率提高2%达成目标值5质量指标指标1诊断准确率95%95%10\n")
+    got = [(x.level2, x.level3, x.target_text, x.actual_text, x.score) for x in _read(tmp_path, text).indicators
+           if x.layout != "execution"]
+    assert got == [("质量指标", "指标1诊断准确率", "95%", "95%", Decimal(10))]

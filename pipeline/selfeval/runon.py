@@ -8,8 +8,9 @@ a flattened header (rows.stream_header). The body is cut at the level-1 and leve
 row numbers (``run_on.row_start``: 指标1, 指标2 …). Each piece is one row: its name, then the
 header's value columns as figures and words with no break between them, cut where the reading is
 most plausible — a target the same as its actual, a score the same as its weight, else both ending
-in the same unit, the earliest cut on a tie. A piece whose values cannot be cut so is read by its
-name alone (its cells unreadable), where it holds a figure at all.
+in the same unit (words on both sides only between a weight and a score), the earliest cut on a
+tie. A numbered piece (指标3…) whose values cannot be cut so is read by its name alone (its cells
+unreadable), where it holds a figure at all; any other such piece is no row.
 """
 from __future__ import annotations
 
@@ -28,6 +29,9 @@ _MAX_GAP = 2  # characters between two header words that are none (年初 of 年
 _BODY_CHARS = 2000  # a run-on table's body holds this many characters at most
 _LEVEL_CHARS = 4  # level names this long at least cut the body (满意度, 效益 stand inside names)
 _POINT_DIGITS = 3  # a weight or score has this many digits at most before its decimals
+_NAME_LIMIT = 40  # characters a row's name holds at most
+_CELL_CHARS = 20  # characters a target or actual holds at most
+_LEADING_ZERO = regex.compile(r"0[0-9]")
 _SLOTS = frozenset({"weight", "target", "actual", "score"})
 
 
@@ -114,8 +118,8 @@ def _row(flat: str, a: int, b: int, slots: list[str], vocab: IndicatorVocab) -> 
         return None
     best: tuple[float, dict] | None = None
     for p in range(2, len(piece)):
-        if not _NAME_END.match(piece[p - 1]) or len(_NAME_CHARS.findall(piece[:p])) < 2:
-            continue  # a name ends in a word or a bracket, not in a figure or a mark
+        if not _is_name(piece[:p]):
+            continue
         start_cost = 0.0 if piece[p].isdigit() else 1.0
         if slots[0] == "weight" and not piece[p].isdigit():
             continue
@@ -123,11 +127,18 @@ def _row(flat: str, a: int, b: int, slots: list[str], vocab: IndicatorVocab) -> 
             cost += start_cost
             if best is None or cost < best[0]:
                 best = (cost, {"level3": (0, p), **cut})
-    if best is None:  # the name alone: up to the first figure after the row's number
+    if best is None:  # a numbered row alone: its name, up to the first figure after its number
         number = vocab.run_on_start.match(piece)
-        name = regex.compile(r"[^0-9]*\p{Han}").match(piece, number.end() if number else 0)
-        return {"level3": (a, a + name.end())} if name and len(_NAME_CHARS.findall(name.group())) >= 2 else None
+        name = regex.compile(r"[^0-9]*\p{Han}").match(piece, number.end()) if number else None
+        return {"level3": (a, a + name.end())} if name and _is_name(name.group()) else None
     return {role: (a + x, a + y) for role, (x, y) in best[1].items()}
+
+
+def _is_name(text: str) -> bool:
+    """A row's name: words (two at least), not too long, no share in it (a cut that took in the rows
+    before: 准确率100%100%44预算执行管理…), ending in a word or a bracket, not in a figure or a mark."""
+    return len(text) <= _NAME_LIMIT and "%" not in text and "％" not in text and bool(_NAME_END.match(text[-1])) \
+        and len(_NAME_CHARS.findall(text)) >= 2
 
 
 def _values(piece: str, p: int, slots: list[str]):
@@ -152,7 +163,10 @@ def _values(piece: str, p: int, slots: list[str]):
                 pair_cost = _points_cost(piece, w, s) if w else 0.0
                 for k in range(1, len(middle)):
                     t, act = middle[:k], middle[k:]
-                    cost = note_cost + pair_cost + _pair_cost(t, act) + 0.001 * k
+                    pair = _pair_cost(t, act, w is not None)
+                    if pair is None:
+                        continue
+                    cost = note_cost + pair_cost + pair + 0.001 * k
                     cut = {"target": (m_start, m_start + k), "actual": (m_start + k, q - s_len),
                            "score": (q - s_len, q)}
                     if q < len(piece):
@@ -176,11 +190,17 @@ def _points_cost(piece: str, w: tuple[int, int], s: str) -> float:
     return 0.0 if score == weight else 0.5 if score < weight else 3.0
 
 
-def _pair_cost(target: str, actual: str) -> float:
-    """A target the same as its actual (a row met); both ending in the same unit; else neither."""
+def _pair_cost(target: str, actual: str, weighted: bool) -> float | None:
+    """A target the same as its actual (a row met); both ending in the same unit; words on both
+    sides where a weight stands before them; else no reading (None): figures that disagree, a cell
+    too long for one, a figure from 0."""
+    if max(len(target), len(actual)) > _CELL_CHARS or _LEADING_ZERO.match(target) or _LEADING_ZERO.match(actual):
+        return None
     inside = 2.0 if target[-1].isdigit() and actual[0].isdigit() else 0.0  # a cut inside a figure
     if target == actual:
         return 0.0
-    if target[-1] == actual[-1] and _FIGURE.search(target) and _FIGURE.search(actual):
+    if target[-1] == actual[-1] and not target[-1].isdigit() and _FIGURE.search(target) and _FIGURE.search(actual):
         return 1.0 + inside
-    return 2.0 + inside
+    if _FIGURE.search(target) or _FIGURE.search(actual) or not weighted:
+        return None  # figures that neither agree nor share a unit: cut in the wrong place
+    return 2.0  # words (是 | 基本达到), between a weight and a score
