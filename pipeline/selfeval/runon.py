@@ -14,6 +14,8 @@ unreadable), where it holds a figure at all; any other such piece is no row.
 """
 from __future__ import annotations
 
+from decimal import Decimal
+
 import regex
 
 from ..model import Indicator
@@ -22,6 +24,8 @@ from .rows import Carry, RawRow, Tok, stream_header, to_indicator
 from .vocab import IndicatorVocab
 
 _FIGURE = regex.compile(r"[0-9]+(?:\.[0-9]+)?")
+_LEAD = regex.compile(r"[^0-9]*\p{Han}")  # a numbered row's name: up to the first figure after its number
+_NOT_GAP = regex.compile(r"[\s0-9]")  # what never stands between two header words
 _NAME_END = regex.compile(r"[\p{L}）)]")
 _NOTE = regex.compile(r"\p{Han}{2}[^0-9]*")  # words after a row's score, no figure
 _NAME_CHARS = regex.compile(r"\p{Han}")
@@ -32,6 +36,7 @@ _POINT_DIGITS = 3  # a weight or score has this many digits at most before its d
 _NAME_LIMIT = 40  # characters a row's name holds at most
 _CELL_CHARS = 20  # characters a target or actual holds at most
 _LEADING_ZERO = regex.compile(r"0[0-9]")
+_FULL_MARKS = Decimal(100)  # a weight or score is at most the full marks
 _SLOTS = frozenset({"weight", "target", "actual", "score"})
 
 
@@ -64,7 +69,7 @@ def _headers(text: str, vocab: IndicatorVocab):
     group: list = []
     for m in words + [None]:
         gap = text[group[-1].end():m.start()] if m is not None and group else None
-        if gap is not None and len(gap) <= _MAX_GAP and not regex.search(r"[\s0-9]", gap) \
+        if gap is not None and len(gap) <= _MAX_GAP and not _NOT_GAP.search(gap) \
                 and (not gap or vocab.role_of(m.group()) is not None):  # 年初|目标值, not 数量|指标
             group.append(m)
             continue
@@ -117,19 +122,20 @@ def _row(flat: str, a: int, b: int, slots: list[str], vocab: IndicatorVocab) -> 
     if not _FIGURE.search(piece):
         return None
     best: tuple[float, dict] | None = None
-    for p in range(2, len(piece)):
+    ends = _ends(piece)
+    for p in range(2, min(len(piece), _NAME_LIMIT + 1)):
         if not _is_name(piece[:p]):
             continue
         start_cost = 0.0 if piece[p].isdigit() else 1.0
         if slots[0] == "weight" and not piece[p].isdigit():
             continue
-        for cost, cut in _values(piece, p, slots):
+        for cost, cut in _values(piece, p, [q for q in ends if q > p], slots):
             cost += start_cost
             if best is None or cost < best[0]:
                 best = (cost, {"level3": (0, p), **cut})
     if best is None:  # a numbered row alone: its name, up to the first figure after its number
         number = vocab.run_on_start.match(piece)
-        name = regex.compile(r"[^0-9]*\p{Han}").match(piece, number.end()) if number else None
+        name = _LEAD.match(piece, number.end()) if number else None
         return {"level3": (a, a + name.end())} if name and _is_name(name.group()) else None
     return {role: (a + x, a + y) for role, (x, y) in best[1].items()}
 
@@ -141,11 +147,17 @@ def _is_name(text: str) -> bool:
         and len(_NAME_CHARS.findall(text)) >= 2
 
 
-def _values(piece: str, p: int, slots: list[str]):
+def _ends(piece: str) -> list[int]:
+    """Where a row's score may end: the piece's end, or before a note (words, no figure, to the end)."""
+    tail = len(piece)
+    while tail > 0 and not piece[tail - 1].isdigit():
+        tail -= 1  # the note can only start after the piece's last figure
+    return [len(piece)] + ([tail] if tail < len(piece) - 1 and _NOTE.fullmatch(piece, tail) else [])
+
+
+def _values(piece: str, p: int, ends: list[int], slots: list[str]):
     """Every cut of ``piece[p:]`` into the value columns (weight and score figures, target and
-    actual words between them), a note allowed after the score: (cost, role → span)."""
-    ends = [len(piece)] + [q for q in range(p + 1, len(piece) - 1) if piece[q - 1].isdigit()
-                           and _NOTE.fullmatch(piece, q)]  # a note after the score: words, no figure
+    actual words between them), a note allowed after the score (``ends``): (cost, role → span)."""
     for q in ends:
         note_cost = 0.0 if q == len(piece) else 0.5
         for s_len in range(1, min(_POINT_DIGITS + 3, q - p) + 1):
@@ -158,7 +170,7 @@ def _values(piece: str, p: int, slots: list[str]):
                              if _is_points(piece[p:p + n]) and p + n < q - s_len]
             for m_start, w in w_options:
                 middle = piece[m_start:q - s_len]
-                if len(middle) < 2:
+                if not 2 <= len(middle) <= 2 * _CELL_CHARS:
                     continue
                 pair_cost = _points_cost(piece, w, s) if w else 0.0
                 for k in range(1, len(middle)):
@@ -180,11 +192,12 @@ def _is_points(text: str) -> bool:
     m = _FIGURE.fullmatch(text)
     if not m or (len(text) > 1 and text[0] == "0" and text[1] != "."):
         return False
-    return len(text.partition(".")[0]) <= _POINT_DIGITS and float(text) <= 100
+    return len(text.partition(".")[0]) <= _POINT_DIGITS and Decimal(text) <= _FULL_MARKS
 
 
 def _points_cost(piece: str, w: tuple[int, int], s: str) -> float:
-    weight, score = float(piece[w[0]:w[1]]), float(s)
+    """A score the same as its weight (full marks); below it; above it (unlikely: a cut elsewhere)."""
+    weight, score = Decimal(piece[w[0]:w[1]]), Decimal(s)
     if weight == 0:
         return 5.0
     return 0.0 if score == weight else 0.5 if score < weight else 3.0

@@ -219,20 +219,24 @@ def _compile(data: dict) -> IndicatorVocab:
 
 def _run_on(data: dict) -> dict:
     """The patterns a run-on table is read with (rules/indicators.yaml ``run_on``)."""
-    start = (data.get("run_on") or {}).get("row_start")
-    if not start:
+    run_on = data.get("run_on") or {}
+    row_words, number = run_on.get("row_words"), run_on.get("row_number")
+    if not row_words or not number:
         return {}
+    start = "(?:" + "|".join(map(regex.escape, (str(w) for w in row_words))) + ")" + str(number)
     words = sorted({str(w) for ws in data["columns"].values() for w in ws} | {str(w) for w in data.get("header_fillers") or ()},
                    key=len, reverse=True)
     levels = sorted({str(w) for ws in (data.get("blocks") or {}).values() for w in ws} | {str(w) for w in data.get("level2") or ()},
                     key=len, reverse=True)
-    points = "|".join(regex.escape(str(p)) for p in data.get("points") or ()) or "分"
+    points = "|".join(regex.escape(str(p)) for p in data.get("points") or ())
+    marks = r"(?:[（(][0-9.]+(?:" + points + r")[)）])?" if points else ""  # 产出指标(40分)
     totals = sorted((str(w) for w in data.get("total_labels") or ()), key=len, reverse=True)
     return {
-        "run_on_start": regex.compile(str(start)),
+        "run_on_start": regex.compile(start),
         "run_on_words": regex.compile("(?:" + "|".join(map(regex.escape, words)) + r")(?:[（(][A-Za-z/+\-*×÷]{1,5}[)）])?"),
-        "run_on_levels": regex.compile("(?:" + "|".join(map(regex.escape, levels)) + r")(?:[（(][0-9.]+(?:" + points
-                                       + r")[)）])?(?![0-9一二三四五六七八九十]\p{Han})"),  # 生态效益|指标1病害…: the row's number
+        # 生态效益|指标1病害…: a level name a row number follows with words ends before the row's 指标
+        "run_on_levels": regex.compile("(?:" + "|".join(map(regex.escape, levels)) + ")" + marks
+                                       + "(?!" + str(number) + r"\p{Han})"),
         "run_on_stop": regex.compile("|".join(map(regex.escape, totals))) if totals else None,
     }
 
