@@ -303,7 +303,7 @@ class Indicator:
     quote: str  # the row, verbatim
     start: int
     end: int
-    layout: str  # grid | lines | prose | execution
+    layout: str  # grid | lines | runon | prose | execution
     cells: tuple[IndicatorCell, ...] = ()
 
 

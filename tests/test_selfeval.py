@@ -895,3 +895,99 @@ def test_when_a_row_repeats_its_level_one_name_as_level_two_then_both_levels_are
     rows = [(x.block, x.level1, x.level2, x.level3) for x in _read(tmp_path, text).indicators]
     assert rows == [("effect", "效益指标", "社会效益指标", "对维护市场公平的影响程度"),
                     ("satisfaction", "满意度指标", "满意度指标", "公众满意度")]
+
+
+@pytest.mark.parametrize("fmt", ["txt", "docx"])
+def test_when_a_form_prints_its_funds_sources_between_the_planned_and_spent_pairs_then_both_are_read(tmp_path, fmt):
+    # the Zhejiang 项目支出绩效评价报告 form: 计划安排资金 | 实际到位资金, then its 其中 rows by source,
+    # then 实际支出 on a row of its own; a 其中 row's figure is a part, not the spending
+    rows = [["计划安排资金(万元)", "64.5", "实际到位资金(万元)", "64.5"],
+            ["其中:中央财政", "", "其中:中央财政", ""],
+            ["市县财政", "64.5", "市县财政", "64.5"],
+            ["实际支出(万元)", "58.2", "", ""]]
+    title = "某市项目支出绩效评价报告(道路保洁费)"
+    if fmt == "docx":
+        path = make_docx(tmp_path / "form.docx", [title, "一、项目基本信息", rows])
+    else:
+        path = tmp_path / "form.txt"
+        path.write_text(title + "\n一、项目基本信息 |\n" + "\n".join(" | ".join(r) + " |" for r in rows) + "\n",
+                        encoding="utf-8")
+    facts = [f for f in process_file(path, RULES).facts if f.metric == "spend.project"]
+    assert sorted((str(f.basis), f.value) for f in facts) == [("actual", Decimal(582000)), ("budget", Decimal(645000))]
+
+
+@pytest.mark.parametrize("fmt", ["txt", "docx"])
+def test_when_a_row_name_opens_with_a_figure_or_a_year_then_it_is_the_name_not_the_target(tmp_path, fmt):
+    # a name stated as a figure with words after it (≥300天开放服务) or a year (2023年全年): words, not
+    # a measure; its own target follows it
+    rows = [["年度绩效目标 (80分)", "一级指标", "二级指标", "三级指标", "年初目标值(A)", "实际完成值(B)", "得分"],
+            ["产出指标(40分)", "时效指标", "开放时长", "全天开放", "全天开放", "10"],
+            ["2023年全年", "≥300天", "≥300天"],
+            ["效益指标(30分)", "可持续影响指标", "≥300天开放服务", "≥300天", "≥310天", "10"]]
+    title = "2023年度甲馆数字资源项目支出绩效自评表"
+    if fmt == "docx":
+        grid = [rows[0]] + [[""] * (7 - len(r) - (1 if len(r) == 3 else 0)) + r + ([""] if len(r) == 3 else [])
+                            for r in rows[1:]]  # the merged cells on the left blank, the blank 得分 on the right
+        path = make_docx(tmp_path / "t.docx", [title, grid])
+    else:
+        path = tmp_path / "t.txt"
+        path.write_text(title + "\n" + "\n".join(" | ".join(r) + " |" for r in rows) + "\n", encoding="utf-8")
+    got = [(x.level2, x.level3, x.target_text, x.actual_text) for x in process_file(path, RULES).indicators
+           if x.layout != "execution"]
+    assert got == [("时效指标", "开放时长", "全天开放", "全天开放"), ("时效指标", "2023年全年", "≥300天", "≥300天"),
+                   ("可持续影响指标", "≥300天开放服务", "≥300天", "≥310天")]
+    assert parse_measure("≥300天开放服务", V, U).qualitative and not parse_measure("≥300天", V, U).qualitative
+
+
+def test_when_prose_states_the_rate_as_share_of_budget_and_the_score_after_the_grade_then_both_are_read(tmp_path):
+    # 完成预算的98% is the execution rate, 分数为95分 after the self-evaluated grade the report's score;
+    # an indicator row named 预算资金执行率 (its target 95%, its actual 100% beside it) states no rate
+    text = ("2023年度乙站项目支出绩效自评报告\n一、项目资金使用情况\n项目全年预算数为50万元，执行数为49万元，完成预算的98%。\n"
+            "二、绩效指标完成情况\n时效指标 预算资金执行率 95% 100% 10\n"
+            "三、自评结论\n根据项目实施情况，自评绩效等级为“优”，分数为95分。\n")
+    facts = _read(tmp_path, text).facts
+    assert [f.value for f in facts if f.metric == "budget.execution_rate"] == [Decimal("0.98")]
+    assert [f.value for f in facts if f.metric == "score.self"] == [Decimal(95)]
+
+
+# an OCR'd copy with every cell run together, nothing between them: the header's words, the level
+# names and the template's row numbers (指标1) cut it; a row's values are cut where the target is its
+# actual (else both end in one unit) and the score its weight — a note may follow the score
+RUN_ON_WEIGHTED = ("2022年度甲县农技中心良种推广项目绩效目标自评表\n年度总体目标完成良种推广300亩绩效指标一级指标二级指标三级指标分值"
+                   "年度指标值全年实际值得分未完成原因及改进措施产出指标(50分)数量指标指标1推广良种面积10300亩300亩10"
+                   "指标2培训农户次数105次5次10质量指标指标1种子发芽率1095%95%9时效指标指标1按期完成推广10是是10\n"
+                   "效益指标(50分)社会效益指标指标1带动农户增收20≥8%≥8%18加强宣传引导\n")
+RUN_ON_SCORED = ("2021年度乙科渔业补贴项目自评表\n年度绩效目标(80分)二级指标三级指标年初目标值(A)实际完成值(B)得分"
+                 "数量指标发放补贴户数8820质量指标补贴发放率100%100%10满意度指标服务对象满意度补贴对象满意度95%96%40总分90\n")
+
+
+@pytest.mark.parametrize("fmt", ["txt", "docx"])
+@pytest.mark.parametrize("text, rows", [
+    (RUN_ON_WEIGHTED, [("数量指标", "指标1推广良种面积", "300亩", "300亩", 10, 10, ""),
+                       ("数量指标", "指标2培训农户次数", "5次", "5次", 10, 10, ""),
+                       ("质量指标", "指标1种子发芽率", "95%", "95%", 10, 9, ""),
+                       ("时效指标", "指标1按期完成推广", "是", "是", 10, 10, ""),
+                       ("社会效益指标", "指标1带动农户增收", "≥8%", "≥8%", 20, 18, "加强宣传引导")]),
+    (RUN_ON_SCORED, [("数量指标", "发放补贴户数", "8", "8", None, 20, ""),
+                     ("质量指标", "补贴发放率", "100%", "100%", None, 10, ""),
+                     ("服务对象满意度", "补贴对象满意度", "95%", "96%", None, 40, "")]),
+])
+def test_when_the_table_cells_run_together_then_rows_are_cut_by_names_and_matching_values(tmp_path, fmt, text, rows):
+    if fmt == "docx":
+        path = make_docx(tmp_path / "ocr.docx", text.strip().split("\n"))
+    else:
+        path = tmp_path / "ocr.txt"
+        path.write_text(text, encoding="utf-8")
+    got = [(x.level2, x.level3, x.target_text, x.actual_text, x.weight, x.score, x.note)
+           for x in process_file(path, RULES).indicators if x.layout != "execution"]
+    assert got == [(l2, l3, t, a, None if w is None else Decimal(w), Decimal(s), n) for l2, l3, t, a, w, s, n in rows]
+
+
+def test_when_run_together_rows_cannot_be_cut_apart_then_no_row_is_guessed(tmp_path):
+    # two unnumbered rows in one piece, their figures disagreeing (320人次 | 2%): no cut fits, no row;
+    # the numbered row after them still is read
+    text = ("2022年度丙卫生院部门整体支出绩效自评表\n一级指标二级指标三级指标年度指标值实际完成值得分产出指标数量指标"
+            "任务1:门诊人次增加300人次320人次5任务2:体检率提高2%达成目标值5质量指标指标1诊断准确率95%95%10\n")
+    got = [(x.level2, x.level3, x.target_text, x.actual_text, x.score) for x in _read(tmp_path, text).indicators
+           if x.layout != "execution"]
+    assert got == [("质量指标", "指标1诊断准确率", "95%", "95%", Decimal(10))]

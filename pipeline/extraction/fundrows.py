@@ -84,6 +84,22 @@ _GAP = regex.compile(r"[\s|｜]*")
 _RATE_CELL = regex.compile(r"[0-9０-９][0-9０-９.．]*[%％]?(?=[\s|｜]|$)")
 
 
+_PART_LINES = 6  # the lines of a block's 其中 rows between two of its pairs at most
+_PART_PROSE = regex.compile(r"[。；;，,]")
+_BORDER = " \t|｜"
+
+
+def _part_lines(gap: str, rows) -> bool:
+    """The 其中 rows a form prints between two pairs of its funds block (实际到位资金 | 80 ⏎ 其中：中央财政 |
+    ⏎ 市县财政 | 80 ⏎ 实际支出 | 72): whole lines, the first opening with a `part_prefix` word, a few
+    at most, no sentence among them — the block goes on after them."""
+    body = gap.strip(_BORDER)
+    if not (body.startswith("\n") and body.endswith("\n")) or _PART_PROSE.search(body):
+        return False  # the pair's line goes on with something else, or the next pair is not a line's first cell
+    lines = [ln.strip(_BORDER) for ln in body.split("\n") if ln.strip(_BORDER)]
+    return 0 < len(lines) <= _PART_LINES and lines[0].startswith(tuple(rows.part_prefix))
+
+
 def _pair_rows(text: str, rows) -> list[FundRow]:
     """Funds blocks of label-then-figure pairs (rules/fundrows.yaml `pairs`): 预算数 6.84 执行数 6.84."""
     if rows.pair_label is None:
@@ -91,7 +107,8 @@ def _pair_rows(text: str, rows) -> list[FundRow]:
     columns = dict(rows.pair_columns)
     blocks: list[list] = []
     for m in rows.pair_label.finditer(text):
-        if blocks and _GAP.fullmatch(text, blocks[-1][-1].end(), m.start()):
+        if blocks and (_GAP.fullmatch(text, blocks[-1][-1].end(), m.start())
+                       or _part_lines(text[blocks[-1][-1].end():m.start()], rows)):
             blocks[-1].append(m)
         else:
             blocks.append([m])

@@ -76,8 +76,10 @@ def parse_measure(text: str, vocab: IndicatorVocab, units: Units | None, unit_ce
         return Measure(raw, op, None, "")
     decimals = len(m.group("num").partition(".")[2])
     step = Decimal(1).scaleb(-decimals)
-    if surface and not _is_unit(surface):
-        return Measure(raw, op, None, "")  # a figure inside words (3天内完成审核): qualitative
+    if surface and not _is_unit(surface, vocab.unit_chars):
+        return Measure(raw, op, None, "")  # a figure inside words (3天内完成审核, ≥360天服务读者): qualitative
+    if vocab.date is not None and vocab.date.fullmatch(m.group("num") + surface[:1]) and len(surface) > 1:
+        return Measure(raw, op, None, "")  # a year and words after it (2022年全年, 2021年底前): a date, qualitative
     unit = surface
     if surface in ("%", "％"):
         value, unit, step = value / 100, "ratio", step / 100
@@ -89,11 +91,12 @@ def parse_measure(text: str, vocab: IndicatorVocab, units: Units | None, unit_ce
     return Measure(raw, op, plain(value), unit, plain(step))
 
 
-_UNIT_TEXT = regex.compile(r"^[\p{Han}%㎡a-zA-Z²³/]{1,5}$")
+_UNIT_TEXT = regex.compile(r"^[\p{Han}%㎡a-zA-Z²³/]+$")
 
 
-def _is_unit(surface: str) -> bool:
-    return bool(_UNIT_TEXT.match(surface))
+def _is_unit(surface: str, chars: int) -> bool:
+    """A unit after a figure: a few letters (rules/indicators.yaml ``unit_chars``); more are words."""
+    return len(surface) <= chars and bool(_UNIT_TEXT.match(surface))
 
 
 def _nature_op(nature: str, vocab: IndicatorVocab) -> str | None:

@@ -50,6 +50,12 @@ class IndicatorVocab:
     templates: tuple[tuple[str, ...], ...] = ()  # column orders of a table whose header a page left out
     natures: tuple[str, ...] = ()  # 指标性质 cells that name no comparator (定性)
     placeholder: regex.Pattern | None = None  # a template's unfilled row name (指标2, ……)
+    unit_chars: int = 5  # a unit after a figure holds this many characters at most (more are words)
+    date: regex.Pattern | None = None  # a figure that is a year with its 年 (2022年): a date, not a measure
+    run_on_start: regex.Pattern | None = None  # a template's row number opening a run-on row (指标1)
+    run_on_words: regex.Pattern | None = None  # a header word, its annotation after it (目标值(A))
+    run_on_levels: regex.Pattern | None = None  # a level-1 or level-2 name, its points after it, no figure
+    run_on_stop: regex.Pattern | None = None  # the total label that ends a run-on table
     # cell text → is a header cell: a page's cells are asked about again and again, once per window
     _header_cells: dict = field(default_factory=dict, compare=False, repr=False, hash=False)
 
@@ -205,7 +211,34 @@ def _compile(data: dict) -> IndicatorVocab:
         templates=tuple(_template(t) for t in data.get("templates") or ()),
         natures=tuple(str(w) for w in data.get("natures") or ()),
         placeholder=regex.compile(str(data["placeholder"])) if data.get("placeholder") else None,
+        unit_chars=int(data.get("unit_chars", 5)),
+        date=regex.compile(str(data["date"])) if data.get("date") else None,
+        **_run_on(data),
     )
+
+
+def _run_on(data: dict) -> dict:
+    """The patterns a run-on table is read with (rules/indicators.yaml ``run_on``)."""
+    run_on = data.get("run_on") or {}
+    row_words, number = run_on.get("row_words"), run_on.get("row_number")
+    if not row_words or not number:
+        return {}
+    start = "(?:" + "|".join(map(regex.escape, (str(w) for w in row_words))) + ")" + str(number)
+    words = sorted({str(w) for ws in data["columns"].values() for w in ws} | {str(w) for w in data.get("header_fillers") or ()},
+                   key=len, reverse=True)
+    levels = sorted({str(w) for ws in (data.get("blocks") or {}).values() for w in ws} | {str(w) for w in data.get("level2") or ()},
+                    key=len, reverse=True)
+    points = "|".join(regex.escape(str(p)) for p in data.get("points") or ())
+    marks = r"(?:[（(][0-9.]+(?:" + points + r")[)）])?" if points else ""  # 产出指标(40分)
+    totals = sorted((str(w) for w in data.get("total_labels") or ()), key=len, reverse=True)
+    return {
+        "run_on_start": regex.compile(start),
+        "run_on_words": regex.compile("(?:" + "|".join(map(regex.escape, words)) + r")(?:[（(][A-Za-z/+\-*×÷]{1,5}[)）])?"),
+        # 生态效益|指标1病害…: a level name a row number follows with words ends before the row's 指标
+        "run_on_levels": regex.compile("(?:" + "|".join(map(regex.escape, levels)) + ")" + marks
+                                       + "(?!" + str(number) + r"\p{Han})"),
+        "run_on_stop": regex.compile("|".join(map(regex.escape, totals))) if totals else None,
+    }
 
 
 def _template(roles) -> tuple[str, ...]:
