@@ -183,6 +183,17 @@ def _attributed(sentence: Sentence, figs, i: int, q: Quantity, cues: Cues, meta:
     return None
 
 
+def _all_done(stext: str, e: int, cues: Cues) -> tuple[int, int] | None:
+    """The span of a cue after a figure ending at ``e`` that says all of it was done, past the
+    words that say so (40幢房屋100%拆除; 共需拆迁84户，已全部签订了协议): rules/attribution.yaml after_all."""
+    if cues.after_all is None or (a := cues.after_all.match(stext, e)) is None:
+        return None
+    m = cues.after.match(stext, a.end())
+    if m is None or stext.startswith(cues.after_then_not, m.end()):
+        return None
+    return m.start(), m.end()
+
+
 def _clause_start(stext: str, s: int) -> int:
     """Where the clause of a figure at ``s`` begins, looking back at most 40 characters: after a
     separator, or after an opening bracket that is still open at the figure (…（其中公务接待费1.95万元）);
@@ -257,8 +268,11 @@ def _candidates(stext: str, figs, i: int, cues: Cues, known: dict[int, tuple[str
     limit = figs[i + 1][0] if i + 1 < len(figs) else len(stext)
     while hi < min(len(stext), limit) and hi - e < cues.reach_after + 8 and not AFTER_STOP.match(stext, hi):
         hi += 1
+    # a figure its clause opens as a part (…15户进行了安置(其中4户为货币化安置…): a part of the figure before
+    opened = any(w in stext[lo:s] for w in cues.part_open)
+    whole = figs[i - 1][0] if opened and i > 0 and figs[i - 1][2] == _unit else None
     window, at = _unsplit(stext, e, hi, cues)
-    m = cues.after.search(window)
+    m = None if opened and whole is None else cues.after.search(window)
     first_end = m.end() if m is not None else 0
     # only cues overlapping the first name the figure, tried in turn: 集体土地征收补偿资金 (土地征收 | 征收补偿资金)
     while m is not None and m.start() < first_end:
@@ -267,8 +281,10 @@ def _candidates(stext: str, figs, i: int, cues: Cues, known: dict[int, tuple[str
             break  # 673户、签订协议1482户: the next item's label
         if window.startswith(cues.after_then_not, m.end()):
             break  # 100户已签约未腾房: those of the signed still to move out
-        yield at[m.start()], at[m.end() - 1] + 1, cues.after_metric[m.group()], None
+        yield at[m.start()], at[m.end() - 1] + 1, cues.after_metric[m.group()], whole
         m = cues.after.search(window, m.start() + 1)
+    if not opened and (done := _all_done(stext, e, cues)) is not None:
+        yield done[0], done[1], cues.after_metric[stext[done[0]:done[1]]], None
     if i > 0 and (i - 1) in known and figs[i - 1][2] == _unit:
         metric, label = known[i - 1]
         at = figs[i - 1][1]

@@ -40,6 +40,8 @@ class Cues:
     split_space: regex.Pattern | None = None  # one or two of them between two Han characters
     after_then_not: tuple[str, ...] = ()  # right after an after-cue: the figure counts a remainder (已签约未腾房)
     not_units: dict[str, tuple[str, ...]] = field(default_factory=dict)  # metric → surface units its figures are never in
+    after_all: regex.Pattern | None = None  # between a figure and a cue after it: all of it was done (100%拆除)
+    part_open: tuple[str, ...] = ()  # opening a figure's clause before it: the figure is a part (其中4户为货币化安置)
 
     def unit_refused(self, metric: str, raw: str) -> bool:
         """Whether a figure written ``raw`` is in a surface unit ``metric`` is never counted in
@@ -88,6 +90,8 @@ def load_cues(directory: Path, metrics: frozenset[str], defaults: dict) -> Cues:
         split_space=_split_space(str(data.get("split_space") or "")),
         after_then_not=tuple(str(w) for w in data.get("after_then_not") or ()),
         not_units={str(m): tuple(str(u) for u in us or ()) for m, us in (data.get("not_units") or {}).items()},
+        after_all=regex.compile(str(data["after_all"])) if data.get("after_all") else None,
+        part_open=tuple(str(w) for w in data.get("part_open") or ()),
     )
 
 

@@ -43,6 +43,7 @@ class Layout:
     clause_right: regex.Pattern  # the text up to the next clause end
     event_before: regex.Pattern | None = None  # right before YYYY年: the year dates an event (成立于)
     event_after: regex.Pattern | None = None  # from its 年 on: the year dates an event (年组建)
+    year_line: regex.Pattern | None = None  # a line that is a year alone (2019年): the lines under it are that year's
 
 
 @lru_cache(maxsize=4)
@@ -72,6 +73,7 @@ def load_layout(directory: str | None = None) -> Layout:
         clause_right=regex.compile("[^" + regex.escape(data["clause_end"] + data["sentence_end"]) + "\n]*"),
         event_before=_optional(event.get("before")),
         event_after=_optional(event.get("after")),
+        year_line=_optional(data.get("year_line")),
     )
 
 
