@@ -82,11 +82,14 @@ def attribute(document: Document, sentences: list[Sentence], facts: list[Fact], 
                 unnamed[i] = q, len(mentions)
             mentions.append(Mention(sentence.doc, start, end, q.value, q.unit, q.raw, sentence.text,
                                     sentence.section, metric))
-        for i, (q, at) in unnamed.items():
-            task = _task_before_done(sentence, figs, i, q, known, cues, meta, ruleset, text)
+        for i, (q, at) in sorted(unnamed.items(), reverse=True):  # from the last: a list's items share back
+            task = (_task_before_done(sentence, figs, i, q, known, cues, meta, ruleset, text)
+                    or _listed_before_all(sentence, figs, i, q, known, cues, meta, ruleset, text))
             if task is not None:
                 new.append(task)
                 mentions[at] = replace(mentions[at], metric=task.metric)
+                if task.kind == Kind.LEVEL:
+                    known[i] = task.metric, task.label
     return new, mentions
 
 
@@ -116,6 +119,28 @@ def _task_before_done(sentence: Sentence, figs, i: int, q: Quantity, known: dict
     if fact is None or fact.kind != Kind.LEVEL:
         return None
     return replace(fact, kind=Kind.TARGET, basis=Basis.BUDGET)
+
+
+def _listed_before_all(sentence: Sentence, figs, i: int, q: Quantity, known: dict[int, tuple[str, str]], cues: Cues,
+                       meta: DocMeta, ruleset: RuleSet, text: str) -> Fact | None:
+    """An item of a list whose last item a cue after it names with 均 / 全部 (自贸路50亩，杨陵初心农场260余亩
+    均清表交地): the cue is every item's (rules/attribution.yaml list_item, after_all)."""
+    if cues.list_item is None or (i + 1) not in known or figs[i + 1][2] != figs[i][2]:
+        return None
+    metric, label = known[i + 1]
+    stext = sentence.text
+    s, e, _unit = figs[i]
+    done = _all_done(stext, figs[i + 1][1], cues)
+    if (done is None or stext[done[0]:done[1]] != label or ruleset.metric_unit(metric) != q.unit
+            or not cues.list_item.fullmatch(stext, e, figs[i + 1][0])):
+        return None
+    rule = cues.rules[metric]
+    start, end = sentence.start + s, sentence.start + e
+    # the item's own clause is checked: the cue's side holds the last item (260余亩均…: not 亩均, per mu)
+    if not context_allows(Match(rule, sentence, start, end, start, start, {}), ruleset):
+        return None
+    return make_fact(Match(rule, sentence, start, end, sentence.start + done[0], sentence.start + done[1], {}),
+                     q, meta, ruleset, {}, text)
 
 
 def _names_a_metric(stext: str, cues: Cues) -> bool:

@@ -41,6 +41,7 @@ class Cues:
     after_then_not: tuple[str, ...] = ()  # right after an after-cue: the figure counts a remainder (已签约未腾房)
     not_units: dict[str, tuple[str, ...]] = field(default_factory=dict)  # metric → surface units its figures are never in
     after_all: regex.Pattern | None = None  # between a figure and a cue after it: all of it was done (100%拆除)
+    list_item: regex.Pattern | None = None  # between two figures of one list (，杨陵初心农场)
     part_open: tuple[str, ...] = ()  # opening a figure's clause before it: the figure is a part (其中4户为货币化安置)
 
     def unit_refused(self, metric: str, raw: str) -> bool:
@@ -91,6 +92,7 @@ def load_cues(directory: Path, metrics: frozenset[str], defaults: dict) -> Cues:
         after_then_not=tuple(str(w) for w in data.get("after_then_not") or ()),
         not_units={str(m): tuple(str(u) for u in us or ()) for m, us in (data.get("not_units") or {}).items()},
         after_all=regex.compile(str(data["after_all"])) if data.get("after_all") else None,
+        list_item=regex.compile(str(data["list_item"])) if data.get("list_item") else None,
         part_open=tuple(str(w) for w in data.get("part_open") or ()),
     )
 
