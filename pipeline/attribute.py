@@ -21,6 +21,7 @@ from .extraction.scan import under_item_title
 from .model import Basis, DocMeta, Document, Fact, Kind, Match, Mention, Quantity, Sentence
 from .normalize import Units, parse_quantity
 from .rules import RuleSet
+from .task_wholes import tasks_by_share
 
 LIST_SEP = ("、", "，", ",", "；", ";")  # a list separator right after a figure: what follows is the next item
 BEFORE_STOP = regex.compile(r"[，,。；;！？!?、（(\n|]")
@@ -90,7 +91,8 @@ def attribute(document: Document, sentences: list[Sentence], facts: list[Fact], 
                 mentions[at] = replace(mentions[at], metric=task.metric)
                 if task.kind == Kind.LEVEL:
                     known[i] = task.metric, task.label
-    return new, mentions
+    found, mentions = tasks_by_share(text, sentences, facts + new, mentions, meta, ruleset, units)
+    return new + found, mentions
 
 
 def _task_before_done(sentence: Sentence, figs, i: int, q: Quantity, known: dict[int, tuple[str, str]], cues: Cues,

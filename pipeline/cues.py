@@ -42,6 +42,9 @@ class Cues:
     not_units: dict[str, tuple[str, ...]] = field(default_factory=dict)  # metric → surface units its figures are never in
     after_all: regex.Pattern | None = None  # between a figure and a cue after it: all of it was done (100%拆除)
     list_item: regex.Pattern | None = None  # between two figures of one list (，杨陵初心农场)
+    share_after: regex.Pattern | None = None  # between a done figure and its share of the task (，占总户数的)
+    share_whole_units: frozenset[str] = frozenset()  # units whose tasks are found by the share done
+    share_whole_words: tuple[str, ...] = ()  # one of these before the whole in its clause names it a task (需拆迁)
     part_open: tuple[str, ...] = ()  # opening a figure's clause before it: the figure is a part (其中4户为货币化安置)
 
     def unit_refused(self, metric: str, raw: str) -> bool:
@@ -93,6 +96,9 @@ def load_cues(directory: Path, metrics: frozenset[str], defaults: dict) -> Cues:
         not_units={str(m): tuple(str(u) for u in us or ()) for m, us in (data.get("not_units") or {}).items()},
         after_all=regex.compile(str(data["after_all"])) if data.get("after_all") else None,
         list_item=regex.compile(str(data["list_item"])) if data.get("list_item") else None,
+        share_after=regex.compile(str(data["share_after"])) if data.get("share_after") else None,
+        share_whole_units=frozenset(data.get("share_whole_units") or ()),
+        share_whole_words=tuple(str(w) for w in data.get("share_whole_words") or ()),
         part_open=tuple(str(w) for w in data.get("part_open") or ()),
     )
 
