@@ -149,3 +149,17 @@ def test_when_an_office_has_an_establishment_then_现有编制_stays_the_establi
     facts = read(tmp_path, "区征地办现有编制30名，在职人员28人。\n")
     assert {("staff.authorized", Decimal(30)), ("staff.actual", Decimal(28))} <= counted(facts)
     assert ("staff.actual", Decimal(30)) not in counted(facts)
+
+
+# --- bare 补偿, 提供土地, and a task of 共需 ------------------------------------------------------
+
+def test_when_land_provided_and_compensation_are_worded_bare_then_they_are_read(tmp_path):
+    facts = read(tmp_path, "征地拆迁方面：已提供土地900亩，补偿2100万元；拆迁房屋30栋，补偿金额800万元。\n")
+    assert {("land.cleared", Decimal(900)), ("compensation.paid", Decimal(21000000)),
+            ("compensation.paid", Decimal(8000000))} <= counted(facts)
+
+
+def test_when_buildings_are_still_to_be_pulled_down_then_their_count_is_the_task(tmp_path):
+    facts = read(tmp_path, "该路段共需拆除房屋120栋、约3万平方米。\n全年拆除房屋80栋。\n")
+    assert kinds(facts, "buildings.demolished").get(Decimal(120)) == "target"
+    assert ("buildings.demolished", Decimal(80)) in counted(facts)
