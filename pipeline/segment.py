@@ -336,9 +336,12 @@ def dates_an_event(text: str, at: int, layout: Layout | None) -> bool:
     True
     >>> dates_an_event("我局2020年设17个内设机构", 2, load_layout())
     False
+    >>> dates_an_event("我局2003年组建，设17个内设机构", 2, load_layout())
+    True
     """
     if layout is None:
         return False
     if layout.event_before is not None and layout.event_before.search(text, max(0, at - 8), at):
         return True
-    return layout.event_after is not None and layout.event_after.match(text, at + 4) is not None
+    # the pattern is anchored (^年…): matched on the text from the 年 on, not at an offset of the whole
+    return layout.event_after is not None and layout.event_after.match(text[at + 4:at + 40]) is not None

@@ -163,3 +163,13 @@ def test_when_buildings_are_still_to_be_pulled_down_then_their_count_is_the_task
     facts = read(tmp_path, "该路段共需拆除房屋120栋、约3万平方米。\n全年拆除房屋80栋。\n")
     assert kinds(facts, "buildings.demolished").get(Decimal(120)) == "target"
     assert ("buildings.demolished", Decimal(80)) in counted(facts)
+
+
+# --- a year that dates an application, and a 公顷 figure with its 亩 in brackets ---------------------
+
+def test_when_a_year_dates_the_applications_then_the_land_they_took_is_the_years_and_公顷_is_read_in_亩(tmp_path):
+    body = ("（二）2021年重点工作完成情况\n市本级2020年共上报三个批次的建设用地报件，征收集体土地10.5公顷"
+            "（折合157.5亩），保障了重点项目用地。\n")
+    facts = read(tmp_path, body)
+    assert ("land.acquired", Decimal("157.5")) in counted(facts)
+    assert kinds(facts, "land.acquired") == {Decimal("157.5"): "level"}
