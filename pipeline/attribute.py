@@ -21,6 +21,7 @@ from .extraction.scan import under_item_title
 from .model import Basis, DocMeta, Document, Fact, Kind, Match, Mention, Quantity, Sentence
 from .normalize import Units, parse_quantity
 from .rules import RuleSet
+from .task_wholes import tasks_by_share
 
 LIST_SEP = ("、", "，", ",", "；", ";")  # a list separator right after a figure: what follows is the next item
 BEFORE_STOP = regex.compile(r"[，,。；;！？!?、（(\n|]")
@@ -82,12 +83,16 @@ def attribute(document: Document, sentences: list[Sentence], facts: list[Fact], 
                 unnamed[i] = q, len(mentions)
             mentions.append(Mention(sentence.doc, start, end, q.value, q.unit, q.raw, sentence.text,
                                     sentence.section, metric))
-        for i, (q, at) in unnamed.items():
-            task = _task_before_done(sentence, figs, i, q, known, cues, meta, ruleset, text)
+        for i, (q, at) in sorted(unnamed.items(), reverse=True):  # from the last: a list's items share back
+            task = (_task_before_done(sentence, figs, i, q, known, cues, meta, ruleset, text)
+                    or _listed_before_all(sentence, figs, i, q, known, cues, meta, ruleset, text))
             if task is not None:
                 new.append(task)
                 mentions[at] = replace(mentions[at], metric=task.metric)
-    return new, mentions
+                if task.kind == Kind.LEVEL:
+                    known[i] = task.metric, task.label
+    found, mentions = tasks_by_share(text, sentences, facts + new, mentions, meta, ruleset, units)
+    return new + found, mentions
 
 
 def _task_before_done(sentence: Sentence, figs, i: int, q: Quantity, known: dict[int, tuple[str, str]], cues: Cues,
@@ -116,6 +121,28 @@ def _task_before_done(sentence: Sentence, figs, i: int, q: Quantity, known: dict
     if fact is None or fact.kind != Kind.LEVEL:
         return None
     return replace(fact, kind=Kind.TARGET, basis=Basis.BUDGET)
+
+
+def _listed_before_all(sentence: Sentence, figs, i: int, q: Quantity, known: dict[int, tuple[str, str]], cues: Cues,
+                       meta: DocMeta, ruleset: RuleSet, text: str) -> Fact | None:
+    """An item of a list whose last item a cue after it names with 均 / 全部 (自贸路50亩，杨陵初心农场260余亩
+    均清表交地): the cue is every item's (rules/attribution.yaml list_item, after_all)."""
+    if cues.list_item is None or (i + 1) not in known or figs[i + 1][2] != figs[i][2]:
+        return None
+    metric, label = known[i + 1]
+    stext = sentence.text
+    s, e, _unit = figs[i]
+    done = _all_done(stext, figs[i + 1][1], cues)
+    if (done is None or stext[done[0]:done[1]] != label or ruleset.metric_unit(metric) != q.unit
+            or not cues.list_item.fullmatch(stext, e, figs[i + 1][0])):
+        return None
+    rule = cues.rules[metric]
+    start, end = sentence.start + s, sentence.start + e
+    # the item's own clause is checked: the cue's side holds the last item (260余亩均…: not 亩均, per mu)
+    if not context_allows(Match(rule, sentence, start, end, start, start, {}), ruleset):
+        return None
+    return make_fact(Match(rule, sentence, start, end, sentence.start + done[0], sentence.start + done[1], {}),
+                     q, meta, ruleset, {}, text)
 
 
 def _names_a_metric(stext: str, cues: Cues) -> bool:
@@ -181,6 +208,17 @@ def _attributed(sentence: Sentence, figs, i: int, q: Quantity, cues: Cues, meta:
             fact = replace(fact, kind=Kind.PART, group=sentence.start + part_of)
         return fact
     return None
+
+
+def _all_done(stext: str, e: int, cues: Cues) -> tuple[int, int] | None:
+    """The span of a cue after a figure ending at ``e`` that says all of it was done, past the
+    words that say so (40幢房屋100%拆除; 共需拆迁84户，已全部签订了协议): rules/attribution.yaml after_all."""
+    if cues.after_all is None or (a := cues.after_all.match(stext, e)) is None:
+        return None
+    m = cues.after.match(stext, a.end())
+    if m is None or stext.startswith(cues.after_then_not, m.end()):
+        return None
+    return m.start(), m.end()
 
 
 def _clause_start(stext: str, s: int) -> int:
@@ -257,8 +295,11 @@ def _candidates(stext: str, figs, i: int, cues: Cues, known: dict[int, tuple[str
     limit = figs[i + 1][0] if i + 1 < len(figs) else len(stext)
     while hi < min(len(stext), limit) and hi - e < cues.reach_after + 8 and not AFTER_STOP.match(stext, hi):
         hi += 1
+    # a figure its clause opens as a part (…15户进行了安置(其中4户为货币化安置…): a part of the figure before
+    opened = any(w in stext[lo:s] for w in cues.part_open)
+    whole = figs[i - 1][0] if opened and i > 0 and figs[i - 1][2] == _unit else None
     window, at = _unsplit(stext, e, hi, cues)
-    m = cues.after.search(window)
+    m = None if opened and whole is None else cues.after.search(window)
     first_end = m.end() if m is not None else 0
     # only cues overlapping the first name the figure, tried in turn: 集体土地征收补偿资金 (土地征收 | 征收补偿资金)
     while m is not None and m.start() < first_end:
@@ -267,8 +308,10 @@ def _candidates(stext: str, figs, i: int, cues: Cues, known: dict[int, tuple[str
             break  # 673户、签订协议1482户: the next item's label
         if window.startswith(cues.after_then_not, m.end()):
             break  # 100户已签约未腾房: those of the signed still to move out
-        yield at[m.start()], at[m.end() - 1] + 1, cues.after_metric[m.group()], None
+        yield at[m.start()], at[m.end() - 1] + 1, cues.after_metric[m.group()], whole
         m = cues.after.search(window, m.start() + 1)
+    if not opened and (done := _all_done(stext, e, cues)) is not None:
+        yield done[0], done[1], cues.after_metric[stext[done[0]:done[1]]], None
     if i > 0 and (i - 1) in known and figs[i - 1][2] == _unit:
         metric, label = known[i - 1]
         at = figs[i - 1][1]

@@ -40,6 +40,12 @@ class Cues:
     split_space: regex.Pattern | None = None  # one or two of them between two Han characters
     after_then_not: tuple[str, ...] = ()  # right after an after-cue: the figure counts a remainder (已签约未腾房)
     not_units: dict[str, tuple[str, ...]] = field(default_factory=dict)  # metric → surface units its figures are never in
+    after_all: regex.Pattern | None = None  # between a figure and a cue after it: all of it was done (100%拆除)
+    list_item: regex.Pattern | None = None  # between two figures of one list (，杨陵初心农场)
+    share_after: regex.Pattern | None = None  # between a done figure and its share of the task (，占总户数的)
+    share_whole_units: frozenset[str] = frozenset()  # units whose tasks are found by the share done
+    share_whole_words: tuple[str, ...] = ()  # one of these before the whole in its clause names it a task (需拆迁)
+    part_open: tuple[str, ...] = ()  # opening a figure's clause before it: the figure is a part (其中4户为货币化安置)
 
     def unit_refused(self, metric: str, raw: str) -> bool:
         """Whether a figure written ``raw`` is in a surface unit ``metric`` is never counted in
@@ -92,6 +98,12 @@ def load_cues(directory: Path, metrics: frozenset[str], defaults: dict) -> Cues:
         split_space=_split_space(str(data.get("split_space") or "")),
         after_then_not=tuple(str(w) for w in data.get("after_then_not") or ()),
         not_units={str(m): tuple(str(u) for u in us or ()) for m, us in (data.get("not_units") or {}).items()},
+        after_all=regex.compile(str(data["after_all"])) if data.get("after_all") else None,
+        list_item=regex.compile(str(data["list_item"])) if data.get("list_item") else None,
+        share_after=regex.compile(str(data["share_after"])) if data.get("share_after") else None,
+        share_whole_units=frozenset(data.get("share_whole_units") or ()),
+        share_whole_words=tuple(str(w) for w in data.get("share_whole_words") or ()),
+        part_open=tuple(str(w) for w in data.get("part_open") or ()),
     )
 
 

@@ -88,7 +88,16 @@ def scope(facts: list[Fact], text: str, rules: ScopeRules) -> list[Fact]:
         return facts
     marked = {i for i in candidates if _not_the_units(facts[i], text, rules)}
     own = {facts[i].metric for i in candidates if i not in marked}
-    out = [replace(f, kind=Kind.SUB) if i in marked and f.metric in own else f for i, f in enumerate(facts)]
+    # a sub-area's task of the year gives way to the unit's own task only (任务为…交地的147亩 beside
+    # 累计交地120亩: the task and the work done are two statements), not one period's (本期)
+    own_tasks = {facts[i].metric for i in candidates if i not in marked and facts[i].kind == Kind.TARGET}
+
+    def aside(f: Fact) -> bool:
+        if f.kind == Kind.TARGET and f.metric not in own_tasks and not _one_period(f, text, rules):
+            return False
+        return f.metric in own
+
+    out = [replace(f, kind=Kind.SUB) if i in marked and aside(f) else f for i, f in enumerate(facts)]
     out = _gross_beside_net(out, rules)
     out = _narrow_beside_whole(out, text, rules)
     out = _relations_follow(_shared_out(out, rules), facts)
@@ -98,14 +107,19 @@ def scope(facts: list[Fact], text: str, rules: ScopeRules) -> list[Fact]:
 def _not_the_units(f: Fact, text: str, rules: ScopeRules) -> bool:
     """One period's figure, several years', or a sub-area's or another body's."""
     chain = _since(text, f.start, _CHAIN_START)
-    clause = _since(text, f.start, _CLAUSE_START)  # once, not once per interim word
-    return (any(w in clause for w in rules.interim) or rules.interim_lead.match(clause) is not None
-            or _interim_chain(chain, rules)
-            or _subject_is_other(chain, rules) or rules.multi_year.search(chain) is not None
+    return (_one_period(f, text, rules, chain) or _subject_is_other(chain, rules)
             or rules.sub_area_line.match(_since(text, f.start, None)) is not None
             or rules.sub_unit_item.match(_line_before(text, f.start)) is not None
             or _in_enumerated_body(_since(text, f.start, None), rules)
             or rules.sub_unit_section.search(f.section.rsplit(" > ", 1)[-1]) is not None)
+
+
+def _one_period(f: Fact, text: str, rules: ScopeRules, chain: str | None = None) -> bool:
+    """One period's figure (本期, 上周, 7月…) or several years' (2016至2018年度)."""
+    chain = _since(text, f.start, _CHAIN_START) if chain is None else chain
+    clause = _since(text, f.start, _CLAUSE_START)  # once, not once per interim word
+    return (any(w in clause for w in rules.interim) or rules.interim_lead.match(clause) is not None
+            or _interim_chain(chain, rules) or rules.multi_year.search(chain) is not None)
 
 
 def _in_enumerated_body(line: str, rules: ScopeRules) -> bool:

@@ -43,6 +43,7 @@ class Layout:
     clause_right: regex.Pattern  # the text up to the next clause end
     event_before: regex.Pattern | None = None  # right before YYYY年: the year dates an event (成立于)
     event_after: regex.Pattern | None = None  # from its 年 on: the year dates an event (年组建)
+    year_line: regex.Pattern | None = None  # a line that is a year alone (2019年): the lines under it are that year's
 
 
 @lru_cache(maxsize=4)
@@ -72,6 +73,7 @@ def load_layout(directory: str | None = None) -> Layout:
         clause_right=regex.compile("[^" + regex.escape(data["clause_end"] + data["sentence_end"]) + "\n]*"),
         event_before=_optional(event.get("before")),
         event_after=_optional(event.get("after")),
+        year_line=_optional(data.get("year_line")),
     )
 
 
@@ -334,9 +336,12 @@ def dates_an_event(text: str, at: int, layout: Layout | None) -> bool:
     True
     >>> dates_an_event("我局2020年设17个内设机构", 2, load_layout())
     False
+    >>> dates_an_event("我局2003年组建，设17个内设机构", 2, load_layout())
+    True
     """
     if layout is None:
         return False
     if layout.event_before is not None and layout.event_before.search(text, max(0, at - 8), at):
         return True
-    return layout.event_after is not None and layout.event_after.match(text, at + 4) is not None
+    # the pattern is anchored (^年…): matched on the text from the 年 on, not at an offset of the whole
+    return layout.event_after is not None and layout.event_after.match(text[at + 4:at + 40]) is not None

@@ -68,6 +68,30 @@ def read_period(sentence_text: str, label_pos: int, fig_pos: int, doc_year: int 
     return None
 
 
+def year_line_above(text: str, start: int, layout) -> int | None:
+    """The year of a line that is a year alone (document.yaml ``year_line``) right above the line
+    that ``start`` opens, blank lines aside: a news page's 2019年 over 计划征地5633.91亩….
+
+    >>> from pipeline.segment import load_layout
+    >>> year_line_above("2019年\\n\\n计划征地5633.91亩", 7, load_layout())
+    2019
+    >>> year_line_above("2019年\\n完成征地100亩，计划征地50亩", 15, load_layout()) is None
+    True
+    """
+    if layout is None or layout.year_line is None:
+        return None
+    begin = text.rfind("\n", 0, start) + 1
+    if text[begin:start].strip():
+        return None  # not the first sentence of its line
+    end = begin - 1
+    above = ""
+    while end > 0 and not above:  # blank lines between are no lines
+        line_start = text.rfind("\n", 0, end) + 1
+        above, end = text[line_start:end].strip(), line_start - 1
+    m = layout.year_line.fullmatch(above) if above else None
+    return int(m.group(1)) if m else None
+
+
 def _bracket_closes(text: str) -> bool:
     """More brackets close than open in the text: it starts inside a bracket that ends in it."""
     return text.count("）") + text.count(")") > text.count("（") + text.count("(")

@@ -13,7 +13,7 @@ from ..normalize import Units, parse_quantity
 from ..rules import RuleSet, expand
 from ..segment import clause_span
 from .basis import read_basis, split_basis
-from .context import context_of, in_target_section, is_target, read_period
+from .context import context_of, in_target_section, is_target, read_period, year_line_above
 from .labels import last_label_in, lookup_label
 
 log = logging.getLogger(__name__)
@@ -95,6 +95,8 @@ def make_fact(hit: Match, q, meta: DocMeta, ruleset: RuleSet, by_span: dict[int,
                                    rule.qualifier)
     period = read_period(context.text, hit.label_start - sentence.start, context.fig, meta.year, ruleset.layout,
                          context.clause_start)
+    if period is None and (above := year_line_above(text, sentence.start, ruleset.layout)) != meta.year:
+        period = above  # 2019年 alone on the line above: that year's (None when there is none)
     if kind == Kind.LEVEL:
         if period is not None and meta.year is not None and period < meta.year:
             kind = Kind.PRIOR
