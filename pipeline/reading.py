@@ -89,6 +89,17 @@ def convert_script(text: str, config: str | None) -> str:
     """
     if not config or not text:
         return text
+    if _LAST[0] is text and _LAST[1] == config:
+        return _LAST[2]  # the same text again (self-evaluation reads a page's cells apart)
+    out = _convert(text, config)
+    _LAST[:] = [text, config, out]
+    return out
+
+
+_LAST: list = [None, None, None]  # the last text converted (held, so its identity stays its own), config, result
+
+
+def _convert(text: str, config: str) -> str:
     converter = _converter(config)
     out = converter.convert(text)
     if len(out) == len(text):
@@ -163,6 +174,10 @@ def restore(facts: list[Fact], reading: Reading, original: str) -> list[Fact]:
         # over-collects — a false sum finding on tests/cases/real/batchC c005 — to be fixed there first.)
         group = reading.to_original(f.group, f.group + 1)[0] \
             if getattr(f, "group", None) is not None and getattr(f, "rule_id", "") == FUND_ROW_RULE else None
-        out.append(replace(f, start=start, end=end, quote=quote, raw=original[start:end])
-                   if group is None else replace(f, start=start, end=end, quote=quote, raw=original[start:end], group=group))
+        raw = original[start:end]
+        if group is None and start == f.start and end == f.end and quote == f.quote and raw == f.raw:
+            out.append(f)  # before the first dropped character nothing moves: no copy
+        else:
+            out.append(replace(f, start=start, end=end, quote=quote, raw=raw)
+                       if group is None else replace(f, start=start, end=end, quote=quote, raw=raw, group=group))
     return out
