@@ -18,10 +18,10 @@ one part keep their order and stay apart from the next part's).
 from __future__ import annotations
 
 import os
-from dataclasses import fields, replace
-from operator import attrgetter
+from dataclasses import replace
 
 from .model import Cell, Document, Extraction, Table
+from .rebuild import moved
 
 PART_BYTES = int(float(os.environ.get("JIXIAO_PART_MB", "4")) * 2**20)  # a file over this is read in parts
 SPLIT_SUFFIXES = (".txt", ".text")  # formats whose reading is cheap enough to repeat for every part
@@ -114,31 +114,15 @@ def shift_extraction(ex: Extraction, offset: int) -> Extraction:
     """A part's extraction with every span moved by ``offset`` (into the whole file's text)."""
     if offset == 0:
         return ex
-    facts = tuple(_moved(f, start=f.start + offset, end=f.end + offset,
+    facts = tuple(moved(f, start=f.start + offset, end=f.end + offset,
                          sentence_index=f.sentence_index + offset if f.sentence_index >= 0 else f.sentence_index,
                          group=f.group + offset if f.group is not None else None) for f in ex.facts)
-    mentions = tuple(_moved(m, start=m.start + offset, end=m.end + offset) for m in ex.mentions)
+    mentions = tuple(moved(m, start=m.start + offset, end=m.end + offset) for m in ex.mentions)
     indicators = tuple(replace(x, start=x.start + offset, end=x.end + offset,
                                cells=tuple(replace(c, start=c.start + offset, end=c.end + offset) for c in x.cells))
                        for x in ex.indicators)
     grade = replace(ex.grade, start=ex.grade.start + offset, end=ex.grade.end + offset) if ex.grade else None
     return replace(ex, facts=facts, mentions=mentions, indicators=indicators, grade=grade)
-
-
-def _moved(obj, **changes):
-    """``dataclasses.replace`` for the many facts and quantities of a part, ≈ 2× cheaper: the
-    fields read by one ``attrgetter`` (names remembered per class), the object built positionally."""
-    names, get = _FIELDS.get(type(obj)) or _fields_of(type(obj))
-    return type(obj)(*[changes[n] if n in changes else v for n, v in zip(names, get(obj))])
-
-
-def _fields_of(cls) -> tuple[tuple[str, ...], object]:
-    names = tuple(f.name for f in fields(cls) if f.init)
-    _FIELDS[cls] = names, attrgetter(*names)
-    return _FIELDS[cls]
-
-
-_FIELDS: dict[type, tuple] = {}
 
 
 def merge_parts(parts: list[Extraction]) -> Extraction:
