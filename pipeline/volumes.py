@@ -21,6 +21,7 @@ import os
 from dataclasses import replace
 
 from .model import Cell, Document, Extraction, Table
+from .rebuild import moved
 
 PART_BYTES = int(float(os.environ.get("JIXIAO_PART_MB", "4")) * 2**20)  # a file over this is read in parts
 SPLIT_SUFFIXES = (".txt", ".text")  # formats whose reading is cheap enough to repeat for every part
@@ -113,10 +114,10 @@ def shift_extraction(ex: Extraction, offset: int) -> Extraction:
     """A part's extraction with every span moved by ``offset`` (into the whole file's text)."""
     if offset == 0:
         return ex
-    facts = tuple(replace(f, start=f.start + offset, end=f.end + offset,
-                          sentence_index=f.sentence_index + offset if f.sentence_index >= 0 else f.sentence_index,
-                          group=f.group + offset if f.group is not None else None) for f in ex.facts)
-    mentions = tuple(replace(m, start=m.start + offset, end=m.end + offset) for m in ex.mentions)
+    facts = tuple(moved(f, start=f.start + offset, end=f.end + offset,
+                         sentence_index=f.sentence_index + offset if f.sentence_index >= 0 else f.sentence_index,
+                         group=f.group + offset if f.group is not None else None) for f in ex.facts)
+    mentions = tuple(moved(m, start=m.start + offset, end=m.end + offset) for m in ex.mentions)
     indicators = tuple(replace(x, start=x.start + offset, end=x.end + offset,
                                cells=tuple(replace(c, start=c.start + offset, end=c.end + offset) for c in x.cells))
                        for x in ex.indicators)

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from pipeline.cli import cli
 from pipeline.process import process_file
-from pipeline.reading import read_text
+from pipeline.reading import convert_script, read_text
 
 HEAD = "某县征地服务中心2022年度部门整体支出绩效自评报告\n"
 
@@ -81,6 +81,19 @@ def test_when_spaces_split_a_figure_from_its_label_then_it_is_read_and_spans_the
 def test_when_nothing_needs_converting_then_the_text_and_offsets_are_the_same(ruleset):
     reading = read_text("2022年基本支出366.62万元。", ruleset.reading)
     assert reading.text == "2022年基本支出366.62万元。" and reading.origin is None
+
+
+def test_when_characters_are_dropped_then_every_readable_character_maps_back_to_its_own(ruleset):
+    original = "本單位編制 42人，實有(shí yǒu) 45人；設 17 个內設機構。"
+    reading = read_text(original, ruleset.reading)
+    assert reading.origin is not None and len(reading.origin) == len(reading.text) < len(original)
+    converted = convert_script(original, ruleset.reading.convert)
+    for i, ch in enumerate(reading.text):
+        at = reading.origin[i]
+        assert converted[at] == ch and reading.from_original(at) == i
+        assert reading.to_original(i, i + 1) == (at, at + 1)
+    assert list(reading.origin) == sorted(set(reading.origin))  # each original character once, in order
+    assert reading.from_original(len(original)) == len(reading.text)
 
 
 # --- quantities first, then attribution --------------------------------------------------------

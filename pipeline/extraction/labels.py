@@ -1,6 +1,8 @@
 """Which metric a label names: exactly (tables, forms) or the last one standing in a text."""
 from __future__ import annotations
 
+from functools import wraps
+
 import regex
 
 from ..rules import RuleSet, normalize_label
@@ -9,6 +11,27 @@ MAX_LABEL_CHARS = 40
 _LABEL_BRACKET_TAIL = regex.compile(r"[（(][^）)]*[）)]$")
 
 
+def _remembered(lookup):
+    """``lookup(label, ruleset)`` remembered per label and RuleSet (held, so its id stays its own):
+    a table's labels (基本支出, 项目支出 …) come back in every report."""
+    memo: dict[int, tuple] = {}
+
+    @wraps(lookup)
+    def remembered(label: str, ruleset: RuleSet):
+        known = memo.get(id(ruleset))
+        if known is None or known[0] is not ruleset:
+            memo.clear()
+            known = memo[id(ruleset)] = (ruleset, {})
+        answers = known[1]
+        if label not in answers:
+            if len(answers) >= 100_000:
+                answers.clear()  # a bound, whatever the corpus
+            answers[label] = lookup(label, ruleset)
+        return answers[label]
+    return remembered
+
+
+@_remembered
 def lookup_label(label: str, ruleset: RuleSet) -> str | None:
     """The metric a label names exactly (after trimming numbering, brackets and tails).
 

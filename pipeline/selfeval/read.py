@@ -44,6 +44,8 @@ def self_evaluation(original: Document, readable: Document, reading: Reading,
     if any(x.layout != "execution" for x in first) or reading.text == original.text:
         return first, grade
     cells = read_text(original.text, ruleset.reading, join=False)  # the readable text joins cells
+    if cells.text == original.text:
+        return first, grade  # nothing converted or dropped: the second read is the first
     second = read_indicators(readable_document(original, cells), ruleset)
     if len(second) > len(first):
         return restore_indicators(second, None, cells, original.text)[0], grade
