@@ -366,7 +366,7 @@ class Checker:
         clusters = _clusters(cands, self.units)
         if len(clusters) != 1:
             return None
-        return min(clusters[0], key=lambda f: (f.approx, f.step, f.start))
+        return min(clusters[0], key=lambda f: (f.approx, f.step, f.start, f.doc))
 
     # sum -----------------------------------------------------------------------------------
     def sums(self, fs: list[Fact], info: DocInfo, skip_totals: set[str]) -> list[Finding]:
@@ -584,7 +584,7 @@ class Checker:
     def yoy(self, by_doc: dict[str, list[Fact]], docs: dict[str, DocInfo]) -> list[Finding]:
         out = []
         by_unit_year: dict[tuple[str, int], list[str]] = defaultdict(list)
-        for doc, info in docs.items():
+        for doc, info in sorted(docs.items()):  # the same findings whatever order the reports were loaded in
             if info.unit_key and info.year:
                 by_unit_year[(info.unit_key, info.year)].append(doc)
         jump = Decimal(str(self.config["yoy"]["jump"]))
@@ -770,7 +770,7 @@ def _ranges(sizes: list[tuple[str, int]], chunk: int) -> list[tuple[str, str]]:
 def _group(rows: list, docs: dict[str, DocInfo]) -> tuple[list[Fact], dict[str, DocInfo]]:
     starts = {r[20]: r[8] for r in rows}  # fact id → start: a part names its total by id
     facts = [replace(_fact_of(r), group=starts.get(r[17])) if r[17] else _fact_of(r) for r in rows]
-    names = {f.doc for f in facts}
+    names = sorted({f.doc for f in facts})  # sorted: a set's order changes from one process to the next
     return facts, {d: docs[d] for d in names if d in docs}
 
 

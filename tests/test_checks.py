@@ -157,3 +157,24 @@ def test_when_a_years_total_is_listed_with_its_parts_then_no_conflict(tmp_path):
     body = ("一、工作完成情况\n全年签约1,637户，其中国有土地上房屋征收签约412户、集体土地上房屋征收签约1,225户。\n"
             "全年安置1,205户（其中货币安置788户、实物安置417户）。\n")
     assert findings_of(tmp_path, {"a.txt": report(body)}) == set()
+
+
+def test_when_one_years_report_is_loaded_twice_then_findings_do_not_depend_on_load_order(tmp_path):
+    """Two copies of last year's report (a resubmission) are equal evidence: which one a finding cites
+    must not depend on the order the workers finished in, nor on a set's order in this process."""
+    from pipeline.checks import Checker, unit_groups
+
+    reports = {"a.txt": YOY_2021, "a2.txt": YOY_2021, "b.txt": YOY_2022.format(delta=80)}
+    catalog = CATALOG + "a2.txt,丙区征地拆迁安置服务中心,2021,整体支出,丙区征地\n"
+    findings_of(tmp_path, reports, catalog)
+    con = duckdb.connect(str(tmp_path / "j.duckdb"), read_only=True)
+    (facts, docs), = list(unit_groups(con))
+    con.close()
+
+    def shown(order):
+        found = Checker().run(facts, dict(order))
+        return [(f.doc, f.check, f.message, [(e.doc, e.start) for e in f.evidence]) for f in found]
+
+    forward = shown(sorted(docs.items()))
+    assert any(check == "yoy" for _, check, _, _ in forward)
+    assert shown(sorted(docs.items(), reverse=True)) == forward
