@@ -165,7 +165,7 @@ def _load_rules_cached(directory: str) -> RuleSet:
     labels = _load_labels(root / "labels.yaml", metrics)
     basis = {
         key: tuple(sorted(common.get("basis", {}).get(key) or (), key=len, reverse=True))
-        for key in ("budget", "adjusted", "actual", "ignore")
+        for key in ("budget", "adjusted", "actual", "ignore", "adjusted_after")
     }
     rules: list[Rule] = []
     seen: dict[str, str] = {}
