@@ -110,6 +110,9 @@ def extract_tabular(document: Document, sentences: list[Sentence], meta: DocMeta
             continue
         metric = lookup_label(_strip_unit(line.text), ruleset)
         if metric is None:
+            for metric, value, head in _year_row(lines, k, meta, ruleset):
+                emit(metric, CellText(value.start, value.end, value.text), _unit_above(sentences, line.index, units),
+                     _header_basis(head.text, ruleset), RULE_FORM, head.text, quote=(line, value))
             continue
         values = _figure_lines(lines, k + 1)
         if not values:
@@ -172,6 +175,34 @@ def _figure_lines(lines: list[Sentence], start: int) -> list[Sentence]:
         out.append(lines[start])
         start += 1
     return out
+
+
+_YEAR_CELL = regex.compile(r"[ \t]*((?:19|20)[0-9]{2})[ \t|｜]*")
+_EMPTY_CELLS = regex.compile(r"[ \t|｜]*")
+_YEAR_HEADS = 6  # the column headers of a table of money by year: at most this many lines
+
+
+def _year_row(lines: list[Sentence], k: int, meta: DocMeta, ruleset: RuleSet):
+    """(metric, figure line, its column header) of a flattened table's row keyed by the report's year
+    (common.yaml tables.year_rows): the year alone on its line, its figures on the lines after it, and
+    above it — past earlier years' rows — the column headers, opened by the year column's header."""
+    words = ruleset.tables
+    year = _YEAR_CELL.fullmatch(lines[k].text)
+    if year is None or meta.year is None or int(year.group(1)) != meta.year or meta.report_type not in words.year_row_types:
+        return []
+    values = _figure_lines(lines, k + 1)
+    j = k - 1
+    while j >= 0 and (_is_figure(lines[j].text) or _EMPTY_CELLS.fullmatch(lines[j].text)):
+        j -= 1  # earlier years' rows (2021 | 661.68 | …)
+    heads: list[Sentence] = []
+    while j >= 0 and len(heads) < _YEAR_HEADS and lines[j].text.strip(" \t|｜") not in words.year_column:
+        heads.insert(0, lines[j])
+        j -= 1
+    if not values or not heads or j < 0 or any(_is_figure(h.text) or len(h.text) > FORM_LABEL_CHARS for h in heads):
+        return []
+    first = heads[0].text
+    metric = next((m for m, ws in words.year_row_heads if any(w in first for w in ws)), None)
+    return [(metric, values[0], heads[0])] if metric else []
 
 
 def _line_headers(lines: list[Sentence], first: int, k: int) -> list[str] | None:
