@@ -105,6 +105,7 @@ def extract_tabular(document: Document, sentences: list[Sentence], meta: DocMeta
                          head=head_text)
 
     lines = [s for s in sentences if s.kind in ("prose", "heading", "row")]
+    last_heads = None  # (columns, line, (headers, title)) of the last flattened row read
     for k, line in enumerate(lines[:-1]):
         if len(line.text) > FORM_LABEL_CHARS:
             continue
@@ -121,9 +122,16 @@ def extract_tabular(document: Document, sentences: list[Sentence], meta: DocMeta
         if len(values) == 1:
             bases, heads = [_label_basis(line.text, ruleset)], [""]
         else:  # a table flattened one cell per line: 基本支出 / 486.00 / 502.30 / 497.18
-            heads = _line_headers(lines, k, len(values))
-            if heads is None:
+            found = _line_headers(lines, k, len(values))
+            if found is not None and not any(_header_basis(h, ruleset) for h in found[0]):
+                found = None  # not headers (……, 3、省级专项资金): rows the page left blank
+            if found is None and last_heads is not None and last_heads[0] == len(values) and k - last_heads[1] <= _BLANK_ROWS_REACH:
+                found = last_heads[2]  # rows left blank above (1、业务工作经费 / 2、运行维护经费) do not end the table
+            if found is None:
                 continue
+            heads, title = found
+            last_heads = (len(values), k, found)
+            hint = hint or _line_unit(title, units)
             bases = [_header_basis(h, ruleset) for h in heads]
         for value, basis, head in zip(values, bases, heads):
             if len(values) > 1 and basis is None:
@@ -131,8 +139,10 @@ def extract_tabular(document: Document, sentences: list[Sentence], meta: DocMeta
             emit(metric, CellText(value.start, value.end, value.text), hint, basis, RULE_FORM, line.text,
                  quote=(line, value), head=head)
 
+    opener = _part_opener(ruleset)
     for line in lines:
-        m = _LABEL_COLON.fullmatch(line.text) if ("：" in line.text or ":" in line.text) else None
+        lead = m.end() if opener is not None and (m := opener.match(line.text)) else 0  # 其中:基本支出:900.47
+        m = _LABEL_COLON.fullmatch(line.text, lead) if ("：" in line.text or ":" in line.text) else None
         if not m or not _is_figure(m.group("fig")):
             continue
         metric = lookup_label(_strip_unit(m.group("label")), ruleset)
@@ -143,6 +153,14 @@ def extract_tabular(document: Document, sentences: list[Sentence], meta: DocMeta
         hint = _bracket_unit(m.group("label"), units) or _unit_above(sentences, line.index, units)
         emit(metric, cell, hint, _label_basis(m.group("label"), ruleset), RULE_COLON, m.group("label"))
     return out
+
+
+def _part_opener(ruleset: RuleSet):
+    """A 其中 opening a label：figure line (其中:基本支出:900.47): the label comes after it."""
+    words = ruleset.enumeration.get("partial", ())
+    if not words:
+        return None
+    return regex.compile(r"[ \t\u3000]*(?:" + "|".join(map(regex.escape, words)) + r")[ \t\u3000]*[：:][ \t\u3000]*")
 
 
 def _tables(document: Document, sentences: list[Sentence], units: Units):
@@ -205,8 +223,9 @@ def _year_row(lines: list[Sentence], k: int, meta: DocMeta, ruleset: RuleSet):
     return [(metric, values[0], heads[0])] if metric else []
 
 
-def _line_headers(lines: list[Sentence], first: int, k: int) -> list[str] | None:
-    """The k column headers of a one-cell-per-line table, read above its first row."""
+def _line_headers(lines: list[Sentence], first: int, k: int) -> tuple[list[str], str] | None:
+    """The k column headers of a one-cell-per-line table, read above its first row, and the line
+    above them (the table's title: 经费控制情况(万元)."""
     pos = first
     while pos - (k + 1) >= 0 and not _is_figure(lines[pos - k - 1].text) and all(
             _is_figure(s.text) for s in lines[pos - k:pos]):
@@ -214,7 +233,19 @@ def _line_headers(lines: list[Sentence], first: int, k: int) -> list[str] | None
     heads = lines[pos - k:pos] if pos - k >= 0 else []
     if len(heads) != k or any(_is_figure(h.text) or len(h.text) > 16 for h in heads):
         return None
-    return [h.text for h in heads]
+    return [h.text for h in heads], lines[pos - k - 1].text if pos - k > 0 else ""
+
+
+_BLANK_ROWS_REACH = 12  # a flattened row keeps the headers of a row this many lines above it
+
+
+def _line_unit(text: str, units: Units):
+    """The money unit a table's title line states (经费控制情况(万元), 单位：万元)."""
+    found = parse_unit_header(text.strip(), units)
+    if found:
+        return found
+    m = _UNIT_IN_TITLE.search(text) or (_MONEY_COLUMN.search(text) if len(text) <= 24 else None)
+    return parse_unit_header("单位：" + m.group(1), units) if m else None
 
 
 def _split_cells(sentence: Sentence) -> list[CellText]:
@@ -269,19 +300,17 @@ def _unit_above(sentences: list[Sentence], index: int, units: Units, reach: int 
     for s in sentences[max(0, index - reach):index][::-1]:
         if s.kind == "heading" or (s.kind == "prose" and len(s.text) > 40 and not _CELL_BORDER.search(s.text)):
             return None
-        found = parse_unit_header(s.text.strip(), units)
+        found = _line_unit(s.text, units)
         if found:
             return found
-        m = _UNIT_IN_TITLE.search(s.text) or (_MONEY_COLUMN.search(s.text) if len(s.text) <= 24 else None)
-        if m:
-            return parse_unit_header("单位：" + m.group(1), units)
     return None
 
 
 _CELL_BORDER = regex.compile(r"[|｜][ \t]*$")  # a cell of a flattened table, however long: not prose
 _UNIT_IN_TITLE = regex.compile(r"单位[：:][ \t]*(万元|亿元|千元|元)")
 # a column header of a table flattened one cell per line: 2020年度支出 (万元) |
-_MONEY_COLUMN = regex.compile(r"[（(][ \t]*(万元|亿元|千元|元)[ \t]*[）)][ \t|｜]*$")
+# (a PDF dump may lose the closing bracket at the line's end: 经费控制情况(万元)
+_MONEY_COLUMN = regex.compile(r"[（(][ \t]*(万元|亿元|千元|元)[ \t]*(?:[）)][ \t|｜]*)?$")
 
 
 def _value_cells(row: list[CellText], i: int, header: list[str] | None, ruleset: RuleSet) -> list[tuple[int, str | None]]:
