@@ -1,0 +1,115 @@
+"""Real pages, money: forms dumped on one line, tables flattened one cell per line, and prose
+wordings of 决算 / 项目支出 reports.
+
+Each case is a form, table or sentence shaped like one in tests/cases/real (the real public pages),
+not copied from one, run through the whole per-file pipeline (process_file) on a real file; the
+findings through `jixiao run` on a real DuckDB file.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import duckdb
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import cli
+from pipeline.process import process_file
+
+UNIT_HEAD = "某县自然资源服务中心2023年度部门整体支出绩效自评报告\n"
+PROJECT_HEAD = "某县2023年农村道路养护项目支出绩效自评报告\n"
+
+
+@pytest.fixture(autouse=True)
+def _rules(ruleset):
+    pytest.ruleset = ruleset
+
+
+def facts(tmp_path, head: str, body: str):
+    path = tmp_path / "r.txt"
+    path.write_text(head + body, encoding="utf-8")
+    return process_file(path, pytest.ruleset).facts
+
+
+def levels(found) -> set[tuple[str, Decimal, str | None]]:
+    return {(f.metric, f.value, f.basis) for f in found if f.kind == "level"}
+
+
+def run_db(tmp_path, head: str, body: str):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "r.txt").write_text(head + body, encoding="utf-8")
+    db = tmp_path / "x.duckdb"
+    result = CliRunner().invoke(cli, ["run", str(folder), "--db", str(db), "--workers", "0", "--quiet"])
+    assert result.exit_code == 0, result.output
+    return db
+
+
+def query(db, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_when_a_funds_form_is_dumped_on_one_line_with_its_sources_between_the_pairs_then_the_budget_is_read(tmp_path):
+    body = ("项目名称 农村道路养护 项目起止时间 2023 年 1 月 2023 年 12 月 计划安排资金(万元) 36 "
+            "实际到位资金(万元) 36 其中:省财政 其中:省财政 市财政 市财政 县财政 36 县财政 36 镇财政 镇财政 "
+            "实际支出(万元) 35 二、项目绩效情况\n")
+    found = levels(facts(tmp_path, PROJECT_HEAD, body))
+    assert ("spend.project", Decimal(360000), "budget") in found
+
+
+def test_when_sources_stand_far_from_the_next_pair_then_the_pairs_stay_apart(tmp_path):
+    # a 其中 that runs on past a row's reach is prose, not the form's source rows
+    body = ("计划安排资金(万元) 36 实际到位资金(万元) 36 其中:" + "省财政安排的道路养护补助资金按照往年惯例拨付到乡镇，" * 6
+            + "实际支出(万元) 35\n")
+    found = levels(facts(tmp_path, PROJECT_HEAD, body))
+    assert not any(metric == "spend.project" for metric, _, _ in found)
+
+
+def test_when_a_budget_counts_its_projects_and_is_then_adjusted_then_both_are_budgets_without_a_conflict(tmp_path):
+    body = ("2023年，本单位年初批复预算6个项目420万元（含1个结转项目30万元），调整预算后项目预算388.5万元，"
+            "实际到位资金300万元。\n")
+    db = run_db(tmp_path, PROJECT_HEAD, body)
+    rows = set(query(db, "select value, basis, qualifier from facts where metric = 'spend.project' and kind = 'level'"))
+    assert (Decimal(4200000), "budget", None) in rows
+    assert (Decimal(3885000), "budget", "调整预算") in rows
+    assert not any(v == Decimal(300000) for v, _, _ in rows)  # 含1个结转项目30万元: one project inside the brackets
+    assert query(db, "select count(*) from findings where \"check\" = 'conflict'") == [(0,)]
+
+
+def test_when_a_table_of_money_by_year_is_flattened_then_the_report_years_row_is_the_spending(tmp_path):
+    body = ("2023年度部门整体预算收支情况(单位:万元) | |||\n实际明细支出 |\n年度 |\n本级支出 |\n"
+            "转移支付 县(区)支出 | |||\n2022 |\n312.5 |\n|||||\n2023 |\n1204.36 |\n|||||\n")
+    found = levels(facts(tmp_path, UNIT_HEAD, body))
+    assert any(metric == "spend.total" and value == Decimal("12043600") for metric, value, _ in found)
+    assert not any(value == Decimal("3125000") for _, value, _ in found)  # the year before
+
+
+def test_when_the_year_rows_head_names_no_spending_then_nothing_is_read(tmp_path):
+    body = ("分年度明细 |\n年度 |\n资金下达文件 |\n2023 |\n1204.36 |\n|||||\n")
+    found = levels(facts(tmp_path, UNIT_HEAD, body))
+    assert not any(value == Decimal("12043600") for _, value, _ in found)
+
+
+def test_when_a_flattened_table_leaves_rows_blank_and_its_title_loses_its_bracket_then_later_rows_keep_the_columns(tmp_path):
+    body = ("部门整体支出绩效评价基础数据表\n经费控制情况(万元\n2022年决算数\n2023年预算数\n2023年决算数\n"
+            "项目支出:\n120.00\n96.40\n101.20\n1、业务工作经费\n2、运行维护经费\n……\n"
+            "公用经费\n40.10\n35.50\n38.25\n")
+    found = levels(facts(tmp_path, UNIT_HEAD, body))
+    assert ("spend.project", Decimal(964000), "budget") in found
+    assert ("spend.project", Decimal(1012000), "actual") in found
+    assert ("spend.operating", Decimal(355000), "budget") in found
+    assert ("spend.operating", Decimal(382500), "actual") in found
+    assert not any(value in (Decimal(1200000), Decimal(401000)) for _, value, _ in found)  # 2022年决算数
+
+
+def test_when_a_self_evaluation_form_splits_its_funds_by_nature_then_each_line_is_read(tmp_path):
+    body = ("年度预算申请\n(万元\n按收入性质分:520.30\n按支出性质分:498.75\n其中: 一般公共预算:410.00\n"
+            "其中:基本支出:300.25\n项目支出:198.50\n")
+    found = {(metric, value) for metric, value, _ in levels(facts(tmp_path, UNIT_HEAD, body))}
+    assert {("income.total", Decimal(5203000)), ("spend.total", Decimal(4987500)),
+            ("spend.basic", Decimal(3002500)), ("spend.project", Decimal(1985000))} <= found
+    assert not any(value == Decimal(4100000) for _, value in found)  # 一般公共预算: a fund, not a figure of a metric
