@@ -44,6 +44,7 @@ TARGET_COLUMN = "target"  # a column of goals (年度目标值): beside the base
 RULE_TABLE = "table.label_cell"
 RULE_FORM = "form.label_line"
 RULE_COLON = "form.label_colon"
+RULE_SPACED = "form.spaced_row"
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +140,9 @@ def extract_tabular(document: Document, sentences: list[Sentence], meta: DocMeta
             emit(metric, CellText(value.start, value.end, value.text), hint, basis, RULE_FORM, line.text,
                  quote=(line, value), head=head)
 
+    for metric, cell, head, hint in _spaced_rows(document.text, ruleset, units):
+        emit(metric, cell, hint, _header_basis(head, ruleset), RULE_SPACED, metric, head=head)
+
     opener = _part_opener(ruleset)
     for line in lines:
         lead = m.end() if opener is not None and (m := opener.match(line.text)) else 0  # 其中:基本支出:900.47
@@ -153,6 +157,59 @@ def extract_tabular(document: Document, sentences: list[Sentence], meta: DocMeta
         hint = _bracket_unit(m.group("label"), units) or _unit_above(sentences, line.index, units)
         emit(metric, cell, hint, _label_basis(m.group("label"), ruleset), RULE_COLON, m.group("label"))
     return out
+
+
+# a word of a dumped form: a year's column header (2018年决算数), a numbered label (1、公务接待), a figure,
+# or a run of words — the reading stage joins a label and its figure (三公经费29.08), so they split here
+_TOKEN = regex.compile(r"(?:19|20)[0-9]{2}年度?[^\s0-9０-９|｜]+|[0-9０-９]{1,2}[、.．)）]\p{Han}[^\s0-9０-９|｜]*"
+                       r"|[0-9０-９][0-9０-９,，.．]*[%％]?|[^\s0-9０-９|｜]+")
+_SPACED_HEAD_CHARS = 12  # a column header of a form dumped with single spaces is a short word
+_SPACED_ROW_TOKENS = 200  # a dumped table's rows stand within this many words after its header
+_SPACED_UNIT_CHARS = 200  # its unit line (单位:万元) stands within this many characters before the header
+
+
+def _spaced_rows(text: str, ruleset: RuleSet, units: Units):
+    """(metric, figure cell, its column header, unit) of a form dumped with single spaces, its rows
+    run on through line breaks (经费控制情况 2017年决算数 2018年预算数 2018年决算数 三公经费 29.08 63.46
+    44.29 1、公务用车购置和维护经费 11.86 41.46 39.30 …): a run of two or more column headers, each naming
+    a basis, and after it rows of label words each followed by exactly as many figures as there are
+    columns. A row with fewer or more figures is not read (which column it left blank is unknown); a
+    label too long for a cell ends the table."""
+    tokens = list(_TOKEN.finditer(text))
+    i = 0
+    while i < len(tokens):
+        run = i
+        while run < len(tokens) and len(tokens[run].group()) <= _SPACED_HEAD_CHARS and not _is_figure(tokens[run].group()) \
+                and _header_basis(tokens[run].group(), ruleset) not in (None, TARGET_COLUMN):
+            run += 1
+        if run - i < 2:
+            i += 1
+            continue
+        heads = [t.group() for t in tokens[i:run]]
+        before = text[max(0, tokens[i].start() - _SPACED_UNIT_CHARS):tokens[i].start()]
+        found = list(_UNIT_IN_TITLE.finditer(before))
+        hint = parse_unit_header("单位：" + found[-1].group(1), units) if found else None
+        j, end = run, min(len(tokens), run + _SPACED_ROW_TOKENS)
+        while j < end:
+            label_start = j
+            while j < end and not _is_figure(tokens[j].group()):
+                j += 1
+            words = [t.group() for t in tokens[label_start:j]]
+            if any(len(w) > FORM_LABEL_CHARS for w in words):
+                break
+            figures_start = j
+            while j < end and _is_figure(tokens[j].group()):
+                j += 1
+            if j - figures_start != len(heads) or not words:
+                continue
+            # rows the page left blank stand before the label (2、出国经费 3、公务接待 17.22 22 4.99): its
+            # last words
+            metric = next((m for k in range(len(words)) if (m := lookup_label(_strip_unit("".join(words[k:])), ruleset))), None)
+            if metric is None:
+                continue
+            for head, t in zip(heads, tokens[figures_start:j]):
+                yield metric, CellText(t.start(), t.end(), t.group()), head, hint
+        i = max(j, i + 1)
 
 
 def _part_opener(ruleset: RuleSet):
