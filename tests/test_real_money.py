@@ -113,3 +113,33 @@ def test_when_a_self_evaluation_form_splits_its_funds_by_nature_then_each_line_i
     assert {("income.total", Decimal(5203000)), ("spend.total", Decimal(4987500)),
             ("spend.basic", Decimal(3002500)), ("spend.project", Decimal(1985000))} <= found
     assert not any(value == Decimal(4100000) for _, value in found)  # 一般公共预算: a fund, not a figure of a metric
+
+
+def test_when_a_form_is_dumped_with_single_spaces_then_rows_with_one_figure_per_column_are_read(tmp_path):
+    body = ("附件3: 部门整体支出绩效评价基础数据表 填报单位: 单位:万元 经费控制情况 2022年决算数 2023年预算数 "
+            "2023年决算数 三公经费 18.20 25.00 21.35\n\n1、公务用车购置和维护经费 9.10 12.00 10.85 其中:公车购置 6.00 6.00 "
+            "公车运行维护 3.10\n\n6.00 4.85\n\n2、出国经费\n\n3、公务接待 9.10\n\n13.00 10.50 政府采购金额 8.00 9.00 9.00\n")
+    found = levels(facts(tmp_path, UNIT_HEAD, body))
+    assert {("spend.three_public", Decimal(250000), "budget"), ("spend.three_public", Decimal(213500), "actual"),
+            ("spend.vehicle", Decimal(120000), "budget"), ("spend.vehicle", Decimal(108500), "actual"),
+            ("spend.reception", Decimal(130000), "budget"), ("spend.reception", Decimal(105000), "actual")} <= found
+    assert not any(value in (Decimal(182000), Decimal(91000)) for _, value, _ in found)  # the 2022 column
+    assert not any(value == Decimal(60000) for _, value, _ in found)  # 公车购置: two figures for three columns
+
+
+def test_when_words_stand_between_spaced_figures_without_a_header_of_bases_then_nothing_is_read(tmp_path):
+    body = "经费控制情况 编制数 实有人数 三公经费 18.20 25.00 21.35\n"
+    found = levels(facts(tmp_path, UNIT_HEAD, body))
+    assert not any(value in (Decimal(182000), Decimal(250000), Decimal(213500)) for _, value, _ in found)
+
+
+@pytest.mark.parametrize("head, body, metric, value", [
+    (UNIT_HEAD, "一、收入支出决算总体情况说明：2023年收入3521.6万元，支出3498.25万元，因人员增加略有增长。\n",
+     "spend.total", Decimal(34982500)),
+    (UNIT_HEAD, "2023年部门经费预算5312046元，基本支出4021010元，项目支出1291036元。\n", "spend.total", Decimal(5312046)),
+    (PROJECT_HEAD, "（一）某区水务局2023年衔接资金共下达88万元，用于实施灌溉项目。\n", "spend.project", Decimal(880000)),
+    (PROJECT_HEAD, "项目区复垦指标已批复。到位资金64万元，已全部完成支出。\n", "spend.project", Decimal(640000)),
+], ids=["spending-after-income", "department-funds-budget", "funds-allocated-in-total", "funds-spent-in-full"])
+def test_when_a_report_words_its_money_so_then_it_is_read(tmp_path, head, body, metric, value):
+    found = {(m, v) for m, v, _ in levels(facts(tmp_path, head, body))}
+    assert (metric, value) in found
