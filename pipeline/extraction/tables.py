@@ -128,6 +128,8 @@ def extract_tabular(document: Document, sentences: list[Sentence], meta: DocMeta
                 found = None  # not headers (……, 3、省级专项资金): rows the page left blank
             if found is None and last_heads is not None and last_heads[0] == len(values) and k - last_heads[1] <= _BLANK_ROWS_REACH:
                 found = last_heads[2]  # rows left blank above (1、业务工作经费 / 2、运行维护经费) do not end the table
+            if found is None:  # cells left blank (因公出国(境)费 | 20 | |) above: the nearest run of headers
+                found = _headers_above(lines, k, len(values), ruleset)
             if found is None:
                 continue
             heads, title = found
@@ -293,6 +295,20 @@ def _line_headers(lines: list[Sentence], first: int, k: int) -> tuple[list[str],
     return [h.text for h in heads], lines[pos - k - 1].text if pos - k > 0 else ""
 
 
+def _headers_above(lines: list[Sentence], first: int, k: int, ruleset: RuleSet) -> tuple[list[str], str] | None:
+    """The nearest k consecutive lines above ``first``, within its section and reach, each a short
+    column header naming a basis (预 算 数 | 决 算 数), and the line above them."""
+    for j in range(first - 1, max(k - 1, first - _HEADERS_REACH) - 1, -1):
+        if lines[j].kind == "heading":
+            return None
+        run = lines[j - k + 1:j + 1]
+        if all(len(h.text) <= 16 and not _is_figure(h.text) and _header_basis(h.text, ruleset) not in (None, TARGET_COLUMN)
+               for h in run):
+            return [h.text for h in run], lines[j - k].text if j - k >= 0 else ""
+    return None
+
+
+_HEADERS_REACH = 24  # a flattened table's rows stand within this many lines of its header
 _BLANK_ROWS_REACH = 12  # a flattened row keeps the headers of a row this many lines above it
 
 
@@ -384,12 +400,17 @@ def _value_cells(row: list[CellText], i: int, header: list[str] | None, ruleset:
 
 def _header_basis(text: str, ruleset: RuleSet) -> str | None:
     """What a column holds, from its header: budget / adjusted / actual (年初预算数, 调整预算数,
-    决算数 / 实际完成值), target (年度目标值, 年度指标值), or None (分值, 得分, 备注)."""
+    决算数 / 实际完成值), target (年度目标值, 年度指标值), or None (分值, 得分, 备注). A header
+    spaced out letter by letter (预 算 数) reads as written together."""
+    text = _SPACES.sub("", text)
     if any(w in text for w in ruleset.tables.target_header):
         return TARGET_COLUMN
     if any(w in text for w in ruleset.tables.change_header):
         return None  # 支出减少情况, 增减率: a change, not a level
     return nearest_basis(text, ruleset) or _first_basis(text, ruleset.tables.basis_header)
+
+
+_SPACES = regex.compile(r"[ \t\u3000]+")
 
 
 def _first_basis(text: str, bases: tuple[tuple[str, tuple[str, ...]], ...]) -> Basis | None:
