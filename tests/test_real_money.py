@@ -143,3 +143,22 @@ def test_when_words_stand_between_spaced_figures_without_a_header_of_bases_then_
 def test_when_a_report_words_its_money_so_then_it_is_read(tmp_path, head, body, metric, value):
     found = {(m, v) for m, v, _ in levels(facts(tmp_path, head, body))}
     assert (metric, value) in found
+
+
+def test_when_a_flattened_table_spaces_out_its_headers_and_leaves_a_cell_blank_then_later_rows_are_read(tmp_path):
+    body = ("一、2023年度一般公共预算财政拨款“三公”经费支出决算表\n单位:万元\n项 目 |\n预 算 数 |\n决 算 数 |\n"
+            "合 计 |\n36.5 |\n12.04 |\n因公出国(境)费 |\n10 |\n|\n公务接待费 |\n11.5 |\n6.3 |\n")
+    found = levels(facts(tmp_path, UNIT_HEAD, body))
+    assert ("spend.reception", Decimal(115000), "budget") in found
+    assert ("spend.reception", Decimal(63000), "actual") in found
+
+
+@pytest.mark.parametrize("head, body, metric, value", [
+    (PROJECT_HEAD, "一批项目县级批复总投资120.5万元，二批项目县级批复总投资80万元，合计批复总投资200.5万元。\n",
+     "spend.project", Decimal(2005000)),
+    (UNIT_HEAD, "（一）收入预算，2023年年初预算数1520.4 万元，其中，一般公共预算拨款1520.4 万元。\n",
+     "income.total", Decimal(15204000)),
+], ids=["batches-in-total", "income-budget-section"])
+def test_when_a_total_closes_its_parts_or_heads_its_section_then_it_alone_is_read(tmp_path, head, body, metric, value):
+    found = {(m, v) for m, v, _ in levels(facts(tmp_path, head, body)) if m == metric}
+    assert found == {(metric, value)}
