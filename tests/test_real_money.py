@@ -162,3 +162,18 @@ def test_when_a_flattened_table_spaces_out_its_headers_and_leaves_a_cell_blank_t
 def test_when_a_total_closes_its_parts_or_heads_its_section_then_it_alone_is_read(tmp_path, head, body, metric, value):
     found = {(m, v) for m, v, _ in levels(facts(tmp_path, head, body)) if m == metric}
     assert found == {(metric, value)}
+
+
+def test_when_procurement_states_its_total_and_rate_then_neither_is_the_units(tmp_path):
+    body = ("2023年，我局政府采购支出总额86万元，其中：政府采购货物支出6万元、政府采购服务支出80万元。\n"
+            "政府采购管理执行率100%，资产管理安全。\n")
+    found = {(m, v) for m, v, _ in levels(facts(tmp_path, UNIT_HEAD, body))}
+    assert not any(m in ("spend.total", "budget.execution_rate") for m, _ in found)
+
+
+def test_when_two_listed_items_carry_one_category_tag_then_only_a_lone_tag_names_its_category(tmp_path):
+    body = ("2023年部门经费预算6120000元，基本支出4100000元，其中工资福利支出(人员支出)3000000元，"
+            "商品和服务支出(公用支出)700000元，对个人和家庭补助支出(人员支出)400000元。\n")
+    found = {(m, v) for m, v, _ in levels(facts(tmp_path, UNIT_HEAD, body))}
+    assert ("spend.operating", Decimal(700000)) in found
+    assert not any(m == "spend.personnel" for m, _ in found)
