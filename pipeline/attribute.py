@@ -87,7 +87,7 @@ def attribute(document: Document, sentences: list[Sentence], facts: list[Fact], 
             mentions.append(Mention(sentence.doc, start, end, q.value, q.unit, q.raw, sentence.text,
                                     sentence.section, metric))
         for fact in _shared_tags(named_parts):
-            new.remove(fact)
+            new[new.index(fact)] = replace(fact, kind=Kind.PART)
         for i, (q, at) in sorted(unnamed.items(), reverse=True):  # from the last: a list's items share back
             task = (_task_before_done(sentence, figs, i, q, known, cues, meta, ruleset, text)
                     or _listed_before_all(sentence, figs, i, q, known, cues, meta, ruleset, text))
@@ -102,8 +102,8 @@ def attribute(document: Document, sentences: list[Sentence], facts: list[Fact], 
 
 def _shared_tags(named_parts: list[Fact]) -> list[Fact]:
     """Listed parts of one sentence that one label names twice (其中工资福利支出(人员支出)3265013元，…，
-    对个人和家庭补助支出(人员支出)457838元): the label tags the items of a category, and neither
-    item is the category's amount."""
+    对个人和家庭补助支出(人员支出)457838元): the label tags the items of a category, and each item is
+    a part of the category, not its amount."""
     seen: dict[tuple[str, str], int] = {}
     for f in named_parts:
         seen[f.metric, f.label] = seen.get((f.metric, f.label), 0) + 1

@@ -171,7 +171,7 @@ def test_when_procurement_states_its_total_and_rate_then_neither_is_the_units(tm
     assert not any(m in ("spend.total", "budget.execution_rate") for m, _ in found)
 
 
-def test_when_two_listed_items_carry_one_category_tag_then_only_a_lone_tag_names_its_category(tmp_path):
+def test_when_two_listed_items_carry_one_category_tag_then_they_are_its_parts_and_a_lone_tag_names_its_category(tmp_path):
     body = ("2023年部门经费预算6120000元，基本支出4100000元，其中工资福利支出(人员支出)3000000元，"
             "商品和服务支出(公用支出)700000元，对个人和家庭补助支出(人员支出)400000元。\n")
     found = {(m, v) for m, v, _ in levels(facts(tmp_path, UNIT_HEAD, body))}
