@@ -53,10 +53,15 @@ def query(db, sql: str) -> list[tuple]:
         con.close()
 
 
-def test_when_a_funds_form_is_dumped_on_one_line_with_its_sources_between_the_pairs_then_the_budget_is_read(tmp_path):
-    body = ("项目名称 农村道路养护 项目起止时间 2023 年 1 月 2023 年 12 月 计划安排资金(万元) 36 "
-            "实际到位资金(万元) 36 其中:省财政 其中:省财政 市财政 市财政 县财政 36 县财政 36 镇财政 镇财政 "
-            "实际支出(万元) 35 二、项目绩效情况\n")
+@pytest.mark.parametrize("body", [
+    ("项目名称 农村道路养护 项目起止时间 2023 年 1 月 2023 年 12 月 计划安排资金(万元) 36 "
+     "实际到位资金(万元) 36 其中:省财政 其中:省财政 市财政 市财政 县财政 36 县财政 36 镇财政 镇财政 "
+     "实际支出(万元) 35 二、项目绩效情况\n"),
+    ("计划安排资金(万元) | 36 | 实际到位资金(万元) | 36 | |||||||\n其中:中央财政 | 其中:中央财政 | |||||||||\n"
+     "省财政 | 省财政 | |||||||||\n市县财政 | 36 | 市县财政 | 36 | |||||||\n其它 | 其它 | |||||||||\n"
+     "实际支出(万元) | 35 | |||||||||\n二、项目支出明细情况 | ||||||||||\n"),
+], ids=["one-line", "one-row-a-line"])
+def test_when_a_funds_form_has_its_sources_between_the_pairs_then_the_budget_is_read(tmp_path, body):
     found = levels(facts(tmp_path, PROJECT_HEAD, body))
     assert ("spend.project", Decimal(360000), "budget") in found
 
