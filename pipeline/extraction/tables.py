@@ -8,7 +8,11 @@ and a figure next to it:
   column whose header gives its basis;
 * form lines: a line holding only a label, and the next line holding only a figure
   (人员编制 / 59);
-* ``label：figure`` lines (在职人数：57人).
+* ``label：figure`` lines (在职人数：57人), a 其中 before the label too (其中:基本支出:900.47);
+* forms dumped with single spaces, rows running on through line breaks (经费控制情况 2017年决算数
+  2018年预算数 2018年决算数 三公经费 29.08 63.46 44.29 …): a row is a label and one figure per column;
+* a flattened table of money by year (年度 | 市本级支出 | … | 2022 | 18273.72): the report year's row
+  (common.yaml tables.year_rows).
 
 A bare number takes its unit from the cell, the label (基本支出（万元）), its column header,
 or the table's unit line (金额单位：万元 / 收支情况表（单位：万元）); a count metric with no
