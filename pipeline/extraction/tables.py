@@ -1,6 +1,6 @@
 """Figures that stand beside their label instead of in a sentence.
 
-Three layouts, one idea — a cell (or line) whose text is a metric label (rules/labels.yaml),
+Several layouts, one idea — a cell (or line) whose text is a metric label (rules/labels.yaml),
 and a figure next to it:
 
 * table rows (.docx/.pdf tables, and text lines of tab- or space-separated cells):
