@@ -182,3 +182,10 @@ def test_when_two_listed_items_carry_one_category_tag_then_they_are_its_parts_an
     found = {(m, v) for m, v, _ in levels(facts(tmp_path, UNIT_HEAD, body))}
     assert ("spend.operating", Decimal(700000)) in found
     assert not any(m == "spend.personnel" for m, _ in found)
+
+
+def test_when_a_pdf_line_wraps_inside_the_word_spending_then_the_total_after_it_is_read(tmp_path):
+    body = ("2023 年度一般公共预算财政拨款安排的“三公”经费支\n出决算总额为 7.26 万元，比预算减少 0.4 万元，比去年增加\n"
+            "1.05 万元。\n")
+    found = {(m, v) for m, v, _ in levels(facts(tmp_path, UNIT_HEAD, body))}
+    assert ("spend.three_public", Decimal(72600)) in found
