@@ -138,9 +138,9 @@ def _pair_rows(text: str, rows) -> list[FundRow]:
 
 def _source_split(text: str, start: int, end: int, rows) -> bool:
     """Between two pairs, the 其中 rows of the first (实际到位资金(万元) 400 其中:省财政 … 县财政 400 …
-    实际支出(万元) 400: a form's sources of the funds received, on one line or one row a line): the gap
-    opens with a `part_prefix` word and holds only short cells (省财政, 县财政 | 400), so the block goes
-    on after it; prose between two pairs ends the block."""
+    实际支出(万元) 400: a form's sources of the funds received, dumped on the pairs' own line — whole
+    lines of them are `_part_lines`): the gap opens with a `part_prefix` word and holds only short cells
+    (省财政, 县财政 400), so the block goes on after it; prose between two pairs ends the block."""
     gap = text[start:end]
     return bool(rows.part_prefix) and len(gap) <= _SPLIT_CHARS and "\n\n" not in gap \
         and gap.lstrip(" \t\n|｜").startswith(rows.part_prefix) \
