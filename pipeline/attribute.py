@@ -51,6 +51,7 @@ def attribute(document: Document, sentences: list[Sentence], facts: list[Fact], 
         cued = _names_a_metric(sentence.text, cues)  # else nothing here names a metric
         known: dict[int, tuple[str, str]] = {}  # figure index → (metric, label), for figures that follow another
         unnamed: dict[int, tuple[Quantity, int]] = {}  # figure index → (quantity, its mention's index)
+        named_parts: list[Fact] = []  # facts given to listed parts by their own labels
         for i, (s, e, unit) in enumerate(figs):
             if unit == "ratio" and (share := _share_of_task(sentence, figs, i, known, cues, claimed, units)):
                 new.append(share)
@@ -76,6 +77,8 @@ def attribute(document: Document, sentences: list[Sentence], facts: list[Fact], 
                     fact = None  # 交地2,140亩，其中…交付净地860亩: a part of its own total, not a second level
             if fact is not None:
                 new.append(fact)
+                if is_part:
+                    named_parts.append(fact)
             metric = fact.metric if fact is not None else (owner.metric if owner is not None else None)
             if metric is not None:
                 known[i] = metric, (fact or owner).label
@@ -83,6 +86,8 @@ def attribute(document: Document, sentences: list[Sentence], facts: list[Fact], 
                 unnamed[i] = q, len(mentions)
             mentions.append(Mention(sentence.doc, start, end, q.value, q.unit, q.raw, sentence.text,
                                     sentence.section, metric))
+        for fact in _shared_tags(named_parts):
+            new[new.index(fact)] = replace(fact, kind=Kind.PART)
         for i, (q, at) in sorted(unnamed.items(), reverse=True):  # from the last: a list's items share back
             task = (_task_before_done(sentence, figs, i, q, known, cues, meta, ruleset, text)
                     or _listed_before_all(sentence, figs, i, q, known, cues, meta, ruleset, text))
@@ -93,6 +98,16 @@ def attribute(document: Document, sentences: list[Sentence], facts: list[Fact], 
                     known[i] = task.metric, task.label
     found, mentions = tasks_by_share(text, sentences, facts + new, mentions, meta, ruleset, units)
     return new + found, mentions
+
+
+def _shared_tags(named_parts: list[Fact]) -> list[Fact]:
+    """Listed parts of one sentence that one label names twice (其中工资福利支出(人员支出)3265013元，…，
+    对个人和家庭补助支出(人员支出)457838元): the label tags the items of a category, and each item is
+    a part of the category, not its amount."""
+    seen: dict[tuple[str, str], int] = {}
+    for f in named_parts:
+        seen[f.metric, f.label] = seen.get((f.metric, f.label), 0) + 1
+    return [f for f in named_parts if seen[f.metric, f.label] > 1]
 
 
 def _task_before_done(sentence: Sentence, figs, i: int, q: Quantity, known: dict[int, tuple[str, str]], cues: Cues,

@@ -67,6 +67,9 @@ class TableWords:
     label_basis: tuple[tuple[str, tuple[str, ...]], ...]
     total_rows: frozenset[str]
     change_header: tuple[str, ...] = ()  # a column of changes or rates (支出减少情况, 增减率): no basis
+    year_column: tuple[str, ...] = ()  # the header of a column of years (年度): a table of money by year
+    year_row_types: tuple[str, ...] = ()  # report types whose year-row spending is the unit's own
+    year_row_heads: tuple[tuple[str, tuple[str, ...]], ...] = ()  # metric ← words its column header holds
 
 
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity (a cache key)
@@ -165,7 +168,7 @@ def _load_rules_cached(directory: str) -> RuleSet:
     labels = _load_labels(root / "labels.yaml", metrics)
     basis = {
         key: tuple(sorted(common.get("basis", {}).get(key) or (), key=len, reverse=True))
-        for key in ("budget", "adjusted", "actual", "ignore")
+        for key in ("budget", "adjusted", "actual", "ignore", "adjusted_after")
     }
     rules: list[Rule] = []
     seen: dict[str, str] = {}
@@ -219,7 +222,11 @@ def _table_words(common: dict) -> TableWords:
 
     return TableWords(by_basis("basis_header"), tuple(str(w) for w in data.get("target_header") or ()),
                       by_basis("label_basis"), frozenset(str(w) for w in data.get("total_rows") or ()),
-                      tuple(str(w) for w in data.get("change_header") or ()))
+                      tuple(str(w) for w in data.get("change_header") or ()),
+                      tuple(str(w) for w in (data.get("year_rows") or {}).get("column") or ()),
+                      tuple(str(w) for w in (data.get("year_rows") or {}).get("report_types") or ()),
+                      tuple((str(m), tuple(str(w) for w in words or ()))
+                            for m, words in ((data.get("year_rows") or {}).get("heads") or {}).items()))
 
 
 RULE_SUFFIXES = (".yaml", ".yml", ".txt")

@@ -121,10 +121,9 @@ def test_when_real_pages_are_scored_then_they_beat_the_rules_before_this_work(tm
     assert _f1(result.stdout) > REAL_BEFORE[folder], result.stdout[-2500:]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 9 acceptance not yet met on ../shared/real: see README, Quality")
 def test_when_the_shared_real_pages_are_scored_then_the_issue_acceptance_holds(tmp_path):
     """The issue's bar on ../shared/real (vendored as tests/cases/real/shared49): facts F1 ≥ 0.95,
-    every finding, no false alarm. Strict xfail: it turns red the day it holds, to be made a test."""
+    every finding, no false alarm."""
     result = _score(_real_db(tmp_path, "shared49"), REAL / "shared49" / "gold",
                     "--min-f1", "0.95", "--min-findings-recall", "1.0")
     assert result.returncode == 0 and "alarms=0" in result.stdout.strip().splitlines()[-1]

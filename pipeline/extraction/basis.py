@@ -41,7 +41,18 @@ def nearest_basis(text: str, ruleset: RuleSet) -> str | None:
             pos = text.rfind(word)
             if pos >= 0 and (best is None or (pos + len(word), len(word)) > best[0]):
                 best = ((pos + len(word), len(word)), basis)
-    return best[1] if best else None
+    if best is None:
+        return None
+    if best[1] == Basis.BUDGET and _after_adjustment(text[:best[0][0] - best[0][1]], ruleset):
+        return ADJUSTED_BASIS  # 调整预算后项目预算861.46万元: the budget as adjusted
+    return best[1]
+
+
+def _after_adjustment(text: str, ruleset: RuleSet) -> bool:
+    """An adjustment word (调整预算后, 调整后) stands before, with no actual word after it: a plain
+    budget word after it names the adjusted budget."""
+    at = max((text.rfind(w) + len(w) for w in ruleset.basis_words.get("adjusted_after", ()) if w in text), default=-1)
+    return at >= 0 and not any(w in text[at:] for w in ruleset.basis_words[Basis.ACTUAL])
 
 
 ADJUSTED = "调整预算"

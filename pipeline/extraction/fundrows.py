@@ -108,7 +108,8 @@ def _pair_rows(text: str, rows) -> list[FundRow]:
     blocks: list[list] = []
     for m in rows.pair_label.finditer(text):
         if blocks and (_GAP.fullmatch(text, blocks[-1][-1].end(), m.start())
-                       or _part_lines(text[blocks[-1][-1].end():m.start()], rows)):
+                       or _part_lines(text[blocks[-1][-1].end():m.start()], rows)
+                       or _source_split(text, blocks[-1][-1].end(), m.start(), rows)):
             blocks[-1].append(m)
         else:
             blocks.append([m])
@@ -133,6 +134,21 @@ def _pair_rows(text: str, rows) -> list[FundRow]:
             cells["rate"] = _Cell(rate.group(), rate.start())
         out.append(FundRow(first, first, cells, {}))
     return out
+
+
+def _source_split(text: str, start: int, end: int, rows) -> bool:
+    """Between two pairs, the 其中 rows of the first (实际到位资金(万元) 400 其中:省财政 … 县财政 400 …
+    实际支出(万元) 400: a form's sources of the funds received, dumped on the pairs' own line — whole
+    lines of them are `_part_lines`): the gap opens with a `part_prefix` word and holds only short cells
+    (省财政, 县财政 400), so the block goes on after it; prose between two pairs ends the block."""
+    gap = text[start:end]
+    return bool(rows.part_prefix) and len(gap) <= _SPLIT_CHARS and "\n\n" not in gap \
+        and gap.lstrip(" \t\n|｜").startswith(rows.part_prefix) \
+        and all(len(cell) <= _SPLIT_CELL for cell in _CELL.findall(gap))
+
+
+_SPLIT_CHARS = 300  # the 其中 rows between two pairs of one block stand within this many characters
+_SPLIT_CELL = 12  # and each of their cells is a short word or a figure
 
 
 _HEADER_TAIL = regex.compile(r"[^\s0-9０-９]*")  # what the header's last word runs on with: (20 分*执行率)

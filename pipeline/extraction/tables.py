@@ -1,6 +1,6 @@
 """Figures that stand beside their label instead of in a sentence.
 
-Three layouts, one idea — a cell (or line) whose text is a metric label (rules/labels.yaml),
+Several layouts, one idea — a cell (or line) whose text is a metric label (rules/labels.yaml),
 and a figure next to it:
 
 * table rows (.docx/.pdf tables, and text lines of tab- or space-separated cells):
@@ -8,7 +8,11 @@ and a figure next to it:
   column whose header gives its basis;
 * form lines: a line holding only a label, and the next line holding only a figure
   (人员编制 / 59);
-* ``label：figure`` lines (在职人数：57人).
+* ``label：figure`` lines (在职人数：57人), a 其中 before the label too (其中:基本支出:900.47);
+* forms dumped with single spaces, rows running on through line breaks (经费控制情况 2017年决算数
+  2018年预算数 2018年决算数 三公经费 29.08 63.46 44.29 …): a row is a label and one figure per column;
+* a flattened table of money by year (年度 | 市本级支出 | … | 2022 | 18273.72): the report year's row
+  (common.yaml tables.year_rows).
 
 A bare number takes its unit from the cell, the label (基本支出（万元）), its column header,
 or the table's unit line (金额单位：万元 / 收支情况表（单位：万元）); a count metric with no
@@ -44,6 +48,7 @@ TARGET_COLUMN = "target"  # a column of goals (年度目标值): beside the base
 RULE_TABLE = "table.label_cell"
 RULE_FORM = "form.label_line"
 RULE_COLON = "form.label_colon"
+RULE_SPACED = "form.spaced_row"
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,11 +110,15 @@ def extract_tabular(document: Document, sentences: list[Sentence], meta: DocMeta
                          head=head_text)
 
     lines = [s for s in sentences if s.kind in ("prose", "heading", "row")]
+    last_heads = None  # (columns, line, (headers, title)) of the last flattened row read
     for k, line in enumerate(lines[:-1]):
         if len(line.text) > FORM_LABEL_CHARS:
             continue
         metric = lookup_label(_strip_unit(line.text), ruleset)
         if metric is None:
+            for metric, value, head in _year_row(lines, k, meta, ruleset):
+                emit(metric, CellText(value.start, value.end, value.text), _unit_above(sentences, line.index, units),
+                     _header_basis(head.text, ruleset), RULE_FORM, head.text, quote=(line, value))
             continue
         values = _figure_lines(lines, k + 1)
         if not values:
@@ -118,9 +127,18 @@ def extract_tabular(document: Document, sentences: list[Sentence], meta: DocMeta
         if len(values) == 1:
             bases, heads = [_label_basis(line.text, ruleset)], [""]
         else:  # a table flattened one cell per line: 基本支出 / 486.00 / 502.30 / 497.18
-            heads = _line_headers(lines, k, len(values))
-            if heads is None:
+            found = _line_headers(lines, k, len(values))
+            if found is not None and not any(_header_basis(h, ruleset) for h in found[0]):
+                found = None  # not headers (……, 3、省级专项资金): rows the page left blank
+            if found is None and last_heads is not None and last_heads[0] == len(values) and k - last_heads[1] <= _BLANK_ROWS_REACH:
+                found = last_heads[2]  # rows left blank above (1、业务工作经费 / 2、运行维护经费) do not end the table
+            if found is None:  # cells left blank (因公出国(境)费 | 20 | |) above: the nearest run of headers
+                found = _headers_above(lines, k, len(values), ruleset)
+            if found is None:
                 continue
+            heads, title = found
+            last_heads = (len(values), k, found)
+            hint = hint or _line_unit(title, units)
             bases = [_header_basis(h, ruleset) for h in heads]
         for value, basis, head in zip(values, bases, heads):
             if len(values) > 1 and basis is None:
@@ -128,8 +146,13 @@ def extract_tabular(document: Document, sentences: list[Sentence], meta: DocMeta
             emit(metric, CellText(value.start, value.end, value.text), hint, basis, RULE_FORM, line.text,
                  quote=(line, value), head=head)
 
+    for metric, cell, head, hint in _spaced_rows(document.text, ruleset, units):
+        emit(metric, cell, hint, _header_basis(head, ruleset), RULE_SPACED, metric, head=head)
+
+    opener = _part_opener(ruleset)
     for line in lines:
-        m = _LABEL_COLON.fullmatch(line.text) if ("：" in line.text or ":" in line.text) else None
+        lead = m.end() if opener is not None and (m := opener.match(line.text)) else 0  # 其中:基本支出:900.47
+        m = _LABEL_COLON.fullmatch(line.text, lead) if ("：" in line.text or ":" in line.text) else None
         if not m or not _is_figure(m.group("fig")):
             continue
         metric = lookup_label(_strip_unit(m.group("label")), ruleset)
@@ -140,6 +163,67 @@ def extract_tabular(document: Document, sentences: list[Sentence], meta: DocMeta
         hint = _bracket_unit(m.group("label"), units) or _unit_above(sentences, line.index, units)
         emit(metric, cell, hint, _label_basis(m.group("label"), ruleset), RULE_COLON, m.group("label"))
     return out
+
+
+# a word of a dumped form: a year's column header (2018年决算数), a numbered label (1、公务接待), a figure,
+# or a run of words — the reading stage joins a label and its figure (三公经费29.08), so they split here
+_TOKEN = regex.compile(r"(?:19|20)[0-9]{2}年度?[^\s0-9０-９|｜]+|[0-9０-９]{1,2}[、.．)）]\p{Han}[^\s0-9０-９|｜]*"
+                       r"|[0-9０-９][0-9０-９,，.．]*[%％]?|[^\s0-9０-９|｜]+")
+_SPACED_HEAD_CHARS = 12  # a column header of a form dumped with single spaces is a short word
+_SPACED_ROW_TOKENS = 200  # a dumped table's rows stand within this many words after its header
+_SPACED_UNIT_CHARS = 200  # its unit line (单位:万元) stands within this many characters before the header
+
+
+def _spaced_rows(text: str, ruleset: RuleSet, units: Units):
+    """(metric, figure cell, its column header, unit) of a form dumped with single spaces, its rows
+    run on through line breaks (经费控制情况 2017年决算数 2018年预算数 2018年决算数 三公经费 29.08 63.46
+    44.29 1、公务用车购置和维护经费 11.86 41.46 39.30 …): a run of two or more column headers, each naming
+    a basis, and after it rows of label words each followed by exactly as many figures as there are
+    columns. A row with fewer or more figures is not read (which column it left blank is unknown); a
+    label too long for a cell ends the table."""
+    tokens = list(_TOKEN.finditer(text))
+    i = 0
+    while i < len(tokens):
+        run = i
+        while run < len(tokens) and len(tokens[run].group()) <= _SPACED_HEAD_CHARS and not _is_figure(tokens[run].group()) \
+                and _header_basis(tokens[run].group(), ruleset) not in (None, TARGET_COLUMN):
+            run += 1
+        if run - i < 2:
+            i += 1
+            continue
+        heads = [t.group() for t in tokens[i:run]]
+        before = text[max(0, tokens[i].start() - _SPACED_UNIT_CHARS):tokens[i].start()]
+        found = list(_UNIT_IN_TITLE.finditer(before))
+        hint = parse_unit_header("单位：" + found[-1].group(1), units) if found else None
+        j, end = run, min(len(tokens), run + _SPACED_ROW_TOKENS)
+        while j < end:
+            label_start = j
+            while j < end and not _is_figure(tokens[j].group()):
+                j += 1
+            words = [t.group() for t in tokens[label_start:j]]
+            if any(len(w) > FORM_LABEL_CHARS for w in words):
+                break
+            figures_start = j
+            while j < end and _is_figure(tokens[j].group()):
+                j += 1
+            if j - figures_start != len(heads) or not words:
+                continue
+            # rows the page left blank stand before the label (2、出国经费 3、公务接待 17.22 22 4.99): its
+            # last words
+            metric = next((m for k in range(len(words)) if (m := lookup_label(_strip_unit("".join(words[k:])), ruleset))), None)
+            if metric is None:
+                continue
+            for head, t in zip(heads, tokens[figures_start:j]):
+                yield metric, CellText(t.start(), t.end(), t.group()), head, hint
+        i = max(j, i + 1)
+
+
+def _part_opener(ruleset: RuleSet):
+    """A 其中 opening a label：figure line (其中:基本支出:900.47): the label comes after it."""
+    words = ruleset.enumeration.get("partial", ())
+    if not words:
+        return None
+    return regex.compile(r"[ \t\u3000]*(?:" + "|".join(map(regex.escape, words)) + r")[ \t\u3000]*[：:][ \t\u3000]*")
 
 
 def _tables(document: Document, sentences: list[Sentence], units: Units):
@@ -174,8 +258,37 @@ def _figure_lines(lines: list[Sentence], start: int) -> list[Sentence]:
     return out
 
 
-def _line_headers(lines: list[Sentence], first: int, k: int) -> list[str] | None:
-    """The k column headers of a one-cell-per-line table, read above its first row."""
+_YEAR_CELL = regex.compile(r"[ \t]*((?:19|20)[0-9]{2})[ \t|｜]*")
+_EMPTY_CELLS = regex.compile(r"[ \t|｜]*")
+_YEAR_HEADS = 6  # the column headers of a table of money by year: at most this many lines
+
+
+def _year_row(lines: list[Sentence], k: int, meta: DocMeta, ruleset: RuleSet):
+    """(metric, figure line, its column header) of a flattened table's row keyed by the report's year
+    (common.yaml tables.year_rows): the year alone on its line, its figures on the lines after it, and
+    above it — past earlier years' rows — the column headers, opened by the year column's header."""
+    words = ruleset.tables
+    year = _YEAR_CELL.fullmatch(lines[k].text)
+    if year is None or meta.year is None or int(year.group(1)) != meta.year or meta.report_type not in words.year_row_types:
+        return []
+    values = _figure_lines(lines, k + 1)
+    j = k - 1
+    while j >= 0 and (_is_figure(lines[j].text) or _EMPTY_CELLS.fullmatch(lines[j].text)):
+        j -= 1  # earlier years' rows (2021 | 661.68 | …)
+    heads: list[Sentence] = []
+    while j >= 0 and len(heads) < _YEAR_HEADS and lines[j].text.strip(" \t|｜") not in words.year_column:
+        heads.insert(0, lines[j])
+        j -= 1
+    if not values or not heads or j < 0 or any(_is_figure(h.text) or len(h.text) > FORM_LABEL_CHARS for h in heads):
+        return []
+    first = heads[0].text
+    metric = next((m for m, ws in words.year_row_heads if any(w in first for w in ws)), None)
+    return [(metric, values[0], heads[0])] if metric else []
+
+
+def _line_headers(lines: list[Sentence], first: int, k: int) -> tuple[list[str], str] | None:
+    """The k column headers of a one-cell-per-line table, read above its first row, and the line
+    above them (the table's title: 经费控制情况(万元)."""
     pos = first
     while pos - (k + 1) >= 0 and not _is_figure(lines[pos - k - 1].text) and all(
             _is_figure(s.text) for s in lines[pos - k:pos]):
@@ -183,7 +296,33 @@ def _line_headers(lines: list[Sentence], first: int, k: int) -> list[str] | None
     heads = lines[pos - k:pos] if pos - k >= 0 else []
     if len(heads) != k or any(_is_figure(h.text) or len(h.text) > 16 for h in heads):
         return None
-    return [h.text for h in heads]
+    return [h.text for h in heads], lines[pos - k - 1].text if pos - k > 0 else ""
+
+
+def _headers_above(lines: list[Sentence], first: int, k: int, ruleset: RuleSet) -> tuple[list[str], str] | None:
+    """The nearest k consecutive lines above ``first``, within its section and reach, each a short
+    column header naming a basis (预 算 数 | 决 算 数), and the line above them."""
+    for j in range(first - 1, max(k - 1, first - _HEADERS_REACH) - 1, -1):
+        if lines[j].kind == "heading":
+            return None
+        run = lines[j - k + 1:j + 1]
+        if all(len(h.text) <= 16 and not _is_figure(h.text) and _header_basis(h.text, ruleset) not in (None, TARGET_COLUMN)
+               for h in run):
+            return [h.text for h in run], lines[j - k].text if j - k >= 0 else ""
+    return None
+
+
+_HEADERS_REACH = 24  # a flattened table's rows stand within this many lines of its header
+_BLANK_ROWS_REACH = 12  # a flattened row keeps the headers of a row this many lines above it
+
+
+def _line_unit(text: str, units: Units):
+    """The money unit a table's title line states (经费控制情况(万元), 单位：万元)."""
+    found = parse_unit_header(text.strip(), units)
+    if found:
+        return found
+    m = _UNIT_IN_TITLE.search(text) or (_MONEY_COLUMN.search(text) if len(text) <= 24 else None)
+    return parse_unit_header("单位：" + m.group(1), units) if m else None
 
 
 def _split_cells(sentence: Sentence) -> list[CellText]:
@@ -238,19 +377,17 @@ def _unit_above(sentences: list[Sentence], index: int, units: Units, reach: int 
     for s in sentences[max(0, index - reach):index][::-1]:
         if s.kind == "heading" or (s.kind == "prose" and len(s.text) > 40 and not _CELL_BORDER.search(s.text)):
             return None
-        found = parse_unit_header(s.text.strip(), units)
+        found = _line_unit(s.text, units)
         if found:
             return found
-        m = _UNIT_IN_TITLE.search(s.text) or (_MONEY_COLUMN.search(s.text) if len(s.text) <= 24 else None)
-        if m:
-            return parse_unit_header("单位：" + m.group(1), units)
     return None
 
 
 _CELL_BORDER = regex.compile(r"[|｜][ \t]*$")  # a cell of a flattened table, however long: not prose
 _UNIT_IN_TITLE = regex.compile(r"单位[：:][ \t]*(万元|亿元|千元|元)")
 # a column header of a table flattened one cell per line: 2020年度支出 (万元) |
-_MONEY_COLUMN = regex.compile(r"[（(][ \t]*(万元|亿元|千元|元)[ \t]*[）)][ \t|｜]*$")
+# (a PDF dump may lose the closing bracket at the line's end: 经费控制情况(万元)
+_MONEY_COLUMN = regex.compile(r"[（(][ \t]*(万元|亿元|千元|元)[ \t]*(?:[）)][ \t|｜]*)?$")
 
 
 def _value_cells(row: list[CellText], i: int, header: list[str] | None, ruleset: RuleSet) -> list[tuple[int, str | None]]:
@@ -267,12 +404,17 @@ def _value_cells(row: list[CellText], i: int, header: list[str] | None, ruleset:
 
 def _header_basis(text: str, ruleset: RuleSet) -> str | None:
     """What a column holds, from its header: budget / adjusted / actual (年初预算数, 调整预算数,
-    决算数 / 实际完成值), target (年度目标值, 年度指标值), or None (分值, 得分, 备注)."""
+    决算数 / 实际完成值), target (年度目标值, 年度指标值), or None (分值, 得分, 备注). A header
+    spaced out letter by letter (预 算 数) reads as written together."""
+    text = _SPACES.sub("", text)
     if any(w in text for w in ruleset.tables.target_header):
         return TARGET_COLUMN
     if any(w in text for w in ruleset.tables.change_header):
         return None  # 支出减少情况, 增减率: a change, not a level
     return nearest_basis(text, ruleset) or _first_basis(text, ruleset.tables.basis_header)
+
+
+_SPACES = regex.compile(r"[ \t\u3000]+")
 
 
 def _first_basis(text: str, bases: tuple[tuple[str, tuple[str, ...]], ...]) -> Basis | None:
