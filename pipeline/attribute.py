@@ -311,10 +311,11 @@ def _candidates(stext: str, figs, i: int, cues: Cues, known: dict[int, tuple[str
     while hi < min(len(stext), limit) and hi - e < cues.reach_after + 8 and not AFTER_STOP.match(stext, hi):
         hi += 1
     # a figure its clause opens as a part (…15户进行了安置(其中4户为货币化安置…): a part of the figure before
+    # when that one counts the same thing; else a figure of its own (完成620户，其中4个棚改项目…)
     opened = any(w in stext[lo:s] for w in cues.part_open)
     whole = figs[i - 1][0] if opened and i > 0 and figs[i - 1][2] == _unit else None
     window, at = _unsplit(stext, e, hi, cues)
-    m = None if opened and whole is None else cues.after.search(window)
+    m = cues.after.search(window)
     first_end = m.end() if m is not None else 0
     # only cues overlapping the first name the figure, tried in turn: 集体土地征收补偿资金 (土地征收 | 征收补偿资金)
     while m is not None and m.start() < first_end:
