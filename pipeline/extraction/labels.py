@@ -11,13 +11,13 @@ MAX_LABEL_CHARS = 40
 _LABEL_BRACKET_TAIL = regex.compile(r"[（(][^）)]*[）)]$")
 
 
-def _remembered(lookup):
+def remembered(lookup):
     """``lookup(label, ruleset)`` remembered per label and RuleSet (held, so its id stays its own):
     a table's labels (基本支出, 项目支出 …) come back in every report."""
     memo: dict[int, tuple] = {}
 
     @wraps(lookup)
-    def remembered(label: str, ruleset: RuleSet):
+    def answer(label: str, ruleset: RuleSet):
         known = memo.get(id(ruleset))
         if known is None or known[0] is not ruleset:
             memo.clear()
@@ -28,10 +28,10 @@ def _remembered(lookup):
                 answers.clear()  # a bound, whatever the corpus
             answers[label] = lookup(label, ruleset)
         return answers[label]
-    return remembered
+    return answer
 
 
-@_remembered
+@remembered
 def lookup_label(label: str, ruleset: RuleSet) -> str | None:
     """The metric a label names exactly (after trimming numbering, brackets and tails).
 

@@ -32,7 +32,7 @@ from ..normalize import Units, parse_quantity, parse_unit_header, plain
 from ..rules import RuleSet, normalize_label
 from .basis import ADJUSTED_BASIS, nearest_basis, split_basis
 from ..segment import year_mentions
-from .labels import last_label_in, lookup_label
+from .labels import last_label_in, lookup_label, remembered
 
 _SPLIT = regex.compile(r"\t+|[ \u3000]{2,}|[ \t\u3000]*[|｜]+[ \t\u3000]*")
 _BRACKET_UNIT = regex.compile(r"[（(](?:金额)?(?:单位[：:])?\s*(万元|亿元|千元|元|万亩|亩|公顷|人|名|户|栋|幢|个|件|起|批次|套|[%％])[）)]")
@@ -182,11 +182,18 @@ def _spaced_rows(text: str, ruleset: RuleSet, units: Units):
     columns. A row with fewer or more figures is not read (which column it left blank is unknown); a
     label too long for a cell ends the table."""
     tokens = list(_TOKEN.finditer(text))
+    heads_of: dict[str, bool] = {}  # a word → may head a column; a page repeats its words, ask once each
+
+    def may_head(word: str) -> bool:
+        if word not in heads_of:
+            heads_of[word] = len(word) <= _SPACED_HEAD_CHARS and not _is_figure(word) \
+                and _header_basis(word, ruleset) not in (None, TARGET_COLUMN)
+        return heads_of[word]
+
     i = 0
     while i < len(tokens):
         run = i
-        while run < len(tokens) and len(tokens[run].group()) <= _SPACED_HEAD_CHARS and not _is_figure(tokens[run].group()) \
-                and _header_basis(tokens[run].group(), ruleset) not in (None, TARGET_COLUMN):
+        while run < len(tokens) and may_head(tokens[run].group()):
             run += 1
         if run - i < 2:
             i += 1
@@ -402,6 +409,7 @@ def _value_cells(row: list[CellText], i: int, header: list[str] | None, ruleset:
     return []
 
 
+@remembered  # a form dumped with spaces is looked for among every short word of a page
 def _header_basis(text: str, ruleset: RuleSet) -> str | None:
     """What a column holds, from its header: budget / adjusted / actual (年初预算数, 调整预算数,
     决算数 / 实际完成值), target (年度目标值, 年度指标值), or None (分值, 得分, 备注). A header
