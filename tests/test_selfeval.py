@@ -991,3 +991,25 @@ def test_when_run_together_rows_cannot_be_cut_apart_then_no_row_is_guessed(tmp_p
     got = [(x.level2, x.level3, x.target_text, x.actual_text, x.score) for x in _read(tmp_path, text).indicators
            if x.layout != "execution"]
     assert got == [("质量指标", "指标1诊断准确率", "95%", "95%", Decimal(10))]
+
+
+def test_when_a_dump_prints_a_target_in_sub_columns_then_the_pieces_make_one_cell(tmp_path):
+    # a template whose 预期指标值 has sub-columns (符号 | 值 | 单位) dumped with spaces between them:
+    # >= | 95 | %(百分比) is one target, not three cells (nor a second row cut at the percent sign)
+    text = ("2022年度项目支出绩效自评表\n一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分\n"
+            "产出指标 质量指标 验收合格率 >= 95 %(百分比) 98% 10 10\n产出指标 时效指标 按期完工率 ≥ 90 % 100% 10 9\n")
+    got = [(x.level2, x.level3, x.target_text, x.actual_text, x.weight, x.score)
+           for x in _read(tmp_path, text).indicators if x.layout != "execution"]
+    assert got == [("质量指标", "验收合格率", ">= 95 %(百分比)", "98%", Decimal(10), Decimal(10)),
+                   ("时效指标", "按期完工率", "≥ 90 %", "100%", Decimal(10), Decimal(9))]
+
+
+def test_when_a_dump_breaks_up_a_header_below_its_rows_then_its_pieces_make_no_row(tmp_path):
+    # a PDF dump prints the rows before the rest of the header: 年度 | 绩效 | 目标 (80 | 分) and the
+    # level names with their points, (60 | 分), are header pieces, never a row's name or values
+    text = ("2021 年甲资金项目自评表 单位名称:乙局 三级指标 年初目标值 (A) 实际完成值 (B) 得分 "
+            "培训人次(人次) 500 520 10 发放手册(册) 300 300 10 二级指标 数量指标 年度 绩效 目标 (80 分) "
+            "产出指标 (60 分) 效益指标 (20 分) 总分 100\n")
+    got = [(x.level3, x.target_text, x.actual_text, x.score)
+           for x in _read(tmp_path, text).indicators if x.layout != "execution"]
+    assert got == [("培训人次(人次)", "500", "520", Decimal(10)), ("发放手册(册)", "300", "300", Decimal(10))]

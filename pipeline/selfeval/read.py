@@ -57,7 +57,7 @@ def read_indicators(document: Document, ruleset: RuleSet) -> list[Indicator]:
     vocab: IndicatorVocab | None = ruleset.indicators
     if vocab is None:
         return []
-    lines = _lines(document)
+    lines = _lines(document, vocab)
     whole: dict[int, bool] = {}  # token → a whole header starts at it (windows overlap: asked once)
     out: list[Indicator] = []
     out += _execution_rows(document, ruleset, vocab)
@@ -82,7 +82,7 @@ def read_indicators(document: Document, ruleset: RuleSet) -> list[Indicator]:
     return [replace(x, position=n) for n, x in enumerate(out)]
 
 
-def _lines(document: Document) -> list[tuple[str, list[Tok]]]:
+def _lines(document: Document, vocab: IndicatorVocab) -> list[tuple[str, list[Tok]]]:
     """The document as lines of cells: ("grid", cells) for a table row, ("text", words) otherwise.
 
     Text with `|` cells is read region by region (``_pipe_rows``): a page may break a row over
@@ -118,23 +118,48 @@ def _lines(document: Document) -> list[tuple[str, list[Tok]]]:
         elif line.count("\t") >= 3:
             out.append(("grid", _split_grid(line, start)))
         elif line.strip():
-            words = _words(line)
+            words = _words(line, vocab)
             out.append(("text", [Tok(line[a:b], start + a, start + b, opens_line=n == 0 and len(words) > 1)
                                  for n, (a, b) in enumerate(words)]))
         n += 1
     return out
 
 
-def _words(line: str) -> list[tuple[int, int]]:
+def _words(line: str, vocab: IndicatorVocab) -> list[tuple[int, int]]:
     """The cells of a text line, split on whitespace; a bracketed annotation the layout set apart
-    stays with the cell before it (年新增畜牧产值 (万元) → one cell)."""
+    stays with the cell before it (年新增畜牧产值 (万元) → one cell), and so do the pieces of one
+    measure a template prints in sub-columns (符号 | 值 | 单位: >= 98 %(百分比) → one cell): a lone
+    comparator with the figure after it, a bare figure with the percent sign after it."""
     out: list[tuple[int, int]] = []
     for m in _WORD.finditer(line):
-        if out and _ANNOTATION.fullmatch(m.group()) and not _ANNOTATION.fullmatch(line[out[-1][0]:out[-1][1]]):
+        if out and _OPEN_BRACKET.search(line[out[-1][0]:out[-1][1]]) and _CLOSE_BRACKET.fullmatch(m.group()):
+            out[-1] = (out[-1][0], m.end())  # (80 | 分): one annotation the layout broke
+            if len(out) > 1 and _ANNOTATION.fullmatch(line[out[-1][0]:out[-1][1]]):
+                out[-2:] = [(out[-2][0], out[-1][1])]
+        elif out and (_ANNOTATION.fullmatch(m.group()) and not _ANNOTATION.fullmatch(line[out[-1][0]:out[-1][1]])
+                      or _one_measure(line[out[-1][0]:out[-1][1]], m.group(), vocab)):
             out[-1] = (out[-1][0], m.end())
         else:
             out.append(m.span())
     return out
+
+
+def _one_measure(before: str, word: str, vocab: IndicatorVocab) -> bool:
+    """Two words of one measure: a comparator and its figure (>= | 98), or a figure, the comparator
+    before it or not, and its percent sign (98 | %(百分比))."""
+    if _FIGURE.match(word):
+        return any(before == w for w, _ in vocab.prefix_ops)
+    if _PERCENT.match(word):
+        return bool(_OPEN_FIGURE.fullmatch(before)) and (
+            plain_number(before) is not None or any(before.startswith(w) for w, _ in vocab.prefix_ops))
+    return False
+
+
+_FIGURE = regex.compile(r"[0-9０-９]")
+_OPEN_BRACKET = regex.compile(r"[(（][^()（）]{0,6}$")
+_CLOSE_BRACKET = regex.compile(r"[^()（）]{1,6}[)）]")
+_PERCENT = regex.compile(r"[%％](?:[(（][^()（）]*[)）])?$")
+_OPEN_FIGURE = regex.compile(r"\D{0,4}?[0-9０-９][0-9０-９.．]*")
 
 
 _ANNOTATION = regex.compile(r"[(（][^()（）]*\p{Han}[^()（）]*[)）]")

@@ -263,8 +263,8 @@ def _prefix_cost(prefix: list[Tok], vocab: IndicatorVocab) -> float | None:
     cost = 0.0
     for t in prefix:
         if plain_number(t.text, vocab.points) is not None or is_comparator(t.text, vocab) or _header_word(t.text, vocab) \
-                or vocab.is_placeholder(t.text):
-            return None
+                or vocab.is_placeholder(t.text) or not t.bounded and t.text.strip() in vocab.fillers:
+            return None  # (a header piece a dump broke off, 年度 | 绩效 | 目标: no level)
         if not (vocab.block_of(t.text) or vocab.is_level2(t.text) or vocab.has_points(t.text)):
             cost += 0.6
     return cost
@@ -284,11 +284,11 @@ def _header_word(text: str, vocab: IndicatorVocab) -> bool:
 def _is_name(tok: Tok, vocab: IndicatorVocab) -> bool:
     """A level-3 cell: words, not a figure, a comparator, a level-1/2 name, a header word or a
     template's unfilled name (指标2：, ……); and, unless the page printed the cell's borders, no
-    sentence (a dump's prose is no row)."""
+    sentence (a dump's prose is no row) and no header piece (年度, 指标: a header the dump broke up)."""
     t = tok.text.strip()
     return bool(_WORDS.search(t)) and plain_number(t, vocab.points) is None and not is_comparator(t, vocab) \
         and not _header_word(t, vocab) \
-        and (tok.bounded or not _PROSE.search(t)) \
+        and (tok.bounded or not _PROSE.search(t) and t not in vocab.fillers) \
         and not vocab.is_total(t) \
         and not vocab.is_placeholder(t) \
         and parse_measure(t, vocab, None).qualitative
@@ -333,7 +333,8 @@ def _slots(toks: list[Tok], at: int, slots: list[str], vocab: IndicatorVocab):
                     extra = 0.5  # possible (a finding), but not the likely reading
                 walk(i + 1, s + 1, {**got, role: toks[i]}, cost + extra + _opens(toks[i]))
         elif text and not vocab.block_of(text) and not vocab.is_level2(text) and not is_comparator(text, vocab) \
-                and not vocab.is_total(text) and not _header_word(text, vocab):
+                and not vocab.is_total(text) and not _header_word(text, vocab) and not vocab.has_points(text) \
+                and (toks[i].bounded or text not in vocab.fillers):
             bare = _BARE if plain_number(text, vocab.points) is not None and "weight" in slots else 0.0
             bare += _after_nature(got) if role != "target" else 0.0
             if _PROSE.search(text) and not toks[i].bounded:
