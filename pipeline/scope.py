@@ -90,6 +90,7 @@ def scope(facts: list[Fact], text: str, rules: ScopeRules) -> list[Fact]:
         return facts
     title = _title(text)
     marked = {i for i in candidates if _not_the_units(facts[i], text, rules, title)}
+    marked |= _done_of_marked_tasks(facts, marked, text)
     own = {facts[i].metric for i in candidates if i not in marked}
     # a sub-area's task of the year gives way to the unit's own task only (任务为…交地的147亩 beside
     # 累计交地120亩: the task and the work done are two statements), not one period's (本期)
@@ -105,6 +106,26 @@ def scope(facts: list[Fact], text: str, rules: ScopeRules) -> list[Fact]:
     out = _narrow_beside_whole(out, text, rules)
     out = _relations_follow(_shared_out(out, rules), facts)
     return _zero_beside_nonzero(_kinds_of_a_metric(out, text, rules), rules)
+
+
+def _done_of_marked_tasks(facts: list[Fact], marked: set[int], text: str) -> set[int]:
+    """The work done of a sub-area's task, stated on its line after it with its share of the task
+    (其中，C地块需拆迁90户…。截至7月22日，已签订拆迁协议85户，占应签订户数的94%): that sub-area's too."""
+    done = set()
+    for i in marked:
+        task = facts[i]
+        if task.kind != Kind.TARGET:
+            continue
+        for j in range(i + 1, len(facts) - 1):
+            f = facts[j]
+            if "\n" in text[task.end:f.start]:
+                break
+            if f.metric != task.metric:
+                continue
+            if f.kind == Kind.LEVEL and facts[j + 1].kind == Kind.SHARE and facts[j + 1].metric == f.metric:
+                done.add(j)
+            break
+    return done
 
 
 def _not_the_units(f: Fact, text: str, rules: ScopeRules, title: str = "") -> bool:

@@ -201,3 +201,12 @@ def test_when_the_stated_share_is_slightly_off_then_the_only_task_near_it_is_sti
     facts = read(tmp_path, body)
     assert kinds(facts, "households.signed").get(Decimal(400)) == "target"
     assert ("households.signed", Decimal(110)) in counted(facts)
+
+
+def test_when_a_sub_areas_task_is_followed_by_its_work_done_and_share_then_the_work_done_is_the_sub_areas(tmp_path):
+    body = ("片区内其他区域：需拆迁500户。截至7月20日，已签订拆迁协议400户，占应签订拆迁协议户数的80%。\n"
+            "其中，北坡地块需拆迁60户，共2万平方米。截至7月20日，已签订拆迁协议45户，占应签订拆迁协议户数的75%。\n")
+    facts = read(tmp_path, body)
+    assert {("households.signed", Decimal(500)), ("households.signed", Decimal(400))} <= counted(facts)
+    assert kinds(facts, "households.signed").get(Decimal(60)) == "sub"
+    assert kinds(facts, "households.signed").get(Decimal(45)) == "sub"
