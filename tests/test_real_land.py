@@ -210,3 +210,10 @@ def test_when_a_sub_areas_task_is_followed_by_its_work_done_and_share_then_the_w
     assert {("households.signed", Decimal(500)), ("households.signed", Decimal(400))} <= counted(facts)
     assert kinds(facts, "households.signed").get(Decimal(60)) == "sub"
     assert kinds(facts, "households.signed").get(Decimal(45)) == "sub"
+
+
+def test_when_a_demolition_is_only_started_then_its_buildings_are_not_demolished(tmp_path):
+    facts = read(tmp_path, "本月完成了仓库楼的拆除工作。同时，近期还启动了供销社、粮站等18栋房屋的拆除工作。\n"
+                           "全年拆除房屋60栋。\n")
+    assert ("buildings.demolished", Decimal(60)) in counted(facts)
+    assert ("buildings.demolished", Decimal(18)) not in counted(facts)
