@@ -5,6 +5,7 @@ Loaded once with the rest of the rules (pipeline/rules.py) and used by pipeline/
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 import regex
@@ -45,6 +46,7 @@ class Cues:
     share_after: regex.Pattern | None = None  # between a done figure and its share of the task (，占总户数的)
     share_whole_units: frozenset[str] = frozenset()  # units whose tasks are found by the share done
     share_whole_words: tuple[str, ...] = ()  # one of these before the whole in its clause names it a task (需拆迁)
+    share_whole_slack: Decimal = Decimal(0)  # how far a misstated share may be off the only task that fits it
     part_open: tuple[str, ...] = ()  # opening a figure's clause before it: the figure is a part (其中4户为货币化安置)
 
     def unit_refused(self, metric: str, raw: str) -> bool:
@@ -103,6 +105,7 @@ def load_cues(directory: Path, metrics: frozenset[str], defaults: dict) -> Cues:
         share_after=regex.compile(str(data["share_after"])) if data.get("share_after") else None,
         share_whole_units=frozenset(data.get("share_whole_units") or ()),
         share_whole_words=tuple(str(w) for w in data.get("share_whole_words") or ()),
+        share_whole_slack=Decimal(str(data.get("share_whole_slack") or 0)),
         part_open=tuple(str(w) for w in data.get("part_open") or ()),
     )
 

@@ -34,6 +34,7 @@ class ScopeRules:
     not_in_name: tuple[str, ...]  # a verb or particle inside a "name" (保障了…片区): an object, not a subject
     not_subject: tuple[str, ...]  # a clause opening with these has a verb first, not a subject (指导乡镇…)
     own_lead: regex.Pattern  # the unit's own office opening a clause (局机关, 本级): not another body
+    name_lead: regex.Pattern  # before a subject's name in its clause (其中，): not part of the name
     sub_area_line: regex.Pattern
     sub_unit_item: regex.Pattern  # a numbered item title naming a body: the paragraph under it is that body's
     sub_unit_enumerated: regex.Pattern  # an enumerated item opening with a body's name: up to the next item, that body's
@@ -60,6 +61,7 @@ def load_scope(directory: str | Path) -> ScopeRules:
         sub_area_lead=regex.compile(data.get("sub_area_lead") or r"(?!)"),
         sub_unit_lead=regex.compile(data.get("sub_unit_lead") or r"(?!)"),
         own_lead=regex.compile(data.get("own_lead") or r"(?!)"),
+        name_lead=regex.compile(data.get("name_lead") or r"^[ \t]*"),
         not_subject=tuple(str(w) for w in data.get("not_subject") or ()),
         not_in_name=tuple(str(w) for w in data.get("not_in_name") or ()),
         sub_area_line=regex.compile(data.get("sub_area_line") or r"(?!)"),
@@ -86,7 +88,9 @@ def scope(facts: list[Fact], text: str, rules: ScopeRules) -> list[Fact]:
     candidates = [i for i, f in enumerate(facts) if f.kind in (Kind.LEVEL, Kind.TARGET)]
     if not candidates:
         return facts
-    marked = {i for i in candidates if _not_the_units(facts[i], text, rules)}
+    title = _title(text)
+    marked = {i for i in candidates if _not_the_units(facts[i], text, rules, title)}
+    marked |= _done_of_marked_tasks(facts, marked, text)
     own = {facts[i].metric for i in candidates if i not in marked}
     # a sub-area's task of the year gives way to the unit's own task only (任务为…交地的147亩 beside
     # 累计交地120亩: the task and the work done are two statements), not one period's (本期)
@@ -104,10 +108,30 @@ def scope(facts: list[Fact], text: str, rules: ScopeRules) -> list[Fact]:
     return _zero_beside_nonzero(_kinds_of_a_metric(out, text, rules), rules)
 
 
-def _not_the_units(f: Fact, text: str, rules: ScopeRules) -> bool:
+def _done_of_marked_tasks(facts: list[Fact], marked: set[int], text: str) -> set[int]:
+    """The work done of a sub-area's task, stated on its line after it with its share of the task
+    (其中，C地块需拆迁90户…。截至7月22日，已签订拆迁协议85户，占应签订户数的94%): that sub-area's too."""
+    done = set()
+    for i in marked:
+        task = facts[i]
+        if task.kind != Kind.TARGET:
+            continue
+        for j in range(i + 1, len(facts) - 1):
+            f = facts[j]
+            if "\n" in text[task.end:f.start]:
+                break
+            if f.metric != task.metric:
+                continue
+            if f.kind == Kind.LEVEL and facts[j + 1].kind == Kind.SHARE and facts[j + 1].metric == f.metric:
+                done.add(j)
+            break
+    return done
+
+
+def _not_the_units(f: Fact, text: str, rules: ScopeRules, title: str = "") -> bool:
     """One period's figure, several years', or a sub-area's or another body's."""
     chain = _since(text, f.start, _CHAIN_START)
-    return (_one_period(f, text, rules, chain) or _subject_is_other(chain, rules)
+    return (_one_period(f, text, rules, chain) or _subject_is_other(chain, rules, title)
             or rules.sub_area_line.match(_since(text, f.start, None)) is not None
             or rules.sub_unit_item.match(_line_before(text, f.start)) is not None
             or _in_enumerated_body(_since(text, f.start, None), rules)
@@ -177,10 +201,11 @@ def _relations_follow(out: list[Fact], before: list[Fact]) -> list[Fact]:
         s == f.sentence_index and m == f.metric and start < f.start for s, m, start in aside) else f for f in out]
 
 
-def _subject_is_other(chain: str, rules: ScopeRules) -> bool:
+def _subject_is_other(chain: str, rules: ScopeRules, title: str = "") -> bool:
     """Whether the subject of the chain's last clause is a sub-area or another body: the latest
     clause of the chain that names a subject decides (局机关编制17人，实有17人，环境监察大队编制34人，
-    实有人数34人 — the last two are the 大队's); the unit's own office (局机关, 本级) is not another."""
+    实有人数34人 — the last two are the 大队's); the unit's own office (局机关, 本级) is not another, nor
+    an area the report's title names (巴城杨家坝和龙泉CDE地块征拆情况: 龙泉CDE地块共需拆迁380户)."""
     other = False
     for clause in _CLAUSE_SPLIT.split(chain):
         clause = clause.strip(" \t\u3000")
@@ -189,8 +214,23 @@ def _subject_is_other(chain: str, rules: ScopeRules) -> bool:
         elif not clause.startswith(rules.not_subject) and (
                 m := rules.sub_unit_lead.match(clause) or rules.sub_area_lead.match(clause)) \
                 and not any(w in m.group() for w in rules.not_in_name):
-            other = True
+            other = not _titled(rules.name_lead.sub("", m.group(), count=1), title)
     return other
+
+
+def _title(text: str) -> str:
+    """The document's first non-empty line, when it reads as a title (short, no clause or sentence
+    break): a first line that is already a sentence names no title."""
+    for line in text.split("\n", 8)[:8]:
+        if line.strip():
+            line = line.strip()
+            return "" if len(line) > 60 or _CLAUSE_SPLIT.search(line) or _CHAIN_START.search(line) else line
+    return ""
+
+
+def _titled(name: str, title: str) -> bool:
+    """Whether a subject's name stands in the title, two characters or more."""
+    return len(name) >= 2 and name in title
 
 
 def _since(text: str, pos: int, breaks: regex.Pattern | None) -> str:

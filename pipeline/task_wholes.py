@@ -63,18 +63,23 @@ def _share_after(text: str, done: Fact, ruleset: RuleSet, units: Units):
 
 def _whole_before(text: str, done: Fact, share, mentions: list[Mention], taken: set[int], cues) -> int | None:
     """The nearest unclaimed figure of the done figure's unit before it on its line whose ratio to it
-    is the share, to the share's last digit (344户 of 约393户 is 87.5%: 87%)."""
+    is the share, to the share's last digit (344户 of 约393户 is 87.5%: 87%); failing that, the only
+    one named a task whose ratio is within ``share_whole_slack`` of the share (共需拆迁380户 … 已签订
+    105户，占应签订户数的29%: a misstated share, which the ratio check then reports)."""
     line_start = text.rfind("\n", 0, done.start) + 1
-    best = None
+    best, near = None, []
     for k, m in enumerate(mentions):
         if m.start >= done.start:
             break
         if (m.start < line_start or m.metric is not None or k in taken or m.unit != done.unit
-                or m.value <= done.value or m.value <= 0):
+                or m.value <= done.value or m.value <= 0 or not _named_a_task(text, m.start, cues)):
             continue
-        if abs(Decimal(done.value) / Decimal(m.value) - share.value) < share.step and _named_a_task(text, m.start, cues):
+        off = abs(Decimal(done.value) / Decimal(m.value) - share.value)
+        if off < share.step:
             best = k
-    return best
+        elif off < cues.share_whole_slack:
+            near.append(k)
+    return best if best is not None or len(near) != 1 else near[0]
 
 
 def _named_a_task(text: str, start: int, cues) -> bool:

@@ -173,3 +173,47 @@ def test_when_a_year_dates_the_applications_then_the_land_they_took_is_the_years
     facts = read(tmp_path, body)
     assert ("land.acquired", Decimal("157.5")) in counted(facts)
     assert kinds(facts, "land.acquired") == {Decimal("157.5"): "level"}
+
+
+# --- an area the title names, and a share the page misstated ------------------------------------
+
+def test_when_the_title_names_an_area_then_its_figures_are_the_reports_own_and_other_areas_stay_sub(tmp_path):
+    path = tmp_path / "bulletin.txt"
+    path.write_text("[第9期]城南和西岭地块征迁进展\n\n"
+                    "西岭地块共需拆迁300户，共5万平方米。截至6月30日，已签订拆迁协议240户，占应签订拆迁协议户数的80%。\n"
+                    "其中，北坡地块需拆迁50户，已签订拆迁协议45户，占应签订拆迁协议户数的90%。\n", encoding="utf-8")
+    facts = process_file(path, pytest.ruleset).facts
+    assert kinds(facts, "households.signed").get(Decimal(300)) == "target"
+    assert ("households.signed", Decimal(240)) in counted(facts)
+    assert kinds(facts, "households.signed").get(Decimal(50)) == "sub"
+
+
+def test_when_a_first_line_is_a_sentence_then_it_names_no_area_of_the_report(tmp_path):
+    path = tmp_path / "r.txt"
+    path.write_text("全区累计签订拆迁协议600户，B地块已签订拆迁协议40户。\n", encoding="utf-8")
+    facts = process_file(path, pytest.ruleset).facts
+    assert ("households.signed", Decimal(600)) in counted(facts)
+    assert kinds(facts, "households.signed").get(Decimal(40)) == "sub"
+
+
+def test_when_the_stated_share_is_slightly_off_then_the_only_task_near_it_is_still_the_task(tmp_path):
+    body = "片区内其他区域：需拆迁400户，共9万平方米。截至7月20日，已签订拆迁协议110户，占应签订拆迁协议户数的29%。\n"
+    facts = read(tmp_path, body)
+    assert kinds(facts, "households.signed").get(Decimal(400)) == "target"
+    assert ("households.signed", Decimal(110)) in counted(facts)
+
+
+def test_when_a_sub_areas_task_is_followed_by_its_work_done_and_share_then_the_work_done_is_the_sub_areas(tmp_path):
+    body = ("片区内其他区域：需拆迁500户。截至7月20日，已签订拆迁协议400户，占应签订拆迁协议户数的80%。\n"
+            "其中，北坡地块需拆迁60户，共2万平方米。截至7月20日，已签订拆迁协议45户，占应签订拆迁协议户数的75%。\n")
+    facts = read(tmp_path, body)
+    assert {("households.signed", Decimal(500)), ("households.signed", Decimal(400))} <= counted(facts)
+    assert kinds(facts, "households.signed").get(Decimal(60)) == "sub"
+    assert kinds(facts, "households.signed").get(Decimal(45)) == "sub"
+
+
+def test_when_a_demolition_is_only_started_then_its_buildings_are_not_demolished(tmp_path):
+    facts = read(tmp_path, "本月完成了仓库楼的拆除工作。同时，近期还启动了供销社、粮站等18栋房屋的拆除工作。\n"
+                           "全年拆除房屋60栋。\n")
+    assert ("buildings.demolished", Decimal(60)) in counted(facts)
+    assert ("buildings.demolished", Decimal(18)) not in counted(facts)
