@@ -9,11 +9,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import duckdb
 import pytest
-from click.testing import CliRunner
+from real_db import query, run_text
 
-from pipeline.cli import cli
 from pipeline.process import process_file
 
 UNIT_HEAD = "某县自然资源服务中心2023年度部门整体支出绩效自评报告\n"
@@ -36,21 +34,7 @@ def levels(found) -> set[tuple[str, Decimal, str | None]]:
 
 
 def run_db(tmp_path, head: str, body: str):
-    folder = tmp_path / "in"
-    folder.mkdir()
-    (folder / "r.txt").write_text(head + body, encoding="utf-8")
-    db = tmp_path / "x.duckdb"
-    result = CliRunner().invoke(cli, ["run", str(folder), "--db", str(db), "--workers", "0", "--quiet"])
-    assert result.exit_code == 0, result.output
-    return db
-
-
-def query(db, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
+    return run_text(tmp_path, head + body)
 
 
 @pytest.mark.parametrize("body", [

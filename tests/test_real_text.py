@@ -11,6 +11,7 @@ from decimal import Decimal
 import duckdb
 import pytest
 from click.testing import CliRunner
+from real_db import query, run_text
 
 from pipeline.cli import cli
 from pipeline.process import process_file
@@ -36,21 +37,7 @@ def levels(extraction):
 
 def run_db(tmp_path, body: str):
     """The database of a `jixiao run` (one process) on a report made of HEAD and ``body``."""
-    folder = tmp_path / "in"
-    folder.mkdir()
-    (folder / "r.txt").write_text(HEAD + body, encoding="utf-8")
-    db = tmp_path / "x.duckdb"
-    result = CliRunner().invoke(cli, ["run", str(folder), "--db", str(db), "--workers", "0", "--quiet"])
-    assert result.exit_code == 0, result.output
-    return db
-
-
-def query(db, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
+    return run_text(tmp_path, HEAD + body)
 
 
 # --- reading: converted pages ----------------------------------------------------------------
