@@ -257,19 +257,23 @@ def _count_parts(sentence: Sentence, levels: list[Fact], ruleset: RuleSet, units
     only parts). A stock (编制 20 其中行政编制4名、事业编制16名) or a lone subset (信访53件，其中
     网上信访21件) is not a figure of the unit's own; two or more parts of a flow (118个项目，其中
     新启动75个…扫尾43个) are figures in their own right and parts as well."""
-    text = sentence.text
-    at = text.find("其中")
-    if at < 0:
+    openers = _partial_openers(sentence.text, ruleset)
+    if not openers:
         return _bracket_count_parts(sentence, levels, ruleset, units)
     out: list[Fact] = []
     only: set[int] = set()
-    while at >= 0:  # each 其中 of the sentence opens a list of its own (其中：其中新启动…: once)
+    for at in openers:  # each 其中 of the sentence opens a list of its own (其中：其中新启动…: once)
         found, demoted = _listed_after(sentence, at, levels, ruleset, units)
         seen = {(f.start, f.kind) for f in out}
         out += [f for f in found if (f.start, f.kind) not in seen]
         only |= demoted
-        at = text.find("其中", at + 2)
     return out, only
+
+
+def _partial_openers(text: str, ruleset: RuleSet) -> list[int]:
+    """Where the words that open a partial list (rules/common.yaml enumeration.partial: 其中) stand."""
+    return sorted(m.start() for word in ruleset.enumeration["partial"]
+                  for m in regex.finditer(regex.escape(word), text))
 
 
 def _listed_after(sentence: Sentence, at: int, levels: list[Fact], ruleset: RuleSet,
