@@ -235,12 +235,14 @@ def _change_metric(hit: Match, label: str, by_span: dict[int, Fact], ruleset: Ru
 
 
 def _list_head(hit: Match, by_span: dict[int, Fact], ruleset: RuleSet, text: str) -> Fact | None:
-    """The total a 其中-list in the same sentence breaks down, when a change follows the list."""
+    """The total a partial list (其中…: rules/common.yaml enumeration.partial) in the same sentence
+    breaks down, when a change follows the list."""
     sentence = hit.sentence
     before = text[sentence.start:hit.label_start]
-    at = before.find("其中")
-    if at < 0:
+    openers = [at for word in ruleset.enumeration.get("partial", ()) if (at := before.find(word)) >= 0]
+    if not openers:
         return None
+    at = min(openers)
     figures = list(ruleset.figure.finditer(before[:at]))
     if not figures:
         return None
