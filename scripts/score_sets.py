@@ -7,11 +7,14 @@ Usage:
     python scripts/score_sets.py [--rules DIR] [--only real]
 
 Each set is read into a fresh DuckDB file in a temporary folder and scored by the vendored shared
-scorer (tests/fixtures/shared/eval/score.py). Nothing in the repository is written.
+scorer (tests/fixtures/shared/eval/score.py). Nothing in the repository is written. The last line,
+`own-pooled`, scores the project's own real batches (tests/cases/real/batch*) as one set: issue 9's
+acceptance counts them together.
 """
 from __future__ import annotations
 
 import argparse
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -32,13 +35,26 @@ def sets() -> list[tuple[str, str, Path, Path]]:
     return out
 
 
-def score(reports: Path, gold: Path, rules: Path | None) -> str:
-    """The scorer's summary line for one set."""
+def pooled() -> list[tuple[Path, Path]]:
+    """(reports, keys) of the project's own real batches (tests/cases/real/batch*): issue 9 scores
+    them as one set."""
+    return [(reports, gold) for group, name, reports, gold in sets() if group == "real" and name.startswith("batch")]
+
+
+def score(reports: Path | list[Path], gold: Path | list[Path], rules: Path | None) -> str:
+    """The scorer's summary line for one set (or several folders scored as one)."""
     from pipeline.run import run
 
     with tempfile.TemporaryDirectory() as tmp:
+        if isinstance(gold, list):
+            keys = Path(tmp) / "gold"
+            keys.mkdir()
+            for folder in gold:
+                for key in folder.iterdir():
+                    shutil.copy(key, keys / key.name)
+            gold = keys
         db = Path(tmp) / "set.duckdb"
-        run([reports], db, quiet=True, rules=rules)
+        run(reports if isinstance(reports, list) else [reports], db, quiet=True, rules=rules)
         done = subprocess.run([sys.executable, str(SCORER), "--db", str(db), "--gold", str(gold)],
                               capture_output=True, text=True)
     return done.stdout.strip().splitlines()[-1]
@@ -53,6 +69,10 @@ def main(argv=None) -> int:
         if args.only and group != args.only:
             continue
         print(f"{group:8} {name:10} {score(reports, gold, args.rules)}", flush=True)
+    if args.only in (None, "real"):
+        own = pooled()
+        line = score([r for r, _ in own], [g for _, g in own], args.rules)
+        print(f"{'real':8} {'own-pooled':10} {line}", flush=True)
     return 0
 
 
