@@ -1,7 +1,7 @@
 """Real pages, second round: counted 征拆 projects, and the year a page without a titled year reports on.
 
-A count summed over the kinds just counted (…项目合计N个) is the year's count of projects; a backlog of
-overdue projects (N个逾期交地项目) is not. A page's year is the year it names most often — but not a form's
+A count summed over the kinds just counted (…项目合计N个) is the year's count of projects, and so are
+old-town renewal sites (收尾N个基地); a backlog of overdue projects (N个逾期交地项目) is not. A page's year is the year it names most often — but not a form's
 filing date (填报日期：…), a publication stamp (公开时间：…) or the name of a meeting held (召开的…年度…大会);
 of two years named equally often, the one whose final accounts (决算) it states.
 
@@ -58,6 +58,19 @@ def test_when_overdue_projects_are_counted_beside_the_years_projects_then_only_t
     got = counted(tmp_path, body, "projects.count")
     assert Decimal("512") in got
     assert not got & {Decimal("38"), Decimal("51")}
+
+
+@pytest.mark.parametrize("body, value", [
+    ("2022年，全区完成房屋征收4100户，收尾5个基地，带动面上签约96户。\n", "5"),
+    ("2022年，全区完成房屋征收4100户，新启动旧改基地3个。\n", "3"),
+])
+def test_when_renewal_projects_are_counted_as_sites_then_the_count_is_read(tmp_path, body, value):
+    assert Decimal(value) in counted(tmp_path, body, "projects.count")
+
+
+def test_when_sites_are_built_or_of_another_trade_then_they_are_no_projects(tmp_path):
+    body = "2022年，全区完成房屋征收4100户，建成2个安置房基地，启动3个就业培训基地。\n"
+    assert counted(tmp_path, body, "projects.count") == set()
 
 
 # --- the report's year ---------------------------------------------------------------------------
