@@ -44,6 +44,7 @@ class Layout:
     event_before: regex.Pattern | None = None  # right before YYYY年: the year dates an event (成立于)
     event_after: regex.Pattern | None = None  # from its 年 on: the year dates an event (年组建)
     year_line: regex.Pattern | None = None  # a line that is a year alone (2019年): the lines under it are that year's
+    accounts_year: regex.Pattern | None = None  # from its 年 on: the year's final accounts are stated (年…决算数)
 
 
 @lru_cache(maxsize=4)
@@ -74,6 +75,7 @@ def load_layout(directory: str | None = None) -> Layout:
         event_before=_optional(event.get("before")),
         event_after=_optional(event.get("after")),
         year_line=_optional(data.get("year_line")),
+        accounts_year=_optional(data.get("accounts_year")),
     )
 
 
@@ -237,9 +239,15 @@ def read_meta(document: Document, layout: Layout | None = None) -> DocMeta:
     if title and (years := year_mentions(title)):
         year, year_source = years[0][1], "title"
     else:
-        counts = Counter(y for _, y in year_mentions(text))
+        mentions = year_mentions(text)
+        # a year that dates an event or a filing (填报日期：2022年7月16日) is no candidate, unless it is the only kind
+        counts = Counter(y for at, y in mentions if not dates_an_event(text, at, layout)) \
+            or Counter(y for _, y in mentions)
         if counts:
-            year, year_source = max(counts.items(), key=lambda kv: (kv[1], kv[0]))[0], "text"
+            # of two years named equally often, the one whose final accounts are stated, then the later
+            accounts = {y for at, y in mentions if layout.accounts_year is not None
+                        and layout.accounts_year.match(text[at + 4:at + 40]) is not None}
+            year, year_source = max(counts.items(), key=lambda kv: (kv[1], kv[0] in accounts, kv[0]))[0], "text"
         elif dates := [int(m.group("y")) for m in _DATE.finditer(text)]:
             # no 2023年 anywhere (a news page: 今年以来…): the year of its earliest date (发布日期 2018-05-04)
             year, year_source = min(dates), "date"
