@@ -53,6 +53,7 @@ class ScopeRules:
     share_makes_part: frozenset[str] = frozenset()  # a count of these followed by its share of the total is a part
     project_subject: regex.Pattern = regex.compile(r"(?!)")  # a clause opening with a count of projects (46个逾期…项目)
     parts_sentence: tuple[str, ...] = ()  # a sentence opening with these breaks down the figure before it (其中，…)
+    subjectless: tuple[str, ...] = ()  # a sentence opening with these goes on with the subject before it (累计发放…)
 
 
 def load_scope(directory: str | Path) -> ScopeRules:
@@ -84,6 +85,7 @@ def load_scope(directory: str | Path) -> ScopeRules:
         share_makes_part=frozenset(data.get("share_makes_part") or ()),
         project_subject=regex.compile(data.get("project_subject") or r"(?!)"),
         parts_sentence=tuple(str(w) for w in data.get("parts_sentence") or ()),
+        subjectless=tuple(str(w) for w in data.get("subjectless") or ()),
     )
 
 
@@ -179,6 +181,7 @@ def _not_the_units(f: Fact, text: str, rules: ScopeRules, title: str = "") -> bo
     """One period's figure, several years', or a sub-area's or another body's."""
     chain = _since(text, f.start, _CHAIN_START)
     return (_one_period(f, text, rules, chain) or _subject_is_other(chain, rules, title)
+            or _subject_before_is_other(text, f.start, chain, rules, title)
             or rules.sub_area_line.match(_since(text, f.start, None)) is not None
             or rules.sub_unit_item.match(_line_before(text, f.start)) is not None
             or _in_enumerated_body(_since(text, f.start, None), rules)
@@ -263,6 +266,28 @@ def _subject_is_other(chain: str, rules: ScopeRules, title: str = "") -> bool:
                 and not any(w in m.group() for w in rules.not_in_name):
             other = not _titled(rules.name_lead.sub("", m.group(), count=1), title)
     return other
+
+
+def _subject_before_is_other(text: str, pos: int, chain: str, rules: ScopeRules, title: str) -> bool:
+    """A sentence with no subject of its own (累计发放征地款642万元) goes on with the subject of the nearest
+    sentence before it on its line that names one (八一村地块完成耕地丈量…。坟墓…。累计发放…): when that is a
+    sub-area or another body, the figure is theirs. Subjectless sentences and those that name none (坟墓共284穴…)
+    are passed over; one that opens with the unit's own office or a word of ``not_subject`` (全区, 各 …) ends the
+    search."""
+    if not rules.subjectless or not chain.startswith(rules.subjectless):
+        return False
+    line = text[text.rfind("\n", 0, pos) + 1:pos - len(chain)]
+    for sentence in reversed(regex.split(r"[。！？!?]", line)[:-1]):
+        sentence = sentence.strip(" \t\u3000")
+        first = _CLAUSE_SPLIT.split(sentence, maxsplit=1)[0].strip(" \t\u3000")
+        if not sentence or sentence.startswith(rules.subjectless):
+            continue
+        if rules.own_lead.match(first) or first.startswith(rules.not_subject):
+            return False  # the unit's own office, or the whole (全区, 全年 …) or an object after a verb
+        if (m := rules.sub_unit_lead.match(first) or rules.sub_area_lead.match(first)) \
+                and not any(w in m.group() for w in rules.not_in_name):
+            return not _titled(rules.name_lead.sub("", m.group(), count=1), title)
+    return False
 
 
 def _title(text: str) -> str:

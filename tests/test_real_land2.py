@@ -90,3 +90,19 @@ def test_when_households_have_moved_into_flats_then_they_are_resettled(tmp_path)
 def test_when_land_is_handed_to_the_builders_then_it_is_land_cleared(tmp_path):
     body = "1、东环路、滨江公园清表交付施工单位215余亩，已开工建设。\n"
     assert kinds(read(tmp_path, body), "land.cleared").get(Decimal(215)) == "level"
+
+
+def test_when_a_plan_lists_the_parcels_to_acquire_then_their_total_area_is_land_acquired_in_亩(tmp_path):
+    body = "臺北市政府為興辦道路拓寬工程需要，擬徵收坐落某某段二小段10-2地號等4筆土地，合計面積 0.0120 公頃，請准予照案徵收。\n"
+    assert kinds(read(tmp_path, body), "land.acquired").get(Decimal("0.18")) == "level"
+
+
+# --- a sentence without a subject goes on with the sub-area before it ----------------------------
+
+def test_when_a_sentence_has_no_subject_then_it_is_the_sub_area_named_before_it_on_its_line(tmp_path):
+    body = ("一期征地面积约为2000亩，截至目前，发放征地款5000多万元。\n"
+            "东村地块完成耕地丈量约300亩。坟墓共120穴已迁移80穴。累计发放征地款420万元。"
+            "全区累计发放征地款5000万元。\n")
+    got = kinds(read(tmp_path, body), "compensation.paid")
+    assert got.get(Decimal(4200000)) == "sub"
+    assert got.get(Decimal(50000000)) == "level"
