@@ -106,3 +106,8 @@ def test_when_a_sentence_has_no_subject_then_it_is_the_sub_area_named_before_it_
     got = kinds(read(tmp_path, body), "compensation.paid")
     assert got.get(Decimal(4200000)) == "sub"
     assert got.get(Decimal(50000000)) == "level"
+
+
+def test_when_a_household_count_and_other_things_are_all_signed_then_the_households_are_signed(tmp_path):
+    body = "目前，该地块累计交地60亩，12户民宅和3处厂房，0.8万平方米房屋全部签订征收补偿协议。\n"
+    assert kinds(read(tmp_path, body), "households.signed").get(Decimal(12)) == "level"
