@@ -151,7 +151,8 @@ def _parts_of_the_sentence_before(facts: list[Fact], text: str, rules: ScopeRule
 
 def _sentence_start(text: str, pos: int) -> int:
     """Where the sentence holding ``pos`` starts: after the last 。！？ or line break, spaces skipped."""
-    start = max(text.rfind(c, 0, pos) for c in "。！？!?\n") + 1
+    line = text.rfind("\n", 0, pos) + 1  # the ends are looked for on the line only, not back to the text's start
+    start = max(line, max(text.rfind(c, line, pos) for c in "。！？!?") + 1)
     while start < pos and text[start] in " \t\u3000":
         start += 1
     return start
