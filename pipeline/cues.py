@@ -47,6 +47,8 @@ class Cues:
     share_whole_units: frozenset[str] = frozenset()  # units whose tasks are found by the share done
     share_whole_words: tuple[str, ...] = ()  # one of these before the whole in its clause names it a task (需拆迁)
     share_whole_slack: Decimal = Decimal(0)  # how far a misstated share may be off the only task that fits it
+    share_names_whole: tuple[str, ...] = ()  # in the share's wording, these name its whole (占总户数的, 完成率): any figure fits
+    task_after: regex.Pattern | None = None  # right after a figure: it is the task of the metric done before it (的全年任务)
     part_open: tuple[str, ...] = ()  # opening a figure's clause before it: the figure is a part (其中4户为货币化安置)
 
     def unit_refused(self, metric: str, raw: str) -> bool:
@@ -106,6 +108,8 @@ def load_cues(directory: Path, metrics: frozenset[str], defaults: dict) -> Cues:
         share_whole_units=frozenset(data.get("share_whole_units") or ()),
         share_whole_words=tuple(str(w) for w in data.get("share_whole_words") or ()),
         share_whole_slack=Decimal(str(data.get("share_whole_slack") or 0)),
+        share_names_whole=tuple(str(w) for w in data.get("share_names_whole") or ()),
+        task_after=regex.compile(str(data["task_after"])) if data.get("task_after") else None,
         part_open=tuple(str(w) for w in data.get("part_open") or ()),
     )
 

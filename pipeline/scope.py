@@ -51,6 +51,9 @@ class ScopeRules:
     zero_gives_way: frozenset[str] = frozenset()  # a 0 of these beside a non-zero one is a category's
     interim_reset: tuple[str, ...] = ()  # after an interim word in a chain: the figures are cumulative again
     share_makes_part: frozenset[str] = frozenset()  # a count of these followed by its share of the total is a part
+    project_subject: regex.Pattern = regex.compile(r"(?!)")  # a clause opening with a count of projects (46个逾期…项目)
+    parts_sentence: tuple[str, ...] = ()  # a sentence opening with these breaks down the figure before it (其中，…)
+    subjectless: tuple[str, ...] = ()  # a sentence opening with these goes on with the subject before it (累计发放…)
 
 
 def load_scope(directory: str | Path) -> ScopeRules:
@@ -80,6 +83,9 @@ def load_scope(directory: str | Path) -> ScopeRules:
         narrow_share=tuple(data.get("narrow_share") or ()),
         zero_gives_way=frozenset(data.get("zero_gives_way") or ()),
         share_makes_part=frozenset(data.get("share_makes_part") or ()),
+        project_subject=regex.compile(data.get("project_subject") or r"(?!)"),
+        parts_sentence=tuple(str(w) for w in data.get("parts_sentence") or ()),
+        subjectless=tuple(str(w) for w in data.get("subjectless") or ()),
     )
 
 
@@ -104,8 +110,52 @@ def scope(facts: list[Fact], text: str, rules: ScopeRules) -> list[Fact]:
     out = [replace(f, kind=Kind.SUB) if i in marked and aside(f) else f for i, f in enumerate(facts)]
     out = _gross_beside_net(out, rules)
     out = _narrow_beside_whole(out, text, rules)
+    out = _fewer_projects(_parts_of_the_sentence_before(out, text, rules), text, rules)
     out = _relations_follow(_shared_out(out, rules), facts)
     return _zero_beside_nonzero(_kinds_of_a_metric(out, text, rules), rules)
+
+
+def _fewer_projects(facts: list[Fact], text: str, rules: ScopeRules) -> list[Fact]:
+    """Of two figures of one metric in one sentence whose clauses open with a count of projects (723个征迁交地
+    项目完成交地30857.78亩；…46个逾期交地项目完成交地711.43亩), the one of fewer projects is a subset's."""
+    counted: dict[tuple[int, str], list[tuple[int, int]]] = {}
+    for i, f in enumerate(facts):
+        if f.kind != Kind.LEVEL:
+            continue
+        m = rules.project_subject.match(_since(text, f.start, _CLAUSE_START))
+        if m is not None:
+            counted.setdefault((f.sentence_index, f.metric), []).append((int(m.group("n")), i))
+    aside = {i for group in counted.values() if len(group) > 1
+             for n, i in group if n < max(k for k, _ in group)}
+    return [replace(f, kind=Kind.SUB) if i in aside else f for i, f in enumerate(facts)]
+
+
+def _parts_of_the_sentence_before(facts: list[Fact], text: str, rules: ScopeRules) -> list[Fact]:
+    """A sentence opening with 其中 right after a figure's sentence on its line breaks that figure down
+    (…征地任务近2万亩。其中，县城区…征地任务共14181.6亩；工业区…5244.3亩): its figures of the same metric and
+    kind are parts of it, not statements of the unit's own."""
+    if not rules.parts_sentence:
+        return facts
+    out = list(facts)
+    for i, f in enumerate(facts):
+        if f.kind not in (Kind.LEVEL, Kind.TARGET):
+            continue
+        start = _sentence_start(text, f.start)
+        if not text.startswith(rules.parts_sentence, start) or start == 0 or text[start - 1] == "\n":
+            continue
+        before = _sentence_start(text, start - 1)
+        if any(g.metric == f.metric and g.kind == f.kind and before <= g.start < start for g in facts):
+            out[i] = replace(f, kind=Kind.PART)
+    return out
+
+
+def _sentence_start(text: str, pos: int) -> int:
+    """Where the sentence holding ``pos`` starts: after the last 。！？ or line break, spaces skipped."""
+    line = text.rfind("\n", 0, pos) + 1  # the ends are looked for on the line only, not back to the text's start
+    start = max(line, max(text.rfind(c, line, pos) for c in "。！？!?") + 1)
+    while start < pos and text[start] in " \t\u3000":
+        start += 1
+    return start
 
 
 def _done_of_marked_tasks(facts: list[Fact], marked: set[int], text: str) -> set[int]:
@@ -132,6 +182,7 @@ def _not_the_units(f: Fact, text: str, rules: ScopeRules, title: str = "") -> bo
     """One period's figure, several years', or a sub-area's or another body's."""
     chain = _since(text, f.start, _CHAIN_START)
     return (_one_period(f, text, rules, chain) or _subject_is_other(chain, rules, title)
+            or _subject_before_is_other(text, f.start, chain, rules, title)
             or rules.sub_area_line.match(_since(text, f.start, None)) is not None
             or rules.sub_unit_item.match(_line_before(text, f.start)) is not None
             or _in_enumerated_body(_since(text, f.start, None), rules)
@@ -216,6 +267,28 @@ def _subject_is_other(chain: str, rules: ScopeRules, title: str = "") -> bool:
                 and not any(w in m.group() for w in rules.not_in_name):
             other = not _titled(rules.name_lead.sub("", m.group(), count=1), title)
     return other
+
+
+def _subject_before_is_other(text: str, pos: int, chain: str, rules: ScopeRules, title: str) -> bool:
+    """A sentence with no subject of its own (累计发放征地款642万元) goes on with the subject of the nearest
+    sentence before it on its line that names one (八一村地块完成耕地丈量…。坟墓…。累计发放…): when that is a
+    sub-area or another body, the figure is theirs. Subjectless sentences and those that name none (坟墓共284穴…)
+    are passed over; one that opens with the unit's own office or a word of ``not_subject`` (全区, 各 …) ends the
+    search."""
+    if not rules.subjectless or not chain.startswith(rules.subjectless):
+        return False
+    line = text[text.rfind("\n", 0, pos) + 1:pos - len(chain)]
+    for sentence in reversed(regex.split(r"[。！？!?]", line)[:-1]):
+        sentence = sentence.strip(" \t\u3000")
+        first = _CLAUSE_SPLIT.split(sentence, maxsplit=1)[0].strip(" \t\u3000")
+        if not sentence or sentence.startswith(rules.subjectless):
+            continue
+        if rules.own_lead.match(first) or first.startswith(rules.not_subject):
+            return False  # the unit's own office, or the whole (全区, 全年 …) or an object after a verb
+        if (m := rules.sub_unit_lead.match(first) or rules.sub_area_lead.match(first)) \
+                and not any(w in m.group() for w in rules.not_in_name):
+            return not _titled(rules.name_lead.sub("", m.group(), count=1), title)
+    return False
 
 
 def _title(text: str) -> str:

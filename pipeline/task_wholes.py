@@ -35,7 +35,7 @@ def tasks_by_share(text: str, sentences: list[Sentence], facts: list[Fact], ment
         share = _share_after(text, done, ruleset, units)
         if share is None:
             continue
-        k = _whole_before(text, done, share, mentions, taken, cues)
+        k = _whole_before(text, done, *share, mentions, taken, cues)
         if k is None:
             continue
         whole = mentions[k]
@@ -44,6 +44,7 @@ def tasks_by_share(text: str, sentences: list[Sentence], facts: list[Fact], ment
         if fact is not None:
             found.append(fact)
             taken.add(k)
+    found += _tasks_named_after(text, sentences, starts, facts, mentions, taken, meta, ruleset, units)
     if not found:
         return found, mentions
     metric_at = {f.start: f.metric for f in found}
@@ -51,35 +52,72 @@ def tasks_by_share(text: str, sentences: list[Sentence], facts: list[Fact], ment
 
 
 def _share_after(text: str, done: Fact, ruleset: RuleSet, units: Units):
-    """The share stated right after a done figure (，占总户数的59.84% / ，签约率17.69%), if any."""
+    """The share stated right after a done figure (，占总户数的59.84% / ，签约率17.69%), if any, and
+    whether its wording names its whole the total or the task (占总户数的, 完成率: ``share_names_whole``)."""
     line_end = text.find("\n", done.end)
     line_end = len(text) if line_end < 0 else line_end
     m = ruleset.figure.search(text, done.end, min(line_end, done.end + 40))
     if m is None or not ruleset.cues.share_after.fullmatch(text, done.end, m.start("fig")):
         return None
     q = parse_quantity(m.group("fig"), units)
-    return q if q is not None and q.unit == "ratio" and 0 < q.value < 1 else None
+    if q is None or q.unit != "ratio" or not 0 < q.value < 1:
+        return None
+    wording = text[done.end:m.start("fig")]
+    return q, any(w in wording for w in ruleset.cues.share_names_whole)
 
 
-def _whole_before(text: str, done: Fact, share, mentions: list[Mention], taken: set[int], cues) -> int | None:
+def _whole_before(text: str, done: Fact, share, names_whole: bool, mentions: list[Mention], taken: set[int],
+                  cues) -> int | None:
     """The nearest unclaimed figure of the done figure's unit before it on its line whose ratio to it
     is the share, to the share's last digit (344户 of 约393户 is 87.5%: 87%); failing that, the only
     one named a task whose ratio is within ``share_whole_slack`` of the share (共需拆迁380户 … 已签订
-    105户，占应签订户数的29%: a misstated share, which the ratio check then reports)."""
+    105户，占应签订户数的29%: a misstated share, which the ratio check then reports). The figure that
+    fits to the last digit need not be named a task when the share names it the whole (共涉及住宅254户 …
+    占总户数的59.84%; 涉及被征收户约393户 … 完成率87%): a bare rate (签约率77.2%) does not."""
     line_start = text.rfind("\n", 0, done.start) + 1
     best, near = None, []
     for k, m in enumerate(mentions):
         if m.start >= done.start:
             break
         if (m.start < line_start or m.metric is not None or k in taken or m.unit != done.unit
-                or m.value <= done.value or m.value <= 0 or not _named_a_task(text, m.start, cues)):
+                or m.value <= done.value or m.value <= 0):
+            continue
+        named = _named_a_task(text, m.start, cues)
+        if not (named or names_whole):
             continue
         off = abs(Decimal(done.value) / Decimal(m.value) - share.value)
         if off < share.step:
             best = k
-        elif off < cues.share_whole_slack:
+        elif off < cues.share_whole_slack and named:
             near.append(k)
     return best if best is not None or len(near) != 1 else near[0]
+
+
+def _tasks_named_after(text: str, sentences: list[Sentence], starts: list[int], facts: list[Fact],
+                       mentions: list[Mention], taken: set[int], meta: DocMeta, ruleset: RuleSet,
+                       units: Units) -> list[Fact]:
+    """An unclaimed figure that words after it call a task (超额完成2.36万户的全年改造任务), after a figure
+    of work done in the same unit earlier in its sentence (完成…34323户): the task of that metric, a budget
+    (rules/attribution.yaml ``task_after``)."""
+    cues = ruleset.cues
+    if cues.task_after is None:
+        return []
+    done = [f for f in facts if f.kind == Kind.LEVEL and f.unit in cues.share_whole_units and f.metric in cues.rules]
+    found = []
+    for k, m in enumerate(mentions):
+        if m.metric is not None or k in taken or m.unit not in cues.share_whole_units \
+                or not cues.task_after.match(text, m.end):
+            continue
+        sentence = sentences[bisect_right(starts, m.start) - 1]
+        before = [f for f in done if sentence.start <= f.start and f.end <= m.start and f.unit == m.unit]
+        if not before:
+            continue
+        last = max(before, key=lambda f: f.start)
+        fact = _task(sentence, m, last.metric, meta, ruleset, units, text, "attribute.task_named_after")
+        if fact is not None:
+            found.append(fact)
+            taken.add(k)
+    return found
 
 
 def _named_a_task(text: str, start: int, cues) -> bool:
@@ -91,7 +129,7 @@ def _named_a_task(text: str, start: int, cues) -> bool:
 
 
 def _task(sentence: Sentence, whole: Mention, metric: str, meta: DocMeta, ruleset: RuleSet, units: Units,
-          text: str) -> Fact | None:
+          text: str, rule_id: str = "attribute.task_by_share") -> Fact | None:
     rule = ruleset.cues.rules[metric]
     q = parse_quantity(whole.raw, units)
     hit = Match(rule, sentence, whole.start, whole.end, whole.start, whole.start, {})
@@ -100,4 +138,4 @@ def _task(sentence: Sentence, whole: Mention, metric: str, meta: DocMeta, rulese
     fact = make_fact(hit, q, meta, ruleset, {}, text)
     if fact is None or fact.kind not in (Kind.LEVEL, Kind.TARGET):
         return None
-    return replace(fact, kind=Kind.TARGET, basis=Basis.BUDGET, rule_id="attribute.task_by_share")
+    return replace(fact, kind=Kind.TARGET, basis=Basis.BUDGET, rule_id=rule_id)
