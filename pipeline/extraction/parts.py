@@ -313,7 +313,8 @@ def _parts_of(total: Fact, sentence: Sentence, levels: list[Fact], cut: int, sto
     are only parts)."""
     overlapping = ruleset.enumeration.get("overlapping", ())
     parts = [f for f in levels if cut < f.start < stop and f.metric == total.metric and f.unit == total.unit
-             and not any(w in (f.label or "") for w in overlapping)]  # 27个项目需征地: a subset, no kind
+             and not any(w in (f.label or "") for w in overlapping)  # 27个项目需征地: a subset, no kind
+             and not _another_kind(total, f, ruleset)]
     bare: list[Fact] = []
     if not parts and total.metric in ruleset.enumeration.get("unlabelled_parts", ()):
         bare = _bare_parts(sentence, total, levels, cut, stop, ruleset, units)
@@ -328,6 +329,14 @@ def _parts_of(total: Fact, sentence: Sentence, levels: list[Fact], cut: int, sto
     if total.metric in ruleset.enumeration.get("kinds_only", ()):
         return as_parts, {p.start for p in bare}  # 征地790公顷，其中耕地355…林地254…: kinds of one area
     return as_parts + bare, set()
+
+
+def _another_kind(total: Fact, item: Fact, ruleset: RuleSet) -> bool:
+    """Whether ``item`` names a kind of the metric (rules/scope.yaml categories) other than the one
+    ``total`` names: 行政编制39名，其中书记1名…；事业编制5名 — the 事业编制 is no part of the 行政编制."""
+    kinds = ruleset.scope.categories.get(total.metric, ()) if ruleset.scope is not None else ()
+    own = next((w for w in kinds if w in (total.label or "")), None)
+    return own is not None and any(w != own and w in (item.label or "") for w in kinds)
 
 
 def _lists_beyond(levels: list[Fact], total: Fact, cut: int, stop: int, ruleset: RuleSet) -> bool:

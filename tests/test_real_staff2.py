@@ -1,0 +1,51 @@
+"""Real pages, staffing and organisation (second round): the wordings and layouts of tests/cases/real
+that the first round of staff rules missed.
+
+Each case is a sentence or a table shaped like one on a real page, not copied from one, run through
+the whole per-file pipeline (process_file) on a real file, or through `jixiao run` into a real DuckDB.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from pipeline.process import process_file
+
+HEAD = "某县某某中心2022年度部门整体支出绩效自评报告\n"
+
+
+@pytest.fixture(autouse=True)
+def _rules(ruleset):
+    pytest.ruleset = ruleset
+
+
+def facts(tmp_path, body: str, name: str = "r.txt"):
+    path = tmp_path / name
+    path.write_text(HEAD + body, encoding="utf-8")
+    return process_file(path, pytest.ruleset)
+
+
+def levels(extraction, metric: str) -> set[Decimal]:
+    return {f.value for f in extraction.facts if f.metric == metric and f.kind in ("level", "target")}
+
+
+def test_when_a_kind_of_staffing_follows_the_list_of_another_kinds_posts_then_both_are_kinds_not_the_whole(tmp_path):
+    # 行政编制N名，其中<posts>；事业编制M名: the 事业编制 closes the 其中 list of the 行政编制, it is no part of it
+    ex = facts(tmp_path, "截至年末，本局共有行政编制21名，其中局长1名、副局长2名、股室负责人6名；事业编制8名（下属中心）。\n")
+    assert levels(ex, "staff.authorized") == set()
+    assert {f.value for f in ex.facts if f.metric == "staff.authorized" and f.kind == "part"} == {Decimal("21"), Decimal("8")}
+
+
+def test_when_a_retired_count_in_a_list_of_headcounts_drops_its_unit_then_it_is_read_in_persons(tmp_path):
+    ex = facts(tmp_path, "本中心核定编制12名，在职人员11人，离退休6，编外聘用2人。\n")
+    got = [f for f in ex.facts if f.metric == "staff.retired" and f.kind == "level"]
+    assert [(f.value, f.unit) for f in got] == [(Decimal("6"), "person")]
+    # alone, with no headcount before it, a bare number after 离退休 is not read
+    alone = facts(tmp_path, "离退休6，编外聘用2人。\n", "b.txt")
+    assert levels(alone, "staff.retired") == set()
+
+
+def test_when_the_count_of_offices_comes_before_their_names_then_it_is_the_departments(tmp_path):
+    ex = facts(tmp_path, "机构设置\n学校机关设置6个，办公室、教务处、政教处、总务处、初一年级组、初二年级组。\n")
+    assert levels(ex, "org.departments") == {Decimal("6")}
