@@ -70,6 +70,7 @@ class TableWords:
     year_column: tuple[str, ...] = ()  # the header of a column of years (年度): a table of money by year
     year_row_types: tuple[str, ...] = ()  # report types whose year-row spending is the unit's own
     year_row_heads: tuple[tuple[str, tuple[str, ...]], ...] = ()  # metric ← words its column header holds
+    name_header: tuple[str, ...] = ()  # the header of a column of row names (单位名称): each row opens with its name
 
 
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity (a cache key)
@@ -226,7 +227,8 @@ def _table_words(common: dict) -> TableWords:
                       tuple(str(w) for w in (data.get("year_rows") or {}).get("column") or ()),
                       tuple(str(w) for w in (data.get("year_rows") or {}).get("report_types") or ()),
                       tuple((str(m), tuple(str(w) for w in words or ()))
-                            for m, words in ((data.get("year_rows") or {}).get("heads") or {}).items()))
+                            for m, words in ((data.get("year_rows") or {}).get("heads") or {}).items()),
+                      tuple(str(w) for w in data.get("name_header") or ()))
 
 
 RULE_SUFFIXES = (".yaml", ".yml", ".txt")

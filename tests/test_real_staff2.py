@@ -49,3 +49,22 @@ def test_when_a_retired_count_in_a_list_of_headcounts_drops_its_unit_then_it_is_
 def test_when_the_count_of_offices_comes_before_their_names_then_it_is_the_departments(tmp_path):
     ex = facts(tmp_path, "机构设置\n学校机关设置6个，办公室、教务处、政教处、总务处、初一年级组、初二年级组。\n")
     assert levels(ex, "org.departments") == {Decimal("6")}
+
+
+def test_when_a_headcount_table_is_flattened_one_cell_per_line_then_each_column_header_names_its_figure(tmp_path):
+    # 人员情况表: a caption, the headers, then the figures in the headers' order (a ratio column among them)
+    body = ("附表1\n\n人员配备情况（人）\n\n核定编制数\n\n2022年在职人数\n\n超编率\n\n30\n\n33\n\n110.00%\n\n"
+            "经费情况（万元）\n\n2022年预算数\n\n")
+    ex = facts(tmp_path, body)
+    assert levels(ex, "staff.authorized") == {Decimal("30")}
+    assert levels(ex, "staff.actual") == {Decimal("33")}
+
+
+def test_when_a_headcount_tables_staff_group_counts_retirees_then_its_subtotal_is_no_staff_in_post(tmp_path):
+    # rows open with the unit's name (单位名称); 实有人数 heads 小计 / 在职人数 / 离退休人数; the 合计 row is the unit's
+    body = ("二、人员情况\n\n单位名称\n\n编制数\n\n实有人数\n\n小计\n\n在职人数\n\n离退休人数\n\n"
+            "某某站\n\n20\n\n31\n\n18\n\n13\n\n某某所\n\n10\n\n14\n\n9\n\n5\n\n合计\n\n30\n\n45\n\n27\n\n18\n\n三、收支情况\n")
+    ex = facts(tmp_path, body)
+    assert levels(ex, "staff.authorized") == {Decimal("30")}
+    assert levels(ex, "staff.actual") == {Decimal("27")}  # not the 45 that counts the retirees
+    assert levels(ex, "staff.retired") == {Decimal("18")}
