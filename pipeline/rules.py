@@ -84,7 +84,7 @@ class RuleSet:
     fragments: dict[str, str]
     directory: Path
     targets: dict[str, tuple[str, ...]] = field(default_factory=dict)  # sentence / clause words of plans
-    enumeration: dict[str, tuple[str, ...]] = field(default_factory=dict)  # complete / partial
+    enumeration: dict[str, tuple[str, ...] | dict[str, tuple[str, ...]]] = field(default_factory=dict)  # complete / partial …
     figure: regex.Pattern | None = field(repr=False, default=None)  # any figure with a unit
     headcounts: frozenset[str] = frozenset()  # common.yaml stock_metrics: the previous year's end stands for this year
     units: Units | None = field(repr=False, default=None)  # units.yaml
@@ -187,7 +187,8 @@ def _load_rules_cached(directory: str) -> RuleSet:
             seen[rule.id] = where
             rules.append(rule)
     figure = regex.compile(expand(_ANY_FIGURE, fragments, "rules/common.yaml"))
-    enumeration = {k: tuple(v or ()) for k, v in (common.get("enumeration") or {}).items()}
+    enumeration = {k: ({m: tuple(w or ()) for m, w in v.items()} if isinstance(v, dict) else tuple(v or ()))
+                   for k, v in (common.get("enumeration") or {}).items()}  # own_sense: metric → words
     checks = _read_yaml(root / "checks.yaml") or {}
     return RuleSet(tuple(rules), metrics, labels, basis, fragments, root,
                    targets={k: tuple(v or ()) for k, v in (common.get("target") or {}).items()}, enumeration=enumeration, figure=figure,

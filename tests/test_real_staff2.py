@@ -68,3 +68,13 @@ def test_when_a_headcount_tables_staff_group_counts_retirees_then_its_subtotal_i
     assert levels(ex, "staff.authorized") == {Decimal("30")}
     assert levels(ex, "staff.actual") == {Decimal("27")}  # not the 45 that counts the retirees
     assert levels(ex, "staff.retired") == {Decimal("18")}
+
+
+def test_when_a_headcount_counts_hired_and_temporary_workers_in_then_its_part_on_the_establishment_is_the_staff_too(tmp_path):
+    ex = facts(tmp_path, "某镇卫生院现有职工26人，其中在编人员17人，县聘用3人，临时工6人。\n")
+    got = {f.value: f for f in ex.facts if f.metric == "staff.actual" and f.kind == "level"}
+    assert set(got) == {Decimal("26"), Decimal("17")}
+    assert got[Decimal("17")].qualifier != got[Decimal("26")].qualifier  # two senses, never a conflict
+    # a lone subset, with nobody else listed, stays a part of its total
+    lone = facts(tmp_path, "年末实有人员32人，其中在编人员28人。\n", "b.txt")
+    assert levels(lone, "staff.actual") == {Decimal("32")}
