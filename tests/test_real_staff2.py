@@ -78,3 +78,10 @@ def test_when_a_headcount_counts_hired_and_temporary_workers_in_then_its_part_on
     # a lone subset, with nobody else listed, stays a part of its total
     lone = facts(tmp_path, "年末实有人员32人，其中在编人员28人。\n", "b.txt")
     assert levels(lone, "staff.actual") == {Decimal("32")}
+
+
+def test_when_a_hospital_counts_only_its_clinical_departments_then_it_is_no_count_of_its_departments(tmp_path):
+    ex = facts(tmp_path, "医院设内科、外科、儿科、口腔科4个临床科室和检验科、药房等辅助科室。\n")
+    assert levels(ex, "org.departments") == set()
+    plain = facts(tmp_path, "医院设办公室、财务科、医务科3个科室。\n", "b.txt")
+    assert levels(plain, "org.departments") == {Decimal("3")}
