@@ -60,7 +60,7 @@ def read_headcount_columns(document: Document, sentences: list[Sentence], meta: 
         row = _the_units_row(rows, ruleset)
         if row is not None:
             at = named.start if named is not None else cols[0].header.start  # the quote opens the table
-            out += _row_facts(document.text[at:], at, row, cols, meta, ruleset, units, taken)
+            out += _row_facts(document.text, at, row, cols, meta, ruleset, units, taken)
         k += 1
     return out
 
@@ -147,10 +147,10 @@ def _the_units_row(rows, ruleset: RuleSet):
     return rows[0] if len(rows) == 1 else None
 
 
-def _row_facts(table: str, at: int, row, cols: list[_Column], meta: DocMeta, ruleset: RuleSet,
+def _row_facts(text: str, at: int, row, cols: list[_Column], meta: DocMeta, ruleset: RuleSet,
                units: Units, taken) -> list[Fact]:
     """A fact per figure of ``row`` under a header naming a count metric; the quote runs from the
-    table's first header (``table``, the text from there on, at document offset ``at``) to the figure."""
+    table's first header (document offset ``at``) to the figure."""
     _, figures = row
     out = []
     for col, cell in zip(cols, figures):
@@ -168,7 +168,7 @@ def _row_facts(table: str, at: int, row, cols: list[_Column], meta: DocMeta, rul
             kind, period = (Kind.PRIOR if years[0][1] < meta.year else Kind.PLAN), years[0][1]
         out.append(Fact(
             doc=cell.doc, metric=col.metric, value=q.value, unit=want, kind=kind, approx=q.approx, basis=None,
-            quote=table[:cell.end - at], start=start, end=start + len(raw), rule_id=RULE_ID,
+            quote=text[at:cell.end], start=start, end=start + len(raw), rule_id=RULE_ID,
             section=cell.section, sentence_index=cell.index, raw=raw, step=q.step, label=col.header.text.strip(),
             period=period,
         ))
