@@ -70,6 +70,7 @@ class TableWords:
     year_column: tuple[str, ...] = ()  # the header of a column of years (年度): a table of money by year
     year_row_types: tuple[str, ...] = ()  # report types whose year-row spending is the unit's own
     year_row_heads: tuple[tuple[str, tuple[str, ...]], ...] = ()  # metric ← words its column header holds
+    name_header: tuple[str, ...] = ()  # the header of a column of row names (单位名称): each row opens with its name
 
 
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity (a cache key)
@@ -83,7 +84,7 @@ class RuleSet:
     fragments: dict[str, str]
     directory: Path
     targets: dict[str, tuple[str, ...]] = field(default_factory=dict)  # sentence / clause words of plans
-    enumeration: dict[str, tuple[str, ...]] = field(default_factory=dict)  # complete / partial
+    enumeration: dict[str, tuple[str, ...] | dict[str, tuple[str, ...]]] = field(default_factory=dict)  # complete / partial …
     figure: regex.Pattern | None = field(repr=False, default=None)  # any figure with a unit
     headcounts: frozenset[str] = frozenset()  # common.yaml stock_metrics: the previous year's end stands for this year
     units: Units | None = field(repr=False, default=None)  # units.yaml
@@ -186,7 +187,8 @@ def _load_rules_cached(directory: str) -> RuleSet:
             seen[rule.id] = where
             rules.append(rule)
     figure = regex.compile(expand(_ANY_FIGURE, fragments, "rules/common.yaml"))
-    enumeration = {k: tuple(v or ()) for k, v in (common.get("enumeration") or {}).items()}
+    enumeration = {k: ({m: tuple(w or ()) for m, w in v.items()} if isinstance(v, dict) else tuple(v or ()))
+                   for k, v in (common.get("enumeration") or {}).items()}  # own_sense: metric → words
     checks = _read_yaml(root / "checks.yaml") or {}
     return RuleSet(tuple(rules), metrics, labels, basis, fragments, root,
                    targets={k: tuple(v or ()) for k, v in (common.get("target") or {}).items()}, enumeration=enumeration, figure=figure,
@@ -226,7 +228,8 @@ def _table_words(common: dict) -> TableWords:
                       tuple(str(w) for w in (data.get("year_rows") or {}).get("column") or ()),
                       tuple(str(w) for w in (data.get("year_rows") or {}).get("report_types") or ()),
                       tuple((str(m), tuple(str(w) for w in words or ()))
-                            for m, words in ((data.get("year_rows") or {}).get("heads") or {}).items()))
+                            for m, words in ((data.get("year_rows") or {}).get("heads") or {}).items()),
+                      tuple(str(w) for w in data.get("name_header") or ()))
 
 
 RULE_SUFFIXES = (".yaml", ".yml", ".txt")

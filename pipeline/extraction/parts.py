@@ -313,13 +313,16 @@ def _parts_of(total: Fact, sentence: Sentence, levels: list[Fact], cut: int, sto
     are only parts)."""
     overlapping = ruleset.enumeration.get("overlapping", ())
     parts = [f for f in levels if cut < f.start < stop and f.metric == total.metric and f.unit == total.unit
-             and not any(w in (f.label or "") for w in overlapping)]  # 27个项目需征地: a subset, no kind
+             and not any(w in (f.label or "") for w in overlapping)  # 27个项目需征地: a subset, no kind
+             and not _another_kind(total, f, ruleset)]
     bare: list[Fact] = []
     if not parts and total.metric in ruleset.enumeration.get("unlabelled_parts", ()):
         bare = _bare_parts(sentence, total, levels, cut, stop, ruleset, units)
         parts = bare
     if not parts:
         return [], set()
+    if len(parts) == 1 and not bare and (sense := _own_sense(total, parts[0], sentence, cut, stop, ruleset, units)):
+        return [replace(parts[0], qualifier=sense)], {parts[0].start}  # 职工19人，其中在编13人，临时工4人: both
     as_parts = [replace(p, kind=Kind.PART, group=total.start, rule_id="enumeration.其中", label="其中") for p in parts]
     if total.metric in ruleset.stock_metrics and len(parts) == 1 and not bare and _lists_beyond(levels, total, cut, stop, ruleset):
         return [replace(total, kind=Kind.TOTAL)], {total.start}  # 实有120人（其中在职73人，退休47人）: 73 is the unit's
@@ -328,6 +331,30 @@ def _parts_of(total: Fact, sentence: Sentence, levels: list[Fact], cut: int, sto
     if total.metric in ruleset.enumeration.get("kinds_only", ()):
         return as_parts, {p.start for p in bare}  # 征地790公顷，其中耕地355…林地254…: kinds of one area
     return as_parts + bare, set()
+
+
+def _own_sense(total: Fact, part: Fact, sentence: Sentence, cut: int, stop: int, ruleset: RuleSet,
+               units: Units | None) -> str | None:
+    """The word of the metric's own strict sense (rules/common.yaml enumeration.own_sense: 在编 for the
+    staff in post) that names the one part of ``total`` listed between ``cut`` and ``stop``, when the list
+    goes on with headcounts of no metric's (现有职工19人，其中在编人员13人，招聘2人，临时工4人): the total
+    counts others in, and the part is the metric itself."""
+    words = ruleset.enumeration.get("own_sense", {}).get(total.metric, ())
+    sense = next((w for w in words if w in (part.label or "") and w not in (total.label or "")), None)
+    if sense is None:
+        return None
+    others = [m for m in ruleset.figure.finditer(sentence.text, cut - sentence.start, stop - sentence.start)
+              if sentence.start + m.start("fig") != part.start
+              and (q := parse_quantity(m.group("fig"), units)) is not None and q.unit == total.unit]
+    return sense if others else None
+
+
+def _another_kind(total: Fact, item: Fact, ruleset: RuleSet) -> bool:
+    """Whether ``item`` names a kind of the metric (rules/scope.yaml categories) other than the one
+    ``total`` names: 行政编制39名，其中书记1名…；事业编制5名 — the 事业编制 is no part of the 行政编制."""
+    kinds = ruleset.scope.categories.get(total.metric, ()) if ruleset.scope is not None else ()
+    own = next((w for w in kinds if w in (total.label or "")), None)
+    return own is not None and any(w != own and w in (item.label or "") for w in kinds)
 
 
 def _lists_beyond(levels: list[Fact], total: Fact, cut: int, stop: int, ruleset: RuleSet) -> bool:
