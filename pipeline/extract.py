@@ -10,7 +10,8 @@ The stages, in order (each in its own module of pipeline/extraction/):
    for rules that inherit — the metric of the figure just before it; its basis and period come
    from the words before it in its clause;
 4. tables: labels and figures in table cells and form lines add their facts; the funds row of a
-   self-evaluation table (fundrows) its budget, actual and execution rate;
+   self-evaluation table (fundrows) its budget, actual and execution rate; the total row of a
+   project form's 项目支出明细 table (detailrows) its planned and actual spending;
 5. parts: lists of parts after a total (其中…、包括…) become ``part`` facts of that total.
 
 ``context_allows``, ``figures_in`` and ``make_fact`` are re-exported for pipeline/attribute.py.
@@ -18,6 +19,7 @@ The stages, in order (each in its own module of pipeline/extraction/):
 from __future__ import annotations
 
 from .extraction.choose import choose
+from .extraction.detailrows import read_detail_totals
 from .extraction.fundrows import read_fund_rows
 from .extraction.parts import enumerate_parts
 from .extraction.resolve import figures_in, make_fact, stock_of_the_year, to_facts
@@ -38,6 +40,7 @@ def extract(document: Document, sentences: list[Sentence], meta: DocMeta, rulese
     facts = to_facts(document, hits, meta, ruleset, units)
     facts += extract_tabular(document, sentences, meta, ruleset, units, taken={(f.start, f.end) for f in facts})
     facts += read_fund_rows(document, sentences, meta, ruleset, units, taken={(f.start, f.end) for f in facts})
+    facts += read_detail_totals(document, sentences, meta, ruleset, units, taken={(f.start, f.end) for f in facts})
     facts.sort(key=lambda f: (f.start, f.kind))
     facts = stock_of_the_year(facts, ruleset.headcounts, meta.year)
     facts += enumerate_parts(document.text, sentences, facts, ruleset, units, meta)

@@ -35,6 +35,9 @@ class FundRows:
     score_cell: regex.Pattern | None = None  # a score label alone on its line (a form's 自评得分 cell)
     score_between: tuple[int, int] = (0, 0)  # word cells between that label and its figure, least and most
     score_heading: regex.Pattern | None = None  # a numbered heading naming the score, its figure on the next line
+    detail_header: regex.Pattern | None = None  # a column word of a 项目支出明细 table's header (计划支出数)
+    detail_columns: tuple[tuple[str, str], ...] = ()  # its column word → column (budget, actual)
+    detail_total: regex.Pattern | None = None  # the label of its total row (支出合计) standing alone in its cell
 
 
 def load_fundrows(directory: str | Path) -> FundRows | None:
@@ -56,7 +59,20 @@ def load_fundrows(directory: str | Path) -> FundRows | None:
                     tuple(str(w) for w in data.get("weight_words") or ()),
                     tuple(str(w) for w in data.get("part_prefix") or ()),
                     *_header(data.get("header") or {}), *_pairs(data.get("pairs") or {}),
-                    *_score_cell(data.get("score_cell") or {}))
+                    *_score_cell(data.get("score_cell") or {}), *_detail(data.get("detail") or {}))
+
+
+def _detail(data: dict) -> tuple[regex.Pattern | None, tuple[tuple[str, str], ...], regex.Pattern | None]:
+    """A 项目支出明细 table: its header's column words (as `header`) and its total row's label, standing
+    alone in its cell: a line start, a space or a | before it, a line break, a | or a figure after it
+    (the text may join the label and its first figure: 支出合计21.7 21.7)."""
+    header, columns = _header(data.get("header") or {})
+    words = sorted((str(w) for w in data.get("total") or ()), key=len, reverse=True)
+    if header is None or not words:
+        return None, (), None
+    total = regex.compile(r"(?:^|(?<=[\s|｜]))(?:" + "|".join(map(regex.escape, words)) + r")(?=[ \t]*(?:[\n|｜]|[0-9０-９]))",
+                          regex.M)
+    return header, columns, total
 
 
 def _score_cell(data: dict) -> tuple[regex.Pattern | None, tuple[int, int], regex.Pattern | None]:

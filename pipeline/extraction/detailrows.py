@@ -1,0 +1,85 @@
+"""The total row of a project form's 项目支出明细 table (rules/fundrows.yaml `detail`):
+
+    支出内容（经济科目） | 计划支出数 | 实际支出数
+    30399 村专职委员工作补贴 | 21.7 | 21.7
+    支出合计 | 21.7 | 21.7
+
+its figures read in the header's order give the project's planned (budget) and actual spending,
+however the page flattened the table (one cell per line, `|` rows, or the whole form on one line).
+The item rows between the header and the total are not read.
+"""
+from __future__ import annotations
+
+import regex
+
+from ..model import DocMeta, Document, Fact, Sentence
+from ..normalize import Units
+from ..rules import RuleSet
+from .fundrows import BASIS_COLUMNS, _Cell, _money, _sentence_at, _stated_unit
+
+_REACH = 1500  # the header stands within this many characters above its total row (a dozen item rows)
+_HEADER_GAP = 30  # the header's column words stand within this many characters of each other
+_FIGURE = regex.compile(r"[0-9０-９][0-9０-９,，]*(?:[.．][0-9０-９]+)?(?=[\s|｜]|$)")
+_GAP = regex.compile(r"[\s|｜]*")
+
+
+def detail_columns(text: str, start: int, end: int, rows) -> tuple[tuple[str, ...], int]:
+    """The columns the last header of ``text[start:end]`` names, in its order, and where that header
+    starts (((), -1) when there is none)."""
+    hits = list(rows.detail_header.finditer(text, start, end))
+    if not hits:
+        return (), -1
+    run = [hits[-1]]
+    for h in reversed(hits[:-1]):
+        if run[0].start() - h.end() > _HEADER_GAP:
+            break
+        run.insert(0, h)
+    names = dict(rows.detail_columns)
+    columns: list[str] = []
+    for h in run:
+        column = names[regex.sub(r"\s+", "", h.group())]
+        if column not in columns:
+            columns.append(column)
+    return tuple(columns), run[0].start()
+
+
+def _figures(text: str, at: int, count: int) -> list[_Cell] | None:
+    """The ``count`` bare figures right after ``at``, with only spaces, line breaks and | between."""
+    cells = []
+    for _ in range(count):
+        at = _GAP.match(text, at).end()
+        m = _FIGURE.match(text, at)
+        if m is None:
+            return None
+        cells.append(_Cell(m.group(), m.start()))
+        at = m.end()
+    return cells
+
+
+def read_detail_totals(document: Document, sentences: list[Sentence], meta: DocMeta, ruleset: RuleSet,
+                       units: Units, taken: set[tuple[int, int]]) -> list[Fact]:
+    """The budget and actual of every 项目支出明细 total row under its header: the project's spending
+    in a 项目支出 report, the unit's otherwise (as a funds row's)."""
+    rows = ruleset.fundrows
+    if rows is None or rows.detail_total is None:
+        return []
+    text, out = document.text, []
+    metric = rows.project_metric if meta.report_type == ruleset.project_report else rows.metric
+    previous = 0
+    for m in rows.detail_total.finditer(text):
+        columns, head = detail_columns(text, max(previous, m.start() - _REACH), m.start(), rows)
+        previous = m.end()
+        if not columns:
+            continue
+        cells = _figures(text, m.end(), len(columns))
+        if cells is None:
+            continue
+        quote = text[head:cells[-1].end()]
+        scale = _stated_unit(text, head, m.start(), units) or units.lookup(rows.unit)
+        sentence = _sentence_at(sentences, m.start())
+        for column, cell in zip(columns, cells):
+            if column in BASIS_COLUMNS and (cell.start(), cell.end()) not in taken:
+                fact = _money(document, sentence, metric, column, cell, quote, units, scale)
+                if fact is not None:
+                    out.append(fact)
+    return out
