@@ -40,7 +40,7 @@ def extract(document: Document, sentences: list[Sentence], meta: DocMeta, rulese
     facts = to_facts(document, hits, meta, ruleset, units)
     facts += extract_tabular(document, sentences, meta, ruleset, units, taken={(f.start, f.end) for f in facts})
     facts += read_fund_rows(document, sentences, meta, ruleset, units, taken={(f.start, f.end) for f in facts})
-    facts += read_detail_totals(document, sentences, meta, ruleset, units, taken={(f.start, f.end) for f in facts})
+    facts += read_detail_totals(document, sentences, meta, ruleset, units, facts)
     facts.sort(key=lambda f: (f.start, f.kind))
     facts = stock_of_the_year(facts, ruleset.headcounts, meta.year)
     facts += enumerate_parts(document.text, sentences, facts, ruleset, units, meta)

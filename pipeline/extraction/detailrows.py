@@ -15,7 +15,7 @@ import regex
 from ..model import DocMeta, Document, Fact, Sentence
 from ..normalize import Units
 from ..rules import RuleSet
-from .fundrows import BASIS_COLUMNS, _Cell, _money, _sentence_at, _stated_unit
+from .fundrows import BASIS_COLUMNS, _Cell, _decimal, _money, _sentence_at, _stated_unit
 
 _REACH = 1500  # the header stands within this many characters above its total row (a dozen item rows)
 _HEADER_GAP = 30  # the header's column words stand within this many characters of each other
@@ -57,13 +57,14 @@ def _figures(text: str, at: int, count: int) -> list[_Cell] | None:
 
 
 def read_detail_totals(document: Document, sentences: list[Sentence], meta: DocMeta, ruleset: RuleSet,
-                       units: Units, taken: set[tuple[int, int]]) -> list[Fact]:
+                       units: Units, facts: list[Fact]) -> list[Fact]:
     """The budget and actual of every 项目支出明细 total row under its header: the project's spending
-    in a 项目支出 report, the unit's otherwise (as a funds row's)."""
+    in a 项目支出 report, the unit's otherwise (as a funds row's); ``facts``: those read so far."""
     rows = ruleset.fundrows
     if rows is None or rows.detail_total is None:
         return []
     text, out = document.text, []
+    taken = {(f.start, f.end) for f in facts}
     metric = rows.project_metric if meta.report_type == ruleset.project_report else rows.metric
     previous = 0
     for m in rows.detail_total.finditer(text):
@@ -75,11 +76,28 @@ def read_detail_totals(document: Document, sentences: list[Sentence], meta: DocM
         if cells is None:
             continue
         quote = text[head:cells[-1].end()]
-        scale = _stated_unit(text, head, m.start(), units) or units.lookup(rows.unit)
+        stated = _stated_unit(text, head, m.start(), units) or units.lookup(rows.unit)
         sentence = _sentence_at(sentences, m.start())
-        for column, cell in zip(columns, cells):
-            if column in BASIS_COLUMNS and (cell.start(), cell.end()) not in taken:
-                fact = _money(document, sentence, metric, column, cell, quote, units, scale)
-                if fact is not None:
-                    out.append(fact)
+        read = [(column, cell) for column, cell in zip(columns, cells)
+                if column in BASIS_COLUMNS and (cell.start(), cell.end()) not in taken]
+        scale = _agreeing_unit(read, metric, facts, rows, units) or stated
+        for column, cell in read:
+            fact = _money(document, sentence, metric, column, cell, quote, units, scale)
+            if fact is not None:
+                out.append(fact)
     return out
+
+
+def _agreeing_unit(read, metric: str, facts: list[Fact], rows, units: Units):
+    """Of the table's possible units (rules/fundrows.yaml detail `units`), the one in which a total
+    cell is the figure the form already gave for its column (实际支出 (万元) 55 over 支出合计 550000):
+    None where the form gave none, or no unit, or more than one, makes them agree."""
+    given = {(f.basis.value if f.basis else None, f.value) for f in facts if f.metric == metric}
+    agreeing = []
+    for name in rows.detail_units:
+        scale = units.lookup(name)
+        if scale is None:
+            continue
+        if any((column, _decimal(cell) * scale[1]) in given for column, cell in read if _decimal(cell) is not None):
+            agreeing.append(scale)
+    return agreeing[0] if len(agreeing) == 1 else None

@@ -17,6 +17,7 @@ from ..model import DocMeta, Document, Fact, Kind, Sentence
 from ..normalize import Units, parse_quantity, plain
 from ..rules import RuleSet
 from .basis import split_basis
+from .unglue import unglue
 
 from ..reading import FUND_ROW_RULE as RULE_ID  # noqa: E402  (restore moves its parts' totals)
 BASIS_COLUMNS = ("budget", "adjusted", "actual")  # the template's money columns (rules/fundrows.yaml)
@@ -57,9 +58,40 @@ def fund_rows(text: str, rows) -> list[FundRow]:
         parts, part_label = _part_row(text, cells[used:], layout, rows)
         out.append(FundRow(m.start(), m.end(), by_column, parts, part_label))
     taken = [(r.label_start, r.end) for r in out]
-    for row in _pair_rows(text, rows):
+    for row in _pair_rows(text, rows) + _glued_rows(text, rows):
         if not any(a < row.end and row.label_start < b for a, b in taken):
             out.append(row)
+            taken.append((row.label_start, row.end))
+    return out
+
+
+_ONE_FIGURE = regex.compile(r"[0-9]+(?:\.[0-9]+)?%?")
+
+
+def _glued_rows(text: str, rows) -> list[FundRow]:
+    """Rows an OCR'd page printed with nothing between the cells (年度资金总额1.561.56120, or the
+    label, the header's words, then 64.864.864.8100%): the one cut of the run of digits that the
+    figures confirm (pipeline/extraction/unglue.py), in the order of the header between the label
+    and the run or just above the label where it names a budget, the actual and the rate, else in
+    the template's layouts."""
+    if rows.glued is None:
+        return []
+    out = []
+    for m in rows.glued.finditer(text):
+        run = m.group("run")
+        if _ONE_FIGURE.fullmatch(run):
+            continue  # one figure: a row with its cells apart, read by `fund_rows` or not at all
+        header = header_layout(m.group("gap"), rows) or header_layout(
+            text[max(0, m.start() - _HEADER_CHARS):m.start()], rows)
+        named = {"actual", "rate"} <= set(header) and bool(set(_BUDGETS) & set(header))
+        cut = unglue(run, [header] if named else rows.layouts)
+        if cut is None:
+            continue
+        cells, at = {}, m.start("run")
+        for column, piece in zip(*cut):
+            cells[column] = _Cell(piece, at)
+            at += len(piece)
+        out.append(FundRow(m.start(), m.start(), cells, {}))
     return out
 
 
