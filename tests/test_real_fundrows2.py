@@ -83,3 +83,9 @@ def test_when_an_ocr_header_is_garbled_then_the_joined_row_is_read_in_the_templa
 def test_when_no_cut_of_a_joined_run_is_confirmed_by_its_rate_then_nothing_is_read(tmp_path):
     body = "项目资金(万元)年度资金总额年初预算数全年预算数(A)全年执行数(B)执行率(B/A)47.352.138.5100%年度总体目标\n"
     assert money(write(tmp_path, body)) == set()
+
+
+def test_when_a_departments_report_holds_a_project_spending_table_then_its_total_is_not_the_units_spending(tmp_path):
+    cells = " ".join(c for row in [DETAIL_HEADER, *DETAIL_ROWS] for c in row)
+    path = write(tmp_path, f"二、项目支出明细情况 {cells} 三、项目考评情况\n", head="某县交通运输局2023年度部门整体支出绩效自评报告\n")
+    assert money(path, "spend.total") | money(path, "spend.project") == set()

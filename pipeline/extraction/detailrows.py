@@ -58,14 +58,15 @@ def _figures(text: str, at: int, count: int) -> list[_Cell] | None:
 
 def read_detail_totals(document: Document, sentences: list[Sentence], meta: DocMeta, ruleset: RuleSet,
                        units: Units, facts: list[Fact]) -> list[Fact]:
-    """The budget and actual of every 项目支出明细 total row under its header: the project's spending
-    in a 项目支出 report, the unit's otherwise (as a funds row's); ``facts``: those read so far."""
+    """The budget and actual of every 项目支出明细 total row under its header: the project's spending,
+    in a 项目支出 report only (in a department's report such a table is one of its projects: a part
+    of its spending, not the whole); ``facts``: those read so far."""
     rows = ruleset.fundrows
-    if rows is None or rows.detail_total is None:
+    if rows is None or rows.detail_total is None or meta.report_type != ruleset.project_report:
         return []
     text, out = document.text, []
     taken = {(f.start, f.end) for f in facts}
-    metric = rows.project_metric if meta.report_type == ruleset.project_report else rows.metric
+    metric = rows.project_metric
     previous = 0
     for m in rows.detail_total.finditer(text):
         columns, head = detail_columns(text, max(previous, m.start() - _REACH), m.start(), rows)
