@@ -70,8 +70,8 @@ def _glued(labels: list[str]) -> regex.Pattern | None:
     words or nothing (no figure, no line break), then a run of figures with nothing between them."""
     if not labels:
         return None
-    return regex.compile("(?:" + "|".join(map(regex.escape, labels)) + r")(?P<gap>[^0-9０-９\n]{0,%d}?)"
-                         r"(?P<run>[0-9][0-9.%%]*[0-9%%])" % _GLUED_GAP)
+    return regex.compile("(?:" + "|".join(map(regex.escape, labels)) + r")(?P<gap>[^0-9０-９\n]{0,"
+                         + str(_GLUED_GAP) + r"}?)(?P<run>[0-9][0-9.%]*[0-9%])")
 
 
 _GLUED_GAP = 60  # the header words between a glued row's label and its figures fill this many characters at most

@@ -15,7 +15,14 @@ import regex
 from ..model import DocMeta, Document, Fact, Sentence
 from ..normalize import Units
 from ..rules import RuleSet
-from .fundrows import BASIS_COLUMNS, _Cell, _decimal, _money, _sentence_at, _stated_unit
+from .fundrows import (
+    BASIS_COLUMNS,
+    Cell,
+    cell_decimal,
+    money_fact,
+    sentence_at,
+    stated_unit,
+)
 
 _REACH = 1500  # the header stands within this many characters above its total row (a dozen item rows)
 _HEADER_GAP = 30  # the header's column words stand within this many characters of each other
@@ -43,7 +50,7 @@ def detail_columns(text: str, start: int, end: int, rows) -> tuple[tuple[str, ..
     return tuple(columns), run[0].start()
 
 
-def _figures(text: str, at: int, count: int) -> list[_Cell] | None:
+def _figures(text: str, at: int, count: int) -> list[Cell] | None:
     """The ``count`` bare figures right after ``at``, with only spaces, line breaks and | between."""
     cells = []
     for _ in range(count):
@@ -51,7 +58,7 @@ def _figures(text: str, at: int, count: int) -> list[_Cell] | None:
         m = _FIGURE.match(text, at)
         if m is None:
             return None
-        cells.append(_Cell(m.group(), m.start()))
+        cells.append(Cell(m.group(), m.start()))
         at = m.end()
     return cells
 
@@ -77,13 +84,13 @@ def read_detail_totals(document: Document, sentences: list[Sentence], meta: DocM
         if cells is None:
             continue
         quote = text[head:cells[-1].end()]
-        stated = _stated_unit(text, head, m.start(), units) or units.lookup(rows.unit)
-        sentence = _sentence_at(sentences, m.start())
+        stated = stated_unit(text, head, m.start(), units) or units.lookup(rows.unit)
+        sentence = sentence_at(sentences, m.start())
         read = [(column, cell) for column, cell in zip(columns, cells)
                 if column in BASIS_COLUMNS and (cell.start(), cell.end()) not in taken]
         scale = _agreeing_unit(read, metric, facts, rows, units) or stated
         for column, cell in read:
-            fact = _money(document, sentence, metric, column, cell, quote, units, scale)
+            fact = money_fact(document, sentence, metric, column, cell, quote, units, scale)
             if fact is not None:
                 out.append(fact)
     return out
@@ -99,6 +106,6 @@ def _agreeing_unit(read, metric: str, facts: list[Fact], rows, units: Units):
         scale = units.lookup(name)
         if scale is None:
             continue
-        if any((column, _decimal(cell) * scale[1]) in given for column, cell in read if _decimal(cell) is not None):
+        if any((column, cell_decimal(cell) * scale[1]) in given for column, cell in read if cell_decimal(cell) is not None):
             agreeing.append(scale)
     return agreeing[0] if len(agreeing) == 1 else None

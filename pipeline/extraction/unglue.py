@@ -23,7 +23,7 @@ from decimal import Decimal
 import regex
 
 _DECIMALS = 2  # a glued money cell has at most this many decimals (more make the cut ambiguous)
-_PIECE = regex.compile(r"(?:0|[1-9][0-9]*)(?:\.[0-9]{1,%d})?%%?" % _DECIMALS)
+_PIECE = regex.compile(rf"(?:0|[1-9][0-9]*)(?:\.[0-9]{{1,{_DECIMALS}}})?%?")
 _MAX_RUN = 40  # a longer run of digits is not a row's cells
 _FULL_MARKS = 100
 
