@@ -10,8 +10,9 @@ The stages, in order (each in its own module of pipeline/extraction/):
    for rules that inherit — the metric of the figure just before it; its basis and period come
    from the words before it in its clause;
 4. tables: labels and figures in table cells and form lines add their facts; the funds row of a
-   self-evaluation table (fundrows) its budget, actual and execution rate; a headcount table whose
-   columns the metrics head, flattened one cell per line (headcounts);
+   self-evaluation table (fundrows) its budget, actual and execution rate; the total row of a
+   project form's 项目支出明细 table (detailrows) its planned and actual spending; a headcount table
+   whose columns the metrics head, flattened one cell per line (headcounts);
 5. parts: lists of parts after a total (其中…、包括…) become ``part`` facts of that total.
 
 ``context_allows``, ``figures_in`` and ``make_fact`` are re-exported for pipeline/attribute.py.
@@ -19,6 +20,7 @@ The stages, in order (each in its own module of pipeline/extraction/):
 from __future__ import annotations
 
 from .extraction.choose import choose
+from .extraction.detailrows import read_detail_totals
 from .extraction.fundrows import read_fund_rows
 from .extraction.headcounts import read_headcount_columns
 from .extraction.parts import enumerate_parts
@@ -40,6 +42,7 @@ def extract(document: Document, sentences: list[Sentence], meta: DocMeta, rulese
     facts = to_facts(document, hits, meta, ruleset, units)
     facts += extract_tabular(document, sentences, meta, ruleset, units, taken={(f.start, f.end) for f in facts})
     facts += read_fund_rows(document, sentences, meta, ruleset, units, taken={(f.start, f.end) for f in facts})
+    facts += read_detail_totals(document, sentences, meta, ruleset, units, facts)
     facts += read_headcount_columns(document, sentences, meta, ruleset, units, taken={(f.start, f.end) for f in facts})
     facts.sort(key=lambda f: (f.start, f.kind))
     facts = stock_of_the_year(facts, ruleset.headcounts, meta.year)

@@ -35,6 +35,11 @@ class FundRows:
     score_cell: regex.Pattern | None = None  # a score label alone on its line (a form's 自评得分 cell)
     score_between: tuple[int, int] = (0, 0)  # word cells between that label and its figure, least and most
     score_heading: regex.Pattern | None = None  # a numbered heading naming the score, its figure on the next line
+    glued: regex.Pattern | None = None  # a row label, whatever stands around it, then a run of digits (64.864.8100%)
+    detail_header: regex.Pattern | None = None  # a column word of a 项目支出明细 table's header (计划支出数)
+    detail_columns: tuple[tuple[str, str], ...] = ()  # its column word → column (budget, actual)
+    detail_total: regex.Pattern | None = None  # the label of its total row (支出合计) standing alone in its cell
+    detail_units: tuple[str, ...] = ()  # the units its figures may be in (万元, 元)
 
 
 def load_fundrows(directory: str | Path) -> FundRows | None:
@@ -45,6 +50,7 @@ def load_fundrows(directory: str | Path) -> FundRows | None:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     labels = sorted((str(w) for w in data.get("labels") or ()), key=len, reverse=True)
     label = _row_label(labels)
+    glued = _glued(labels)
     score = data.get("score_row") or {}
     columns = tuple(str(c) for c in data.get("columns") or ())
     layouts = (columns,) + tuple(tuple(str(c) for c in layout) for layout in data.get("layouts") or ())
@@ -56,7 +62,33 @@ def load_fundrows(directory: str | Path) -> FundRows | None:
                     tuple(str(w) for w in data.get("weight_words") or ()),
                     tuple(str(w) for w in data.get("part_prefix") or ()),
                     *_header(data.get("header") or {}), *_pairs(data.get("pairs") or {}),
-                    *_score_cell(data.get("score_cell") or {}))
+                    *_score_cell(data.get("score_cell") or {}), glued, *_detail(data.get("detail") or {}))
+
+
+def _glued(labels: list[str]) -> regex.Pattern | None:
+    """A row label as an OCR'd page prints it, joined to what stands around it, then the header's
+    words or nothing (no figure, no line break), then a run of figures with nothing between them."""
+    if not labels:
+        return None
+    return regex.compile("(?:" + "|".join(map(regex.escape, labels)) + r")(?P<gap>[^0-9０-９\n]{0,"
+                         + str(_GLUED_GAP) + r"}?)(?P<run>[0-9][0-9.%]*[0-9%])")
+
+
+_GLUED_GAP = 60  # the header words between a glued row's label and its figures fill this many characters at most
+
+
+def _detail(data: dict) -> tuple[regex.Pattern | None, tuple[tuple[str, str], ...], regex.Pattern | None,
+                                 tuple[str, ...]]:
+    """A 项目支出明细 table: its header's column words (as `header`) and its total row's label, standing
+    alone in its cell: a line start, a space or a | before it, a line break, a | or a figure after it
+    (the text may join the label and its first figure: 支出合计21.7 21.7)."""
+    header, columns = _header(data.get("header") or {})
+    words = sorted((str(w) for w in data.get("total") or ()), key=len, reverse=True)
+    if header is None or not words:
+        return None, (), None, ()
+    total = regex.compile(r"(?:^|(?<=[\s|｜]))(?:" + "|".join(map(regex.escape, words)) + r")(?=[ \t]*(?:[\n|｜]|[0-9０-９]))",
+                          regex.M)
+    return header, columns, total, tuple(str(u) for u in data.get("units") or ())
 
 
 def _score_cell(data: dict) -> tuple[regex.Pattern | None, tuple[int, int], regex.Pattern | None]:

@@ -17,6 +17,7 @@ from ..model import DocMeta, Document, Fact, Kind, Sentence
 from ..normalize import Units, parse_quantity, plain
 from ..rules import RuleSet
 from .basis import split_basis
+from .unglue import unglue
 
 from ..reading import FUND_ROW_RULE as RULE_ID  # noqa: E402  (restore moves its parts' totals)
 BASIS_COLUMNS = ("budget", "adjusted", "actual")  # the template's money columns (rules/fundrows.yaml)
@@ -57,14 +58,45 @@ def fund_rows(text: str, rows) -> list[FundRow]:
         parts, part_label = _part_row(text, cells[used:], layout, rows)
         out.append(FundRow(m.start(), m.end(), by_column, parts, part_label))
     taken = [(r.label_start, r.end) for r in out]
-    for row in _pair_rows(text, rows):
+    for row in _pair_rows(text, rows) + _glued_rows(text, rows):
         if not any(a < row.end and row.label_start < b for a, b in taken):
             out.append(row)
+            taken.append((row.label_start, row.end))
+    return out
+
+
+_ONE_FIGURE = regex.compile(r"[0-9]+(?:\.[0-9]+)?%?")
+
+
+def _glued_rows(text: str, rows) -> list[FundRow]:
+    """Rows an OCR'd page printed with nothing between the cells (年度资金总额1.561.56120, or the
+    label, the header's words, then 64.864.864.8100%): the one cut of the run of digits that the
+    figures confirm (pipeline/extraction/unglue.py), in the order of the header between the label
+    and the run or just above the label where it names a budget, the actual and the rate, else in
+    the template's layouts."""
+    if rows.glued is None:
+        return []
+    out = []
+    for m in rows.glued.finditer(text):
+        run = m.group("run")
+        if _ONE_FIGURE.fullmatch(run):
+            continue  # one figure: a row with its cells apart, read by `fund_rows` or not at all
+        header = header_layout(m.group("gap"), rows) or header_layout(
+            text[max(0, m.start() - _HEADER_CHARS):m.start()], rows)
+        named = {"actual", "rate"} <= set(header) and bool(set(_BUDGETS) & set(header))
+        cut = unglue(run, [header] if named else rows.layouts)
+        if cut is None:
+            continue
+        cells, at = {}, m.start("run")
+        for column, piece in zip(*cut):
+            cells[column] = Cell(piece, at)
+            at += len(piece)
+        out.append(FundRow(m.start(), m.start(), cells, {}))
     return out
 
 
 @dataclass(frozen=True)
-class _Cell:
+class Cell:
     """A cell's figure as a ``regex`` match gives it (``group``, ``start``, ``end``)."""
 
     text: str
@@ -119,7 +151,7 @@ def _pair_rows(text: str, rows) -> list[FundRow]:
         for m in block:
             column = columns[m.group("label")]
             if column != "other" and column not in cells:
-                cells[column] = _Cell(m.group("fig"), m.start("fig"))
+                cells[column] = Cell(m.group("fig"), m.start("fig"))
         if "actual" not in cells or not {"budget", "adjusted"} & set(cells):
             continue
         first = block[0].start()
@@ -131,7 +163,7 @@ def _pair_rows(text: str, rows) -> list[FundRow]:
         gap = _GAP.match(text, block[-1].end())
         rate = _RATE_CELL.match(text, gap.end())
         if rate is not None and any(w in header for w in rows.pair_rate_words):
-            cells["rate"] = _Cell(rate.group(), rate.start())
+            cells["rate"] = Cell(rate.group(), rate.start())
         out.append(FundRow(first, first, cells, {}))
     return out
 
@@ -240,10 +272,10 @@ def _blank_rate(cells, layout: tuple[str, ...]) -> tuple[tuple[str, ...] | None,
             or not all(_is_number(c) for c in cells[:n]) or (len(cells) > n and _is_number(cells[n])):
         return None, 0
     row = dict(zip(rest, cells[:n]))
-    weight, score, actual = (_decimal(row[c]) for c in ("weight", "score", "actual"))
+    weight, score, actual = (cell_decimal(row[c]) for c in ("weight", "score", "actual"))
     if None in (weight, score, actual):
         return None, 0
-    for base in (_decimal(row.get(c)) for c in _BUDGETS):
+    for base in (cell_decimal(row.get(c)) for c in _BUDGETS):
         if base and abs(weight * min(actual / base, Decimal(1)) - score) <= 1:
             return rest, n
     return None, 0
@@ -254,12 +286,12 @@ _BUDGETS = ("budget", "adjusted")
 
 def _rate_agrees(row: dict) -> bool:
     """The rate cell (74.38%) is the actual cell over the budget or adjusted cell, rounded as printed."""
-    rate, actual = _decimal(row.get("rate")), _decimal(row.get("actual"))
+    rate, actual = cell_decimal(row.get("rate")), cell_decimal(row.get("actual"))
     if rate is None or actual is None:
         return False
     digits = row["rate"].group().rstrip("%％")
     step = Decimal(1).scaleb(-len(digits.split(".")[1]) if "." in digits else 0)
-    for base in (_decimal(row.get(c)) for c in ("budget", "adjusted")):
+    for base in (cell_decimal(row.get(c)) for c in ("budget", "adjusted")):
         if base and abs(actual / base * 100 - rate) <= step:
             return True
     return False
@@ -273,17 +305,17 @@ def rate_quantity(cells: dict, units: Units):
     rate = parse_quantity(cell.group(), units)
     if rate is None or rate.unit != "":
         return rate
-    value = _decimal(cell)
+    value = cell_decimal(cell)
     if value is not None and 0 < value <= 1:
-        actual = _decimal(cells.get("actual"))
-        ratios = [actual / base for base in (_decimal(cells.get(c)) for c in ("budget", "adjusted"))
+        actual = cell_decimal(cells.get("actual"))
+        ratios = [actual / base for base in (cell_decimal(cells.get(c)) for c in ("budget", "adjusted"))
                   if actual is not None and base]
         if not ratios or min(abs(r - value) for r in ratios) < min(abs(r - value / 100) for r in ratios):
             return parse_quantity(format((value * 100).normalize(), "f") + "%", units)  # its printed precision
     return parse_quantity(cell.group() + "%", units)
 
 
-def _decimal(cell) -> Decimal | None:
+def cell_decimal(cell) -> Decimal | None:
     if cell is None:
         return None
     try:
@@ -367,14 +399,14 @@ def read_fund_rows(document: Document, sentences: list[Sentence], meta: DocMeta,
     out: list[Fact] = []
     metric = rows.project_metric if meta.report_type == ruleset.project_report else rows.metric
     for row in fund_rows(text, rows):
-        sentence = _sentence_at(sentences, row.label_start)
+        sentence = sentence_at(sentences, row.label_start)
         quote = text[row.label_start:row.end]
-        scale = _stated_unit(text, row.label_start, row.end, units) or units.lookup(rows.unit)
+        scale = stated_unit(text, row.label_start, row.end, units) or units.lookup(rows.unit)
         totals = {}
         for column, cell in row.cells.items():
             if column not in BASIS_COLUMNS or (cell.start(), cell.end()) in taken:
                 continue
-            fact = _money(document, sentence, metric, column, cell, quote, units, scale)
+            fact = money_fact(document, sentence, metric, column, cell, quote, units, scale)
             if fact is not None:
                 out.append(fact)
                 totals[column] = fact
@@ -384,7 +416,7 @@ def read_fund_rows(document: Document, sentences: list[Sentence], meta: DocMeta,
             if rate is not None and rate.unit == "ratio":
                 out.append(_fact(document, sentence, "budget.execution_rate", rate.value, "ratio", "rate",
                                  cell, quote, rate))
-        parts = {column: _money(document, sentence, metric, column, cell, text[row.end:cell.end()].strip(), units,
+        parts = {column: money_fact(document, sentence, metric, column, cell, text[row.end:cell.end()].strip(), units,
                                 scale) for column, cell in row.parts.items()}
         # a row of 0 over a 其中 row that is not: the 其中 row holds the amounts, the 0 stays as the
         # stated total (a `zero` finding links the two)
@@ -404,7 +436,7 @@ def read_fund_rows(document: Document, sentences: list[Sentence], meta: DocMeta,
 _UNIT_NOTE = regex.compile(r"[(（]\s*(\p{Han}{1,3})\s*[)）]")
 
 
-def _stated_unit(text: str, at: int, end: int, units: Units) -> tuple[str, Decimal] | None:
+def stated_unit(text: str, at: int, end: int, units: Units) -> tuple[str, Decimal] | None:
     """The money unit a funds row states (计划安排资金 (万元) 55) or the table states above it
     (项目资金 (元), 预算执行情况(万元)): the first bracketed money unit in the row, else the last
     within a header's reach before it; else None (the template's)."""
@@ -416,13 +448,13 @@ def _stated_unit(text: str, at: int, end: int, units: Units) -> tuple[str, Decim
     return None
 
 
-def _money(document, sentence, metric, column, cell, quote, units, scale) -> Fact | None:
+def money_fact(document, sentence, metric, column, cell, quote, units, scale) -> Fact | None:
     q = parse_quantity(cell.group(), units)
     if q is None:
         return None
     value, unit = q.value, q.unit
     if unit == "" and scale is not None:  # the header's unit (万元); a cell with its own 万 (3359.62万) is scaled
-        value, unit = (value * scale[1] if _decimal(cell) is not None else value), scale[0]
+        value, unit = (value * scale[1] if cell_decimal(cell) is not None else value), scale[0]
     if unit != "yuan":
         return None
     return _fact(document, sentence, metric, value, unit, column, cell, quote, q)
@@ -444,7 +476,7 @@ def _score_rows(document: Document, sentences: list[Sentence], rows, units: Unit
                 or not 0 <= score.value <= rows.full_marks:
             continue
         quote = text[m.start():cells[1].end()]
-        out.append(_fact(document, _sentence_at(sentences, m.start()), rows.score_metric, score.value, "point",
+        out.append(_fact(document, sentence_at(sentences, m.start()), rows.score_metric, score.value, "point",
                          "score", cells[1], quote, score))
     return out
 
@@ -475,23 +507,23 @@ def _score_cells(document: Document, sentences: list[Sentence], ruleset: RuleSet
         words = 0
         for line in _LINE.finditer(text, m.end()):
             cell = line.group(1)
-            if _is_number(_Cell(cell, line.start(1))):
+            if _is_number(Cell(cell, line.start(1))):
                 q = parse_quantity(cell, units)
                 if low <= words and q is not None and q.unit in ("", "point") and 0 <= q.value <= rows.full_marks \
                         and (line.start(1), line.end(1)) not in taken:
-                    out.append(_fact(document, _sentence_at(sentences, m.start()), rows.score_metric, q.value,
-                                     "point", "score", _Cell(cell, line.start(1)), text[m.start():line.end(1)], q))
+                    out.append(_fact(document, sentence_at(sentences, m.start()), rows.score_metric, q.value,
+                                     "point", "score", Cell(cell, line.start(1)), text[m.start():line.end(1)], q))
                 break
             words += 1
             if words > high or len(cell) > _FORM_CELL or rows.header.search(cell) or rows.score_cell.match(cell) \
                     or (vocab is not None and (vocab.is_header_cell(cell) or vocab.block_of(cell) or vocab.is_level2(cell))):
                 break
     for m in rows.score_heading.finditer(text) if rows.score_heading is not None else ():
-        cell = _Cell(m.group("fig"), m.start("fig"))
+        cell = Cell(m.group("fig"), m.start("fig"))
         q = parse_quantity(cell.text, units)
         if q is not None and q.unit in ("", "point") and 0 <= q.value <= rows.full_marks \
                 and (cell.start(), cell.end()) not in taken:
-            out.append(_fact(document, _sentence_at(sentences, m.start()), rows.score_metric, q.value, "point",
+            out.append(_fact(document, sentence_at(sentences, m.start()), rows.score_metric, q.value, "point",
                              "score", cell, text[m.start():m.end()].strip(), q))
     return out
 
@@ -504,5 +536,5 @@ def _fact(document, sentence, metric, value, unit, column, cell, quote, q) -> Fa
                 sentence_index=sentence.index if sentence else -1, raw=cell.group(), step=q.step, label=column)
 
 
-def _sentence_at(sentences: list[Sentence], pos: int) -> Sentence | None:
+def sentence_at(sentences: list[Sentence], pos: int) -> Sentence | None:
     return next((s for s in sentences if s.start <= pos < s.end), None)
