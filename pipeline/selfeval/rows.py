@@ -34,11 +34,13 @@ _BARE = 0.05  # a bare number read as a target or actual where a weight may stan
 _LONE_SCORE = "score?"  # the one number a row of a table without points columns may print
 _UNIT_AFTER_BARE = 1.0  # leaving out the unit column where a bare target is followed by a unit-like cell
 _MISSING = 0.9  # the cost of a value column a row leaves out (more than a skipped cell's share)
+_LEVEL2_AFTER_LEVEL2 = 2.0  # a level-2 name after a level-2 name: more than reading it as the row's name
 _LEVEL_AS_NAME = 1.5  # a level-3 cell named like a level: more than a value column left out (a cut row)
 _EXECUTION_AS_NAME = 0.5
 _SENTENCE_AS_VALUE = 1.0  # a target or actual word of a dump holding a sentence (本着节约的原则,控制在预算中。)
 _SENTENCE_AS_NAME = 1.0  # a level-3 cell holding a sentence (its borders printed): a row's name where no other reading fits
 _NATURE_WITHOUT_TARGET = 0.5  # a row's figure after its 指标性质 comparator read as anything but the target
+_NUMBER_AS_OTHER = 0.3  # a figure in a column of no role: less than leaving a weight or score unread
 _LINE_OPENING = 4.0  # a row's value from the cell opening a dump's next line: more than a row with all its values left out
 
 
@@ -106,7 +108,7 @@ def stream_header(toks: list[Tok], at: int, vocab: IndicatorVocab) -> tuple[Head
     roles = header_roles(toks[at:end], vocab)
     if roles is None:
         return None
-    roles = _sub_columns(roles)
+    roles = _sub_columns(_points_group(toks[at:end], roles))
     merged: list[str | None] = []
     for r in roles:  # 偏差原因 / 分析及 / 改进措施: one column
         if r and (not merged or merged[-1] != r or r == "other"):
@@ -133,6 +135,22 @@ def _sub_columns(roles: tuple[str | None, ...]) -> tuple[str | None, ...]:
 
 
 _SUB_ROLES = frozenset({"nature", "target", "unit", "actual"})
+
+
+def _points_group(toks: list[Tok], roles: tuple[str | None, ...]) -> tuple[str | None, ...]:
+    """A header whose second line splits the first line's score column (自评得分 over 单项指标得分 |
+    权重占比 | 折算得分): the second line's named columns take the score's place, in order, and its
+    weight is the rows' weight — a first-line weight cell before them heads a column of words (the
+    rows print their 指标解释 under it). The second line's unnamed pieces (符号 | 单位 under the
+    target) are one cell in the rows and no column of their own."""
+    second = next((n for n in range(1, len(toks)) if toks[n].opens_line), None)
+    if second is None:
+        return roles
+    first, below = roles[:second], [r for r in roles[second:] if r]
+    if not {"weight", "score"} <= set(below) or first[-1:] != ("score",) or "score" in first[:-1]:
+        return roles
+    head = tuple("other" if r == "weight" else r for r in first[:-1])
+    return head + tuple(below)
 
 
 def _two_lines(roles: tuple[str | None, ...]) -> tuple[str | None, ...]:
@@ -261,12 +279,16 @@ def parse_stream(toks: list[Tok], header: Header, vocab: IndicatorVocab) -> list
 
 def _prefix_cost(prefix: list[Tok], vocab: IndicatorVocab) -> float | None:
     cost = 0.0
+    level2_only = False  # the cell before is a level-2 name and no level-1 one
     for t in prefix:
         if plain_number(t.text, vocab.points) is not None or is_comparator(t.text, vocab) or _header_word(t.text, vocab) \
                 or vocab.is_placeholder(t.text) or not t.bounded and t.text.strip() in vocab.fillers:
             return None  # (a header piece a dump broke off, 年度 | 绩效 | 目标: no level)
         if not (vocab.block_of(t.text) or vocab.is_level2(t.text) or vocab.has_points(t.text)):
             cost += 0.6
+        elif level2_only and vocab.is_level2(t.text):
+            cost += _LEVEL2_AFTER_LEVEL2  # 服务对象满意度指标 | 服务对象满意度: the second is the row's name
+        level2_only = vocab.is_level2(t.text) and not vocab.block_of(t.text)
     return cost
 
 
@@ -318,8 +340,9 @@ def _slots(toks: list[Tok], at: int, slots: list[str], vocab: IndicatorVocab):
             return
         text = toks[i].text.strip()
         if role == "other":
-            if text and plain_number(text, vocab.points) is None:
-                walk(i + 1, s + 1, {**got, role: toks[i]}, cost)
+            if text:  # words (a rubric's 评分标准), or a figure of no role of its own (单项指标得分)
+                number = plain_number(text, vocab.points) is not None
+                walk(i + 1, s + 1, {**got, role: toks[i]}, cost + (_NUMBER_AS_OTHER if number else 0.0))
         elif role == "nature":
             if is_comparator(text, vocab):
                 walk(i + 1, s + 1, {**got, role: toks[i]}, cost)
