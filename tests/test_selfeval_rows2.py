@@ -28,3 +28,34 @@ def test_when_a_second_header_line_splits_the_self_score_then_weight_and_score_a
     got = [(x.level2, x.level3, x.target_text, x.actual_text, x.weight, x.score) for x in _rows(tmp_path, text)]
     assert got == [("质量指标", "验收合格率", ">= 95 %(百分比)", "98%", Decimal(40), Decimal(40)),
                    ("服务对象满意度指标", "服务对象满意度", ">= 90 %(百分比)", "93%", Decimal(20), Decimal(20))]
+
+
+HEADER = ["一级指标", "二级指标", "三级指标", "年初目标值(A)", "实际完成值(B)", "得分"]
+BLOCK_ROWS = [  # a block whose first row's level-2 cell is no template word; a row of its name alone
+    ["产出指标(50分)", "数量指标", "培训场次", "12场", "12场", "20"],
+    ["", "", "结对帮扶覆盖全部村组", "", "", ""],
+    ["", "质量指标", "合格率", "≥95%", "98%", "30"],
+    ["满意度指标(10分)", "村民", "开展村民满意度回访", "", "", ""],
+    ["", "", "回访满意率", "≥90%", "95%", "10"],
+]
+
+
+def _block_table(tmp_path, fmt):
+    if fmt == "docx":
+        from builders import make_docx
+        path = make_docx(tmp_path / "table.docx", ["甲镇2023年帮扶项目绩效自评表", [HEADER] + BLOCK_ROWS])
+    else:  # a web page's table: | between the cells, the blank ones too
+        path = tmp_path / "table.txt"
+        lines = [" | ".join(HEADER)] + [" | ".join(c for c in row if c) + " |" + "|" * (6 - len([c for c in row if c]))
+                                        for row in BLOCK_ROWS]
+        path.write_text("甲镇2023年帮扶项目绩效自评表\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    return [(x.level1, x.level2, x.level3, x.target_text, x.score)
+            for x in process_file(path, RULES).indicators if x.layout != "execution"]
+
+
+def test_when_a_block_opens_with_an_unnamed_level2_cell_or_a_row_holds_its_name_alone_then_both_are_rows(tmp_path):
+    for fmt in ("txt", "docx"):
+        got = _block_table(tmp_path, fmt)
+        assert ("产出指标", "数量指标", "结对帮扶覆盖全部村组", "", None) in got, fmt
+        assert ("满意度指标", "村民", "开展村民满意度回访", "", None) in got, fmt
+        assert got[-1] == ("满意度指标", "村民", "回访满意率", "≥90%", Decimal(10)), fmt

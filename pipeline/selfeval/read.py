@@ -321,7 +321,8 @@ def _read_grid(document, lines, i, header, vocab, ruleset, out) -> int:
             i += 1
             break
         row = grid_row(cells, header, vocab) if len(cells) == len(header.roles) else None
-        row = row or name_only_row(filled, vocab)
+        inside = i + 1 < len(lines) and lines[i + 1][0] == "grid" and _grid_header(lines[i + 1][1], vocab) is None
+        row = row or name_only_row(filled, vocab, header, inside)
         if row is not None:
             trailing: list[Tok] = []
             _emit(document, row, trailing, "grid", carry, vocab, ruleset, out)

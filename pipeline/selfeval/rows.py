@@ -34,6 +34,7 @@ _BARE = 0.05  # a bare number read as a target or actual where a weight may stan
 _LONE_SCORE = "score?"  # the one number a row of a table without points columns may print
 _UNIT_AFTER_BARE = 1.0  # leaving out the unit column where a bare target is followed by a unit-like cell
 _MISSING = 0.9  # the cost of a value column a row leaves out (more than a skipped cell's share)
+_LONE_HEADER_WORD = 3  # a table's lone cell holding a header word this long is a header's piece, not a row
 _LEVEL2_AFTER_LEVEL2 = 2.0  # a level-2 name after a level-2 name: more than reading it as the row's name
 _LEVEL_AS_NAME = 1.5  # a level-3 cell named like a level: more than a value column left out (a cut row)
 _EXECUTION_AS_NAME = 0.5
@@ -214,15 +215,24 @@ def grid_row(cells: list[Tok], header: Header, vocab: IndicatorVocab) -> RawRow 
     return RawRow(out, [])
 
 
-def name_only_row(filled: list[Tok], vocab: IndicatorVocab) -> RawRow | None:
+def name_only_row(filled: list[Tok], vocab: IndicatorVocab, header: Header | None = None,
+                  inside: bool = False) -> RawRow | None:
     """A row of its level cells and its name, every value cell left blank (满意度指标 | 服务对象满意度指标
     | 受益农户满意度, a row the page left unfilled or cut after its name): read only where a level-1 or
-    level-2 name stands before the name in the same row, and the name is no template placeholder."""
-    if not 2 <= len(filled) <= 3:
+    level-2 name stands before the name in the same row, and the name is no template placeholder.
+    Under a header with a level-2 column, a level-1 name opens its block's first row, whose level-2
+    cell stands beside it whatever its words (满意度指标 | 读者 | 读者满意度调查). A table's row of its
+    name alone (``inside``: more rows follow) is one too, where the name is no sentence."""
+    if not (2 if not inside else 1) <= len(filled) <= 3:
         return None
     *prefix, name = filled
-    if not all(vocab.block_of(t.text) or vocab.is_level2(t.text) for t in prefix):
+    opens_block = len(prefix) == 2 and header is not None and "level2" in header.roles \
+        and bool(vocab.block_of(prefix[0].text)) and _is_name(prefix[1], vocab) and not _PROSE.search(prefix[1].text)
+    if not opens_block and not all(vocab.block_of(t.text) or vocab.is_level2(t.text) for t in prefix):
         return None
+    if not prefix and (_PROSE.search(name.text) or any(len(w) >= _LONE_HEADER_WORD and w in name.text
+                                                       for w, _ in vocab.header_words)):
+        return None  # a sentence, or a header's cell a page broke off its line (未完成原因及拟采取的改进措施)
     text = name.text.strip()
     if not _is_name(name, vocab) or vocab.block_of(text) or vocab.is_level2(text):
         return None
