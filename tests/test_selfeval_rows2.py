@@ -59,3 +59,12 @@ def test_when_a_block_opens_with_an_unnamed_level2_cell_or_a_row_holds_its_name_
         assert ("产出指标", "数量指标", "结对帮扶覆盖全部村组", "", None) in got, fmt
         assert ("满意度指标", "村民", "开展村民满意度回访", "", None) in got, fmt
         assert got[-1] == ("满意度指标", "村民", "回访满意率", "≥90%", Decimal(10)), fmt
+
+
+def test_when_a_one_cell_per_line_table_ends_inside_a_row_name_then_the_cut_name_is_no_row(tmp_path):
+    # a page cut after the first characters of a row's name: no row of that piece; the rows before stay
+    cells = ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "得分",
+             "产出指标", "数量指标", "指标1:抽检批次", "120批次", "126批次", "5",
+             "效益指标", "可持续影响指标", "指标1:长"]
+    got = [(x.level3, x.target_text, x.score) for x in _rows(tmp_path, "\n\n".join(cells) + "\n")]
+    assert got == [("指标1:抽检批次", "120批次", Decimal(5))]

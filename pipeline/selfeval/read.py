@@ -365,6 +365,8 @@ def _try_stream(document, lines, i, vocab, ruleset, out, whole: dict[int, bool])
                  or stream_header(body, n, vocab) is not None), len(body))
     carry = Carry()
     for raw, trailing in parse_stream(body[:stop], header, vocab):
+        if set(raw.cells) == {"level3"} and not trailing and not document.text[raw.cells["level3"].end:].strip():
+            continue  # a name the page ends in, no value after it: a row the page cut (指标1:技)
         _emit(document, raw, trailing, "lines", carry, vocab, ruleset, out)
     # continue after the last cell read
     end = body[stop - 1].end if stop else header.end
