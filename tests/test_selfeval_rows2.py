@@ -68,3 +68,15 @@ def test_when_a_one_cell_per_line_table_ends_inside_a_row_name_then_the_cut_name
              "效益指标", "可持续影响指标", "指标1:长"]
     got = [(x.level3, x.target_text, x.score) for x in _rows(tmp_path, "\n\n".join(cells) + "\n")]
     assert got == [("指标1:抽检批次", "120批次", Decimal(5))]
+
+
+def test_when_a_tall_name_cell_pushes_its_values_below_the_next_row_then_each_row_gets_its_own(tmp_path):
+    # a spreadsheet dumped with spaces: a name wrapped over two lines (…随访 | 人数) is printed before the
+    # next row's name, and its values come first, the next row's after them
+    text = ("一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分\n"
+            "产出指标 数量指标 指标3:慢病患者随访 人数 指标4:入户宣传次数 300人 280人 4 3.5 12次 12次 2 2\n"
+            "指标5:义诊活动 4次 5次 2 2\n")
+    got = [(x.level3, x.target_text, x.actual_text, x.weight, x.score) for x in _rows(tmp_path, text)]
+    assert got == [("指标3:慢病患者随访人数", "300人", "280人", Decimal(4), Decimal("3.5")),
+                   ("指标4:入户宣传次数", "12次", "12次", Decimal(2), Decimal(2)),
+                   ("指标5:义诊活动", "4次", "5次", Decimal(2), Decimal(2))]

@@ -284,7 +284,37 @@ def parse_stream(toks: list[Tok], header: Header, vocab: IndicatorVocab) -> list
         cells["level3"] = level3
         rows.append((RawRow(cells, list(prefix)), []))
         i = k
-    return rows
+    return [r for row in rows for r in _pushed_values(row, slots, vocab)]
+
+
+def _pushed_values(row: tuple[RawRow, list[Tok]], slots: list[str], vocab: IndicatorVocab):
+    """A row of a dump whose tall name cell pushed its values below the next row's (指标24:…报告 | 数 |
+    指标25:签约率 | 14例 | 14例 | 2 | 2 | 24694人 | 22584人 | 2 | 1.7): the words before the name that
+    name no level are the row above's name, the values read are that row's, and a whole set of
+    values after them is this row's. Where no whole set follows, the row stays as read."""
+    raw, trailing = row
+    at = len(raw.prefix)
+    while at > 0 and not _level_cell(raw.prefix[at - 1], vocab):
+        at -= 1
+    names = raw.prefix[at:]
+    wanted = [r for r in slots if r in _VALUE_ROLES]
+    if not names or not trailing or not {"weight", "score"} <= set(wanted) or not set(wanted) <= set(raw.cells):
+        return [row]
+    whole = [(got, k) for got, k, _ in _slots(trailing, 0, slots, vocab) if set(wanted) <= set(got)]
+    if not whole:
+        return [row]
+    got, k = min(whole, key=lambda g: g[1])
+    name = Tok(" ".join(t.text for t in names), names[0].start, names[-1].end, bounded=names[0].bounded)
+    above = RawRow({**{r: t for r, t in raw.cells.items() if r != "level3"}, "level3": name}, raw.prefix[:at])
+    below = RawRow({**got, "level3": raw.cells["level3"]}, [])
+    return [(above, []), (below, trailing[k:])]
+
+
+_VALUE_ROLES = frozenset({"target", "actual", "weight", "score"})
+
+
+def _level_cell(tok: Tok, vocab: IndicatorVocab) -> bool:
+    return bool(vocab.block_of(tok.text) or vocab.is_level2(tok.text) or vocab.has_points(tok.text))
 
 
 def _prefix_cost(prefix: list[Tok], vocab: IndicatorVocab) -> float | None:
