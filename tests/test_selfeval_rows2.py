@@ -80,3 +80,15 @@ def test_when_a_tall_name_cell_pushes_its_values_below_the_next_row_then_each_ro
     assert got == [("指标3:慢病患者随访人数", "300人", "280人", Decimal(4), Decimal("3.5")),
                    ("指标4:入户宣传次数", "12次", "12次", Decimal(2), Decimal(2)),
                    ("指标5:义诊活动", "4次", "5次", Decimal(2), Decimal(2))]
+
+
+def test_when_a_scoring_rubric_runs_its_cells_together_then_each_row_has_its_weight_and_score(tmp_path):
+    # a doc-sharing site's copy of a 绩效评分表: 三级指标 | 分值 | 指标评价内容 | 得分 with nothing between the
+    # cells; the level names and their points stand before a block's first row; the page ends in a row's words
+    text = ("丙县财政局关于丁项目绩效评价报告。项目支出绩效评分表一级指标二级指标三级指标分值指标评价内容(评分办法)得分"
+            "(20分)项目决策(8分)项目立项立项依据充分性4项目立项符合法律法规和发展规划4"
+            "立项程序规范性4按规定程序申请设立,审批文件齐全3.5(12分)资金投入预算编制科学性6预算编制经过论证")
+    got = [(x.level1, x.level2, x.level3, x.weight, x.score) for x in _rows(tmp_path, text)]
+    assert got == [("项目决策", "项目立项", "立项依据充分性", Decimal(4), Decimal(4)),
+                   ("项目决策", "项目立项", "立项程序规范性", Decimal(4), Decimal("3.5")),
+                   ("项目决策", "资金投入", "预算编制科学性", Decimal(6), None)]
