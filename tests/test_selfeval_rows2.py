@@ -92,3 +92,17 @@ def test_when_a_scoring_rubric_runs_its_cells_together_then_each_row_has_its_wei
     assert got == [("项目决策", "项目立项", "立项依据充分性", Decimal(4), Decimal(4)),
                    ("项目决策", "项目立项", "立项程序规范性", Decimal(4), Decimal("3.5")),
                    ("项目决策", "资金投入", "预算编制科学性", Decimal(6), None)]
+
+
+def test_when_a_page_cut_below_the_header_runs_names_and_targets_together_then_the_rows_are_read(tmp_path):
+    # the second page of a provincial 自评表 (指标性质 | 指标值 | 度量单位 | 权重, the header on the page
+    # before): level names where they change, each name and its target with nothing between, a blank, the weight
+    # (a sentence above with one target and a figure after it is no row: a fragment holds two at least)
+    text = ("全年计划培训覆盖率≥95% 30个乡镇全部完成。\n"
+            "产出指标数量指标培训覆盖率≥95% 30 时效指标完成时限≤12月 30 满意度指标服务对象满意度指标群众满意度≥90% 40 "
+            "合计100 评价结论按期完成。\n")
+    got = [(x.level1, x.level2, x.level3, x.target_text, x.target_op, x.weight) for x in _rows(tmp_path, text)]
+    assert got == [("产出指标", "数量指标", "培训覆盖率", "≥95%", "ge", Decimal(30)),
+                   ("产出指标", "时效指标", "完成时限", "≤12月", "le", Decimal(30)),
+                   ("满意度指标", "服务对象满意度指标", "群众满意度", "≥90%", "ge", Decimal(40))]
+

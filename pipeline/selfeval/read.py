@@ -17,6 +17,7 @@ from ..model import Document, Indicator, IndicatorCell, SelfGrade
 from ..reading import Reading, read_text, readable_document
 from ..rules import RuleSet
 from .measure import is_comparator, parse_measure, plain_number
+from .fragment import fragment_rows
 from .prose import prose_indicators
 from .runon import runon_rows
 from .rows import Carry, Header, RawRow, Tok, grid_row, header_roles, name_only_row, parse_stream, \
@@ -76,6 +77,8 @@ def read_indicators(document: Document, ruleset: RuleSet) -> list[Indicator]:
         out += _template_rows(document, lines, vocab, ruleset)
     if not any(x.layout != "execution" for x in out):
         out += runon_rows(document.doc, document.text, vocab, ruleset.units)
+    if not any(x.layout != "execution" for x in out):
+        out += fragment_rows(document.doc, document.text, vocab, ruleset.units)
     if not any(x.layout != "execution" for x in out):
         out += prose_indicators(document.doc, document.text, vocab, ruleset.units)
     out.sort(key=lambda x: x.start)
