@@ -106,7 +106,9 @@ def _rubric_name(head: str, offset: int, vocab: IndicatorVocab) -> tuple[list[tu
     mark ((10分), (10)), cut after a rubric level name they open with (rules/indicators.yaml ``rubric_levels``)."""
     levels: list[tuple[int, int]] = []
     cut = 0
-    for m in _POINTS_MARK.finditer(head):
+    points = "|".join(map(regex.escape, vocab.points))
+    marks = regex.compile(r"[（(][0-9.]*(?:" + points + r")?[)）]" if points else r"[（(][0-9.]*[)）]")
+    for m in marks.finditer(head):
         if m.start() > cut:
             levels.append((offset + cut, offset + m.start()))
         cut = m.end()
@@ -122,7 +124,6 @@ def _rubric_name(head: str, offset: int, vocab: IndicatorVocab) -> tuple[list[tu
 
 _RUBRIC = ("weight", "other", "score")
 _RUBRIC_FIGURE = regex.compile(r"(?<![0-9.（(])[0-9]+(?:\.[0-9]+)?(?![0-9.%％）)])")  # not in a points mark (10分)
-_POINTS_MARK = regex.compile(r"[（(][0-9.]*分?[)）]")
 _RUBRIC_CHARS = 200  # a rubric cell holds this many characters at most
 
 
