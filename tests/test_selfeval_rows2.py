@@ -106,3 +106,14 @@ def test_when_a_page_cut_below_the_header_runs_names_and_targets_together_then_t
                    ("产出指标", "时效指标", "完成时限", "≤12月", "le", Decimal(30)),
                    ("满意度指标", "服务对象满意度指标", "群众满意度", "≥90%", "ge", Decimal(40))]
 
+
+
+def test_when_a_pdf_dump_wraps_a_target_and_an_actual_at_the_column_width_then_they_stay_one_row(tmp_path):
+    # a PDF's narrow columns wrap words into pieces of the column's width, the last piece shorter:
+    # 提高区域 | 品牌知名 | 度排名 (target), 品牌知名 | 度提升 (actual), then the score
+    text = ("三级指标 年初目标值 (A) 实际完成值 (B) 得分 参展企业数量 12 15 10 "
+            "区域品牌影响 提高区域 品牌知名 度排名 品牌知名 度提升 10 资金拨付及时率 95% 100% 10\n")
+    got = [(x.level3, x.target_text, x.actual_text, x.score) for x in _rows(tmp_path, text)]
+    assert got == [("参展企业数量", "12", "15", Decimal(10)),
+                   ("区域品牌影响", "提高区域 品牌知名 度排名", "品牌知名 度提升", Decimal(10)),
+                   ("资金拨付及时率", "95%", "100%", Decimal(10))]

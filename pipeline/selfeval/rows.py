@@ -284,7 +284,52 @@ def parse_stream(toks: list[Tok], header: Header, vocab: IndicatorVocab) -> list
         cells["level3"] = level3
         rows.append((RawRow(cells, list(prefix)), []))
         i = k
-    return [r for row in rows for r in _pushed_values(row, slots, vocab)]
+    return _wrapped_cells([r for row in rows for r in _pushed_values(row, slots, vocab)], slots)
+
+
+def _wrapped_cells(rows: list[tuple[RawRow, list[Tok]]], slots: list[str]) -> list[tuple[RawRow, list[Tok]]]:
+    """Two rows read from one whose target and actual a dump wrapped at the column's width
+    (企业国际质量提升 | 获得目的国 | (地区)受 | 众欢迎 | 受目的国受 | 众欢迎显著 | 10): the first without its
+    points, the second with them, all their cells from the first's target on words of no figure.
+    A cell's pieces fill the width but for its last; where those pieces make exactly a target and an
+    actual, the two rows are one."""
+    points = {"weight", "score"} & set(slots)
+    out: list[tuple[RawRow, list[Tok]]] = []
+    n = 0
+    while n < len(rows):
+        merged = _one_row(rows[n], rows[n + 1], points) if points and n + 1 < len(rows) else None
+        if merged is None:
+            out.append(rows[n])
+            n += 1
+        else:
+            out.append(merged)
+            n += 2
+    return out
+
+
+def _one_row(first: tuple[RawRow, list[Tok]], second: tuple[RawRow, list[Tok]], points: set[str]):
+    (a, a_after), (b, b_after) = first, second
+    if a_after or b.prefix or points & set(a.cells) or not points <= set(b.cells):
+        return None
+    if not {"target", "actual"} <= set(a.cells) or not {"target", "actual"} <= set(b.cells):
+        return None
+    pieces = [a.cells["target"], a.cells["actual"], b.cells["level3"], b.cells["target"], b.cells["actual"]]
+    if any(t.bounded or _FIGURE_IN.search(t.text) for t in pieces):
+        return None
+    width = max(len(t.text) for t in pieces)
+    cells: list[list[Tok]] = [[]]
+    for t in pieces:
+        cells[-1].append(t)
+        if len(t.text) < width:
+            cells.append([])
+    cells = [c for c in cells if c]
+    if len(cells) != 2:
+        return None
+    joined = {role: Tok(" ".join(t.text for t in c), c[0].start, c[-1].end) for role, c in zip(("target", "actual"), cells)}
+    return RawRow({**a.cells, **joined, **{r: b.cells[r] for r in points}}, a.prefix), b_after
+
+
+_FIGURE_IN = regex.compile(r"[0-9０-９]")
 
 
 def _pushed_values(row: tuple[RawRow, list[Tok]], slots: list[str], vocab: IndicatorVocab):
