@@ -324,7 +324,8 @@ def _read_grid(document, lines, i, header, vocab, ruleset, out) -> int:
             i += 1
             break
         row = grid_row(cells, header, vocab) if len(cells) == len(header.roles) else None
-        inside = i + 1 < len(lines) and lines[i + 1][0] == "grid" and _grid_header(lines[i + 1][1], vocab) is None
+        inside = len(filled) == 1 and i + 1 < len(lines) and lines[i + 1][0] == "grid" \
+            and _grid_header(lines[i + 1][1], vocab) is None  # asked only of a lone cell
         row = row or name_only_row(filled, vocab, header, inside)
         if row is not None:
             trailing: list[Tok] = []
