@@ -17,6 +17,7 @@ from ..model import Document, Indicator, IndicatorCell, SelfGrade
 from ..reading import Reading, read_text, readable_document
 from ..rules import RuleSet
 from .measure import is_comparator, parse_measure, plain_number
+from .fragment import fragment_rows
 from .prose import prose_indicators
 from .runon import runon_rows
 from .rows import Carry, Header, RawRow, Tok, grid_row, header_roles, name_only_row, parse_stream, \
@@ -76,6 +77,8 @@ def read_indicators(document: Document, ruleset: RuleSet) -> list[Indicator]:
         out += _template_rows(document, lines, vocab, ruleset)
     if not any(x.layout != "execution" for x in out):
         out += runon_rows(document.doc, document.text, vocab, ruleset.units)
+    if not any(x.layout != "execution" for x in out):
+        out += fragment_rows(document.doc, document.text, vocab, ruleset.units)
     if not any(x.layout != "execution" for x in out):
         out += prose_indicators(document.doc, document.text, vocab, ruleset.units)
     out.sort(key=lambda x: x.start)
@@ -321,7 +324,9 @@ def _read_grid(document, lines, i, header, vocab, ruleset, out) -> int:
             i += 1
             break
         row = grid_row(cells, header, vocab) if len(cells) == len(header.roles) else None
-        row = row or name_only_row(filled, vocab)
+        inside = len(filled) == 1 and i + 1 < len(lines) and lines[i + 1][0] == "grid" \
+            and _grid_header(lines[i + 1][1], vocab) is None  # asked only of a lone cell
+        row = row or name_only_row(filled, vocab, header, inside)
         if row is not None:
             trailing: list[Tok] = []
             _emit(document, row, trailing, "grid", carry, vocab, ruleset, out)
@@ -364,6 +369,8 @@ def _try_stream(document, lines, i, vocab, ruleset, out, whole: dict[int, bool])
                  or stream_header(body, n, vocab) is not None), len(body))
     carry = Carry()
     for raw, trailing in parse_stream(body[:stop], header, vocab):
+        if set(raw.cells) == {"level3"} and not trailing and not document.text[raw.cells["level3"].end:].strip():
+            continue  # a name the page ends in, no value after it: a row the page cut (指标1:技)
         _emit(document, raw, trailing, "lines", carry, vocab, ruleset, out)
     # continue after the last cell read
     end = body[stop - 1].end if stop else header.end

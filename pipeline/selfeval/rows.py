@@ -34,11 +34,14 @@ _BARE = 0.05  # a bare number read as a target or actual where a weight may stan
 _LONE_SCORE = "score?"  # the one number a row of a table without points columns may print
 _UNIT_AFTER_BARE = 1.0  # leaving out the unit column where a bare target is followed by a unit-like cell
 _MISSING = 0.9  # the cost of a value column a row leaves out (more than a skipped cell's share)
+_LONE_HEADER_WORD = 3  # a table's lone cell holding a header word this long is a header's piece, not a row
+_LEVEL2_AFTER_LEVEL2 = 2.0  # a level-2 name after a level-2 name: more than reading it as the row's name
 _LEVEL_AS_NAME = 1.5  # a level-3 cell named like a level: more than a value column left out (a cut row)
 _EXECUTION_AS_NAME = 0.5
 _SENTENCE_AS_VALUE = 1.0  # a target or actual word of a dump holding a sentence (本着节约的原则,控制在预算中。)
 _SENTENCE_AS_NAME = 1.0  # a level-3 cell holding a sentence (its borders printed): a row's name where no other reading fits
 _NATURE_WITHOUT_TARGET = 0.5  # a row's figure after its 指标性质 comparator read as anything but the target
+_NUMBER_AS_OTHER = 0.3  # a figure in a column of no role: less than leaving a weight or score unread
 _LINE_OPENING = 4.0  # a row's value from the cell opening a dump's next line: more than a row with all its values left out
 
 
@@ -106,7 +109,7 @@ def stream_header(toks: list[Tok], at: int, vocab: IndicatorVocab) -> tuple[Head
     roles = header_roles(toks[at:end], vocab)
     if roles is None:
         return None
-    roles = _sub_columns(roles)
+    roles = _sub_columns(_points_group(toks[at:end], roles))
     merged: list[str | None] = []
     for r in roles:  # 偏差原因 / 分析及 / 改进措施: one column
         if r and (not merged or merged[-1] != r or r == "other"):
@@ -133,6 +136,22 @@ def _sub_columns(roles: tuple[str | None, ...]) -> tuple[str | None, ...]:
 
 
 _SUB_ROLES = frozenset({"nature", "target", "unit", "actual"})
+
+
+def _points_group(toks: list[Tok], roles: tuple[str | None, ...]) -> tuple[str | None, ...]:
+    """A header whose second line splits the first line's score column (自评得分 over 单项指标得分 |
+    权重占比 | 折算得分): the second line's named columns take the score's place, in order, and its
+    weight is the rows' weight — a first-line weight cell before them heads a column of words (the
+    rows print their 指标解释 under it). The second line's unnamed pieces (符号 | 单位 under the
+    target) are one cell in the rows and no column of their own."""
+    second = next((n for n in range(1, len(toks)) if toks[n].opens_line), None)
+    if second is None:
+        return roles
+    first, below = roles[:second], [r for r in roles[second:] if r]
+    if not {"weight", "score"} <= set(below) or first[-1:] != ("score",) or "score" in first[:-1]:
+        return roles
+    head = tuple("other" if r == "weight" else r for r in first[:-1])
+    return head + tuple(below)
 
 
 def _two_lines(roles: tuple[str | None, ...]) -> tuple[str | None, ...]:
@@ -196,15 +215,24 @@ def grid_row(cells: list[Tok], header: Header, vocab: IndicatorVocab) -> RawRow 
     return RawRow(out, [])
 
 
-def name_only_row(filled: list[Tok], vocab: IndicatorVocab) -> RawRow | None:
+def name_only_row(filled: list[Tok], vocab: IndicatorVocab, header: Header | None = None,
+                  inside: bool = False) -> RawRow | None:
     """A row of its level cells and its name, every value cell left blank (满意度指标 | 服务对象满意度指标
     | 受益农户满意度, a row the page left unfilled or cut after its name): read only where a level-1 or
-    level-2 name stands before the name in the same row, and the name is no template placeholder."""
-    if not 2 <= len(filled) <= 3:
+    level-2 name stands before the name in the same row, and the name is no template placeholder.
+    Under a header with a level-2 column, a level-1 name opens its block's first row, whose level-2
+    cell stands beside it whatever its words (满意度指标 | 读者 | 读者满意度调查). A table's row of its
+    name alone (``inside``: more rows follow) is one too, where the name is no sentence."""
+    if not (2 if not inside else 1) <= len(filled) <= 3:
         return None
     *prefix, name = filled
-    if not all(vocab.block_of(t.text) or vocab.is_level2(t.text) for t in prefix):
+    opens_block = len(prefix) == 2 and header is not None and "level2" in header.roles \
+        and bool(vocab.block_of(prefix[0].text)) and _is_name(prefix[1], vocab) and not _PROSE.search(prefix[1].text)
+    if not opens_block and not all(vocab.block_of(t.text) or vocab.is_level2(t.text) for t in prefix):
         return None
+    if not prefix and (_PROSE.search(name.text) or any(len(w) >= _LONE_HEADER_WORD and w in name.text
+                                                       for w, _ in vocab.header_words)):
+        return None  # a sentence, or a header's cell a page broke off its line (未完成原因及拟采取的改进措施)
     text = name.text.strip()
     if not _is_name(name, vocab) or vocab.block_of(text) or vocab.is_level2(text):
         return None
@@ -256,17 +284,96 @@ def parse_stream(toks: list[Tok], header: Header, vocab: IndicatorVocab) -> list
         cells["level3"] = level3
         rows.append((RawRow(cells, list(prefix)), []))
         i = k
-    return rows
+    return _wrapped_cells([r for row in rows for r in _pushed_values(row, slots, vocab)], slots)
+
+
+def _wrapped_cells(rows: list[tuple[RawRow, list[Tok]]], slots: list[str]) -> list[tuple[RawRow, list[Tok]]]:
+    """Two rows read from one whose target and actual a dump wrapped at the column's width
+    (企业国际质量提升 | 获得目的国 | (地区)受 | 众欢迎 | 受目的国受 | 众欢迎显著 | 10): the first without its
+    points, the second with them, all their cells from the first's target on words of no figure.
+    A cell's pieces fill the width but for its last; where those pieces make exactly a target and an
+    actual, the two rows are one."""
+    points = {"weight", "score"} & set(slots)
+    out: list[tuple[RawRow, list[Tok]]] = []
+    n = 0
+    while n < len(rows):
+        merged = _one_row(rows[n], rows[n + 1], points) if points and n + 1 < len(rows) else None
+        if merged is None:
+            out.append(rows[n])
+            n += 1
+        else:
+            out.append(merged)
+            n += 2
+    return out
+
+
+def _one_row(first: tuple[RawRow, list[Tok]], second: tuple[RawRow, list[Tok]], points: set[str]):
+    (a, a_after), (b, b_after) = first, second
+    if a_after or b.prefix or points & set(a.cells) or not points <= set(b.cells):
+        return None
+    if not {"target", "actual"} <= set(a.cells) or not {"target", "actual"} <= set(b.cells):
+        return None
+    pieces = [a.cells["target"], a.cells["actual"], b.cells["level3"], b.cells["target"], b.cells["actual"]]
+    if any(t.bounded or _FIGURE_IN.search(t.text) for t in pieces):
+        return None
+    width = max(len(t.text) for t in pieces)
+    cells: list[list[Tok]] = [[]]
+    for t in pieces:
+        cells[-1].append(t)
+        if len(t.text) < width:
+            cells.append([])
+    cells = [c for c in cells if c]
+    if len(cells) != 2:
+        return None
+    joined = {role: Tok(" ".join(t.text for t in c), c[0].start, c[-1].end) for role, c in zip(("target", "actual"), cells)}
+    return RawRow({**a.cells, **joined, **{r: b.cells[r] for r in points}}, a.prefix), b_after
+
+
+_FIGURE_IN = regex.compile(r"[0-9０-９]")
+
+
+def _pushed_values(row: tuple[RawRow, list[Tok]], slots: list[str], vocab: IndicatorVocab):
+    """A row of a dump whose tall name cell pushed its values below the next row's (指标24:…报告 | 数 |
+    指标25:签约率 | 14例 | 14例 | 2 | 2 | 24694人 | 22584人 | 2 | 1.7): the words before the name that
+    name no level are the row above's name, the values read are that row's, and a whole set of
+    values after them is this row's. Where no whole set follows, the row stays as read."""
+    raw, trailing = row
+    at = len(raw.prefix)
+    while at > 0 and not _level_cell(raw.prefix[at - 1], vocab):
+        at -= 1
+    names = raw.prefix[at:]
+    wanted = [r for r in slots if r in _VALUE_ROLES]
+    if not names or not trailing or not {"weight", "score"} <= set(wanted) or not set(wanted) <= set(raw.cells):
+        return [row]
+    whole = [(got, k) for got, k, _ in _slots(trailing, 0, slots, vocab) if set(wanted) <= set(got)]
+    if not whole:
+        return [row]
+    got, k = min(whole, key=lambda g: g[1])
+    name = Tok(" ".join(t.text for t in names), names[0].start, names[-1].end, bounded=names[0].bounded)
+    above = RawRow({**{r: t for r, t in raw.cells.items() if r != "level3"}, "level3": name}, raw.prefix[:at])
+    below = RawRow({**got, "level3": raw.cells["level3"]}, [])
+    return [(above, []), (below, trailing[k:])]
+
+
+_VALUE_ROLES = frozenset({"target", "actual", "weight", "score"})
+
+
+def _level_cell(tok: Tok, vocab: IndicatorVocab) -> bool:
+    return bool(vocab.block_of(tok.text) or vocab.is_level2(tok.text) or vocab.has_points(tok.text))
 
 
 def _prefix_cost(prefix: list[Tok], vocab: IndicatorVocab) -> float | None:
     cost = 0.0
+    level2_only = False  # the cell before is a level-2 name and no level-1 one
     for t in prefix:
         if plain_number(t.text, vocab.points) is not None or is_comparator(t.text, vocab) or _header_word(t.text, vocab) \
                 or vocab.is_placeholder(t.text) or not t.bounded and t.text.strip() in vocab.fillers:
             return None  # (a header piece a dump broke off, 年度 | 绩效 | 目标: no level)
         if not (vocab.block_of(t.text) or vocab.is_level2(t.text) or vocab.has_points(t.text)):
             cost += 0.6
+        elif level2_only and vocab.is_level2(t.text):
+            cost += _LEVEL2_AFTER_LEVEL2  # 服务对象满意度指标 | 服务对象满意度: the second is the row's name
+        level2_only = vocab.is_level2(t.text) and not vocab.block_of(t.text)
     return cost
 
 
@@ -318,8 +425,9 @@ def _slots(toks: list[Tok], at: int, slots: list[str], vocab: IndicatorVocab):
             return
         text = toks[i].text.strip()
         if role == "other":
-            if text and plain_number(text, vocab.points) is None:
-                walk(i + 1, s + 1, {**got, role: toks[i]}, cost)
+            if text:  # words (a rubric's 评分标准), or a figure of no role of its own (单项指标得分)
+                number = plain_number(text, vocab.points) is not None
+                walk(i + 1, s + 1, {**got, role: toks[i]}, cost + (_NUMBER_AS_OTHER if number else 0.0))
         elif role == "nature":
             if is_comparator(text, vocab):
                 walk(i + 1, s + 1, {**got, role: toks[i]}, cost)

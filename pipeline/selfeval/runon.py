@@ -29,6 +29,7 @@ _NOT_GAP = regex.compile(r"[\s0-9]")  # what never stands between two header wor
 _NAME_END = regex.compile(r"[\p{L}）)]")
 _NOTE = regex.compile(r"\p{Han}{2}[^0-9]*")  # words after a row's score, no figure
 _NAME_CHARS = regex.compile(r"\p{Han}")
+_GAP_NOTE = regex.compile(r"[（(][^（）()\n]{1,16}[)）]")  # a header word's bracketed note
 _MAX_GAP = 2  # characters between two header words that are none (年初 of 年初目标值)
 _BODY_CHARS = 2000  # a run-on table's body holds this many characters at most
 _LEVEL_CHARS = 4  # level names this long at least cut the body (满意度, 效益 stand inside names)
@@ -46,6 +47,9 @@ def runon_rows(doc: str, text: str, vocab: IndicatorVocab, units: Units | None) 
         return []
     out: list[Indicator] = []
     for header, end in _headers(text, vocab):
+        if tuple(r for r in header.values if r != "note") == _RUBRIC:
+            out += _rubric_rows(doc, text, end, vocab, units)
+            continue
         slots = [r for r in header.values if r not in ("note", "other")]
         if not set(slots) <= _SLOTS or not {"target", "score"} <= set(slots):
             continue
@@ -63,14 +67,75 @@ def runon_rows(doc: str, text: str, vocab: IndicatorVocab, units: Units | None) 
     return out
 
 
+def _rubric_rows(doc: str, text: str, at: int, vocab: IndicatorVocab, units: Units | None) -> list[Indicator]:
+    """The rows of a run-on scoring rubric (三级指标 | 分值 | 指标评价内容 | 得分: 必要性(政策依据)5项目符合…5
+    可行性(政策完善)5…): its bare figures alternate, a weight after a row's name and a score after its
+    rubric words; a level-3 name is the words after the last level name or points mark before it
+    ((20分)项目决策(10分)科学决策必要性(政策依据) → levels 项目决策, 科学决策; name 必要性(政策依据)). The
+    last row may end in its rubric words, the page cut before its score."""
+    flat, where = _flatten(text, at, _body_end(text, at, vocab))
+    figures = [m for m in _RUBRIC_FIGURE.finditer(flat) if _is_points(m.group())]
+    carry = Carry()
+    out: list[Indicator] = []
+    n = 0
+    start = 0
+    while n < len(figures):
+        weight = figures[n]
+        score = figures[n + 1] if n + 1 < len(figures) else None
+        words_end = score.start() if score is not None else len(flat)
+        head, rubric = flat[start:weight.start()], flat[weight.end():words_end]
+        levels, name = _rubric_name(head, start, vocab)
+        if name is None or not _NAME_CHARS.search(rubric) or len(rubric) > _RUBRIC_CHARS:
+            break  # not a rubric's row: the table ended
+        cells = {"level3": _tok(flat, where, *name), "weight": _tok(flat, where, weight.start(), weight.end()),
+                 "other": _tok(flat, where, weight.end(), words_end)}
+        if score is not None:
+            cells["score"] = _tok(flat, where, score.start(), score.end())
+        x = to_indicator(doc, 0, RawRow(cells, [_tok(flat, where, a, b) for a, b in levels]), [], text, "runon",
+                         carry, vocab, units)
+        if x is not None:
+            out.append(x)
+        if score is None:
+            break
+        start, n = score.end(), n + 2
+    return out
+
+
+def _rubric_name(head: str, offset: int, vocab: IndicatorVocab) -> tuple[list[tuple[int, int]], tuple[int, int] | None]:
+    """The level names and the level-3 name of a rubric row's words: the words after the last points
+    mark ((10分), (10)), cut after a rubric level name they open with (rules/indicators.yaml ``rubric_levels``)."""
+    levels: list[tuple[int, int]] = []
+    cut = 0
+    points = "|".join(map(regex.escape, vocab.points))
+    marks = regex.compile(r"[（(][0-9.]*(?:" + points + r")?[)）]" if points else r"[（(][0-9.]*[)）]")
+    for m in marks.finditer(head):
+        if m.start() > cut:
+            levels.append((offset + cut, offset + m.start()))
+        cut = m.end()
+    m = vocab.rubric_levels.match(head, cut) if vocab.rubric_levels is not None else None
+    if m and m.end() < len(head):
+        levels.append((offset + m.start(), offset + m.end()))
+        cut = m.end()
+    name = head[cut:]
+    if not _is_name(name):
+        return levels, None
+    return levels, (offset + cut, offset + len(head))
+
+
+_RUBRIC = ("weight", "other", "score")
+_RUBRIC_FIGURE = regex.compile(r"(?<![0-9.（(])[0-9]+(?:\.[0-9]+)?(?![0-9.%％）)])")  # not in a points mark (10分)
+_RUBRIC_CHARS = 200  # a rubric cell holds this many characters at most
+
+
 def _headers(text: str, vocab: IndicatorVocab):
     """Header words run together (a gap of a few other characters allowed): (header, its end)."""
     words = list(vocab.run_on_words.finditer(text))
     group: list = []
     for m in words + [None]:
         gap = text[group[-1].end():m.start()] if m is not None and group else None
-        if gap is not None and len(gap) <= _MAX_GAP and not _NOT_GAP.search(gap) \
-                and (not gap or vocab.role_of(m.group()) is not None):  # 年初|目标值, not 数量|指标
+        if gap is not None and (len(gap) <= _MAX_GAP and not _NOT_GAP.search(gap)
+                                and (not gap or vocab.role_of(m.group()) is not None)  # 年初|目标值, not 数量|指标
+                                or _GAP_NOTE.fullmatch(gap)):  # 指标评价内容(公式计算结果=x)得分
             group.append(m)
             continue
         if len(group) >= vocab.min_roles:

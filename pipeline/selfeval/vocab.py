@@ -56,6 +56,7 @@ class IndicatorVocab:
     run_on_words: regex.Pattern | None = None  # a header word, its annotation after it (目标值(A))
     run_on_levels: regex.Pattern | None = None  # a level-1 or level-2 name, its points after it, no figure
     run_on_stop: regex.Pattern | None = None  # the total label that ends a run-on table
+    rubric_levels: regex.Pattern | None = None  # a scoring rubric's level name opening a row's words (科学决策)
     # cell text → is a header cell: a page's cells are asked about again and again, once per window
     _header_cells: dict = field(default_factory=dict, compare=False, repr=False, hash=False)
 
@@ -213,8 +214,15 @@ def _compile(data: dict) -> IndicatorVocab:
         placeholder=regex.compile(str(data["placeholder"])) if data.get("placeholder") else None,
         unit_chars=int(data.get("unit_chars", 5)),
         date=regex.compile(str(data["date"])) if data.get("date") else None,
+        rubric_levels=_alternation(data.get("rubric_levels")),
         **_run_on(data),
     )
+
+
+def _alternation(words) -> regex.Pattern | None:
+    """Any of ``words``, the longest first (None for none)."""
+    words = sorted((str(w) for w in words or ()), key=len, reverse=True)
+    return regex.compile("|".join(map(regex.escape, words))) if words else None
 
 
 def _run_on(data: dict) -> dict:
