@@ -524,8 +524,9 @@ class Checker:
             if previous == 0:
                 continue
             expected = absolute.value / previous
-            tol = Decimal(str(self.config["ratio"]["slack"])) * rel.step + 2 * (rounding(current, self.units) + rounding(absolute, self.units)) / abs(previous)
-            if abs(rel.value - expected) > tol:
+            possible = _change_range(interval(current, self.units), interval(absolute, self.units))
+            slack = Decimal(str(self.config["ratio"]["slack"])) * rel.step
+            if possible is not None and not possible[0] - slack <= rel.value <= possible[1] + slack:
                 out.append(self._finding(
                     info, "ratio", [rel.metric],
                     f"增减比例与数字不符：「{self.name(rel.metric)}」本年 {stated(current)}，比上年变化 {stated(absolute)}"
@@ -688,6 +689,22 @@ def _nearest_before(levels: list[Fact], anchor: Fact, metric: str) -> Fact | Non
 def _same_sentence(levels: list[Fact], anchor: Fact, metric: str) -> Fact | None:
     same = _in_sentence(levels, metric, anchor.sentence_index)
     return same[0] if len(same) == 1 else None
+
+
+def _change_range(current: tuple[Decimal, Decimal], change: tuple[Decimal, Decimal]) -> tuple[Decimal, Decimal] | None:
+    """The relative changes a stated level and absolute change allow, each anywhere in its rounding
+    interval: change ÷ (level − change), monotone in each figure while the previous year's level
+    (level − change) keeps its sign, so its corners bound it; None when that level may be 0.
+
+    >>> from decimal import Decimal as D
+    >>> [round(x, 4) for x in _change_range((D("52050"), D("52150")), (D("-1500"), D("-500")))]
+    [Decimal('-0.0280'), Decimal('-0.0095')]
+    """
+    lows, highs = current[0] - change[1], current[1] - change[0]  # the previous level's range
+    if lows <= 0 <= highs:
+        return None
+    corners = [a / (c - a) for c in current for a in change]
+    return min(corners), max(corners)
 
 
 def _ratio_rounding(part: Fact, whole: Fact, units: Units | None = None) -> Decimal:
