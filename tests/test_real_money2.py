@@ -81,3 +81,19 @@ def test_when_the_table_and_the_prose_give_the_vehicle_cost_differently_then_a_c
     db = run_text(tmp_path, HEAD + prose + TABLE)
     rows = query(db, "select metrics from findings where \"check\" = 'conflict'")
     assert any("spend.vehicle" in metrics for (metrics,) in rows)
+
+
+def test_when_a_page_without_a_report_title_opens_with_the_projects_year_budget_then_it_is_the_project_spending(tmp_path):
+    # a 绩效评价 news page (no 项目支出 title): 项目全年预算数 opening its sentence names the project's budget,
+    # the 执行数 after it its actual; a project named before the words is one of several, not read
+    path = tmp_path / "r.txt"
+    path.write_text("2022年度绩效评价\n发布日期：2023-05-10\n项目全年预算数为320万元，执行数为318万元，完成预算的99.38%。"
+                    "其中道路养护项目全年预算数为20万元。\n", encoding="utf-8")
+    found = process_file(path, pytest.ruleset).facts
+    assert {(f.value, f.basis) for f in found if f.metric == "spend.project" and f.kind == "level"} \
+        == {(Decimal(3200000), "budget"), (Decimal(3180000), "actual")}
+
+
+def test_when_the_years_actual_income_is_stated_then_it_is_the_income_total(tmp_path):
+    body = "（三）年度财政收支：全年实际收入806.3万元，其中财政拨款收入700万元，其他收入106.3万元。\n"
+    assert values_of(facts(tmp_path, body), "income.total") == {Decimal(8063000)}
