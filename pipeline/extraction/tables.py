@@ -299,7 +299,8 @@ def _year_row(lines: list[Sentence], k: int, meta: DocMeta, ruleset: RuleSet):
         if not _EMPTY_CELLS.fullmatch(lines[j].text):
             heads.insert(0, lines[j])
         j -= 1
-    if not values or not heads or j < 0 or any(_is_figure(h.text) or len(h.text) > FORM_LABEL_CHARS for h in heads):
+    opened = j >= 0 and lines[j].text.strip(" \t|｜") in words.year_column  # not cut off by _YEAR_HEADS
+    if not values or not heads or not opened or any(_is_figure(h.text) or len(h.text) > FORM_LABEL_CHARS for h in heads):
         return [], []
     if meta.report_type in words.year_row_types:
         first = heads[0].text
