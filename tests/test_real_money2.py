@@ -50,6 +50,15 @@ def test_when_a_three_public_total_is_written_in_wan_without_yuan_then_it_is_rea
     assert values_of(facts(tmp_path, body), "spend.three_public") == {Decimal(value)}
 
 
+def test_when_a_three_public_note_names_the_financial_allocation_and_the_older_vehicle_item_then_both_are_read(tmp_path):
+    # the wording of the national 三公 notes: “三公经费”财政拨款决算数为…, 车辆购置及运行费 for the vehicle item
+    body = ("2021年某局“三公经费”财政拨款决算数为96.5万元，具体包括：出国(境)费10万元，车辆购置及运行费 60.5万元，"
+            "公务接待费26万元。\n")
+    found = facts(tmp_path, body)
+    assert values_of(found, "spend.three_public") == {Decimal(965000)}
+    assert values_of(found, "spend.vehicle") == {Decimal(605000)}
+
+
 def test_when_a_three_public_total_in_wan_runs_on_into_other_words_then_it_is_not_read(tmp_path):
     body = "2021年三公经费支出控制在86万以内，严格执行预算。\n"
     assert not values_of(facts(tmp_path, body), "spend.three_public")
