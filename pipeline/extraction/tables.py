@@ -116,8 +116,12 @@ def extract_tabular(document: Document, sentences: list[Sentence], meta: DocMeta
             continue
         metric = lookup_label(_strip_unit(line.text), ruleset)
         if metric is None:
-            for metric, value, head in _year_row(lines, k, meta, ruleset):
-                emit(metric, CellText(value.start, value.end, value.text), _unit_above(sentences, line.index, units),
+            found, row = _year_row(lines, k, meta, ruleset)
+            if found:
+                hint = _unit_above(sentences, line.index, units) or (
+                    _unit_in_prose(document.text, [v.text for v in row], units) if row else None)
+            for metric, value, head in found:
+                emit(metric, CellText(value.start, value.end, value.text), hint,
                      _header_basis(head.text, ruleset), RULE_FORM, head.text, quote=(line, value))
             continue
         values = _figure_lines(lines, k + 1)
@@ -265,32 +269,94 @@ def _figure_lines(lines: list[Sentence], start: int) -> list[Sentence]:
     return out
 
 
-_YEAR_CELL = regex.compile(r"[ \t]*((?:19|20)[0-9]{2})[ \t|｜]*")
+_YEAR_CELL = regex.compile(r"[ \t]*((?:19|20)[0-9]{2})(?:年度?)?[ \t|｜]*")
 _EMPTY_CELLS = regex.compile(r"[ \t|｜]*")
-_YEAR_HEADS = 6  # the column headers of a table of money by year: at most this many lines
+_YEAR_HEADS = 12  # the column headers of a table of money by year: at most this many lines
 
 
 def _year_row(lines: list[Sentence], k: int, meta: DocMeta, ruleset: RuleSet):
-    """(metric, figure line, its column header) of a flattened table's row keyed by the report's year
-    (common.yaml tables.year_rows): the year alone on its line, its figures on the lines after it, and
-    above it — past earlier years' rows — the column headers, opened by the year column's header."""
+    """([(metric, figure line, its column header)], the row's figures) of a flattened table's row keyed by the report's
+    year: the year alone on its line (2023 | or 2016年, cells apart or each followed by a line of its
+    own |), its figures on the lines after it, and above it — past earlier years' rows — the column
+    headers, opened by the year column's header (common.yaml tables.year_rows).
+
+    Each column whose header is a metric label gives that metric (年度 | 合计 | 因公出国(境)经费 |
+    公务接待费 | …); a header over two sub-columns, the first its 合计 (公车购置及运行维护费 | 合计 |
+    车辆购置 | 车辆运行), names that 合计. In a report of one of year_rows' types, the first column
+    gives instead the metric whose year_rows word its header holds (实际明细支出 | 市本级支出); its row's
+    figures are then not returned (they may borrow no unit from the prose)."""
     words = ruleset.tables
     year = _YEAR_CELL.fullmatch(lines[k].text)
-    if year is None or meta.year is None or int(year.group(1)) != meta.year or meta.report_type not in words.year_row_types:
-        return []
-    values = _figure_lines(lines, k + 1)
+    if year is None or meta.year is None or int(year.group(1)) != meta.year:
+        return [], []
+    values = _row_cells(lines, k + 1)
     j = k - 1
-    while j >= 0 and (_is_figure(lines[j].text) or _EMPTY_CELLS.fullmatch(lines[j].text)):
+    while j >= 0 and (_is_figure(lines[j].text) or _EMPTY_CELLS.fullmatch(lines[j].text)
+                      or _YEAR_CELL.fullmatch(lines[j].text)):
         j -= 1  # earlier years' rows (2021 | 661.68 | …)
     heads: list[Sentence] = []
     while j >= 0 and len(heads) < _YEAR_HEADS and lines[j].text.strip(" \t|｜") not in words.year_column:
-        heads.insert(0, lines[j])
+        if not _EMPTY_CELLS.fullmatch(lines[j].text):
+            heads.insert(0, lines[j])
         j -= 1
-    if not values or not heads or j < 0 or any(_is_figure(h.text) or len(h.text) > FORM_LABEL_CHARS for h in heads):
+    opened = j >= 0 and lines[j].text.strip(" \t|｜") in words.year_column  # not cut off by _YEAR_HEADS
+    if not values or not heads or not opened or any(_is_figure(h.text) or len(h.text) > FORM_LABEL_CHARS for h in heads):
+        return [], []
+    if meta.report_type in words.year_row_types:
+        first = heads[0].text
+        metric = next((m for m, ws in words.year_row_heads if any(w in first for w in ws)), None)
+        if metric:
+            return [(metric, values[0], heads[0])], []
+    return _labelled_columns(heads, values, ruleset), values
+
+
+def _row_cells(lines: list[Sentence], start: int) -> list[Sentence]:
+    """The figure cells of a flattened row, past the lines that only close a cell (|), up to the
+    next row's year."""
+    out = []
+    while start < len(lines) and lines[start].kind != "heading" and not _YEAR_CELL.fullmatch(lines[start].text):
+        if _is_figure(lines[start].text):
+            out.append(lines[start])
+        elif not _EMPTY_CELLS.fullmatch(lines[start].text):
+            break
+        start += 1
+    return out
+
+
+def _labelled_columns(heads: list[Sentence], values: list[Sentence], ruleset: RuleSet):
+    """(metric, figure, header) of each column of the report year's row whose header names a
+    metric. The headers must match the row cell for cell once each two-level header (a metric's
+    header over its own 合计 and its parts) stands for its 合计 column."""
+    heads = list(heads)
+    i = 0
+    while len(heads) > len(values) and i < len(heads) - 1:
+        if normalize_label(heads[i + 1].text) in ruleset.tables.total_rows and lookup_label(_strip_unit(heads[i].text), ruleset):
+            del heads[i + 1]  # the group's header stands for its 合计 column
+        i += 1
+    if len(heads) != len(values):
         return []
-    first = heads[0].text
-    metric = next((m for m, ws in words.year_row_heads if any(w in first for w in ws)), None)
-    return [(metric, values[0], heads[0])] if metric else []
+    return [(m, v, h) for h, v in zip(heads, values) if (m := lookup_label(_strip_unit(h.text), ruleset))]
+
+
+_PROSE_FIGURE = "(?<![0-9０-９.．,，]){}[ \t]*(万元|亿元|千元|元)"
+
+
+def _unit_in_prose(text: str, figures: list[str], units: Units):
+    """The money unit of a table with no unit line: the one two or more of its row's figures are
+    written with in the page's prose (2364 | 12 | 1356 beside 2364万元, 12万元), when none of them is
+    written with another."""
+    seen = set()
+    hits = 0
+    for fig in figures:
+        number = fig.strip(" \t|｜")
+        if not number or not any(ch.isdigit() for ch in number):
+            continue
+        found = {m.group(1) for m in regex.finditer(_PROSE_FIGURE.format(regex.escape(number)), text)}
+        seen |= found
+        hits += bool(found)
+    if hits < 2 or len(seen) != 1:
+        return None
+    return units.lookup(seen.pop())
 
 
 def _line_headers(lines: list[Sentence], first: int, k: int) -> tuple[list[str], str] | None:
