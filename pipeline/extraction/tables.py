@@ -180,8 +180,14 @@ def _spaced_rows(text: str, ruleset: RuleSet, units: Units):
     44.29 1、公务用车购置和维护经费 11.86 41.46 39.30 …): a run of two or more column headers, each naming
     a basis, and after it rows of label words each followed by exactly as many figures as there are
     columns. A row with fewer or more figures is not read (which column it left blank is unknown); a
-    label too long for a cell ends the table."""
-    tokens = list(_TOKEN.finditer(text))
+    label too long for a cell ends the table. Most pages hold no two such headers side by side
+    (``_spaced_gate``): they are not tokenized, and a page that does is tokenized from the line of
+    the first pair on (no run of headers starts before it)."""
+    gate = _spaced_gate(ruleset)
+    first = gate.search(text)
+    if first is None:
+        return
+    tokens = list(_TOKEN.finditer(text, text.rfind("\n", 0, first.start()) + 1))
     heads_of: dict[str, bool] = {}  # a word → may head a column; a page repeats its words, ask once each
 
     def may_head(word: str) -> bool:
@@ -223,6 +229,37 @@ def _spaced_rows(text: str, ruleset: RuleSet, units: Units):
             for head, t in zip(heads, tokens[figures_start:j]):
                 yield metric, CellText(t.start(), t.end(), t.group()), head, hint
         i = max(j, i + 1)
+
+
+def _spaced_gate(ruleset: RuleSet) -> regex.Pattern:
+    """A cheap test that a text may hold two words of ``_TOKEN`` side by side that could each head a
+    column of a spaced form: each at most ``_SPACED_HEAD_CHARS`` long and holding a basis word
+    (rules/common.yaml basis, tables.basis_header), separated by spaces or bars only, or the second
+    opening with its year or number (2018年预算数2018年决算数). It finds the first such pair or an
+    earlier place, never a later one; remembered per rules."""
+    known = _GATES.get(id(ruleset))
+    if known is None or known[0] is not ruleset:
+        words = {w for basis in (Basis.BUDGET, ADJUSTED_BASIS, Basis.ACTUAL) for w in ruleset.basis_words[basis]}
+        words |= {w for _basis, ws in ruleset.tables.basis_header for w in ws}
+        # a word's other characters: not a space, bar or digit (digits open a year or number only)
+        other, digit = r"[^\s0-9０-９|｜]", "[0-9０-９]"
+        rest = _SPACED_HEAD_CHARS - min(map(len, words))
+        if any(regex.search(r"[\s0-9０-９|｜]", w) for w in words):
+            rest = -1  # a basis word that is not a word's inside: no gate (every page is read)
+        word = "(?:" + "|".join(map(regex.escape, sorted(words, key=len, reverse=True))) + ")"
+        opening = rf"(?:(?:19|20)[0-9]{{2}}|{digit}{{1,2}}[、.．)）])"  # _TOKEN's year or numbered label
+        # before the first basis word: no more of its word than fits (a figure's trailing ,.% may stand
+        # just before a word, so they do not count here)
+        lead = rf"(?<![^\s0-9０-９|｜,，.．%％]{{{rest + 1}}})"
+        pattern = (rf"{lead}{word}{other}{{0,{rest}}}(?:[\s|｜]+{opening}?|{opening}){other}{{0,{rest}}}{word}"
+                   rf"(?!{other}{{{rest + 1}}})") if rest >= 0 else ""
+        if len(_GATES) >= 8:
+            _GATES.clear()
+        known = _GATES[id(ruleset)] = (ruleset, regex.compile(pattern))
+    return known[1]
+
+
+_GATES: dict[int, tuple] = {}
 
 
 def _part_opener(ruleset: RuleSet):
