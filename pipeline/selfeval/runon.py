@@ -88,13 +88,20 @@ def _may_name_rows(text: str, vocab: IndicatorVocab) -> bool:
     column of names (level3), whose cell holds one of that role's words as the page prints it (a
     cell is one header word and its annotation). A page with none of them (most pages: no 自评表)
     holds no run-on header."""
-    names = [w for w, role in vocab.header_words if role == "level3"]
-    if any(_BLANK.search(w) for w, _role in vocab.header_words):
-        return True  # a word the page may print spaced out: no such shortcut
-    return any(w in text for w in names)
+    known = _NAMES.get(id(vocab))
+    if known is None or known[0] is not vocab:
+        names = tuple(w for w, role in vocab.header_words if role == "level3")
+        if any(_BLANK.search(w) for w, _role in vocab.header_words):
+            names = None  # a word the page may print spaced out: no such shortcut
+        if len(_NAMES) >= 8:
+            _NAMES.clear()
+        known = _NAMES[id(vocab)] = (vocab, names)
+    names = known[1]
+    return names is None or any(w in text for w in names)
 
 
 _BLANK = regex.compile(r"\s")
+_NAMES: dict[int, tuple] = {}  # the level-3 words of a vocabulary (held, so its id stays its own)
 
 
 def _body_end(text: str, at: int, vocab: IndicatorVocab) -> int:
