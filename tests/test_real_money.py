@@ -116,6 +116,28 @@ def test_when_a_form_is_dumped_with_single_spaces_then_rows_with_one_figure_per_
     assert not any(value == Decimal(60000) for _, value, _ in found)  # 公车购置: two figures for three columns
 
 
+def test_when_a_spaced_form_runs_its_headers_together_after_prose_then_its_rows_are_read(tmp_path):
+    # the headers with no space between them (2023年预算数2023年决算数), below prose that names bases too: the
+    # reader looks for the form from the first pair of headers on, and must not pass this one by
+    body = ("2023年预算执行良好，决算数与预算数基本一致。\n附表 单位:万元 经费控制情况 2023年预算数2023年决算数 "
+            "三公经费 25.00 21.35 1、公务接待 13.00 10.50\n")
+    found = levels(facts(tmp_path, UNIT_HEAD, body))
+    assert {("spend.three_public", Decimal(250000), "budget"), ("spend.three_public", Decimal(213500), "actual"),
+            ("spend.reception", Decimal(130000), "budget"), ("spend.reception", Decimal(105000), "actual")} <= found
+
+
+def test_a_spaced_form_word_is_a_figure_exactly_when_it_is_read_as_one():
+    # the spaced-form reader takes a word's figure test from the kind of word it matched: the two must agree
+    from pipeline.extraction.tables import _TOKEN, _is_figure
+
+    text = ("单位:万元 2022年度决算数 2023年预算数|2023年决算数 三公经费18.20 25.00 21.35% 1、公务接待 ２０.５ "
+            "1,200，3.5．12) 3)其他 20230101 2023 2023年 四、收入 0.5万元 ≥95% 约30人 ① 7.")
+    words = list(_TOKEN.finditer(text))
+    assert sum(_is_figure(w.group()) for w in words) >= 8 and any(not _is_figure(w.group()) for w in words)
+    assert all(_is_figure(w.group()) == (w.lastgroup is not None) for w in words), \
+        [w.group() for w in words if _is_figure(w.group()) != (w.lastgroup is not None)]
+
+
 def test_when_words_stand_between_spaced_figures_without_a_header_of_bases_then_nothing_is_read(tmp_path):
     body = "经费控制情况 编制数 实有人数 三公经费 18.20 25.00 21.35\n"
     found = levels(facts(tmp_path, UNIT_HEAD, body))

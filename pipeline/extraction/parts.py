@@ -272,8 +272,16 @@ def _count_parts(sentence: Sentence, levels: list[Fact], ruleset: RuleSet, units
 
 def _partial_openers(text: str, ruleset: RuleSet) -> list[int]:
     """Where the words that open a partial list (rules/common.yaml enumeration.partial: 其中) stand."""
-    return sorted(m.start() for word in ruleset.enumeration["partial"]
-                  for m in regex.finditer(regex.escape(word), text))
+    return sorted(at for word in ruleset.enumeration["partial"] for at in _occurrences(text, word))
+
+
+def _occurrences(text: str, word: str):
+    """Where ``word`` stands in ``text``, each after the end of the one before (as a pattern of the
+    word alone finds them), by str.find: a pattern compiled from the word on every call costs more."""
+    at = text.find(word)
+    while at >= 0:
+        yield at
+        at = text.find(word, at + max(len(word), 1))
 
 
 def _listed_after(sentence: Sentence, at: int, levels: list[Fact], ruleset: RuleSet,

@@ -21,6 +21,7 @@ unit anywhere takes its canonical unit. Money with no unit anywhere is not read:
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -170,9 +171,11 @@ def extract_tabular(document: Document, sentences: list[Sentence], meta: DocMeta
 
 
 # a word of a dumped form: a year's column header (2018年决算数), a numbered label (1、公务接待), a figure,
-# or a run of words — the reading stage joins a label and its figure (三公经费29.08), so they split here
+# or a run of words — the reading stage joins a label and its figure (三公经费29.08), so they split here.
+# A word is a figure (``_is_figure``) exactly when it is the third kind (group ``fig``): the others hold no
+# digit, or a digit followed by 年 or 、 . ) (no figure)
 _TOKEN = regex.compile(r"(?:19|20)[0-9]{2}年度?[^\s0-9０-９|｜]+|[0-9０-９]{1,2}[、.．)）]\p{Han}[^\s0-9０-９|｜]*"
-                       r"|[0-9０-９][0-9０-９,，.．]*[%％]?|[^\s0-9０-９|｜]+")
+                       r"|(?P<fig>[0-9０-９][0-9０-９,，.．]*[%％]?)|[^\s0-9０-９|｜]+")
 _SPACED_HEAD_CHARS = 12  # a column header of a form dumped with single spaces is a short word
 _SPACED_ROW_TOKENS = 200  # a dumped table's rows stand within this many words after its header
 _SPACED_UNIT_CHARS = 200  # its unit line (单位:万元) stands within this many characters before the header
@@ -184,8 +187,15 @@ def _spaced_rows(text: str, ruleset: RuleSet, units: Units):
     44.29 1、公务用车购置和维护经费 11.86 41.46 39.30 …): a run of two or more column headers, each naming
     a basis, and after it rows of label words each followed by exactly as many figures as there are
     columns. A row with fewer or more figures is not read (which column it left blank is unknown); a
-    label too long for a cell ends the table."""
-    tokens = list(_TOKEN.finditer(text))
+    label too long for a cell ends the table. Most pages hold no two such headers side by side
+    (``_spaced_gate``): they are not tokenized, and a page that does is tokenized from the line of
+    the first pair on (no run of headers starts before it)."""
+    words, pair = _spaced_gate(ruleset)
+    first = next((m.start() for m in words.finditer(text) if pair.match(text, m.start())), None)
+    if first is None:
+        return
+    tokens = list(_TOKEN.finditer(text, text.rfind("\n", 0, first) + 1))
+    figure = [t.lastgroup is not None for t in tokens]  # _is_figure of each word, by the kind it matched
     heads_of: dict[str, bool] = {}  # a word → may head a column; a page repeats its words, ask once each
 
     def may_head(word: str) -> bool:
@@ -209,13 +219,13 @@ def _spaced_rows(text: str, ruleset: RuleSet, units: Units):
         j, end = run, min(len(tokens), run + _SPACED_ROW_TOKENS)
         while j < end:
             label_start = j
-            while j < end and not _is_figure(tokens[j].group()):
+            while j < end and not figure[j]:
                 j += 1
             words = [t.group() for t in tokens[label_start:j]]
             if any(len(w) > FORM_LABEL_CHARS for w in words):
                 break
             figures_start = j
-            while j < end and _is_figure(tokens[j].group()):
+            while j < end and figure[j]:
                 j += 1
             if j - figures_start != len(heads) or not words:
                 continue
@@ -227,6 +237,39 @@ def _spaced_rows(text: str, ruleset: RuleSet, units: Units):
             for head, t in zip(heads, tokens[figures_start:j]):
                 yield metric, CellText(t.start(), t.end(), t.group()), head, hint
         i = max(j, i + 1)
+
+
+def _spaced_gate(ruleset: RuleSet) -> tuple[re.Pattern, regex.Pattern]:
+    """A cheap test that a text may hold two words of ``_TOKEN`` side by side that could each head a
+    column of a spaced form: each at most ``_SPACED_HEAD_CHARS`` long and holding a basis word
+    (rules/common.yaml basis, tables.basis_header), separated by spaces or bars only, or the second
+    opening with its year or number (2018年预算数2018年决算数). Two patterns: the basis words (the
+    standard library's engine finds a set of literals faster), and the pair, tried where one of them
+    starts — at the first word found inside the first pair's first word if not before (a basis word
+    is Chinese only, so none runs into that word from before it). Remembered per rules."""
+    known = _GATES.get(id(ruleset))
+    if known is None or known[0] is not ruleset:
+        words = {w for basis in (Basis.BUDGET, ADJUSTED_BASIS, Basis.ACTUAL) for w in ruleset.basis_words[basis]}
+        words |= {w for _basis, ws in ruleset.tables.basis_header for w in ws}
+        # a word's other characters: not a space, bar or digit (digits open a year or number only)
+        other, digit = r"[^\s0-9０-９|｜]", "[0-9０-９]"
+        rest = _SPACED_HEAD_CHARS - min(map(len, words), default=_SPACED_HEAD_CHARS + 1)
+        if any(not regex.fullmatch(r"\p{Han}+", w) for w in words):
+            rest = -1  # a basis word not Chinese only: no gate (every page is read from its start)
+        word = "(?:" + "|".join(map(regex.escape, sorted(words, key=len, reverse=True))) + ")"
+        opening = rf"(?:(?:19|20)[0-9]{{2}}|{digit}{{1,2}}[、.．)）])"  # _TOKEN's year or numbered label
+        # before the first basis word: no more of its word than fits (a figure's trailing ,.% may stand
+        # just before a word, so they do not count here)
+        lead = rf"(?<![^\s0-9０-９|｜,，.．%％]{{{rest + 1}}})"
+        pattern = (rf"{lead}{word}{other}{{0,{rest}}}(?:[\s|｜]+{opening}?|{opening}){other}{{0,{rest}}}{word}"
+                   rf"(?!{other}{{{rest + 1}}})") if rest >= 0 else ""
+        if len(_GATES) >= 8:
+            _GATES.clear()
+        known = _GATES[id(ruleset)] = (ruleset, (re.compile(word if rest >= 0 else ""), regex.compile(pattern)))
+    return known[1]
+
+
+_GATES: dict[int, tuple] = {}
 
 
 def _part_opener(ruleset: RuleSet):

@@ -129,6 +129,8 @@ _RUBRIC_CHARS = 200  # a rubric cell holds this many characters at most
 
 def _headers(text: str, vocab: IndicatorVocab):
     """Header words run together (a gap of a few other characters allowed): (header, its end)."""
+    if not _may_name_rows(text, vocab):
+        return
     words = list(vocab.run_on_words.finditer(text))
     group: list = []
     for m in words + [None]:
@@ -144,6 +146,27 @@ def _headers(text: str, vocab: IndicatorVocab):
             if found is not None and "level3" in found[0].roles:
                 yield found[0], group[found[1] - 1].end()
         group = [m] if m is not None else []
+
+
+def _may_name_rows(text: str, vocab: IndicatorVocab) -> bool:
+    """A cheap test before looking for header words all over the page: a header is read only with a
+    column of names (level3), whose cell holds one of that role's words as the page prints it (a
+    cell is one header word and its annotation). A page with none of them (most pages: no 自评表)
+    holds no run-on header."""
+    known = _NAMES.get(id(vocab))
+    if known is None or known[0] is not vocab:
+        names = tuple(w for w, role in vocab.header_words if role == "level3")
+        if any(_BLANK.search(w) for w, _role in vocab.header_words):
+            names = None  # a word the page may print spaced out: no such shortcut
+        if len(_NAMES) >= 8:
+            _NAMES.clear()
+        known = _NAMES[id(vocab)] = (vocab, names)
+    names = known[1]
+    return names is None or any(w in text for w in names)
+
+
+_BLANK = regex.compile(r"\s")
+_NAMES: dict[int, tuple] = {}  # the level-3 words of a vocabulary (held, so its id stays its own)
 
 
 def _body_end(text: str, at: int, vocab: IndicatorVocab) -> int:
