@@ -1,5 +1,5 @@
-"""A `jixiao run` (one process) on one report's text, and queries on its database: the shared
-helpers of the real-text tests."""
+"""The shared helpers of the real-text tests: every per-file stage on one report's text written to
+a real file (`extract_text`), a `jixiao run` (one process) on it, and queries on its database."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,6 +8,21 @@ import duckdb
 from click.testing import CliRunner
 
 from pipeline.cli import cli
+from pipeline.model import Extraction
+from pipeline.process import process_file
+from pipeline.rules import load_rules
+
+
+def write_report(tmp_path: Path, text: str, name: str = "r.txt") -> Path:
+    """One report's text written to a real file."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def extract_text(tmp_path: Path, text: str) -> Extraction:
+    """Every per-file stage (process_file, the packaged rules) on one report's text in a real file."""
+    return process_file(write_report(tmp_path, text), load_rules())
 
 
 def run_text(tmp_path: Path, text: str) -> Path:

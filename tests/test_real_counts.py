@@ -18,20 +18,16 @@ import pytest
 from pipeline.cues import load_cues
 from pipeline.errors import RuleError
 from pipeline.process import process_file
+from pipeline.rules import load_rules
 
 HEAD = "某区征地拆迁事务中心2022年度工作总结\n"
-
-
-@pytest.fixture(autouse=True)
-def _rules(ruleset):
-    pytest.ruleset = ruleset
 
 
 def counted(tmp_path, body: str, metric: str) -> set[Decimal]:
     """The values of ``metric`` the report states as its own (levels and targets)."""
     path = tmp_path / "r.txt"
     path.write_text(HEAD + body, encoding="utf-8")
-    ex = process_file(path, pytest.ruleset)
+    ex = process_file(path, load_rules())
     return {f.value for f in ex.facts if f.metric == metric and f.kind in ("level", "target")}
 
 
@@ -103,7 +99,6 @@ def test_when_petitions_come_by_hotline_or_as_requests_then_they_are_counted(tmp
 def test_when_a_petition_total_is_broken_down_in_the_next_sentence_then_only_the_total_counts(tmp_path, breakdown):
     body = "全年共受理各类信访96件，办结率100%。" + breakdown + "\n"
     assert counted(tmp_path, body, "petitions.count") == {Decimal("96")}
-
 
 
 def test_when_officials_receive_visits_in_their_own_sessions_then_those_batches_are_not_the_units_count(tmp_path):

@@ -13,21 +13,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-
-from pipeline.process import process_file
+from real_db import extract_text
 
 HEAD = "某区征地拆迁事务中心2022年度工作总结\n"
 
 
-@pytest.fixture(autouse=True)
-def _rules(ruleset):
-    pytest.ruleset = ruleset
-
-
 def extraction(tmp_path, text: str):
-    path = tmp_path / "r.txt"
-    path.write_text(text, encoding="utf-8")
-    return process_file(path, pytest.ruleset)
+    return extract_text(tmp_path, text)
 
 
 def counted(tmp_path, body: str, metric: str) -> set[Decimal]:

@@ -10,23 +10,18 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import pytest
 from builders import make_docx
 
 from pipeline.process import process_file
+from pipeline.rules import load_rules
 
 PROJECT_HEAD = "某县2023年乡村公路养护项目绩效自评报告\n"
 DETAIL_HEADER = ["支出内容（经济科目）", "计划支出数", "实际支出数"]
 DETAIL_ROWS = [["30226 劳务费", "12.4", "11.9"], ["31005 公路养护", "24.1", "23.6"], ["支出合计", "36.5", "35.5"]]
 
 
-@pytest.fixture(autouse=True)
-def _rules(ruleset):
-    pytest.ruleset = ruleset
-
-
 def money(path, metric: str = "spend.project") -> set[tuple[Decimal, str]]:
-    return {(f.value, f.basis.value if f.basis else None) for f in process_file(path, pytest.ruleset).facts
+    return {(f.value, f.basis.value if f.basis else None) for f in process_file(path, load_rules()).facts
             if f.metric == metric}
 
 
@@ -68,7 +63,7 @@ def test_when_the_spending_table_lists_yuan_under_a_form_in_wan_then_the_total_a
 def test_when_an_ocr_page_joins_the_cells_of_a_funds_row_then_the_cut_the_rate_confirms_is_read(tmp_path):
     body = ("预算执行情况(万元)(20分)预算数(A)执行数(B)执行率(B/A)得分(20分*执行率)"
             "年度财政资金总额2.342.34120度效标二级指标三级指标\n")
-    facts = process_file(write(tmp_path, body), pytest.ruleset).facts
+    facts = process_file(write(tmp_path, body), load_rules()).facts
     assert {(f.metric, f.value, f.basis.value if f.basis else None) for f in facts
             if f.metric in ("spend.project", "budget.execution_rate")} == {
         ("spend.project", Decimal(23400), "budget"), ("spend.project", Decimal(23400), "actual"),

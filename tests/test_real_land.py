@@ -10,21 +10,16 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from real_db import extract_text
 
 from pipeline.process import process_file
+from pipeline.rules import load_rules
 
 HEAD = "某县征地服务中心2021年度部门整体支出绩效自评报告\n"
 
 
-@pytest.fixture(autouse=True)
-def _rules(ruleset):
-    pytest.ruleset = ruleset
-
-
 def read(tmp_path, body: str):
-    path = tmp_path / "r.txt"
-    path.write_text(HEAD + body, encoding="utf-8")
-    return process_file(path, pytest.ruleset).facts
+    return extract_text(tmp_path, HEAD + body).facts
 
 
 def counted(facts) -> set[tuple[str, Decimal]]:
@@ -182,7 +177,7 @@ def test_when_the_title_names_an_area_then_its_figures_are_the_reports_own_and_o
     path.write_text("[第9期]城南和西岭地块征迁进展\n\n"
                     "西岭地块共需拆迁300户，共5万平方米。截至6月30日，已签订拆迁协议240户，占应签订拆迁协议户数的80%。\n"
                     "其中，北坡地块需拆迁50户，已签订拆迁协议45户，占应签订拆迁协议户数的90%。\n", encoding="utf-8")
-    facts = process_file(path, pytest.ruleset).facts
+    facts = process_file(path, load_rules()).facts
     assert kinds(facts, "households.signed").get(Decimal(300)) == "target"
     assert ("households.signed", Decimal(240)) in counted(facts)
     assert kinds(facts, "households.signed").get(Decimal(50)) == "sub"
@@ -191,7 +186,7 @@ def test_when_the_title_names_an_area_then_its_figures_are_the_reports_own_and_o
 def test_when_a_first_line_is_a_sentence_then_it_names_no_area_of_the_report(tmp_path):
     path = tmp_path / "r.txt"
     path.write_text("全区累计签订拆迁协议600户，B地块已签订拆迁协议40户。\n", encoding="utf-8")
-    facts = process_file(path, pytest.ruleset).facts
+    facts = process_file(path, load_rules()).facts
     assert ("households.signed", Decimal(600)) in counted(facts)
     assert kinds(facts, "households.signed").get(Decimal(40)) == "sub"
 

@@ -12,21 +12,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-
-from pipeline.process import process_file
+from real_db import extract_text
 
 HEAD = "某区房屋征收服务中心2021年度征地拆迁工作报告\n"
 
 
-@pytest.fixture(autouse=True)
-def _rules(ruleset):
-    pytest.ruleset = ruleset
-
-
 def read(tmp_path, body: str):
-    path = tmp_path / "r.txt"
-    path.write_text(HEAD + body, encoding="utf-8")
-    return process_file(path, pytest.ruleset).facts
+    return extract_text(tmp_path, HEAD + body).facts
 
 
 def kinds(facts, metric: str) -> dict[Decimal, str]:

@@ -6,23 +6,18 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import pytest
 
 from pipeline.process import process_file
+from pipeline.rules import load_rules
 
 HEAD = "某县征地服务中心2022年度工作总结\n"
-
-
-@pytest.fixture(autouse=True)
-def _rules(ruleset):
-    pytest.ruleset = ruleset
 
 
 def levels(tmp_path, body: str) -> set[tuple[str, Decimal]]:
     """(metric, value) of the level and target facts of a report made of HEAD and ``body``."""
     path = tmp_path / "r.txt"
     path.write_text(HEAD + body, encoding="utf-8")
-    ex = process_file(path, pytest.ruleset)
+    ex = process_file(path, load_rules())
     return {(f.metric, f.value) for f in ex.facts if f.kind in ("level", "target")}
 
 
@@ -57,7 +52,7 @@ def test_when_projects_that_need_land_or_demolition_are_counted_then_each_count_
 def test_when_projects_are_counted_by_what_they_need_then_the_counts_are_no_parts_to_add_up(tmp_path):
     path = tmp_path / "r.txt"
     path.write_text(HEAD + "今年全县共安排县级项目40个，其中15个项目需征地，9个项目需要拆迁。\n", encoding="utf-8")
-    ex = process_file(path, pytest.ruleset)
+    ex = process_file(path, load_rules())
     assert {f.value for f in ex.facts if f.metric == "projects.count" and f.kind == "level"} >= {Decimal("15"), Decimal("9")}
     assert not [f for f in ex.facts if f.metric == "projects.count" and f.kind == "part"]
 
@@ -86,7 +81,7 @@ def test_when_a_group_is_named_after_the_office_then_its_figures_are_a_sub_areas
 def test_when_an_area_is_about_so_much_then_it_is_read_as_approximate(tmp_path):
     path = tmp_path / "r.txt"
     path.write_text(HEAD + "新区一期征地面积约为2600亩，涉及四个村812户。\n", encoding="utf-8")
-    ex = process_file(path, pytest.ruleset)
+    ex = process_file(path, load_rules())
     got = [f for f in ex.facts if f.metric == "land.acquired" and f.kind in ("level", "target")]
     assert [(f.value, f.approx) for f in got] == [(Decimal("2600"), True)]
 

@@ -13,20 +13,16 @@ import pytest
 from real_db import query, run_text
 
 from pipeline.process import process_file
+from pipeline.rules import load_rules
 
 UNIT_HEAD = "某县自然资源服务中心2023年度部门整体支出绩效自评报告\n"
 PROJECT_HEAD = "某县2023年农村道路养护项目支出绩效自评报告\n"
 
 
-@pytest.fixture(autouse=True)
-def _rules(ruleset):
-    pytest.ruleset = ruleset
-
-
 def facts(tmp_path, head: str, body: str):
     path = tmp_path / "r.txt"
     path.write_text(head + body, encoding="utf-8")
-    return process_file(path, pytest.ruleset).facts
+    return process_file(path, load_rules()).facts
 
 
 def levels(found) -> set[tuple[str, Decimal, str | None]]:

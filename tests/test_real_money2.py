@@ -12,22 +12,16 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from real_db import query, run_text
+from real_db import extract_text, query, run_text
 
 from pipeline.process import process_file
+from pipeline.rules import load_rules
 
 HEAD = "某县2021年区级“三公”经费决算情况说明\n"
 
 
-@pytest.fixture(autouse=True)
-def _rules(ruleset):
-    pytest.ruleset = ruleset
-
-
 def facts(tmp_path, body: str):
-    path = tmp_path / "r.txt"
-    path.write_text(HEAD + body, encoding="utf-8")
-    return process_file(path, pytest.ruleset).facts
+    return extract_text(tmp_path, HEAD + body).facts
 
 
 def values_of(found, metric: str, kind: str = "level") -> set[Decimal]:
@@ -98,7 +92,7 @@ def test_when_a_page_without_a_report_title_opens_with_the_projects_year_budget_
     path = tmp_path / "r.txt"
     path.write_text("2022年度绩效评价\n发布日期：2023-05-10\n项目全年预算数为320万元，执行数为318万元，完成预算的99.38%。"
                     "其中道路养护项目全年预算数为20万元。\n", encoding="utf-8")
-    found = process_file(path, pytest.ruleset).facts
+    found = process_file(path, load_rules()).facts
     assert {(f.value, f.basis) for f in found if f.metric == "spend.project" and f.kind == "level"} \
         == {(Decimal(3200000), "budget"), (Decimal(3180000), "actual")}
 
