@@ -124,14 +124,14 @@ def test_when_a_spaced_form_runs_its_headers_together_after_prose_then_its_rows_
 
 def test_a_spaced_form_word_is_a_figure_exactly_when_it_is_read_as_one():
     # the spaced-form reader takes a word's figure test from the kind of word it matched: the two must agree
-    from pipeline.extraction.tables import _TOKEN, _is_figure
+    from pipeline.extraction.tables import _TOKEN, is_figure
 
     text = ("单位:万元 2022年度决算数 2023年预算数|2023年决算数 三公经费18.20 25.00 21.35% 1、公务接待 ２０.５ "
             "1,200，3.5．12) 3)其他 20230101 2023 2023年 四、收入 0.5万元 ≥95% 约30人 ① 7.")
     words = list(_TOKEN.finditer(text))
-    assert sum(_is_figure(w.group()) for w in words) >= 8 and any(not _is_figure(w.group()) for w in words)
-    assert all(_is_figure(w.group()) == (w.lastgroup is not None) for w in words), \
-        [w.group() for w in words if _is_figure(w.group()) != (w.lastgroup is not None)]
+    assert sum(is_figure(w.group()) for w in words) >= 8 and any(not is_figure(w.group()) for w in words)
+    assert all(is_figure(w.group()) == (w.lastgroup is not None) for w in words), \
+        [w.group() for w in words if is_figure(w.group()) != (w.lastgroup is not None)]
 
 
 def test_when_words_stand_between_spaced_figures_without_a_header_of_bases_then_nothing_is_read(tmp_path):

@@ -21,12 +21,12 @@ from functools import lru_cache
 
 import regex
 
-from ..model import Document, DocMeta, Fact, Kind, Sentence
+from ..model import DocMeta, Document, Fact, Kind, Sentence
 from ..normalize import Units, parse_quantity
 from ..rules import RuleSet, normalize_label
 from ..segment import year_mentions
 from .labels import lookup_label
-from .tables import FORM_LABEL_CHARS, _is_figure
+from .tables import FORM_LABEL_CHARS, is_figure
 
 RULE_ID = "table.headcount_columns"
 _COUNT_UNITS = ("person", "item")
@@ -46,7 +46,7 @@ def read_headcount_columns(document: Document, sentences: list[Sentence], meta: 
     out: list[Fact] = []
     k = 0
     while k < len(lines):
-        if not _is_figure(lines[k].text) or k == 0 or _is_figure(lines[k - 1].text):
+        if not is_figure(lines[k].text) or k == 0 or is_figure(lines[k - 1].text):
             k += 1
             continue
         heads = _header_run(lines, k)
@@ -70,7 +70,7 @@ def _header_run(lines: list[Sentence], k: int) -> list[Sentence]:
     heads: list[Sentence] = []
     j = k - 1
     while j >= 0 and len(heads) < _MOST_HEADERS and len(lines[j].text) <= FORM_LABEL_CHARS \
-            and not _is_figure(lines[j].text):
+            and not is_figure(lines[j].text):
         heads.insert(0, lines[j])
         j -= 1
     return heads
@@ -115,7 +115,7 @@ def _columns(heads: list[Sentence], ruleset: RuleSet) -> tuple[list[_Column], Se
 
 def _figure_run(lines: list[Sentence], k: int) -> list[Sentence]:
     out = []
-    while k < len(lines) and _is_figure(lines[k].text):
+    while k < len(lines) and is_figure(lines[k].text):
         out.append(lines[k])
         k += 1
     return out

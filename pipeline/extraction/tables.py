@@ -25,14 +25,15 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import lru_cache
 
 import regex
 
 from ..model import Basis, DocMeta, Document, Fact, Kind, Sentence
 from ..normalize import Units, parse_quantity, parse_unit_header, plain
 from ..rules import RuleSet, normalize_label
-from .basis import ADJUSTED_BASIS, nearest_basis, split_basis
 from ..segment import year_mentions
+from .basis import ADJUSTED_BASIS, nearest_basis, split_basis
 from .labels import last_label_in, lookup_label, remembered
 
 _SPLIT = regex.compile(r"\t+|[ \u3000]{2,}|[ \t\u3000]*[|｜]+[ \t\u3000]*")
@@ -93,7 +94,7 @@ def extract_tabular(document: Document, sentences: list[Sentence], meta: DocMeta
         header: list[str] | None = None
         subject = last_label_in(caption, ruleset)  # “三公”经费预算及执行情况：its 合计 row is 三公经费
         for row in rows:
-            if header is None and not any(_is_figure(c.text) for c in row):
+            if header is None and not any(is_figure(c.text) for c in row):
                 header = [c.text for c in row]
                 continue
             for i, cell in enumerate(row):
@@ -158,7 +159,7 @@ def extract_tabular(document: Document, sentences: list[Sentence], meta: DocMeta
     for line in lines:
         lead = m.end() if opener is not None and (m := opener.match(line.text)) else 0  # 其中:基本支出:900.47
         m = _LABEL_COLON.fullmatch(line.text, lead) if ("：" in line.text or ":" in line.text) else None
-        if not m or not _is_figure(m.group("fig")):
+        if not m or not is_figure(m.group("fig")):
             continue
         metric = lookup_label(_strip_unit(m.group("label")), ruleset)
         if metric is None:
@@ -172,7 +173,7 @@ def extract_tabular(document: Document, sentences: list[Sentence], meta: DocMeta
 
 # a word of a dumped form: a year's column header (2018年决算数), a numbered label (1、公务接待), a figure,
 # or a run of words — the reading stage joins a label and its figure (三公经费29.08), so they split here.
-# A word is a figure (``_is_figure``) exactly when it is the third kind (group ``fig``): the others hold no
+# A word is a figure (``is_figure``) exactly when it is the third kind (group ``fig``): the others hold no
 # digit, or a digit followed by 年 or 、 . ) (no figure)
 _TOKEN = regex.compile(r"(?:19|20)[0-9]{2}年度?[^\s0-9０-９|｜]+|[0-9０-９]{1,2}[、.．)）]\p{Han}[^\s0-9０-９|｜]*"
                        r"|(?P<fig>[0-9０-９][0-9０-９,，.．]*[%％]?)|[^\s0-9０-９|｜]+")
@@ -195,12 +196,12 @@ def _spaced_rows(text: str, ruleset: RuleSet, units: Units):
     if first is None:
         return
     tokens = list(_TOKEN.finditer(text, text.rfind("\n", 0, first) + 1))
-    figure = [t.lastgroup is not None for t in tokens]  # _is_figure of each word, by the kind it matched
+    figure = [t.lastgroup is not None for t in tokens]  # is_figure of each word, by the kind it matched
     heads_of: dict[str, bool] = {}  # a word → may head a column; a page repeats its words, ask once each
 
     def may_head(word: str) -> bool:
         if word not in heads_of:
-            heads_of[word] = len(word) <= _SPACED_HEAD_CHARS and not _is_figure(word) \
+            heads_of[word] = len(word) <= _SPACED_HEAD_CHARS and not is_figure(word) \
                 and _header_basis(word, ruleset) not in (None, TARGET_COLUMN)
         return heads_of[word]
 
@@ -274,9 +275,13 @@ _GATES: dict[int, tuple] = {}
 
 def _part_opener(ruleset: RuleSet):
     """A 其中 opening a label：figure line (其中:基本支出:900.47): the label comes after it."""
-    words = ruleset.enumeration.get("partial", ())
-    if not words:
-        return None
+    words = tuple(ruleset.enumeration.get("partial", ()))
+    return _part_opener_pattern(words) if words else None
+
+
+@lru_cache(maxsize=4)
+def _part_opener_pattern(words: tuple[str, ...]) -> regex.Pattern:
+    """Compiled once per rules' words, not once per document."""
     return regex.compile(r"[ \t\u3000]*(?:" + "|".join(map(regex.escape, words)) + r")[ \t\u3000]*[：:][ \t\u3000]*")
 
 
@@ -306,7 +311,7 @@ def _tables(document: Document, sentences: list[Sentence], units: Units):
 
 def _figure_lines(lines: list[Sentence], start: int) -> list[Sentence]:
     out = []
-    while start < len(lines) and lines[start].kind != "heading" and _is_figure(lines[start].text):
+    while start < len(lines) and lines[start].kind != "heading" and is_figure(lines[start].text):
         out.append(lines[start])
         start += 1
     return out
@@ -334,7 +339,7 @@ def _year_row(lines: list[Sentence], k: int, meta: DocMeta, ruleset: RuleSet):
         return [], []
     values = _row_cells(lines, k + 1)
     j = k - 1
-    while j >= 0 and (_is_figure(lines[j].text) or _EMPTY_CELLS.fullmatch(lines[j].text)
+    while j >= 0 and (is_figure(lines[j].text) or _EMPTY_CELLS.fullmatch(lines[j].text)
                       or _YEAR_CELL.fullmatch(lines[j].text)):
         j -= 1  # earlier years' rows (2021 | 661.68 | …)
     heads: list[Sentence] = []
@@ -343,7 +348,7 @@ def _year_row(lines: list[Sentence], k: int, meta: DocMeta, ruleset: RuleSet):
             heads.insert(0, lines[j])
         j -= 1
     opened = j >= 0 and lines[j].text.strip(" \t|｜") in words.year_column  # not cut off by _YEAR_HEADS
-    if not values or not heads or not opened or any(_is_figure(h.text) or len(h.text) > FORM_LABEL_CHARS for h in heads):
+    if not values or not heads or not opened or any(is_figure(h.text) or len(h.text) > FORM_LABEL_CHARS for h in heads):
         return [], []
     if meta.report_type in words.year_row_types:
         first = heads[0].text
@@ -358,7 +363,7 @@ def _row_cells(lines: list[Sentence], start: int) -> list[Sentence]:
     next row's year."""
     out = []
     while start < len(lines) and lines[start].kind != "heading" and not _YEAR_CELL.fullmatch(lines[start].text):
-        if _is_figure(lines[start].text):
+        if is_figure(lines[start].text):
             out.append(lines[start])
         elif not _EMPTY_CELLS.fullmatch(lines[start].text):
             break
@@ -406,11 +411,11 @@ def _line_headers(lines: list[Sentence], first: int, k: int) -> tuple[list[str],
     """The k column headers of a one-cell-per-line table, read above its first row, and the line
     above them (the table's title: 经费控制情况(万元)."""
     pos = first
-    while pos - (k + 1) >= 0 and not _is_figure(lines[pos - k - 1].text) and all(
-            _is_figure(s.text) for s in lines[pos - k:pos]):
+    while pos - (k + 1) >= 0 and not is_figure(lines[pos - k - 1].text) and all(
+            is_figure(s.text) for s in lines[pos - k:pos]):
         pos -= k + 1
     heads = lines[pos - k:pos] if pos - k >= 0 else []
-    if len(heads) != k or any(_is_figure(h.text) or len(h.text) > 16 for h in heads):
+    if len(heads) != k or any(is_figure(h.text) or len(h.text) > 16 for h in heads):
         return None
     return [h.text for h in heads], lines[pos - k - 1].text if pos - k > 0 else ""
 
@@ -422,7 +427,7 @@ def _headers_above(lines: list[Sentence], first: int, k: int, ruleset: RuleSet) 
         if lines[j].kind == "heading":
             return None
         run = lines[j - k + 1:j + 1]
-        if all(len(h.text) <= 16 and not _is_figure(h.text) and _header_basis(h.text, ruleset) not in (None, TARGET_COLUMN)
+        if all(len(h.text) <= 16 and not is_figure(h.text) and _header_basis(h.text, ruleset) not in (None, TARGET_COLUMN)
                for h in run):
             return [h.text for h in run], lines[j - k].text if j - k >= 0 else ""
     return None
@@ -472,7 +477,7 @@ def _caption(before: str) -> str:
 def _is_cell_row(line: str) -> bool:
     """A line of several cells, one of them a figure."""
     cells = [c for c in _SPLIT.split(line.strip()) if c.strip()]
-    return len(cells) >= 2 and any(_is_figure(c) for c in cells)
+    return len(cells) >= 2 and any(is_figure(c) for c in cells)
 
 
 def _caption_unit(before: str, rows: list[list[CellText]], units: Units):
@@ -510,10 +515,10 @@ def _value_cells(row: list[CellText], i: int, header: list[str] | None, ruleset:
     """Which cells of a row hold the label's figures, with the basis their header gives."""
     if header and len(header) == len(row):
         based = [(j, _header_basis(header[j], ruleset)) for j in range(i + 1, len(row))
-                 if _is_figure(row[j].text) and _header_basis(header[j], ruleset)]
+                 if is_figure(row[j].text) and _header_basis(header[j], ruleset)]
         if based:
             return based
-    if i + 1 < len(row) and _is_figure(row[i + 1].text):
+    if i + 1 < len(row) and is_figure(row[i + 1].text):
         return [(i + 1, None)]
     return []
 
@@ -544,7 +549,8 @@ def _label_basis(text: str, ruleset: RuleSet) -> Basis | None:
     return _first_basis(text, ruleset.tables.label_basis)
 
 
-def _is_figure(text: str) -> bool:
+def is_figure(text: str) -> bool:
+    """Whether a cell or line holds a bare figure and nothing else (≥ 95, 约12.5, 1,200)."""
     body = text.strip()
     return bool(body) and bool(_BARE_FIGURE.fullmatch(body)) and any(ch.isdigit() for ch in body)
 
