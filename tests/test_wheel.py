@@ -13,8 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import duckdb
 import pytest
+from real_db import query as rows
 
 from pipeline.rules import RULES_DIR, fingerprint
 from pipeline.run import run
@@ -31,14 +31,6 @@ def sh(*args, cwd: Path, timeout: int = 600) -> subprocess.CompletedProcess:
     done = subprocess.run([str(a) for a in args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
     assert done.returncode == 0, f"{args}\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}"
     return done
-
-
-def rows(db: Path, query: str) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(query).fetchall()
-    finally:
-        con.close()
 
 
 @pytest.fixture(scope="module")
