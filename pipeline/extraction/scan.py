@@ -19,17 +19,20 @@ REGEX_TIMEOUT_S = 2.0
 def find_hits(text: str, sentences: list[Sentence], ruleset: RuleSet, meta: DocMeta) -> list[Match]:
     starts = [s.start for s in sentences]
     hits = []
-    found = anchor_positions(text, _all_anchors(ruleset))  # anchor → where it stands, shared by the rules naming it
+    windows = anchor_windows(text, _all_anchors(ruleset))  # anchor → the windows around it, shared by the rules naming it
     for rule in ruleset.rules:
         if rule.report_types and meta.report_type not in rule.report_types:
             continue
+        if rule.anchors and not any(a in windows for a in rule.anchors):
+            continue  # none of its anchors stands in the text: no match can
         try:  # the timeout bounds the whole scan, so collect first and judge context after
-            matches = scan(rule, text, found)
+            matches = scan(rule, text, windows)
         except TimeoutError:
             log.warning("rule %s timed out on a document; skipped", rule.id)
             continue
         for m in matches:
-            i = bisect_right(starts, m.start("fig")) - 1
+            start = m.start("fig")
+            i = bisect_right(starts, start) - 1
             if i < 0:
                 continue
             sentence = sentences[i]
@@ -39,7 +42,7 @@ def find_hits(text: str, sentences: list[Sentence], ruleset: RuleSet, meta: DocM
                 continue
             if not sentence_allows(rule, sentence.text):
                 continue
-            start, end, label_start, label_end = m.start("fig"), m.end("fig"), m.start("label"), m.end("label")
+            end, label_start, label_end = m.end("fig"), m.start("label"), m.end("label")
             context = figure_context(sentence, start, end, label_start, label_end, ruleset.layout)
             hit = Match(rule, sentence, start, end, label_start, label_end,
                         {k: v for k, v in m.groupdict().items() if v is not None}, context)
@@ -52,27 +55,56 @@ def find_hits(text: str, sentences: list[Sentence], ruleset: RuleSet, meta: DocM
 ANCHOR_BEFORE, ANCHOR_AFTER = 32, 64
 
 
-def scan(rule: Rule, text: str, found: dict[str, list[int]] | None = None) -> list:
+def scan(rule: Rule, text: str, windows: dict[str, list[tuple[int, int]]] | None = None) -> list:
     """Every match of a rule: over the whole text, or — when the rule has anchors — only in the
-    windows around their occurrences (str.find is far cheaper than trying the pattern everywhere).
-    ``found`` caches each anchor's positions across the rules of one document."""
+    windows around their occurrences (finding them is far cheaper than trying the pattern everywhere).
+    ``windows`` (from :func:`anchor_windows`) serves all the rules of one document."""
     if not rule.anchors:
         return list(rule.pattern.finditer(text, timeout=REGEX_TIMEOUT_S))
-    found = {} if found is None else found
-    windows = []
-    for anchor in rule.anchors:
-        if anchor not in found:
-            found[anchor] = _occurrences(text, anchor)
-        size = len(anchor)
-        windows += [(max(0, at - ANCHOR_BEFORE), at + size + ANCHOR_AFTER) for at in found[anchor]]
-    windows.sort()
-    merged: list[list[int]] = []
+    if windows is None:
+        windows = anchor_windows(text, rule.anchors)
+    present = [w for a in rule.anchors if (w := windows.get(a))]
+    merged = present[0] if len(present) == 1 else _merged(sorted(w for ws in present for w in ws))
+    return [m for a, b in merged for m in rule.pattern.finditer(text, a, b, timeout=REGEX_TIMEOUT_S)]
+
+
+def anchor_windows(text: str, anchors: tuple[str, ...]) -> dict[str, list[tuple[int, int]]]:
+    """For every anchor standing in ``text``, the windows a match containing it may fill:
+    ``ANCHOR_BEFORE`` characters before each occurrence to ``ANCHOR_AFTER`` after it, those
+    that overlap or touch merged (one Aho–Corasick pass; anchors absent from the text absent)."""
+    ends: dict[str, list[int]] = {}
+    if anchors:
+        for end, (_size, anchor) in _automaton(anchors).iter(text):
+            if anchor in ends:
+                ends[anchor].append(end)
+            else:
+                ends[anchor] = [end]
+    out = {}
+    for anchor, at_ends in ends.items():
+        before = len(anchor) - 1 + ANCHOR_BEFORE  # an occurrence ending at e starts at e - len + 1
+        merged: list[tuple[int, int]] = []
+        for e in at_ends:  # ascending, all of one length: a window never ends before the last one
+            lo, hi = e - before, e + 1 + ANCHOR_AFTER
+            if lo < 0:
+                lo = 0
+            if merged and lo <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], hi)
+            else:
+                merged.append((lo, hi))
+        out[anchor] = merged
+    return out
+
+
+def _merged(windows: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted windows with those that overlap or touch joined."""
+    merged: list[tuple[int, int]] = []
     for a, b in windows:
         if merged and a <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], b)
+            if b > merged[-1][1]:
+                merged[-1] = (merged[-1][0], b)
         else:
-            merged.append([a, b])
-    return [m for a, b in merged for m in rule.pattern.finditer(text, a, b, timeout=REGEX_TIMEOUT_S)]
+            merged.append((a, b))
+    return merged
 
 
 def _all_anchors(ruleset: RuleSet) -> tuple[str, ...]:
