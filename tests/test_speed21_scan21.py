@@ -53,3 +53,30 @@ def test_each_rules_windows_are_those_built_from_every_anchor_occurrence():
 def test_merging_joins_windows_that_touch_or_overlap_and_keeps_the_others():
     assert _merged([(0, 5), (5, 9), (7, 8), (12, 20), (13, 14)]) == [(0, 9), (12, 20)]
     assert _merged([]) == []
+
+
+def test_a_remembered_quantity_is_the_one_parse_quantity_reads_with_the_rules_unit_map():
+    from pipeline.extraction.resolve import _quantity
+    from pipeline.normalize import parse_quantity
+
+    mapped = [rule.unit_map for rule in RULESET.rules if rule.unit_map]
+    assert mapped
+    for unit_map in mapped + [()]:
+        for figure in ("1300余份", "35户", "12.5万元", "近6000亩", "四十八个", "数365.5万元"):
+            for _ in range(2):  # the second read comes from the cache
+                assert _quantity(figure, RULESET.units, unit_map) == parse_quantity(
+                    figure, RULESET.units, dict(unit_map) or None), (figure, unit_map)
+    assert _quantity("1300余份", RULESET.units, (("份", "household"),)).unit == "household"
+
+
+def test_a_remembered_target_section_answer_is_the_one_worked_out_afresh():
+    from pipeline.extraction.context import in_target_section
+
+    section_words = RULESET.targets.get("section", ())
+    assert section_words
+    headings = ["", "一、部门基本情况", f"二、{section_words[0]}", f"二、{section_words[0]} > （一）完成情况",
+                "三、自评结论 > 1、绩效指标完成情况"] + [f"x > {w}" for w in RULESET.targets.get("section_not", ())]
+    answers = {h: in_target_section.__wrapped__(h, RULESET) for h in headings}
+    assert True in answers.values() and False in answers.values()
+    for _ in range(2):
+        assert {h: in_target_section(h, RULESET) for h in headings} == answers

@@ -2,6 +2,8 @@
 whether it is a goal."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 from ..model import FigureContext, Match, Sentence
 from ..rules import RuleSet
 from ..segment import Layout, clause_span, dates_an_event, year_mentions
@@ -107,9 +109,11 @@ def is_target(sentence_text: str, fig_pos: int, ruleset: RuleSet) -> bool:
     return any(w in phrase for w in ruleset.targets.get("clause", ()))
 
 
+@lru_cache(maxsize=1024)
 def in_target_section(heading: str, ruleset: RuleSet) -> bool:
     """The sentence stands under a heading of goals (项目绩效目标, 年度绩效指标), not of results: the
-    nearest heading, going outwards, that names either decides."""
+    nearest heading, going outwards, that names either decides (remembered per heading and RuleSet:
+    every figure of a section asks)."""
     for title in reversed(heading.split(" > ")):
         if any(w in title for w in ruleset.targets.get("section_not", ())):
             return False

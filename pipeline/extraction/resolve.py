@@ -24,7 +24,7 @@ def to_facts(document: Document, hits: list[Match], meta: DocMeta, ruleset: Rule
     by_span: dict[int, Fact] = {}
     text = document.text
     for hit in hits:
-        q = parse_quantity(text[hit.start:hit.end], units, dict(hit.rule.unit_map) or None)
+        q = _quantity(text[hit.start:hit.end], units, hit.rule.unit_map)
         if q is None:
             log.debug("%s: %r does not parse", hit.rule.id, text[hit.start:hit.end])
             continue
@@ -35,6 +35,13 @@ def to_facts(document: Document, hits: list[Match], meta: DocMeta, ruleset: Rule
         by_span[fact.start] = fact
         facts.extend(replace(fact, metric=m) for m in hit.rule.also if ruleset.metric_unit(m) == fact.unit)
     return facts
+
+
+@lru_cache(maxsize=4096)
+def _quantity(figure: str, units: Units, unit_map: tuple[tuple[str, str], ...]):
+    """``parse_quantity`` remembered with the rule's unit map as well (normalize caches only the
+    figures read without one): the same figures come back in report after report."""
+    return parse_quantity(figure, units, dict(unit_map) or None)
 
 
 def make_fact(hit: Match, q, meta: DocMeta, ruleset: RuleSet, by_span: dict[int, Fact], text: str) -> Fact | None:
