@@ -150,6 +150,11 @@ class Units:
             for surface, (unit, factor) in units.items():
                 table.setdefault(mag + surface, (mag_factor, surface, unit, factor))
         self._table = table
+        # surface → (canonical unit, factor), worked out once: lookup runs for every figure read
+        self._lookup = {
+            surface: (unit, plain(mag_factor * factor))
+            for surface, (mag_factor, base, unit, factor) in table.items() if base
+        }
         # compiled once per Units: the default one is built once and cached (_default_units)
         mags = _alternation(magnitudes)
         self._number_re = re.compile(rf"\s*{_NUMBER}\s*(?P<mag>{mags})?\s*")
@@ -222,11 +227,7 @@ class Units:
         >>> units.lookup("万"), units.lookup("公里")
         (None, None)
         """
-        entry = self._table.get(surface)
-        if entry is None or not entry[1]:
-            return None
-        mag_factor, _, unit, factor = entry
-        return unit, plain(mag_factor * factor)
+        return self._lookup.get(surface)
 
 
 @functools.cache

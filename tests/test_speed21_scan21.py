@@ -80,3 +80,27 @@ def test_a_remembered_target_section_answer_is_the_one_worked_out_afresh():
     assert True in answers.values() and False in answers.values()
     for _ in range(2):
         assert {h: in_target_section(h, RULESET) for h in headings} == answers
+
+
+def test_units_looked_up_from_the_table_built_once_are_those_worked_out_per_call():
+    from pipeline.normalize import plain
+
+    units = RULESET.units
+    surfaces = list(units._table) + ["万", "公里", "", "元元", "万万元"]
+    assert len(surfaces) > 20
+    for surface in surfaces:
+        entry = units._table.get(surface)
+        worked_out = None if entry is None or not entry[1] else (entry[2], plain(entry[0] * entry[3]))
+        assert units.lookup(surface) == worked_out, surface
+    assert units.lookup("万元") == ("yuan", 10000)
+
+
+def test_figures_in_a_sentence_carry_the_unit_their_surface_unit_names():
+    from pipeline.extraction.resolve import figures_in
+    from pipeline.normalize import parse_quantity
+
+    text = "全年支出365.5万元，征地近6000亩、签约1300余户，执行率98.5%，共3个项目，其中二十个"
+    got = figures_in.__wrapped__(text, RULESET.figure, RULESET.units)
+    assert len(got) >= 4
+    for start, end, unit in got:
+        assert parse_quantity(text[start:end], RULESET.units).unit == unit, text[start:end]

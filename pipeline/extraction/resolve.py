@@ -166,12 +166,14 @@ def figures_in(text: str, figure: regex.Pattern, units: Units) -> tuple[tuple[in
     """(start, end, canonical unit) of every figure with a unit in a sentence (cached: several
     stages ask about the same sentence)."""
     out = []
+    lookup = units.lookup
     for m in figure.finditer(text):
-        found = units.lookup(m.group("u")) if m.group("u") else None
+        surface = m.group("u")
+        found = lookup(surface) if surface else None
         if found is not None:  # the canonical unit from the surface unit; the value is read when needed
-            out.append((m.start("fig"), m.end("fig"), found[0]))
+            out.append((*m.span("fig"), found[0]))
         elif (q := parse_quantity(m.group("fig"), units)) is not None:
-            out.append((m.start("fig"), m.end("fig"), q.unit))
+            out.append((*m.span("fig"), q.unit))
     return tuple(out)
 
 
