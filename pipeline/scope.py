@@ -12,7 +12,6 @@ monthly bulletin its month.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from pathlib import Path
 
 import regex
@@ -95,7 +94,8 @@ def scope(facts: list[Fact], text: str, rules: ScopeRules) -> list[Fact]:
     if not candidates:
         return facts
     title = _title(text)
-    marked = {i for i in candidates if _not_the_units(facts[i], text, rules, title)}
+    before = _Before(text)
+    marked = {i for i in candidates if _not_the_units(facts[i], before, rules, title)}
     marked |= _done_of_marked_tasks(facts, marked, text)
     own = {facts[i].metric for i in candidates if i not in marked}
     # a sub-area's task of the year gives way to the unit's own task only (任务为…交地的147亩 beside
@@ -103,26 +103,26 @@ def scope(facts: list[Fact], text: str, rules: ScopeRules) -> list[Fact]:
     own_tasks = {facts[i].metric for i in candidates if i not in marked and facts[i].kind == Kind.TARGET}
 
     def aside(f: Fact) -> bool:
-        if f.kind == Kind.TARGET and f.metric not in own_tasks and not _one_period(f, text, rules):
+        if f.kind == Kind.TARGET and f.metric not in own_tasks and not _one_period(f, before, rules):
             return False
         return f.metric in own
 
     out = [replace(f, kind=Kind.SUB) if i in marked and aside(f) else f for i, f in enumerate(facts)]
     out = _gross_beside_net(out, rules)
-    out = _narrow_beside_whole(out, text, rules)
-    out = _fewer_projects(_parts_of_the_sentence_before(out, text, rules), text, rules)
+    out = _narrow_beside_whole(out, before, rules)
+    out = _fewer_projects(_parts_of_the_sentence_before(out, text, rules), before, rules)
     out = _relations_follow(_shared_out(out, rules), facts)
     return _zero_beside_nonzero(_kinds_of_a_metric(out, text, rules), rules)
 
 
-def _fewer_projects(facts: list[Fact], text: str, rules: ScopeRules) -> list[Fact]:
+def _fewer_projects(facts: list[Fact], before: _Before, rules: ScopeRules) -> list[Fact]:
     """Of two figures of one metric in one sentence whose clauses open with a count of projects (723个征迁交地
     项目完成交地30857.78亩；…46个逾期交地项目完成交地711.43亩), the one of fewer projects is a subset's."""
     counted: dict[tuple[int, str], list[tuple[int, int]]] = {}
     for i, f in enumerate(facts):
         if f.kind != Kind.LEVEL:
             continue
-        m = rules.project_subject.match(_since(text, f.start, _CLAUSE_START))
+        m = rules.project_subject.match(before.clause(f.start))
         if m is not None:
             counted.setdefault((f.sentence_index, f.metric), []).append((int(m.group("n")), i))
     aside = {i for group in counted.values() if len(group) > 1
@@ -178,21 +178,22 @@ def _done_of_marked_tasks(facts: list[Fact], marked: set[int], text: str) -> set
     return done
 
 
-def _not_the_units(f: Fact, text: str, rules: ScopeRules, title: str = "") -> bool:
+def _not_the_units(f: Fact, before: _Before, rules: ScopeRules, title: str = "") -> bool:
     """One period's figure, several years', or a sub-area's or another body's."""
-    chain = _since(text, f.start, _CHAIN_START)
-    return (_one_period(f, text, rules, chain) or _subject_is_other(chain, rules, title)
+    text = before.text
+    chain = before.chain(f.start)
+    return (_one_period(f, before, rules) or _subject_is_other(chain, rules, title)
             or _subject_before_is_other(text, f.start, chain, rules, title)
-            or rules.sub_area_line.match(_since(text, f.start, None)) is not None
+            or rules.sub_area_line.match(before.line(f.start)) is not None
             or rules.sub_unit_item.match(_line_before(text, f.start)) is not None
-            or _in_enumerated_body(_since(text, f.start, None), rules)
+            or _in_enumerated_body(before.line(f.start), rules)
             or rules.sub_unit_section.search(f.section.rsplit(" > ", 1)[-1]) is not None)
 
 
-def _one_period(f: Fact, text: str, rules: ScopeRules, chain: str | None = None) -> bool:
+def _one_period(f: Fact, before: _Before, rules: ScopeRules) -> bool:
     """One period's figure (本期, 上周, 7月…) or several years' (2016至2018年度)."""
-    chain = _since(text, f.start, _CHAIN_START) if chain is None else chain
-    clause = _since(text, f.start, _CLAUSE_START)  # once, not once per interim word
+    chain = before.chain(f.start)
+    clause = before.clause(f.start)
     return (any(w in clause for w in rules.interim) or rules.interim_lead.match(clause) is not None
             or _interim_chain(chain, rules) or rules.multi_year.search(chain) is not None)
 
@@ -306,18 +307,52 @@ def _titled(name: str, title: str) -> bool:
     return len(name) >= 2 and name in title
 
 
-def _since(text: str, pos: int, breaks: regex.Pattern | None) -> str:
-    """The text before ``pos`` on its line, from just after the last of ``breaks`` (its clause for
-    the clause ends, its clause chain for 。：, the whole line for None)."""
+class _Before:
+    """The text before a figure on its line — from the line's start, its clause's, its clause
+    chain's — each read once a figure: the scope rules ask about the same figures again and again."""
+
+    __slots__ = ("text", "_line", "_clause", "_chain")
+
+    def __init__(self, text: str):
+        self.text = text
+        self._line: dict[int, str] = {}
+        self._clause: dict[int, str] = {}
+        self._chain: dict[int, str] = {}
+
+    def line(self, pos: int) -> str:
+        got = self._line.get(pos)
+        if got is None:
+            got = self._line[pos] = _since(self.text, pos, None)
+        return got
+
+    def clause(self, pos: int) -> str:
+        got = self._clause.get(pos)
+        if got is None:
+            got = self._clause[pos] = _since(self.text, pos, _CLAUSE_BACK)
+        return got
+
+    def chain(self, pos: int) -> str:
+        got = self._chain.get(pos)
+        if got is None:
+            got = self._chain[pos] = _since(self.text, pos, _CHAIN_BACK)
+        return got
+
+
+def _since(text: str, pos: int, back: regex.Pattern | None) -> str:
+    """The text before ``pos`` on its line, from just after the last break ``back`` finds (a break
+    pattern compiled to search backwards: its clause for the clause ends, its clause chain for 。：,
+    the whole line for None)."""
     start = text.rfind("\n", 0, pos) + 1
-    if breaks is not None and (m := _reversed(breaks).search(text, start, pos)):
+    if back is not None and (m := back.search(text, start, pos)):
         start = m.end()  # the last break: searched from ``pos`` backwards
     return text[start:pos].lstrip(" \t\u3000")
 
 
-@lru_cache(maxsize=8)
 def _reversed(pattern: regex.Pattern) -> regex.Pattern:
     return regex.compile(pattern.pattern, pattern.flags | regex.REVERSE)
+
+
+_CLAUSE_BACK, _CHAIN_BACK = _reversed(_CLAUSE_START), _reversed(_CHAIN_START)
 
 
 def _gross_beside_net(facts: list[Fact], rules: ScopeRules) -> list[Fact]:
@@ -330,23 +365,27 @@ def _gross_beside_net(facts: list[Fact], rules: ScopeRules) -> list[Fact]:
     return [replace(f, kind=Kind.SUB) if f.metric in net and labelled(f, rules.gross) else f for f in facts]
 
 
-def _narrow_beside_whole(facts: list[Fact], text: str, rules: ScopeRules) -> list[Fact]:
+def _narrow_beside_whole(facts: list[Fact], before: _Before, rules: ScopeRules) -> list[Fact]:
     """One source's total (财政拨款收入总计1516.64万元) gives way to the unit's own total of the same
     metric (本单位收入为1687.45万元); alone, it is the report's statement of the metric."""
-    def is_narrow(f: Fact) -> bool:
+    def narrow_level(f: Fact) -> bool:
         # the clause's lead, or the title of the section it stands in (一般公共预算财政拨款支出决算具体情况)
-        lead = _since(text, f.start, _CLAUSE_START)[-16:] + "|" + f.section.rsplit(" > ", 1)[-1]
-        return f.kind == Kind.LEVEL and any(w in lead for w in rules.narrow.get(f.metric, ()))
+        words = rules.narrow.get(f.metric, ())
+        if not words:
+            return False
+        lead = before.clause(f.start)[-16:] + "|" + f.section.rsplit(" > ", 1)[-1]
+        return any(w in lead for w in words)
 
-    whole = {f.metric for f in facts if f.kind == Kind.LEVEL and not is_narrow(f)}
+    narrow = [f.kind == Kind.LEVEL and narrow_level(f) for f in facts]  # once a fact: asked twice below
+    whole = {f.metric for f, n in zip(facts, narrow) if f.kind == Kind.LEVEL and not n}
     narrow_whole = {w for m in whole for w in rules.narrow.get(m, ())}
 
     def is_narrow_share(f: Fact) -> bool:
         # a share of one source's total (占一般公共预算财政拨款总支出的70.80%) is not a share of the unit's
         return f.kind == Kind.SHARE and any(w in f.label and w in narrow_whole for w in rules.narrow_share)
 
-    return [replace(f, kind=Kind.SUB) if (is_narrow(f) and f.metric in whole) or is_narrow_share(f) else f
-            for f in facts]
+    return [replace(f, kind=Kind.SUB) if (n and f.metric in whole) or is_narrow_share(f) else f
+            for f, n in zip(facts, narrow)]
 
 
 def _kinds_of_a_metric(facts: list[Fact], text: str, rules: ScopeRules) -> list[Fact]:
