@@ -45,7 +45,7 @@ def attribute(document: Document, sentences: list[Sentence], facts: list[Fact], 
     mentions: list[Mention] = []
     text = document.text
     for sentence in sentences:
-        if sentence.kind == "heading" and not any(ch.isdigit() for ch in sentence.text):
+        if sentence.kind == "heading" and not any(map(str.isdigit, sentence.text)):
             continue
         figs = figures_in(sentence.text, ruleset.figure, units)
         if not figs:
@@ -61,7 +61,7 @@ def attribute(document: Document, sentences: list[Sentence], facts: list[Fact], 
             if unit not in cues.domain_units:
                 continue
             start, end = sentence.start + s, sentence.start + e
-            if unit == "item" and not any(ch.isdigit() for ch in text[start:end]):
+            if unit == "item" and not any(map(str.isdigit, text[start:end])):
                 continue  # 两个确保, 三个方面: words, not counts
             owner = claimed.at(start, end)
             is_part = owner is not None and owner.kind == Kind.PART
@@ -71,7 +71,7 @@ def attribute(document: Document, sentences: list[Sentence], facts: list[Fact], 
                                         sentence.text, sentence.section, owner.metric))
                 continue
             q = parse_quantity(text[start:end], units)
-            if q is None or (owner is None and q.value == 1 and not any(ch.isdigit() for ch in q.raw)):
+            if q is None or (owner is None and q.value == 1 and not any(map(str.isdigit, q.raw))):
                 continue  # 最后一户农户, 一名婆婆: an article, not a count
             fact = None
             if owner is None or is_part:  # a listed part may still be named by its own label
@@ -89,7 +89,7 @@ def attribute(document: Document, sentences: list[Sentence], facts: list[Fact], 
                 unnamed[i] = q, len(mentions)
             mentions.append(Mention(sentence.doc, start, end, q.value, q.unit, q.raw, sentence.text,
                                     sentence.section, metric))
-        for fact in _shared_tags(named_parts):
+        for fact in _shared_tags(named_parts) if named_parts else ():
             new[new.index(fact)] = replace(fact, kind=Kind.PART)
         for i, (q, at) in sorted(unnamed.items(), reverse=True):  # from the last: a list's items share back
             task = (_task_before_done(sentence, figs, i, q, known, cues, meta, ruleset, text)
@@ -313,7 +313,10 @@ def _candidates(stext: str, figs, i: int, cues: Cues, known: dict[int, tuple[str
     window, at = _unsplit(stext, lo, s, cues, split)
     best = None
     counted_noun = e < len(stext) and _unit == "item" and _HAN.match(stext, e)
-    for m in ([] if counted_noun else cues.before.finditer(window, overlapped=True)):
+    # a cue ending farther than reach_before from the figure is never taken: the search starts where
+    # the longest cue could still end within reach (each position is tried alone: overlapped)
+    first = max(0, len(window) - cues.reach_before - cues.before_longest) if cues.before_longest is not None else 0
+    for m in ([] if counted_noun else cues.before.finditer(window, first, overlapped=True)):
         gap = window[m.end():]
         if len(gap) > cues.reach_before or any(w in gap for w in cues.not_between) or not cues.gap.match(gap):
             continue

@@ -50,6 +50,7 @@ class Cues:
     share_names_whole: tuple[str, ...] = ()  # in the share's wording, these name its whole (占总户数的, 完成率): any figure fits
     task_after: regex.Pattern | None = None  # right after a figure: it is the task of the metric done before it (的全年任务)
     part_open: tuple[str, ...] = ()  # opening a figure's clause before it: the figure is a part (其中4户为货币化安置)
+    before_longest: int | None = None  # the length of the longest before-cue (None: not known, every position is tried)
 
     def unit_refused(self, metric: str, raw: str) -> bool:
         """Whether a figure written ``raw`` is in a surface unit ``metric`` is never counted in
@@ -111,6 +112,7 @@ def load_cues(directory: Path, metrics: frozenset[str], defaults: dict) -> Cues:
         share_names_whole=tuple(str(w) for w in data.get("share_names_whole") or ()),
         task_after=regex.compile(str(data["task_after"])) if data.get("task_after") else None,
         part_open=tuple(str(w) for w in data.get("part_open") or ()),
+        before_longest=max(map(len, before), default=0),
     )
 
 

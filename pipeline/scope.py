@@ -11,6 +11,7 @@ monthly bulletin its month.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -152,7 +153,8 @@ def _parts_of_the_sentence_before(facts: list[Fact], text: str, rules: ScopeRule
 def _sentence_start(text: str, pos: int) -> int:
     """Where the sentence holding ``pos`` starts: after the last 。！？ or line break, spaces skipped."""
     line = text.rfind("\n", 0, pos) + 1  # the ends are looked for on the line only, not back to the text's start
-    start = max(line, max(text.rfind(c, line, pos) for c in "。！？!?") + 1)
+    end = _SENTENCE_END_BACK.search(text, line, pos)  # the last one
+    start = end.end() if end is not None else line
     while start < pos and text[start] in " \t\u3000":
         start += 1
     return start
@@ -182,11 +184,11 @@ def _not_the_units(f: Fact, before: _Before, rules: ScopeRules, title: str = "")
     """One period's figure, several years', or a sub-area's or another body's."""
     text = before.text
     chain = before.chain(f.start)
-    return (_one_period(f, before, rules) or _subject_is_other(chain, rules, title)
+    return (_one_period(f, before, rules) or _subject_is_other(chain, rules, title, before.says)
             or _subject_before_is_other(text, f.start, chain, rules, title)
             or rules.sub_area_line.match(before.line(f.start)) is not None
             or rules.sub_unit_item.match(_line_before(text, f.start)) is not None
-            or _in_enumerated_body(before.line(f.start), rules)
+            or _in_enumerated_body(before, f.start, rules)
             or rules.sub_unit_section.search(f.section.rsplit(" > ", 1)[-1]) is not None)
 
 
@@ -198,13 +200,14 @@ def _one_period(f: Fact, before: _Before, rules: ScopeRules) -> bool:
             or _interim_chain(chain, rules) or rules.multi_year.search(chain) is not None)
 
 
-def _in_enumerated_body(line: str, rules: ScopeRules) -> bool:
-    """The last enumerated item before the figure on its line opens with another body's name
+def _in_enumerated_body(before: _Before, pos: int, rules: ScopeRules) -> bool:
+    """The last enumerated item before the figure at ``pos`` on its line opens with another body's name
     (…：(1)省妇联保育院:编制41名…，实有30人；(2)…): the figure is that body's."""
-    last = None
-    for last in rules.item_marker.finditer(line):
-        pass
-    return last is not None and rules.sub_unit_enumerated.match(line, last.start()) is not None
+    text = before.text
+    starts, ends = before.markers(rules.item_marker)
+    k = bisect_right(ends, pos) - 1  # the last marker ending before the figure
+    return (k >= 0 and starts[k] > text.rfind("\n", 0, pos)
+            and rules.sub_unit_enumerated.match(text, starts[k], pos) is not None)
 
 
 def _interim_chain(chain: str, rules: ScopeRules) -> bool:
@@ -253,21 +256,31 @@ def _relations_follow(out: list[Fact], before: list[Fact]) -> list[Fact]:
         s == f.sentence_index and m == f.metric and start < f.start for s, m, start in aside) else f for f in out]
 
 
-def _subject_is_other(chain: str, rules: ScopeRules, title: str = "") -> bool:
+def _subject_is_other(chain: str, rules: ScopeRules, title: str = "", said: dict | None = None) -> bool:
     """Whether the subject of the chain's last clause is a sub-area or another body: the latest
     clause of the chain that names a subject decides (局机关编制17人，实有17人，环境监察大队编制34人，
     实有人数34人 — the last two are the 大队's); the unit's own office (局机关, 本级) is not another, nor
     an area the report's title names (巴城杨家坝和龙泉CDE地块征拆情况: 龙泉CDE地块共需拆迁380户)."""
+    said = {} if said is None else said  # clause → what it says: the figures of a chain share its clauses
     other = False
     for clause in _CLAUSE_SPLIT.split(chain):
-        clause = clause.strip(" \t\u3000")
-        if rules.own_lead.match(clause):
-            other = False
-        elif not clause.startswith(rules.not_subject) and (
-                m := rules.sub_unit_lead.match(clause) or rules.sub_area_lead.match(clause)) \
-                and not any(w in m.group() for w in rules.not_in_name):
-            other = not _titled(rules.name_lead.sub("", m.group(), count=1), title)
+        says = said[clause] if clause in said else said.setdefault(clause, _clause_says(clause, rules, title))
+        if says is not None:
+            other = says
     return other
+
+
+def _clause_says(clause: str, rules: ScopeRules, title: str) -> bool | None:
+    """Whether a clause opens with another body or sub-area (True), with the unit's own office
+    (False), or names no subject (None)."""
+    clause = clause.strip(" \t\u3000")
+    if rules.own_lead.match(clause):
+        return False
+    if not clause.startswith(rules.not_subject) and (
+            m := rules.sub_unit_lead.match(clause) or rules.sub_area_lead.match(clause)) \
+            and not any(w in m.group() for w in rules.not_in_name):
+        return not _titled(rules.name_lead.sub("", m.group(), count=1), title)
+    return None
 
 
 def _subject_before_is_other(text: str, pos: int, chain: str, rules: ScopeRules, title: str) -> bool:
@@ -311,13 +324,23 @@ class _Before:
     """The text before a figure on its line — from the line's start, its clause's, its clause
     chain's — each read once a figure: the scope rules ask about the same figures again and again."""
 
-    __slots__ = ("text", "_line", "_clause", "_chain")
+    __slots__ = ("text", "_line", "_clause", "_chain", "_markers", "says")
 
     def __init__(self, text: str):
         self.text = text
         self._line: dict[int, str] = {}
         self._clause: dict[int, str] = {}
         self._chain: dict[int, str] = {}
+        self._markers: tuple[list[int], list[int]] | None = None
+        self.says: dict[str, bool | None] = {}  # a clause → whose subject it names (_clause_says), for one title
+
+    def markers(self, pattern: regex.Pattern) -> tuple[list[int], list[int]]:
+        """Starts and ends of every enumeration marker of the text, found once: a marker holds no line
+        break nor the start of another, so those before a figure on its line are the line's own."""
+        if self._markers is None:
+            spans = [m.span() for m in pattern.finditer(self.text)]
+            self._markers = [a for a, _ in spans], [b for _, b in spans]
+        return self._markers
 
     def line(self, pos: int) -> str:
         got = self._line.get(pos)
@@ -353,6 +376,7 @@ def _reversed(pattern: regex.Pattern) -> regex.Pattern:
 
 
 _CLAUSE_BACK, _CHAIN_BACK = _reversed(_CLAUSE_START), _reversed(_CHAIN_START)
+_SENTENCE_END_BACK = regex.compile(r"[。！？!?]", regex.REVERSE)
 
 
 def _gross_beside_net(facts: list[Fact], rules: ScopeRules) -> list[Fact]:
