@@ -15,7 +15,7 @@ from dataclasses import replace
 
 import regex
 
-from .cues import Cues
+from .cues import Cues, has_word, longest_at_each_start
 from .extract import context_allows, figures_in, make_fact
 from .extraction.scan import under_item_title
 from .model import Basis, DocMeta, Document, Fact, Kind, Match, Mention, Quantity, Sentence
@@ -166,9 +166,9 @@ def _listed_before_all(sentence: Sentence, figs, i: int, q: Quantity, known: dic
 def _names_a_metric(stext: str, cues: Cues, split: bool) -> bool:
     """Whether a cue or basis word stands in the sentence, a word split by a space included
     (``split``: whether the sentence holds a space that may split a word)."""
-    if cues.any_cue.search(stext) is not None:
+    if has_word(cues.any_words, stext):
         return True
-    return split and cues.any_cue.search(cues.split_space.sub("", stext)) is not None
+    return split and has_word(cues.any_words, cues.split_space.sub("", stext))
 
 
 def _has_split(text: str, cues: Cues) -> bool:
@@ -301,6 +301,26 @@ def _unsplit(stext: str, lo: int, hi: int, cues: Cues, split: bool):
     return "".join(window[k] for k in keep), [lo + k for k in keep]
 
 
+def _before_cue(stext: str, window: str, at, cues: Cues) -> tuple[int, int] | None:
+    """The span in ``window`` (the clause before a figure, ``at`` its offsets in the sentence) of the cue
+    that names the figure: of the longest cue at each position, the one ending last (the longest of
+    those) with only allowed words between it and the figure and no refused word right before it."""
+    # a cue ending farther than reach_before from the figure is never taken: the search starts where
+    # the longest cue could still end within reach
+    first = max(0, len(window) - cues.reach_before - cues.before_longest) if cues.before_longest is not None else 0
+    found = longest_at_each_start(cues.before_words, window, first)
+    for end, size in sorted(((start + size, size) for start, size in found.items()), reverse=True):
+        gap = window[end:]
+        if len(gap) > cues.reach_before or any(map(gap.__contains__, cues.not_between)) or not cues.gap.match(gap):
+            continue
+        start = end - size
+        lead = stext[max(0, at[start] - 4):at[start]]
+        if any(map(lead.__contains__, cues.not_before)):
+            continue
+        return start, end
+    return None
+
+
 def _candidates(stext: str, figs, i: int, cues: Cues, known: dict[int, tuple[str, str]], split: bool):
     """(label start, label end, metric, part of) of the cues around figure ``i``: before it first,
     then after it, then — when only a basis stands between them (预算为97万元，决算为8.72万元) — the
@@ -311,24 +331,11 @@ def _candidates(stext: str, figs, i: int, cues: Cues, known: dict[int, tuple[str
     prev_end = figs[i - 1][1] if i else 0  # figures come in order and do not overlap
     lo = max(lo, prev_end)
     window, at = _unsplit(stext, lo, s, cues, split)
-    best = None
     counted_noun = e < len(stext) and _unit == "item" and _HAN.match(stext, e)
-    # a cue ending farther than reach_before from the figure is never taken: the search starts where
-    # the longest cue could still end within reach (each position is tried alone: overlapped)
-    first = max(0, len(window) - cues.reach_before - cues.before_longest) if cues.before_longest is not None else 0
-    for m in ([] if counted_noun else cues.before.finditer(window, first, overlapped=True)):
-        gap = window[m.end():]
-        if len(gap) > cues.reach_before or any(map(gap.__contains__, cues.not_between)) or not cues.gap.match(gap):
-            continue
-        lead = stext[max(0, at[m.start()] - 4):at[m.start()]]
-        if any(map(lead.__contains__, cues.not_before)):
-            continue
-        key = (m.end(), m.end() - m.start())
-        if best is None or key > best[0]:
-            best = (key, m)
+    best = None if counted_noun else _before_cue(stext, window, at, cues)
     if best is not None:
-        m = best[1]
-        yield at[m.start()], at[m.end() - 1] + 1, cues.before_metric[m.group()], None
+        start, end = best
+        yield at[start], at[end - 1] + 1, cues.before_metric[window[start:end]], None
     limit = min(figs[i + 1][0] if i + 1 < len(figs) else len(stext), len(stext), e + cues.reach_after + 8)
     hi = stop.start() if e < limit and (stop := AFTER_STOP.search(stext, e, limit)) else max(e, limit)
     # a figure its clause opens as a part (…15户进行了安置(其中4户为货币化安置…): a part of the figure before
@@ -336,17 +343,18 @@ def _candidates(stext: str, figs, i: int, cues: Cues, known: dict[int, tuple[str
     opened = any(map(stext[lo:s].__contains__, cues.part_open))
     whole = figs[i - 1][0] if opened and i > 0 and figs[i - 1][2] == _unit else None
     window, at = _unsplit(stext, e, hi, cues, split)
-    m = cues.after.search(window)
-    first_end = m.end() if m is not None else 0
+    after = sorted(longest_at_each_start(cues.after_words, window).items())  # what searching on from each finds
+    first_end = after[0][0] + after[0][1] if after else 0
     # only cues overlapping the first name the figure, tried in turn: 集体土地征收补偿资金 (土地征收 | 征收补偿资金)
-    while m is not None and m.start() < first_end:
-        gap = window[:m.start()]
+    for start, size in after:
+        if start >= first_end:
+            break
+        gap = window[:start]
         if len(gap) > cues.reach_after or any(map(gap.__contains__, cues.after_not_between)) or gap.startswith(LIST_SEP):
             break  # 673户、签订协议1482户: the next item's label
-        if window.startswith(cues.after_then_not, m.end()):
+        if window.startswith(cues.after_then_not, start + size):
             break  # 100户已签约未腾房: those of the signed still to move out
-        yield at[m.start()], at[m.end() - 1] + 1, cues.after_metric[m.group()], whole
-        m = cues.after.search(window, m.start() + 1)
+        yield at[start], at[start + size - 1] + 1, cues.after_metric[window[start:start + size]], whole
     if not opened and (done := _all_done(stext, e, cues)) is not None:
         yield done[0], done[1], cues.after_metric[stext[done[0]:done[1]]], None
     if i > 0 and (i - 1) in known and figs[i - 1][2] == _unit:

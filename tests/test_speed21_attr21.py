@@ -188,3 +188,36 @@ def test_since_with_backward_patterns(texts):
                 starts = [m.end() for m in regex.finditer(fwd, text[line:pos])]
                 expect = text[line + (starts[-1] if starts else 0):pos].lstrip(" \t\u3000")
                 assert S._since(text, pos, back) == expect
+
+
+def test_cue_automata_equal_the_alternations(lines_with_figures, ruleset):
+    """The Aho–Corasick passes find what the cue alternations found: any cue in a sentence, the
+    longest cue at each position (an overlapped search), and the cues searched on one after another."""
+    from pipeline.cues import has_word, longest_at_each_start
+
+    cues = ruleset.cues
+    with_cue = 0
+    for line, figs in lines_with_figures:
+        assert has_word(cues.any_words, line) == (cues.any_cue.search(line) is not None)
+        with_cue += has_word(cues.any_words, line)
+        for s, e, _u in figs:
+            for window, lo in ((line[max(0, s - 40):s], 0), (line[max(0, s - 40):s], 20), (line[e:e + 22], 0)):
+                overlapped = {m.start(): len(m.group()) for m in cues.before.finditer(window, lo, overlapped=True)}
+                assert longest_at_each_start(cues.before_words, window, lo) == overlapped
+                searched, m = [], cues.after.search(window)
+                while m is not None:
+                    searched.append((m.start(), len(m.group())))
+                    m = cues.after.search(window, m.start() + 1)
+                assert sorted(longest_at_each_start(cues.after_words, window).items()) == searched
+    assert 100 < with_cue < len(lines_with_figures)
+
+
+def test_empty_automaton_finds_nothing():
+    from pipeline.cues import has_word, longest_at_each_start, word_automaton
+
+    empty = word_automaton({})
+    assert not has_word(empty, "支出规模为532.58万元")
+    assert longest_at_each_start(empty, "支出规模为532.58万元") == {}
+    some = word_automaton({"支出": "", "支出规模": ""})
+    assert has_word(some, "支出规模为532.58万元")
+    assert longest_at_each_start(some, "x支出规模为支出") == {1: 4, 6: 2}
