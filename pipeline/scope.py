@@ -196,25 +196,23 @@ def _one_period(f: Fact, before: _Before, rules: ScopeRules) -> bool:
     """One period's figure (本期, 上周, 7月…) or several years' (2016至2018年度)."""
     chain = before.chain(f.start)
     clause = before.clause(f.start)
-    return (any(w in clause for w in rules.interim) or rules.interim_lead.match(clause) is not None
+    return (any(map(clause.__contains__, rules.interim)) or rules.interim_lead.match(clause) is not None
             or _interim_chain(chain, rules) or rules.multi_year.search(chain) is not None)
 
 
 def _in_enumerated_body(before: _Before, pos: int, rules: ScopeRules) -> bool:
     """The last enumerated item before the figure at ``pos`` on its line opens with another body's name
     (…：(1)省妇联保育院:编制41名…，实有30人；(2)…): the figure is that body's."""
-    text = before.text
-    starts, ends = before.markers(rules.item_marker)
-    k = bisect_right(ends, pos) - 1  # the last marker ending before the figure
-    return (k >= 0 and starts[k] > text.rfind("\n", 0, pos)
-            and rules.sub_unit_enumerated.match(text, starts[k], pos) is not None)
+    starts, ends = before.markers(pos, rules.item_marker)
+    k = bisect_right(ends, pos) - 1  # the last marker of the line ending before the figure
+    return k >= 0 and rules.sub_unit_enumerated.match(before.text, starts[k], pos) is not None
 
 
 def _interim_chain(chain: str, rules: ScopeRules) -> bool:
     """Whether the chain opened one period (上周平潭征迁工作取得新进展，全区实现19座房屋拆除) and no
     cumulative word (累计, 截至 …) stands between that period and the figure."""
-    at = max((chain.rfind(w) for w in rules.interim), default=-1)
-    return at >= 0 and not any(w in chain[at:] for w in rules.interim_reset)
+    at = max(map(chain.rfind, rules.interim), default=-1)
+    return at >= 0 and not any(map(chain[at:].__contains__, rules.interim_reset))
 
 
 def _line_before(text: str, pos: int) -> str:
@@ -331,16 +329,21 @@ class _Before:
         self._line: dict[int, str] = {}
         self._clause: dict[int, str] = {}
         self._chain: dict[int, str] = {}
-        self._markers: tuple[list[int], list[int]] | None = None
+        self._markers: dict[int, tuple[list[int], list[int]]] = {}  # a line's start → its markers
         self.says: dict[str, bool | None] = {}  # a clause → whose subject it names (_clause_says), for one title
 
-    def markers(self, pattern: regex.Pattern) -> tuple[list[int], list[int]]:
-        """Starts and ends of every enumeration marker of the text, found once: a marker holds no line
-        break nor the start of another, so those before a figure on its line are the line's own."""
-        if self._markers is None:
-            spans = [m.span() for m in pattern.finditer(self.text)]
-            self._markers = [a for a, _ in spans], [b for _, b in spans]
-        return self._markers
+    def markers(self, pos: int, pattern: regex.Pattern) -> tuple[list[int], list[int]]:
+        """Starts and ends of the enumeration markers on the line of ``pos``, found once a line: a marker
+        holds no line break nor the start of another, so those ending before a figure are the ones a
+        search of the line up to the figure finds."""
+        text = self.text
+        start = text.rfind("\n", 0, pos) + 1
+        got = self._markers.get(start)
+        if got is None:
+            end = text.find("\n", pos)
+            spans = [m.span() for m in pattern.finditer(text, start, end if end >= 0 else len(text))]
+            got = self._markers[start] = [a for a, _ in spans], [b for _, b in spans]
+        return got
 
     def line(self, pos: int) -> str:
         got = self._line.get(pos)
