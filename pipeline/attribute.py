@@ -15,7 +15,7 @@ from dataclasses import replace
 
 import regex
 
-from .cues import Cues
+from .cues import Cues, has_word, longest_at_each_start
 from .extract import context_allows, figures_in, make_fact
 from .extraction.scan import under_item_title
 from .model import Basis, DocMeta, Document, Fact, Kind, Match, Mention, Quantity, Sentence
@@ -26,6 +26,8 @@ from .task_wholes import tasks_by_share
 LIST_SEP = ("、", "，", ",", "；", ";")  # a list separator right after a figure: what follows is the next item
 BEFORE_STOP = regex.compile(r"[，,。；;！？!?、（(\n|]")
 OPEN, CLOSE = "（(", "）)"  # a bracket closed before the figure is part of its label: 因公出国(境)费0万元
+# the last stop or closing bracket before a figure, searched backwards: a stop ends the clause at once
+_STOP_OR_CLOSE_BACK = regex.compile(BEFORE_STOP.pattern[:-1] + regex.escape(CLOSE) + "]", regex.REVERSE)
 AFTER_STOP = regex.compile(r"[，,。；;！？!?（(\n|]")
 _HAN = regex.compile(r"\p{Han}")  # compiled once: tried for every figure
 
@@ -37,18 +39,19 @@ def attribute(document: Document, sentences: list[Sentence], facts: list[Fact], 
     cues = ruleset.cues
     # a part of a list (kind part) is claimed for its total's metric only: its own label may
     # still name it (…（其中公务接待费1.95万元，因公出国费为0元）)
-    claimed = [(f.start, f.end, f) for f in sorted(facts, key=lambda f: f.start)]
+    claimed = _Claims(facts)
     parts = {(f.start, f.metric) for f in facts if f.kind == Kind.PART}
     new: list[Fact] = []
     mentions: list[Mention] = []
     text = document.text
     for sentence in sentences:
-        if sentence.kind == "heading" and not any(ch.isdigit() for ch in sentence.text):
+        if sentence.kind == "heading" and not any(map(str.isdigit, sentence.text)):
             continue
         figs = figures_in(sentence.text, ruleset.figure, units)
         if not figs:
             continue
-        cued = _names_a_metric(sentence.text, cues)  # else nothing here names a metric
+        split = _has_split(sentence.text, cues)  # else no window of it holds a split word
+        cued = _names_a_metric(sentence.text, cues, split)  # else nothing here names a metric
         known: dict[int, tuple[str, str]] = {}  # figure index → (metric, label), for figures that follow another
         unnamed: dict[int, tuple[Quantity, int]] = {}  # figure index → (quantity, its mention's index)
         named_parts: list[Fact] = []  # facts given to listed parts by their own labels
@@ -58,9 +61,9 @@ def attribute(document: Document, sentences: list[Sentence], facts: list[Fact], 
             if unit not in cues.domain_units:
                 continue
             start, end = sentence.start + s, sentence.start + e
-            if unit == "item" and not any(ch.isdigit() for ch in text[start:end]):
+            if unit == "item" and not any(map(str.isdigit, text[start:end])):
                 continue  # 两个确保, 三个方面: words, not counts
-            owner = _claimed_by(claimed, start, end)
+            owner = claimed.at(start, end)
             is_part = owner is not None and owner.kind == Kind.PART
             if owner is not None and not is_part and owner.kind != Kind.CHANGE:
                 known[i] = owner.metric, owner.label  # a fact stands on it: its value is the fact's reading
@@ -68,11 +71,11 @@ def attribute(document: Document, sentences: list[Sentence], facts: list[Fact], 
                                         sentence.text, sentence.section, owner.metric))
                 continue
             q = parse_quantity(text[start:end], units)
-            if q is None or (owner is None and q.value == 1 and not any(ch.isdigit() for ch in q.raw)):
+            if q is None or (owner is None and q.value == 1 and not any(map(str.isdigit, q.raw))):
                 continue  # 最后一户农户, 一名婆婆: an article, not a count
             fact = None
             if owner is None or is_part:  # a listed part may still be named by its own label
-                fact = _attributed(sentence, figs, i, q, cues, meta, ruleset, text, known) if cued else None
+                fact = _attributed(sentence, figs, i, q, cues, meta, ruleset, text, known, split) if cued else None
                 if fact is not None and (fact.start, fact.metric) in parts:
                     fact = None  # 交地2,140亩，其中…交付净地860亩: a part of its own total, not a second level
             if fact is not None:
@@ -86,7 +89,7 @@ def attribute(document: Document, sentences: list[Sentence], facts: list[Fact], 
                 unnamed[i] = q, len(mentions)
             mentions.append(Mention(sentence.doc, start, end, q.value, q.unit, q.raw, sentence.text,
                                     sentence.section, metric))
-        for fact in _shared_tags(named_parts):
+        for fact in _shared_tags(named_parts) if named_parts else ():
             new[new.index(fact)] = replace(fact, kind=Kind.PART)
         for i, (q, at) in sorted(unnamed.items(), reverse=True):  # from the last: a list's items share back
             task = (_task_before_done(sentence, figs, i, q, known, cues, meta, ruleset, text)
@@ -160,31 +163,32 @@ def _listed_before_all(sentence: Sentence, figs, i: int, q: Quantity, known: dic
                      q, meta, ruleset, {}, text)
 
 
-def _names_a_metric(stext: str, cues: Cues) -> bool:
-    """Whether a cue or basis word stands in the sentence, a word split by a space included."""
-    if cues.any_cue.search(stext) is not None:
+def _names_a_metric(stext: str, cues: Cues, split: bool) -> bool:
+    """Whether a cue or basis word stands in the sentence, a word split by a space included
+    (``split``: whether the sentence holds a space that may split a word)."""
+    if has_word(cues.any_words, stext):
         return True
-    return _has_split(stext, cues) and cues.any_cue.search(cues.split_space.sub("", stext)) is not None
+    return split and has_word(cues.any_words, cues.split_space.sub("", stext))
 
 
 def _has_split(text: str, cues: Cues) -> bool:
     """Whether a space that may split a word stands in the text (a plain test: most text has none)."""
-    return not cues.split_chars.isdisjoint(text)
+    return any(map(text.__contains__, cues.split_chars))  # a substring test a space: faster than a set of the text
 
 
 def _share_of_task(sentence: Sentence, figs, i: int, known: dict[int, tuple[str, str]], cues: Cues,
-                   claimed: list, units: Units) -> Fact | None:
+                   claimed: _Claims, units: Units) -> Fact | None:
     """The share of a task done, stated right after the task (已签订协议88户，完成总任务95户的92.36%):
     a share of the task's own metric, which the checks hold against done ÷ task."""
     if i == 0 or (i - 1) not in known:
         return None
     metric, label = known[i - 1]
     s, e, _unit = figs[i]
-    if not any(w in label for w in cues.task_words) or not cues.task_share.fullmatch(sentence.text, figs[i - 1][1], s):
+    if not any(map(label.__contains__, cues.task_words)) or not cues.task_share.fullmatch(sentence.text, figs[i - 1][1], s):
         return None
     start, end = sentence.start + s, sentence.start + e
     q = parse_quantity(sentence.text[s:e], units)
-    if q is None or q.unit != "ratio" or _claimed_by(claimed, start, end) is not None:
+    if q is None or q.unit != "ratio" or claimed.at(start, end) is not None:
         return None
     return Fact(doc=sentence.doc, metric=metric, value=q.value, unit="ratio", kind=Kind.SHARE, approx=q.approx,
                 basis=None, quote=sentence.text, start=start, end=end, rule_id="attribute.task_share",
@@ -192,24 +196,34 @@ def _share_of_task(sentence: Sentence, figs, i: int, known: dict[int, tuple[str,
                 label=label)
 
 
-def _claimed_by(claimed: list[tuple[int, int, Fact]], start: int, end: int) -> Fact | None:
-    """The fact whose figure overlaps [start, end)."""
-    i = bisect_left(claimed, start - 64, key=lambda c: c[0])
-    while i < len(claimed):  # walk on from i: a slice ``claimed[i:]`` would copy the rest of a long document's facts
-        s, e, fact = claimed[i]
-        if s >= end:
-            break
-        if e > start:
-            return fact
-        i += 1
-    return None
+class _Claims:
+    """The facts of a document by where their figures stand."""
+
+    __slots__ = ("starts", "facts")
+
+    def __init__(self, facts: list[Fact]):
+        self.facts = sorted(facts, key=lambda f: f.start)
+        self.starts = [f.start for f in self.facts]
+
+    def at(self, start: int, end: int) -> Fact | None:
+        """The fact whose figure overlaps [start, end)."""
+        facts = self.facts
+        i = bisect_left(self.starts, start - 64)
+        while i < len(facts):  # walk on from i: a slice ``facts[i:]`` would copy the rest of a long document's facts
+            fact = facts[i]
+            if fact.start >= end:
+                break
+            if fact.end > start:
+                return fact
+            i += 1
+        return None
 
 
 def _attributed(sentence: Sentence, figs, i: int, q: Quantity, cues: Cues, meta: DocMeta, ruleset: RuleSet,
-                text: str, known: dict[int, tuple[str, str]]) -> Fact | None:
+                text: str, known: dict[int, tuple[str, str]], split: bool) -> Fact | None:
     stext = sentence.text
     s, e, unit = figs[i]
-    for label_start, label_end, metric, part_of in _candidates(stext, figs, i, cues, known):
+    for label_start, label_end, metric, part_of in _candidates(stext, figs, i, cues, known, split):
         if ruleset.metric_unit(metric) != q.unit or cues.unit_refused(metric, q.raw):
             continue
         rule = cues.rules[metric]
@@ -240,6 +254,12 @@ def _clause_start(stext: str, s: int) -> int:
     """Where the clause of a figure at ``s`` begins, looking back at most 40 characters: after a
     separator, or after an opening bracket that is still open at the figure (…（其中公务接待费1.95万元）);
     a bracket closed before the figure belongs to the label (因公出国(境)费支出决算为0万元)."""
+    floor = max(0, s - 40)
+    last = _STOP_OR_CLOSE_BACK.search(stext, floor, s)
+    if last is None:
+        return floor
+    if stext[last.start()] not in CLOSE:
+        return last.end()  # no bracket closes after it: the walk below would stop right there
     lo, depth = s, 0
     while lo > 0 and s - lo < 40:
         ch = stext[lo - 1]
@@ -265,12 +285,12 @@ class _Offsets:
         return self.start + k
 
 
-def _unsplit(stext: str, lo: int, hi: int, cues: Cues):
+def _unsplit(stext: str, lo: int, hi: int, cues: Cues, split: bool):
     """The window ``stext[lo:hi]`` with the spaces that split a word taken out (设17个内设 机构:
     PDF text justified or wrapped inside a cue word), and where each of its characters stands in
-    the sentence."""
+    the sentence (``split``: whether the sentence holds a space that may split a word)."""
     window = stext[lo:hi]
-    spaces = [m.span() for m in cues.split_space.finditer(window)] if _has_split(window, cues) else []
+    spaces = [m.span() for m in cues.split_space.finditer(window)] if split and _has_split(window, cues) else []
     if not spaces:
         return window, _Offsets(lo)
     keep, at = [], 0
@@ -281,51 +301,60 @@ def _unsplit(stext: str, lo: int, hi: int, cues: Cues):
     return "".join(window[k] for k in keep), [lo + k for k in keep]
 
 
-def _candidates(stext: str, figs, i: int, cues: Cues, known: dict[int, tuple[str, str]]):
+def _before_cue(stext: str, window: str, at, cues: Cues) -> tuple[int, int] | None:
+    """The span in ``window`` (the clause before a figure, ``at`` its offsets in the sentence) of the cue
+    that names the figure: of the longest cue at each position, the one ending last (the longest of
+    those) with only allowed words between it and the figure and no refused word right before it."""
+    # a cue ending farther than reach_before from the figure is never taken: the search starts where
+    # the longest cue could still end within reach
+    first = max(0, len(window) - cues.reach_before - cues.before_longest) if cues.before_longest is not None else 0
+    found = longest_at_each_start(cues.before_words, window, first)
+    for end, size in sorted(((start + size, size) for start, size in found.items()), reverse=True):
+        gap = window[end:]
+        if len(gap) > cues.reach_before or any(map(gap.__contains__, cues.not_between)) or not cues.gap.match(gap):
+            continue
+        start = end - size
+        lead = stext[max(0, at[start] - 4):at[start]]
+        if any(map(lead.__contains__, cues.not_before)):
+            continue
+        return start, end
+    return None
+
+
+def _candidates(stext: str, figs, i: int, cues: Cues, known: dict[int, tuple[str, str]], split: bool):
     """(label start, label end, metric, part of) of the cues around figure ``i``: before it first,
     then after it, then — when only a basis stands between them (预算为97万元，决算为8.72万元) — the
     metric of the figure before it; ``part of`` is that figure's offset when 其中 opens the basis
     (预算收入69.06万元，其中年初预算57.28万元: a part of it), else None."""
     s, e, _unit = figs[i]
     lo = _clause_start(stext, s)
-    prev_end = max((pe for ps, pe, _ in figs[:i] if pe <= s), default=0)
+    prev_end = figs[i - 1][1] if i else 0  # figures come in order and do not overlap
     lo = max(lo, prev_end)
-    window, at = _unsplit(stext, lo, s, cues)
-    best = None
+    window, at = _unsplit(stext, lo, s, cues, split)
     counted_noun = e < len(stext) and _unit == "item" and _HAN.match(stext, e)
-    for m in ([] if counted_noun else cues.before.finditer(window, overlapped=True)):
-        gap = window[m.end():]
-        if len(gap) > cues.reach_before or any(w in gap for w in cues.not_between) or not cues.gap.match(gap):
-            continue
-        lead = stext[max(0, at[m.start()] - 4):at[m.start()]]
-        if any(w in lead for w in cues.not_before):
-            continue
-        key = (m.end(), m.end() - m.start())
-        if best is None or key > best[0]:
-            best = (key, m)
+    best = None if counted_noun else _before_cue(stext, window, at, cues)
     if best is not None:
-        m = best[1]
-        yield at[m.start()], at[m.end() - 1] + 1, cues.before_metric[m.group()], None
-    hi = e
-    limit = figs[i + 1][0] if i + 1 < len(figs) else len(stext)
-    while hi < min(len(stext), limit) and hi - e < cues.reach_after + 8 and not AFTER_STOP.match(stext, hi):
-        hi += 1
+        start, end = best
+        yield at[start], at[end - 1] + 1, cues.before_metric[window[start:end]], None
+    limit = min(figs[i + 1][0] if i + 1 < len(figs) else len(stext), len(stext), e + cues.reach_after + 8)
+    hi = stop.start() if e < limit and (stop := AFTER_STOP.search(stext, e, limit)) else max(e, limit)
     # a figure its clause opens as a part (…15户进行了安置(其中4户为货币化安置…): a part of the figure before
     # when that one counts the same thing; else a figure of its own (完成620户，其中4个棚改项目…)
-    opened = any(w in stext[lo:s] for w in cues.part_open)
+    opened = any(map(stext[lo:s].__contains__, cues.part_open))
     whole = figs[i - 1][0] if opened and i > 0 and figs[i - 1][2] == _unit else None
-    window, at = _unsplit(stext, e, hi, cues)
-    m = cues.after.search(window)
-    first_end = m.end() if m is not None else 0
+    window, at = _unsplit(stext, e, hi, cues, split)
+    after = sorted(longest_at_each_start(cues.after_words, window).items())  # what searching on from each finds
+    first_end = after[0][0] + after[0][1] if after else 0
     # only cues overlapping the first name the figure, tried in turn: 集体土地征收补偿资金 (土地征收 | 征收补偿资金)
-    while m is not None and m.start() < first_end:
-        gap = window[:m.start()]
-        if len(gap) > cues.reach_after or any(w in gap for w in cues.after_not_between) or gap.startswith(LIST_SEP):
+    for start, size in after:
+        if start >= first_end:
+            break
+        gap = window[:start]
+        if len(gap) > cues.reach_after or any(map(gap.__contains__, cues.after_not_between)) or gap.startswith(LIST_SEP):
             break  # 673户、签订协议1482户: the next item's label
-        if window.startswith(cues.after_then_not, m.end()):
+        if window.startswith(cues.after_then_not, start + size):
             break  # 100户已签约未腾房: those of the signed still to move out
-        yield at[m.start()], at[m.end() - 1] + 1, cues.after_metric[m.group()], whole
-        m = cues.after.search(window, m.start() + 1)
+        yield at[start], at[start + size - 1] + 1, cues.after_metric[window[start:start + size]], whole
     if not opened and (done := _all_done(stext, e, cues)) is not None:
         yield done[0], done[1], cues.after_metric[stext[done[0]:done[1]]], None
     if i > 0 and (i - 1) in known and figs[i - 1][2] == _unit:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+import ahocorasick
 import regex
 import yaml
 
@@ -50,6 +51,12 @@ class Cues:
     share_names_whole: tuple[str, ...] = ()  # in the share's wording, these name its whole (占总户数的, 完成率): any figure fits
     task_after: regex.Pattern | None = None  # right after a figure: it is the task of the metric done before it (的全年任务)
     part_open: tuple[str, ...] = ()  # opening a figure's clause before it: the figure is a part (其中4户为货币化安置)
+    before_longest: int | None = None  # the length of the longest before-cue (None: not known, every position is tried)
+    # the same words as Aho–Corasick automata (values: (length, word)): one pass over a window finds
+    # every cue, where the alternations above try each of ~200 words at every position
+    any_words: ahocorasick.Automaton | None = None
+    before_words: ahocorasick.Automaton | None = None
+    after_words: ahocorasick.Automaton | None = None
 
     def unit_refused(self, metric: str, raw: str) -> bool:
         """Whether a figure written ``raw`` is in a surface unit ``metric`` is never counted in
@@ -63,6 +70,9 @@ def load_cues(directory: Path, metrics: frozenset[str], defaults: dict) -> Cues:
     data = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}) if path.exists() else {}
     before = {str(w): m for m, words in (data.get("before") or {}).items() for w in words}
     after = {str(w): m for m, words in (data.get("after") or {}).items() for w in words}
+    follow_words = {str(w): "" for w in data.get("follow_words") or ()}
+    if "" in before or "" in after or "" in follow_words:
+        raise RuleError("attribution.yaml: an empty cue word")
     for m in set(before.values()) | set(after.values()) | set(data.get("not_units") or {}):
         if m not in metrics:
             raise RuleError(f"attribution.yaml: unknown metric {m!r}")
@@ -86,7 +96,7 @@ def load_cues(directory: Path, metrics: frozenset[str], defaults: dict) -> Cues:
         not_between=tuple(data.get("not_between") or ()),
         not_before=tuple(data.get("not_before") or ()),
         gap=regex.compile(str(data.get("gap") or "")),
-        any_cue=_alternation({**before, **after, **{str(w): "" for w in data.get("follow_words") or ()}}),
+        any_cue=_alternation({**before, **after, **follow_words}),
         follow=regex.compile(str(data.get("follow") or r"(?!)(?P<basis>)")),
         after_not_between=tuple(data.get("after_not_between") or ()),
         before=_alternation(before),
@@ -111,6 +121,10 @@ def load_cues(directory: Path, metrics: frozenset[str], defaults: dict) -> Cues:
         share_names_whole=tuple(str(w) for w in data.get("share_names_whole") or ()),
         task_after=regex.compile(str(data["task_after"])) if data.get("task_after") else None,
         part_open=tuple(str(w) for w in data.get("part_open") or ()),
+        before_longest=max(map(len, before), default=0),
+        any_words=word_automaton({**before, **after, **follow_words}),
+        before_words=word_automaton(before),
+        after_words=word_automaton(after),
     )
 
 
@@ -135,6 +149,38 @@ def _split_space(chars: str) -> regex.Pattern | None:
     if not chars:
         return None
     return regex.compile(r"(?<=\p{Han})[" + regex.escape(chars) + r"]{1,2}(?=\p{Han})")
+
+
+def word_automaton(words) -> ahocorasick.Automaton:
+    """An Aho–Corasick automaton over the words, each found as (length, word); with no words, one
+    that finds nothing."""
+    automaton = ahocorasick.Automaton()
+    for w in words:
+        automaton.add_word(w, (len(w), w))
+    automaton.make_automaton()
+    return automaton
+
+
+def longest_at_each_start(automaton: ahocorasick.Automaton, text: str, lo: int = 0) -> dict[int, int]:
+    """start → length of the longest word starting there, of the words wholly in ``text[lo:]``: what an
+    overlapped search of the words' alternation (longest first) matches at each position from ``lo``."""
+    found: dict[int, int] = {}
+    if automaton.kind != ahocorasick.AHOCORASICK:
+        return found  # no words
+    for end, (size, _word) in automaton.iter(text, lo):
+        start = end + 1 - size
+        if found.get(start, 0) < size:
+            found[start] = size
+    return found
+
+
+def has_word(automaton: ahocorasick.Automaton, text: str) -> bool:
+    """Whether any of the automaton's words stands in ``text`` (a search of their alternation)."""
+    if automaton.kind != ahocorasick.AHOCORASICK:
+        return False
+    for _ in automaton.iter(text):
+        return True
+    return False
 
 
 def _alternation(words: dict[str, str]) -> regex.Pattern:

@@ -11,8 +11,8 @@ monthly bulletin its month.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from pathlib import Path
 
 import regex
@@ -95,7 +95,8 @@ def scope(facts: list[Fact], text: str, rules: ScopeRules) -> list[Fact]:
     if not candidates:
         return facts
     title = _title(text)
-    marked = {i for i in candidates if _not_the_units(facts[i], text, rules, title)}
+    before = _Before(text)
+    marked = {i for i in candidates if _not_the_units(facts[i], before, rules, title)}
     marked |= _done_of_marked_tasks(facts, marked, text)
     own = {facts[i].metric for i in candidates if i not in marked}
     # a sub-area's task of the year gives way to the unit's own task only (任务为…交地的147亩 beside
@@ -103,26 +104,26 @@ def scope(facts: list[Fact], text: str, rules: ScopeRules) -> list[Fact]:
     own_tasks = {facts[i].metric for i in candidates if i not in marked and facts[i].kind == Kind.TARGET}
 
     def aside(f: Fact) -> bool:
-        if f.kind == Kind.TARGET and f.metric not in own_tasks and not _one_period(f, text, rules):
+        if f.kind == Kind.TARGET and f.metric not in own_tasks and not _one_period(f, before, rules):
             return False
         return f.metric in own
 
     out = [replace(f, kind=Kind.SUB) if i in marked and aside(f) else f for i, f in enumerate(facts)]
     out = _gross_beside_net(out, rules)
-    out = _narrow_beside_whole(out, text, rules)
-    out = _fewer_projects(_parts_of_the_sentence_before(out, text, rules), text, rules)
+    out = _narrow_beside_whole(out, before, rules)
+    out = _fewer_projects(_parts_of_the_sentence_before(out, text, rules), before, rules)
     out = _relations_follow(_shared_out(out, rules), facts)
     return _zero_beside_nonzero(_kinds_of_a_metric(out, text, rules), rules)
 
 
-def _fewer_projects(facts: list[Fact], text: str, rules: ScopeRules) -> list[Fact]:
+def _fewer_projects(facts: list[Fact], before: _Before, rules: ScopeRules) -> list[Fact]:
     """Of two figures of one metric in one sentence whose clauses open with a count of projects (723个征迁交地
     项目完成交地30857.78亩；…46个逾期交地项目完成交地711.43亩), the one of fewer projects is a subset's."""
     counted: dict[tuple[int, str], list[tuple[int, int]]] = {}
     for i, f in enumerate(facts):
         if f.kind != Kind.LEVEL:
             continue
-        m = rules.project_subject.match(_since(text, f.start, _CLAUSE_START))
+        m = rules.project_subject.match(before.clause(f.start))
         if m is not None:
             counted.setdefault((f.sentence_index, f.metric), []).append((int(m.group("n")), i))
     aside = {i for group in counted.values() if len(group) > 1
@@ -152,7 +153,8 @@ def _parts_of_the_sentence_before(facts: list[Fact], text: str, rules: ScopeRule
 def _sentence_start(text: str, pos: int) -> int:
     """Where the sentence holding ``pos`` starts: after the last 。！？ or line break, spaces skipped."""
     line = text.rfind("\n", 0, pos) + 1  # the ends are looked for on the line only, not back to the text's start
-    start = max(line, max(text.rfind(c, line, pos) for c in "。！？!?") + 1)
+    end = _SENTENCE_END_BACK.search(text, line, pos)  # the last one
+    start = end.end() if end is not None else line
     while start < pos and text[start] in " \t\u3000":
         start += 1
     return start
@@ -178,39 +180,39 @@ def _done_of_marked_tasks(facts: list[Fact], marked: set[int], text: str) -> set
     return done
 
 
-def _not_the_units(f: Fact, text: str, rules: ScopeRules, title: str = "") -> bool:
+def _not_the_units(f: Fact, before: _Before, rules: ScopeRules, title: str = "") -> bool:
     """One period's figure, several years', or a sub-area's or another body's."""
-    chain = _since(text, f.start, _CHAIN_START)
-    return (_one_period(f, text, rules, chain) or _subject_is_other(chain, rules, title)
+    text = before.text
+    chain = before.chain(f.start)
+    return (_one_period(f, before, rules) or _subject_is_other(chain, rules, title, before.says)
             or _subject_before_is_other(text, f.start, chain, rules, title)
-            or rules.sub_area_line.match(_since(text, f.start, None)) is not None
+            or rules.sub_area_line.match(before.line(f.start)) is not None
             or rules.sub_unit_item.match(_line_before(text, f.start)) is not None
-            or _in_enumerated_body(_since(text, f.start, None), rules)
+            or _in_enumerated_body(before, f.start, rules)
             or rules.sub_unit_section.search(f.section.rsplit(" > ", 1)[-1]) is not None)
 
 
-def _one_period(f: Fact, text: str, rules: ScopeRules, chain: str | None = None) -> bool:
+def _one_period(f: Fact, before: _Before, rules: ScopeRules) -> bool:
     """One period's figure (本期, 上周, 7月…) or several years' (2016至2018年度)."""
-    chain = _since(text, f.start, _CHAIN_START) if chain is None else chain
-    clause = _since(text, f.start, _CLAUSE_START)  # once, not once per interim word
-    return (any(w in clause for w in rules.interim) or rules.interim_lead.match(clause) is not None
+    chain = before.chain(f.start)
+    clause = before.clause(f.start)
+    return (any(map(clause.__contains__, rules.interim)) or rules.interim_lead.match(clause) is not None
             or _interim_chain(chain, rules) or rules.multi_year.search(chain) is not None)
 
 
-def _in_enumerated_body(line: str, rules: ScopeRules) -> bool:
-    """The last enumerated item before the figure on its line opens with another body's name
+def _in_enumerated_body(before: _Before, pos: int, rules: ScopeRules) -> bool:
+    """The last enumerated item before the figure at ``pos`` on its line opens with another body's name
     (…：(1)省妇联保育院:编制41名…，实有30人；(2)…): the figure is that body's."""
-    last = None
-    for last in rules.item_marker.finditer(line):
-        pass
-    return last is not None and rules.sub_unit_enumerated.match(line, last.start()) is not None
+    starts, ends = before.markers(pos, rules.item_marker)
+    k = bisect_right(ends, pos) - 1  # the last marker of the line ending before the figure
+    return k >= 0 and rules.sub_unit_enumerated.match(before.text, starts[k], pos) is not None
 
 
 def _interim_chain(chain: str, rules: ScopeRules) -> bool:
     """Whether the chain opened one period (上周平潭征迁工作取得新进展，全区实现19座房屋拆除) and no
     cumulative word (累计, 截至 …) stands between that period and the figure."""
-    at = max((chain.rfind(w) for w in rules.interim), default=-1)
-    return at >= 0 and not any(w in chain[at:] for w in rules.interim_reset)
+    at = max(map(chain.rfind, rules.interim), default=-1)
+    return at >= 0 and not any(map(chain[at:].__contains__, rules.interim_reset))
 
 
 def _line_before(text: str, pos: int) -> str:
@@ -252,21 +254,31 @@ def _relations_follow(out: list[Fact], before: list[Fact]) -> list[Fact]:
         s == f.sentence_index and m == f.metric and start < f.start for s, m, start in aside) else f for f in out]
 
 
-def _subject_is_other(chain: str, rules: ScopeRules, title: str = "") -> bool:
+def _subject_is_other(chain: str, rules: ScopeRules, title: str = "", said: dict | None = None) -> bool:
     """Whether the subject of the chain's last clause is a sub-area or another body: the latest
     clause of the chain that names a subject decides (局机关编制17人，实有17人，环境监察大队编制34人，
     实有人数34人 — the last two are the 大队's); the unit's own office (局机关, 本级) is not another, nor
     an area the report's title names (巴城杨家坝和龙泉CDE地块征拆情况: 龙泉CDE地块共需拆迁380户)."""
+    said = {} if said is None else said  # clause → what it says: the figures of a chain share its clauses
     other = False
     for clause in _CLAUSE_SPLIT.split(chain):
-        clause = clause.strip(" \t\u3000")
-        if rules.own_lead.match(clause):
-            other = False
-        elif not clause.startswith(rules.not_subject) and (
-                m := rules.sub_unit_lead.match(clause) or rules.sub_area_lead.match(clause)) \
-                and not any(w in m.group() for w in rules.not_in_name):
-            other = not _titled(rules.name_lead.sub("", m.group(), count=1), title)
+        says = said[clause] if clause in said else said.setdefault(clause, _clause_says(clause, rules, title))
+        if says is not None:
+            other = says
     return other
+
+
+def _clause_says(clause: str, rules: ScopeRules, title: str) -> bool | None:
+    """Whether a clause opens with another body or sub-area (True), with the unit's own office
+    (False), or names no subject (None)."""
+    clause = clause.strip(" \t\u3000")
+    if rules.own_lead.match(clause):
+        return False
+    if not clause.startswith(rules.not_subject) and (
+            m := rules.sub_unit_lead.match(clause) or rules.sub_area_lead.match(clause)) \
+            and not any(w in m.group() for w in rules.not_in_name):
+        return not _titled(rules.name_lead.sub("", m.group(), count=1), title)
+    return None
 
 
 def _subject_before_is_other(text: str, pos: int, chain: str, rules: ScopeRules, title: str) -> bool:
@@ -306,18 +318,68 @@ def _titled(name: str, title: str) -> bool:
     return len(name) >= 2 and name in title
 
 
-def _since(text: str, pos: int, breaks: regex.Pattern | None) -> str:
-    """The text before ``pos`` on its line, from just after the last of ``breaks`` (its clause for
-    the clause ends, its clause chain for 。：, the whole line for None)."""
+class _Before:
+    """The text before a figure on its line — from the line's start, its clause's, its clause
+    chain's — each read once a figure: the scope rules ask about the same figures again and again."""
+
+    __slots__ = ("text", "_line", "_clause", "_chain", "_markers", "says")
+
+    def __init__(self, text: str):
+        self.text = text
+        self._line: dict[int, str] = {}
+        self._clause: dict[int, str] = {}
+        self._chain: dict[int, str] = {}
+        self._markers: dict[int, tuple[list[int], list[int]]] = {}  # a line's start → its markers
+        self.says: dict[str, bool | None] = {}  # a clause → whose subject it names (_clause_says), for one title
+
+    def markers(self, pos: int, pattern: regex.Pattern) -> tuple[list[int], list[int]]:
+        """Starts and ends of the enumeration markers on the line of ``pos``, found once a line: a marker
+        holds no line break nor the start of another, so those ending before a figure are the ones a
+        search of the line up to the figure finds."""
+        text = self.text
+        start = text.rfind("\n", 0, pos) + 1
+        got = self._markers.get(start)
+        if got is None:
+            end = text.find("\n", pos)
+            spans = [m.span() for m in pattern.finditer(text, start, end if end >= 0 else len(text))]
+            got = self._markers[start] = [a for a, _ in spans], [b for _, b in spans]
+        return got
+
+    def line(self, pos: int) -> str:
+        got = self._line.get(pos)
+        if got is None:
+            got = self._line[pos] = _since(self.text, pos, None)
+        return got
+
+    def clause(self, pos: int) -> str:
+        got = self._clause.get(pos)
+        if got is None:
+            got = self._clause[pos] = _since(self.text, pos, _CLAUSE_BACK)
+        return got
+
+    def chain(self, pos: int) -> str:
+        got = self._chain.get(pos)
+        if got is None:
+            got = self._chain[pos] = _since(self.text, pos, _CHAIN_BACK)
+        return got
+
+
+def _since(text: str, pos: int, back: regex.Pattern | None) -> str:
+    """The text before ``pos`` on its line, from just after the last break ``back`` finds (a break
+    pattern compiled to search backwards: its clause for the clause ends, its clause chain for 。：,
+    the whole line for None)."""
     start = text.rfind("\n", 0, pos) + 1
-    if breaks is not None and (m := _reversed(breaks).search(text, start, pos)):
+    if back is not None and (m := back.search(text, start, pos)):
         start = m.end()  # the last break: searched from ``pos`` backwards
     return text[start:pos].lstrip(" \t\u3000")
 
 
-@lru_cache(maxsize=8)
 def _reversed(pattern: regex.Pattern) -> regex.Pattern:
     return regex.compile(pattern.pattern, pattern.flags | regex.REVERSE)
+
+
+_CLAUSE_BACK, _CHAIN_BACK = _reversed(_CLAUSE_START), _reversed(_CHAIN_START)
+_SENTENCE_END_BACK = regex.compile(r"[。！？!?]", regex.REVERSE)
 
 
 def _gross_beside_net(facts: list[Fact], rules: ScopeRules) -> list[Fact]:
@@ -330,23 +392,27 @@ def _gross_beside_net(facts: list[Fact], rules: ScopeRules) -> list[Fact]:
     return [replace(f, kind=Kind.SUB) if f.metric in net and labelled(f, rules.gross) else f for f in facts]
 
 
-def _narrow_beside_whole(facts: list[Fact], text: str, rules: ScopeRules) -> list[Fact]:
+def _narrow_beside_whole(facts: list[Fact], before: _Before, rules: ScopeRules) -> list[Fact]:
     """One source's total (财政拨款收入总计1516.64万元) gives way to the unit's own total of the same
     metric (本单位收入为1687.45万元); alone, it is the report's statement of the metric."""
-    def is_narrow(f: Fact) -> bool:
+    def narrow_level(f: Fact) -> bool:
         # the clause's lead, or the title of the section it stands in (一般公共预算财政拨款支出决算具体情况)
-        lead = _since(text, f.start, _CLAUSE_START)[-16:] + "|" + f.section.rsplit(" > ", 1)[-1]
-        return f.kind == Kind.LEVEL and any(w in lead for w in rules.narrow.get(f.metric, ()))
+        words = rules.narrow.get(f.metric, ())
+        if not words:
+            return False
+        lead = before.clause(f.start)[-16:] + "|" + f.section.rsplit(" > ", 1)[-1]
+        return any(w in lead for w in words)
 
-    whole = {f.metric for f in facts if f.kind == Kind.LEVEL and not is_narrow(f)}
+    narrow = [f.kind == Kind.LEVEL and narrow_level(f) for f in facts]  # once a fact: asked twice below
+    whole = {f.metric for f, n in zip(facts, narrow) if f.kind == Kind.LEVEL and not n}
     narrow_whole = {w for m in whole for w in rules.narrow.get(m, ())}
 
     def is_narrow_share(f: Fact) -> bool:
         # a share of one source's total (占一般公共预算财政拨款总支出的70.80%) is not a share of the unit's
         return f.kind == Kind.SHARE and any(w in f.label and w in narrow_whole for w in rules.narrow_share)
 
-    return [replace(f, kind=Kind.SUB) if (is_narrow(f) and f.metric in whole) or is_narrow_share(f) else f
-            for f in facts]
+    return [replace(f, kind=Kind.SUB) if (n and f.metric in whole) or is_narrow_share(f) else f
+            for f, n in zip(facts, narrow)]
 
 
 def _kinds_of_a_metric(facts: list[Fact], text: str, rules: ScopeRules) -> list[Fact]:
