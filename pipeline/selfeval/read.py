@@ -58,12 +58,15 @@ def read_indicators(document: Document, ruleset: RuleSet) -> list[Indicator]:
     vocab: IndicatorVocab | None = ruleset.indicators
     if vocab is None:
         return []
-    lines = _lines(document, vocab)
+    # a page that cannot hold a header: no grid or flattened header is looked for, and templates
+    # read only its grid lines (a text line keeps its place, its words not split)
+    headed = vocab.may_head(document.text)
+    lines = _lines(document, vocab, words=headed) if headed or _may_grid(document) else []
     whole: dict[int, bool] = {}  # token → a whole header starts at it (windows overlap: asked once)
     out: list[Indicator] = []
     out += _execution_rows(document, ruleset, vocab)
     i = 0
-    while i < len(lines):
+    while headed and i < len(lines):
         kind, cells = lines[i]
         found = _grid_header(cells, vocab) if kind == "grid" else None
         if found is not None:
@@ -85,8 +88,15 @@ def read_indicators(document: Document, ruleset: RuleSet) -> list[Indicator]:
     return [replace(x, position=n) for n, x in enumerate(out)]
 
 
-def _lines(document: Document, vocab: IndicatorVocab) -> list[tuple[str, list[Tok]]]:
-    """The document as lines of cells: ("grid", cells) for a table row, ("text", words) otherwise.
+def _may_grid(document: Document) -> bool:
+    """Whether ``_lines`` may give a grid line: a document table, a `|`, or three tabs."""
+    text = document.text
+    return bool(document.tables) or "|" in text or "｜" in text or text.count("\t") >= 3
+
+
+def _lines(document: Document, vocab: IndicatorVocab, words: bool = True) -> list[tuple[str, list[Tok]]]:
+    """The document as lines of cells: ("grid", cells) for a table row, ("text", words) otherwise
+    (("text", []) without ``words``).
 
     Text with `|` cells is read region by region (``_pipe_rows``): a page may break a row over
     several lines (a cell per line, a header cell per line) or join several rows on one."""
@@ -120,10 +130,12 @@ def _lines(document: Document, vocab: IndicatorVocab) -> list[tuple[str, list[To
             continue
         elif line.count("\t") >= 3:
             out.append(("grid", _split_grid(line, start)))
+        elif line.strip() and not words:
+            out.append(("text", []))
         elif line.strip():
-            words = _words(line, vocab)
-            out.append(("text", [Tok(line[a:b], start + a, start + b, opens_line=n == 0 and len(words) > 1)
-                                 for n, (a, b) in enumerate(words)]))
+            spans = _words(line, vocab)
+            out.append(("text", [Tok(line[a:b], start + a, start + b, opens_line=n == 0 and len(spans) > 1)
+                                 for n, (a, b) in enumerate(spans)]))
         n += 1
     return out
 

@@ -5,6 +5,7 @@ and pipeline/selfeval_checks.py. Validated on load: a bad entry raises ``RuleErr
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from decimal import Decimal
 from pathlib import Path
 
@@ -68,6 +69,14 @@ class IndicatorVocab:
                 return role
         return None
 
+    def may_head(self, text: str) -> bool:
+        """Whether ``text`` may hold an indicator header (``rows.header_roles`` of any of its cells):
+        an exact necessary test. A cell's roles come from its header words (``role_of``), which
+        stand in the cell with its whitespace and annotations dropped — so, with whitespace, brackets
+        and annotation marks dropped from both, in the text; a header names ``min_roles`` roles,
+        level3 or target among them, and weight or score or both target and actual."""
+        return _may_head(self.header_words, self.min_roles, text)
+
     def is_header_cell(self, cell: str) -> bool:
         """A cell a header is made of: a role's word, or a filler."""
         known = self._header_cells.get(cell)
@@ -127,6 +136,33 @@ _ANNOTATION = regex.compile(r"[（(][A-Za-z/+\-*×÷]{1,5}[)）]")  # 年初目�
 
 
 _SPACES = regex.compile(r"\s+")
+
+
+def _may_head(header_words: tuple[tuple[str, str], ...], min_roles: int, text: str) -> bool:
+    """``IndicatorVocab.may_head``. A cell's header word stands in its text squeezed and its annotations
+    dropped; so it stands in the whole text with all its whitespace (str.split's, which holds
+    ``_squeeze``'s) and all its annotations dropped: an annotation holds no bracket inside, so two
+    never overlap and every one in a cell is one in the text. A word holding what an annotation or
+    whitespace is made of (a cell may cut an annotation) is taken as present."""
+    bare = _ANNOTATION.sub("", "".join(text.split()))
+    named, words = _header_words(header_words)
+    if not any(word in bare for word in words["level3"] + words["target"]) and not named & {"level3", "target"}:
+        return False  # the usual page: no name or target column; the other roles not asked
+    roles = named | {role for role, ws in words.items() if any(w in bare for w in ws)}
+    return len(roles) >= min_roles and bool(roles & {"level3", "target"}) and (
+        bool(roles & {"weight", "score"}) or {"target", "actual"} <= roles)
+
+
+@lru_cache(maxsize=8)
+def _header_words(header_words: tuple[tuple[str, str], ...]) -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
+    """The roles some word of which holds an annotation's or whitespace's character (always taken as
+    present), and each role's other words."""
+    named = frozenset(role for word, role in header_words if _UNSURE.search(word))
+    words = {role: tuple(w for w, r in header_words if r == role and not _UNSURE.search(w)) for role in ROLES}
+    return named, words
+
+
+_UNSURE = regex.compile(r"[\s\x1c-\x1f（()）A-Za-z/+\-*×÷]")
 
 
 def _squeeze(text: str) -> str:
