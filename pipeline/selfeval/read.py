@@ -478,8 +478,8 @@ def read_grade(document: Document, ruleset: RuleSet) -> SelfGrade | None:
     """The grade the report gives itself (评价等级为“优”, 自评等级：良好): the first one stated under
     a label of its own grade (自评等级; an evaluator's 评价等级 may stand above it), else the first."""
     vocab: IndicatorVocab | None = ruleset.indicators
-    if vocab is None or vocab.grade_pattern is None:
-        return None
+    if vocab is None or vocab.grade_pattern is None or not any(w in document.text for w in vocab.grade_labels):
+        return None  # a grade stands after its label: the pattern tries every position, only where one stands
     names = dict(vocab.grade_names)
     found = list(vocab.grade_pattern.finditer(document.text))
     found.sort(key=lambda m: m.group("label") not in vocab.own_grade_labels)  # stable: text order within each

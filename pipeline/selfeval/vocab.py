@@ -104,8 +104,8 @@ class IndicatorVocab:
         '产出指标'
         """
         text = _squeeze(name)
-        for p in self.points:
-            text = regex.sub(r"[（(][0-9.]+" + regex.escape(p) + r"[)）]$", "", text)
+        for mark in _point_marks(self.points):
+            text = mark.sub("", text)
         return text
 
     def is_total(self, cell: str) -> bool:
@@ -115,7 +115,7 @@ class IndicatorVocab:
     def has_points(self, name: str) -> bool:
         """A level name with its points (规划 (15分)): a level-1 or level-2 cell."""
         text = _squeeze(name)
-        return any(regex.search(r"[（(][0-9.]+" + regex.escape(p) + r"[)）]$", text) for p in self.points)
+        return any(mark.search(text) for mark in _point_marks(self.points))
 
     def is_placeholder(self, name: str) -> bool:
         """A template's row name left unfilled (指标2：, ……): no indicator of its own."""
@@ -136,6 +136,12 @@ _ANNOTATION = regex.compile(r"[（(][A-Za-z/+\-*×÷]{1,5}[)）]")  # 年初目�
 
 
 _SPACES = regex.compile(r"\s+")
+
+
+@lru_cache(maxsize=8)
+def _point_marks(points: tuple[str, ...]) -> tuple[regex.Pattern, ...]:
+    """A level name's points at its end ((50分)), one pattern a points word, in order."""
+    return tuple(regex.compile(r"[（(][0-9.]+" + regex.escape(p) + r"[)）]$") for p in points)
 
 
 def _may_head(header_words: tuple[tuple[str, str], ...], min_roles: int, text: str) -> bool:
