@@ -184,3 +184,28 @@ def test_rare_cjk_share_is_the_old_count(documents):
     texts += ["醟嶜魮鎱䌼㳑颲䢳㨋䌪魌㮌䌜騬釱㯎鈅頔㻵䝖銄釐", "完成征收土地8272畝，簽約1326戶" * 3]
     for text in texts:
         assert rare_cjk_share(text) == _old_rare_cjk_share(text)
+
+
+def test_a_line_s_table_row_is_the_first_one_starting_in_it(documents):
+    from pipeline.selfeval.read import _row_at
+
+    tabled = [d for d in documents if d.tables]
+    assert tabled
+    for document in tabled:
+        rows = {}
+        for table in document.tables:
+            for row in table.rows:
+                if row:
+                    rows[row[0].start] = row
+        keys, order = sorted(rows), {k: i for i, k in enumerate(rows)}
+        pos = 0
+        for line in document.text.split("\n"):
+            start, end = pos, pos + len(line)
+            pos = end + 1
+            old = next((v for k, v in rows.items() if start <= k <= end), None)
+            assert _row_at(rows, keys, order, start, end) is old
+    # rows out of order, and two starting on one line: the first in the tables' order wins
+    rows = {9: "c", 3: "a", 5: "b"}
+    assert _row_at(rows, sorted(rows), {k: i for i, k in enumerate(rows)}, 0, 10) == "c"
+    assert _row_at(rows, sorted(rows), {k: i for i, k in enumerate(rows)}, 4, 6) == "b"
+    assert _row_at(rows, sorted(rows), {k: i for i, k in enumerate(rows)}, 6, 8) is None

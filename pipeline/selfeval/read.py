@@ -8,6 +8,7 @@ space-separated dump). pipeline/selfeval/rows.py reads the rows under each heade
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import replace
 
 import regex
@@ -113,15 +114,18 @@ def _lines(document: Document, vocab: IndicatorVocab, words: bool = True) -> lis
     for line in text.split("\n"):
         physical.append((pos, line))
         pos += len(line) + 1
+    keys = sorted(table_rows)
+    order = {k: i for i, k in enumerate(table_rows)}
     out: list[tuple[str, list[Tok]]] = []
+    piped = "|" in text or "｜" in text  # else no line is in a region of | cells
     n = 0
     while n < len(physical):
         start, line = physical[n]
         end = start + len(line)
-        row = next((v for k, v in table_rows.items() if start <= k <= end), None) if table_rows else None
+        row = _row_at(table_rows, keys, order, start, end) if table_rows else None
         if row is not None:
             out.append(("grid", row))
-        elif _in_pipe_region(physical, n):
+        elif piped and _in_pipe_region(physical, n):
             m = n
             while m < len(physical) and _in_pipe_region(physical, m):
                 m += 1
@@ -138,6 +142,16 @@ def _lines(document: Document, vocab: IndicatorVocab, words: bool = True) -> lis
                                  for n, (a, b) in enumerate(spans)]))
         n += 1
     return out
+
+
+def _row_at(table_rows: dict[int, list[Tok]], keys: list[int], order: dict[int, int], start: int,
+            end: int) -> list[Tok] | None:
+    """The first table row (in the tables' order) that starts in [start, end]: found by bisection
+    over the rows' starts (``keys``, sorted), not by asking every row on every line."""
+    lo, hi = bisect_left(keys, start), bisect_right(keys, end)
+    if lo == hi:
+        return None
+    return table_rows[min(keys[lo:hi], key=order.__getitem__)]
 
 
 def _words(line: str, vocab: IndicatorVocab) -> list[tuple[int, int]]:
