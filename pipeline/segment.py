@@ -112,7 +112,7 @@ def _heading_level(body: str, layout: Layout) -> int | None:
     if body[-1] in "；;，,、：:" or _stops(layout.sentence_end).search(body, 0, len(body) - 1):
         return None
     for level, marker in layout.headings:
-        if m := marker.match(body):
+        if marker.match(body):
             if not _HAN.search(body):
                 return None  # 73 | — a figure cell on its own line, not a numbered heading
             return level if short else None

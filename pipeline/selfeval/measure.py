@@ -8,8 +8,8 @@ else in the surface unit itself (天, 所 …), so two cells compare in the same
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 import regex
 

@@ -5,8 +5,8 @@ and pipeline/selfeval_checks.py. Validated on load: a bad entry raises ``RuleErr
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 import regex
