@@ -51,12 +51,15 @@ class Reading:
         >>> r.to_original(4, 7)
         (5, 8)
         """
-        if self.origin is None:
+        origin = self.origin
+        if origin is None:
             return start, end
         if end <= start:
-            at = self.origin[start] if start < len(self.origin) else self.origin[-1] + 1
+            at = origin[start] if start < len(origin) else origin[-1] + 1
             return at, at
-        return self.origin[start], self.origin[end - 1] + 1
+        if type(origin) is Runs:
+            return origin.span(start, end)
+        return origin[start], origin[end - 1] + 1
 
     def from_original(self, offset: int) -> int:
         """An original offset → the readable offset of the first character at or after it."""
@@ -98,6 +101,22 @@ class Runs(Sequence):
             raise IndexError(i)
         k = bisect_right(self._r, i) - 1
         return self._o[k] + i - self._r[k]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """``(self[start], self[end - 1] + 1)``, one bisection where both ends stand in one run.
+
+        >>> Runs([(0, 0, 4), (4, 5, 3)]).span(1, 6)
+        (1, 7)
+        """
+        if not 0 <= start < end <= self._len:
+            return self[start], self[end - 1] + 1
+        r, o = self._r, self._o
+        k = bisect_right(r, start) - 1
+        last = end - 1
+        if k + 1 < len(r) and last >= r[k + 1]:
+            j = bisect_right(r, last) - 1
+            return o[k] + start - r[k], o[j] + last - r[j] + 1
+        return o[k] + start - r[k], o[k] + last - r[k] + 1
 
     def index_at_or_after(self, offset: int) -> int:
         """``bisect_left(self, offset)``: how many characters came from before ``offset``."""

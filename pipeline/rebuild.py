@@ -14,15 +14,19 @@ from operator import attrgetter
 
 
 def moved(obj, **changes):
-    """A copy of the dataclass ``obj`` with ``changes``."""
-    names, get = _FIELDS.get(type(obj)) or _fields_of(type(obj))
-    values = get(obj) if len(names) > 1 else (get(obj),)
-    return type(obj)(*[changes[n] if n in changes else v for n, v in zip(names, values)])
+    """A copy of the dataclass ``obj`` with ``changes`` (a name that is no field is ignored)."""
+    names, get, where = _FIELDS.get(type(obj)) or _fields_of(type(obj))
+    values = list(get(obj)) if len(names) > 1 else [get(obj)]
+    for name, value in changes.items():  # the changed fields set by their place, not every field asked
+        at = where.get(name)
+        if at is not None:
+            values[at] = value
+    return type(obj)(*values)
 
 
-def _fields_of(cls) -> tuple[tuple[str, ...], object]:
+def _fields_of(cls) -> tuple[tuple[str, ...], object, dict[str, int]]:
     names = tuple(f.name for f in fields(cls) if f.init)
-    _FIELDS[cls] = names, attrgetter(*names)
+    _FIELDS[cls] = names, attrgetter(*names), {n: i for i, n in enumerate(names)}
     return _FIELDS[cls]
 
 

@@ -88,22 +88,6 @@ def _default_layout() -> Layout:
     return load_layout()
 
 
-def _lines(text: str):
-    """Yield (start, end) of each line, without the newline."""
-    pos = 0
-    for line in text.split("\n"):
-        yield pos, pos + len(line)
-        pos += len(line) + 1
-
-
-def _strip(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
-
-
 def heading_level(line: str, layout: Layout) -> int | None:
     """The heading level of a line, or None for prose.
 
@@ -117,14 +101,18 @@ def heading_level(line: str, layout: Layout) -> int | None:
     True
     """
     body = line.strip()
-    if not body:
-        return None
+    return _heading_level(body, layout) if body else None
+
+
+def _heading_level(body: str, layout: Layout) -> int | None:
+    """``heading_level`` of a stripped, non-empty line."""
     short = len(body) <= layout.max_heading_chars
-    inner_stop = any(c in body[:-1] for c in layout.sentence_end)
-    if body[-1] in "；;，,、：:" or inner_stop:
+    if not short and len(body) > layout.plain_max:
+        return None  # too long for either kind: a marker would give None too
+    if body[-1] in "；;，,、：:" or _stops(layout.sentence_end).search(body, 0, len(body) - 1):
         return None
     for level, marker in layout.headings:
-        if m := marker.match(body):
+        if marker.match(body):
             if not _HAN.search(body):
                 return None  # 73 | — a figure cell on its own line, not a numbered heading
             return level if short else None
@@ -137,6 +125,12 @@ def heading_level(line: str, layout: Layout) -> int | None:
     return None
 
 
+@lru_cache(maxsize=4)
+def _stops(sentence_end: str) -> regex.Pattern:
+    """Any sentence end (one search, not one ``in`` per character)."""
+    return regex.compile("[" + regex.escape(sentence_end) + "]")
+
+
 def segment(document: Document, layout: Layout | None = None) -> list[Sentence]:
     """Split a document into headings, table rows and sentences, each with its offsets.
 
@@ -144,38 +138,46 @@ def segment(document: Document, layout: Layout | None = None) -> list[Sentence]:
     """
     layout = layout or load_layout()
     text = document.text
+    doc = document.doc
     table_spans = sorted((t.start, t.end) for t in document.tables)
     table_starts = [s for s, _ in table_spans]
     stack: list[tuple[int, str]] = []
     section = ""  # the titles of the stack joined: computed when a heading changes it, not per sentence
     out: list[Sentence] = []
+    split = layout.sentence_split.finditer
 
     def add(start: int, end: int, kind: str) -> None:
-        start, end = _strip(text, start, end)
-        if end > start:
-            out.append(Sentence(document.doc, section, len(out), start, end, text[start:end], kind))
+        piece = text[start:end]
+        body = piece.strip()  # str.strip drops what str.isspace says
+        if body:
+            start += len(piece) - len(piece.lstrip())
+            out.append(Sentence(doc, section, len(out), start, start + len(body), body, kind))
 
-    for start, end in _lines(text):
-        line = text[start:end]
-        if not line.strip():
+    end = -1
+    for line in text.split("\n"):
+        start = end + 1
+        end = start + len(line)
+        body = line.strip()
+        if not body:
             continue
-        i = bisect_right(table_starts, start) - 1
-        if i >= 0 and table_spans[i][0] <= start < table_spans[i][1]:
+        if table_starts:
+            i = bisect_right(table_starts, start) - 1
+            if i >= 0 and table_spans[i][0] <= start < table_spans[i][1]:
+                add(start, end, "row")
+                continue
+        if "\t" in body or _tabular(body):
             add(start, end, "row")
             continue
-        if "\t" in line.strip() or _looks_tabular(line):
-            add(start, end, "row")
-            continue
-        level = heading_level(line, layout)
+        level = _heading_level(body, layout)
         if level is not None:
             while stack and stack[-1][0] >= level:
                 stack.pop()
-            stack.append((level, line.strip()))
+            stack.append((level, body))
             section = " > ".join(title for _, title in stack)
             add(start, end, "heading")
             continue
         pos = start
-        for m in layout.sentence_split.finditer(text, start, end):
+        for m in split(text, start, end):
             add(pos, m.end(), "prose")
             pos = m.end()
         if pos < end:
@@ -187,13 +189,21 @@ _HAN = regex.compile(r"\p{Han}")  # compiled once: heading_level runs on every l
 # a cell separator between two cells; the lookbehind (not a leading \S) lets the engine skip to
 # the next space, tab or | instead of trying the pattern at every character (10x faster)
 _TABULAR = regex.compile(r"(?<=\S)(?:[ \u3000]{2,}|\t|[ \u3000]*[|｜][ \u3000]*)[^\s|｜]")
+# what _TABULAR's separator holds at least: two spaces (of either width), a tab or a bar
+_SEPARATORS = ("  ", " \u3000", "\u3000 ", "\u3000\u3000", "\t", "|", "｜")
 
 
 def _looks_tabular(line: str) -> bool:
     """A line of cells separated by runs of spaces, tabs or | (a flattened web table), with no
     sentence punctuation."""
-    body = line.strip()
-    return bool(_TABULAR.search(body)) and not any(c in body for c in "。，；")
+    return _tabular(line.strip())
+
+
+def _tabular(body: str) -> bool:
+    """``_looks_tabular`` of a stripped line: the punctuation and the separators asked first (str
+    methods), the pattern only where both allow it."""
+    return not ("。" in body or "，" in body or "；" in body) and any(w in body for w in _SEPARATORS) \
+        and bool(_TABULAR.search(body))
 
 
 def sections(sentences: list[Sentence]) -> list[Section]:

@@ -318,6 +318,8 @@ class Numbering:
 
     def label(self, p: etree._Element) -> str:
         """The list label of paragraph ``p`` ("" when it has none), advancing the counters."""
+        if not self.nums:
+            return ""  # no list defined: no label, whatever the paragraph says
         w = self.w
         ppr = p.find(w("pPr"))
         if ppr is None:
@@ -371,6 +373,9 @@ class Numbering:
 # --- the body ---------------------------------------------------------------------
 
 
+_TEXT = object()  # _Walker.MARKS: the element's text
+
+
 class _Walker:
     """Walks ``w:body`` and feeds a ``TextBuilder``."""
 
@@ -395,6 +400,9 @@ class _Walker:
             f"{{{_MC_NS}}}AlternateContent", f"{{{_MC_NS}}}Choice",
         }
         self.numbering = numbering
+        # what an inline element stands for in the text (_TEXT: its own text)
+        self.MARKS = {self.T: _TEXT, self.TAB: "\t", self.PTAB: "\t", self.BR: "\n", self.CR: "\n",
+                      self.NBHYPHEN: "-"}
 
     def blocks(self, parent: etree._Element) -> Iterator[tuple[str, object]]:
         """Yield ("p", text) and ("table", rows) in document order."""
@@ -405,7 +413,7 @@ class _Walker:
                 boxes: list[etree._Element] = []
                 self._inline(child, parts, boxes)
                 text = self.numbering.label(child) + "".join(parts)
-                yield "p", text.replace("\r\n", "\n").replace("\r", "\n")
+                yield "p", text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
                 for box in boxes:
                     yield from self.blocks(box)
             elif tag == self.TBL:
@@ -420,14 +428,9 @@ class _Walker:
     def _inline(self, el: etree._Element, parts: list[str], boxes: list[etree._Element]) -> None:
         for child in el:
             tag = child.tag
-            if tag == self.T:
-                parts.append(child.text or "")
-            elif tag in (self.TAB, self.PTAB):
-                parts.append("\t")
-            elif tag in (self.BR, self.CR):
-                parts.append("\n")
-            elif tag == self.NBHYPHEN:
-                parts.append("-")
+            mark = self.MARKS.get(tag) if isinstance(tag, str) else None  # one lookup for t, tab, br …
+            if mark is not None:
+                parts.append((child.text or "") if mark is _TEXT else mark)
             elif tag == self.TXBX:
                 boxes.append(child)
             elif not isinstance(tag, str) or tag in self.SKIP:

@@ -9,6 +9,8 @@ literal words, never scanned character by character; the name is the words back 
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import regex
 
 from ..model import Indicator
@@ -24,8 +26,8 @@ _NAME = regex.compile(r"[^\s0-9]*\p{Han}[^\s0-9]*$")  # a row's words: no figure
 def fragment_rows(doc: str, text: str, vocab: IndicatorVocab, units: Units | None) -> list[Indicator]:
     """The rows of every headerless run-on fragment of ``text``."""
     pattern = _pattern(vocab)
-    if pattern is None or vocab.run_on_levels is None:
-        return []
+    if pattern is None or vocab.run_on_levels is None or not any(w in text for w in _marks(vocab.prefix_ops)):
+        return []  # a row is found at its comparator's mark: the pattern tries every position, only where one stands
     runs: list[list[tuple[int, regex.Match]]] = []
     for m in pattern.finditer(text):
         back = text.rfind(" ", max(0, m.start() - _NAME_LIMIT), m.start())
@@ -66,7 +68,18 @@ def _split(text: str, start: int, m: regex.Match, vocab: IndicatorVocab) -> tupl
 
 
 def _pattern(vocab: IndicatorVocab) -> regex.Pattern | None:
-    ops = [w for w, _ in vocab.prefix_ops if not any(c.isalpha() for c in w)]  # the marks (≥ = <=), not 不低于
+    return _compiled(vocab.prefix_ops)
+
+
+@lru_cache(maxsize=8)
+def _marks(prefix_ops: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
+    """The comparators that are marks (≥ = <=), not words (不低于)."""
+    return tuple(w for w, _ in prefix_ops if not any(c.isalpha() for c in w))
+
+
+@lru_cache(maxsize=8)
+def _compiled(prefix_ops: tuple[tuple[str, str], ...]) -> regex.Pattern | None:
+    ops = _marks(prefix_ops)
     if not ops:
         return None
     return regex.compile(r"(?P<target>(?:" + "|".join(map(regex.escape, ops)) + r")[0-9]+(?:\.[0-9]+)?"

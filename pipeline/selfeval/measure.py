@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 import regex
 
@@ -113,7 +114,13 @@ def _nature_op(nature: str, vocab: IndicatorVocab) -> str | None:
 def is_comparator(cell: str, vocab: IndicatorVocab) -> bool:
     """A cell holding only a comparator (the 指标性质 column: ≥, =, ≤, 正向指标)."""
     text = (cell or "").strip().replace(" ", "")
-    return bool(text) and (any(text == w for w, _ in vocab.prefix_ops + vocab.suffix_ops) or text in vocab.natures)
+    return bool(text) and (text in _comparators(vocab.prefix_ops, vocab.suffix_ops) or text in vocab.natures)
+
+
+@lru_cache(maxsize=8)
+def _comparators(prefix_ops: tuple[tuple[str, str], ...], suffix_ops: tuple[tuple[str, str], ...]) -> frozenset[str]:
+    """Every comparator word, prefix or suffix (one set lookup a cell, not one comparison a word)."""
+    return frozenset(w for w, _ in prefix_ops + suffix_ops)
 
 
 def plain_number(cell: str, points: tuple[str, ...] = ()) -> Decimal | None:

@@ -5,6 +5,7 @@ indicator table. Words: rules/indicators.yaml ``prose``.
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 
 import regex
 
@@ -18,13 +19,18 @@ _SENTENCE = regex.compile(r"[^。；;\n]+")
 
 
 def _pattern(vocab: IndicatorVocab) -> regex.Pattern | None:
-    if not (vocab.prose_target and vocab.prose_actual and vocab.prose_score and vocab.links):
+    return _compiled(vocab.prose_target, vocab.prose_actual, vocab.prose_score, vocab.links)
+
+
+@lru_cache(maxsize=8)
+def _compiled(target: tuple[str, ...], actual: tuple[str, ...], score: tuple[str, ...], links: str) -> regex.Pattern | None:
+    if not (target and actual and score and links):
         return None
     alt = lambda words: "|".join(map(regex.escape, sorted(words, key=len, reverse=True)))  # noqa: E731
     return regex.compile(
-        r"(?P<name>[^，,；;。\s]{2,30}?)(?:" + alt(vocab.prose_target) + r")[" + vocab.links + r"]?(?P<target>" + _FIGURE + r")"
-        r"[，,]\s*(?:" + alt(vocab.prose_actual) + r")[" + vocab.links + r"]?(?P<actual>" + _FIGURE + r")"
-        r"[，,]\s*(?:" + alt(vocab.prose_score) + r")(?P<score>[0-9]+(?:\.[0-9]+)?)")
+        r"(?P<name>[^，,；;。\s]{2,30}?)(?:" + alt(target) + r")[" + links + r"]?(?P<target>" + _FIGURE + r")"
+        r"[，,]\s*(?:" + alt(actual) + r")[" + links + r"]?(?P<actual>" + _FIGURE + r")"
+        r"[，,]\s*(?:" + alt(score) + r")(?P<score>[0-9]+(?:\.[0-9]+)?)")
 
 
 def prose_indicators(doc: str, text: str, vocab: IndicatorVocab, units: Units | None) -> list[Indicator]:

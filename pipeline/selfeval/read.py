@@ -8,6 +8,7 @@ space-separated dump). pipeline/selfeval/rows.py reads the rows under each heade
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import replace
 
 import regex
@@ -58,12 +59,15 @@ def read_indicators(document: Document, ruleset: RuleSet) -> list[Indicator]:
     vocab: IndicatorVocab | None = ruleset.indicators
     if vocab is None:
         return []
-    lines = _lines(document, vocab)
+    # a page that cannot hold a header: no grid or flattened header is looked for, and templates
+    # read only its grid lines (a text line keeps its place, its words not split)
+    headed = vocab.may_head(document.text)
+    lines = _lines(document, vocab, words=headed) if headed or _may_grid(document) else []
     whole: dict[int, bool] = {}  # token → a whole header starts at it (windows overlap: asked once)
     out: list[Indicator] = []
     out += _execution_rows(document, ruleset, vocab)
     i = 0
-    while i < len(lines):
+    while headed and i < len(lines):
         kind, cells = lines[i]
         found = _grid_header(cells, vocab) if kind == "grid" else None
         if found is not None:
@@ -85,8 +89,15 @@ def read_indicators(document: Document, ruleset: RuleSet) -> list[Indicator]:
     return [replace(x, position=n) for n, x in enumerate(out)]
 
 
-def _lines(document: Document, vocab: IndicatorVocab) -> list[tuple[str, list[Tok]]]:
-    """The document as lines of cells: ("grid", cells) for a table row, ("text", words) otherwise.
+def _may_grid(document: Document) -> bool:
+    """Whether ``_lines`` may give a grid line: a document table, a `|`, or three tabs."""
+    text = document.text
+    return bool(document.tables) or "|" in text or "｜" in text or text.count("\t") >= 3
+
+
+def _lines(document: Document, vocab: IndicatorVocab, words: bool = True) -> list[tuple[str, list[Tok]]]:
+    """The document as lines of cells: ("grid", cells) for a table row, ("text", words) otherwise
+    (("text", []) without ``words``).
 
     Text with `|` cells is read region by region (``_pipe_rows``): a page may break a row over
     several lines (a cell per line, a header cell per line) or join several rows on one."""
@@ -103,15 +114,18 @@ def _lines(document: Document, vocab: IndicatorVocab) -> list[tuple[str, list[To
     for line in text.split("\n"):
         physical.append((pos, line))
         pos += len(line) + 1
+    keys = sorted(table_rows)
+    order = {k: i for i, k in enumerate(table_rows)}
     out: list[tuple[str, list[Tok]]] = []
+    piped = "|" in text or "｜" in text  # else no line is in a region of | cells
     n = 0
     while n < len(physical):
         start, line = physical[n]
         end = start + len(line)
-        row = next((v for k, v in table_rows.items() if start <= k <= end), None) if table_rows else None
+        row = _row_at(table_rows, keys, order, start, end) if table_rows else None
         if row is not None:
             out.append(("grid", row))
-        elif _in_pipe_region(physical, n):
+        elif piped and _in_pipe_region(physical, n):
             m = n
             while m < len(physical) and _in_pipe_region(physical, m):
                 m += 1
@@ -120,12 +134,24 @@ def _lines(document: Document, vocab: IndicatorVocab) -> list[tuple[str, list[To
             continue
         elif line.count("\t") >= 3:
             out.append(("grid", _split_grid(line, start)))
+        elif line.strip() and not words:
+            out.append(("text", []))
         elif line.strip():
-            words = _words(line, vocab)
-            out.append(("text", [Tok(line[a:b], start + a, start + b, opens_line=n == 0 and len(words) > 1)
-                                 for n, (a, b) in enumerate(words)]))
+            spans = _words(line, vocab)
+            out.append(("text", [Tok(line[a:b], start + a, start + b, opens_line=n == 0 and len(spans) > 1)
+                                 for n, (a, b) in enumerate(spans)]))
         n += 1
     return out
+
+
+def _row_at(table_rows: dict[int, list[Tok]], keys: list[int], order: dict[int, int], start: int,
+            end: int) -> list[Tok] | None:
+    """The first table row (in the tables' order) that starts in [start, end]: found by bisection
+    over the rows' starts (``keys``, sorted), not by asking every row on every line."""
+    lo, hi = bisect_left(keys, start), bisect_right(keys, end)
+    if lo == hi:
+        return None
+    return table_rows[min(keys[lo:hi], key=order.__getitem__)]
 
 
 def _words(line: str, vocab: IndicatorVocab) -> list[tuple[int, int]]:
@@ -466,8 +492,8 @@ def read_grade(document: Document, ruleset: RuleSet) -> SelfGrade | None:
     """The grade the report gives itself (评价等级为“优”, 自评等级：良好): the first one stated under
     a label of its own grade (自评等级; an evaluator's 评价等级 may stand above it), else the first."""
     vocab: IndicatorVocab | None = ruleset.indicators
-    if vocab is None or vocab.grade_pattern is None:
-        return None
+    if vocab is None or vocab.grade_pattern is None or not any(w in document.text for w in vocab.grade_labels):
+        return None  # a grade stands after its label: the pattern tries every position, only where one stands
     names = dict(vocab.grade_names)
     found = list(vocab.grade_pattern.finditer(document.text))
     found.sort(key=lambda m: m.group("label") not in vocab.own_grade_labels)  # stable: text order within each

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 import regex
@@ -68,6 +69,14 @@ class IndicatorVocab:
                 return role
         return None
 
+    def may_head(self, text: str) -> bool:
+        """Whether ``text`` may hold an indicator header (``rows.header_roles`` of any of its cells):
+        an exact necessary test. A cell's roles come from its header words (``role_of``), which
+        stand in the cell with its whitespace and annotations dropped — so, with whitespace, brackets
+        and annotation marks dropped from both, in the text; a header names ``min_roles`` roles,
+        level3 or target among them, and weight or score or both target and actual."""
+        return _may_head(self.header_words, self.min_roles, text)
+
     def is_header_cell(self, cell: str) -> bool:
         """A cell a header is made of: a role's word, or a filler."""
         known = self._header_cells.get(cell)
@@ -95,8 +104,8 @@ class IndicatorVocab:
         '产出指标'
         """
         text = _squeeze(name)
-        for p in self.points:
-            text = regex.sub(r"[（(][0-9.]+" + regex.escape(p) + r"[)）]$", "", text)
+        for mark in _point_marks(self.points):
+            text = mark.sub("", text)
         return text
 
     def is_total(self, cell: str) -> bool:
@@ -106,7 +115,7 @@ class IndicatorVocab:
     def has_points(self, name: str) -> bool:
         """A level name with its points (规划 (15分)): a level-1 or level-2 cell."""
         text = _squeeze(name)
-        return any(regex.search(r"[（(][0-9.]+" + regex.escape(p) + r"[)）]$", text) for p in self.points)
+        return any(mark.search(text) for mark in _point_marks(self.points))
 
     def is_placeholder(self, name: str) -> bool:
         """A template's row name left unfilled (指标2：, ……): no indicator of its own."""
@@ -127,6 +136,39 @@ _ANNOTATION = regex.compile(r"[（(][A-Za-z/+\-*×÷]{1,5}[)）]")  # 年初目�
 
 
 _SPACES = regex.compile(r"\s+")
+
+
+@lru_cache(maxsize=8)
+def _point_marks(points: tuple[str, ...]) -> tuple[regex.Pattern, ...]:
+    """A level name's points at its end ((50分)), one pattern a points word, in order."""
+    return tuple(regex.compile(r"[（(][0-9.]+" + regex.escape(p) + r"[)）]$") for p in points)
+
+
+def _may_head(header_words: tuple[tuple[str, str], ...], min_roles: int, text: str) -> bool:
+    """``IndicatorVocab.may_head``. A cell's header word stands in its text squeezed and its annotations
+    dropped; so it stands in the whole text with all its whitespace (str.split's, which holds
+    ``_squeeze``'s) and all its annotations dropped: an annotation holds no bracket inside, so two
+    never overlap and every one in a cell is one in the text. A word holding what an annotation or
+    whitespace is made of (a cell may cut an annotation) is taken as present."""
+    bare = _ANNOTATION.sub("", "".join(text.split()))
+    named, words = _header_words(header_words)
+    if not any(word in bare for word in words["level3"] + words["target"]) and not named & {"level3", "target"}:
+        return False  # the usual page: no name or target column; the other roles not asked
+    roles = named | {role for role, ws in words.items() if any(w in bare for w in ws)}
+    return len(roles) >= min_roles and bool(roles & {"level3", "target"}) and (
+        bool(roles & {"weight", "score"}) or {"target", "actual"} <= roles)
+
+
+@lru_cache(maxsize=8)
+def _header_words(header_words: tuple[tuple[str, str], ...]) -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
+    """The roles some word of which holds an annotation's or whitespace's character (always taken as
+    present), and each role's other words."""
+    named = frozenset(role for word, role in header_words if _UNSURE.search(word))
+    words = {role: tuple(w for w, r in header_words if r == role and not _UNSURE.search(w)) for role in ROLES}
+    return named, words
+
+
+_UNSURE = regex.compile(r"[\s\x1c-\x1f（()）A-Za-z/+\-*×÷]")
 
 
 def _squeeze(text: str) -> str:
