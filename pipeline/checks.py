@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
@@ -224,24 +224,32 @@ class Checker:
     def unit_of(self, metric: str) -> str:
         return self.metrics[metric]["unit"]
 
-    def run(self, facts: Iterable[Fact], docs: dict[str, DocInfo]) -> list[Finding]:
+    def run(self, facts: Iterable[Fact], docs: dict[str, DocInfo], checked: Container[str] = ()) -> list[Finding]:
+        """The findings of a unit group's facts: each report's own, then year on year. ``checked``:
+        reports whose own findings were found where they were read (pipeline/doc_checks.py)."""
         by_doc: dict[str, list[Fact]] = defaultdict(list)
         for f in facts:
             by_doc[f.doc].append(f)
         out: list[Finding] = []
         for doc, fs in sorted(by_doc.items()):
             fs = by_doc[doc] = FactList(fs)
-            info = docs.get(doc) or DocInfo(doc, None, None, None)
-            zeros = self.zero(fs, info)
-            out += zeros
-            out += self.conflict(fs, info)
-            sums = self.sums(fs, info, skip_totals={f.metrics[0] for f in zeros})
-            flagged = {(f.metrics[0], f.stated) for f in sums + zeros}
-            out += sums
-            out += [f for f in self.enumerations(fs, info) if (f.metrics[0], f.stated) not in flagged]
-            out += self.ratios(fs, info)
-            out += self.staffing(fs, info)
+            if doc not in checked:
+                out += self.document(fs, docs.get(doc) or DocInfo(doc, None, None, None))
         out += self.yoy(by_doc, docs)
+        return out
+
+    def document(self, fs: FactList, info: DocInfo) -> list[Finding]:
+        """The findings of one report's own facts (``fs`` in the order the database gives them)."""
+        out: list[Finding] = []
+        zeros = self.zero(fs, info)
+        out += zeros
+        out += self.conflict(fs, info)
+        sums = self.sums(fs, info, skip_totals={f.metrics[0] for f in zeros})
+        flagged = {(f.metrics[0], f.stated) for f in sums + zeros}
+        out += sums
+        out += [f for f in self.enumerations(fs, info) if (f.metrics[0], f.stated) not in flagged]
+        out += self.ratios(fs, info)
+        out += self.staffing(fs, info)
         return out
 
     def _finding(self, info: DocInfo, check: str, metrics: Iterable[str], message: str, evidence: Iterable[Fact],
@@ -791,10 +799,13 @@ def _group(rows: list, docs: dict[str, DocInfo]) -> tuple[list[Fact], dict[str, 
     return facts, {d: docs[d] for d in names if d in docs}
 
 
-def run_checks(con, ruleset: RuleSet | None = None) -> Iterator[Finding]:
+def run_checks(con, ruleset: RuleSet | None = None, checked: Container[str] | None = None) -> Iterator[Finding]:
     """Every finding the facts in the database support, one unit at a time (``ruleset``: the
     rules whose checks.yaml, metrics and names apply; default: the packaged rules); then the
-    self-evaluation tables of those reports (pipeline/selfeval_checks.py)."""
+    self-evaluation tables of those reports (pipeline/selfeval_checks.py). ``checked``: reports
+    whose own findings were found where they were read (pipeline/doc_checks.py): only their
+    year-on-year and self-evaluation findings are found here."""
+    checked = checked or ()
     ruleset = ruleset or load_rules()
     checker = Checker(ruleset)
     scores = SelfEvaluationChecker(ruleset.checks.get("score") or {}, ruleset.indicators, checker.severity)
@@ -802,7 +813,7 @@ def run_checks(con, ruleset: RuleSet | None = None) -> Iterator[Finding]:
     evaluated = {r[0] for r in con.execute(
         "SELECT DISTINCT doc FROM indicators UNION SELECT doc FROM documents WHERE grade IS NOT NULL").fetchall()}
     for facts, docs in unit_groups(con):
-        yield from checker.run(facts, docs)
+        yield from checker.run(facts, docs, checked)
         with_tables = {d: i for d, i in docs.items() if d in evaluated}
         for doc in self_evaluations(con, facts, with_tables, scores.metric) if with_tables else ():
             yield from scores.run(doc)

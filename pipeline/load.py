@@ -228,6 +228,7 @@ class Store:
 
     def __init__(self, path: Path | str, read_only: bool = False, metrics: dict | None = None):
         self.path = Path(path)
+        self.checked: set[str] | None = None  # files whose findings are staged (stage_findings)
         self.con = connect(self.path, read_only=read_only)
         if not read_only:
             self.con.execute(SCHEMA)
@@ -282,6 +283,11 @@ class Store:
             for table, columns in zip(("documents", "facts", "quantities", "indicators"), batch.tables()):
                 insert_columns(con, table, columns)
             insert_rows(con, "ingest_errors", error_rows)
+            if self.checked is not None:  # the files' own findings, found by the workers
+                insert_rows(con, STAGING + "audit_findings", batch.findings)
+                insert_rows(con, STAGING + "finding_evidence", batch.evidence)
+        if self.checked is not None:
+            self.checked.update(batch.checked)
         return len(batch.facts)
 
     def coverage(self) -> tuple[int, int]:
@@ -291,25 +297,30 @@ class Store:
             "SELECT count(metric), count(*) FROM quantities").fetchone()
         return int(claimed), int(total)
 
-    def replace_findings(self, findings: Iterable[Finding], chunk: int = 2_000) -> int:
+    def stage_findings(self) -> None:
+        """Open the staging tables for this run's findings: from now on ``write_batch`` puts there
+        the findings a worker found in a file (pipeline/doc_checks.py), and ``checked`` names those
+        files; ``replace_findings(…, staged=True)`` adds the rest and swaps them all in."""
+        for table in FINDING_TABLES:
+            self.con.execute(f"CREATE OR REPLACE TABLE {STAGING}{table} AS SELECT * FROM {table} LIMIT 0")
+        self.checked = set()
+
+    def replace_findings(self, findings: Iterable[Finding], chunk: int = 2_000, staged: bool = False) -> int:
         """Replace every finding (findings are derived from all facts, so they are recomputed whole).
 
         The new findings go, ``chunk`` at a time, into staging tables, committed as they go; one
         transaction then swaps them in. Readers see the old findings or the new, never a mix, and
         memory holds one chunk: measured at 10,000 reports, writing 38,844 findings and their
-        evidence inside one open transaction held ≈ 200 MB more (bench/RESULTS.md)."""
-        con, count = self.con, 0
-        for table in FINDING_TABLES:
-            con.execute(f"CREATE OR REPLACE TABLE {STAGING}{table} AS SELECT * FROM {table} LIMIT 0")
+        evidence inside one open transaction held ≈ 200 MB more (bench/RESULTS.md). ``staged``:
+        the staging tables already hold the findings of ``checked`` files (``stage_findings``)."""
+        con = self.con
+        count = con.execute(f"SELECT count(*) FROM {STAGING}audit_findings").fetchone()[0] if staged else 0
+        if not staged:
+            for table in FINDING_TABLES:
+                con.execute(f"CREATE OR REPLACE TABLE {STAGING}{table} AS SELECT * FROM {table} LIMIT 0")
         try:
             for part in _chunks(findings, chunk):
-                rows, evidence = [], []
-                for f in part:
-                    fid = finding_id(f)
-                    rows.append((fid, f.check, f.severity, f.doc, f.unit, f.year, list(f.metrics), f.stated,
-                                 f.expected, f.message, f.rule_id))
-                    for pos, e in enumerate(f.evidence):
-                        evidence.append((fid, pos, fact_id(e), e.doc, e.metric, e.value, e.quote, e.start, e.end))
+                rows, evidence = finding_rows(part)
                 with transaction(con):
                     insert_rows(con, STAGING + "audit_findings", rows)
                     insert_rows(con, STAGING + "finding_evidence", evidence)
@@ -319,6 +330,7 @@ class Store:
                     con.execute(f"DELETE FROM {table}")
                     con.execute(f"INSERT INTO {table} SELECT * FROM {STAGING}{table}")
         finally:
+            self.checked = None  # write_batch stages no more
             for table in FINDING_TABLES:
                 con.execute(f"DROP TABLE IF EXISTS {STAGING}{table}")
         return count
@@ -389,6 +401,18 @@ def insert_columns(con: duckdb.DuckDBPyConnection, table: str, columns: Columns)
             con.execute(f"INSERT INTO {table} SELECT * FROM _jixiao_rows")
         finally:
             con.unregister("_jixiao_rows")
+
+
+def finding_rows(findings: Iterable[Finding]) -> tuple[list[tuple], list[tuple]]:
+    """Findings as rows of audit_findings and of finding_evidence."""
+    rows, evidence = [], []
+    for f in findings:
+        fid = finding_id(f)
+        rows.append((fid, f.check, f.severity, f.doc, f.unit, f.year, list(f.metrics), f.stated,
+                     f.expected, f.message, f.rule_id))
+        for pos, e in enumerate(f.evidence):
+            evidence.append((fid, pos, fact_id(e), e.doc, e.metric, e.value, e.quote, e.start, e.end))
+    return rows, evidence
 
 
 def finding_id(f: Finding) -> str:

@@ -79,6 +79,11 @@ class Rows:
     quantities: Columns
     indicators: Columns
     part: tuple[int, int] | None = None
+    # the files whose own findings were found where they were read (pipeline/doc_checks.py), and
+    # those findings as rows of audit_findings and finding_evidence; the other files' are the parent's
+    checked: list[str] = field(default_factory=list)
+    findings: list[tuple] = field(default_factory=list)
+    evidence: list[tuple] = field(default_factory=list)
 
     @classmethod
     def empty(cls) -> "Rows":
@@ -90,6 +95,9 @@ class Rows:
         self.docs += other.docs
         for mine, theirs in zip(self.tables(), other.tables()):
             mine.extend(theirs)
+        self.checked += other.checked
+        self.findings += other.findings
+        self.evidence += other.evidence
 
     def tables(self) -> tuple[Columns, Columns, Columns, Columns]:
         return self.documents, self.facts, self.quantities, self.indicators
