@@ -14,7 +14,8 @@ long file (pipeline/volumes.py: its parts are checked once merged) is left to th
 """
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+import re
+from decimal import Decimal
 from functools import lru_cache
 
 from .checks import Checker, DocInfo, FactList, _fact_of
@@ -23,7 +24,6 @@ from .model import Extraction, Fact
 from .rows import DOCUMENT_COLUMNS, FACT_COLUMNS, Rows, rows_of
 from .rules import RuleSet
 
-_MICRO = Decimal("0.000001")  # the scale of the DECIMAL(38, 6) columns
 # the facts columns run_checks reads (checks.FACT_COLUMNS), by their place in the rows' columns
 _READ = ("doc", "metric", "value", "unit", "kind", "approx", "basis", "quote", "start", "end", "rule_id", "section",
          "sentence_index", "raw", "qualifier", "relative_to", "step", "part_of", "label", "period", "id",
@@ -38,20 +38,23 @@ class Unstored(ValueError):
 
 
 def stored_text(text: str | None) -> str | None:
-    """A value's exact decimal text as a DECIMAL(38, 6) column gives it back as VARCHAR.
+    """A value's exact decimal text (pipeline/rows.py), as a text that ``normalize.decimal_text``
+    reads as the same Decimal as the DECIMAL(38, 6) column's text once stored (1.50 → 1.500000 →
+    1.5; −0 → 0); Unstored when the column would round it or cannot hold it.
 
-    >>> stored_text("1.5"), stored_text("10000"), stored_text("-0.0"), stored_text(None)
-    ('1.500000', '10000.000000', '0.000000', None)
+    >>> stored_text("1.50"), stored_text("10000"), stored_text("-0.0"), stored_text(None)
+    ('1.50', '10000', '0', None)
     """
     if text is None:
         return None
-    try:
-        value = Decimal(text).quantize(_MICRO)
-    except InvalidOperation as exc:  # more digits than the context holds
-        raise Unstored(text) from exc
-    if value != Decimal(text) or len(value.as_tuple().digits) > 38:
+    if _EXACT.fullmatch(text) is None:
         raise Unstored(text)
-    return format(value.copy_abs() if not value else value, "f")
+    if text[0] == "-" and not text.strip("-0."):
+        return "0"
+    return text
+
+
+_EXACT = re.compile(r"-?[0-9]{1,32}(?:\.[0-9]{1,6})?")  # what DECIMAL(38, 6) holds exactly
 
 
 def stored_facts(rows: Rows) -> list[Fact]:
