@@ -772,7 +772,7 @@ def unit_groups(con, chunk: int = 10_000, only: tuple[str, list] | None = None):
         for first, last in _ranges(sizes, chunk):
             rows = con.execute(
                 f"SELECT {FACT_COLUMNS}, {GROUP_KEY} AS grp FROM facts f JOIN documents d USING (doc) "
-                f"WHERE {GROUP_KEY} BETWEEN ? AND ? ORDER BY grp, f.doc, f.start", [first, last]
+                f"WHERE {GROUP_KEY} BETWEEN ? AND ? ORDER BY grp, f.doc, f.start, f.rowid", [first, last]
             ).fetchall()
             for group in _runs(rows):
                 yield _group(group, docs)
@@ -786,7 +786,7 @@ def unit_groups(con, chunk: int = 10_000, only: tuple[str, list] | None = None):
     for first, last in _ranges(sizes, chunk):
         rows = con.execute(
             f"SELECT {FACT_COLUMNS}, {GROUP_KEY} AS grp FROM facts f JOIN documents d USING (doc) "
-            f"WHERE {GROUP_KEY} BETWEEN ? AND ? AND ({condition}) ORDER BY grp, f.doc, f.start", [first, last, *params]
+            f"WHERE {GROUP_KEY} BETWEEN ? AND ? AND ({condition}) ORDER BY grp, f.doc, f.start, f.rowid", [first, last, *params]
         ).fetchall()
         read = {group[0][-1]: group for group in _runs(rows)}
         for key in keys:
