@@ -105,8 +105,8 @@ def checked_rows(ex: Extraction, ruleset: RuleSet) -> Rows:
     info = DocInfo(doc, documents[DOCUMENT_COLUMNS.index("unit")][0], documents[DOCUMENT_COLUMNS.index("unit_key")][0],
                    documents[DOCUMENT_COLUMNS.index("year")][0])
     findings = _checker(ruleset).document(FactList(facts), info) if facts else []
-    rows.findings, rows.evidence = (
-        [tuple(format(v, "f") if isinstance(v, Decimal) else v for v in row) for row in table]
-        for table in finding_rows(findings))
+    for columns, table in zip((rows.findings, rows.evidence), finding_rows(findings)):
+        for row in table:  # Decimals as their exact text, as insert_rows gives them
+            columns.append(tuple(format(v, "f") if isinstance(v, Decimal) else v for v in row))
     rows.checked = [doc]
     return rows

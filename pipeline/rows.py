@@ -32,6 +32,9 @@ QUANTITY_COLUMNS = ("doc", "start", "end", "value", "unit", "raw", "quote", "sec
 INDICATOR_COLUMNS = ("id", "doc", "position", "block", "level1", "level2", "level3", "target_text", "target_op",
                      "target_value", "target_unit", "actual_text", "actual_value", "actual_unit", "weight", "score",
                      "note", "quote", "start", "end", "layout", "cells")
+FINDING_COLUMNS = ("id", "check", "severity", "doc", "unit", "year", "metrics", "stated", "expected", "message",
+                   "rule_id")  # audit_findings
+EVIDENCE_COLUMNS = ("finding_id", "position", "fact_id", "doc", "metric", "value", "quote", "start", "end")
 GRADE_COLUMNS = ("grade", "grade_quote", "grade_start", "grade_end")
 
 
@@ -82,8 +85,8 @@ class Rows:
     # the files whose own findings were found where they were read (pipeline/doc_checks.py), and
     # those findings as rows of audit_findings and finding_evidence; the other files' are the parent's
     checked: list[str] = field(default_factory=list)
-    findings: list[tuple] = field(default_factory=list)
-    evidence: list[tuple] = field(default_factory=list)
+    findings: Columns = field(default_factory=lambda: Columns(FINDING_COLUMNS))
+    evidence: Columns = field(default_factory=lambda: Columns(EVIDENCE_COLUMNS))
 
     @classmethod
     def empty(cls) -> "Rows":
@@ -96,8 +99,8 @@ class Rows:
         for mine, theirs in zip(self.tables(), other.tables()):
             mine.extend(theirs)
         self.checked += other.checked
-        self.findings += other.findings
-        self.evidence += other.evidence
+        self.findings.extend(other.findings)
+        self.evidence.extend(other.evidence)
 
     def tables(self) -> tuple[Columns, Columns, Columns, Columns]:
         return self.documents, self.facts, self.quantities, self.indicators
