@@ -15,6 +15,7 @@ long file (pipeline/volumes.py: its parts are checked once merged) is left to th
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from decimal import Decimal
 from functools import lru_cache
 
@@ -69,21 +70,13 @@ def stored_facts(rows: Rows) -> list[Fact]:
         if row[_OCR] is not None:
             row[_OCR] = float(row[_OCR])
         read.append(row)
-    read.sort(key=lambda r: r[8])  # ORDER BY … f.start (stable: the rows' order among equal starts)
+    read.sort(key=lambda r: r[8])  # ORDER BY … f.start, f.rowid: stable, the rows are in insertion order
     starts = {r[20]: r[8] for r in read}  # as checks._group: a part names its total by id
     facts = []
     for r in read:
         f = _fact_of(r)
-        if r[17]:
-            f = _with_group(f, starts.get(r[17]))
-        facts.append(f)
+        facts.append(replace(f, group=starts.get(r[17])) if r[17] else f)
     return facts
-
-
-def _with_group(f: Fact, group: int | None) -> Fact:
-    from dataclasses import replace
-
-    return replace(f, group=group)
 
 
 @lru_cache(maxsize=4)
@@ -104,7 +97,10 @@ def checked_rows(ex: Extraction, ruleset: RuleSet) -> Rows:
     doc = documents[0][0]
     info = DocInfo(doc, documents[DOCUMENT_COLUMNS.index("unit")][0], documents[DOCUMENT_COLUMNS.index("unit_key")][0],
                    documents[DOCUMENT_COLUMNS.index("year")][0])
-    findings = _checker(ruleset).document(FactList(facts), info) if facts else []
+    try:
+        findings = _checker(ruleset).document(FactList(facts), info) if facts else []
+    except Exception:  # noqa: BLE001 - the parent checks it again and stops the run as it always did,
+        return rows    # rather than the file failing here with its facts unloaded
     for columns, table in zip((rows.findings, rows.evidence), finding_rows(findings)):
         for row in table:  # Decimals as their exact text, as insert_rows gives them
             columns.append(tuple(format(v, "f") if isinstance(v, Decimal) else v for v in row))
