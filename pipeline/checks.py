@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
@@ -224,24 +224,32 @@ class Checker:
     def unit_of(self, metric: str) -> str:
         return self.metrics[metric]["unit"]
 
-    def run(self, facts: Iterable[Fact], docs: dict[str, DocInfo]) -> list[Finding]:
+    def run(self, facts: Iterable[Fact], docs: dict[str, DocInfo], checked: Container[str] = ()) -> list[Finding]:
+        """The findings of a unit group's facts: each report's own, then year on year. ``checked``:
+        reports whose own findings were found where they were read (pipeline/doc_checks.py)."""
         by_doc: dict[str, list[Fact]] = defaultdict(list)
         for f in facts:
             by_doc[f.doc].append(f)
         out: list[Finding] = []
         for doc, fs in sorted(by_doc.items()):
             fs = by_doc[doc] = FactList(fs)
-            info = docs.get(doc) or DocInfo(doc, None, None, None)
-            zeros = self.zero(fs, info)
-            out += zeros
-            out += self.conflict(fs, info)
-            sums = self.sums(fs, info, skip_totals={f.metrics[0] for f in zeros})
-            flagged = {(f.metrics[0], f.stated) for f in sums + zeros}
-            out += sums
-            out += [f for f in self.enumerations(fs, info) if (f.metrics[0], f.stated) not in flagged]
-            out += self.ratios(fs, info)
-            out += self.staffing(fs, info)
+            if doc not in checked:
+                out += self.document(fs, docs.get(doc) or DocInfo(doc, None, None, None))
         out += self.yoy(by_doc, docs)
+        return out
+
+    def document(self, fs: FactList, info: DocInfo) -> list[Finding]:
+        """The findings of one report's own facts (``fs`` in the order the database gives them)."""
+        out: list[Finding] = []
+        zeros = self.zero(fs, info)
+        out += zeros
+        out += self.conflict(fs, info)
+        sums = self.sums(fs, info, skip_totals={f.metrics[0] for f in zeros})
+        flagged = {(f.metrics[0], f.stated) for f in sums + zeros}
+        out += sums
+        out += [f for f in self.enumerations(fs, info) if (f.metrics[0], f.stated) not in flagged]
+        out += self.ratios(fs, info)
+        out += self.staffing(fs, info)
         return out
 
     def _finding(self, info: DocInfo, check: str, metrics: Iterable[str], message: str, evidence: Iterable[Fact],
@@ -747,26 +755,54 @@ def _decimal(text: str | None) -> Decimal:
 GROUP_KEY = "coalesce(d.unit_key, 'doc:' || f.doc)"
 
 
-def unit_groups(con, chunk: int = 10_000):
+def unit_groups(con, chunk: int = 10_000, only: tuple[str, list] | None = None):
     """(facts, documents) of one unit at a time — every year of it, since year-on-year checks
     compare them — read from the database a range of units at a time (about ``chunk`` facts),
     so memory holds one range, not the archive, in Python and in DuckDB (a sort of every fact
-    ran out of DuckDB's memory limit at 10,000 reports with 128 MB)."""
+    ran out of DuckDB's memory limit at 10,000 reports with 128 MB).
+
+    ``only``: (an SQL condition on ``f``, its parameters) — read only the facts it holds; the
+    documents of a group are still every report that has a fact in it (as without ``only``)."""
     docs = {r[0]: DocInfo(r[0], r[1], r[2], r[3]) for r in
             con.execute("SELECT doc, unit, unit_key, year FROM documents").fetchall()}
     sizes = con.execute(
         f"SELECT {GROUP_KEY} AS grp, count(*) FROM facts f JOIN documents d USING (doc) GROUP BY grp ORDER BY grp"
     ).fetchall()
+    if only is None:
+        for first, last in _ranges(sizes, chunk):
+            rows = con.execute(
+                f"SELECT {FACT_COLUMNS}, {GROUP_KEY} AS grp FROM facts f JOIN documents d USING (doc) "
+                f"WHERE {GROUP_KEY} BETWEEN ? AND ? ORDER BY grp, f.doc, f.start, f.rowid", [first, last]
+            ).fetchall()
+            for group in _runs(rows):
+                yield _group(group, docs)
+        return
+    condition, params = only
+    members: dict[str, list[str]] = defaultdict(list)  # group → its reports with facts, sorted
+    for doc, grp in con.execute(f"SELECT DISTINCT f.doc, {GROUP_KEY} FROM facts f JOIN documents d USING (doc) "
+                                "ORDER BY f.doc").fetchall():
+        members[grp].append(doc)
+    keys = iter(key for key, _count in sizes)
     for first, last in _ranges(sizes, chunk):
         rows = con.execute(
             f"SELECT {FACT_COLUMNS}, {GROUP_KEY} AS grp FROM facts f JOIN documents d USING (doc) "
-            f"WHERE {GROUP_KEY} BETWEEN ? AND ? ORDER BY grp, f.doc, f.start", [first, last]
+            f"WHERE {GROUP_KEY} BETWEEN ? AND ? AND ({condition}) ORDER BY grp, f.doc, f.start, f.rowid", [first, last, *params]
         ).fetchall()
-        start = 0
-        for i in range(1, len(rows) + 1):
-            if i == len(rows) or rows[i][-1] != rows[start][-1]:
-                yield _group(rows[start:i], docs)
-                start = i
+        read = {group[0][-1]: group for group in _runs(rows)}
+        for key in keys:
+            facts, _ = _group(read.get(key, []), docs)
+            yield facts, {d: docs[d] for d in members[key] if d in docs}
+            if key == last:
+                break
+
+
+def _runs(rows: list) -> Iterator[list]:
+    """Consecutive rows of one group (its key last in each row)."""
+    start = 0
+    for i in range(1, len(rows) + 1):
+        if i == len(rows) or rows[i][-1] != rows[start][-1]:
+            yield rows[start:i]
+            start = i
 
 
 def _ranges(sizes: list[tuple[str, int]], chunk: int) -> list[tuple[str, str]]:
@@ -791,21 +827,39 @@ def _group(rows: list, docs: dict[str, DocInfo]) -> tuple[list[Fact], dict[str, 
     return facts, {d: docs[d] for d in names if d in docs}
 
 
-def run_checks(con, ruleset: RuleSet | None = None) -> Iterator[Finding]:
+def run_checks(con, ruleset: RuleSet | None = None, checked: Container[str] | None = None) -> Iterator[Finding]:
     """Every finding the facts in the database support, one unit at a time (``ruleset``: the
     rules whose checks.yaml, metrics and names apply; default: the packaged rules); then the
-    self-evaluation tables of those reports (pipeline/selfeval_checks.py)."""
+    self-evaluation tables of those reports (pipeline/selfeval_checks.py). ``checked``: reports
+    whose own findings were found where they were read (pipeline/doc_checks.py): only their
+    year-on-year and self-evaluation findings are found here."""
+    checked = checked or ()
     ruleset = ruleset or load_rules()
     checker = Checker(ruleset)
     scores = SelfEvaluationChecker(ruleset.checks.get("score") or {}, ruleset.indicators, checker.severity)
     # the reports with a self-evaluation, once: most unit groups have none, and asking per group costs
     evaluated = {r[0] for r in con.execute(
         "SELECT DISTINCT doc FROM indicators UNION SELECT doc FROM documents WHERE grade IS NOT NULL").fetchall()}
-    for facts, docs in unit_groups(con):
-        yield from checker.run(facts, docs)
+    for facts, docs in unit_groups(con, only=_left_to_check(con, checker, scores.metric, checked)):
+        yield from checker.run(facts, docs, checked)
         with_tables = {d: i for d, i in docs.items() if d in evaluated}
         for doc in self_evaluations(con, facts, with_tables, scores.metric) if with_tables else ():
             yield from scores.run(doc)
+
+
+def _left_to_check(con, checker: Checker, score_metric: str, checked: Container[str]) -> tuple[str, list] | None:
+    """Which facts run_checks still needs (a condition for ``unit_groups``): all of a report not
+    ``checked``; of a checked one, what the year-on-year checks compare (stated changes and
+    previous-year figures, the levels of their metrics and of the jump metrics) and the stated
+    self-evaluation totals. None: every fact (no report was checked)."""
+    if not checked:
+        return None
+    con.execute("CREATE OR REPLACE TEMP TABLE jixiao_checked AS SELECT UNNEST(?::VARCHAR[]) AS doc",
+                [sorted(checked)])
+    changed = [r[0] for r in con.execute("SELECT DISTINCT metric FROM facts WHERE kind IN ('change', 'prior')").fetchall()]
+    metrics = sorted({*changed, *checker.config["yoy"]["jump_metrics"], score_metric})
+    return ("f.doc NOT IN (SELECT doc FROM jixiao_checked) OR f.kind IN ('change', 'prior') "
+            "OR f.metric IN (SELECT UNNEST(?::VARCHAR[]))", [metrics])
 
 
 def self_evaluations(con, facts: list[Fact], docs: dict[str, DocInfo], metric: str) -> list[DocSelfEvaluation]:

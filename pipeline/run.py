@@ -21,6 +21,7 @@ from itertools import chain
 from pathlib import Path
 
 from .checks import run_checks
+from .doc_checks import checked_rows
 from .ingest import DEFAULT_MAX_BYTES, IMAGE_SUFFIXES
 from .linking import link_units
 from .load import Store, database_memory
@@ -111,12 +112,16 @@ def report_type_of(value: str) -> str | None:
 
 
 def _in_process(tasks: Iterable[tuple[Path, CatalogEntry | None]], password: str | None,
-                ruleset: RuleSet | None = None, ocr: str = "auto"):
-    """(path, result) for each task, in this process: no time or memory limit (``--workers 0``)."""
+                ruleset: RuleSet | None = None, ocr: str = "auto", checks: bool = False):
+    """(path, result) for each task, in this process: no time or memory limit (``--workers 0``).
+    ``checks``: a file's rows with its own findings, as the workers send them (pipeline/doc_checks.py)."""
     ruleset = ruleset or load_rules()
     for path, entry, *part in tasks:
         try:
-            yield path, safe_process(path, ruleset, entry, password, *part, ocr=ocr)
+            result = safe_process(path, ruleset, entry, password, *part, ocr=ocr)
+            if checks and isinstance(result, Extraction):
+                result = checked_rows(result, ruleset)
+            yield path, result
         except MemoryError:
             yield path, FileError(str(path), "worker", "memory", "内存不足")
 
@@ -169,8 +174,10 @@ def run(paths: Iterable[Path], db: Path, *, quiet: bool = False, force: bool = F
             pool = RayPool(ruleset, workers or None, limits, password, address, ocr)
         else:
             # the workers send each file's rows for the loader, built where the file was read
-            pool = (WorkerPool(workers, limits, password, rules_dir=str(ruleset.directory), ocr=ocr, rows=True)
-                    if workers and first else None)
+            pool = (WorkerPool(workers, limits, password, rules_dir=str(ruleset.directory), ocr=ocr, rows=True,
+                               checks=checks) if workers and first else None)
+        if checks:  # each file's own findings go to the staging tables as its rows are written
+            store.stage_findings()
         batch: list[Extraction | Rows | FileError] = []
 
         def flush() -> None:
@@ -179,7 +186,7 @@ def run(paths: Iterable[Path], db: Path, *, quiet: bool = False, force: bool = F
             batch.clear()
 
         try:
-            results = pool.map(tasks) if pool else _in_process(tasks, password, ruleset, ocr)
+            results = pool.map(tasks) if pool else _in_process(tasks, password, ruleset, ocr, checks)
             for path, result in gather_parts(results, parts):
                 tick(path.name)
                 if isinstance(result, FileError):
@@ -198,7 +205,7 @@ def run(paths: Iterable[Path], db: Path, *, quiet: bool = False, force: bool = F
         with database_memory():
             link_units(store.con, ruleset)
             if checks:
-                summary.findings = store.replace_findings(run_checks(store.con, ruleset))
+                summary.findings = store.replace_findings(run_checks(store.con, ruleset, store.checked), staged=True)
         summary.claimed, summary.quantities = store.coverage()
         store.record_run(uuid.uuid4().hex[:12], started, summary.as_stats(),
                          rules_dir=str(ruleset.directory), rules_hash=ruleset.fingerprint)

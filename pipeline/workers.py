@@ -79,9 +79,10 @@ def default_workers() -> int:
 # --- the worker side ------------------------------------------------------------------------
 
 def _worker_main(conn: Connection, limits: Limits, password: str | None, hook: str | None,
-                 rules_dir: str | None = None, ocr: str = "auto", rows: bool = False) -> None:
+                 rules_dir: str | None = None, ocr: str = "auto", rows: bool = False, checks: bool = False) -> None:
     """Body of a worker process: set limits, load once, then one file per message. ``rows``:
-    send a file's rows for the loader (pipeline/rows.py) instead of its Extraction."""
+    send a file's rows for the loader (pipeline/rows.py) instead of its Extraction; ``checks``:
+    with the file's own findings (pipeline/doc_checks.py)."""
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
@@ -92,6 +93,7 @@ def _worker_main(conn: Connection, limits: Limits, password: str | None, hook: s
         if hook:
             module, _, func = hook.partition(":")
             getattr(importlib.import_module(module), func)()
+        from .doc_checks import checked_rows
         from .process import safe_process
         from .rows import rows_of
         from .rules import load_rules
@@ -121,7 +123,7 @@ def _worker_main(conn: Connection, limits: Limits, password: str | None, hook: s
         try:
             result = safe_process(path, ruleset, entry, password, *part, ocr=ocr)
             if rows and isinstance(result, Extraction):
-                result = rows_of(result)
+                result = checked_rows(result, ruleset) if checks else rows_of(result)
         except MemoryError:
             exhausted = True
         if exhausted:  # reported outside the except block, once what the file hoarded is freed
@@ -232,9 +234,10 @@ class WorkerPool:
     """
 
     def __init__(self, workers: int, limits: Limits = Limits(), password: str | None = None,
-                 rules_dir: str | None = None, ocr: str = "auto", rows: bool = False):
+                 rules_dir: str | None = None, ocr: str = "auto", rows: bool = False, checks: bool = False):
         self.limits = limits
         self.rows = rows  # results as the loader's rows (pipeline/rows.py), not Extractions
+        self.checks = checks  # … with each file's own findings (pipeline/doc_checks.py)
         self.password = password
         self.ocr = ocr
         self.rules_dir = rules_dir  # the workers load the rules from here (default: the packaged rules)
@@ -252,7 +255,7 @@ class WorkerPool:
     def _start(self) -> _Worker:
         parent, child = self._ctx.Pipe()
         process = self._ctx.Process(target=_worker_main, args=(child, self.limits, self.password, self.hook, self.rules_dir, self.ocr,
-                                                               self.rows),
+                                                               self.rows, self.checks),
                                     name="jixiao-worker", daemon=True)
         process.start()
         child.close()
