@@ -2,6 +2,7 @@
 of it, and a list closed by its own total (…，合计196.4万元) a ``total`` and its parts."""
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from functools import lru_cache
 
@@ -57,7 +58,7 @@ def enumerate_parts(text: str, sentences: list[Sentence], facts: list[Fact], rul
         for total in (f for f in levels if f.unit == "yuan" and not _gross(f, ruleset)):
             own.update((p.start, p.metric) for p in found if p.group == total.start)
     for sentence in sentences:
-        if any(w in sentence.text for w in ("合计", "共计", "总计", "累计", "总额")):
+        if _TOTAL_WORD.search(sentence.text):
             out += _trailing_total(sentence, by_sentence.get(sentence.index, []), facts, meta or _NO_META, ruleset, units)
     if demoted:
         facts[:] = [f for f in facts if not (f.kind == Kind.LEVEL and f.start in demoted)]
@@ -96,6 +97,7 @@ _ENDS = ("。", "！", "？", "!", "?", "；", ";", "）", ")", "”", "\"")
 _CLAUSE_SPLIT = "，,；;"
 _LIST_SPLIT = "、"
 _NOT_A_PART = regex.compile(r"占|比|较|增加|减少|下降|增长|上升|节约|指标|预算数")
+_TOTAL_WORD = re.compile("合计|共计|总计|累计|总额")  # _TRAILING_TOTAL's words: a sentence with none closes no list
 _TRAILING_TOTAL = regex.compile(r"(?:合计|共计|总计|累计|总额)(?:为|金额|金额为)?[ \t]*[：:]?[ \t]*$")
 
 
@@ -243,6 +245,8 @@ def _split_outside_brackets(text: str, separators: str) -> list[tuple[int, str]]
 
 
 def _in_brackets(text: str, pos: int) -> bool:
+    if "（" not in text[:pos] and "(" not in text[:pos]:
+        return False  # nothing opened
     depth = 0
     for ch in text[:pos]:
         if ch in _OPENERS:
