@@ -68,14 +68,17 @@ def load_fundrows(directory: str | Path) -> FundRows | None:
                     tuple(str(w) for w in data.get("part_prefix") or ()),
                     *_header(data.get("header") or {}), *_pairs(data.get("pairs") or {}),
                     *_score_cell(data.get("score_cell") or {}), glued, *_detail(data.get("detail") or {}),
-                    label_words=tuple(labels), score_words=_words(score.get("labels") if score else ()),
+                    label_words=_words(labels), score_words=_words(score.get("labels") if score else ()),
                     pair_words=_words(w for words in ((data.get("pairs") or {}).get("columns") or {}).values()
                                       for w in words or ()),
                     score_cell_words=_words((data.get("score_cell") or {}).get("labels")))
 
 
 def _words(words) -> tuple[str, ...]:
-    return tuple(str(w) for w in words or ())
+    """The words a text must hold one of for a pattern of ``words`` to match: a word holding another
+    (年度资金总额 holds 总额) adds nothing to that test."""
+    words = set(str(w) for w in words or ())
+    return tuple(sorted(w for w in words if not any(v != w and v in w for v in words)))
 
 
 def _glued(labels: list[str]) -> regex.Pattern | None:

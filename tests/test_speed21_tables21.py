@@ -205,3 +205,26 @@ def test_fund_rows_gates_as_before(ruleset, texts):
         meta = read_meta(readable, ruleset.layout)
         assert read_fund_rows(readable, sentences, meta, ruleset, ruleset.units, set()) == \
             read_fund_rows(readable, sentences, meta, plain, plain.units, set())
+
+
+def _last_label_before(text, ruleset):
+    from pipeline.rules import normalize_label
+    flat = normalize_label(text)
+    best = None
+    for label, metric in ruleset.labels.items():
+        pos = flat.rfind(label)
+        if pos >= 0 and (best is None or (pos + len(label), len(label)) > best[0]):
+            best = ((pos + len(label), len(label)), metric)
+    return best[1] if best else None
+
+
+def test_last_label_as_before(ruleset, texts):
+    """One Aho–Corasick pass finds the label the loop over every label finds (the last end, then the longest)."""
+    from pipeline.extraction.labels import last_label_in
+    pieces = {p for text in texts + _fuzz(ruleset, 500) for line in text.split("\n") for p in (line, line[:40], line[-30:])}
+    pieces |= set(ruleset.labels) | {"", "基本支出项目支出", "项目支出基本支出"}
+    found = 0
+    for p in pieces:
+        assert last_label_in(p, ruleset) == _last_label_before(p, ruleset), p
+        found += last_label_in(p, ruleset) is not None
+    assert found > 100
