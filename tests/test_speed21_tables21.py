@@ -261,3 +261,26 @@ def test_list_splits_as_before(ruleset, texts):
             assert parts._split_outside_brackets(c, seps) == _split_before(c, seps), (c, seps)
         for at in {0, c.find("其中"), len(c) // 3, len(c)} - {-1}:
             assert parts._list_end(c, at, ruleset) == _list_end_before(c, at, ruleset), (c, at)
+
+
+def test_figure_opens_and_closes(ruleset, texts):
+    """Every text _BARE_FIGURE matches opens and closes with one of the characters is_figure tests first."""
+    rnd = random.Random(13)
+    parts_of = [["", " ", "|", "｜", "\u3000"], ["", "≥", "≤", "＞", "＜", ">", "<", "=", "＝", "不少于", "不低于", "不超过", "不高于"],
+                ["", " ", "\t"], ["", "近", "约", "超过"], ["", " "], ["1", "０", "9", "12.5", "1,200", "３，０００", "7．"],
+                ["", " "], ["", "余", "多"], ["", "\u3000"], ["", "万", "亿", "千"], ["", " "],
+                ["", "元", "亩", "公顷", "人", "名", "户", "栋", "幢", "个", "件", "起", "批次", "次", "宗", "份", "套", "项", "分", "%", "％"],
+                ["", " |", "｜", " "]]
+    made = 0
+    for _ in range(20000):
+        t = "".join(rnd.choice(p) for p in parts_of)
+        body = t.strip()
+        if tables._BARE_FIGURE.fullmatch(body):
+            made += 1
+            assert body[0] in tables._FIGURE_OPENS and body[-1] in tables._FIGURE_CLOSES, t
+            assert tables.is_figure(t)
+    assert made > 15000
+    for text in texts:
+        for line in text.split("\n"):
+            for c in [line, *tables._SPLIT.split(line)]:
+                assert tables.is_figure(c) == _is_figure_before(c), c

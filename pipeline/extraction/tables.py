@@ -43,6 +43,12 @@ _BARE_FIGURE = regex.compile(
     r"[ \t\u3000|｜]*" + _COMPARATOR + r"?[ \t\u3000]*(?:近|约|超过)?[ \t\u3000]*[0-9０-９][0-9０-９,，.．]*[ \t\u3000]*(?:余|多)?[ \t\u3000]*"
     r"(?:万|亿|千)?[ \t\u3000]*(?:元|亩|公顷|人|名|户|栋|幢|个|件|起|批次|次|宗|份|套|项|分|[%％])?[ \t\u3000|｜]*"
 )
+# the characters a text matching _BARE_FIGURE can open and close with, once strip() has taken its spaces:
+# a bar, a comparator, 近/约/超过 or a digit first; a bar, a unit's last character, 万/亿/千, 余/多 or the
+# figure's own last character last
+_DIGITS = "0123456789０１２３４５６７８９"
+_FIGURE_OPENS = "|｜≥≤＞＜><=＝不近约超" + _DIGITS
+_FIGURE_CLOSES = "|｜元亩顷人名户栋幢个件起次宗份套项分%％万亿千余多,，.．" + _DIGITS
 _LABEL_COLON = regex.compile(r"(?P<label>[^：:，。；0-9]{2,20})[：:][ \t\u3000]*(?P<fig>.+?)[；;。，,]?")
 FORM_LABEL_CHARS = 30  # a label cell or line is short: longer ones are not looked up
 _LEADING_COMPARATOR = regex.compile(_COMPARATOR + r"[ \t\u3000]*")
@@ -576,7 +582,10 @@ def _label_basis(text: str, ruleset: RuleSet) -> Basis | None:
 
 def is_figure(text: str) -> bool:
     """Whether a cell or line holds a bare figure and nothing else (≥ 95, 约12.5, 1,200)."""
-    return _BARE_FIGURE.fullmatch(text.strip()) is not None  # the pattern holds a digit: no empty text passes
+    body = text.strip()
+    if not body or body[0] not in _FIGURE_OPENS or body[-1] not in _FIGURE_CLOSES:
+        return False  # most lines open or close with a character no bare figure does
+    return _BARE_FIGURE.fullmatch(body) is not None
 
 
 def _strip_unit(text: str) -> str:
