@@ -55,7 +55,7 @@ def enumerate_parts(text: str, sentences: list[Sentence], facts: list[Fact], rul
             listed = _money_parts(text, _through_wraps(nxt, index, text), money[-1], ruleset, units, whole_sentence=True)
             out += listed
             own.update((p.start, p.metric) for p in listed if not _gross(money[-1], ruleset))
-        for total in (f for f in levels if f.unit == "yuan" and not _gross(f, ruleset)):
+        for total in (f for f in levels if f.unit == "yuan" and not _gross(f, ruleset)) if found else ():
             own.update((p.start, p.metric) for p in found if p.group == total.start)
     for sentence in sentences:
         if _TOTAL_WORD.search(sentence.text):
