@@ -26,7 +26,6 @@ from bisect import bisect_right
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
-from operator import methodcaller
 
 import regex
 
@@ -264,15 +263,13 @@ def _may_head(tokens: list, text: str, begin: int, words: re.Pattern, ruleset: R
 
     if not words.pattern:  # no gate (a basis word not Chinese only): every token is asked
         return {k: may_head(t.group()) for k, t in enumerate(tokens)}
+    starts = [t.start() for t in tokens]
     head: dict[int, bool] = {}
     for m in words.finditer(text, begin):
-        k = bisect_right(tokens, m.start(), key=_START) - 1
+        k = bisect_right(starts, m.start()) - 1
         if k >= 0 and k not in head and m.start() < tokens[k].end():
             head[k] = may_head(tokens[k].group())
     return head
-
-
-_START = methodcaller("start")  # a token's start, for bisect
 
 
 def _spaced_gate(ruleset: RuleSet) -> tuple[re.Pattern, regex.Pattern]:
