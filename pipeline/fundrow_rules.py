@@ -77,7 +77,7 @@ def load_fundrows(directory: str | Path) -> FundRows | None:
 def _words(words) -> tuple[str, ...]:
     """The words a text must hold one of for a pattern of ``words`` to match: a word holding another
     (年度资金总额 holds 总额) adds nothing to that test."""
-    words = set(str(w) for w in words or ())
+    words = {str(w) for w in words or ()}
     return tuple(sorted(w for w in words if not any(v != w and v in w for v in words)))
 
 
