@@ -40,6 +40,11 @@ class FundRows:
     detail_columns: tuple[tuple[str, str], ...] = ()  # its column word → column (budget, actual)
     detail_total: regex.Pattern | None = None  # the label of its total row (支出合计) standing alone in its cell
     detail_units: tuple[str, ...] = ()  # the units its figures may be in (万元, 元)
+    # the words each pattern above cannot match without (a page holding none of them is not scanned):
+    label_words: tuple[str, ...] = ()  # `label` and `glued`
+    score_words: tuple[str, ...] = ()  # `score_label`
+    pair_words: tuple[str, ...] = ()  # `pair_label`
+    score_cell_words: tuple[str, ...] = ()  # `score_cell` and `score_heading`
 
 
 def load_fundrows(directory: str | Path) -> FundRows | None:
@@ -62,7 +67,18 @@ def load_fundrows(directory: str | Path) -> FundRows | None:
                     tuple(str(w) for w in data.get("weight_words") or ()),
                     tuple(str(w) for w in data.get("part_prefix") or ()),
                     *_header(data.get("header") or {}), *_pairs(data.get("pairs") or {}),
-                    *_score_cell(data.get("score_cell") or {}), glued, *_detail(data.get("detail") or {}))
+                    *_score_cell(data.get("score_cell") or {}), glued, *_detail(data.get("detail") or {}),
+                    label_words=_words(labels), score_words=_words(score.get("labels") if score else ()),
+                    pair_words=_words(w for words in ((data.get("pairs") or {}).get("columns") or {}).values()
+                                      for w in words or ()),
+                    score_cell_words=_words((data.get("score_cell") or {}).get("labels")))
+
+
+def _words(words) -> tuple[str, ...]:
+    """The words a text must hold one of for a pattern of ``words`` to match: a word holding another
+    (年度资金总额 holds 总额) adds nothing to that test."""
+    words = {str(w) for w in words or ()}
+    return tuple(sorted(w for w in words if not any(v != w and v in w for v in words)))
 
 
 def _glued(labels: list[str]) -> regex.Pattern | None:

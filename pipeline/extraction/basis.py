@@ -1,11 +1,16 @@
 """Whether a figure is a budget (预算) or an actual (决算/实际) amount, from the words before it."""
 from __future__ import annotations
 
+import re
+
 from ..model import Basis
 from ..rules import RuleSet
 from ..segment import clause_span
 
+
 def _clean_basis_text(text: str, ruleset: RuleSet) -> str:
+    if not _words_of(ruleset)[0].search(text):
+        return text  # no ignore word: nothing to blank
     for word in ruleset.basis_words["ignore"]:
         text = text.replace(word, "\0" * len(word))
     return text
@@ -35,6 +40,8 @@ def read_basis(sentence_text: str, fig_pos: int, ruleset: RuleSet, clause_start:
 
 def nearest_basis(text: str, ruleset: RuleSet) -> str | None:
     """budget, adjusted or actual: the basis word ending nearest the end of ``text``."""
+    if not _words_of(ruleset)[1].search(text):
+        return None  # no basis word at all
     best = None
     for basis in (Basis.BUDGET, ADJUSTED_BASIS, Basis.ACTUAL):
         for word in ruleset.basis_words[basis]:
@@ -46,6 +53,30 @@ def nearest_basis(text: str, ruleset: RuleSet) -> str | None:
     if best[1] == Basis.BUDGET and _after_adjustment(text[:best[0][0] - best[0][1]], ruleset):
         return ADJUSTED_BASIS  # 调整预算后项目预算861.46万元: the budget as adjusted
     return best[1]
+
+
+def _words_of(ruleset: RuleSet) -> tuple[re.Pattern, re.Pattern]:
+    """Two tests, each one search: whether a text holds an ignore word, and whether it holds a basis
+    word (budget, adjusted or actual): most clauses hold neither, and one search of the words finds
+    that sooner than a loop over them. No words: a pattern that finds the empty text (no test).
+    Remembered per rules."""
+    known = _WORDS.get(id(ruleset))
+    if known is None or known[0] is not ruleset:
+        words = ruleset.basis_words
+        basis = [w for b in (Basis.BUDGET, ADJUSTED_BASIS, Basis.ACTUAL) for w in words[b]]
+        if len(_WORDS) >= 8:
+            _WORDS.clear()
+        known = _WORDS[id(ruleset)] = (ruleset, (_any_of(words["ignore"]), _any_of(basis)))
+    return known[1]
+
+
+def _any_of(words) -> re.Pattern:
+    if not words or any(not w for w in words):
+        return re.compile("")
+    return re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))))
+
+
+_WORDS: dict[int, tuple] = {}
 
 
 def _after_adjustment(text: str, ruleset: RuleSet) -> bool:

@@ -44,10 +44,17 @@ class FundRow:
         return max(c.end() for c in self.cells.values())
 
 
+def may_hold(text: str, words: tuple[str, ...]) -> bool:
+    """Whether ``text`` may hold a match of a pattern that cannot match without one of ``words``
+    (rules/fundrows.yaml's labels, compiled in pipeline/fundrow_rules.py): most pages hold none, and
+    ``in`` finds that sooner than the pattern's scan. No words: no test."""
+    return not words or any(w in text for w in words)
+
+
 def fund_rows(text: str, rows) -> list[FundRow]:
     """Every funds row of ``text`` that fits one of the template's layouts (rules/fundrows.yaml)."""
     out = []
-    for m in rows.label.finditer(text):
+    for m in rows.label.finditer(text) if may_hold(text, rows.label_words) else ():
         cells = [c for _, c in zip(range(_MAX_CELLS), _CELL.finditer(text, m.end()))]
         layout, used = _layout_of(cells, rows, text[max(0, m.start() - _HEADER_CHARS):m.start()])
         if layout is None:
@@ -74,7 +81,7 @@ def _glued_rows(text: str, rows) -> list[FundRow]:
     figures confirm (pipeline/extraction/unglue.py), in the order of the header between the label
     and the run or just above the label where it names a budget, the actual and the rate, else in
     the template's layouts."""
-    if rows.glued is None:
+    if rows.glued is None or not may_hold(text, rows.label_words):
         return []
     out = []
     for m in rows.glued.finditer(text):
@@ -134,7 +141,7 @@ def _part_lines(gap: str, rows) -> bool:
 
 def _pair_rows(text: str, rows) -> list[FundRow]:
     """Funds blocks of label-then-figure pairs (rules/fundrows.yaml `pairs`): 预算数 6.84 执行数 6.84."""
-    if rows.pair_label is None:
+    if rows.pair_label is None or not may_hold(text, rows.pair_words):
         return []
     columns = dict(rows.pair_columns)
     blocks: list[list] = []
@@ -462,7 +469,7 @@ def money_fact(document, sentence, metric, column, cell, quote, units, scale) ->
 
 def _score_rows(document: Document, sentences: list[Sentence], rows, units: Units, taken) -> list[Fact]:
     """总分 | 100 | 82.97: the report's own total score, when the row's first cell is the full marks."""
-    if rows.score_label is None:
+    if rows.score_label is None or not may_hold(document.text, rows.score_words):
         return []
     text, out = document.text, []
     for m in rows.score_label.finditer(text):
@@ -499,7 +506,7 @@ def _score_cells(document: Document, sentences: list[Sentence], ruleset: RuleSet
     report's numbered heading naming it, its figure with its points word on the next line
     ((一)自评得分 ⏎ 100分。)."""
     rows, vocab = ruleset.fundrows, ruleset.indicators
-    if rows.score_cell is None or rows.header is None:
+    if rows.score_cell is None or rows.header is None or not may_hold(document.text, rows.score_cell_words):
         return []
     text, out = document.text, []
     low, high = rows.score_between

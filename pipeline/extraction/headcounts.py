@@ -44,9 +44,10 @@ def read_headcount_columns(document: Document, sentences: list[Sentence], meta: 
     """Facts from headcount tables laid out one cell per line (see the module's docstring)."""
     lines = [s for s in sentences if s.kind in ("prose", "heading", "row")]
     out: list[Fact] = []
+    figure = [is_figure(s.text) for s in lines]  # once a line, not twice
     k = 0
     while k < len(lines):
-        if not is_figure(lines[k].text) or k == 0 or is_figure(lines[k - 1].text):
+        if not figure[k] or k == 0 or figure[k - 1]:
             k += 1
             continue
         heads = _header_run(lines, k)

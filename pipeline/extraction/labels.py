@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from functools import wraps
 
+import ahocorasick
 import regex
 
 from ..rules import RuleSet, normalize_label
@@ -64,6 +65,10 @@ def lookup_label(label: str, ruleset: RuleSet) -> str | None:
 def last_label_in(text: str, ruleset: RuleSet) -> str | None:
     """The metric of the last metric label standing in ``text`` (longest label wins a tie)."""
     flat = normalize_label(text)
+    automaton = _label_automaton(ruleset)
+    if automaton is not None:  # every occurrence of every label in one pass: the last end (then the longest) wins
+        last = max(((end + 1, size) for end, size in automaton.iter(flat)), default=None) if flat else None
+        return ruleset.labels[flat[last[0] - last[1]:last[0]]] if last is not None else None
     best = None
     for label, metric in ruleset.labels.items():
         pos = flat.rfind(label)
@@ -72,3 +77,23 @@ def last_label_in(text: str, ruleset: RuleSet) -> str | None:
             if best is None or key > best[0]:
                 best = (key, metric)
     return best[1] if best else None
+
+
+def _label_automaton(ruleset: RuleSet):
+    """An Aho–Corasick automaton over the rules' labels (each label's length its value), remembered
+    per rules; None when there are no labels or one is empty (the loop in ``last_label_in`` then)."""
+    known = _AUTOMATA.get(id(ruleset))
+    if known is None or known[0] is not ruleset:
+        automaton = None
+        if ruleset.labels and all(ruleset.labels):
+            automaton = ahocorasick.Automaton()
+            for label in ruleset.labels:
+                automaton.add_word(label, len(label))
+            automaton.make_automaton()
+        if len(_AUTOMATA) >= 8:
+            _AUTOMATA.clear()
+        known = _AUTOMATA[id(ruleset)] = (ruleset, automaton)
+    return known[1]
+
+
+_AUTOMATA: dict[int, tuple] = {}

@@ -2,6 +2,7 @@
 of it, and a list closed by its own total (…，合计196.4万元) a ``total`` and its parts."""
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from functools import lru_cache
 
@@ -54,10 +55,10 @@ def enumerate_parts(text: str, sentences: list[Sentence], facts: list[Fact], rul
             listed = _money_parts(text, _through_wraps(nxt, index, text), money[-1], ruleset, units, whole_sentence=True)
             out += listed
             own.update((p.start, p.metric) for p in listed if not _gross(money[-1], ruleset))
-        for total in (f for f in levels if f.unit == "yuan" and not _gross(f, ruleset)):
+        for total in (f for f in levels if f.unit == "yuan" and not _gross(f, ruleset)) if found else ():
             own.update((p.start, p.metric) for p in found if p.group == total.start)
     for sentence in sentences:
-        if any(w in sentence.text for w in ("合计", "共计", "总计", "累计", "总额")):
+        if _TOTAL_WORD.search(sentence.text):
             out += _trailing_total(sentence, by_sentence.get(sentence.index, []), facts, meta or _NO_META, ruleset, units)
     if demoted:
         facts[:] = [f for f in facts if not (f.kind == Kind.LEVEL and f.start in demoted)]
@@ -95,7 +96,9 @@ def _cut_off(text_end: int, sentence: Sentence) -> bool:
 _ENDS = ("。", "！", "？", "!", "?", "；", ";", "）", ")", "”", "\"")
 _CLAUSE_SPLIT = "，,；;"
 _LIST_SPLIT = "、"
+_CLAUSE_MARK = re.compile("[" + re.escape(_CLAUSE_SPLIT) + "]")
 _NOT_A_PART = regex.compile(r"占|比|较|增加|减少|下降|增长|上升|节约|指标|预算数")
+_TOTAL_WORD = re.compile("合计|共计|总计|累计|总额")  # _TRAILING_TOTAL's words: a sentence with none closes no list
 _TRAILING_TOTAL = regex.compile(r"(?:合计|共计|总计|累计|总额)(?:为|金额|金额为)?[ \t]*[：:]?[ \t]*$")
 
 
@@ -228,6 +231,15 @@ def _part(total: Fact, sentence: Sentence, start: int, length: int, q, label: st
 
 def _split_outside_brackets(text: str, separators: str) -> list[tuple[int, str]]:
     """(offset, piece) of ``text`` split at ``separators`` that stand outside brackets."""
+    if not any(ch in text for ch in _BRACKETS):  # all outside: the separators alone, found by one pattern
+        out, begin = [], 0
+        for m in _separators(separators).finditer(text):
+            i = m.start()
+            if not (text[i] == "," and 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit()):
+                out.append((begin, text[begin:i]))
+                begin = i + 1
+        out.append((begin, text[begin:]))
+        return out
     out, depth, begin = [], 0, 0
     for i, ch in enumerate(text):
         if ch in _OPENERS:
@@ -242,7 +254,17 @@ def _split_outside_brackets(text: str, separators: str) -> list[tuple[int, str]]
     return out
 
 
+_BRACKETS = _OPENERS + "）)"
+
+
+@lru_cache(maxsize=8)
+def _separators(separators: str) -> re.Pattern:
+    return re.compile("[" + re.escape(separators) + "]")
+
+
 def _in_brackets(text: str, pos: int) -> bool:
+    if "（" not in text[:pos] and "(" not in text[:pos]:
+        return False  # nothing opened
     depth = 0
     for ch in text[:pos]:
         if ch in _OPENERS:
@@ -376,12 +398,11 @@ def _list_end(text: str, at: int, ruleset: RuleSet) -> int:
     """Where the 其中 list opened at ``at`` ends: at the first clause after it that opens with a
     new statement's word (…，其中集体土地652.5亩，国有土地106.3亩，截至12月15日，共征用土地158.8亩:
     rules/common.yaml enumeration.list_end), else at the sentence's end."""
-    words = ruleset.enumeration.get("list_end", ())
-    end = len(text)
-    for k in range(at + 2, len(text)):
-        if text[k] in _CLAUSE_SPLIT and text.startswith(words, k + 1):
-            return k
-    return end
+    words = tuple(ruleset.enumeration.get("list_end", ()))
+    for m in _CLAUSE_MARK.finditer(text, at + 2):  # the clause marks only, not every character
+        if text.startswith(words, m.start() + 1):
+            return m.start()
+    return len(text)
 
 
 def _bracket_count_parts(sentence: Sentence, levels: list[Fact], ruleset: RuleSet,

@@ -43,6 +43,12 @@ _BARE_FIGURE = regex.compile(
     r"[ \t\u3000|｜]*" + _COMPARATOR + r"?[ \t\u3000]*(?:近|约|超过)?[ \t\u3000]*[0-9０-９][0-9０-９,，.．]*[ \t\u3000]*(?:余|多)?[ \t\u3000]*"
     r"(?:万|亿|千)?[ \t\u3000]*(?:元|亩|公顷|人|名|户|栋|幢|个|件|起|批次|次|宗|份|套|项|分|[%％])?[ \t\u3000|｜]*"
 )
+# the characters a text matching _BARE_FIGURE can open and close with, once strip() has taken its spaces:
+# a bar, a comparator, 近/约/超过 or a digit first; a bar, a unit's last character, 万/亿/千, 余/多 or the
+# figure's own last character last
+_DIGITS = "0123456789０１２３４５６７８９"
+_FIGURE_OPENS = "|｜≥≤＞＜><=＝不近约超" + _DIGITS
+_FIGURE_CLOSES = "|｜元亩顷人名户栋幢个件起次宗份套项分%％万亿千余多,，.．" + _DIGITS
 _LABEL_COLON = regex.compile(r"(?P<label>[^：:，。；0-9]{2,20})[：:][ \t\u3000]*(?P<fig>.+?)[；;。，,]?")
 FORM_LABEL_CHARS = 30  # a label cell or line is short: longer ones are not looked up
 _LEADING_COMPARATOR = regex.compile(_COMPARATOR + r"[ \t\u3000]*")
@@ -65,9 +71,11 @@ class CellText:
 def extract_tabular(document: Document, sentences: list[Sentence], meta: DocMeta, ruleset: RuleSet,
                     units: Units, taken: set[tuple[int, int]] = frozenset()) -> list[Fact]:
     """Facts from table rows, form lines and label：figure lines not already read as prose."""
-    starts = [s.start for s in sentences]
+    starts: list[int] = []  # the sentences' starts, listed at the first fact (most pages give none)
 
     def sentence_at(pos: int) -> Sentence | None:
+        if not starts:
+            starts.extend(s.start for s in sentences)
         i = bisect_right(starts, pos) - 1
         return sentences[i] if i >= 0 and sentences[i].start <= pos < sentences[i].end else None
 
@@ -113,12 +121,13 @@ def extract_tabular(document: Document, sentences: list[Sentence], meta: DocMeta
 
     lines = [s for s in sentences if s.kind in ("prose", "heading", "row")]
     last_heads = None  # (columns, line, (headers, title)) of the last flattened row read
+    year = str(meta.year) if meta.year is not None else None  # a year row's line holds the report's year
     for k, line in enumerate(lines[:-1]):
         if len(line.text) > FORM_LABEL_CHARS:
             continue
         metric = lookup_label(_strip_unit(line.text), ruleset)
         if metric is None:
-            found, row = _year_row(lines, k, meta, ruleset)
+            found, row = _year_row(lines, k, meta, ruleset) if year is not None and year in line.text else ([], [])
             if found:
                 hint = _unit_above(sentences, line.index, units) or (
                     _unit_in_prose(document.text, [v.text for v in row], units) if row else None)
@@ -157,8 +166,10 @@ def extract_tabular(document: Document, sentences: list[Sentence], meta: DocMeta
 
     opener = _part_opener(ruleset)
     for line in lines:
+        if "：" not in line.text and ":" not in line.text:
+            continue  # no label：figure line
         lead = m.end() if opener is not None and (m := opener.match(line.text)) else 0  # 其中:基本支出:900.47
-        m = _LABEL_COLON.fullmatch(line.text, lead) if ("：" in line.text or ":" in line.text) else None
+        m = _LABEL_COLON.fullmatch(line.text, lead)
         if not m or not is_figure(m.group("fig")):
             continue
         metric = lookup_label(_strip_unit(m.group("label")), ruleset)
@@ -195,24 +206,20 @@ def _spaced_rows(text: str, ruleset: RuleSet, units: Units):
     first = next((m.start() for m in words.finditer(text) if pair.match(text, m.start())), None)
     if first is None:
         return
-    tokens = list(_TOKEN.finditer(text, text.rfind("\n", 0, first) + 1))
-    figure = [t.lastgroup is not None for t in tokens]  # is_figure of each word, by the kind it matched
-    heads_of: dict[str, bool] = {}  # a word → may head a column; a page repeats its words, ask once each
-
-    def may_head(word: str) -> bool:
-        if word not in heads_of:
-            heads_of[word] = len(word) <= _SPACED_HEAD_CHARS and not is_figure(word) \
-                and _header_basis(word, ruleset) not in (None, TARGET_COLUMN)
-        return heads_of[word]
+    begin = text.rfind("\n", 0, first) + 1
+    tokens = list(_TOKEN.finditer(text, begin))
+    heads_at = _may_head(tokens, text, begin, words, ruleset)
+    figure: list[bool] = []  # is_figure of each word, by the kind it matched (listed at the first run)
 
     i = 0
-    while i < len(tokens):
-        run = i
-        while run < len(tokens) and may_head(tokens[run].group()):
-            run += 1
-        if run - i < 2:
-            i += 1
+    for at in sorted(k for k, h in heads_at.items() if h):  # where a run of two or more headers may start
+        if at < i or not heads_at.get(at + 1):
             continue
+        i = run = at
+        while heads_at.get(run):
+            run += 1
+        if not figure:
+            figure = [t.lastgroup is not None for t in tokens]
         heads = [t.group() for t in tokens[i:run]]
         before = text[max(0, tokens[i].start() - _SPACED_UNIT_CHARS):tokens[i].start()]
         found = list(_UNIT_IN_TITLE.finditer(before))
@@ -238,6 +245,31 @@ def _spaced_rows(text: str, ruleset: RuleSet, units: Units):
             for head, t in zip(heads, tokens[figures_start:j]):
                 yield metric, CellText(t.start(), t.end(), t.group()), head, hint
         i = max(j, i + 1)
+
+
+def _may_head(tokens: list, text: str, begin: int, words: re.Pattern, ruleset: RuleSet) -> dict[int, bool]:
+    """Which of ``tokens`` (``_TOKEN`` from ``begin`` on) may head a column of a spaced form, by index;
+    an index not given may not. A header holds a basis word (``_header_basis``), and a basis word —
+    Chinese only, or the gate's ``words`` is empty — stands inside one token (a token ends only at a
+    space, a bar or a digit, or after a figure's last character), so only the tokens holding a hit of
+    ``words`` are asked: most tokens are prose and figures."""
+    heads_of: dict[str, bool] = {}  # a word → may head a column; a page repeats its words, ask once each
+
+    def may_head(word: str) -> bool:
+        if word not in heads_of:
+            heads_of[word] = len(word) <= _SPACED_HEAD_CHARS and not is_figure(word) \
+                and _header_basis(word, ruleset) not in (None, TARGET_COLUMN)
+        return heads_of[word]
+
+    if not words.pattern:  # no gate (a basis word not Chinese only): every token is asked
+        return {k: may_head(t.group()) for k, t in enumerate(tokens)}
+    starts = [t.start() for t in tokens]
+    head: dict[int, bool] = {}
+    for m in words.finditer(text, begin):
+        k = bisect_right(starts, m.start()) - 1
+        if k >= 0 and k not in head and m.start() < tokens[k].end():
+            head[k] = may_head(tokens[k].group())
+    return head
 
 
 def _spaced_gate(ruleset: RuleSet) -> tuple[re.Pattern, regex.Pattern]:
@@ -296,8 +328,7 @@ def _tables(document: Document, sentences: list[Sentence], units: Units):
     block: list[list[CellText]] = []
     block_start = 0
     for s in sentences:
-        inside = any(a <= s.start < b for a, b in covered)
-        if s.kind == "row" and not inside:
+        if s.kind == "row" and not any(a <= s.start < b for a, b in covered):
             if not block:
                 block_start = s.start
             block.append(_split_cells(s))
@@ -552,10 +583,14 @@ def _label_basis(text: str, ruleset: RuleSet) -> Basis | None:
 def is_figure(text: str) -> bool:
     """Whether a cell or line holds a bare figure and nothing else (≥ 95, 约12.5, 1,200)."""
     body = text.strip()
-    return bool(body) and bool(_BARE_FIGURE.fullmatch(body)) and any(ch.isdigit() for ch in body)
+    if not body or body[0] not in _FIGURE_OPENS or body[-1] not in _FIGURE_CLOSES:
+        return False  # most lines open or close with a character no bare figure does
+    return _BARE_FIGURE.fullmatch(body) is not None
 
 
 def _strip_unit(text: str) -> str:
+    if "（" not in text and "(" not in text:
+        return text  # no bracket, no unit in one
     return _BRACKET_UNIT.sub("", text)
 
 
