@@ -346,21 +346,19 @@ class _Before:
         return got
 
     def line(self, pos: int) -> str:
-        got = self._line.get(pos)
-        if got is None:
-            got = self._line[pos] = _since(self.text, pos, None)
-        return got
+        return self._remembered(self._line, pos, None)
 
     def clause(self, pos: int) -> str:
-        got = self._clause.get(pos)
-        if got is None:
-            got = self._clause[pos] = _since(self.text, pos, _CLAUSE_BACK)
-        return got
+        return self._remembered(self._clause, pos, _CLAUSE_BACK)
 
     def chain(self, pos: int) -> str:
-        got = self._chain.get(pos)
+        return self._remembered(self._chain, pos, _CHAIN_BACK)
+
+    def _remembered(self, cache: dict[int, str], pos: int, stops) -> str:
+        """``_since(text, pos, stops)``, once a position."""
+        got = cache.get(pos)
         if got is None:
-            got = self._chain[pos] = _since(self.text, pos, _CHAIN_BACK)
+            got = cache[pos] = _since(self.text, pos, stops)
         return got
 
 

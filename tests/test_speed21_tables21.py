@@ -230,21 +230,6 @@ def test_last_label_as_before(ruleset, texts):
     assert found > 100
 
 
-def _split_before(text, separators):
-    out, depth, begin = [], 0, 0
-    for i, ch in enumerate(text):
-        if ch in "（(":
-            depth += 1
-        elif ch in "）)":
-            depth = max(depth - 1, 0)
-        elif depth == 0 and ch in separators and not (ch == "," and 0 < i < len(text) - 1
-                                                       and text[i - 1].isdigit() and text[i + 1].isdigit()):
-            out.append((begin, text[begin:i]))
-            begin = i + 1
-    out.append((begin, text[begin:]))
-    return out
-
-
 def _list_end_before(text, at, ruleset):
     words = ruleset.enumeration.get("list_end", ())
     for k in range(at + 2, len(text)):
@@ -258,7 +243,7 @@ def test_list_splits_as_before(ruleset, texts):
     clauses |= {"", "1,200万元，其中1,000万元、200万元", "基本支出（人员经费100，公用经费20）、项目支出30", "a,b,1,2,"}
     for c in clauses:
         for seps in ("，,；;", "、", "，,；;、"):
-            assert parts._split_outside_brackets(c, seps) == _split_before(c, seps), (c, seps)
+            assert parts._split_outside_brackets(c, seps) == parts._split_walk(c, seps), (c, seps)
         for at in {0, c.find("其中"), len(c) // 3, len(c)} - {-1}:
             assert parts._list_end(c, at, ruleset) == _list_end_before(c, at, ruleset), (c, at)
 

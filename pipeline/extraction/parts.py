@@ -240,6 +240,11 @@ def _split_outside_brackets(text: str, separators: str) -> list[tuple[int, str]]
                 begin = i + 1
         out.append((begin, text[begin:]))
         return out
+    return _split_walk(text, separators)
+
+
+def _split_walk(text: str, separators: str) -> list[tuple[int, str]]:
+    """``_split_outside_brackets`` by walking the text a character at a time, counting brackets."""
     out, depth, begin = [], 0, 0
     for i, ch in enumerate(text):
         if ch in _OPENERS:
