@@ -152,20 +152,6 @@ def _in_brackets_before(text: str, pos: int) -> bool:
     return depth > 0
 
 
-def _nearest_before(text, ruleset):
-    best = None
-    for b in (Basis.BUDGET, basis.ADJUSTED_BASIS, Basis.ACTUAL):
-        for word in ruleset.basis_words[b]:
-            pos = text.rfind(word)
-            if pos >= 0 and (best is None or (pos + len(word), len(word)) > best[0]):
-                best = ((pos + len(word), len(word)), b)
-    if best is None:
-        return None
-    if best[1] == Basis.BUDGET and basis._after_adjustment(text[:best[0][0] - best[0][1]], ruleset):
-        return basis.ADJUSTED_BASIS
-    return best[1]
-
-
 def _clean_before(text, ruleset):
     for word in ruleset.basis_words["ignore"]:
         text = text.replace(word, "\0" * len(word))
@@ -177,7 +163,7 @@ def test_basis_tests_as_before(ruleset, texts):
     some = 0
     for c in clauses:
         assert basis._clean_basis_text(c, ruleset) == _clean_before(c, ruleset), c
-        assert basis.nearest_basis(c, ruleset) == _nearest_before(c, ruleset), c
+        assert basis.nearest_basis(c, ruleset) == basis._nearest_by_words(c, ruleset), c
         some += basis.nearest_basis(c, ruleset) is not None
     assert some > 100
 

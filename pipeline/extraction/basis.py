@@ -42,6 +42,11 @@ def nearest_basis(text: str, ruleset: RuleSet) -> str | None:
     """budget, adjusted or actual: the basis word ending nearest the end of ``text``."""
     if not _words_of(ruleset)[1].search(text):
         return None  # no basis word at all
+    return _nearest_by_words(text, ruleset)
+
+
+def _nearest_by_words(text: str, ruleset: RuleSet) -> str | None:
+    """``nearest_basis`` by asking each basis word where it last stands."""
     best = None
     for basis in (Basis.BUDGET, ADJUSTED_BASIS, Basis.ACTUAL):
         for word in ruleset.basis_words[basis]:
