@@ -19,13 +19,13 @@ from .fundrows import (
     BASIS_COLUMNS,
     Cell,
     cell_decimal,
+    last_header_run,
     money_fact,
     sentence_at,
     stated_unit,
 )
 
 _REACH = 1500  # the header stands within this many characters above its total row (a dozen item rows)
-_HEADER_GAP = 30  # the header's column words stand within this many characters of each other
 _FIGURE = regex.compile(r"[0-9０-９][0-9０-９,，]*(?:[.．][0-9０-９]+)?(?=[\s|｜]|$)")
 _GAP = regex.compile(r"[\s|｜]*")
 
@@ -33,14 +33,9 @@ _GAP = regex.compile(r"[\s|｜]*")
 def detail_columns(text: str, start: int, end: int, rows) -> tuple[tuple[str, ...], int]:
     """The columns the last header of ``text[start:end]`` names, in its order, and where that header
     starts (((), -1) when there is none)."""
-    hits = list(rows.detail_header.finditer(text, start, end))
-    if not hits:
+    run = last_header_run(rows.detail_header.finditer(text, start, end))
+    if not run:
         return (), -1
-    run = [hits[-1]]
-    for h in reversed(hits[:-1]):
-        if run[0].start() - h.end() > _HEADER_GAP:
-            break
-        run.insert(0, h)
     names = dict(rows.detail_columns)
     columns: list[str] = []
     for h in run:

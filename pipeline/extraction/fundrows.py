@@ -356,19 +356,28 @@ def _fit(cells, layout: tuple[str, ...], by_count: bool = True) -> tuple[tuple[s
     return None, 0
 
 
-def header_layout(before: str, rows) -> tuple[str, ...]:
-    """The columns the header just above a funds row names, in its order (rules/fundrows.yaml
-    `header`): the last run of column words, each column once (得分（20分*执行率）names 得分)."""
-    if rows.header is None:
-        return ()
-    hits = list(rows.header.finditer(before))
+def last_header_run(hits) -> list:
+    """The last run of a header's column-word matches (each within ``_HEADER_GAP`` of the next), in
+    their order; [] when there is none."""
+    hits = list(hits)
     if not hits:
-        return ()
+        return []
     run = [hits[-1]]
     for h in reversed(hits[:-1]):
         if run[0].start() - h.end() > _HEADER_GAP:
             break
         run.insert(0, h)
+    return run
+
+
+def header_layout(before: str, rows) -> tuple[str, ...]:
+    """The columns the header just above a funds row names, in its order (rules/fundrows.yaml
+    `header`): the last run of column words, each column once (得分（20分*执行率）names 得分)."""
+    if rows.header is None:
+        return ()
+    run = last_header_run(rows.header.finditer(before))
+    if not run:
+        return ()
     names = dict(rows.header_columns)
     layout: list[str] = []
     for h in run:

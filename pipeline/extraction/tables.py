@@ -38,17 +38,28 @@ from .labels import last_label_in, lookup_label, remembered
 
 _SPLIT = regex.compile(r"\t+|[ \u3000]{2,}|[ \t\u3000]*[|｜]+[ \t\u3000]*")
 _BRACKET_UNIT = regex.compile(r"[（(](?:金额)?(?:单位[：:])?\s*(万元|亿元|千元|元|万亩|亩|公顷|人|名|户|栋|幢|个|件|起|批次|套|[%％])[）)]")
-_COMPARATOR = r"(?:[≥≤＞＜><=＝]|不少于|不低于|不超过|不高于)"
-_BARE_FIGURE = regex.compile(
-    r"[ \t\u3000|｜]*" + _COMPARATOR + r"?[ \t\u3000]*(?:近|约|超过)?[ \t\u3000]*[0-9０-９][0-9０-９,，.．]*[ \t\u3000]*(?:余|多)?[ \t\u3000]*"
-    r"(?:万|亿|千)?[ \t\u3000]*(?:元|亩|公顷|人|名|户|栋|幢|个|件|起|批次|次|宗|份|套|项|分|[%％])?[ \t\u3000|｜]*"
-)
-# the characters a text matching _BARE_FIGURE can open and close with, once strip() has taken its spaces:
-# a bar, a comparator, 近/约/超过 or a digit first; a bar, a unit's last character, 万/亿/千, 余/多 or the
-# figure's own last character last
+_COMPARATORS = ("≥", "≤", "＞", "＜", ">", "<", "=", "＝", "不少于", "不低于", "不超过", "不高于")
+_APPROX, _MORE, _SCALES = ("近", "约", "超过"), ("余", "多"), ("万", "亿", "千")
+_FIGURE_UNITS = ("元", "亩", "公顷", "人", "名", "户", "栋", "幢", "个", "件", "起", "批次", "次", "宗", "份", "套", "项",
+                 "分", "%", "％")
 _DIGITS = "0123456789０１２３４５６７８９"
-_FIGURE_OPENS = "|｜≥≤＞＜><=＝不近约超" + _DIGITS
-_FIGURE_CLOSES = "|｜元亩顷人名户栋幢个件起次宗份套项分%％万亿千余多,，.．" + _DIGITS
+
+
+def _any_of(words: tuple[str, ...]) -> str:
+    return "(?:" + "|".join(regex.escape(w) for w in words) + ")"
+
+
+_COMPARATOR = _any_of(_COMPARATORS)
+_BARE_FIGURE = regex.compile(
+    r"[ \t\u3000|｜]*" + _COMPARATOR + r"?[ \t\u3000]*" + _any_of(_APPROX) + r"?[ \t\u3000]*[0-9０-９][0-9０-９,，.．]*"
+    r"[ \t\u3000]*" + _any_of(_MORE) + r"?[ \t\u3000]*" + _any_of(_SCALES) + r"?[ \t\u3000]*" + _any_of(_FIGURE_UNITS)
+    + r"?[ \t\u3000|｜]*"
+)
+# the characters a text matching _BARE_FIGURE can open and close with, once strip() has taken its spaces
+# (derived from the words the pattern is built from): a bar, a comparator, an approximation word or a digit
+# first; a bar, a unit, a scale or 余/多 word's last character, or the figure's own last character last
+_FIGURE_OPENS = frozenset("|｜" + _DIGITS + "".join(w[0] for w in _COMPARATORS + _APPROX))
+_FIGURE_CLOSES = frozenset("|｜,，.．" + _DIGITS + "".join(w[-1] for w in _FIGURE_UNITS + _SCALES + _MORE))
 _LABEL_COLON = regex.compile(r"(?P<label>[^：:，。；0-9]{2,20})[：:][ \t\u3000]*(?P<fig>.+?)[；;。，,]?")
 FORM_LABEL_CHARS = 30  # a label cell or line is short: longer ones are not looked up
 _LEADING_COMPARATOR = regex.compile(_COMPARATOR + r"[ \t\u3000]*")
