@@ -2,6 +2,7 @@
 a real file (`extract_text`), a `jixiao run` (one process) on it, and queries on its database."""
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -23,6 +24,16 @@ def write_report(tmp_path: Path, text: str, name: str = "r.txt") -> Path:
 def extract_text(tmp_path: Path, text: str) -> Extraction:
     """Every per-file stage (process_file, the packaged rules) on one report's text in a real file."""
     return process_file(write_report(tmp_path, text), load_rules())
+
+
+def own_values(facts, metric: str) -> set[Decimal]:
+    """The values of ``metric`` a report states as its own (its levels and targets)."""
+    return {f.value for f in facts if f.metric == metric and f.kind in ("level", "target")}
+
+
+def kinds(facts, metric: str) -> dict[Decimal, str]:
+    """Each value of ``metric`` → the kind of the fact that holds it."""
+    return {f.value: f.kind for f in facts if f.metric == metric}
 
 
 def run_text(tmp_path: Path, text: str) -> Path:

@@ -14,21 +14,17 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from real_db import extract_text, own_values
 
 from pipeline.cues import load_cues
 from pipeline.errors import RuleError
-from pipeline.process import process_file
-from pipeline.rules import load_rules
 
 HEAD = "某区征地拆迁事务中心2022年度工作总结\n"
 
 
 def counted(tmp_path, body: str, metric: str) -> set[Decimal]:
     """The values of ``metric`` the report states as its own (levels and targets)."""
-    path = tmp_path / "r.txt"
-    path.write_text(HEAD + body, encoding="utf-8")
-    ex = process_file(path, load_rules())
-    return {f.value for f in ex.facts if f.metric == metric and f.kind in ("level", "target")}
+    return own_values(extract_text(tmp_path, HEAD + body).facts, metric)
 
 
 # --- projects: only 征拆 projects --------------------------------------------------------------

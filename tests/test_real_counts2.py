@@ -13,7 +13,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from real_db import extract_text
+from real_db import extract_text, own_values
 
 HEAD = "某区征地拆迁事务中心2022年度工作总结\n"
 
@@ -24,8 +24,7 @@ def extraction(tmp_path, text: str):
 
 def counted(tmp_path, body: str, metric: str) -> set[Decimal]:
     """The values of ``metric`` the report states as its own (levels and targets)."""
-    ex = extraction(tmp_path, HEAD + body)
-    return {f.value for f in ex.facts if f.metric == metric and f.kind in ("level", "target")}
+    return own_values(extraction(tmp_path, HEAD + body).facts, metric)
 
 
 # --- projects ------------------------------------------------------------------------------------

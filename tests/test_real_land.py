@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from real_db import extract_text
+from real_db import extract_text, kinds
 
 from pipeline.process import process_file
 from pipeline.rules import load_rules
@@ -25,10 +25,6 @@ def read(tmp_path, body: str):
 def counted(facts) -> set[tuple[str, Decimal]]:
     """(metric, value) of the facts that count as the unit's figures of the year."""
     return {(f.metric, f.value) for f in facts if f.kind in ("level", "target")}
-
-
-def kinds(facts, metric: str) -> dict[Decimal, str]:
-    return {f.value: f.kind for f in facts if f.metric == metric}
 
 
 # --- a part opened by 其中, named by a cue after it ------------------------------------------------

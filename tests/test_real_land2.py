@@ -12,17 +12,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from real_db import extract_text
+from real_db import extract_text, kinds
 
 HEAD = "某区房屋征收服务中心2021年度征地拆迁工作报告\n"
 
 
 def read(tmp_path, body: str):
     return extract_text(tmp_path, HEAD + body).facts
-
-
-def kinds(facts, metric: str) -> dict[Decimal, str]:
-    return {f.value: f.kind for f in facts if f.metric == metric}
 
 
 # --- a scope the share of it done names the whole ---------------------------------------------------
