@@ -98,8 +98,9 @@ _CLAUSE_SPLIT = "，,；;"
 _LIST_SPLIT = "、"
 _CLAUSE_MARK = re.compile("[" + re.escape(_CLAUSE_SPLIT) + "]")
 _NOT_A_PART = regex.compile(r"占|比|较|增加|减少|下降|增长|上升|节约|指标|预算数")
-_TOTAL_WORD = re.compile("合计|共计|总计|累计|总额")  # _TRAILING_TOTAL's words: a sentence with none closes no list
-_TRAILING_TOTAL = regex.compile(r"(?:合计|共计|总计|累计|总额)(?:为|金额|金额为)?[ \t]*[：:]?[ \t]*$")
+_TOTAL_WORDS = "合计|共计|总计|累计|总额"
+_TOTAL_WORD = re.compile(_TOTAL_WORDS)  # _TRAILING_TOTAL's words alone: a sentence with none closes no list
+_TRAILING_TOTAL = regex.compile(r"(?:" + _TOTAL_WORDS + r")(?:为|金额|金额为)?[ \t]*[：:]?[ \t]*$")
 
 
 def _money_parts(text: str, sentence: Sentence, total: Fact, ruleset: RuleSet, units: Units,
