@@ -31,6 +31,7 @@ from .rows import Rows, merge_rows
 from .rules import RuleSet, load_rules
 from .volumes import merge_parts, part_count
 from .workers import Limits, WorkerPool
+from .writer import BatchWriter
 
 log = logging.getLogger(__name__)
 SUFFIXES = {".txt", ".docx", ".pdf", ".doc", ".wps", ".rtf", ".text"}
@@ -180,27 +181,30 @@ def run(paths: Iterable[Path], db: Path, *, quiet: bool = False, force: bool = F
             store.stage_findings()
         batch: list[Extraction | Rows | FileError] = []
 
-        def flush() -> None:
-            summary.facts += store.write_batch([r for r in batch if not isinstance(r, FileError)],
-                                               [r for r in batch if isinstance(r, FileError)])
-            batch.clear()
+        def write(files: list[Extraction | Rows | FileError]) -> int:
+            return store.write_batch([r for r in files if not isinstance(r, FileError)],
+                                     [r for r in files if isinstance(r, FileError)])
 
-        try:
-            results = pool.map(tasks) if pool else _in_process(tasks, password, ruleset, ocr, checks)
-            for path, result in gather_parts(results, parts):
-                tick(path.name)
-                if isinstance(result, FileError):
-                    result = replace(result, sha256=result.sha256 or file_sha256(path, limit=DEFAULT_MAX_BYTES))
-                    summary.failed.append(result)
-                else:
-                    summary.read += 1
-                batch.append(result)
-                if len(batch) >= batch_size:
-                    flush()
-        finally:
-            if pool:  # before the last batch: the workers' memory is not held while it is written
-                pool.close()
-        flush()
+        # the batches are written by a thread of their own while the workers read on (pipeline/writer.py)
+        with BatchWriter(write) as writer:
+            try:
+                results = pool.map(tasks) if pool else _in_process(tasks, password, ruleset, ocr, checks)
+                for path, result in gather_parts(results, parts):
+                    tick(path.name)
+                    if isinstance(result, FileError):
+                        result = replace(result, sha256=result.sha256 or file_sha256(path, limit=DEFAULT_MAX_BYTES))
+                        summary.failed.append(result)
+                    else:
+                        summary.read += 1
+                    batch.append(result)
+                    if len(batch) >= batch_size:
+                        writer.submit(batch)
+                        batch = []
+            finally:
+                if pool:  # before the last batch: the workers' memory is not held while it is written
+                    pool.close()
+            writer.submit(batch)
+            summary.facts += writer.close()
         summary.failed.sort(key=lambda e: e.path)
         with database_memory():
             link_units(store.con, ruleset)
