@@ -740,16 +740,14 @@ FACT_COLUMNS = ", ".join(("CAST(f.{0} AS VARCHAR)" if c in ("value", "step") els
     "ocr_confidence"))
 
 
-def _fact_of(r) -> Fact:
-    return Fact(doc=r[0], metric=r[1], value=_decimal(r[2]), unit=r[3],
-                kind=r[4], approx=bool(r[5]), basis=r[6], quote=r[7], start=r[8], end=r[9], rule_id=r[10],
-                section=r[11] or "", sentence_index=r[12], raw=r[13] or "", qualifier=r[14], relative_to=r[15],
-                step=_decimal(r[16]), group=None, label=r[18] or "", period=r[19], ocr_confidence=r[21])
+def _fact_of(r, group: int | None = None) -> Fact:
+    """A row of FACT_COLUMNS as a Fact; ``group``: the start of the total it is a part of."""
+    value, step = r[2], r[16]
+    return Fact(r[0], r[1], ZERO if value is None else decimal_text(value), r[3], r[4], bool(r[5]), r[6], r[7],
+                r[8], r[9], r[10], r[11] or "", r[12], r[13] or "", r[14], r[15],
+                ZERO if step is None else decimal_text(step), group, r[18] or "", r[19], r[21])
 
 
-def _decimal(text: str | None) -> Decimal:
-    """A DECIMAL column read as text; NULL as 0."""
-    return ZERO if text is None else decimal_text(text)
 
 
 GROUP_KEY = "coalesce(d.unit_key, 'doc:' || f.doc)"
@@ -822,7 +820,7 @@ def _ranges(sizes: list[tuple[str, int]], chunk: int) -> list[tuple[str, str]]:
 
 def _group(rows: list, docs: dict[str, DocInfo]) -> tuple[list[Fact], dict[str, DocInfo]]:
     starts = {r[20]: r[8] for r in rows}  # fact id → start: a part names its total by id
-    facts = [replace(_fact_of(r), group=starts.get(r[17])) if r[17] else _fact_of(r) for r in rows]
+    facts = [_fact_of(r, starts.get(r[17])) if r[17] else _fact_of(r) for r in rows]
     names = sorted({f.doc for f in facts})  # sorted: a set's order changes from one process to the next
     return facts, {d: docs[d] for d in names if d in docs}
 
