@@ -367,10 +367,13 @@ class Checker:
             memo = fs.__dict__.setdefault("_single", {})
             key = (metric, basis, qualifier)
             if key not in memo:
-                memo[key] = self._single(list(fs.levels(metric)), metric, basis, qualifier)
+                levels = fs.levels(metric)
+                memo[key] = self._single(list(levels), metric, basis, qualifier) if levels else None
             return memo[key]
         cands = [f for f in _levels_of(fs, metric) if f.qualifier == qualifier
                  and (basis is None or basis_class(f) == basis)]
+        if len(cands) == 1:  # one statement is one cluster, and its own best
+            return cands[0]
         clusters = _clusters(cands, self.units)
         if len(clusters) != 1:
             return None
@@ -608,7 +611,8 @@ class Checker:
                 out += self._stated_changes(info, fs, prev_facts)
                 for metric in self.config["yoy"]["jump_metrics"]:
                     for basis in ("actual", "budget"):
-                        cur, old = self._single(fs, metric, basis), self._single(prev_facts, metric, basis)
+                        cur = self._single(fs, metric, basis)
+                        old = self._single(prev_facts, metric, basis) if cur is not None else None
                         if cur is None or old is None or old.value == 0:
                             continue
                         change = (cur.value - old.value) / old.value

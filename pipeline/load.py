@@ -301,8 +301,7 @@ class Store:
         """Open the staging tables for this run's findings: from now on ``write_batch`` puts there
         the findings a worker found in a file (pipeline/doc_checks.py), and ``checked`` names those
         files; ``replace_findings(…, staged=True)`` adds the rest and swaps them all in."""
-        for table in FINDING_TABLES:
-            self.con.execute(f"CREATE OR REPLACE TABLE {STAGING}{table} AS SELECT * FROM {table} LIMIT 0")
+        _open_staging(self.con)
         self.checked = set()
 
     def replace_findings(self, findings: Iterable[Finding], chunk: int = 2_000, staged: bool = False) -> int:
@@ -316,8 +315,7 @@ class Store:
         con = self.con
         count = con.execute(f"SELECT count(*) FROM {STAGING}audit_findings").fetchone()[0] if staged else 0
         if not staged:
-            for table in FINDING_TABLES:
-                con.execute(f"CREATE OR REPLACE TABLE {STAGING}{table} AS SELECT * FROM {table} LIMIT 0")
+            _open_staging(con)
         try:
             for part in _chunks(findings, chunk):
                 rows, evidence = finding_rows(part)
@@ -345,6 +343,15 @@ class Store:
              stats.get("read", 0), stats.get("skipped", 0), stats.get("failed", 0), stats.get("facts", 0),
              stats.get("findings", 0), rules_dir, rules_hash],
         )
+
+
+def _open_staging(con: duckdb.DuckDBPyConnection) -> None:
+    """Empty staging tables for the findings: temporary, so what is staged is not also written
+    to the database's log only to be copied and dropped (a staging table of an older jixiao's,
+    left by a killed run, is dropped)."""
+    for table in FINDING_TABLES:
+        con.execute(f"DROP TABLE IF EXISTS main.{STAGING}{table}")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {STAGING}{table} AS SELECT * FROM {table} LIMIT 0")
 
 
 @contextmanager
