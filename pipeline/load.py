@@ -415,17 +415,22 @@ def finding_rows(findings: Iterable[Finding]) -> tuple[list[tuple], list[tuple]]
     """Findings as rows of audit_findings and of finding_evidence."""
     rows, evidence = [], []
     for f in findings:
-        fid = finding_id(f)
+        ids = [fact_id(e) for e in f.evidence]  # once: the finding's id is made of them too
+        fid = _finding_id(f, ids)
         rows.append((fid, f.check, f.severity, f.doc, f.unit, f.year, list(f.metrics), f.stated,
                      f.expected, f.message, f.rule_id))
-        for pos, e in enumerate(f.evidence):
-            evidence.append((fid, pos, fact_id(e), e.doc, e.metric, e.value, e.quote, e.start, e.end))
+        for pos, (e, eid) in enumerate(zip(f.evidence, ids)):
+            evidence.append((fid, pos, eid, e.doc, e.metric, e.value, e.quote, e.start, e.end))
     return rows, evidence
 
 
 def finding_id(f: Finding) -> str:
     """A stable finding id from its check, document, metrics and evidence."""
-    key = json.dumps([f.check, f.doc, list(f.metrics), sorted(fact_id(e) for e in f.evidence)], ensure_ascii=False)
+    return _finding_id(f, [fact_id(e) for e in f.evidence])
+
+
+def _finding_id(f: Finding, evidence_ids: list[str]) -> str:
+    key = json.dumps([f.check, f.doc, list(f.metrics), sorted(evidence_ids)], ensure_ascii=False)
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
 
