@@ -15,9 +15,9 @@ long file (pipeline/volumes.py: its parts are checked once merged) is left to th
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from decimal import Decimal
 from functools import lru_cache
+from operator import itemgetter
 
 from .checks import Checker, DocInfo, FactList, _fact_of
 from .load import finding_rows
@@ -32,6 +32,7 @@ _READ = ("doc", "metric", "value", "unit", "kind", "approx", "basis", "quote", "
 _AT = tuple(FACT_COLUMNS.index(c) for c in _READ)
 _DECIMALS = (_READ.index("value"), _READ.index("step"))
 _OCR = _READ.index("ocr_confidence")
+_START = itemgetter(_READ.index("start"))
 
 
 class Unstored(ValueError):
@@ -62,21 +63,13 @@ def stored_facts(rows: Rows) -> list[Fact]:
     """One file's facts as ``checks.unit_groups`` reads them back from the database once loaded
     (``rows``: a single file's, from ``rows_of``); raises Unstored when a value would be rounded."""
     data = rows.facts.data
-    read = []
-    for row in zip(*(data[i] for i in _AT)):
-        row = list(row)
-        for i in _DECIMALS:
-            row[i] = stored_text(row[i])
-        if row[_OCR] is not None:
-            row[_OCR] = float(row[_OCR])
-        read.append(row)
-    read.sort(key=lambda r: r[8])  # ORDER BY … f.start, f.rowid: stable, the rows are in insertion order
+    columns = [data[i] for i in _AT]
+    for i in _DECIMALS:  # column by column: the same texts, one call less per value
+        columns[i] = [stored_text(v) for v in columns[i]]
+    columns[_OCR] = [None if v is None else float(v) for v in columns[_OCR]]
+    read = sorted(zip(*columns), key=_START)  # ORDER BY … f.start, f.rowid: stable, the rows are in insertion order
     starts = {r[20]: r[8] for r in read}  # as checks._group: a part names its total by id
-    facts = []
-    for r in read:
-        f = _fact_of(r)
-        facts.append(replace(f, group=starts.get(r[17])) if r[17] else f)
-    return facts
+    return [_fact_of(r, starts.get(r[17])) if r[17] else _fact_of(r) for r in read]
 
 
 @lru_cache(maxsize=4)

@@ -301,8 +301,7 @@ class Store:
         """Open the staging tables for this run's findings: from now on ``write_batch`` puts there
         the findings a worker found in a file (pipeline/doc_checks.py), and ``checked`` names those
         files; ``replace_findings(…, staged=True)`` adds the rest and swaps them all in."""
-        for table in FINDING_TABLES:
-            self.con.execute(f"CREATE OR REPLACE TABLE {STAGING}{table} AS SELECT * FROM {table} LIMIT 0")
+        _open_staging(self.con)
         self.checked = set()
 
     def replace_findings(self, findings: Iterable[Finding], chunk: int = 2_000, staged: bool = False) -> int:
@@ -316,8 +315,7 @@ class Store:
         con = self.con
         count = con.execute(f"SELECT count(*) FROM {STAGING}audit_findings").fetchone()[0] if staged else 0
         if not staged:
-            for table in FINDING_TABLES:
-                con.execute(f"CREATE OR REPLACE TABLE {STAGING}{table} AS SELECT * FROM {table} LIMIT 0")
+            _open_staging(con)
         try:
             for part in _chunks(findings, chunk):
                 rows, evidence = finding_rows(part)
@@ -345,6 +343,15 @@ class Store:
              stats.get("read", 0), stats.get("skipped", 0), stats.get("failed", 0), stats.get("facts", 0),
              stats.get("findings", 0), rules_dir, rules_hash],
         )
+
+
+def _open_staging(con: duckdb.DuckDBPyConnection) -> None:
+    """Empty staging tables for the findings: temporary, so what is staged is not also written
+    to the database's log only to be copied and dropped (a staging table of an older jixiao's,
+    left by a killed run, is dropped)."""
+    for table in FINDING_TABLES:
+        con.execute(f"DROP TABLE IF EXISTS main.{STAGING}{table}")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {STAGING}{table} AS SELECT * FROM {table} LIMIT 0")
 
 
 @contextmanager
@@ -408,17 +415,22 @@ def finding_rows(findings: Iterable[Finding]) -> tuple[list[tuple], list[tuple]]
     """Findings as rows of audit_findings and of finding_evidence."""
     rows, evidence = [], []
     for f in findings:
-        fid = finding_id(f)
+        ids = [fact_id(e) for e in f.evidence]  # once: the finding's id is made of them too
+        fid = _finding_id(f, ids)
         rows.append((fid, f.check, f.severity, f.doc, f.unit, f.year, list(f.metrics), f.stated,
                      f.expected, f.message, f.rule_id))
-        for pos, e in enumerate(f.evidence):
-            evidence.append((fid, pos, fact_id(e), e.doc, e.metric, e.value, e.quote, e.start, e.end))
+        for pos, (e, eid) in enumerate(zip(f.evidence, ids)):
+            evidence.append((fid, pos, eid, e.doc, e.metric, e.value, e.quote, e.start, e.end))
     return rows, evidence
 
 
 def finding_id(f: Finding) -> str:
     """A stable finding id from its check, document, metrics and evidence."""
-    key = json.dumps([f.check, f.doc, list(f.metrics), sorted(fact_id(e) for e in f.evidence)], ensure_ascii=False)
+    return _finding_id(f, [fact_id(e) for e in f.evidence])
+
+
+def _finding_id(f: Finding, evidence_ids: list[str]) -> str:
+    key = json.dumps([f.check, f.doc, list(f.metrics), sorted(evidence_ids)], ensure_ascii=False)
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
 

@@ -63,6 +63,16 @@ class Columns:
         for column, more in zip(self.data, other.data):
             column.extend(more)
 
+    @classmethod
+    def of_rows(cls, names: tuple[str, ...], rows: list[tuple]) -> "Columns":
+        """Rows (each a tuple in column order) turned into columns at once: one transposition,
+        not a call per row."""
+        if not rows:
+            return cls(names)
+        data = [list(values) for values in zip(*rows, strict=True)]
+        assert len(data) == len(names), (len(data), names)
+        return cls(names, data)
+
     def column(self, name: str) -> list:
         return self.data[self.names.index(name)]
 
@@ -142,34 +152,31 @@ def indicator_row(x: Indicator) -> tuple:
 
 def rows_of(ex: Extraction) -> Rows:
     """One file's Extraction as the rows of its tables (documents' loaded_at left None)."""
-    rows = Rows.empty()
     d, m, g = ex.document, ex.meta, ex.grade
-    rows.docs.append(d.doc)
-    rows.part = ex.part
-    rows.documents.append((
+    documents = Columns.of_rows(DOCUMENT_COLUMNS, [(
         d.doc, d.path, d.sha256, d.kind, d.size, m.unit, m.unit_key, m.unit_source, m.year, m.year_source,
         m.report_type, len(d.text), d.pages, d.encoding, list(d.warnings), d.text, None,
         *((g.grade, g.quote, g.start, g.end) if g else (None,) * 4), d.ocr,
-    ))
+    )])
     ocr = OcrIndex(d.ocr_spans) if d.ocr_spans else None
     ids = [fact_id(f) for f in ex.facts]
     totals = {f.start: i for f, i in zip(ex.facts, ids) if f.kind != "part"}
     # one object per distinct sentence and section: a sentence holds several figures, and pickle
     # sends an object it has seen as a reference (measured: 38 → 28 KB a report, unpickling −25 %)
     same = {}.setdefault
-    facts = rows.facts
-    for f, i in zip(ex.facts, ids):
-        facts.append((
-            i, f.doc, f.metric, decimal_text(f.value), f.unit, _text(f.kind), f.approx, _text(f.basis), f.qualifier,
-            f.relative_to, f.period, totals.get(f.group) if f.group is not None else None, f.label, f.raw,
-            same(f.quote, f.quote), f.start, f.end, f.rule_id, same(f.section, f.section), f.sentence_index,
-            decimal_text(f.step), *(ocr.under(f.start, f.end) if ocr else (None, None)),
-        ))
-    for q in ex.mentions:
-        rows.quantities.append((d.doc, q.start, q.end, decimal_text(q.value), q.unit, q.raw, same(q.quote, q.quote),
-                                same(q.section, q.section), q.metric))
-    for x in ex.indicators:
-        rows.indicators.append(indicator_row(x))
+    none2 = (None, None)
+    facts = [(
+        i, f.doc, f.metric, decimal_text(f.value), f.unit, _text(f.kind), f.approx, _text(f.basis), f.qualifier,
+        f.relative_to, f.period, totals.get(f.group) if f.group is not None else None, f.label, f.raw,
+        same(f.quote, f.quote), f.start, f.end, f.rule_id, same(f.section, f.section), f.sentence_index,
+        decimal_text(f.step), *(ocr.under(f.start, f.end) if ocr else none2),
+    ) for f, i in zip(ex.facts, ids)]
+    quantities = [(d.doc, q.start, q.end, decimal_text(q.value), q.unit, q.raw, same(q.quote, q.quote),
+                   same(q.section, q.section), q.metric) for q in ex.mentions]
+    rows = Rows([d.doc], documents, Columns.of_rows(FACT_COLUMNS, facts),
+                Columns.of_rows(QUANTITY_COLUMNS, quantities),
+                Columns.of_rows(INDICATOR_COLUMNS, [indicator_row(x) for x in ex.indicators]))
+    rows.part = ex.part
     return rows
 
 
