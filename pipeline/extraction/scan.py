@@ -11,6 +11,7 @@ import ahocorasick
 from ..model import DocMeta, FigureContext, Match, Rule, Sentence
 from ..rules import RuleSet
 from .context import context_of, figure_context
+from .needs import window_test
 
 log = logging.getLogger(__name__)
 REGEX_TIMEOUT_S = 2.0
@@ -20,13 +21,13 @@ def find_hits(text: str, sentences: list[Sentence], ruleset: RuleSet, meta: DocM
     starts = [s.start for s in sentences]
     hits = []
     windows = anchor_windows(text, _all_anchors(ruleset))  # anchor → the windows around it, shared by the rules naming it
-    for rule in ruleset.rules:
+    for rule, test in zip(ruleset.rules, _window_tests(ruleset)):
         if rule.report_types and meta.report_type not in rule.report_types:
             continue
         if rule.anchors and not any(a in windows for a in rule.anchors):
             continue  # none of its anchors stands in the text: no match can
         try:  # the timeout bounds the whole scan, so collect first and judge context after
-            matches = scan(rule, text, windows)
+            matches = scan(rule, text, windows, test)
         except TimeoutError:
             log.warning("rule %s timed out on a document; skipped", rule.id)
             continue
@@ -55,16 +56,20 @@ def find_hits(text: str, sentences: list[Sentence], ruleset: RuleSet, meta: DocM
 ANCHOR_BEFORE, ANCHOR_AFTER = 32, 64
 
 
-def scan(rule: Rule, text: str, windows: dict[str, list[tuple[int, int]]] | None = None) -> list:
+def scan(rule: Rule, text: str, windows: dict[str, list[tuple[int, int]]] | None = None, test=None) -> list:
     """Every match of a rule: over the whole text, or — when the rule has anchors — only in the
     windows around their occurrences (finding them is far cheaper than trying the pattern everywhere).
-    ``windows`` (from :func:`anchor_windows`) serves all the rules of one document."""
+    ``windows`` (from :func:`anchor_windows`) serves all the rules of one document; ``test`` (from
+    :func:`needs.window_test`) passes over a window lacking a character every match needs, where
+    the pattern would find nothing (about half the windows: one pass of a character set each)."""
     if not rule.anchors:
         return list(rule.pattern.finditer(text, timeout=REGEX_TIMEOUT_S))
     if windows is None:
         windows = anchor_windows(text, rule.anchors)
     present = [w for a in rule.anchors if (w := windows.get(a))]
     merged = present[0] if len(present) == 1 else _merged(sorted(w for ws in present for w in ws))
+    if test is not None:
+        merged = [(a, b) for a, b in merged if test.match(text, a, b)]
     return [m for a, b in merged for m in rule.pattern.finditer(text, a, b, timeout=REGEX_TIMEOUT_S)]
 
 
@@ -120,6 +125,23 @@ def _all_anchors(ruleset: RuleSet) -> tuple[str, ...]:
 
 
 _ANCHORS: dict[int, tuple] = {}
+
+
+def _window_tests(ruleset: RuleSet) -> tuple:
+    """Each rule's window test (:func:`needs.window_test`, None where there is none), in the order
+    of the rules; remembered per rules tuple, as the anchors are."""
+    rules = ruleset.rules
+    known = _TESTS.get(id(rules))
+    if known is None or known[0] is not rules:
+        if len(_TESTS) >= 8:
+            _TESTS.clear()
+        known = _TESTS[id(rules)] = (rules, tuple(
+            window_test(rule.pattern.pattern, rule.pattern.flags, rule.anchors) if rule.anchors else None
+            for rule in rules))
+    return known[1]
+
+
+_TESTS: dict[int, tuple] = {}
 
 
 @lru_cache(maxsize=4)

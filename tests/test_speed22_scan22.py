@@ -1,0 +1,106 @@
+"""Fast paths of the rule scan, round 22: what they pass over could hold no match, and the scan
+finds what the plain scan finds (pipeline/extraction/needs.py, pipeline/extraction/scan.py)."""
+from pathlib import Path
+
+import regex
+
+from pipeline.extraction.needs import pattern_needs, window_test
+from pipeline.extraction.scan import _all_anchors, _window_tests, anchor_windows, scan
+from pipeline.ingest import read_document
+from pipeline.rules import load_rules
+
+ROOT = Path(__file__).resolve().parent
+RULESET = load_rules()
+
+
+def _texts() -> list[str]:
+    """The test suite's reports, seeds and real pages, as the scan reads them."""
+    paths = [p for folder in ("fixtures/seeds", "cases/reports", "cases/reports2") for p in sorted((ROOT / folder).glob("*.txt"))]
+    paths += sorted((ROOT / "cases/real").glob("*/docs/*.txt"))
+    texts = [read_document(p).text for p in paths]
+    assert len(texts) >= 300
+    return texts
+
+
+TEXTS = _texts()
+
+
+def _examples(rule) -> list[str]:
+    return [dict(e)["text"] for e in rule.examples] + list(rule.counterexamples)
+
+
+def test_every_match_of_every_rule_holds_a_character_of_each_need():
+    checked = 0
+    for rule in RULESET.rules:
+        needs = pattern_needs(rule.pattern.pattern, rule.pattern.flags)
+        for text in _examples(rule) + TEXTS[::7]:
+            for m in rule.pattern.finditer(text, timeout=5):
+                for need in needs:
+                    assert any(c in need for c in m.group(0)), (rule.id, m.group(0), sorted(need))
+                checked += bool(needs)
+    assert checked > 300
+
+
+def test_most_rules_have_needs_beyond_their_anchors():
+    tests = _window_tests(RULESET)
+    assert len(tests) == len(RULESET.rules)
+    assert sum(t is not None for t in tests) >= len(tests) // 2
+
+
+def test_when_windows_are_tested_then_the_scan_finds_what_the_plain_scan_finds():
+    anchors = _all_anchors(RULESET)
+    found = passed = 0
+    for text in TEXTS + [_examples(rule)[0] for rule in RULESET.rules if rule.examples]:
+        windows = anchor_windows(text, anchors)
+        for rule, test in zip(RULESET.rules, _window_tests(RULESET)):
+            if not any(a in windows for a in rule.anchors):
+                continue
+            plain = [(m.span(), m.groupdict()) for m in scan(rule, text, windows)]
+            fast = [(m.span(), m.groupdict()) for m in scan(rule, text, windows, test)]
+            assert fast == plain, rule.id
+            found += len(plain)
+            passed += test is not None and bool(plain)
+    assert found > 1000 and passed > 300
+
+
+def test_a_window_lacking_a_needed_character_fails_the_test_and_one_holding_all_passes():
+    test = window_test(r"(?P<label>安置)(?:户数)?[ ]*(?P<fig>[0-9]+)(?:户|家)", 0, ("安置",))
+    assert test.pattern.count("(?=") == 2  # 安 and 置 stand in the anchor: not tested again
+    text = "安置120户，安置群众若干家，其余"
+    assert test.match(text, 0, 6)
+    assert not test.match(text, 0, 5)  # 户 cut off
+    assert not test.match(text, 6, len(text))  # no digit
+    assert not test.match("", 0, 0)
+    assert window_test(r"(?P<label>安置)(?P<fig>安置)", 0, ("安置",)) is None  # every need in the anchor
+
+
+def test_a_pattern_read_otherwise_or_not_at_all_needs_nothing():
+    assert pattern_needs(r"(?i)ab") == ()
+    assert pattern_needs("ab", regex.IGNORECASE) == ()
+    assert pattern_needs(r"(?:ab){e<=1}") == ()  # fuzzy matching: re would read the braces as text
+    assert pattern_needs(r"[[:digit:]]x") == ()  # a POSIX class
+    assert pattern_needs(r"(?|a|b)") == ()  # branch reset: re cannot read it
+    assert pattern_needs(r"(?:(?i)a)b") == ()  # re refuses a flag not at the start
+    assert pattern_needs("") == ()
+
+
+def test_optional_zero_width_and_wide_parts_need_nothing_and_the_rest_is_read():
+    assert pattern_needs(r"a?(?=b)(?<!c)\b.[^d]\d") == ()
+    assert pattern_needs(r"[\u4e00-\u9fff]+") == ()  # too wide a range to test
+    assert pattern_needs(r"\p{Han}+x") == (frozenset("x"),)
+    # a name used by two groups (the regex package allows it)
+    assert pattern_needs(r"(?P<fig>1)y|(?P<fig>2)z") == (frozenset("12"),)
+    # a branch needs one of each alternative's smallest sets (a of ab, c); smallest needs first
+    assert pattern_needs(r"(?:ab|c)+?(?>d)e{2,}") == tuple(map(frozenset, ("d", "e", "ac")))
+
+
+def test_every_rules_examples_are_found_with_the_test_as_without():
+    found = 0
+    for rule in RULESET.rules:
+        test = window_test(rule.pattern.pattern, rule.pattern.flags, rule.anchors) if rule.anchors else None
+        for text in _examples(rule):
+            windows = anchor_windows(text, rule.anchors)
+            spans = [m.span() for m in scan(rule, text, windows, test)]
+            assert spans == [m.span() for m in scan(rule, text, windows)], rule.id
+            found += len(spans)
+    assert found >= sum(len(rule.examples) for rule in RULESET.rules)
