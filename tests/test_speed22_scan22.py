@@ -104,3 +104,24 @@ def test_every_rules_examples_are_found_with_the_test_as_without():
             assert spans == [m.span() for m in scan(rule, text, windows)], rule.id
             found += len(spans)
     assert found >= sum(len(rule.examples) for rule in RULESET.rules)
+
+
+def test_the_sieved_text_keeps_every_anchor_where_it_stands_and_nothing_else():
+    from pipeline.extraction.scan import _sieved_automaton, anchor_positions
+
+    anchors = _all_anchors(RULESET)
+    automaton, sieve = _sieved_automaton(anchors)
+    odd = ["", "\0\x01" + anchors[0] + "\x01\0", "𠀀" + anchors[1] + "\ud800" + anchors[1] + "😀", "".join(anchors)]
+    for text in TEXTS[::5] + odd:
+        sieved = sieve(text)
+        assert len(sieved) == len(text)
+        alphabet = set("".join(anchors))
+        assert all(a == b if a in alphabet else b not in alphabet for a, b in zip(text, sieved))
+        found = anchor_positions(text, anchors)
+        windows = anchor_windows(text, anchors)
+        assert set(windows) == {a for a, at in found.items() if at}
+        positions = {}
+        for end, (size, anchor) in automaton.iter(sieved):
+            assert anchor is not None  # the dummy word never occurs
+            positions.setdefault(anchor, []).append(end - size + 1)
+        assert positions == {a: at for a, at in found.items() if at}
