@@ -29,16 +29,41 @@ def _examples(rule) -> list[str]:
     return [dict(e)["text"] for e in rule.examples] + list(rule.counterexamples)
 
 
-def test_every_match_of_every_rule_holds_a_character_of_each_need():
+def _meets(text: str, needs) -> bool:
+    """The plain reading of the needs: a character of each, each after the previous one's."""
+    at = 0
+    for need in needs:
+        while at < len(text) and text[at] not in need:
+            at += 1
+        if at == len(text):
+            return False
+        at += 1
+    return True
+
+
+def test_every_match_of_every_rule_holds_a_character_of_each_need_in_order():
     checked = 0
     for rule in RULESET.rules:
         needs = pattern_needs(rule.pattern.pattern, rule.pattern.flags)
         for text in _examples(rule) + TEXTS[::7]:
             for m in rule.pattern.finditer(text, timeout=5):
-                for need in needs:
-                    assert any(c in need for c in m.group(0)), (rule.id, m.group(0), sorted(need))
+                assert _meets(m.group(0), needs), (rule.id, m.group(0))
                 checked += bool(needs)
     assert checked > 300
+
+
+def test_the_window_test_answers_as_the_plain_reading_of_the_needs():
+    tests = [(rule, test) for rule, test in zip(RULESET.rules, _window_tests(RULESET)) if test is not None]
+    answers = set()
+    for text in TEXTS[::9]:
+        for rule, test in tests:
+            needs = pattern_needs(rule.pattern.pattern, rule.pattern.flags)
+            for lo in range(0, len(text), 97):
+                hi = lo + 150
+                answer = bool(test.match(text, lo, hi))
+                assert answer == _meets(text[lo:hi], needs), rule.id
+                answers.add(answer)
+    assert answers == {True, False}
 
 
 def test_most_rules_have_needs_beyond_their_anchors():
@@ -65,11 +90,11 @@ def test_when_windows_are_tested_then_the_scan_finds_what_the_plain_scan_finds()
 
 def test_a_window_lacking_a_needed_character_fails_the_test_and_one_holding_all_passes():
     test = window_test(r"(?P<label>安置)(?:户数)?[ ]*(?P<fig>[0-9]+)(?:户|家)", 0, ("安置",))
-    assert test.pattern.count("(?=") == 2  # 安 and 置 stand in the anchor: not tested again
     text = "安置120户，安置群众若干家，其余"
     assert test.match(text, 0, 6)
     assert not test.match(text, 0, 5)  # 户 cut off
     assert not test.match(text, 6, len(text))  # no digit
+    assert not test.match("120户，安置", 0, 9)  # the figure before the label: not in the order needed
     assert not test.match("", 0, 0)
     assert window_test(r"(?P<label>安置)(?P<fig>安置)", 0, ("安置",)) is None  # every need in the anchor
 
@@ -89,9 +114,10 @@ def test_optional_zero_width_and_wide_parts_need_nothing_and_the_rest_is_read():
     assert pattern_needs(r"[\u4e00-\u9fff]+") == ()  # too wide a range to test
     assert pattern_needs(r"\p{Han}+x") == (frozenset("x"),)
     # a name used by two groups (the regex package allows it)
-    assert pattern_needs(r"(?P<fig>1)y|(?P<fig>2)z") == (frozenset("12"),)
-    # a branch needs one of each alternative's smallest sets (a of ab, c); smallest needs first
-    assert pattern_needs(r"(?:ab|c)+?(?>d)e{2,}") == tuple(map(frozenset, ("d", "e", "ac")))
+    assert pattern_needs(r"(?P<fig>1)y|(?P<fig>2)z") == (frozenset("12"), frozenset("yz"))
+    # branches aligned at their ends: (b or c), then d, then e
+    assert pattern_needs(r"(?:ab|c)+?(?>d)e{2,}") == tuple(map(frozenset, ("bc", "d", "e")))
+    assert pattern_needs(r"x(?:a1b|c2)y") == tuple(map(frozenset, ("x", "1c", "b2", "y")))
 
 
 def test_every_rules_examples_are_found_with_the_test_as_without():

@@ -1,12 +1,14 @@
-"""The characters every match of a rule's pattern needs, read from the pattern itself: a window of
-text that lacks one of them cannot hold a match, so the scan need not run the pattern there.
+"""The characters every match of a rule's pattern needs, in the order it needs them, read from
+the pattern itself: a window of text that lacks them cannot hold a match, so the scan need not
+run the pattern there.
 
-Each need is a set of characters of which a match consumes at least one (a figure needs a digit
-or a Chinese numeral, 安置 …户 needs 户). They are read off the parse tree of the standard
-library's ``re`` parser, which reads the plain syntax the rules use the way the ``regex`` package
-does; what it cannot read, or might read otherwise, gives no need (the pattern then runs in every
-window, as without this test). Zero-width parts (lookarounds, anchors) and optional parts need
-nothing.
+Each need is a set of characters of which a match consumes one, the needs in the order the match
+consumes them (a label's 安, then a digit or a Chinese numeral, then the unit 户 …): a window
+must hold a character of the first need, a character of the second after it, and so on. They are
+read off the parse tree of the standard library's ``re`` parser, which reads the plain syntax the
+rules use the way the ``regex`` package does; what it cannot read, or might read otherwise, gives
+no need (the pattern then runs in every window, as without this test). Zero-width parts
+(lookarounds, anchors) and optional parts need nothing.
 """
 from __future__ import annotations
 
@@ -30,10 +32,11 @@ _OTHERWISE = ("[:", "[[")
 
 @lru_cache(maxsize=1024)
 def pattern_needs(source: str, flags: int = 0) -> tuple[frozenset[str], ...]:
-    """The sets of characters of which every match of ``source`` consumes one each (none: unknown).
+    """The sets of characters of which every match of ``source`` consumes one each, in the order
+    it consumes them (none: unknown).
 
     >>> [sorted(s) for s in pattern_needs(r"(?P<label>安置)(?:户数)?[ ]*(?P<fig>[0-9]+)(?:户|家)")]
-    [['安'], ['置'], ['家', '户'], ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']]
+    [['安'], ['置'], ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'], ['家', '户']]
     >>> pattern_needs(r"(?i)ab"), pattern_needs(r"a{e<=1}"), pattern_needs(r"x?(?=y)")
     ((), (), ())
     """
@@ -49,7 +52,7 @@ def pattern_needs(source: str, flags: int = 0) -> tuple[frozenset[str], ...]:
         needs = _sequence(tree.data)
     except _Unsure:
         return ()
-    return tuple(sorted(set(needs), key=lambda s: (len(s), sorted(s))))
+    return tuple(needs)
 
 
 def _rewritten(m) -> str:
@@ -86,14 +89,13 @@ def _item(op, av) -> list[frozenset[str]]:
         least, _most, body = av
         return _sequence(body) if least >= 1 else []
     if op is _C.BRANCH:
-        # every branch needs one of its sets: their union (each branch's smallest) is needed
-        union: set[str] = set()
-        for branch in av[1]:
-            needs = _sequence(branch)
-            if not needs:
-                return []
-            union |= min(needs, key=len)
-        return [frozenset(union)]
+        # each branch's needs, aligned at their ends (the last of each, the one before it …): a
+        # match takes one branch, so it needs a character of each union, in that order
+        branches = [_sequence(branch) for branch in av[1]]
+        if not all(branches):
+            return []
+        common = min(map(len, branches))
+        return [frozenset().union(*(b[len(b) - common + i] for b in branches)) for i in range(common)]
     return []  # zero-width (lookarounds, anchors), any character, negated ones, back references
 
 
@@ -111,12 +113,14 @@ def _charset(members) -> list[frozenset[str]]:
 
 def window_test(source: str, flags: int, anchors: tuple[str, ...]):
     """A compiled ``re`` pattern whose ``match(text, lo, hi)`` fails exactly when the window
-    text[lo:hi] lacks some character every match needs — or None when nothing is worth testing.
-    A need every anchor meets is left out: a rule's window always holds one of its anchors."""
-    needs = [s for s in pattern_needs(source, flags) if not all(any(c in s for c in a) for a in anchors)]
-    if not needs:
+    text[lo:hi] lacks the characters every match needs, in their order — or None when nothing is
+    worth testing (no need, or only needs every anchor meets: a rule's window holds an anchor).
+    Each need is met by its first character after the previous one's (the earliest choice leaves
+    the most room for the rest), so the test reads the window once."""
+    needs = pattern_needs(source, flags)
+    if all(all(any(c in s for c in a) for a in anchors) for s in needs):
         return None
-    return re.compile("".join(f"(?=[^{_chars(s)}]*+[{_chars(s)}])" for s in needs))
+    return re.compile("(?=" + "".join(f"[^{_chars(s)}]*+[{_chars(s)}]" for s in needs) + ")")
 
 
 def _chars(chars: frozenset[str]) -> str:
