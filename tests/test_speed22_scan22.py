@@ -137,12 +137,12 @@ def test_the_sieved_text_keeps_every_anchor_where_it_stands_and_nothing_else():
 
     anchors = _all_anchors(RULESET)
     automaton, sieve = _sieved_automaton(anchors)
-    odd = ["", "\0\x01" + anchors[0] + "\x01\0", "𠀀" + anchors[1] + "\ud800" + anchors[1] + "😀", "".join(anchors)]
+    odd = ["", "x", anchors[0][0], anchors[0][::-1], "\0\x01" + anchors[0] + "\x01\0", "𠀀" + anchors[1] + "\ud800" + anchors[1] + "😀", "".join(anchors)]
     for text in TEXTS[::5] + odd:
         sieved = sieve(text)
         assert len(sieved) == len(text)
         alphabet = set("".join(anchors))
-        assert all(a == b if a in alphabet else b not in alphabet for a, b in zip(text, sieved))
+        assert all(a == b or b not in alphabet for a, b in zip(text, sieved))  # kept, or a filler
         found = anchor_positions(text, anchors)
         windows = anchor_windows(text, anchors)
         assert set(windows) == {a for a, at in found.items() if at}
@@ -151,3 +151,17 @@ def test_the_sieved_text_keeps_every_anchor_where_it_stands_and_nothing_else():
             assert anchor is not None  # the dummy word never occurs
             positions.setdefault(anchor, []).append(end - size + 1)
         assert positions == {a: at for a, at in found.items() if at}
+
+
+def test_anchors_of_many_characters_and_one_character_anchors_are_found_all_the_same():
+    from pipeline.extraction.scan import _occurrences, _sieved_automaton
+
+    many = tuple(chr(0x4e00 + i) + chr(0x4e01 + i) for i in range(0, 600, 2)) + ("征", "收益")  # over 255 characters
+    few = ("征", "收益", "征收", "益征")
+    text = "".join(many) + "征收益征收" + TEXTS[0][:2000]
+    for anchors in (many, few):
+        automaton, sieve = _sieved_automaton(anchors)
+        found = {}
+        for end, (size, anchor) in automaton.iter(sieve(text)):
+            found.setdefault(anchor, []).append(end - size + 1)
+        assert found == {a: _occurrences(text, a) for a in anchors if _occurrences(text, a)}

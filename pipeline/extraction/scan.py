@@ -158,27 +158,52 @@ def _automaton(anchors: tuple[str, ...]):
 @lru_cache(maxsize=4)
 def _sieved_automaton(anchors: tuple[str, ...]):
     """The automaton over the anchors, and a sieve for the text it reads: every character that
-    stands in no anchor becomes one filler character (length and offsets kept), so the anchors
-    occur in the sieved text exactly where they occur in the text. The filler is the first
-    character the automaton's root looks for (a dummy word that never occurs puts it there):
-    the root looks a character up by a walk through all its children, and over half of a report's
-    characters stand in no anchor, so most steps end at the first child instead of the last."""
+    can stand in no occurrence of an anchor becomes one filler character (length and offsets
+    kept), so the anchors occur in the sieved text exactly where they occur in the text. A
+    character can stand in one only if it is a one-character anchor or it and a neighbour are two
+    adjacent characters of an anchor (with more than 255 distinct characters in the anchors: only
+    if it stands in an anchor). The filler is the first character the automaton's root looks for
+    (a dummy word that never occurs puts it there): the root looks a character up by a walk
+    through all its children, and most of a report's characters are sieved out, so most steps
+    end at the first child instead of the last."""
     import numpy
 
-    alphabet = set("".join(anchors))
-    outside = (c for c in map(chr, range(0x110000)) if c not in alphabet)
+    letters = sorted(set("".join(anchors)))
+    outside = (c for c in map(chr, range(0x110000)) if c not in letters)
     filler, never = next(outside), next(outside)
     automaton = ahocorasick.Automaton()
     automaton.add_word(filler + never, (0, None))  # ``never`` stands in no sieved text
     for anchor in anchors:
         automaton.add_word(anchor, (len(anchor), anchor))
     automaton.make_automaton()
-    kept = numpy.zeros(0x110000, dtype=bool)
-    kept[[ord(c) for c in alphabet]] = True
+    fill = numpy.uint32(ord(filler))
+    if len(letters) > 255:  # no 8-bit numbering: keep every character of the anchors
+        kept = numpy.zeros(0x110000, dtype=bool)
+        kept[[ord(c) for c in letters]] = True
+
+        def keep(codes):
+            return kept.take(codes)
+    else:
+        number = numpy.zeros(0x110000, dtype=numpy.uint16)  # 0: in no anchor
+        number[[ord(c) for c in letters]] = numpy.arange(1, len(letters) + 1, dtype=numpy.uint16)
+        alone = numpy.zeros(256, dtype=bool)  # one-character anchors
+        pairs = numpy.zeros(1 << 16, dtype=bool)  # (first << 8) | second, adjacent in an anchor
+        for anchor in anchors:
+            at = [int(number[ord(c)]) for c in anchor]
+            alone[at[0]] |= len(at) == 1
+            pairs[[(a << 8) | b for a, b in zip(at, at[1:])]] = True
+
+        def keep(codes):
+            n = number.take(codes)  # take: a plain gather, cheaper than indexing by an array
+            paired = pairs.take((n[:-1] << 8) | n[1:])
+            kept = alone.take(n)
+            kept[:-1] |= paired
+            kept[1:] |= paired
+            return kept
 
     def sieve(text: str) -> str:
         codes = numpy.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=numpy.uint32)
-        return numpy.where(kept[codes], codes, numpy.uint32(ord(filler))).tobytes().decode("utf-32-le", "surrogatepass")
+        return numpy.where(keep(codes), codes, fill).tobytes().decode("utf-32-le", "surrogatepass")
     return automaton, sieve
 
 
