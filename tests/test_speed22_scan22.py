@@ -165,3 +165,19 @@ def test_anchors_of_many_characters_and_one_character_anchors_are_found_all_the_
         for end, (size, anchor) in automaton.iter(sieve(text)):
             found.setdefault(anchor, []).append(end - size + 1)
         assert found == {a: _occurrences(text, a) for a in anchors if _occurrences(text, a)}
+
+
+def test_a_group_read_by_its_number_is_the_group_read_by_its_name():
+    from pipeline.extraction.scan import _plans
+
+    spans = 0
+    for rule, _test, fig, label in _plans(RULESET):
+        for text in _examples(rule) + TEXTS[:40:4]:
+            for m in rule.pattern.finditer(text, timeout=5):
+                assert m.span(fig) == m.span("fig") and m.span(label) == m.span("label"), rule.id
+                spans += 1
+    assert spans > 300
+    shared = regex.compile(r"(?P<fig>a)(?P<label>x)|(?P<label>y)(?P<fig>b)")  # two groups of each name
+    m = shared.search("zyb")
+    assert m.span(shared.groupindex["fig"]) == m.span("fig") == (2, 3)
+    assert m.span(shared.groupindex["label"]) == m.span("label") == (1, 2)

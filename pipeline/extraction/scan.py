@@ -21,7 +21,7 @@ def find_hits(text: str, sentences: list[Sentence], ruleset: RuleSet, meta: DocM
     starts = [s.start for s in sentences]
     hits = []
     windows = anchor_windows(text, _all_anchors(ruleset))  # anchor → the windows around it, shared by the rules naming it
-    for rule, test in zip(ruleset.rules, _window_tests(ruleset)):
+    for rule, test, fig, label in _plans(ruleset):
         if rule.report_types and meta.report_type not in rule.report_types:
             continue
         if rule.anchors and not any(a in windows for a in rule.anchors):
@@ -32,7 +32,7 @@ def find_hits(text: str, sentences: list[Sentence], ruleset: RuleSet, meta: DocM
             log.warning("rule %s timed out on a document; skipped", rule.id)
             continue
         for m in matches:
-            start = m.start("fig")
+            start, end = m.span(fig)
             i = bisect_right(starts, start) - 1
             if i < 0:
                 continue
@@ -43,7 +43,7 @@ def find_hits(text: str, sentences: list[Sentence], ruleset: RuleSet, meta: DocM
                 continue
             if not sentence_allows(rule, sentence.text):
                 continue
-            end, label_start, label_end = m.end("fig"), m.start("label"), m.end("label")
+            label_start, label_end = m.span(label)
             context = figure_context(sentence, start, end, label_start, label_end, ruleset.layout)
             hit = Match(rule, sentence, start, end, label_start, label_end,
                         {k: v for k, v in m.groupdict().items() if v is not None}, context)
@@ -128,21 +128,30 @@ def _all_anchors(ruleset: RuleSet) -> tuple[str, ...]:
 _ANCHORS: dict[int, tuple] = {}
 
 
-def _window_tests(ruleset: RuleSet) -> tuple:
-    """Each rule's window test (:func:`needs.window_test`, None where there is none), in the order
-    of the rules; remembered per rules tuple, as the anchors are."""
+def _plans(ruleset: RuleSet) -> tuple:
+    """(rule, window test, number of its fig group, number of its label group) for each rule, in
+    the order of the rules; remembered per rules tuple, as the anchors are. The test is
+    :func:`needs.window_test`'s (None where there is none). A group is read by number: by name,
+    the regex package first tries the name as a number and formats an error it then drops
+    (≈ 2,000 instructions a call); groups sharing a name share their number, so the two agree."""
     rules = ruleset.rules
-    known = _TESTS.get(id(rules))
+    known = _PLANS.get(id(rules))
     if known is None or known[0] is not rules:
-        if len(_TESTS) >= 8:
-            _TESTS.clear()
-        known = _TESTS[id(rules)] = (rules, tuple(
-            window_test(rule.pattern.pattern, rule.pattern.flags, rule.anchors) if rule.anchors else None
+        if len(_PLANS) >= 8:
+            _PLANS.clear()
+        known = _PLANS[id(rules)] = (rules, tuple(
+            (rule, window_test(rule.pattern.pattern, rule.pattern.flags, rule.anchors) if rule.anchors else None,
+             rule.pattern.groupindex["fig"], rule.pattern.groupindex["label"])
             for rule in rules))
     return known[1]
 
 
-_TESTS: dict[int, tuple] = {}
+def _window_tests(ruleset: RuleSet) -> tuple:
+    """Each rule's window test, in the order of the rules (see :func:`_plans`)."""
+    return tuple(plan[1] for plan in _plans(ruleset))
+
+
+_PLANS: dict[int, tuple] = {}
 
 
 @lru_cache(maxsize=4)
