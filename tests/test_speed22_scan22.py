@@ -171,7 +171,7 @@ def test_a_group_read_by_its_number_is_the_group_read_by_its_name():
     from pipeline.extraction.scan import _plans
 
     spans = 0
-    for rule, _test, fig, label in _plans(RULESET):
+    for rule, _test, fig, label, _names in _plans(RULESET):
         for text in _examples(rule) + TEXTS[:40:4]:
             for m in rule.pattern.finditer(text, timeout=5):
                 assert m.span(fig) == m.span("fig") and m.span(label) == m.span("label"), rule.id
@@ -181,3 +181,17 @@ def test_a_group_read_by_its_number_is_the_group_read_by_its_name():
     m = shared.search("zyb")
     assert m.span(shared.groupindex["fig"]) == m.span("fig") == (2, 3)
     assert m.span(shared.groupindex["label"]) == m.span("label") == (1, 2)
+
+
+def test_the_named_groups_read_by_number_are_groupdict_in_its_order():
+    from pipeline.extraction.scan import _plans
+
+    read = 0
+    for rule, _test, _fig, _label, names in _plans(RULESET):
+        for text in _examples(rule) + TEXTS[:40:4]:
+            for m in rule.pattern.finditer(text, timeout=5):
+                found = m.groups()
+                fast = {k: found[i] for k, i in names if found[i] is not None}
+                assert list(fast.items()) == [(k, v) for k, v in m.groupdict().items() if v is not None], rule.id
+                read += 1
+    assert read > 300

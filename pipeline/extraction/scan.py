@@ -21,7 +21,7 @@ def find_hits(text: str, sentences: list[Sentence], ruleset: RuleSet, meta: DocM
     starts = [s.start for s in sentences]
     hits = []
     windows = anchor_windows(text, _all_anchors(ruleset))  # anchor → the windows around it, shared by the rules naming it
-    for rule, test, fig, label in _plans(ruleset):
+    for rule, test, fig, label, names in _plans(ruleset):
         if rule.report_types and meta.report_type not in rule.report_types:
             continue
         if rule.anchors and not any(a in windows for a in rule.anchors):
@@ -45,8 +45,9 @@ def find_hits(text: str, sentences: list[Sentence], ruleset: RuleSet, meta: DocM
                 continue
             label_start, label_end = m.span(label)
             context = figure_context(sentence, start, end, label_start, label_end, ruleset.layout)
+            found = m.groups()  # by number: m.groupdict() looks each name up as above
             hit = Match(rule, sentence, start, end, label_start, label_end,
-                        {k: v for k, v in m.groupdict().items() if v is not None}, context)
+                        {k: found[i] for k, i in names if found[i] is not None}, context)
             if clause_allows(hit, context, ruleset):
                 hits.append(hit)
     return hits
@@ -129,11 +130,12 @@ _ANCHORS: dict[int, tuple] = {}
 
 
 def _plans(ruleset: RuleSet) -> tuple:
-    """(rule, window test, number of its fig group, number of its label group) for each rule, in
-    the order of the rules; remembered per rules tuple, as the anchors are. The test is
-    :func:`needs.window_test`'s (None where there is none). A group is read by number: by name,
-    the regex package first tries the name as a number and formats an error it then drops
-    (≈ 2,000 instructions a call); groups sharing a name share their number, so the two agree."""
+    """(rule, window test, number of its fig group, number of its label group, (name, index in
+    ``m.groups()``) of each named group in ``groupdict`` order) for each rule, in the order of the
+    rules; remembered per rules tuple, as the anchors are. The test is :func:`needs.window_test`'s
+    (None where there is none). Groups are read by number: by name, the regex package first tries
+    the name as a number and formats an error it then drops (≈ 2,000 instructions a name); groups
+    sharing a name share their number, so the two agree."""
     rules = ruleset.rules
     known = _PLANS.get(id(rules))
     if known is None or known[0] is not rules:
@@ -141,7 +143,8 @@ def _plans(ruleset: RuleSet) -> tuple:
             _PLANS.clear()
         known = _PLANS[id(rules)] = (rules, tuple(
             (rule, window_test(rule.pattern.pattern, rule.pattern.flags, rule.anchors) if rule.anchors else None,
-             rule.pattern.groupindex["fig"], rule.pattern.groupindex["label"])
+             rule.pattern.groupindex["fig"], rule.pattern.groupindex["label"],
+             tuple((name, number - 1) for name, number in rule.pattern.groupindex.items()))
             for rule in rules))
     return known[1]
 
