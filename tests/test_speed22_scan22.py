@@ -195,3 +195,18 @@ def test_the_named_groups_read_by_number_are_groupdict_in_its_order():
                 assert list(fast.items()) == [(k, v) for k, v in m.groupdict().items() if v is not None], rule.id
                 read += 1
     assert read > 300
+
+
+def test_a_clause_start_or_end_alone_is_that_of_the_clause_span():
+    from pipeline.extraction.context import clause_end_at, clause_start_at
+    from pipeline.segment import clause_span
+
+    checked = 0
+    for text in TEXTS[::11] + ["", "，", "甲1，乙2；丙3\n丁"]:
+        for sentence in [text[i:i + 300] for i in range(0, min(len(text), 3000), 300)] or [text]:
+            for pos in range(0, len(sentence) + 1, 7):
+                for layout in (RULESET.layout, None):
+                    span = clause_span(sentence, pos, layout)
+                    assert (clause_start_at(sentence, pos, layout), clause_end_at(sentence, pos, layout)) == span
+                    checked += 1
+    assert checked > 1000
