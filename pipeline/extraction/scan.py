@@ -202,7 +202,8 @@ def _sieved_automaton(anchors: tuple[str, ...]):
         pairs = numpy.zeros(1 << 16, dtype=bool)  # (first << 8) | second, adjacent in an anchor
         for anchor in anchors:
             at = [int(number[ord(c)]) for c in anchor]
-            alone[at[0]] |= len(at) == 1
+            if len(at) == 1:
+                alone[at[0]] = True
             pairs[[(a << 8) | b for a, b in zip(at, at[1:])]] = True
 
         def keep(codes):
