@@ -61,8 +61,8 @@ def scan(rule: Rule, text: str, windows: dict[str, list[tuple[int, int]]] | None
     """Every match of a rule: over the whole text, or — when the rule has anchors — only in the
     windows around their occurrences (finding them is far cheaper than trying the pattern everywhere).
     ``windows`` (from :func:`anchor_windows`) serves all the rules of one document; ``test`` (from
-    :func:`needs.window_test`) passes over a window lacking a character every match needs, where
-    the pattern would find nothing (about half the windows: one pass of a character set each)."""
+    :func:`needs.window_test`) passes over a window lacking the characters every match needs in
+    their order, where the pattern would find nothing (over half the windows, each read once)."""
     if not rule.anchors:
         return list(rule.pattern.finditer(text, timeout=REGEX_TIMEOUT_S))
     if windows is None:
