@@ -5,7 +5,7 @@ import re
 
 from ..model import Basis
 from ..rules import RuleSet
-from ..segment import clause_span
+from .context import clause_end_at, clause_start_at
 
 
 def _clean_basis_text(text: str, ruleset: RuleSet) -> str:
@@ -28,12 +28,12 @@ def read_basis(sentence_text: str, fig_pos: int, ruleset: RuleSet, clause_start:
     >>> read_basis("一般公共预算财政拨款收入543.29万元", 12, load_rules()) is None
     True
     """
-    c_start = clause_span(sentence_text, fig_pos, ruleset.layout)[0] if clause_start is None else clause_start
+    c_start = clause_start_at(sentence_text, fig_pos, ruleset.layout) if clause_start is None else clause_start
     found = nearest_basis(_clean_basis_text(sentence_text[c_start:fig_pos], ruleset), ruleset)
     if found:
         return found
     if sentence_text[c_start:].lstrip().startswith("其中") and c_start > 0:
-        head_end = clause_span(sentence_text, 0, ruleset.layout)[1]
+        head_end = clause_end_at(sentence_text, 0, ruleset.layout)
         return nearest_basis(_clean_basis_text(sentence_text[:head_end], ruleset), ruleset)
     return None
 

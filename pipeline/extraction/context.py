@@ -21,11 +21,35 @@ def figure_context(sentence: Sentence, start: int, end: int, label_start: int, l
     text = sentence.text
     lead = min(label_start, start) - sentence.start
     last = max(label_end, end) - sentence.start
-    clause_start = clause_span(text, lead, layout)[0] if lead < len(text) else lead
-    clause_end = clause_span(text, max(last - 1, 0), layout)[1]
+    clause_start = clause_start_at(text, lead, layout) if lead < len(text) else lead
+    clause_end = clause_end_at(text, max(last - 1, 0), layout)
     fig = start - sentence.start
-    fig_clause_start = clause_start if fig == lead else clause_span(text, fig, layout)[0]
+    fig_clause_start = clause_start if fig == lead else clause_start_at(text, fig, layout)
     return FigureContext(text, fig, lead, clause_start, clause_end, fig_clause_start)
+
+
+def clause_start_at(text: str, pos: int, layout: Layout | None) -> int:
+    """``clause_span(text, pos, layout)[0]``, without reading the clause's end as well.
+
+    >>> from pipeline.segment import load_layout
+    >>> clause_start_at("甲1，乙2；丙3", 3, load_layout()), clause_start_at("甲1，乙2；丙3", 3, None)
+    (3, 3)
+    """
+    if layout is None:
+        return clause_span(text, pos)[0]
+    return layout.clause_left.match(text, 0, pos).start()
+
+
+def clause_end_at(text: str, pos: int, layout: Layout | None) -> int:
+    """``clause_span(text, pos, layout)[1]``, without reading the clause's start as well.
+
+    >>> from pipeline.segment import load_layout
+    >>> clause_end_at("甲1，乙2；丙3", 3, load_layout()), clause_end_at("甲1，乙2；丙3", 3, None)
+    (5, 5)
+    """
+    if layout is None:
+        return clause_span(text, pos)[1]
+    return layout.clause_right.match(text, pos).end()
 
 
 def context_of(hit: Match, layout: Layout | None) -> FigureContext:
@@ -55,7 +79,7 @@ def read_period(sentence_text: str, label_pos: int, fig_pos: int, doc_year: int 
     ``clause_start``: the start of the clause around ``min(label_pos, fig_pos)``, when known.
     """
     lo = min(label_pos, fig_pos)
-    c_start = clause_span(sentence_text, lo, layout)[0] if clause_start is None else clause_start
+    c_start = clause_start_at(sentence_text, lo, layout) if clause_start is None else clause_start
     years = [(p, y) for p, y in year_mentions(sentence_text[:fig_pos])
              if not dates_an_event(sentence_text, p, layout)]  # 成立于1958年: a date, not a period
     in_clause = [y for p, y in years if p >= c_start]

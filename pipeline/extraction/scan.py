@@ -11,6 +11,7 @@ import ahocorasick
 from ..model import DocMeta, FigureContext, Match, Rule, Sentence
 from ..rules import RuleSet
 from .context import context_of, figure_context
+from .needs import window_test
 
 log = logging.getLogger(__name__)
 REGEX_TIMEOUT_S = 2.0
@@ -20,18 +21,18 @@ def find_hits(text: str, sentences: list[Sentence], ruleset: RuleSet, meta: DocM
     starts = [s.start for s in sentences]
     hits = []
     windows = anchor_windows(text, _all_anchors(ruleset))  # anchor → the windows around it, shared by the rules naming it
-    for rule in ruleset.rules:
+    for rule, test, fig, label, names in _plans(ruleset):
         if rule.report_types and meta.report_type not in rule.report_types:
             continue
         if rule.anchors and not any(a in windows for a in rule.anchors):
             continue  # none of its anchors stands in the text: no match can
         try:  # the timeout bounds the whole scan, so collect first and judge context after
-            matches = scan(rule, text, windows)
+            matches = scan(rule, text, windows, test)
         except TimeoutError:
             log.warning("rule %s timed out on a document; skipped", rule.id)
             continue
         for m in matches:
-            start = m.start("fig")
+            start, end = m.span(fig)
             i = bisect_right(starts, start) - 1
             if i < 0:
                 continue
@@ -42,10 +43,11 @@ def find_hits(text: str, sentences: list[Sentence], ruleset: RuleSet, meta: DocM
                 continue
             if not sentence_allows(rule, sentence.text):
                 continue
-            end, label_start, label_end = m.end("fig"), m.start("label"), m.end("label")
+            label_start, label_end = m.span(label)
             context = figure_context(sentence, start, end, label_start, label_end, ruleset.layout)
+            found = m.groups()  # by number: m.groupdict() looks each name up as above
             hit = Match(rule, sentence, start, end, label_start, label_end,
-                        {k: v for k, v in m.groupdict().items() if v is not None}, context)
+                        {k: found[i] for k, i in names if found[i] is not None}, context)
             if clause_allows(hit, context, ruleset):
                 hits.append(hit)
     return hits
@@ -55,16 +57,20 @@ def find_hits(text: str, sentences: list[Sentence], ruleset: RuleSet, meta: DocM
 ANCHOR_BEFORE, ANCHOR_AFTER = 32, 64
 
 
-def scan(rule: Rule, text: str, windows: dict[str, list[tuple[int, int]]] | None = None) -> list:
+def scan(rule: Rule, text: str, windows: dict[str, list[tuple[int, int]]] | None = None, test=None) -> list:
     """Every match of a rule: over the whole text, or — when the rule has anchors — only in the
     windows around their occurrences (finding them is far cheaper than trying the pattern everywhere).
-    ``windows`` (from :func:`anchor_windows`) serves all the rules of one document."""
+    ``windows`` (from :func:`anchor_windows`) serves all the rules of one document; ``test`` (from
+    :func:`needs.window_test`) passes over a window lacking the characters every match needs in
+    their order, where the pattern would find nothing (over half the windows, each read once)."""
     if not rule.anchors:
         return list(rule.pattern.finditer(text, timeout=REGEX_TIMEOUT_S))
     if windows is None:
         windows = anchor_windows(text, rule.anchors)
     present = [w for a in rule.anchors if (w := windows.get(a))]
     merged = present[0] if len(present) == 1 else _merged(sorted(w for ws in present for w in ws))
+    if test is not None:
+        merged = [(a, b) for a, b in merged if test.match(text, a, b)]
     return [m for a, b in merged for m in rule.pattern.finditer(text, a, b, timeout=REGEX_TIMEOUT_S)]
 
 
@@ -74,7 +80,8 @@ def anchor_windows(text: str, anchors: tuple[str, ...]) -> dict[str, list[tuple[
     that overlap or touch merged (one Aho–Corasick pass; anchors absent from the text absent)."""
     ends: dict[str, list[int]] = {}
     if anchors:
-        for end, (_size, anchor) in _automaton(anchors).iter(text):
+        automaton, sieve = _sieved_automaton(anchors)
+        for end, (_size, anchor) in automaton.iter(sieve(text)):
             if anchor in ends:
                 ends[anchor].append(end)
             else:
@@ -122,6 +129,34 @@ def _all_anchors(ruleset: RuleSet) -> tuple[str, ...]:
 _ANCHORS: dict[int, tuple] = {}
 
 
+def _plans(ruleset: RuleSet) -> tuple:
+    """(rule, window test, number of its fig group, number of its label group, (name, index in
+    ``m.groups()``) of each named group in ``groupdict`` order) for each rule, in the order of the
+    rules; remembered per rules tuple, as the anchors are. The test is :func:`needs.window_test`'s
+    (None where there is none). Groups are read by number: by name, the regex package first tries
+    the name as a number and formats an error it then drops (≈ 2,000 instructions a name); groups
+    sharing a name share their number, so the two agree."""
+    rules = ruleset.rules
+    known = _PLANS.get(id(rules))
+    if known is None or known[0] is not rules:
+        if len(_PLANS) >= 8:
+            _PLANS.clear()
+        known = _PLANS[id(rules)] = (rules, tuple(
+            (rule, window_test(rule.pattern.pattern, rule.pattern.flags, rule.anchors) if rule.anchors else None,
+             rule.pattern.groupindex["fig"], rule.pattern.groupindex["label"],
+             tuple((name, number - 1) for name, number in rule.pattern.groupindex.items()))
+            for rule in rules))
+    return known[1]
+
+
+def _window_tests(ruleset: RuleSet) -> tuple:
+    """Each rule's window test, in the order of the rules (see :func:`_plans`)."""
+    return tuple(plan[1] for plan in _plans(ruleset))
+
+
+_PLANS: dict[int, tuple] = {}
+
+
 @lru_cache(maxsize=4)
 def _automaton(anchors: tuple[str, ...]):
     """An Aho–Corasick automaton over the anchors: one pass over a text finds them all."""
@@ -130,6 +165,59 @@ def _automaton(anchors: tuple[str, ...]):
         automaton.add_word(anchor, (len(anchor), anchor))
     automaton.make_automaton()
     return automaton
+
+
+@lru_cache(maxsize=4)
+def _sieved_automaton(anchors: tuple[str, ...]):
+    """The automaton over the anchors, and a sieve for the text it reads: every character that
+    can stand in no occurrence of an anchor becomes one filler character (length and offsets
+    kept), so the anchors occur in the sieved text exactly where they occur in the text. A
+    character can stand in one only if it is a one-character anchor or it and a neighbour are two
+    adjacent characters of an anchor (with more than 255 distinct characters in the anchors: only
+    if it stands in an anchor). The filler is the first character the automaton's root looks for
+    (a dummy word that never occurs puts it there): the root looks a character up by a walk
+    through all its children, and most of a report's characters are sieved out, so most steps
+    end at the first child instead of the last."""
+    import numpy
+
+    letters = sorted(set("".join(anchors)))
+    outside = (c for c in map(chr, range(0x110000)) if c not in letters)
+    filler, never = next(outside), next(outside)
+    automaton = ahocorasick.Automaton()
+    automaton.add_word(filler + never, (0, None))  # ``never`` stands in no sieved text
+    for anchor in anchors:
+        automaton.add_word(anchor, (len(anchor), anchor))
+    automaton.make_automaton()
+    fill = numpy.uint32(ord(filler))
+    if len(letters) > 255:  # no 8-bit numbering: keep every character of the anchors
+        kept = numpy.zeros(0x110000, dtype=bool)
+        kept[[ord(c) for c in letters]] = True
+
+        def keep(codes):
+            return kept.take(codes)
+    else:
+        number = numpy.zeros(0x110000, dtype=numpy.uint16)  # 0: in no anchor
+        number[[ord(c) for c in letters]] = numpy.arange(1, len(letters) + 1, dtype=numpy.uint16)
+        alone = numpy.zeros(256, dtype=bool)  # one-character anchors
+        pairs = numpy.zeros(1 << 16, dtype=bool)  # (first << 8) | second, adjacent in an anchor
+        for anchor in anchors:
+            at = [int(number[ord(c)]) for c in anchor]
+            if len(at) == 1:
+                alone[at[0]] = True
+            pairs[[(a << 8) | b for a, b in zip(at, at[1:])]] = True
+
+        def keep(codes):
+            n = number.take(codes)  # take: a plain gather, cheaper than indexing by an array
+            paired = pairs.take((n[:-1] << 8) | n[1:])
+            kept = alone.take(n)
+            kept[:-1] |= paired
+            kept[1:] |= paired
+            return kept
+
+    def sieve(text: str) -> str:
+        codes = numpy.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=numpy.uint32)
+        return numpy.where(keep(codes), codes, fill).tobytes().decode("utf-32-le", "surrogatepass")
+    return automaton, sieve
 
 
 def anchor_positions(text: str, anchors: tuple[str, ...]) -> dict[str, list[int]]:
