@@ -109,13 +109,20 @@ def _heading_level(body: str, layout: Layout) -> int | None:
     short = len(body) <= layout.max_heading_chars
     if not short and len(body) > layout.plain_max:
         return None  # too long for either kind: a marker would give None too
-    if body[-1] in "；;，,、：:" or _stops(layout.sentence_end).search(body, 0, len(body) - 1):
+    return _short_heading_level(body, short, layout, _stops(layout.sentence_end), _markers(layout.headings))
+
+
+def _short_heading_level(body: str, short: bool, layout: Layout, stops: regex.Pattern,
+                         markers: regex.Pattern | None) -> int | None:
+    """``_heading_level`` of a line short enough for one kind (``short``: for a marked heading);
+    ``stops`` and ``markers`` are the layout's (``_stops``, ``_markers``), looked up once a document."""
+    if body[-1] in "；;，,、：:" or stops.search(body, 0, len(body) - 1):
         return None
-    for level, marker in layout.headings:
-        if marker.match(body):
-            if not _HAN.search(body):
-                return None  # 73 | — a figure cell on its own line, not a numbered heading
-            return level if short else None
+    level = _marked_level(body, layout.headings, markers)
+    if level is not None:
+        if not _HAN.search(body):
+            return None  # 73 | — a figure cell on its own line, not a numbered heading
+        return level if short else None
     if (
         len(body) <= layout.plain_max
         and not any(c in body for c in layout.sentence_end + "，,；;")
@@ -123,6 +130,31 @@ def _heading_level(body: str, layout: Layout) -> int | None:
     ):
         return PLAIN_HEADING_LEVEL
     return None
+
+
+def _marked_level(body: str, headings: tuple[tuple[int, regex.Pattern], ...], markers: regex.Pattern | None) -> int | None:
+    """The level of the first heading marker the line opens with, or None: one match of ``markers``
+    (group k is marker k) where there is one, else each marker in turn."""
+    if markers is None:
+        return next((level for level, marker in headings if marker.match(body)), None)
+    m = markers.match(body)
+    return None if m is None else headings[m.lastindex - 1][0]
+
+
+@lru_cache(maxsize=4)
+def _markers(headings: tuple[tuple[int, regex.Pattern], ...]) -> regex.Pattern | None:
+    """The heading markers as one pattern, marker k its group k, or None where they cannot be joined
+    (a marker with groups or flags of its own). An alternation tried at one place takes its first
+    alternative that matches — what trying the markers one by one in their order gives.
+
+    >>> layout = load_layout()
+    >>> _markers(layout.headings).match("（一）部门基本情况").lastindex
+    3
+    """
+    plain = regex.compile("").flags
+    if not headings or any(marker.groups or marker.flags != plain for _, marker in headings):
+        return None
+    return regex.compile("|".join(f"({marker.pattern})" for _, marker in headings))
 
 
 @lru_cache(maxsize=4)
@@ -143,15 +175,12 @@ def segment(document: Document, layout: Layout | None = None) -> list[Sentence]:
     table_starts = [s for s, _ in table_spans]
     stack: list[tuple[int, str]] = []
     section = ""  # the titles of the stack joined: computed when a heading changes it, not per sentence
-    out: list[Sentence] = []
+    pieces: list[tuple] = []  # (section, start, end, text, kind), made Sentences at the end
+    add = pieces.append
     split = layout.sentence_split.finditer
-
-    def add(start: int, end: int, kind: str) -> None:
-        piece = text[start:end]
-        body = piece.strip()  # str.strip drops what str.isspace says
-        if body:
-            start += len(piece) - len(piece.lstrip())
-            out.append(Sentence(doc, section, len(out), start, start + len(body), body, kind))
+    # what _heading_level asks of the layout, looked up once a document, not once a line
+    max_heading, plain_max = layout.max_heading_chars, layout.plain_max
+    stops, markers = _stops(layout.sentence_end), _markers(layout.headings)
 
     end = -1
     for line in text.split("\n"):
@@ -163,26 +192,40 @@ def segment(document: Document, layout: Layout | None = None) -> list[Sentence]:
         if table_starts:
             i = bisect_right(table_starts, start) - 1
             if i >= 0 and table_spans[i][0] <= start < table_spans[i][1]:
-                add(start, end, "row")
+                lead = start + len(line) - len(line.lstrip())  # the line's text: its stripped body
+                add((section, lead, lead + len(body), body, "row"))
                 continue
         if "\t" in body or _tabular(body):
-            add(start, end, "row")
+            lead = start + len(line) - len(line.lstrip())
+            add((section, lead, lead + len(body), body, "row"))
             continue
-        level = _heading_level(body, layout)
+        short = len(body) <= max_heading
+        level = _short_heading_level(body, short, layout, stops, markers) \
+            if short or len(body) <= plain_max else None
         if level is not None:
             while stack and stack[-1][0] >= level:
                 stack.pop()
             stack.append((level, body))
             section = " > ".join(title for _, title in stack)
-            add(start, end, "heading")
+            lead = start + len(line) - len(line.lstrip())
+            add((section, lead, lead + len(body), body, "heading"))
             continue
         pos = start
         for m in split(text, start, end):
-            add(pos, m.end(), "prose")
-            pos = m.end()
+            stop = m.end()
+            piece = text[pos:stop]
+            sentence = piece.strip()  # str.strip drops what str.isspace says
+            if sentence:
+                lead = pos + len(piece) - len(piece.lstrip())
+                add((section, lead, lead + len(sentence), sentence, "prose"))
+            pos = stop
         if pos < end:
-            add(pos, end, "prose")
-    return out
+            piece = text[pos:end]
+            sentence = piece.strip()
+            if sentence:
+                lead = pos + len(piece) - len(piece.lstrip())
+                add((section, lead, lead + len(sentence), sentence, "prose"))
+    return [Sentence(doc, sec, index, s, e, body, kind) for index, (sec, s, e, body, kind) in enumerate(pieces)]
 
 
 _HAN = regex.compile(r"\p{Han}")  # compiled once: heading_level runs on every line

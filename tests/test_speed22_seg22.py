@@ -1,0 +1,288 @@
+"""speed22 (seg22): the cheaper segment and restore give what the code they replaced gave.
+
+The replaced code is kept here as the reference (``_old_segment``, ``_old_restore``) and run on the
+real sets' pages, data/raw and texts built to hit the edges (empty lines, spaces around sentences,
+headings of every level, table rows, texts whose readable form drops characters at the start,
+the middle and the end).
+"""
+from __future__ import annotations
+
+import random
+from bisect import bisect_right
+from pathlib import Path
+
+import pytest
+import regex
+
+from pipeline.errors import IngestError
+from pipeline.ingest import read_document
+from pipeline.model import Document, Fact, Kind, Sentence
+from pipeline.reading import FUND_ROW_RULE, Reading, Runs, _mover, read_text, readable_document, restore
+from pipeline.rebuild import moved
+from pipeline.segment import _markers, _tabular, heading_level, load_layout, segment
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = sorted(ROOT.glob("tests/cases/real/*/docs/*")) + sorted((ROOT / "data" / "raw").glob("0*"))
+
+
+@pytest.fixture(scope="module")
+def originals():
+    out = []
+    for path in PAGES:
+        try:
+            out.append(read_document(path))
+        except IngestError:
+            continue
+    assert len(out) > 250
+    return out
+
+
+def _built_texts(n: int = 400) -> list[str]:
+    """Texts of random lines: headings of each marker, prose with sentence ends and spaces around
+    them, table-like rows, blank lines, figures split from their units (which reading joins)."""
+    rng = random.Random(22)
+    pieces = ["一、", "（二）", "3.", "12 ", "（4）", "附件1", "基本情况", "报告", "。", "！", "？", "，", "；", "：",
+              " ", "  ", "\u3000", "|", "\t", "73", "部门", "人员编制 42人", "2019 年", "x" * 30, "”", "）",
+              "項(xiàng)目", "\n", "\n\n", "基本支出情况"]
+    return ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 40))) for _ in range(n)]
+
+
+# segment ----------------------------------------------------------------------------------------
+
+def _old_segment(document: Document, layout) -> list[Sentence]:
+    """segment as it was before speed22: one closure call per sentence, a Sentence made in it."""
+    text = document.text
+    doc = document.doc
+    table_spans = sorted((t.start, t.end) for t in document.tables)
+    table_starts = [s for s, _ in table_spans]
+    stack: list[tuple[int, str]] = []
+    section = ""
+    out: list[Sentence] = []
+    split = layout.sentence_split.finditer
+
+    def add(start: int, end: int, kind: str) -> None:
+        piece = text[start:end]
+        body = piece.strip()
+        if body:
+            start += len(piece) - len(piece.lstrip())
+            out.append(Sentence(doc, section, len(out), start, start + len(body), body, kind))
+
+    end = -1
+    for line in text.split("\n"):
+        start = end + 1
+        end = start + len(line)
+        body = line.strip()
+        if not body:
+            continue
+        if table_starts:
+            i = bisect_right(table_starts, start) - 1
+            if i >= 0 and table_spans[i][0] <= start < table_spans[i][1]:
+                add(start, end, "row")
+                continue
+        if "\t" in body or _tabular(body):
+            add(start, end, "row")
+            continue
+        level = _old_heading_level(body, layout)
+        if level is not None:
+            while stack and stack[-1][0] >= level:
+                stack.pop()
+            stack.append((level, body))
+            section = " > ".join(title for _, title in stack)
+            add(start, end, "heading")
+            continue
+        pos = start
+        for m in split(text, start, end):
+            add(pos, m.end(), "prose")
+            pos = m.end()
+        if pos < end:
+            add(pos, end, "prose")
+    return out
+
+
+def _old_heading_level(body: str, layout) -> int | None:
+    """_heading_level before speed22: each marker matched in turn."""
+    short = len(body) <= layout.max_heading_chars
+    if not short and len(body) > layout.plain_max:
+        return None
+    if body[-1] in "；;，,、：:" or any(c in body[:-1] for c in layout.sentence_end):
+        return None
+    for level, marker in layout.headings:
+        if marker.match(body):
+            if not regex.search(r"\p{Han}", body):
+                return None
+            return level if short else None
+    if len(body) <= layout.plain_max and not any(c in body for c in layout.sentence_end + "，,；;") \
+            and body.endswith(layout.plain_words):
+        return 9
+    return None
+
+
+def test_segment_gives_the_old_sentences_on_the_real_pages(originals, ruleset):
+    for original in originals:
+        for document in (original, readable_document(original, read_text(original.text, ruleset.reading))):
+            assert segment(document, ruleset.layout) == _old_segment(document, ruleset.layout), document.doc
+
+
+def test_segment_gives_the_old_sentences_on_built_texts(ruleset):
+    texts = _built_texts() + ["", "\n", " \n\u3000", "一、总体情况\n（一）基本情况\n1. 人员情况。其中 2 人。 \n  "]
+    for text in texts:
+        document = Document(doc="t.txt", path="t.txt", kind="txt", text=text, sha256="")
+        assert segment(document, ruleset.layout) == _old_segment(document, ruleset.layout), text
+
+
+def test_segment_of_a_docx_keeps_its_table_rows(tmp_path, ruleset):
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("一、部门基本情况")
+    d.add_paragraph("  本部门核定编制42人。实有在职人员40人！ ")
+    table = d.add_table(rows=2, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "项目", "金额（万元）"
+    table.cell(1, 0).text, table.cell(1, 1).text = "基本支出", "157.23"
+    d.add_paragraph("（一）绩效目标")
+    path = tmp_path / "r.docx"
+    d.save(path)
+    document = read_document(path)
+    sentences = segment(document, ruleset.layout)
+    assert sentences == _old_segment(document, ruleset.layout)
+    assert [s.kind for s in sentences] == ["heading", "prose", "prose", "row", "row", "heading"]
+    assert sentences[-1].section == "一、部门基本情况 > （一）绩效目标"
+
+
+def test_heading_level_is_the_old_one_on_every_line(originals, ruleset):
+    layout = ruleset.layout
+    lines = [ln for d in originals for ln in d.text.split("\n")] + [ln for t in _built_texts() for ln in t.split("\n")]
+    for line in lines:
+        body = line.strip()
+        assert heading_level(line, layout) == (_old_heading_level(body, layout) if body else None), line
+
+
+def test_markers_joined_take_the_first_marker_that_matches():
+    layout = load_layout()
+    joined = _markers(layout.headings)
+    assert joined is not None
+    for line in ["附件1", "一、总体", "（二）目标", "3.人员", "12 经费", "（4）其他", "人员", "3.5万元", "（5"]:
+        first = next((level for level, marker in layout.headings if marker.match(line)), None)
+        m = joined.match(line)
+        assert (None if m is None else layout.headings[m.lastindex - 1][0]) == first, line
+
+
+def test_markers_with_groups_of_their_own_are_tried_one_by_one():
+    headings = ((1, regex.compile(r"(一)、")), (2, regex.compile(r"二、")))
+    assert _markers(headings) is None
+    layout = load_layout()
+    from dataclasses import replace
+
+    grouped = replace(layout, headings=headings)
+    assert heading_level("一、总体情况", grouped) == 1
+    assert heading_level("二、目标", grouped) == 2
+    assert heading_level("三、人员", grouped) is None
+
+
+# restore ----------------------------------------------------------------------------------------
+
+def _old_to_original(reading: Reading, start: int, end: int) -> tuple[int, int]:
+    origin = reading.origin
+    if origin is None:
+        return start, end
+    if end <= start:
+        at = origin[start] if start < len(origin) else origin[-1] + 1
+        return at, at
+    return origin[start], origin[end - 1] + 1
+
+
+def _old_restore(facts: list[Fact], reading: Reading, original: str) -> list[Fact]:
+    """restore before speed22: every span through Reading.to_original."""
+    if reading.text == original:
+        return facts
+    out = []
+    for f in facts:
+        start, end = _old_to_original(reading, f.start, f.end)
+        q_at = reading.text.find(f.quote, max(0, f.end - len(f.quote)))
+        if 0 <= q_at <= f.start:
+            q_start, q_end = _old_to_original(reading, q_at, q_at + len(f.quote))
+            quote = original[q_start:q_end]
+        else:
+            quote = original[start:end]
+        group = _old_to_original(reading, f.group, f.group + 1)[0] \
+            if getattr(f, "group", None) is not None and getattr(f, "rule_id", "") == FUND_ROW_RULE else None
+        raw = original[start:end]
+        if group is None and start == f.start and end == f.end and quote == f.quote and raw == f.raw:
+            out.append(f)
+        else:
+            out.append(moved(f, start=start, end=end, quote=quote, raw=raw)
+                       if group is None else moved(f, start=start, end=end, quote=quote, raw=raw, group=group))
+    return out
+
+
+def _runs_readings() -> list[Reading]:
+    """Readings over Runs: a first run of every length (0 and 1 too), one-character runs, gaps."""
+    rng = random.Random(2022)
+    out = []
+    for _ in range(200):
+        runs, r, o = [], 0, rng.randint(0, 3)
+        for _ in range(rng.randint(1, 6)):
+            n = rng.choice([0, 1, 1, 2, 5, 17])
+            runs.append((r, o, n))
+            r, o = r + n, o + n + rng.randint(1, 3)
+        origin = Runs(runs)
+        if len(origin):
+            out.append(Reading("x" * len(origin), origin))
+    return out
+
+
+def test_mover_is_to_original_on_every_span():
+    for reading in _runs_readings():
+        to = _mover(reading)
+        size = len(reading.origin)
+        for start in range(0, size + 1):
+            for end in range(start, size + 1):
+                assert to(start, end) == reading.to_original(start, end) == _old_to_original(reading, start, end)
+        for start, end in [(size - 1, size + 3), (size, size)]:  # past the end: as to_original says
+            try:
+                want = reading.to_original(start, end)
+            except IndexError:
+                with pytest.raises(IndexError):
+                    to(start, end)
+            else:
+                assert to(start, end) == want
+
+
+def test_mover_of_a_tuple_origin_or_none_is_to_original():
+    tupled = Reading("人员编制42人", (0, 1, 2, 3, 5, 6, 7))
+    assert _mover(tupled)(4, 7) == (5, 8)
+    assert _mover(Reading("abc"))(1, 2) == (1, 2)
+
+
+def _fact(text: str, start: int, end: int, quote: str, rule_id: str = "r", group: int | None = None) -> Fact:
+    from decimal import Decimal
+
+    return Fact(doc="d", metric="m", value=Decimal(1), unit="yuan", kind=Kind.LEVEL, approx=False, basis=None,
+                quote=quote, start=start, end=end, rule_id=rule_id, raw=text[start:end], group=group)
+
+
+def test_restore_gives_the_old_facts_on_the_real_pages(originals, ruleset):
+    changed = 0
+    for original in originals:
+        reading = read_text(original.text, ruleset.reading)
+        if reading.text == original.text:
+            continue
+        changed += 1
+        readable = readable_document(original, reading)
+        facts = []
+        for s in segment(readable, ruleset.layout):  # a fact at each figure, quoting its sentence
+            for m in regex.finditer(r"[0-9]+(?:\.[0-9]+)?", s.text):
+                start = s.start + m.start()
+                facts.append(_fact(readable.text, start, s.start + m.end(), s.text, FUND_ROW_RULE if start % 2 else "r",
+                                   group=s.start if start % 3 == 0 else None))
+            facts.append(_fact(readable.text, s.start, s.end, "不在文中的引文"))  # a quote not found
+        assert restore(facts, reading, original.text) == _old_restore(facts, reading, original.text), original.doc
+    assert changed > 10
+
+
+def test_restore_gives_the_old_facts_on_built_texts(ruleset):
+    for text in _built_texts():
+        reading = read_text(text, ruleset.reading)
+        facts = [_fact(reading.text, a, b, reading.text[max(0, a - 3):b + 2])
+                 for a in range(0, len(reading.text), 3) for b in (a, a + 1, a + 4) if b <= len(reading.text)]
+        assert restore(facts, reading, text) == _old_restore(facts, reading, text), text
