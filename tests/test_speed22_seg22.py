@@ -286,3 +286,70 @@ def test_restore_gives_the_old_facts_on_built_texts(ruleset):
         facts = [_fact(reading.text, a, b, reading.text[max(0, a - 3):b + 2])
                  for a in range(0, len(reading.text), 3) for b in (a, a + 1, a + 4) if b <= len(reading.text)]
         assert restore(facts, reading, text) == _old_restore(facts, reading, text), text
+
+
+# sniff ------------------------------------------------------------------------------------------
+
+def test_every_character_of_the_unprintable_patterns_is_unprintable_or_the_replacement_character():
+    import sys
+
+    from pipeline.readers.sniff import _UNPRINTABLE
+
+    for pattern in _UNPRINTABLE:
+        for cp in range(sys.maxunicode + 1):
+            c = chr(cp)
+            if pattern.match(c):
+                assert not c.isprintable() or c == "\ufffd", (pattern.pattern, hex(cp))
+
+
+def _old_bad_share(text: str, pattern) -> float:
+    sample = text[:1_000_000]
+    if pattern.search(sample) is None:
+        return 0.0
+    visible = len(sample) - sum(sample.count(c) for c in " \t\n\r\f\v\u3000")
+    if visible <= 0:
+        return 0.0
+    return len(pattern.findall(sample)) / visible
+
+
+def test_bad_share_is_the_old_share(originals):
+    from pipeline.readers.sniff import _BAD, _CONTROLS, _PRIVATES, bad_share
+
+    rng = random.Random(23)
+    alphabet = ["人", "员", "1", " ", "\n", "\t", "\u3000", "\xa0", "\r", "\x00", "\x1c", "\x85", "\ufffd",
+                "\ufffe", "\ue000", "\u200b", "\U00020000", "a"]
+    texts = [d.text for d in originals] + ["", "\n\n", "\ufffd", "\x1f"]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60))) for _ in range(2000)]
+    for text in texts:
+        for pattern in (_BAD, _CONTROLS, _PRIVATES):
+            assert bad_share(text, pattern) == _old_bad_share(text, pattern), repr(text)
+
+
+# fund rows --------------------------------------------------------------------------------------
+
+def _shown(found):
+    return [(r.label_start, r.label_end, sorted((k, c.start(), c.end(), c.group()) for k, c in r.cells.items()),
+             sorted((k, c.start(), c.end()) for k, c in r.parts.items()), r.part_label) for r in found]
+
+
+def test_fund_rows_kept_for_the_last_text_are_the_rows_read_afresh(originals, ruleset):
+    from dataclasses import replace
+
+    from pipeline.extraction.fundrows import _fund_rows, fund_rows
+
+    rows = ruleset.fundrows
+    texts = [d.text for d in originals]
+    read = 0
+    for before, text in zip(texts, texts[1:]):
+        fund_rows(before, rows)
+        first = fund_rows(text, rows)
+        assert fund_rows(text, rows) is first  # the same text again: kept
+        assert _shown(first) == _shown(_fund_rows(text, rows))
+        read += bool(first)
+    assert read >= 5
+    # another RuleSet's rows over the same text: read with those rows, not the kept ones
+    text = next(t for t in texts if fund_rows(t, rows))
+    fund_rows(text, rows)
+    none = replace(rows, label_words=("不在任何页面上的词语",))
+    assert _shown(fund_rows(text, none)) == _shown(_fund_rows(text, none))
+    assert _shown(fund_rows(text, rows)) == _shown(_fund_rows(text, rows))
