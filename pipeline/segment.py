@@ -282,7 +282,8 @@ def read_meta(document: Document, layout: Layout | None = None) -> DocMeta:
     """Unit name, fiscal year and report type from the title and opening lines."""
     layout = layout or load_layout()
     text = document.text
-    head_lines = [ln.strip() for ln in text.split("\n")[: layout.title_lines * 4] if ln.strip()][: layout.title_lines]
+    opening = layout.title_lines * 4  # the lines looked at: the text is split no further
+    head_lines = [ln.strip() for ln in text.split("\n", opening)[:opening] if ln.strip()][: layout.title_lines]
     title = next((ln for ln in head_lines if any(w in ln for w in layout.title_words)), "")
     whole_title = _whole_title(title, head_lines, layout)
     report_type = _report_type(whole_title, layout) or _report_type(text[:3000], layout) \

@@ -429,3 +429,33 @@ def test_docx_paragraphs_tables_and_lists_read_as_lines(tmp_path):
     assert lines[-2:] == ["项目\t金额", "合计\t157.23"]
     cell = document.tables[0].rows[1][1]
     assert document.text[cell.start:cell.end] == "157.23"
+
+
+# parts: the sentences holding a total word ------------------------------------------------------
+
+def _total_word_texts() -> list[str]:
+    """Texts of the total words' characters cut by end marks, spaces and line breaks at random."""
+    rng = random.Random(25)
+    alphabet = ["合", "计", "总", "额", "共", "累", "。", "！", " ", "\n", "\t", "3"]
+    return ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(500)]
+
+
+def test_sentences_holding_a_total_word_are_those_whose_own_search_finds_one(originals, ruleset):
+    from pipeline.extraction.parts import _TOTAL_WORD, _holding
+
+    documents = [readable_document(d, read_text(d.text, ruleset.reading)) for d in originals]
+    documents += [Document(doc="t.txt", path="t.txt", kind="txt", text=t, sha256="")
+                  for t in _built_texts() + ["合计。合计\n总计 共计", "总额合计总计。累计\t合计|共计"] + _total_word_texts()]
+    held = 0
+    for document in documents:
+        sentences = segment(document, ruleset.layout)
+        want = [s for s in sentences if _TOTAL_WORD.search(s.text)]
+        assert _holding(sentences, document.text, _TOTAL_WORD) == want, document.doc
+        held += len(want)
+    assert held > 100
+
+
+def test_the_total_words_are_han_characters_alone():
+    from pipeline.extraction.parts import _TOTAL_WORD
+
+    assert regex.fullmatch(r"(?:\p{Han}+\|)*\p{Han}+", _TOTAL_WORD.pattern)
