@@ -18,7 +18,8 @@ from .model import DocMeta, Document, Section, Sentence
 from .resources import packaged_rules_dir
 PLAIN_HEADING_LEVEL = 9
 _CLOSERS = "”’」』）)\"'"
-_YEAR = regex.compile(r"(?<![0-9０-９])((?:19|20|１９|２０)[0-9０-９]{2})年")
+_YEAR_WORD = "年"  # what every year mention ends with: a text without it names no year (year_mentions)
+_YEAR = regex.compile(r"(?<![0-9０-９])((?:19|20|１９|２０)[0-9０-９]{2})" + _YEAR_WORD)
 _FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
@@ -388,6 +389,8 @@ def year_mentions(text: str) -> list[tuple[int, int]]:
     >>> year_mentions("2023年度比２０２４年")
     [(0, 2023), (7, 2024)]
     """
+    if _YEAR_WORD not in text:
+        return []  # most clauses before a figure name no year: no scan
     return [(m.start(), int(m.group(1).translate(_FULLWIDTH))) for m in _YEAR.finditer(text)]
 
 

@@ -459,3 +459,19 @@ def test_the_total_words_are_han_characters_alone():
     from pipeline.extraction.parts import _TOTAL_WORD
 
     assert regex.fullmatch(r"(?:\p{Han}+\|)*\p{Han}+", _TOTAL_WORD.pattern)
+
+
+def test_year_mentions_are_the_pattern_s_on_every_text(originals):
+    from pipeline.segment import _YEAR, year_mentions
+
+    fullwidth = str.maketrans("０１２３４５６７８９", "0123456789")
+    rng = random.Random(26)
+    alphabet = ["2", "0", "1", "9", "年", "２", "０", "１", "９", "度", " ", "在"]
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14))) for _ in range(5000)]
+    texts += [d.text[:k] for d in originals[:60] for k in (0, 40, 400, 4000)]
+    found = 0
+    for text in texts:
+        want = [(m.start(), int(m.group(1).translate(fullwidth))) for m in _YEAR.finditer(text)]
+        assert year_mentions(text) == want, text
+        found += bool(want)
+    assert found > 50
