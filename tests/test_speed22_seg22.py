@@ -475,3 +475,21 @@ def test_year_mentions_are_the_pattern_s_on_every_text(originals):
         assert year_mentions(text) == want, text
         found += bool(want)
     assert found > 50
+
+
+def test_sentences_set_by_their_slots_are_the_class_s_own(monkeypatch):
+    import pickle
+
+    from pipeline import segment as seg
+
+    assert seg._BY_SLOTS  # the model is what the fast path needs: it is the path taken
+    pieces = [("", 0, 4, "一、总体", "heading"), ("一、总体", 5, 12, "人员编制42人。", "prose"), ("一、总体", 13, 20, "a\tb", "row")]
+    fast = seg._sentences("r.txt", pieces)
+    want = [Sentence("r.txt", sec, i, s, e, t, k) for i, (sec, s, e, t, k) in enumerate(pieces)]
+    assert fast == want
+    assert [repr(s) for s in fast] == [repr(s) for s in want] and [hash(s) for s in fast] == [hash(s) for s in want]
+    assert pickle.loads(pickle.dumps(fast)) == want
+    with pytest.raises(AttributeError):
+        fast[0].start = 3  # still frozen
+    monkeypatch.setattr(seg, "_BY_SLOTS", False)  # a model the fast path cannot serve: the class builds them
+    assert seg._sentences("r.txt", pieces) == want
