@@ -493,3 +493,37 @@ def test_sentences_set_by_their_slots_are_the_class_s_own(monkeypatch):
         fast[0].start = 3  # still frozen
     monkeypatch.setattr(seg, "_BY_SLOTS", False)  # a model the fast path cannot serve: the class builds them
     assert seg._sentences("r.txt", pieces) == want
+
+
+def test_moved_by_slots_is_replace(originals, ruleset):
+    import dataclasses
+    import pickle
+
+    from pipeline.model import Cell, Mention
+    from pipeline.rebuild import _FIELDS, _fields_of
+
+    assert _fields_of(Fact)[3] is not None and _fields_of(Mention)[3] is not None  # the slots path is taken
+    fact = _fact("人员编制42人", 4, 6, "人员编制42人", FUND_ROW_RULE, group=0)
+    for changes in [{}, {"start": 5, "end": 7}, {"quote": "q", "raw": "42", "group": 3}, {"no_field": 1, "start": 1}]:
+        want = dataclasses.replace(fact, **{k: v for k, v in changes.items() if k != "no_field"})
+        got = moved(fact, **changes)
+        assert got == want and repr(got) == repr(want) and hash(got) == hash(want)
+        assert pickle.loads(pickle.dumps(got)) == want
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        moved(fact, start=1).start = 2
+    assert moved(Cell(1, 2), end=5) == Cell(1, 5)
+
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Checked:  # a __post_init__ of its own: built by the class, so it runs
+        a: int
+        b: int = 0
+
+        def __post_init__(self):
+            if self.a < 0:
+                raise ValueError("a < 0")
+
+    assert _fields_of(Checked)[3] is None
+    assert moved(Checked(1, 2), b=3) == Checked(1, 3)
+    with pytest.raises(ValueError):
+        moved(Checked(1, 2), a=-1)
+    _FIELDS.pop(Checked, None)
