@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from stat import S_ISDIR
 
 from pipeline.errors import IngestError
 from pipeline.model import Document
@@ -101,7 +102,7 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
         raise IngestError("permission", f"没有权限读取文件：{path}") from None
     except OSError as e:
         raise IngestError("not_found", f"无法访问文件：{path}（{e.strerror}）") from None
-    if path.is_dir():
+    if S_ISDIR(st.st_mode):  # what path.is_dir() asks, from the stat already made
         raise IngestError("not_a_file", f"这是一个文件夹，不是文件：{path}")
     if st.st_size > max_bytes:
         raise IngestError("too_large", f"文件过大：{st.st_size / 2**20:,.1f} MB，超过上限 {max_bytes / 2**20:,.1f} MB")

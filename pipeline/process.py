@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, replace
+from operator import attrgetter
 from pathlib import Path
 
 from .attribute import attribute
@@ -24,6 +25,7 @@ from .selfeval.read import self_evaluation
 from .volumes import cut_points, part_document, shift_extraction
 
 log = logging.getLogger(__name__)
+_BY_PLACE = attrgetter("start", "kind")  # a fact's (start, kind): the order scope reads facts in
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,7 @@ def process_document(document: Document, ruleset: RuleSet, entry: CatalogEntry |
     meta = meta or apply_catalog(read_meta(readable, ruleset.layout), entry)
     facts = extract(readable, sentences, meta, ruleset)
     attributed, mentions = attribute(readable, sentences, facts, meta, ruleset)
-    facts = scope(sorted(facts + attributed, key=lambda f: (f.start, f.kind)), readable.text, ruleset.scope)
+    facts = scope(sorted(facts + attributed, key=_BY_PLACE), readable.text, ruleset.scope)
     indicators, grade = self_evaluation(document, readable, reading, ruleset)
     return Extraction(document, meta, tuple(restore(facts, reading, document.text)),
                       tuple(restore(mentions, reading, document.text)), tuple(indicators), grade)

@@ -229,19 +229,22 @@ def restore(facts: list[Fact], reading: Reading, original: str) -> list[Fact]:
     """Facts found in the readable text, with spans and quotes in the original text."""
     if reading.text == original:
         return facts
+    to_original = _mover(reading)
+    text = reading.text
     out = []
     for f in facts:
-        start, end = reading.to_original(f.start, f.end)
-        q_at = reading.text.find(f.quote, max(0, f.end - len(f.quote)))
+        start, end = to_original(f.start, f.end)
+        quote = f.quote
+        q_at = text.find(quote, max(0, f.end - len(quote)))
         if 0 <= q_at <= f.start:
-            q_start, q_end = reading.to_original(q_at, q_at + len(f.quote))
+            q_start, q_end = to_original(q_at, q_at + len(quote))
             quote = original[q_start:q_end]
         else:  # not found around the figure: the original text of the figure itself
             quote = original[start:end]
         # a funds row's part names its total by the total's start: moved with it. (Other parts keep
         # their readable-text group, as before: moving theirs too links lists that parts.py
         # over-collects — a false sum finding on tests/cases/real/batchC c005 — to be fixed there first.)
-        group = reading.to_original(f.group, f.group + 1)[0] \
+        group = to_original(f.group, f.group + 1)[0] \
             if getattr(f, "group", None) is not None and getattr(f, "rule_id", "") == FUND_ROW_RULE else None
         raw = original[start:end]
         if group is None and start == f.start and end == f.end and quote == f.quote and raw == f.raw:
@@ -250,3 +253,33 @@ def restore(facts: list[Fact], reading: Reading, original: str) -> list[Fact]:
             out.append(moved(f, start=start, end=end, quote=quote, raw=raw)
                        if group is None else moved(f, start=start, end=end, quote=quote, raw=raw, group=group))
     return out
+
+
+def _mover(reading: Reading):
+    """``reading.to_original`` as one function of (start, end): over ``Runs``, the run holding both
+    ends (the usual span) found by one bisection and shifted by its offset, without the two method
+    calls a span costs otherwise; anything else (an empty span, one out of range, two runs) as
+    ``to_original`` says.
+
+    >>> r = Reading("人员编制42人", Runs([(0, 0, 4), (4, 5, 3)]))
+    >>> to = _mover(r)
+    >>> [to(a, b) for a, b in [(0, 2), (4, 7), (3, 5), (7, 7), (2, 2)]]
+    [(0, 2), (5, 8), (3, 6), (8, 8), (2, 2)]
+    >>> [to(a, b) for a, b in [(0, 2), (4, 7), (3, 5), (7, 7), (2, 2)]] == [r.to_original(a, b) for a, b in [(0, 2), (4, 7), (3, 5), (7, 7), (2, 2)]]
+    True
+    """
+    origin = reading.origin
+    if type(origin) is not Runs:
+        return reading.to_original
+    slow = reading.to_original
+    r, o, size = origin._r, origin._o, origin._len
+    ends = [at + n for at, n in zip(r, origin._n)]  # where each run ends in the readable text
+
+    def to(start: int, end: int) -> tuple[int, int]:
+        if 0 <= start < end <= size:
+            k = bisect_right(r, start) - 1
+            if end <= ends[k]:
+                shift = o[k] - r[k]
+                return start + shift, end + shift
+        return slow(start, end)
+    return to

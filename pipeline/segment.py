@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,7 +18,8 @@ from .model import DocMeta, Document, Section, Sentence
 from .resources import packaged_rules_dir
 PLAIN_HEADING_LEVEL = 9
 _CLOSERS = "”’」』）)\"'"
-_YEAR = regex.compile(r"(?<![0-9０-９])((?:19|20|１９|２０)[0-9０-９]{2})年")
+_YEAR_WORD = "年"  # what every year mention ends with: a text without it names no year (year_mentions)
+_YEAR = regex.compile(r"(?<![0-9０-９])((?:19|20|１９|２０)[0-9０-９]{2})" + _YEAR_WORD)
 _FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
@@ -109,13 +110,20 @@ def _heading_level(body: str, layout: Layout) -> int | None:
     short = len(body) <= layout.max_heading_chars
     if not short and len(body) > layout.plain_max:
         return None  # too long for either kind: a marker would give None too
-    if body[-1] in "；;，,、：:" or _stops(layout.sentence_end).search(body, 0, len(body) - 1):
+    return _short_heading_level(body, short, layout, _stops(layout.sentence_end), _markers(layout.headings))
+
+
+def _short_heading_level(body: str, short: bool, layout: Layout, stops: regex.Pattern,
+                         markers: regex.Pattern | None) -> int | None:
+    """``_heading_level`` of a line short enough for one kind (``short``: for a marked heading);
+    ``stops`` and ``markers`` are the layout's (``_stops``, ``_markers``), looked up once a document."""
+    if body[-1] in "；;，,、：:" or stops.search(body, 0, len(body) - 1):
         return None
-    for level, marker in layout.headings:
-        if marker.match(body):
-            if not _HAN.search(body):
-                return None  # 73 | — a figure cell on its own line, not a numbered heading
-            return level if short else None
+    level = _marked_level(body, layout.headings, markers)
+    if level is not None:
+        if not _HAN.search(body):
+            return None  # 73 | — a figure cell on its own line, not a numbered heading
+        return level if short else None
     if (
         len(body) <= layout.plain_max
         and not any(c in body for c in layout.sentence_end + "，,；;")
@@ -123,6 +131,31 @@ def _heading_level(body: str, layout: Layout) -> int | None:
     ):
         return PLAIN_HEADING_LEVEL
     return None
+
+
+def _marked_level(body: str, headings: tuple[tuple[int, regex.Pattern], ...], markers: regex.Pattern | None) -> int | None:
+    """The level of the first heading marker the line opens with, or None: one match of ``markers``
+    (group k is marker k) where there is one, else each marker in turn."""
+    if markers is None:
+        return next((level for level, marker in headings if marker.match(body)), None)
+    m = markers.match(body)
+    return None if m is None else headings[m.lastindex - 1][0]
+
+
+@lru_cache(maxsize=4)
+def _markers(headings: tuple[tuple[int, regex.Pattern], ...]) -> regex.Pattern | None:
+    """The heading markers as one pattern, marker k its group k, or None where they cannot be joined
+    (a marker with groups or flags of its own). An alternation tried at one place takes its first
+    alternative that matches — what trying the markers one by one in their order gives.
+
+    >>> layout = load_layout()
+    >>> _markers(layout.headings).match("（一）部门基本情况").lastindex
+    3
+    """
+    plain = regex.compile("").flags
+    if not headings or any(marker.groups or marker.flags != plain for _, marker in headings):
+        return None
+    return regex.compile("|".join(f"({marker.pattern})" for _, marker in headings))
 
 
 @lru_cache(maxsize=4)
@@ -143,15 +176,12 @@ def segment(document: Document, layout: Layout | None = None) -> list[Sentence]:
     table_starts = [s for s, _ in table_spans]
     stack: list[tuple[int, str]] = []
     section = ""  # the titles of the stack joined: computed when a heading changes it, not per sentence
-    out: list[Sentence] = []
+    pieces: list[tuple] = []  # (section, start, end, text, kind), made Sentences at the end
+    add = pieces.append
     split = layout.sentence_split.finditer
-
-    def add(start: int, end: int, kind: str) -> None:
-        piece = text[start:end]
-        body = piece.strip()  # str.strip drops what str.isspace says
-        if body:
-            start += len(piece) - len(piece.lstrip())
-            out.append(Sentence(doc, section, len(out), start, start + len(body), body, kind))
+    # what _heading_level asks of the layout, looked up once a document, not once a line
+    max_heading, plain_max = layout.max_heading_chars, layout.plain_max
+    stops, markers = _stops(layout.sentence_end), _markers(layout.headings)
 
     end = -1
     for line in text.split("\n"):
@@ -163,26 +193,73 @@ def segment(document: Document, layout: Layout | None = None) -> list[Sentence]:
         if table_starts:
             i = bisect_right(table_starts, start) - 1
             if i >= 0 and table_spans[i][0] <= start < table_spans[i][1]:
-                add(start, end, "row")
+                lead = start + len(line) - len(line.lstrip())  # the line's text: its stripped body
+                add((section, lead, lead + len(body), body, "row"))
                 continue
         if "\t" in body or _tabular(body):
-            add(start, end, "row")
+            lead = start + len(line) - len(line.lstrip())
+            add((section, lead, lead + len(body), body, "row"))
             continue
-        level = _heading_level(body, layout)
+        short = len(body) <= max_heading
+        level = _short_heading_level(body, short, layout, stops, markers) \
+            if short or len(body) <= plain_max else None
         if level is not None:
             while stack and stack[-1][0] >= level:
                 stack.pop()
             stack.append((level, body))
             section = " > ".join(title for _, title in stack)
-            add(start, end, "heading")
+            lead = start + len(line) - len(line.lstrip())
+            add((section, lead, lead + len(body), body, "heading"))
             continue
         pos = start
         for m in split(text, start, end):
-            add(pos, m.end(), "prose")
-            pos = m.end()
+            stop = m.end()
+            piece = text[pos:stop]
+            sentence = piece.strip()  # str.strip drops what str.isspace says
+            if sentence:
+                lead = pos + len(piece) - len(piece.lstrip())
+                add((section, lead, lead + len(sentence), sentence, "prose"))
+            pos = stop
         if pos < end:
-            add(pos, end, "prose")
+            piece = text[pos:end]
+            sentence = piece.strip()
+            if sentence:
+                lead = pos + len(piece) - len(piece.lstrip())
+                add((section, lead, lead + len(sentence), sentence, "prose"))
+    return _sentences(doc, pieces)
+
+
+def _sentences(doc: str, pieces: list[tuple]) -> list[Sentence]:
+    """The Sentences of ``pieces`` ((section, start, end, text, kind), in order; ``index`` their place).
+
+    A frozen dataclass's ``__init__`` sets each field by ``object.__setattr__`` (≈ 12 K instructions a
+    sentence, a third of segment); the slots are set here through their own descriptors (≈ 6 K) — only
+    while Sentence is what that needs (``_BY_SLOTS``: a slotted dataclass whose slots are its init fields,
+    in order, with no ``__post_init__``), else by the class itself. The same objects either way
+    (tests/test_speed22_seg22.py).
+    """
+    if not _BY_SLOTS:
+        return [Sentence(doc, sec, index, s, e, body, kind) for index, (sec, s, e, body, kind) in enumerate(pieces)]
+    new, (set_doc, set_section, set_index, set_start, set_end, set_text, set_kind) = object.__new__, _SLOT_SETTERS
+    out = []
+    for index, (sec, s, e, body, kind) in enumerate(pieces):
+        sentence = new(Sentence)
+        set_doc(sentence, doc)
+        set_section(sentence, sec)
+        set_index(sentence, index)
+        set_start(sentence, s)
+        set_end(sentence, e)
+        set_text(sentence, body)
+        set_kind(sentence, kind)
+        out.append(sentence)
     return out
+
+
+_SENTENCE_FIELDS = ("doc", "section", "index", "start", "end", "text", "kind")  # _sentences' order
+_BY_SLOTS = (tuple(f.name for f in fields(Sentence) if f.init) == tuple(f.name for f in fields(Sentence))
+             == tuple(getattr(Sentence, "__slots__", ())) == _SENTENCE_FIELDS
+             and not hasattr(Sentence, "__post_init__"))
+_SLOT_SETTERS = tuple(getattr(Sentence, name).__set__ for name in _SENTENCE_FIELDS) if _BY_SLOTS else ()
 
 
 _HAN = regex.compile(r"\p{Han}")  # compiled once: heading_level runs on every line
@@ -239,7 +316,8 @@ def read_meta(document: Document, layout: Layout | None = None) -> DocMeta:
     """Unit name, fiscal year and report type from the title and opening lines."""
     layout = layout or load_layout()
     text = document.text
-    head_lines = [ln.strip() for ln in text.split("\n")[: layout.title_lines * 4] if ln.strip()][: layout.title_lines]
+    opening = layout.title_lines * 4  # the lines looked at: the text is split no further
+    head_lines = [ln.strip() for ln in text.split("\n", opening)[:opening] if ln.strip()][: layout.title_lines]
     title = next((ln for ln in head_lines if any(w in ln for w in layout.title_words)), "")
     whole_title = _whole_title(title, head_lines, layout)
     report_type = _report_type(whole_title, layout) or _report_type(text[:3000], layout) \
@@ -344,6 +422,8 @@ def year_mentions(text: str) -> list[tuple[int, int]]:
     >>> year_mentions("2023年度比２０２４年")
     [(0, 2023), (7, 2024)]
     """
+    if _YEAR_WORD not in text:
+        return []  # most clauses before a figure name no year: no scan
     return [(m.start(), int(m.group(1).translate(_FULLWIDTH))) for m in _YEAR.finditer(text)]
 
 

@@ -51,8 +51,24 @@ def may_hold(text: str, words: tuple[str, ...]) -> bool:
     return not words or any(w in text for w in words)
 
 
-def fund_rows(text: str, rows) -> list[FundRow]:
-    """Every funds row of ``text`` that fits one of the template's layouts (rules/fundrows.yaml)."""
+def fund_rows(text: str, rows) -> tuple[FundRow, ...]:
+    """Every funds row of ``text`` that fits one of the template's layouts (rules/fundrows.yaml).
+
+    The rows of the last text read are kept (the text and the rules held, so their identities stay
+    their own): extraction reads the readable text, self-evaluation the original one, and a page
+    that reading leaves unchanged is the same text to both."""
+    if _LAST[0] is text and _LAST[1] is rows:
+        return _LAST[2]
+    found = tuple(_fund_rows(text, rows))
+    _LAST[:] = [text, rows, found]
+    return found
+
+
+_LAST: list = [None, None, ()]  # the last text read, its rules, its rows
+
+
+def _fund_rows(text: str, rows) -> list[FundRow]:
+    """``fund_rows``, read."""
     out = []
     for m in rows.label.finditer(text) if may_hold(text, rows.label_words) else ():
         cells = [c for _, c in zip(range(_MAX_CELLS), _CELL.finditer(text, m.end()))]

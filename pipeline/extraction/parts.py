@@ -3,6 +3,7 @@ of it, and a list closed by its own total (…，合计196.4万元) a ``total`` 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import replace
 from functools import lru_cache
 
@@ -57,13 +58,33 @@ def enumerate_parts(text: str, sentences: list[Sentence], facts: list[Fact], rul
             own.update((p.start, p.metric) for p in listed if not _gross(money[-1], ruleset))
         for total in (f for f in levels if f.unit == "yuan" and not _gross(f, ruleset)) if found else ():
             own.update((p.start, p.metric) for p in found if p.group == total.start)
-    for sentence in sentences:
-        if _TOTAL_WORD.search(sentence.text):
-            out += _trailing_total(sentence, by_sentence.get(sentence.index, []), facts, meta or _NO_META, ruleset, units)
+    for sentence in _holding(sentences, text, _TOTAL_WORD):
+        out += _trailing_total(sentence, by_sentence.get(sentence.index, []), facts, meta or _NO_META, ruleset, units)
     if demoted:
         facts[:] = [f for f in facts if not (f.kind == Kind.LEVEL and f.start in demoted)]
     if own:  # 项目支出656.93万元。其中，本级项目支出385.58万元…: the item is a part of the total, not the unit's figure
         facts[:] = [f for f in facts if not (f.kind == Kind.LEVEL and (f.start, f.metric) in own)]
+    return out
+
+
+def _holding(sentences: list[Sentence], text: str, words: re.Pattern) -> list[Sentence]:
+    r"""The sentences (in order) in whose text ``words`` — a pattern of words of Han characters alone —
+    finds a match: one scan of the whole text, each match placed in the sentence it starts in. A match
+    in the text lies inside one sentence (a sentence's text is the document's between its offsets; what
+    parts two sentences on one line is an end mark or a space, no Han character), so it is one the
+    sentence's own search finds too.
+
+    >>> from pipeline.model import Sentence
+    >>> ss = [Sentence("d", "", 0, 0, 6, "合计3万元。"), Sentence("d", "", 1, 6, 10, "共4人。"), Sentence("d", "", 2, 11, 15, "总计5个")]
+    >>> [s.index for s in _holding(ss, "合计3万元。共4人。\n总计5个", re.compile("合计|总计"))]
+    [0, 2]
+    """
+    starts = [s.start for s in sentences]
+    out: list[Sentence] = []
+    for m in words.finditer(text):
+        i = bisect_right(starts, m.start()) - 1
+        if i >= 0 and m.end() <= sentences[i].end and (not out or out[-1] is not sentences[i]):
+            out.append(sentences[i])
     return out
 
 

@@ -73,8 +73,14 @@ class TextBuilder:
         return start
 
     def line(self, s: str) -> None:
-        """Append one paragraph (it may itself contain line breaks)."""
-        self._put(s)
+        """Append one paragraph (it may itself contain line breaks): ``_put``, written out (a .docx
+        has a paragraph per line)."""
+        parts = self._parts
+        if parts:
+            parts.append("\n")
+            self._pos += 1
+        parts.append(s)
+        self._pos += len(s)
 
     def table(self, rows: list[list[str]]) -> None:
         """Append a table: one line per row, cells joined by a tab. Empty tables are skipped."""

@@ -25,6 +25,7 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Iterator
+from functools import lru_cache
 
 from lxml import etree
 
@@ -373,46 +374,62 @@ class Numbering:
 # --- the body ---------------------------------------------------------------------
 
 
-_TEXT = object()  # _Walker.MARKS: the element's text
+# what _Walker._inline does with an element, by its tag (else a string: what the element stands for)
+_TEXT = object()  # its own text (w:t)
+_SKIP = object()  # nothing: properties, deleted text, field codes, comments (lxml's non-string tags)
+_INTO = object()  # its children, in turn (a run, a hyperlink, any element not named)
+_BOX = object()  # a text box: read after its paragraph
+
+
+@lru_cache(maxsize=4)
+def _tags(ns: str) -> dict:
+    """The tag names _Walker asks about, in namespace ``ns``, and ``ACTIONS``: tag → what
+    ``_inline`` does with it."""
+    w = lambda tag: f"{{{ns}}}{tag}"  # noqa: E731
+    t = {
+        "P": w("p"), "TBL": w("tbl"), "TR": w("tr"), "TC": w("tc"), "T": w("t"), "TAB": w("tab"),
+        "PTAB": w("ptab"), "BR": w("br"), "CR": w("cr"), "NBHYPHEN": w("noBreakHyphen"), "SDT": w("sdt"),
+        "SDT_CONTENT": w("sdtContent"), "TXBX": w("txbxContent"), "VMERGE": w("vMerge"), "TCPR": w("tcPr"),
+        "TRPR": w("trPr"), "VAL": w("val"), "DEL": w("del"),
+    }
+    t["SKIP"] = frozenset({
+        w("pPr"), w("rPr"), w("del"), w("moveFrom"), w("instrText"), w("delInstrText"),
+        w("sdtPr"), w("sdtEndPr"), w("delText"), w("footnoteReference"), w("endnoteReference"),
+        w("commentReference"), w("annotationRef"), w("sym"), w("fldChar"), w("tblPr"),
+        w("tblGrid"), w("trPr"), w("tcPr"), w("sectPr"), w("bookmarkStart"), w("bookmarkEnd"),
+        f"{{{_MC_NS}}}Fallback",
+    })
+    t["WRAPPERS"] = frozenset({
+        w("customXml"), w("ins"), w("moveTo"), w("smartTag"),
+        f"{{{_MC_NS}}}AlternateContent", f"{{{_MC_NS}}}Choice",
+    })
+    # what an inline element stands for in the text (_TEXT: its own text)
+    t["MARKS"] = {t["T"]: _TEXT, t["TAB"]: "\t", t["PTAB"]: "\t", t["BR"]: "\n", t["CR"]: "\n", t["NBHYPHEN"]: "-"}
+    actions = {tag: _SKIP for tag in t["SKIP"]}
+    actions.update({etree.Comment: _SKIP, etree.PI: _SKIP, etree.Entity: _SKIP})  # the tags that are no strings
+    actions[t["TXBX"]] = _BOX
+    actions.update(t["MARKS"])  # a mark first, a text box next, then the skipped: as the checks ran in turn
+    t["ACTIONS"] = actions
+    return t
 
 
 class _Walker:
     """Walks ``w:body`` and feeds a ``TextBuilder``."""
 
     def __init__(self, ns: str, numbering: Numbering):
-        w = lambda tag: f"{{{ns}}}{tag}"  # noqa: E731
-        self.P, self.TBL, self.TR, self.TC = w("p"), w("tbl"), w("tr"), w("tc")
-        self.T, self.TAB, self.PTAB, self.BR, self.CR = w("t"), w("tab"), w("ptab"), w("br"), w("cr")
-        self.NBHYPHEN = w("noBreakHyphen")
-        self.SDT, self.SDT_CONTENT = w("sdt"), w("sdtContent")
-        self.TXBX = w("txbxContent")
-        self.VMERGE, self.TCPR, self.TRPR, self.VAL = w("vMerge"), w("tcPr"), w("trPr"), w("val")
-        self.DEL = w("del")
-        self.SKIP = {
-            w("pPr"), w("rPr"), w("del"), w("moveFrom"), w("instrText"), w("delInstrText"),
-            w("sdtPr"), w("sdtEndPr"), w("delText"), w("footnoteReference"), w("endnoteReference"),
-            w("commentReference"), w("annotationRef"), w("sym"), w("fldChar"), w("tblPr"),
-            w("tblGrid"), w("trPr"), w("tcPr"), w("sectPr"), w("bookmarkStart"), w("bookmarkEnd"),
-            f"{{{_MC_NS}}}Fallback",
-        }
-        self.WRAPPERS = {
-            w("customXml"), w("ins"), w("moveTo"), w("smartTag"),
-            f"{{{_MC_NS}}}AlternateContent", f"{{{_MC_NS}}}Choice",
-        }
+        self.__dict__.update(_tags(ns))  # the tag names of the namespace, built once per namespace
         self.numbering = numbering
-        # what an inline element stands for in the text (_TEXT: its own text)
-        self.MARKS = {self.T: _TEXT, self.TAB: "\t", self.PTAB: "\t", self.BR: "\n", self.CR: "\n",
-                      self.NBHYPHEN: "-"}
 
     def blocks(self, parent: etree._Element) -> Iterator[tuple[str, object]]:
         """Yield ("p", text) and ("table", rows) in document order."""
+        label = self.numbering.label if self.numbering.nums else None  # no list defined: no label
         for child in parent:
             tag = child.tag
             if tag == self.P:
                 parts: list[str] = []
                 boxes: list[etree._Element] = []
                 self._inline(child, parts, boxes)
-                text = self.numbering.label(child) + "".join(parts)
+                text = label(child) + "".join(parts) if label is not None else "".join(parts)
                 yield "p", text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
                 for box in boxes:
                     yield from self.blocks(box)
@@ -426,17 +443,19 @@ class _Walker:
                 yield from self.blocks(child)
 
     def _inline(self, el: etree._Element, parts: list[str], boxes: list[etree._Element]) -> None:
+        actions = self.ACTIONS
         for child in el:
-            tag = child.tag
-            mark = self.MARKS.get(tag) if isinstance(tag, str) else None  # one lookup for t, tab, br …
-            if mark is not None:
-                parts.append((child.text or "") if mark is _TEXT else mark)
-            elif tag == self.TXBX:
-                boxes.append(child)
-            elif not isinstance(tag, str) or tag in self.SKIP:
+            what = actions.get(child.tag, _INTO)  # one lookup for t, tab, br, the skipped, a text box …
+            if what is _TEXT:
+                parts.append(child.text or "")
+            elif what is _SKIP:
                 continue
-            else:
+            elif what is _INTO:
                 self._inline(child, parts, boxes)
+            elif what is _BOX:
+                boxes.append(child)
+            else:  # what the element stands for in the text (a tab, a line break)
+                parts.append(what)
 
     def _kids(self, el: etree._Element, tag: str) -> Iterator[etree._Element]:
         """Children with ``tag``, looking through content controls and other wrappers."""

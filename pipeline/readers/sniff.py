@@ -106,12 +106,34 @@ def bad_share(text: str, pattern: re.Pattern[str] = _BAD) -> float:
     0.5
     """
     sample = text[:_SAMPLE]
-    if pattern.search(sample) is None:
+    if (pattern in _UNPRINTABLE and _printable(sample)) or pattern.search(sample) is None:
         return 0.0  # the usual text: nothing to count
     visible = len(sample) - sum(sample.count(c) for c in " \t\n\r\f\v\u3000")
     if visible <= 0:
         return 0.0
     return len(pattern.findall(sample)) / visible
+
+
+# The patterns whose every character is one str.isprintable() refuses (Unicode Cc, Cn, Co), or U+FFFD
+# (tests/test_speed22_seg22.py checks every code point): a text printable once its usual spaces are
+# taken out, with no U+FFFD, holds none of them — told by C loops, not the pattern tried at each character.
+_UNPRINTABLE = (_BAD, _CONTROLS, _PRIVATES)
+_USUAL_SPACES = ("\n", "\t", "\u3000", "\xa0")  # what a report holds that str.isprintable() refuses
+
+
+def _printable(sample: str) -> bool:
+    r"""Whether ``sample`` holds nothing str.isprintable() refuses but the usual spaces, and no U+FFFD
+    (False says nothing: the pattern decides).
+
+    >>> _printable("人员编制\t17名\n\u3000退休4人"), _printable("人员\x00"), _printable("\ufffd"), _printable("a\rb")
+    (True, False, False, False)
+    """
+    if "\ufffd" in sample:
+        return False
+    for space in _USUAL_SPACES:
+        if space in sample:
+            sample = sample.replace(space, "")
+    return sample.isprintable()
 
 
 def rare_cjk_share(text: str) -> float:
