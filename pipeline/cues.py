@@ -73,6 +73,10 @@ def load_cues(directory: Path, metrics: frozenset[str], defaults: dict) -> Cues:
     follow_words = {str(w): "" for w in data.get("follow_words") or ()}
     if "" in before or "" in after or "" in follow_words:
         raise RuleError("attribution.yaml: an empty cue word")
+    split_chars = str(data.get("split_space") or "")
+    if split_chars and any(w[0] in split_chars or w[-1] in split_chars for w in (*before, *after)):
+        # a space that may split a word is taken out between Han characters: a cue word cannot start or end in one
+        raise RuleError("attribution.yaml: a cue word starts or ends with a split_space character")
     for m in set(before.values()) | set(after.values()) | set(data.get("not_units") or {}):
         if m not in metrics:
             raise RuleError(f"attribution.yaml: unknown metric {m!r}")
@@ -172,6 +176,14 @@ def longest_at_each_start(automaton: ahocorasick.Automaton, text: str, lo: int =
         if found.get(start, 0) < size:
             found[start] = size
     return found
+
+
+def words_in(automaton: ahocorasick.Automaton, text: str):
+    """Every occurrence of the automaton's words in ``text`` (overlapping ones too), as the word."""
+    if automaton.kind != ahocorasick.AHOCORASICK:
+        return  # no words
+    for _end, (_size, word) in automaton.iter(text):
+        yield word
 
 
 def has_word(automaton: ahocorasick.Automaton, text: str) -> bool:

@@ -1,0 +1,89 @@
+"""The fast paths of attribute, scope and resolve (speed22) give what the plain code they replaced
+gave, on the real reports of tests/cases/real and on edge cases: the cues searched only where a cue
+word of the figure's unit stands, …"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline import attribute as A
+from pipeline.extract import figures_in
+from pipeline.ingest import read_document
+
+REAL = Path(__file__).resolve().parent / "cases" / "real"
+
+
+@pytest.fixture(scope="module")
+def texts() -> list[str]:
+    paths = sorted(REAL.glob("*/docs/*.txt"))
+    assert len(paths) > 50
+    return [read_document(p).text for p in paths]
+
+
+@pytest.fixture(scope="module")
+def lines_with_figures(texts, ruleset):
+    """(line, its figures) of every line of the real reports that holds a figure."""
+    out = []
+    for text in texts:
+        for line in text.split("\n"):
+            figs = figures_in(line, ruleset.figure, ruleset.units)
+            if figs:
+                out.append((line, figs))
+    assert len(out) > 500
+    return out
+
+
+def _all_candidates(stext, figs, i, cues, known, split):
+    """The candidates of every unit: the search _candidates made before it looked for a cue word of
+    the figure's unit first."""
+    s, e, _unit = figs[i]
+    lo = max(A._clause_start(stext, s), figs[i - 1][1] if i else 0)
+    window, at = A._unsplit(stext, lo, s, cues, split)
+    counted_noun = e < len(stext) and _unit == "item" and A._HAN.match(stext, e)
+    best = None if counted_noun else A._before_cue(stext, window, at, cues)
+    if best is not None:
+        start, end = best
+        yield at[start], at[end - 1] + 1, cues.before_metric[window[start:end]], None
+    yield from A._after_candidates(stext, figs, i, cues, split, lo)
+    if i > 0 and (i - 1) in known and figs[i - 1][2] == _unit:
+        yield from ()  # the follow branch is the same code in both: it is tested with known = {}
+
+
+def _lines_and_edges(lines_with_figures, ruleset):
+    yield from lines_with_figures
+    # split words (PDF text), a cue past the reach, a counted noun, no cue at all, a figure first
+    for line in ("设17个内设 机构", "内设 机构17个", "核定编制 42人，实有 40人", "签订协议" + "的" * 50 + "12户",
+                 "12户已全部签订了协议", "3个棚改项目", "今天天气很好12户", "12户", "交地2,140亩，其中交付净地860亩"):
+        figs = figures_in(line, ruleset.figure, ruleset.units)
+        if figs:
+            yield line, figs
+
+
+def test_when_cues_are_looked_for_by_unit_then_the_candidates_of_that_unit_are_the_same(lines_with_figures, ruleset):
+    cues, unit_of = ruleset.cues, ruleset.metric_unit
+    units = sorted({unit_of(m) for m in (*cues.before_metric.values(), *cues.after_metric.values())})
+    found = skipped = 0
+    for line, figs in _lines_and_edges(lines_with_figures, ruleset):
+        split = A._has_split(line, cues)
+        for i in range(len(figs)):
+            every = list(_all_candidates(line, figs, i, cues, {}, split))
+            for unit in units:
+                want = [c for c in every if unit_of(c[2]) == unit]
+                got = [c for c in A._candidates(line, figs, i, cues, {}, split, unit, ruleset) if unit_of(c[2]) == unit]
+                assert got == want, (line, i, unit)
+                found += bool(want)
+                skipped += not A._names_unit(cues.before_words, cues.before_metric, line, 0, len(line), unit, cues,
+                                             split, ruleset)
+    assert found > 100 and skipped > 1000  # both paths were exercised on real text
+
+
+def test_when_a_cue_word_would_start_with_a_split_space_then_the_rules_are_refused(tmp_path):
+    from pipeline.cues import load_cues
+    from pipeline.errors import RuleError
+
+    (tmp_path / "attribution.yaml").write_text('split_space: " "\nbefore:\n  m: [" 编制"]\n', encoding="utf-8")
+    with pytest.raises(RuleError, match="split_space"):
+        load_cues(tmp_path, frozenset({"m"}), {})
+    (tmp_path / "attribution.yaml").write_text('split_space: " "\nbefore:\n  m: ["编制"]\n', encoding="utf-8")
+    assert load_cues(tmp_path, frozenset({"m"}), {}).before_metric == {"编制": "m"}
