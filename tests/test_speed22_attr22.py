@@ -87,3 +87,67 @@ def test_when_a_cue_word_would_start_with_a_split_space_then_the_rules_are_refus
         load_cues(tmp_path, frozenset({"m"}), {})
     (tmp_path / "attribution.yaml").write_text('split_space: " "\nbefore:\n  m: ["编制"]\n', encoding="utf-8")
     assert load_cues(tmp_path, frozenset({"m"}), {}).before_metric == {"编制": "m"}
+
+
+def _positions(text: str):
+    """Every position of a text worth asking about: each figure-like spot, line start and mark."""
+    for i, ch in enumerate(text):
+        if ch.isdigit() or ch in "\n，,；;。：:！？!? \u3000" or (i and text[i - 1] in "\n，。"):
+            yield i
+    yield len(text)
+
+
+def test_when_the_clause_is_read_off_the_chain_then_it_is_the_clause_since_its_last_break(texts):
+    from pipeline import scope as S
+
+    edges = ["", "，", "a，b", "：", "甲：乙，丙；丁", "  ，  x", "\n，\n", "本期完成，\u3000 累计100亩。其中，5户"]
+    asked = 0
+    for text in [*texts[:40], *edges]:
+        before = S._Before(text)
+        for pos in _positions(text):
+            assert before.clause(pos) == S._since(text, pos, S._CLAUSE_BACK), (text[max(0, pos - 30):pos], pos)
+            assert before.chain(pos) == S._since(text, pos, S._CHAIN_BACK)
+            asked += 1
+    assert asked > 5000
+
+
+def test_when_a_chain_is_split_by_string_methods_then_the_clauses_are_the_regex_split(texts):
+    from pipeline import scope as S
+
+    chains = ["", "，", "，，", "a,b;c；d，e", ";;x", "无标点"]
+    for text in texts[:40]:
+        chains += [text[max(0, p - 60):p] for p in range(0, len(text), 37)]
+    for chain in chains:
+        assert S._clauses(chain) == S._CLAUSE_SPLIT.split(chain), chain
+
+
+def test_when_item_lines_and_sections_are_remembered_then_each_answer_is_the_plain_one(texts, ruleset):
+    from pipeline import scope as S
+
+    rules = ruleset.scope
+    for text in [*texts[:40], "1、办公室\n内设2个中队", "\n\n2、国内安全保卫大队\n\n编制10人", ""]:
+        before = S._Before(text)
+        for pos in _positions(text):
+            want = rules.sub_unit_item.match(S._line_before(text, pos)) is not None
+            assert before.under_item(pos, rules.sub_unit_item) is want, (text[max(0, pos - 30):pos], pos)
+    before = S._Before("")
+    for section in ["", "三、直属事业单位", "一、概况 > 三、直属事业单位", "三、直属事业单位 > 1.机关", "a > b > 参公单位"] * 2:
+        want = rules.sub_unit_section.search(section.rsplit(" > ", 1)[-1]) is not None
+        assert before.in_section_of_others(section, rules.sub_unit_section) is want, section
+
+
+def test_when_no_parts_word_stands_near_a_figure_then_its_sentence_does_not_open_with_one(texts, ruleset):
+    """The pre-test of _parts_of_the_sentence_before never passes over a sentence that opens with 其中."""
+    from pipeline import scope as S
+
+    words = ruleset.scope.parts_sentence
+    assert words
+    opened = 0
+    for text in [*texts[:60], "其中100亩", "x。其中，5户", "其\n中5户", "其中"]:
+        for pos in _positions(text):
+            line = text.rfind("\n", 0, pos) + 1
+            near = any(text.find(w, line, pos + len(w)) >= 0 for w in words)
+            opens = text.startswith(words, S._sentence_start(text, pos))
+            assert near or not opens, (text[max(0, pos - 30):pos], pos)
+            opened += opens
+    assert opened > 10
