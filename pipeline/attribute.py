@@ -15,7 +15,7 @@ from dataclasses import replace
 
 import regex
 
-from .cues import Cues, has_word, longest_at_each_start, words_in
+from .cues import Cues, has_word, longest_at_each_start
 from .extract import context_allows, figures_in, make_fact
 from .extraction.scan import under_item_title
 from .model import Basis, DocMeta, Document, Fact, Kind, Match, Mention, Quantity, Sentence
@@ -334,8 +334,7 @@ def _candidates(stext: str, figs, i: int, cues: Cues, known: dict[int, tuple[str
     prev_end = figs[i - 1][1] if i else 0  # figures come in order and do not overlap
     lo = None
     counted_noun = e < len(stext) and _unit == "item" and _HAN.match(stext, e)
-    if not counted_noun and _names_unit(cues.before_words, cues.before_metric, stext,
-                                        max(0, s - CLAUSE_REACH, prev_end), s, unit, cues, split, ruleset):
+    if not counted_noun and _names_unit(True, stext, max(0, s - CLAUSE_REACH, prev_end), s, unit, cues, split, ruleset):
         lo = max(_clause_start(stext, s), prev_end)
         window, at = _unsplit(stext, lo, s, cues, split)
         best = _before_cue(stext, window, at, cues)
@@ -343,7 +342,7 @@ def _candidates(stext: str, figs, i: int, cues: Cues, known: dict[int, tuple[str
             start, end = best
             yield at[start], at[end - 1] + 1, cues.before_metric[window[start:end]], None
     # an after-cue, or the cue _all_done finds, stands after the figure in its sentence
-    if _names_unit(cues.after_words, cues.after_metric, stext, e, len(stext), unit, cues, split, ruleset):
+    if _names_unit(False, stext, e, len(stext), unit, cues, split, ruleset):
         if lo is None:
             lo = max(_clause_start(stext, s), prev_end)
         yield from _after_candidates(stext, figs, i, cues, split, lo)
@@ -387,13 +386,11 @@ def _after_candidates(stext: str, figs, i: int, cues: Cues, split: bool, lo: int
         yield done[0], done[1], cues.after_metric[stext[done[0]:done[1]]], None
 
 
-def _names_unit(automaton, metric_of: dict[str, str], stext: str, lo: int, hi: int, unit: str, cues: Cues,
-                split: bool, ruleset: RuleSet) -> bool:
-    """Whether a cue word of the automaton standing in ``stext[lo:hi]`` (a space that splits a word taken
-    out) names a metric counted in ``unit``. Every window the cues are looked for in lies in that stretch:
-    taking out the spaces of a wider stretch joins what a narrower one joins, and more."""
+def _names_unit(before: bool, stext: str, lo: int, hi: int, unit: str, cues: Cues, split: bool, ruleset: RuleSet) -> bool:
+    """Whether a before-cue (``before``) or an after-cue naming a metric counted in ``unit`` stands in
+    ``stext[lo:hi]`` (a space that splits a word taken out). Every window the cues are looked for in lies
+    in that stretch: taking out the spaces of a wider stretch joins what a narrower one joins, and more."""
     text = stext[lo:hi]
     if split and cues.split_space is not None and _has_split(text, cues):
         text = cues.split_space.sub("", text)
-    metric_unit = ruleset.metric_unit
-    return any(metric_unit(metric_of[word]) == unit for word in words_in(automaton, text))
+    return has_word(cues.words_of_unit(before, unit, ruleset.metric_unit), text)

@@ -57,11 +57,23 @@ class Cues:
     any_words: ahocorasick.Automaton | None = None
     before_words: ahocorasick.Automaton | None = None
     after_words: ahocorasick.Automaton | None = None
+    # (before?, unit) → the before- or after-cue words naming a metric of that unit, made when first asked
+    _of_unit: dict = field(default_factory=dict, repr=False, compare=False)
 
     def unit_refused(self, metric: str, raw: str) -> bool:
         """Whether a figure written ``raw`` is in a surface unit ``metric`` is never counted in
         (信访 in 人次: people received, not petitions)."""
         return any(raw.rstrip().endswith(u) for u in self.not_units.get(metric, ()))
+
+    def words_of_unit(self, before: bool, unit: str, metric_unit) -> ahocorasick.Automaton:
+        """The before-cue words (``before``) or the after-cue words that name a metric counted in ``unit``
+        (``metric_unit``: metric → its unit, the RuleSet's), as an automaton (made once a side and unit)."""
+        key = before, unit
+        got = self._of_unit.get(key)
+        if got is None:
+            metric_of = self.before_metric if before else self.after_metric
+            got = self._of_unit[key] = word_automaton(w for w, m in metric_of.items() if metric_unit(m) == unit)
+        return got
 
 
 def load_cues(directory: Path, metrics: frozenset[str], defaults: dict) -> Cues:
@@ -176,14 +188,6 @@ def longest_at_each_start(automaton: ahocorasick.Automaton, text: str, lo: int =
         if found.get(start, 0) < size:
             found[start] = size
     return found
-
-
-def words_in(automaton: ahocorasick.Automaton, text: str):
-    """Every occurrence of the automaton's words in ``text`` (overlapping ones too), as the word."""
-    if automaton.kind != ahocorasick.AHOCORASICK:
-        return  # no words
-    for _end, (_size, word) in automaton.iter(text):
-        yield word
 
 
 def has_word(automaton: ahocorasick.Automaton, text: str) -> bool:

@@ -73,9 +73,20 @@ def test_when_cues_are_looked_for_by_unit_then_the_candidates_of_that_unit_are_t
                 got = [c for c in A._candidates(line, figs, i, cues, {}, split, unit, ruleset) if unit_of(c[2]) == unit]
                 assert got == want, (line, i, unit)
                 found += bool(want)
-                skipped += not A._names_unit(cues.before_words, cues.before_metric, line, 0, len(line), unit, cues,
-                                             split, ruleset)
+                skipped += not A._names_unit(True, line, 0, len(line), unit, cues, split, ruleset)
     assert found > 100 and skipped > 1000  # both paths were exercised on real text
+
+
+def test_when_cue_words_are_taken_by_unit_then_each_names_a_metric_of_that_unit(ruleset):
+    cues, unit_of = ruleset.cues, ruleset.metric_unit
+    for before, metric_of in ((True, cues.before_metric), (False, cues.after_metric)):
+        for unit in {unit_of(m) for m in metric_of.values()} | {"no such unit"}:
+            automaton = cues.words_of_unit(before, unit, unit_of)
+            assert automaton is cues.words_of_unit(before, unit, unit_of)  # made once
+            want = {w for w, m in metric_of.items() if unit_of(m) == unit}
+            assert set(automaton.keys()) == want
+            for word in metric_of:
+                assert A.has_word(automaton, "前" + word + "后") is any(w in "前" + word + "后" for w in want)
 
 
 def test_when_a_cue_word_would_start_with_a_split_space_then_the_rules_are_refused(tmp_path):
