@@ -378,14 +378,7 @@ class _Before:
         return self._remembered(self._line, pos, None)
 
     def clause(self, pos: int) -> str:
-        """``_since(text, pos, _CLAUSE_BACK)``, read off the clause chain: the chain holds no chain break, so
-        its last clause mark (if any) is the last break of the clause too."""
-        got = self._clause.get(pos)
-        if got is None:
-            chain = self.chain(pos)
-            k = max(map(chain.rfind, _CLAUSE_MARKS))
-            got = self._clause[pos] = chain[k + 1:].lstrip(" \t\u3000") if k >= 0 else chain
-        return got
+        return self._remembered(self._clause, pos, _CLAUSE_BACK)
 
     def chain(self, pos: int) -> str:
         return self._remembered(self._chain, pos, _CHAIN_BACK)
