@@ -29,6 +29,7 @@ OPEN, CLOSE = "（(", "）)"  # a bracket closed before the figure is part of it
 # the last stop or closing bracket before a figure, searched backwards: a stop ends the clause at once
 _STOP_OR_CLOSE_BACK = regex.compile(BEFORE_STOP.pattern[:-1] + regex.escape(CLOSE) + "]", regex.REVERSE)
 AFTER_STOP = regex.compile(r"[，,。；;！？!?（(\n|]")
+CLAUSE_REACH = 40  # how far before a figure its clause (and so its before-cue) may begin
 _HAN = regex.compile(r"\p{Han}")  # compiled once: tried for every figure
 
 
@@ -223,7 +224,7 @@ def _attributed(sentence: Sentence, figs, i: int, q: Quantity, cues: Cues, meta:
                 text: str, known: dict[int, tuple[str, str]], split: bool) -> Fact | None:
     stext = sentence.text
     s, e, unit = figs[i]
-    for label_start, label_end, metric, part_of in _candidates(stext, figs, i, cues, known, split):
+    for label_start, label_end, metric, part_of in _candidates(stext, figs, i, cues, known, split, q.unit, ruleset):
         if ruleset.metric_unit(metric) != q.unit or cues.unit_refused(metric, q.raw):
             continue
         rule = cues.rules[metric]
@@ -251,17 +252,17 @@ def _all_done(stext: str, e: int, cues: Cues) -> tuple[int, int] | None:
 
 
 def _clause_start(stext: str, s: int) -> int:
-    """Where the clause of a figure at ``s`` begins, looking back at most 40 characters: after a
+    """Where the clause of a figure at ``s`` begins, looking back at most CLAUSE_REACH characters: after a
     separator, or after an opening bracket that is still open at the figure (…（其中公务接待费1.95万元）);
     a bracket closed before the figure belongs to the label (因公出国(境)费支出决算为0万元)."""
-    floor = max(0, s - 40)
+    floor = max(0, s - CLAUSE_REACH)
     last = _STOP_OR_CLOSE_BACK.search(stext, floor, s)
     if last is None:
         return floor
     if stext[last.start()] not in CLOSE:
         return last.end()  # no bracket closes after it: the walk below would stop right there
     lo, depth = s, 0
-    while lo > 0 and s - lo < 40:
+    while lo > 0 and s - lo < CLAUSE_REACH:
         ch = stext[lo - 1]
         if ch in CLOSE:
             depth += 1
@@ -321,21 +322,47 @@ def _before_cue(stext: str, window: str, at, cues: Cues) -> tuple[int, int] | No
     return None
 
 
-def _candidates(stext: str, figs, i: int, cues: Cues, known: dict[int, tuple[str, str]], split: bool):
-    """(label start, label end, metric, part of) of the cues around figure ``i``: before it first,
-    then after it, then — when only a basis stands between them (预算为97万元，决算为8.72万元) — the
-    metric of the figure before it; ``part of`` is that figure's offset when 其中 opens the basis
-    (预算收入69.06万元，其中年初预算57.28万元: a part of it), else None."""
+def _candidates(stext: str, figs, i: int, cues: Cues, known: dict[int, tuple[str, str]], split: bool,
+                unit: str, ruleset: RuleSet):
+    """(label start, label end, metric, part of) of the cues around figure ``i`` that may name a metric
+    counted in ``unit``: before it first, then after it, then — when only a basis stands between them
+    (预算为97万元，决算为8.72万元) — the metric of the figure before it; ``part of`` is that figure's offset
+    when 其中 opens the basis (预算收入69.06万元，其中年初预算57.28万元: a part of it), else None. A side
+    with no cue word of ``unit`` within reach is not searched (most figures have none): what it would
+    yield the caller passes over."""
     s, e, _unit = figs[i]
-    lo = _clause_start(stext, s)
     prev_end = figs[i - 1][1] if i else 0  # figures come in order and do not overlap
-    lo = max(lo, prev_end)
-    window, at = _unsplit(stext, lo, s, cues, split)
+    lo = None
     counted_noun = e < len(stext) and _unit == "item" and _HAN.match(stext, e)
-    best = None if counted_noun else _before_cue(stext, window, at, cues)
-    if best is not None:
-        start, end = best
-        yield at[start], at[end - 1] + 1, cues.before_metric[window[start:end]], None
+    if not counted_noun and _names_unit(True, stext, max(0, s - CLAUSE_REACH, prev_end), s, unit, cues, split, ruleset):
+        lo = max(_clause_start(stext, s), prev_end)
+        window, at = _unsplit(stext, lo, s, cues, split)
+        best = _before_cue(stext, window, at, cues)
+        if best is not None:
+            start, end = best
+            yield at[start], at[end - 1] + 1, cues.before_metric[window[start:end]], None
+    # an after-cue, or the cue _all_done finds, stands after the figure in its sentence
+    if _names_unit(False, stext, e, len(stext), unit, cues, split, ruleset):
+        if lo is None:
+            lo = max(_clause_start(stext, s), prev_end)
+        yield from _after_candidates(stext, figs, i, cues, split, lo)
+    if i > 0 and (i - 1) in known and figs[i - 1][2] == _unit:
+        metric, label = known[i - 1]
+        at = figs[i - 1][1]
+        # the figure before may carry its label after it (872户已签订协议，占总任务879户)
+        k = stext.find(label, at, s) if label else -1
+        if 0 <= k - at <= 2:
+            at = k + len(label)
+            while at < s and at - k < len(label) + 4 and _HAN.match(stext, at):
+                at += 1  # the rest of its phrase (已签订 → 已签订协议)
+        if m := cues.follow.fullmatch(stext, at, s):
+            part_of = figs[i - 1][0] if "part" in m.groupdict() and m.group("part") else None
+            yield m.start("basis"), m.end("basis"), metric, part_of
+
+
+def _after_candidates(stext: str, figs, i: int, cues: Cues, split: bool, lo: int):
+    """The after-cues of figure ``i`` (its clause starting at ``lo``), and the cue _all_done finds."""
+    s, e, _unit = figs[i]
     limit = min(figs[i + 1][0] if i + 1 < len(figs) else len(stext), len(stext), e + cues.reach_after + 8)
     hi = stop.start() if e < limit and (stop := AFTER_STOP.search(stext, e, limit)) else max(e, limit)
     # a figure its clause opens as a part (…15户进行了安置(其中4户为货币化安置…): a part of the figure before
@@ -357,15 +384,13 @@ def _candidates(stext: str, figs, i: int, cues: Cues, known: dict[int, tuple[str
         yield at[start], at[start + size - 1] + 1, cues.after_metric[window[start:start + size]], whole
     if not opened and (done := _all_done(stext, e, cues)) is not None:
         yield done[0], done[1], cues.after_metric[stext[done[0]:done[1]]], None
-    if i > 0 and (i - 1) in known and figs[i - 1][2] == _unit:
-        metric, label = known[i - 1]
-        at = figs[i - 1][1]
-        # the figure before may carry its label after it (872户已签订协议，占总任务879户)
-        k = stext.find(label, at, s) if label else -1
-        if 0 <= k - at <= 2:
-            at = k + len(label)
-            while at < s and at - k < len(label) + 4 and _HAN.match(stext, at):
-                at += 1  # the rest of its phrase (已签订 → 已签订协议)
-        if m := cues.follow.fullmatch(stext, at, s):
-            part_of = figs[i - 1][0] if "part" in m.groupdict() and m.group("part") else None
-            yield m.start("basis"), m.end("basis"), metric, part_of
+
+
+def _names_unit(before: bool, stext: str, lo: int, hi: int, unit: str, cues: Cues, split: bool, ruleset: RuleSet) -> bool:
+    """Whether a before-cue (``before``) or an after-cue naming a metric counted in ``unit`` stands in
+    ``stext[lo:hi]`` (a space that splits a word taken out). Every window the cues are looked for in lies
+    in that stretch: taking out the spaces of a wider stretch joins what a narrower one joins, and more."""
+    text = stext[lo:hi]
+    if split and cues.split_space is not None and _has_split(text, cues):
+        text = cues.split_space.sub("", text)
+    return has_word(cues.words_of_unit(before, unit, ruleset.metric_unit), text)

@@ -57,11 +57,23 @@ class Cues:
     any_words: ahocorasick.Automaton | None = None
     before_words: ahocorasick.Automaton | None = None
     after_words: ahocorasick.Automaton | None = None
+    # (before?, unit) → the before- or after-cue words naming a metric of that unit, made when first asked
+    _of_unit: dict = field(default_factory=dict, repr=False, compare=False)
 
     def unit_refused(self, metric: str, raw: str) -> bool:
         """Whether a figure written ``raw`` is in a surface unit ``metric`` is never counted in
         (信访 in 人次: people received, not petitions)."""
         return any(raw.rstrip().endswith(u) for u in self.not_units.get(metric, ()))
+
+    def words_of_unit(self, before: bool, unit: str, metric_unit) -> ahocorasick.Automaton:
+        """The before-cue words (``before``) or the after-cue words that name a metric counted in ``unit``
+        (``metric_unit``: metric → its unit, the RuleSet's), as an automaton (made once a side and unit)."""
+        key = before, unit
+        got = self._of_unit.get(key)
+        if got is None:
+            metric_of = self.before_metric if before else self.after_metric
+            got = self._of_unit[key] = word_automaton(w for w, m in metric_of.items() if metric_unit(m) == unit)
+        return got
 
 
 def load_cues(directory: Path, metrics: frozenset[str], defaults: dict) -> Cues:
@@ -73,6 +85,10 @@ def load_cues(directory: Path, metrics: frozenset[str], defaults: dict) -> Cues:
     follow_words = {str(w): "" for w in data.get("follow_words") or ()}
     if "" in before or "" in after or "" in follow_words:
         raise RuleError("attribution.yaml: an empty cue word")
+    split_chars = str(data.get("split_space") or "")
+    if split_chars and any(w[0] in split_chars or w[-1] in split_chars for w in (*before, *after)):
+        # a space that may split a word is taken out between Han characters: a cue word cannot start or end in one
+        raise RuleError("attribution.yaml: a cue word starts or ends with a split_space character")
     for m in set(before.values()) | set(after.values()) | set(data.get("not_units") or {}):
         if m not in metrics:
             raise RuleError(f"attribution.yaml: unknown metric {m!r}")

@@ -20,9 +20,11 @@ import yaml
 
 from .model import Fact, Kind
 
-_CLAUSE_SPLIT = regex.compile(r"[，,；;]")
-_CLAUSE_START = regex.compile(r"[，,；;。：:！？!?]")
-_CHAIN_START = regex.compile(r"[。：:\n！？!?]")  # a ； keeps the subject: 西津片区本期…；累计…605亩
+_CLAUSE_MARKS = "，,；;"  # split a clause chain into its clauses
+_CHAIN_MARKS = "。：:！？!?"  # end a clause chain (as a line break does): a ； keeps the subject: 西津片区本期…；累计…605亩
+_CLAUSE_SPLIT = regex.compile(f"[{_CLAUSE_MARKS}]")
+_CLAUSE_START = regex.compile(f"[{_CLAUSE_MARKS}{_CHAIN_MARKS}]")
+_CHAIN_START = regex.compile(f"[{_CHAIN_MARKS}\n]")
 
 
 @dataclass(frozen=True)
@@ -141,6 +143,9 @@ def _parts_of_the_sentence_before(facts: list[Fact], text: str, rules: ScopeRule
     for i, f in enumerate(facts):
         if f.kind not in (Kind.LEVEL, Kind.TARGET):
             continue
+        line = text.rfind("\n", 0, f.start) + 1
+        if not any(text.find(w, line, f.start + len(w)) >= 0 for w in rules.parts_sentence):
+            continue  # the sentence start lies between the line's start and the figure: no such word opens it
         start = _sentence_start(text, f.start)
         if not text.startswith(rules.parts_sentence, start) or start == 0 or text[start - 1] == "\n":
             continue
@@ -187,9 +192,9 @@ def _not_the_units(f: Fact, before: _Before, rules: ScopeRules, title: str = "")
     return (_one_period(f, before, rules) or _subject_is_other(chain, rules, title, before.says)
             or _subject_before_is_other(text, f.start, chain, rules, title)
             or rules.sub_area_line.match(before.line(f.start)) is not None
-            or rules.sub_unit_item.match(_line_before(text, f.start)) is not None
+            or before.under_item(f.start, rules.sub_unit_item)
             or _in_enumerated_body(before, f.start, rules)
-            or rules.sub_unit_section.search(f.section.rsplit(" > ", 1)[-1]) is not None)
+            or before.in_section_of_others(f.section, rules.sub_unit_section))
 
 
 def _one_period(f: Fact, before: _Before, rules: ScopeRules) -> bool:
@@ -261,11 +266,18 @@ def _subject_is_other(chain: str, rules: ScopeRules, title: str = "", said: dict
     an area the report's title names (巴城杨家坝和龙泉CDE地块征拆情况: 龙泉CDE地块共需拆迁380户)."""
     said = {} if said is None else said  # clause → what it says: the figures of a chain share its clauses
     other = False
-    for clause in _CLAUSE_SPLIT.split(chain):
+    for clause in _clauses(chain):
         says = said[clause] if clause in said else said.setdefault(clause, _clause_says(clause, rules, title))
         if says is not None:
             other = says
     return other
+
+
+def _clauses(chain: str) -> list[str]:
+    """``_CLAUSE_SPLIT.split(chain)``, by plain string methods (a regex call costs more than the split)."""
+    for mark in _CLAUSE_MARKS[1:]:
+        chain = chain.replace(mark, _CLAUSE_MARKS[0])
+    return chain.split(_CLAUSE_MARKS[0])
 
 
 def _clause_says(clause: str, rules: ScopeRules, title: str) -> bool | None:
@@ -322,7 +334,7 @@ class _Before:
     """The text before a figure on its line — from the line's start, its clause's, its clause
     chain's — each read once a figure: the scope rules ask about the same figures again and again."""
 
-    __slots__ = ("text", "_line", "_clause", "_chain", "_markers", "says")
+    __slots__ = ("text", "_line", "_clause", "_chain", "_markers", "says", "_items", "_sections")
 
     def __init__(self, text: str):
         self.text = text
@@ -331,6 +343,8 @@ class _Before:
         self._chain: dict[int, str] = {}
         self._markers: dict[int, tuple[list[int], list[int]]] = {}  # a line's start → its markers
         self.says: dict[str, bool | None] = {}  # a clause → whose subject it names (_clause_says), for one title
+        self._items: dict[int, bool] = {}  # a line's start → whether the line above is an item title
+        self._sections: dict[str, bool] = {}  # a section → whether its title names other bodies
 
     def markers(self, pos: int, pattern: regex.Pattern) -> tuple[list[int], list[int]]:
         """Starts and ends of the enumeration markers on the line of ``pos``, found once a line: a marker
@@ -343,6 +357,21 @@ class _Before:
             end = text.find("\n", pos)
             spans = [m.span() for m in pattern.finditer(text, start, end if end >= 0 else len(text))]
             got = self._markers[start] = [a for a, _ in spans], [b for _, b in spans]
+        return got
+
+    def under_item(self, pos: int, pattern: regex.Pattern) -> bool:
+        """Whether the non-empty line above the line of ``pos`` matches ``pattern`` (asked once a line)."""
+        start = self.text.rfind("\n", 0, pos) + 1
+        got = self._items.get(start)
+        if got is None:
+            got = self._items[start] = pattern.match(_line_before(self.text, pos)) is not None
+        return got
+
+    def in_section_of_others(self, section: str, pattern: regex.Pattern) -> bool:
+        """Whether ``pattern`` finds a body other than the unit's own in the section's own title (once a section)."""
+        got = self._sections.get(section)
+        if got is None:
+            got = self._sections[section] = pattern.search(section.rsplit(" > ", 1)[-1]) is not None
         return got
 
     def line(self, pos: int) -> str:
