@@ -101,7 +101,9 @@ def interval(f: Fact, units: Units | None = None) -> tuple[Decimal, Decimal]:
     return _interval(f.value, f.unit, f.approx, f.raw, f.step, units)
 
 
-@lru_cache(maxsize=65536)
+# bounded small: a worker checks report after report for hours, and every report brings new values
+# (65,536 entries grew each worker by ≈ 2.5 MB a thousand reports, to ≈ 40 MB; bench/RESULTS.md, round 22)
+@lru_cache(maxsize=8192)
 def _interval(value: Decimal, unit: str, approx: bool, raw: str, step: Decimal,
               units: Units | None) -> tuple[Decimal, Decimal]:
     if approx:
