@@ -8,12 +8,12 @@ execution rate, with the row as the quote. The total-score row (总分 | 100 | 9
 from __future__ import annotations
 
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 import regex
 
-from ..model import DocMeta, Document, Fact, Kind, Sentence
+from ..model import DocMeta, Document, Fact, Kind, Sentence, new_fact, replaced
 from ..normalize import Units, parse_quantity, plain
 from ..rules import RuleSet
 from .basis import split_basis
@@ -457,10 +457,10 @@ def read_fund_rows(document: Document, sentences: list[Sentence], meta: DocMeta,
         for column, part in parts.items():
             total = totals.get(column)
             if total is not None and part is not None:
-                out.append(replace(part, kind=Kind.LEVEL if zero_total else Kind.PART, group=total.start,
+                out.append(replaced(part, kind=Kind.LEVEL if zero_total else Kind.PART, group=total.start,
                                    label=row.part_label))
         if zero_total:
-            out = [replace(f, kind=Kind.TOTAL) if any(f is t for t in totals.values()) else f for f in out]
+            out = [replaced(f, kind=Kind.TOTAL) if any(f is t for t in totals.values()) else f for f in out]
     return out + _score_rows(document, sentences, rows, units, taken) + _score_cells(document, sentences, ruleset, units,
                                                                                       taken)
 
@@ -562,7 +562,7 @@ def _score_cells(document: Document, sentences: list[Sentence], ruleset: RuleSet
 
 def _fact(document, sentence, metric, value, unit, column, cell, quote, q) -> Fact:
     basis, qualifier = split_basis(column if column in BASIS_COLUMNS else None, None)
-    return Fact(doc=document.doc, metric=metric, value=plain(value), unit=unit, kind=Kind.LEVEL, approx=q.approx,
+    return new_fact(doc=document.doc, metric=metric, value=plain(value), unit=unit, kind=Kind.LEVEL, approx=q.approx,
                 basis=basis, qualifier=qualifier, quote=quote, start=cell.start(),
                 end=cell.end(), rule_id=RULE_ID, section=sentence.section if sentence else "",
                 sentence_index=sentence.index if sentence else -1, raw=cell.group(), step=q.step, label=column)

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import replace
 from functools import lru_cache
 
 import regex
 
-from ..model import OPEN, DocMeta, Fact, Kind, Sentence
+from ..model import OPEN, DocMeta, Fact, Kind, Sentence, new_fact, replaced
 from ..normalize import Units, parse_quantity
 from ..rules import RuleSet, normalize_label
 from .basis import nearest_basis, split_basis
@@ -47,7 +46,7 @@ def enumerate_parts(text: str, sentences: list[Sentence], facts: list[Fact], rul
         count_parts, only_parts = _count_parts(sentence, levels, ruleset, units)
         found += count_parts
         if _cut_off(text_end, sentence):  # the list may go on past the excerpt: parts, but no sum to check
-            found = [replace(f, rule_id=f.rule_id + OPEN) for f in found]
+            found = [replaced(f, rule_id=f.rule_id + OPEN) for f in found]
         out += found
         demoted |= only_parts
         nxt = index.get(s_index + 1)
@@ -105,7 +104,7 @@ def _through_wraps(sentence: Sentence, index: dict[int, Sentence], text: str, mo
         last = nxt
     if last is sentence:
         return sentence
-    return replace(sentence, end=last.end, text=text[sentence.start:last.end])
+    return replaced(sentence, end=last.end, text=text[sentence.start:last.end])
 
 
 def _cut_off(text_end: int, sentence: Sentence) -> bool:
@@ -205,7 +204,7 @@ def _trailing_total(sentence: Sentence, facts: list[Fact], doc_facts: list[Fact]
         metric = "spend.project"
     else:
         return []
-    total = Fact(doc=sentence.doc, metric=metric, value=q_total.value, unit="yuan", kind=Kind.TOTAL, approx=q_total.approx,
+    total = new_fact(doc=sentence.doc, metric=metric, value=q_total.value, unit="yuan", kind=Kind.TOTAL, approx=q_total.approx,
                  basis=None, quote=s, start=start, end=start + len(last.group("fig")), rule_id="enumeration.合计",
                  section=sentence.section, sentence_index=sentence.index, raw=q_total.raw, step=q_total.step,
                  label="合计")
@@ -243,7 +242,7 @@ def _money_in(chunk: str, ruleset: RuleSet, units: Units):
 
 
 def _part(total: Fact, sentence: Sentence, start: int, length: int, q, label: str, marker: str) -> Fact:
-    return Fact(
+    return new_fact(
         doc=total.doc, metric=total.metric, value=q.value, unit=q.unit, kind=Kind.PART, approx=q.approx,
         basis=total.basis, quote=sentence.text, start=start, end=start + length, rule_id=f"enumeration.{marker}",
         section=sentence.section, sentence_index=sentence.index, raw=q.raw, qualifier=label or None,
@@ -379,10 +378,10 @@ def _parts_of(total: Fact, sentence: Sentence, levels: list[Fact], cut: int, sto
     if not parts:
         return [], set()
     if len(parts) == 1 and not bare and (sense := _own_sense(total, parts[0], sentence, cut, stop, ruleset, units)):
-        return [replace(parts[0], qualifier=sense)], {parts[0].start}  # 职工19人，其中在编13人，临时工4人: both
-    as_parts = [replace(p, kind=Kind.PART, group=total.start, rule_id="enumeration.其中", label="其中") for p in parts]
+        return [replaced(parts[0], qualifier=sense)], {parts[0].start}  # 职工19人，其中在编13人，临时工4人: both
+    as_parts = [replaced(p, kind=Kind.PART, group=total.start, rule_id="enumeration.其中", label="其中") for p in parts]
     if total.metric in ruleset.stock_metrics and len(parts) == 1 and not bare and _lists_beyond(levels, total, cut, stop, ruleset):
-        return [replace(total, kind=Kind.TOTAL)], {total.start}  # 实有120人（其中在职73人，退休47人）: 73 is the unit's
+        return [replaced(total, kind=Kind.TOTAL)], {total.start}  # 实有120人（其中在职73人，退休47人）: 73 is the unit's
     if total.metric in ruleset.stock_metrics or len(parts) == 1:
         return as_parts, {p.start for p in parts}
     if total.metric in ruleset.enumeration.get("kinds_only", ()):
@@ -463,7 +462,7 @@ def _bracket_count_parts(sentence: Sentence, levels: list[Fact], ruleset: RuleSe
         whole = any(found[-1][3].startswith(w) for w in ruleset.enumeration.get("catch_all", ()))
         if not whole and sum(q.value for _, _, q, _ in found) != total.value:
             continue
-        out += [replace(total, value=q.value, start=s, end=e, raw=q.raw, step=q.step, approx=q.approx, kind=Kind.PART,
+        out += [replaced(total, value=q.value, start=s, end=e, raw=q.raw, step=q.step, approx=q.approx, kind=Kind.PART,
                         group=total.start, rule_id="enumeration.（", label="（", qualifier=label or None)
                 for s, e, q, label in found]
     # as with 其中: the parts of a stock are no figures of their own; the kinds of a flow (行政应诉案件共12件
@@ -496,7 +495,7 @@ def _bare_parts(sentence: Sentence, total: Fact, levels: list[Fact], cut: int, s
     for (_, end, _), (start, _, _) in zip(found, found[1:]):
         if not any(c in text[end - sentence.start:start - sentence.start] for c in "、，,；;"):
             return []  # two figures in one list item: not a plain list of parts
-    return [replace(total, value=q.value, start=start, end=end, raw=q.raw, step=q.step, approx=False,
+    return [replaced(total, value=q.value, start=start, end=end, raw=q.raw, step=q.step, approx=False,
                     rule_id="enumeration.其中.unlabelled", label="") for start, end, q in found]
 
 

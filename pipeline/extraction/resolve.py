@@ -3,12 +3,11 @@ before it), kind (level, prior, plan, target, change, share), basis and period."
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 from functools import lru_cache
 
 import regex
 
-from ..model import Basis, DocMeta, Document, Fact, Kind, Match
+from ..model import Basis, DocMeta, Document, Fact, Kind, Match, new_fact, replaced
 from ..normalize import Units, parse_quantity
 from ..rules import RuleSet, expand
 from ..segment import clause_span
@@ -33,7 +32,7 @@ def to_facts(document: Document, hits: list[Match], meta: DocMeta, ruleset: Rule
             continue
         facts.append(fact)
         by_span[fact.start] = fact
-        facts.extend(replace(fact, metric=m) for m in hit.rule.also if ruleset.metric_unit(m) == fact.unit)
+        facts.extend(replaced(fact, metric=m) for m in hit.rule.also if ruleset.metric_unit(m) == fact.unit)
     return facts
 
 
@@ -48,9 +47,9 @@ def make_fact(hit: Match, q, meta: DocMeta, ruleset: RuleSet, by_span: dict[int,
     rule, sentence = hit.rule, hit.sentence
     kind = rule.kind
     if q.unit == "" and rule.metric is not None and ruleset.metric_unit(rule.metric) == "point":
-        q = replace(q, unit="point")  # 自评得分98: a score needs no 分 after its label
+        q = replaced(q, unit="point")  # 自评得分98: a score needs no 分 after its label
     if q.unit == "" and q.value == 0 and rule.metric is not None:
-        q = replace(q, unit=ruleset.metric_unit(rule.metric))  # 费为0: zero in the metric's unit
+        q = replaced(q, unit=ruleset.metric_unit(rule.metric))  # 费为0: zero in the metric's unit
     label = text[hit.label_start:hit.label_end]
     relative_to = None
     value = q.value
@@ -118,7 +117,7 @@ def make_fact(hit: Match, q, meta: DocMeta, ruleset: RuleSet, by_span: dict[int,
         basis = Basis.BUDGET  # a plan, task or goal of the year is its budget (gold/README.md)
     if kind == Kind.CHANGE:
         period = period if period is not None and (meta.year is None or period < meta.year) else None
-    return Fact(
+    return new_fact(
         doc=sentence.doc, metric=metric, value=value, unit=q.unit, kind=kind, approx=q.approx,
         basis=basis, quote=sentence.text, start=hit.start, end=hit.end, rule_id=rule.id,
         section=sentence.section, sentence_index=sentence.index, raw=q.raw, qualifier=qualifier,
@@ -275,5 +274,5 @@ def stock_of_the_year(facts: list[Fact], stock: frozenset[str], year: int | None
             chosen[f.metric] = f.period
     if not chosen:
         return facts
-    return [replace(f, kind=Kind.LEVEL) if f.kind in (Kind.PRIOR, Kind.PLAN) and chosen.get(f.metric) == f.period else f
+    return [replaced(f, kind=Kind.LEVEL) if f.kind in (Kind.PRIOR, Kind.PLAN) and chosen.get(f.metric) == f.period else f
             for f in facts]
