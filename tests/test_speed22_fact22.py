@@ -118,3 +118,54 @@ def test_replaced_is_replace(changes):
     _same(replaced(Cell(1, 2), end=5), Cell(1, 5))
     with pytest.raises(TypeError):
         replaced(Fact(**FACT), colour="red")  # a name that is no field: refused, as replace does
+
+
+# groups by number --------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def texts():
+    out = []
+    for path in PAGES:
+        try:
+            out.append(read_document(path).text)
+        except IngestError:
+            continue
+    assert len(out) > 100
+    return out
+
+
+def test_numbers_are_the_pattern_s_groupindex_remembered(ruleset):
+    from pipeline.groups import numbers
+
+    assert numbers(ruleset.figure) == ruleset.figure.groupindex and numbers(ruleset.figure) is numbers(ruleset.figure)
+    assert {"fig", "u"} <= set(numbers(ruleset.figure))
+
+
+def test_a_group_read_by_number_is_the_group_read_by_name(ruleset, texts):
+    from pipeline.groups import numbers
+
+    rows = ruleset.fundrows
+    patterns = [ruleset.figure] + [p for p in (rows.glued, rows.pair_label, rows.score_heading) if p is not None]
+    assert len(patterns) == 4
+    seen = dict.fromkeys(range(len(patterns)), 0)
+    for text in texts + ["", "预算数 6.84 执行数 6.84", "年度资金总额1.561.56120", "总分 100分 得分96分"]:
+        for i, pattern in enumerate(patterns):
+            groups = numbers(pattern)
+            for m in pattern.finditer(text):
+                for name, number in groups.items():
+                    assert m.span(number) == m.span(name) and m.group(number) == m.group(name), (name, text[:40])
+                    assert m.start(number) == m.start(name) and m.end(number) == m.end(name)
+                seen[i] += 1
+    assert seen[0] > 1000 and seen[1] + seen[2] > 0
+
+
+def test_the_clause_start_alone_is_the_clause_span_s_start(ruleset, texts):
+    from pipeline.extraction.context import clause_start_at
+    from pipeline.segment import clause_span
+
+    layout = ruleset.layout
+    for text in texts[::5] + ["", "，", "甲1，乙2；丙3", "比上年增加（其中，省级）5万元"]:
+        for sentence in text.split("。")[:40]:
+            for rel in range(0, len(sentence) + 1, 3):
+                at = max(rel - 1, 0)
+                assert clause_start_at(sentence, at, layout) == clause_span(sentence, at, layout)[0]

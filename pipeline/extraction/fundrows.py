@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 import regex
 
+from ..groups import numbers
 from ..model import DocMeta, Document, Fact, Kind, Sentence, new_fact, replaced
 from ..normalize import Units, parse_quantity, plain
 from ..rules import RuleSet
@@ -100,17 +101,19 @@ def _glued_rows(text: str, rows) -> list[FundRow]:
     if rows.glued is None or not may_hold(text, rows.label_words):
         return []
     out = []
+    groups = numbers(rows.glued)
+    run_at, gap_at = groups["run"], groups["gap"]
     for m in rows.glued.finditer(text):
-        run = m.group("run")
+        run = m.group(run_at)
         if _ONE_FIGURE.fullmatch(run):
             continue  # one figure: a row with its cells apart, read by `fund_rows` or not at all
-        header = header_layout(m.group("gap"), rows) or header_layout(
+        header = header_layout(m.group(gap_at), rows) or header_layout(
             text[max(0, m.start() - _HEADER_CHARS):m.start()], rows)
         named = {"actual", "rate"} <= set(header) and bool(set(_BUDGETS) & set(header))
         cut = unglue(run, [header] if named else rows.layouts)
         if cut is None:
             continue
-        cells, at = {}, m.start("run")
+        cells, at = {}, m.start(run_at)
         for column, piece in zip(*cut):
             cells[column] = Cell(piece, at)
             at += len(piece)
@@ -169,12 +172,14 @@ def _pair_rows(text: str, rows) -> list[FundRow]:
         else:
             blocks.append([m])
     out = []
+    groups = numbers(rows.pair_label)
+    label, fig = groups["label"], groups["fig"]
     for block in blocks:
         cells: dict = {}
         for m in block:
-            column = columns[m.group("label")]
+            column = columns[m.group(label)]
             if column != "other" and column not in cells:
-                cells[column] = Cell(m.group("fig"), m.start("fig"))
+                cells[column] = Cell(m.group(fig), m.start(fig))
         if "actual" not in cells or not {"budget", "adjusted"} & set(cells):
             continue
         first = block[0].start()
@@ -550,8 +555,9 @@ def _score_cells(document: Document, sentences: list[Sentence], ruleset: RuleSet
             if words > high or len(cell) > _FORM_CELL or rows.header.search(cell) or rows.score_cell.match(cell) \
                     or (vocab is not None and (vocab.is_header_cell(cell) or vocab.block_of(cell) or vocab.is_level2(cell))):
                 break
+    fig = numbers(rows.score_heading)["fig"] if rows.score_heading is not None else 0
     for m in rows.score_heading.finditer(text) if rows.score_heading is not None else ():
-        cell = Cell(m.group("fig"), m.start("fig"))
+        cell = Cell(m.group(fig), m.start(fig))
         q = parse_quantity(cell.text, units)
         if q is not None and q.unit in ("", "point") and 0 <= q.value <= rows.full_marks \
                 and (cell.start(), cell.end()) not in taken:

@@ -7,6 +7,7 @@ from functools import lru_cache
 
 import regex
 
+from ..groups import numbers
 from ..model import Basis, DocMeta, Document, Fact, Kind, Match, new_fact, replaced
 from ..normalize import Units, parse_quantity
 from ..rules import RuleSet, expand
@@ -166,13 +167,15 @@ def figures_in(text: str, figure: regex.Pattern, units: Units) -> tuple[tuple[in
     stages ask about the same sentence)."""
     out = []
     lookup = units.lookup
+    groups = numbers(figure)
+    u, fig = groups["u"], groups["fig"]
     for m in figure.finditer(text):
-        surface = m.group("u")
+        surface = m.group(u)
         found = lookup(surface) if surface else None
         if found is not None:  # the canonical unit from the surface unit; the value is read when needed
-            out.append((*m.span("fig"), found[0]))
-        elif (q := parse_quantity(m.group("fig"), units)) is not None:
-            out.append((*m.span("fig"), q.unit))
+            out.append((*m.span(fig), found[0]))
+        elif (q := parse_quantity(m.group(fig), units)) is not None:
+            out.append((*m.span(fig), q.unit))
     return tuple(out)
 
 
@@ -254,7 +257,7 @@ def _list_head(hit: Match, by_span: dict[int, Fact], ruleset: RuleSet, text: str
     figures = list(ruleset.figure.finditer(before[:at]))
     if not figures:
         return None
-    return by_span.get(sentence.start + figures[-1].start("fig"))
+    return by_span.get(sentence.start + figures[-1].start(numbers(ruleset.figure)["fig"]))
 
 
 def stock_of_the_year(facts: list[Fact], stock: frozenset[str], year: int | None) -> list[Fact]:
