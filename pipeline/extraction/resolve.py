@@ -11,9 +11,8 @@ from ..groups import numbers
 from ..model import Basis, DocMeta, Document, Fact, Kind, Match, new_fact, replaced
 from ..normalize import Units, parse_quantity
 from ..rules import RuleSet, expand
-from ..segment import clause_span
 from .basis import read_basis, split_basis
-from .context import context_of, in_target_section, is_target, read_period, year_line_above
+from .context import clause_start_at, context_of, in_target_section, is_target, read_period, year_line_above
 from .labels import last_label_in, lookup_label
 
 log = logging.getLogger(__name__)
@@ -63,7 +62,7 @@ def make_fact(hit: Match, q, meta: DocMeta, ruleset: RuleSet, by_span: dict[int,
         # 人员经费占基本支出的87.6%: the part named right before 占 in its clause comes first;
         # else (基本支出366.62万元，占67.48%) the figure just before
         rel = hit.label_start - sentence.start
-        c_start, _ = clause_span(sentence.text, max(rel - 1, 0), ruleset.layout)
+        c_start = clause_start_at(sentence.text, max(rel - 1, 0), ruleset.layout)
         metric = last_label_in(sentence.text[c_start:max(rel - 1, c_start)], ruleset)
         if metric is None:
             prev = previous_fact(hit, by_span, ruleset, text, want=lambda u: u != "ratio")
@@ -228,7 +227,7 @@ def _change_metric(hit: Match, label: str, by_span: dict[int, Fact], ruleset: Ru
         return named
     sentence = hit.sentence
     rel = hit.label_start - sentence.start
-    c_start, _ = clause_span(sentence.text, max(rel - 1, 0), ruleset.layout)
+    c_start = clause_start_at(sentence.text, max(rel - 1, 0), ruleset.layout)
     found = last_label_in(sentence.text[c_start:rel], ruleset)
     if found:
         return found
