@@ -11,14 +11,13 @@ auditor sees what was not classified and coverage (claimed ÷ all) can be report
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import replace
 
 import regex
 
 from .cues import Cues, has_word, longest_at_each_start
 from .extract import context_allows, figures_in, make_fact
 from .extraction.scan import under_item_title
-from .model import Basis, DocMeta, Document, Fact, Kind, Match, Mention, Quantity, Sentence
+from .model import Basis, DocMeta, Document, Fact, Kind, Match, Mention, Quantity, Sentence, new_fact, new_mention, replaced
 from .normalize import Units, parse_quantity
 from .rules import RuleSet
 from .task_wholes import tasks_by_share
@@ -68,7 +67,7 @@ def attribute(document: Document, sentences: list[Sentence], facts: list[Fact], 
             is_part = owner is not None and owner.kind == Kind.PART
             if owner is not None and not is_part and owner.kind != Kind.CHANGE:
                 known[i] = owner.metric, owner.label  # a fact stands on it: its value is the fact's reading
-                mentions.append(Mention(sentence.doc, start, end, owner.value, owner.unit, text[start:end],
+                mentions.append(new_mention(sentence.doc, start, end, owner.value, owner.unit, text[start:end],
                                         sentence.text, sentence.section, owner.metric))
                 continue
             q = parse_quantity(text[start:end], units)
@@ -88,16 +87,16 @@ def attribute(document: Document, sentences: list[Sentence], facts: list[Fact], 
                 known[i] = metric, (fact or owner).label
             elif owner is None and cued:
                 unnamed[i] = q, len(mentions)
-            mentions.append(Mention(sentence.doc, start, end, q.value, q.unit, q.raw, sentence.text,
+            mentions.append(new_mention(sentence.doc, start, end, q.value, q.unit, q.raw, sentence.text,
                                     sentence.section, metric))
         for fact in _shared_tags(named_parts) if named_parts else ():
-            new[new.index(fact)] = replace(fact, kind=Kind.PART)
+            new[new.index(fact)] = replaced(fact, kind=Kind.PART)
         for i, (q, at) in sorted(unnamed.items(), reverse=True):  # from the last: a list's items share back
             task = (_task_before_done(sentence, figs, i, q, known, cues, meta, ruleset, text)
                     or _listed_before_all(sentence, figs, i, q, known, cues, meta, ruleset, text))
             if task is not None:
                 new.append(task)
-                mentions[at] = replace(mentions[at], metric=task.metric)
+                mentions[at] = replaced(mentions[at], metric=task.metric)
                 if task.kind == Kind.LEVEL:
                     known[i] = task.metric, task.label
     found, mentions = tasks_by_share(text, sentences, facts + new, mentions, meta, ruleset, units)
@@ -139,7 +138,7 @@ def _task_before_done(sentence: Sentence, figs, i: int, q: Quantity, known: dict
     fact = make_fact(hit, q, meta, ruleset, {}, text)
     if fact is None or fact.kind != Kind.LEVEL:
         return None
-    return replace(fact, kind=Kind.TARGET, basis=Basis.BUDGET)
+    return replaced(fact, kind=Kind.TARGET, basis=Basis.BUDGET)
 
 
 def _listed_before_all(sentence: Sentence, figs, i: int, q: Quantity, known: dict[int, tuple[str, str]], cues: Cues,
@@ -191,7 +190,7 @@ def _share_of_task(sentence: Sentence, figs, i: int, known: dict[int, tuple[str,
     q = parse_quantity(sentence.text[s:e], units)
     if q is None or q.unit != "ratio" or claimed.at(start, end) is not None:
         return None
-    return Fact(doc=sentence.doc, metric=metric, value=q.value, unit="ratio", kind=Kind.SHARE, approx=q.approx,
+    return new_fact(doc=sentence.doc, metric=metric, value=q.value, unit="ratio", kind=Kind.SHARE, approx=q.approx,
                 basis=None, quote=sentence.text, start=start, end=end, rule_id="attribute.task_share",
                 section=sentence.section, sentence_index=sentence.index, raw=q.raw, relative_to=metric, step=q.step,
                 label=label)
@@ -235,7 +234,7 @@ def _attributed(sentence: Sentence, figs, i: int, q: Quantity, cues: Cues, meta:
             return None
         fact = make_fact(hit, q, meta, ruleset, {}, text)
         if fact is not None and part_of is not None:
-            fact = replace(fact, kind=Kind.PART, group=sentence.start + part_of)
+            fact = replaced(fact, kind=Kind.PART, group=sentence.start + part_of)
         return fact
     return None
 

@@ -12,13 +12,13 @@ monthly bulletin its month.
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import regex
 import yaml
 
-from .model import Fact, Kind
+from .model import Fact, Kind, replaced
 
 _CLAUSE_MARKS = "，,；;"  # split a clause chain into its clauses
 _CHAIN_MARKS = "。：:！？!?"  # end a clause chain (as a line break does): a ； keeps the subject: 西津片区本期…；累计…605亩
@@ -110,7 +110,7 @@ def scope(facts: list[Fact], text: str, rules: ScopeRules) -> list[Fact]:
             return False
         return f.metric in own
 
-    out = [replace(f, kind=Kind.SUB) if i in marked and aside(f) else f for i, f in enumerate(facts)]
+    out = [replaced(f, kind=Kind.SUB) if i in marked and aside(f) else f for i, f in enumerate(facts)]
     out = _gross_beside_net(out, rules)
     out = _narrow_beside_whole(out, before, rules)
     out = _fewer_projects(_parts_of_the_sentence_before(out, text, rules), before, rules)
@@ -130,7 +130,7 @@ def _fewer_projects(facts: list[Fact], before: _Before, rules: ScopeRules) -> li
             counted.setdefault((f.sentence_index, f.metric), []).append((int(m.group("n")), i))
     aside = {i for group in counted.values() if len(group) > 1
              for n, i in group if n < max(k for k, _ in group)}
-    return [replace(f, kind=Kind.SUB) if i in aside else f for i, f in enumerate(facts)]
+    return [replaced(f, kind=Kind.SUB) if i in aside else f for i, f in enumerate(facts)]
 
 
 def _parts_of_the_sentence_before(facts: list[Fact], text: str, rules: ScopeRules) -> list[Fact]:
@@ -151,7 +151,7 @@ def _parts_of_the_sentence_before(facts: list[Fact], text: str, rules: ScopeRule
             continue
         before = _sentence_start(text, start - 1)
         if any(g.metric == f.metric and g.kind == f.kind and before <= g.start < start for g in facts):
-            out[i] = replace(f, kind=Kind.PART)
+            out[i] = replaced(f, kind=Kind.PART)
     return out
 
 
@@ -245,7 +245,7 @@ def _shared_out(facts: list[Fact], rules: ScopeRules) -> list[Fact]:
                 and facts[j].metric == f.metric:
             marked.add(j)
     own = {f.metric for i, f in enumerate(facts) if f.kind == Kind.LEVEL and i not in marked}
-    return [replace(f, kind=Kind.PART) if i in marked and f.metric in own else f for i, f in enumerate(facts)]
+    return [replaced(f, kind=Kind.PART) if i in marked and f.metric in own else f for i, f in enumerate(facts)]
 
 
 def _relations_follow(out: list[Fact], before: list[Fact]) -> list[Fact]:
@@ -255,7 +255,7 @@ def _relations_follow(out: list[Fact], before: list[Fact]) -> list[Fact]:
              if f.kind == Kind.SUB and was.kind in (Kind.LEVEL, Kind.TARGET)]
     if not aside:
         return out
-    return [replace(f, kind=Kind.SUB) if f.kind in (Kind.CHANGE, Kind.SHARE) and any(
+    return [replaced(f, kind=Kind.SUB) if f.kind in (Kind.CHANGE, Kind.SHARE) and any(
         s == f.sentence_index and m == f.metric and start < f.start for s, m, start in aside) else f for f in out]
 
 
@@ -416,7 +416,7 @@ def _gross_beside_net(facts: list[Fact], rules: ScopeRules) -> list[Fact]:
         return f.kind == Kind.LEVEL and any(w in f.label for w in words)
 
     net = {f.metric for f in facts if f.kind == Kind.LEVEL and not labelled(f, rules.gross)}
-    return [replace(f, kind=Kind.SUB) if f.metric in net and labelled(f, rules.gross) else f for f in facts]
+    return [replaced(f, kind=Kind.SUB) if f.metric in net and labelled(f, rules.gross) else f for f in facts]
 
 
 def _narrow_beside_whole(facts: list[Fact], before: _Before, rules: ScopeRules) -> list[Fact]:
@@ -438,7 +438,7 @@ def _narrow_beside_whole(facts: list[Fact], before: _Before, rules: ScopeRules) 
         # a share of one source's total (占一般公共预算财政拨款总支出的70.80%) is not a share of the unit's
         return f.kind == Kind.SHARE and any(w in f.label and w in narrow_whole for w in rules.narrow_share)
 
-    return [replace(f, kind=Kind.SUB) if (n and f.metric in whole) or is_narrow_share(f) else f
+    return [replaced(f, kind=Kind.SUB) if (n and f.metric in whole) or is_narrow_share(f) else f
             for f, n in zip(facts, narrow)]
 
 
@@ -465,7 +465,7 @@ def _kinds_of_a_metric(facts: list[Fact], text: str, rules: ScopeRules) -> list[
         nonzero = [k for k in kinds if k[1].value != 0]
         for i, f, _ in kinds:
             if (f.value == 0 and nonzero) or (len(nonzero) > 1 and not whole_before):
-                out[i] = replace(f, kind=Kind.PART)
+                out[i] = replaced(f, kind=Kind.PART)
         if len(nonzero) > 1 and not whole_before:
             out = _followers_of_kinds(out, [f for _, f, _ in kinds], rules.category_followers.get(metric, ()))
     return out
@@ -481,7 +481,7 @@ def _followers_of_kinds(facts: list[Fact], kinds: list[Fact], followers: tuple[s
             continue
         before = [k for k in kinds if k.start < f.start]
         if before and before[-1].sentence_index == f.sentence_index:
-            out[i] = replace(f, kind=Kind.PART)
+            out[i] = replaced(f, kind=Kind.PART)
     return out
 
 
@@ -489,5 +489,5 @@ def _zero_beside_nonzero(facts: list[Fact], rules: ScopeRules) -> list[Fact]:
     """A headcount of 0 beside a non-zero one of the same metric is one category's (行政编制0人，实有人数0人；
     事业编制30人，实际25人): a part, not a second statement of the unit's figure."""
     nonzero = {f.metric for f in facts if f.kind == Kind.LEVEL and f.value != 0 and f.metric in rules.zero_gives_way}
-    return [replace(f, kind=Kind.PART) if f.kind == Kind.LEVEL and f.value == 0 and f.metric in nonzero else f
+    return [replaced(f, kind=Kind.PART) if f.kind == Kind.LEVEL and f.value == 0 and f.metric in nonzero else f
             for f in facts]

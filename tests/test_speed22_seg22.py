@@ -500,15 +500,18 @@ def test_moved_by_slots_is_replace(originals, ruleset):
     import pickle
 
     from pipeline.model import Cell, Mention
-    from pipeline.rebuild import _FIELDS, _fields_of
+    from pipeline.model import _SPECS as _FIELDS
+    from pipeline.model import _spec_of as _fields_of
 
-    assert _fields_of(Fact)[3] is not None and _fields_of(Mention)[3] is not None  # the slots path is taken
+    assert _fields_of(Fact)[3] is not Fact and _fields_of(Mention)[3] is not Mention  # the slots path is taken
     fact = _fact("人员编制42人", 4, 6, "人员编制42人", FUND_ROW_RULE, group=0)
-    for changes in [{}, {"start": 5, "end": 7}, {"quote": "q", "raw": "42", "group": 3}, {"no_field": 1, "start": 1}]:
-        want = dataclasses.replace(fact, **{k: v for k, v in changes.items() if k != "no_field"})
+    for changes in [{}, {"start": 5, "end": 7}, {"quote": "q", "raw": "42", "group": 3}]:
+        want = dataclasses.replace(fact, **changes)
         got = moved(fact, **changes)
         assert got == want and repr(got) == repr(want) and hash(got) == hash(want)
         assert pickle.loads(pickle.dumps(got)) == want
+    with pytest.raises(TypeError):  # a name that is no field: refused, as replace does
+        moved(fact, no_field=1, start=1)
     with pytest.raises(dataclasses.FrozenInstanceError):
         moved(fact, start=1).start = 2
     assert moved(Cell(1, 2), end=5) == Cell(1, 5)
@@ -522,7 +525,7 @@ def test_moved_by_slots_is_replace(originals, ruleset):
             if self.a < 0:
                 raise ValueError("a < 0")
 
-    assert _fields_of(Checked)[3] is None
+    assert _fields_of(Checked)[3] is Checked
     assert moved(Checked(1, 2), b=3) == Checked(1, 3)
     with pytest.raises(ValueError):
         moved(Checked(1, 2), a=-1)

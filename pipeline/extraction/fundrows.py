@@ -8,12 +8,13 @@ execution rate, with the row as the quote. The total-score row (总分 | 100 | 9
 from __future__ import annotations
 
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 import regex
 
-from ..model import DocMeta, Document, Fact, Kind, Sentence
+from ..groups import numbers
+from ..model import DocMeta, Document, Fact, Kind, Sentence, new_fact, replaced
 from ..normalize import Units, parse_quantity, plain
 from ..rules import RuleSet
 from .basis import split_basis
@@ -100,17 +101,19 @@ def _glued_rows(text: str, rows) -> list[FundRow]:
     if rows.glued is None or not may_hold(text, rows.label_words):
         return []
     out = []
+    groups = numbers(rows.glued)
+    run_at, gap_at = groups["run"], groups["gap"]
     for m in rows.glued.finditer(text):
-        run = m.group("run")
+        run = m.group(run_at)
         if _ONE_FIGURE.fullmatch(run):
             continue  # one figure: a row with its cells apart, read by `fund_rows` or not at all
-        header = header_layout(m.group("gap"), rows) or header_layout(
+        header = header_layout(m.group(gap_at), rows) or header_layout(
             text[max(0, m.start() - _HEADER_CHARS):m.start()], rows)
         named = {"actual", "rate"} <= set(header) and bool(set(_BUDGETS) & set(header))
         cut = unglue(run, [header] if named else rows.layouts)
         if cut is None:
             continue
-        cells, at = {}, m.start("run")
+        cells, at = {}, m.start(run_at)
         for column, piece in zip(*cut):
             cells[column] = Cell(piece, at)
             at += len(piece)
@@ -169,12 +172,14 @@ def _pair_rows(text: str, rows) -> list[FundRow]:
         else:
             blocks.append([m])
     out = []
+    groups = numbers(rows.pair_label)
+    label, fig = groups["label"], groups["fig"]
     for block in blocks:
         cells: dict = {}
         for m in block:
-            column = columns[m.group("label")]
+            column = columns[m.group(label)]
             if column != "other" and column not in cells:
-                cells[column] = Cell(m.group("fig"), m.start("fig"))
+                cells[column] = Cell(m.group(fig), m.start(fig))
         if "actual" not in cells or not {"budget", "adjusted"} & set(cells):
             continue
         first = block[0].start()
@@ -457,10 +462,10 @@ def read_fund_rows(document: Document, sentences: list[Sentence], meta: DocMeta,
         for column, part in parts.items():
             total = totals.get(column)
             if total is not None and part is not None:
-                out.append(replace(part, kind=Kind.LEVEL if zero_total else Kind.PART, group=total.start,
+                out.append(replaced(part, kind=Kind.LEVEL if zero_total else Kind.PART, group=total.start,
                                    label=row.part_label))
         if zero_total:
-            out = [replace(f, kind=Kind.TOTAL) if any(f is t for t in totals.values()) else f for f in out]
+            out = [replaced(f, kind=Kind.TOTAL) if any(f is t for t in totals.values()) else f for f in out]
     return out + _score_rows(document, sentences, rows, units, taken) + _score_cells(document, sentences, ruleset, units,
                                                                                       taken)
 
@@ -550,8 +555,9 @@ def _score_cells(document: Document, sentences: list[Sentence], ruleset: RuleSet
             if words > high or len(cell) > _FORM_CELL or rows.header.search(cell) or rows.score_cell.match(cell) \
                     or (vocab is not None and (vocab.is_header_cell(cell) or vocab.block_of(cell) or vocab.is_level2(cell))):
                 break
+    fig = numbers(rows.score_heading)["fig"] if rows.score_heading is not None else 0
     for m in rows.score_heading.finditer(text) if rows.score_heading is not None else ():
-        cell = Cell(m.group("fig"), m.start("fig"))
+        cell = Cell(m.group(fig), m.start(fig))
         q = parse_quantity(cell.text, units)
         if q is not None and q.unit in ("", "point") and 0 <= q.value <= rows.full_marks \
                 and (cell.start(), cell.end()) not in taken:
@@ -562,7 +568,7 @@ def _score_cells(document: Document, sentences: list[Sentence], ruleset: RuleSet
 
 def _fact(document, sentence, metric, value, unit, column, cell, quote, q) -> Fact:
     basis, qualifier = split_basis(column if column in BASIS_COLUMNS else None, None)
-    return Fact(doc=document.doc, metric=metric, value=plain(value), unit=unit, kind=Kind.LEVEL, approx=q.approx,
+    return new_fact(doc=document.doc, metric=metric, value=plain(value), unit=unit, kind=Kind.LEVEL, approx=q.approx,
                 basis=basis, qualifier=qualifier, quote=quote, start=cell.start(),
                 end=cell.end(), rule_id=RULE_ID, section=sentence.section if sentence else "",
                 sentence_index=sentence.index if sentence else -1, raw=cell.group(), step=q.step, label=column)

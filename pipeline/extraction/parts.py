@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import replace
 from functools import lru_cache
 
 import regex
 
-from ..model import OPEN, DocMeta, Fact, Kind, Sentence
+from ..groups import numbers
+from ..model import OPEN, DocMeta, Fact, Kind, Sentence, new_fact, replaced
 from ..normalize import Units, parse_quantity
 from ..rules import RuleSet, normalize_label
 from .basis import nearest_basis, split_basis
@@ -47,7 +47,7 @@ def enumerate_parts(text: str, sentences: list[Sentence], facts: list[Fact], rul
         count_parts, only_parts = _count_parts(sentence, levels, ruleset, units)
         found += count_parts
         if _cut_off(text_end, sentence):  # the list may go on past the excerpt: parts, but no sum to check
-            found = [replace(f, rule_id=f.rule_id + OPEN) for f in found]
+            found = [replaced(f, rule_id=f.rule_id + OPEN) for f in found]
         out += found
         demoted |= only_parts
         nxt = index.get(s_index + 1)
@@ -105,7 +105,7 @@ def _through_wraps(sentence: Sentence, index: dict[int, Sentence], text: str, mo
         last = nxt
     if last is sentence:
         return sentence
-    return replace(sentence, end=last.end, text=text[sentence.start:last.end])
+    return replaced(sentence, end=last.end, text=text[sentence.start:last.end])
 
 
 def _cut_off(text_end: int, sentence: Sentence) -> bool:
@@ -186,12 +186,12 @@ def _trailing_total(sentence: Sentence, facts: list[Fact], doc_facts: list[Fact]
     figures = [m for m in ruleset.figure.finditer(s)]
     if len(figures) < 3:
         return []
-    last = figures[-1]
-    lead = s[: last.start("fig")]
+    last, fig = figures[-1], numbers(ruleset.figure)["fig"]
+    lead = s[: last.start(fig)]
     if not _TRAILING_TOTAL.search(lead):
         return []
-    q_total = parse_quantity(last.group("fig"), units)
-    start = sentence.start + last.start("fig")
+    q_total = parse_quantity(last.group(fig), units)
+    start = sentence.start + last.start(fig)
     if q_total is None or q_total.unit != "yuan" or any(f.start == start for f in facts):
         return []
     begin = max(lead.rfind("："), lead.rfind(":"), lead.rfind("用于")) + 1
@@ -205,8 +205,8 @@ def _trailing_total(sentence: Sentence, facts: list[Fact], doc_facts: list[Fact]
         metric = "spend.project"
     else:
         return []
-    total = Fact(doc=sentence.doc, metric=metric, value=q_total.value, unit="yuan", kind=Kind.TOTAL, approx=q_total.approx,
-                 basis=None, quote=s, start=start, end=start + len(last.group("fig")), rule_id="enumeration.合计",
+    total = new_fact(doc=sentence.doc, metric=metric, value=q_total.value, unit="yuan", kind=Kind.TOTAL, approx=q_total.approx,
+                 basis=None, quote=s, start=start, end=start + len(last.group(fig)), rule_id="enumeration.合计",
                  section=sentence.section, sentence_index=sentence.index, raw=q_total.raw, step=q_total.step,
                  label="合计")
     return [total] + [_part(total, sentence, sentence.start + begin + a, b - a, q, label, "合计") for a, b, q, label in items]
@@ -215,7 +215,7 @@ def _trailing_total(sentence: Sentence, facts: list[Fact], doc_facts: list[Fact]
 def _list_items(rest: str, ruleset: RuleSet, units: Units) -> list[tuple[int, int, object, str]]:
     """(start, end, quantity, label) of each money item of a list, one figure per item: items are
     split at ，；, and at 、 only where an item would hold more than one figure."""
-    items = []
+    items, fig = [], numbers(ruleset.figure)["fig"]
     for chunk_at, chunk in _split_outside_brackets(rest, _CLAUSE_SPLIT):
         money = _money_in(chunk, ruleset, units)
         pieces = [(chunk_at, chunk)]
@@ -227,23 +227,23 @@ def _list_items(rest: str, ruleset: RuleSet, units: Units) -> list[tuple[int, in
                 continue
             m, q = money[0]
             label = piece[: m.start()].strip(" \t：:、") or ""
-            items.append((piece_at + m.start("fig"), piece_at + m.end("fig"), q, label))
+            items.append((piece_at + m.start(fig), piece_at + m.end(fig), q, label))
     return items
 
 
 def _money_in(chunk: str, ruleset: RuleSet, units: Units):
-    out = []
+    out, fig = [], numbers(ruleset.figure)["fig"]
     for m in ruleset.figure.finditer(chunk):
         if _in_brackets(chunk, m.start()):
             continue
-        q = parse_quantity(m.group("fig"), units)
+        q = parse_quantity(m.group(fig), units)
         if q is not None and q.unit == "yuan":
             out.append((m, q))
     return out
 
 
 def _part(total: Fact, sentence: Sentence, start: int, length: int, q, label: str, marker: str) -> Fact:
-    return Fact(
+    return new_fact(
         doc=total.doc, metric=total.metric, value=q.value, unit=q.unit, kind=Kind.PART, approx=q.approx,
         basis=total.basis, quote=sentence.text, start=start, end=start + length, rule_id=f"enumeration.{marker}",
         section=sentence.section, sentence_index=sentence.index, raw=q.raw, qualifier=label or None,
@@ -346,7 +346,7 @@ def _listed_after(sentence: Sentence, at: int, levels: list[Fact], ruleset: Rule
     if _in_brackets(text, at):  # （其中…）: the parts stand inside the bracket
         close = min((i for i in (text.find("）", at), text.find(")", at)) if i >= 0), default=len(text))
         stop = min(stop, sentence.start + close)
-    total_end = sentence.start + figures[-1].end("fig")  # by its end: 签约1326户 is no 约1326户
+    total_end = sentence.start + figures[-1].end(numbers(ruleset.figure)["fig"])  # by its end: 签约1326户 is no 约1326户
     total = next((f for f in levels if f.end == total_end and f.unit != "yuan"), None)
     found = _parts_of(total, sentence, levels, cut, stop, ruleset, units) if total is not None else ([], set())
     if found[0]:
@@ -358,8 +358,9 @@ def _listed_after(sentence: Sentence, at: int, levels: list[Fact], ruleset: Rule
 
 def _units_after(sentence: Sentence, cut: int, stop: int, ruleset: RuleSet, units: Units | None):
     """The canonical units of the figures between ``cut`` and ``stop`` (document offsets), in order."""
+    fig = numbers(ruleset.figure)["fig"]
     for m in ruleset.figure.finditer(sentence.text, cut - sentence.start, stop - sentence.start):
-        q = parse_quantity(m.group("fig"), units)
+        q = parse_quantity(m.group(fig), units)
         if q is not None:
             yield q.unit
 
@@ -379,10 +380,10 @@ def _parts_of(total: Fact, sentence: Sentence, levels: list[Fact], cut: int, sto
     if not parts:
         return [], set()
     if len(parts) == 1 and not bare and (sense := _own_sense(total, parts[0], sentence, cut, stop, ruleset, units)):
-        return [replace(parts[0], qualifier=sense)], {parts[0].start}  # 职工19人，其中在编13人，临时工4人: both
-    as_parts = [replace(p, kind=Kind.PART, group=total.start, rule_id="enumeration.其中", label="其中") for p in parts]
+        return [replaced(parts[0], qualifier=sense)], {parts[0].start}  # 职工19人，其中在编13人，临时工4人: both
+    as_parts = [replaced(p, kind=Kind.PART, group=total.start, rule_id="enumeration.其中", label="其中") for p in parts]
     if total.metric in ruleset.stock_metrics and len(parts) == 1 and not bare and _lists_beyond(levels, total, cut, stop, ruleset):
-        return [replace(total, kind=Kind.TOTAL)], {total.start}  # 实有120人（其中在职73人，退休47人）: 73 is the unit's
+        return [replaced(total, kind=Kind.TOTAL)], {total.start}  # 实有120人（其中在职73人，退休47人）: 73 is the unit's
     if total.metric in ruleset.stock_metrics or len(parts) == 1:
         return as_parts, {p.start for p in parts}
     if total.metric in ruleset.enumeration.get("kinds_only", ()):
@@ -400,9 +401,10 @@ def _own_sense(total: Fact, part: Fact, sentence: Sentence, cut: int, stop: int,
     sense = next((w for w in words if w in (part.label or "") and w not in (total.label or "")), None)
     if sense is None:
         return None
+    fig = numbers(ruleset.figure)["fig"]
     others = [m for m in ruleset.figure.finditer(sentence.text, cut - sentence.start, stop - sentence.start)
-              if sentence.start + m.start("fig") != part.start
-              and (q := parse_quantity(m.group("fig"), units)) is not None and q.unit == total.unit]
+              if sentence.start + m.start(fig) != part.start
+              and (q := parse_quantity(m.group(fig), units)) is not None and q.unit == total.unit]
     return sense if others else None
 
 
@@ -440,6 +442,7 @@ def _bracket_count_parts(sentence: Sentence, levels: list[Fact], ruleset: RuleSe
     Returns (part facts, starts of level facts that are only parts)."""
     text = sentence.text
     out: list[Fact] = []
+    fig = numbers(ruleset.figure)["fig"]
     for total in levels:
         if total.unit == "yuan":
             continue
@@ -452,18 +455,18 @@ def _bracket_count_parts(sentence: Sentence, levels: list[Fact], ruleset: RuleSe
         found, pieces = [], _split_outside_brackets(text[rel + 1:close], _CLAUSE_SPLIT + _LIST_SPLIT)
         for at, piece in pieces:
             figs = [m for m in ruleset.figure.finditer(piece)]
-            q = parse_quantity(figs[0].group("fig"), units) if len(figs) == 1 else None
+            q = parse_quantity(figs[0].group(fig), units) if len(figs) == 1 else None
             if q is None or q.unit != total.unit:
                 found = []
                 break
-            start = sentence.start + rel + 1 + at + figs[0].start("fig")
-            found.append((start, start + len(figs[0].group("fig")), q, piece[:figs[0].start()].strip()))
+            start = sentence.start + rel + 1 + at + figs[0].start(fig)
+            found.append((start, start + len(figs[0].group(fig)), q, piece[:figs[0].start()].strip()))
         if len(found) < 2:
             continue
         whole = any(found[-1][3].startswith(w) for w in ruleset.enumeration.get("catch_all", ()))
         if not whole and sum(q.value for _, _, q, _ in found) != total.value:
             continue
-        out += [replace(total, value=q.value, start=s, end=e, raw=q.raw, step=q.step, approx=q.approx, kind=Kind.PART,
+        out += [replaced(total, value=q.value, start=s, end=e, raw=q.raw, step=q.step, approx=q.approx, kind=Kind.PART,
                         group=total.start, rule_id="enumeration.（", label="（", qualifier=label or None)
                 for s, e, q, label in found]
     # as with 其中: the parts of a stock are no figures of their own; the kinds of a flow (行政应诉案件共12件
@@ -482,21 +485,22 @@ def _bare_parts(sentence: Sentence, total: Fact, levels: list[Fact], cut: int, s
     found, named = [], True
     kinds = ruleset.enumeration.get("kind_words", ()) if total.metric in ruleset.enumeration.get("kinds_only", ()) else ()
     item_start = cut - sentence.start
+    fig = numbers(ruleset.figure)["fig"]
     for m in ruleset.figure.finditer(sentence.text, cut - sentence.start, stop - sentence.start):
-        start = sentence.start + m.start("fig")
-        q = parse_quantity(m.group("fig"), units)
+        start = sentence.start + m.start(fig)
+        q = parse_quantity(m.group(fig), units)
         if start in taken or q is None or q.unit != total.unit or q.approx:
             continue
-        named = named and any(w in sentence.text[item_start:m.start("fig")] for w in kinds)
-        item_start = m.end("fig")
-        found.append((start, sentence.start + m.end("fig"), q))
+        named = named and any(w in sentence.text[item_start:m.start(fig)] for w in kinds)
+        item_start = m.end(fig)
+        found.append((start, sentence.start + m.end(fig), q))
     if len(found) < 2 or total.approx or (sum(q.value for _, _, q in found) != total.value and not named):
         return []
     text = sentence.text
     for (_, end, _), (start, _, _) in zip(found, found[1:]):
         if not any(c in text[end - sentence.start:start - sentence.start] for c in "、，,；;"):
             return []  # two figures in one list item: not a plain list of parts
-    return [replace(total, value=q.value, start=start, end=end, raw=q.raw, step=q.step, approx=False,
+    return [replaced(total, value=q.value, start=start, end=end, raw=q.raw, step=q.step, approx=False,
                     rule_id="enumeration.其中.unlabelled", label="") for start, end, q in found]
 
 

@@ -3,17 +3,16 @@ before it), kind (level, prior, plan, target, change, share), basis and period."
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 from functools import lru_cache
 
 import regex
 
-from ..model import Basis, DocMeta, Document, Fact, Kind, Match
+from ..groups import numbers
+from ..model import Basis, DocMeta, Document, Fact, Kind, Match, new_fact, replaced
 from ..normalize import Units, parse_quantity
 from ..rules import RuleSet, expand
-from ..segment import clause_span
 from .basis import read_basis, split_basis
-from .context import context_of, in_target_section, is_target, read_period, year_line_above
+from .context import clause_start_at, context_of, in_target_section, is_target, read_period, year_line_above
 from .labels import last_label_in, lookup_label
 
 log = logging.getLogger(__name__)
@@ -33,7 +32,7 @@ def to_facts(document: Document, hits: list[Match], meta: DocMeta, ruleset: Rule
             continue
         facts.append(fact)
         by_span[fact.start] = fact
-        facts.extend(replace(fact, metric=m) for m in hit.rule.also if ruleset.metric_unit(m) == fact.unit)
+        facts.extend(replaced(fact, metric=m) for m in hit.rule.also if ruleset.metric_unit(m) == fact.unit)
     return facts
 
 
@@ -48,9 +47,9 @@ def make_fact(hit: Match, q, meta: DocMeta, ruleset: RuleSet, by_span: dict[int,
     rule, sentence = hit.rule, hit.sentence
     kind = rule.kind
     if q.unit == "" and rule.metric is not None and ruleset.metric_unit(rule.metric) == "point":
-        q = replace(q, unit="point")  # 自评得分98: a score needs no 分 after its label
+        q = replaced(q, unit="point")  # 自评得分98: a score needs no 分 after its label
     if q.unit == "" and q.value == 0 and rule.metric is not None:
-        q = replace(q, unit=ruleset.metric_unit(rule.metric))  # 费为0: zero in the metric's unit
+        q = replaced(q, unit=ruleset.metric_unit(rule.metric))  # 费为0: zero in the metric's unit
     label = text[hit.label_start:hit.label_end]
     relative_to = None
     value = q.value
@@ -63,7 +62,7 @@ def make_fact(hit: Match, q, meta: DocMeta, ruleset: RuleSet, by_span: dict[int,
         # 人员经费占基本支出的87.6%: the part named right before 占 in its clause comes first;
         # else (基本支出366.62万元，占67.48%) the figure just before
         rel = hit.label_start - sentence.start
-        c_start, _ = clause_span(sentence.text, max(rel - 1, 0), ruleset.layout)
+        c_start = clause_start_at(sentence.text, max(rel - 1, 0), ruleset.layout)
         metric = last_label_in(sentence.text[c_start:max(rel - 1, c_start)], ruleset)
         if metric is None:
             prev = previous_fact(hit, by_span, ruleset, text, want=lambda u: u != "ratio")
@@ -118,7 +117,7 @@ def make_fact(hit: Match, q, meta: DocMeta, ruleset: RuleSet, by_span: dict[int,
         basis = Basis.BUDGET  # a plan, task or goal of the year is its budget (gold/README.md)
     if kind == Kind.CHANGE:
         period = period if period is not None and (meta.year is None or period < meta.year) else None
-    return Fact(
+    return new_fact(
         doc=sentence.doc, metric=metric, value=value, unit=q.unit, kind=kind, approx=q.approx,
         basis=basis, quote=sentence.text, start=hit.start, end=hit.end, rule_id=rule.id,
         section=sentence.section, sentence_index=sentence.index, raw=q.raw, qualifier=qualifier,
@@ -167,13 +166,15 @@ def figures_in(text: str, figure: regex.Pattern, units: Units) -> tuple[tuple[in
     stages ask about the same sentence)."""
     out = []
     lookup = units.lookup
+    groups = numbers(figure)
+    u, fig = groups["u"], groups["fig"]
     for m in figure.finditer(text):
-        surface = m.group("u")
+        surface = m.group(u)
         found = lookup(surface) if surface else None
         if found is not None:  # the canonical unit from the surface unit; the value is read when needed
-            out.append((*m.span("fig"), found[0]))
-        elif (q := parse_quantity(m.group("fig"), units)) is not None:
-            out.append((*m.span("fig"), q.unit))
+            out.append((*m.span(fig), found[0]))
+        elif (q := parse_quantity(m.group(fig), units)) is not None:
+            out.append((*m.span(fig), q.unit))
     return tuple(out)
 
 
@@ -226,7 +227,7 @@ def _change_metric(hit: Match, label: str, by_span: dict[int, Fact], ruleset: Ru
         return named
     sentence = hit.sentence
     rel = hit.label_start - sentence.start
-    c_start, _ = clause_span(sentence.text, max(rel - 1, 0), ruleset.layout)
+    c_start = clause_start_at(sentence.text, max(rel - 1, 0), ruleset.layout)
     found = last_label_in(sentence.text[c_start:rel], ruleset)
     if found:
         return found
@@ -255,7 +256,7 @@ def _list_head(hit: Match, by_span: dict[int, Fact], ruleset: RuleSet, text: str
     figures = list(ruleset.figure.finditer(before[:at]))
     if not figures:
         return None
-    return by_span.get(sentence.start + figures[-1].start("fig"))
+    return by_span.get(sentence.start + figures[-1].start(numbers(ruleset.figure)["fig"]))
 
 
 def stock_of_the_year(facts: list[Fact], stock: frozenset[str], year: int | None) -> list[Fact]:
@@ -275,5 +276,5 @@ def stock_of_the_year(facts: list[Fact], stock: frozenset[str], year: int | None
             chosen[f.metric] = f.period
     if not chosen:
         return facts
-    return [replace(f, kind=Kind.LEVEL) if f.kind in (Kind.PRIOR, Kind.PLAN) and chosen.get(f.metric) == f.period else f
+    return [replaced(f, kind=Kind.LEVEL) if f.kind in (Kind.PRIOR, Kind.PLAN) and chosen.get(f.metric) == f.period else f
             for f in facts]
