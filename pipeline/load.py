@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -29,6 +30,11 @@ STAGING = "staging_"  # replace_findings writes here first; dropped when it ends
 # DuckDB's own memory (caches, sorts); beyond it DuckDB spills to disk or, where it cannot,
 # fails with OutOfMemory (see database_memory). 256 MB ran 10,000 reports (bench/RESULTS.md)
 MEMORY_LIMIT = os.environ.get("JIXIAO_DB_MEMORY", "256MB")
+# … and while worker processes read (Store.memory_limit): then DuckDB only inserts, and what it
+# fills up to its cap is a cache of the pages it wrote, while the workers hold the rest of the
+# machine's budget (10,000 reports: peak of the process tree 617 → 516 MB, the same speed;
+# bench/RESULTS.md, round 22)
+LOAD_MEMORY_LIMIT = os.environ.get("JIXIAO_DB_LOAD_MEMORY", "128MB")
 # seconds a writer waits for read-only connections (a `jixiao serve` request) to close
 READER_WAIT = float(os.environ.get("JIXIAO_DB_WAIT", "10"))
 INSERT_CHUNK = 20_000  # rows per INSERT handed to DuckDB
@@ -296,6 +302,18 @@ class Store:
         claimed, total = self.con.execute(
             "SELECT count(metric), count(*) FROM quantities").fetchone()
         return int(claimed), int(total)
+
+    @contextmanager
+    def memory_limit(self, limit: str) -> Iterator[None]:
+        """DuckDB's memory cap set to ``limit`` (e.g. ``128MB``) inside the block, back to
+        ``MEMORY_LIMIT`` after it. Not while another thread uses the connection."""
+        if not re.fullmatch(r"[0-9.]+\s*[A-Za-z]*", limit):
+            raise ValueError(f"内存上限写法不对：{limit!r}（例如 128MB）")
+        self.con.execute(f"SET memory_limit = '{limit}'")
+        try:
+            yield
+        finally:
+            self.con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
 
     def stage_findings(self) -> None:
         """Open the staging tables for this run's findings: from now on ``write_batch`` puts there

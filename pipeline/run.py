@@ -15,6 +15,7 @@ import logging
 import os
 import uuid
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from itertools import chain
@@ -24,7 +25,7 @@ from .checks import run_checks
 from .doc_checks import checked_rows
 from .ingest import DEFAULT_MAX_BYTES, IMAGE_SUFFIXES
 from .linking import link_units
-from .load import Store, database_memory
+from .load import LOAD_MEMORY_LIMIT, Store, database_memory
 from .model import Extraction, FileError
 from .process import CatalogEntry, apply_catalog, process_file, safe_process  # noqa: F401 - the public API
 from .rows import Rows, merge_rows
@@ -185,8 +186,9 @@ def run(paths: Iterable[Path], db: Path, *, quiet: bool = False, force: bool = F
             return store.write_batch([r for r in files if not isinstance(r, FileError)],
                                      [r for r in files if isinstance(r, FileError)])
 
-        # the batches are written by a thread of their own while the workers read on (pipeline/writer.py)
-        with BatchWriter(write) as writer:
+        # the batches are written by a thread of their own while the workers read on (pipeline/writer.py),
+        # DuckDB under its smaller cap meanwhile (the workers hold the rest of the memory: load.py)
+        with store.memory_limit(LOAD_MEMORY_LIMIT) if pool else nullcontext(), BatchWriter(write) as writer:
             try:
                 results = pool.map(tasks) if pool else _in_process(tasks, password, ruleset, ocr, checks)
                 for path, result in gather_parts(results, parts):

@@ -114,3 +114,23 @@ def test_when_a_run_writes_through_the_thread_then_batches_of_one_and_of_all_giv
     assert a.facts == b.facts > 0
     assert _rows(one) == _rows(whole)
     assert _rows(one)["facts"]
+
+
+def test_when_workers_read_then_duckdb_has_its_smaller_cap_and_gets_its_own_back_after(tmp_path):
+    from pipeline.load import MEMORY_LIMIT, Store
+
+    def cap(store) -> str:
+        return store.con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+
+    with Store(tmp_path / "jixiao.duckdb") as store:
+        own = cap(store)
+        with store.memory_limit("64MB"):
+            smaller = cap(store)
+        assert cap(store) == own
+        store.con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+        assert cap(store) == own  # "its own" is the configured cap
+        assert smaller != own and smaller.startswith("61.0")  # 64 MB = 61.0 MiB
+        with pytest.raises(ValueError):
+            with store.memory_limit("1GB'; DROP TABLE facts; --"):
+                pass
+        assert cap(store) == own
