@@ -53,3 +53,16 @@ def query(db: Path, sql: str) -> list[tuple]:
         return con.execute(sql).fetchall()
     finally:
         con.close()
+
+
+def figure_lines(texts: list[str], ruleset) -> list[tuple[str, list]]:
+    """(line, its figures) of every line of the texts that holds a figure."""
+    from pipeline.extract import figures_in
+
+    out = []
+    for text in texts:
+        for line in text.split("\n"):
+            figs = figures_in(line, ruleset.figure, ruleset.units)
+            if figs:
+                out.append((line, figs))
+    return out

@@ -8,10 +8,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from real_db import figure_lines
 
 from pipeline import attribute as A
 from pipeline import scope as S
-from pipeline.extract import figures_in
 from pipeline.ingest import read_document
 from pipeline.model import Fact, Kind
 
@@ -32,12 +32,7 @@ def texts() -> list[str]:
 @pytest.fixture(scope="module")
 def lines_with_figures(texts, ruleset):
     """(line, its figures) of every line of the real reports that holds a figure."""
-    out = []
-    for text in texts:
-        for line in text.split("\n"):
-            figs = figures_in(line, ruleset.figure, ruleset.units)
-            if figs:
-                out.append((line, figs))
+    out = figure_lines(texts, ruleset)
     assert len(out) > 500
     return out
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from real_db import figure_lines
 
 from pipeline import attribute as A
 from pipeline.extract import figures_in
@@ -25,12 +26,7 @@ def texts() -> list[str]:
 @pytest.fixture(scope="module")
 def lines_with_figures(texts, ruleset):
     """(line, its figures) of every line of the real reports that holds a figure."""
-    out = []
-    for text in texts:
-        for line in text.split("\n"):
-            figs = figures_in(line, ruleset.figure, ruleset.units)
-            if figs:
-                out.append((line, figs))
+    out = figure_lines(texts, ruleset)
     assert len(out) > 500
     return out
 
