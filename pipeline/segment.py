@@ -7,14 +7,15 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import Counter
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 
 import regex
 import yaml
 
-from .model import DocMeta, Document, Section, Sentence
+from .model import DocMeta, Document, Section, Sentence, builder
 from .resources import packaged_rules_dir
 PLAIN_HEADING_LEVEL = 9
 _CLOSERS = "”’」』）)\"'"
@@ -212,54 +213,26 @@ def segment(document: Document, layout: Layout | None = None) -> list[Sentence]:
             add((section, lead, lead + len(body), body, "heading"))
             continue
         pos = start
-        for m in split(text, start, end):
-            stop = m.end()
+        for stop in chain((m.end() for m in split(text, start, end)), (end,)):
+            if stop <= pos:
+                continue  # the line's end, where the last sentence end already stood
             piece = text[pos:stop]
             sentence = piece.strip()  # str.strip drops what str.isspace says
             if sentence:
                 lead = pos + len(piece) - len(piece.lstrip())
                 add((section, lead, lead + len(sentence), sentence, "prose"))
             pos = stop
-        if pos < end:
-            piece = text[pos:end]
-            sentence = piece.strip()
-            if sentence:
-                lead = pos + len(piece) - len(piece.lstrip())
-                add((section, lead, lead + len(sentence), sentence, "prose"))
     return _sentences(doc, pieces)
 
 
 def _sentences(doc: str, pieces: list[tuple]) -> list[Sentence]:
-    """The Sentences of ``pieces`` ((section, start, end, text, kind), in order; ``index`` their place).
-
-    A frozen dataclass's ``__init__`` sets each field by ``object.__setattr__`` (≈ 12 K instructions a
-    sentence, a third of segment); the slots are set here through their own descriptors (≈ 6 K) — only
-    while Sentence is what that needs (``_BY_SLOTS``: a slotted dataclass whose slots are its init fields,
-    in order, with no ``__post_init__``), else by the class itself. The same objects either way
-    (tests/test_speed22_seg22.py).
-    """
-    if not _BY_SLOTS:
-        return [Sentence(doc, sec, index, s, e, body, kind) for index, (sec, s, e, body, kind) in enumerate(pieces)]
-    new, (set_doc, set_section, set_index, set_start, set_end, set_text, set_kind) = object.__new__, _SLOT_SETTERS
-    out = []
-    for index, (sec, s, e, body, kind) in enumerate(pieces):
-        sentence = new(Sentence)
-        set_doc(sentence, doc)
-        set_section(sentence, sec)
-        set_index(sentence, index)
-        set_start(sentence, s)
-        set_end(sentence, e)
-        set_text(sentence, body)
-        set_kind(sentence, kind)
-        out.append(sentence)
-    return out
+    """The Sentences of ``pieces`` ((section, start, end, text, kind), in order; ``index`` their place),
+    built by ``model.builder`` (a frozen dataclass's ``__init__`` was a third of segment's cost)."""
+    make = _new_sentence
+    return [make(doc, sec, index, s, e, body, kind) for index, (sec, s, e, body, kind) in enumerate(pieces)]
 
 
-_SENTENCE_FIELDS = ("doc", "section", "index", "start", "end", "text", "kind")  # _sentences' order
-_BY_SLOTS = (tuple(f.name for f in fields(Sentence) if f.init) == tuple(f.name for f in fields(Sentence))
-             == tuple(getattr(Sentence, "__slots__", ())) == _SENTENCE_FIELDS
-             and not hasattr(Sentence, "__post_init__"))
-_SLOT_SETTERS = tuple(getattr(Sentence, name).__set__ for name in _SENTENCE_FIELDS) if _BY_SLOTS else ()
+_new_sentence = builder(Sentence)
 
 
 _HAN = regex.compile(r"\p{Han}")  # compiled once: heading_level runs on every line

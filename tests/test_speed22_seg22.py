@@ -482,7 +482,7 @@ def test_sentences_set_by_their_slots_are_the_class_s_own(monkeypatch):
 
     from pipeline import segment as seg
 
-    assert seg._BY_SLOTS  # the model is what the fast path needs: it is the path taken
+    assert seg._new_sentence is not Sentence  # the model is what the fast path needs: it is the path taken
     pieces = [("", 0, 4, "一、总体", "heading"), ("一、总体", 5, 12, "人员编制42人。", "prose"), ("一、总体", 13, 20, "a\tb", "row")]
     fast = seg._sentences("r.txt", pieces)
     want = [Sentence("r.txt", sec, i, s, e, t, k) for i, (sec, s, e, t, k) in enumerate(pieces)]
@@ -491,7 +491,7 @@ def test_sentences_set_by_their_slots_are_the_class_s_own(monkeypatch):
     assert pickle.loads(pickle.dumps(fast)) == want
     with pytest.raises(AttributeError):
         fast[0].start = 3  # still frozen
-    monkeypatch.setattr(seg, "_BY_SLOTS", False)  # a model the fast path cannot serve: the class builds them
+    monkeypatch.setattr(seg, "_new_sentence", Sentence)  # a model the fast path cannot serve: the class builds them
     assert seg._sentences("r.txt", pieces) == want
 
 
@@ -499,11 +499,10 @@ def test_moved_by_slots_is_replace(originals, ruleset):
     import dataclasses
     import pickle
 
-    from pipeline.model import Cell, Mention
     from pipeline.model import _SPECS as _FIELDS
-    from pipeline.model import _spec_of as _fields_of
+    from pipeline.model import Cell, Mention, builder
 
-    assert _fields_of(Fact)[3] is not Fact and _fields_of(Mention)[3] is not Mention  # the slots path is taken
+    assert builder(Fact) is not Fact and builder(Mention) is not Mention  # the slots path is taken
     fact = _fact("人员编制42人", 4, 6, "人员编制42人", FUND_ROW_RULE, group=0)
     for changes in [{}, {"start": 5, "end": 7}, {"quote": "q", "raw": "42", "group": 3}]:
         want = dataclasses.replace(fact, **changes)
@@ -525,7 +524,7 @@ def test_moved_by_slots_is_replace(originals, ruleset):
             if self.a < 0:
                 raise ValueError("a < 0")
 
-    assert _fields_of(Checked)[3] is Checked
+    assert builder(Checked) is Checked
     assert moved(Checked(1, 2), b=3) == Checked(1, 3)
     with pytest.raises(ValueError):
         moved(Checked(1, 2), a=-1)
