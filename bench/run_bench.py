@@ -6,6 +6,8 @@ memory of the whole process tree (the parent, the fork server and the workers) e
 from /proc: RSS summed (counts pages the workers share with the fork server once per process)
 and PSS summed (shares them out: the honest total). Prints one Markdown row per run and
 appends the figures to bench/corpus/results.jsonl (git-ignored, like the corpora and databases).
+Each row ends with issue 13's ratio: the run's wall time over a bare read of the same files plus one
+regex scan for figures (bench/bare_read.py, warm, the faster of two).
 
 Usage:
 
@@ -26,6 +28,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+from bare_read import bare_read  # bench/ is on sys.path when this runs as a script
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -145,19 +149,21 @@ def bench(fmt: str, size: int, workers: int | None, extra: list[str], folder: Pa
             "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM facts),"
             " (SELECT count(*) FROM audit_findings), (SELECT count(*) FROM ingest_errors)").fetchone()
     db_bytes = db.stat().st_size
+    bare_s = min(bare_read(folder)[2] for _ in range(2))  # warm: the files are in the page cache after the run
     return {"format": fmt, "reports": size, "workers": workers, "options": " ".join(extra), **result,
             "reports_per_s": round(size / result["wall_s"], 1),
             "mb_per_s": round(in_bytes / 2**20 / result["wall_s"], 2), "input_mb": round(in_bytes / 2**20, 1),
             "cpu_ms_per_report": round(1000 * result["cpu_s"] / size, 1),
             "parent_cpu_ms_per_report": round(1000 * result["parent_cpu_s"] / size, 1),
             "documents": docs, "facts": facts, "findings": findings, "ingest_errors": errors,
+            "bare_read_s": round(bare_s, 2), "ratio_to_bare": round(result["wall_s"] / bare_s, 1),
             "db_mb": round(db_bytes / 2**20, 1), "db_kb_per_report": round(db_bytes / 1024 / size, 1),
             "loadavg_before": round(load_before, 2), "loadavg_after": round(os.getloadavg()[0], 2)}
 
 
 ROW = ("| {format} | {reports:,} | {workers} | {wall_s} | **{reports_per_s}** | {mb_per_s} | {cpu_ms_per_report} "
        "| {map_s} | {after_map_s} | {map_peak_pss_mb} | {map_peak_parent_rss_mb} | {peak_pss_mb} | {peak_parent_rss_mb} "
-       "| {db_kb_per_report} | {exit} | {loadavg_before} |")
+       "| {db_kb_per_report} | {bare_read_s} | {ratio_to_bare} | {exit} | {loadavg_before} |")
 
 
 def main(argv=None) -> None:
@@ -172,9 +178,10 @@ def main(argv=None) -> None:
     info = machine()
     print(json.dumps(info, ensure_ascii=False))
     print("| format | reports | workers | wall s | reports/s | MB/s | CPU ms/report | read+load s | checks s "
-          "| read+load peak PSS MB | read+load parent RSS MB | peak PSS MB | peak parent RSS MB | DB KB/report | exit "
+          "| read+load peak PSS MB | read+load parent RSS MB | peak PSS MB | peak parent RSS MB | DB KB/report "
+          "| bare read s | ratio to bare read | exit "
           "| load avg |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for fmt in args.formats.split(","):
         for size in (int(s) for s in args.sizes.split(",")):
             if args.folder:
