@@ -54,3 +54,64 @@ def test_overlapping_and_nested_anchors_of_several_rules_merge_as_they_do_rule_b
     ruleset = replace(RULESET, rules=rules)
     for text in ["a", "aaaa", "ab" * 50, "a" + " " * 96 + "a", "a" + " " * 97 + "ba", "b" * 200 + "a", "xaax" * 30]:
         assert rule_windows(text, ruleset) == _plain_rule_windows(text, ruleset), text
+
+
+def _plain_tokenizer():
+    import jieba
+
+    plain = jieba.Tokenizer()
+    for line in RULESET.jieba_words:
+        parts = line.split()
+        if parts and not line.startswith("#"):
+            plain.add_word(parts[0], int(parts[1]) if len(parts) > 1 else None, parts[2] if len(parts) > 2 else None)
+    return plain
+
+
+def _windows_of_text() -> list[str]:
+    """Windows as the word-boundary check reads them: around every label a whole-word rule finds,
+    and slices of every kind of text (spaces, \\r\\n, letters, digits, astral characters)."""
+    from pipeline.extraction.scan import WORD_WINDOW
+
+    out = ["", " ", "\r\n", "a b\r\nc", "ＡＢ１２ 征收 土地\t\t5000亩。。", "𠀀征收😀土地", "征收土地5000亩，签约"]
+    for rule in RULESET.rules:
+        if not rule.whole_word:
+            continue
+        for text in TEXTS[::2]:
+            for m in rule.pattern.finditer(text, timeout=5):
+                lo, hi = m.span("label")
+                out.append(text[max(0, lo - WORD_WINDOW):hi + WORD_WINDOW])
+    for text in TEXTS[1::15]:
+        out += [text[i:i + 24] for i in range(0, min(len(text), 6000), 41)]
+    return out
+
+
+def test_word_bounds_are_where_jiebas_own_tokenize_starts_and_ends_words():
+    from pipeline.extraction.wordcut import word_bounds
+
+    plain = _plain_tokenizer()
+    windows = _windows_of_text()
+    assert len(windows) > 500
+    for text in windows + windows[:200]:  # the second time from the remembered blocks
+        bounds = {0, len(text)} | {at for _w, start, end in plain.tokenize(text) for at in (start, end)}
+        assert word_bounds(text, RULESET.jieba_words) == bounds, text
+
+
+def test_the_plain_loops_find_jiebas_own_routes_and_word_ends():
+    import jieba
+
+    from pipeline.extraction.wordcut import tokenizer
+
+    fast, plain = tokenizer(RULESET.jieba_words), _plain_tokenizer()
+    assert type(fast).calc is not jieba.Tokenizer.calc
+    checked = 0
+    for text in _windows_of_text()[::3] + [TEXTS[0][:3000]]:
+        for block in jieba.re_han_default.split(text):
+            if block and jieba.re_han_default.match(block):
+                dag = plain.get_DAG(block)
+                assert fast.get_DAG(block) == dag
+                route, plain_route = {}, {}
+                fast.calc(block, dag, route)
+                plain.calc(block, dag, plain_route)
+                assert route == plain_route  # the same floats, not close ones
+                checked += 1
+    assert checked > 300

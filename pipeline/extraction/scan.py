@@ -13,6 +13,7 @@ from ..model import DocMeta, FigureContext, Match, Rule, Sentence
 from ..rules import RuleSet
 from .context import context_of, figure_context
 from .needs import window_test
+from .wordcut import word_bounds
 
 log = logging.getLogger(__name__)
 REGEX_TIMEOUT_S = 2.0
@@ -385,24 +386,7 @@ def _forbidden_outside_figure(clause: str, context: FigureContext, hit: Match, w
 WORD_WINDOW = 8  # characters of context on each side of a label for the word-boundary check
 
 
-@lru_cache(maxsize=4)
-def _tokenizer(words: tuple[str, ...]):
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    tokenizer = jieba.Tokenizer()
-    for line in words:  # the RuleSet's jieba_dict.txt lines
-        parts = line.split()
-        if parts and not line.startswith("#"):
-            tokenizer.add_word(parts[0], int(parts[1]) if len(parts) > 1 else None, parts[2] if len(parts) > 2 else None)
-    return tokenizer
-
-
 @lru_cache(maxsize=256)
 def _word_bounds(text: str, words: tuple[str, ...]) -> frozenset[int]:
-    """Offsets where jieba (with the domain dictionary) puts a word boundary."""
-    bounds = {0, len(text)}
-    for _word, start, end in _tokenizer(words).tokenize(text):
-        bounds.add(start)
-        bounds.add(end)
-    return frozenset(bounds)
+    """Offsets where jieba (with the domain dictionary) puts a word boundary (pipeline/extraction/wordcut.py)."""
+    return word_bounds(text, words)
