@@ -115,3 +115,40 @@ def test_the_plain_loops_find_jiebas_own_routes_and_word_ends():
                 assert route == plain_route  # the same floats, not close ones
                 checked += 1
     assert checked > 300
+
+
+def _plain_figure_context(sentence, start, end, label_start, label_end, layout):
+    """figure_context as round 22 wrote it: each clause bound by the layout's clause patterns."""
+    from pipeline.extraction.context import clause_end_at, clause_start_at
+    from pipeline.model import FigureContext
+
+    text = sentence.text
+    lead = min(label_start, start) - sentence.start
+    last = max(label_end, end) - sentence.start
+    clause_start = clause_start_at(text, lead, layout) if lead < len(text) else lead
+    clause_end = clause_end_at(text, max(last - 1, 0), layout)
+    fig = start - sentence.start
+    fig_clause_start = clause_start if fig == lead else clause_start_at(text, fig, layout)
+    return FigureContext(text, fig, lead, clause_start, clause_end, fig_clause_start)
+
+
+def test_a_figures_clauses_read_from_where_the_clause_ends_stand_are_those_the_clause_patterns_find():
+    from pipeline.extraction.context import figure_context
+    from pipeline.segment import segment
+    from pipeline.model import Document
+
+    layout = RULESET.layout
+    checked = 0
+    for text in TEXTS[::4] + ["", "\n", "甲1，乙2；丙3", "，，。\n，"]:
+        document = Document(doc="t", path="", kind="txt", text=text, sha256="")
+        for sentence in segment(document, layout)[:80]:
+            n = len(sentence.text)
+            base = sentence.start
+            spots = sorted({0, 1, n // 3, n // 2, n - 2, n - 1, n, n + 1} - {-1, -2})
+            for fig in spots:
+                for label in spots[::2]:
+                    for width in (1, 4):
+                        args = (sentence, base + fig, base + fig + width, base + label, base + label + 2, layout)
+                        assert figure_context(*args) == _plain_figure_context(*args), (sentence.text, fig, label)
+                        checked += 1
+    assert checked > 10_000

@@ -2,9 +2,11 @@
 whether it is a goal."""
 from __future__ import annotations
 
+import re
+from bisect import bisect_left
 from functools import lru_cache
 
-from ..model import FigureContext, Match, Sentence
+from ..model import FigureContext, Match, Sentence, builder
 from ..rules import RuleSet
 from ..segment import Layout, clause_span, dates_an_event, year_mentions
 
@@ -21,11 +23,57 @@ def figure_context(sentence: Sentence, start: int, end: int, label_start: int, l
     text = sentence.text
     lead = min(label_start, start) - sentence.start
     last = max(label_end, end) - sentence.start
-    clause_start = clause_start_at(text, lead, layout) if lead < len(text) else lead
-    clause_end = clause_end_at(text, max(last - 1, 0), layout)
     fig = start - sentence.start
-    fig_clause_start = clause_start if fig == lead else clause_start_at(text, fig, layout)
-    return FigureContext(text, fig, lead, clause_start, clause_end, fig_clause_start)
+    if layout is None or lead < 0:
+        clause_start = clause_start_at(text, lead, layout) if lead < len(text) else lead
+        clause_end = clause_end_at(text, max(last - 1, 0), layout)
+        fig_clause_start = clause_start if fig == lead else clause_start_at(text, fig, layout)
+        return _new_context(text, fig, lead, clause_start, clause_end, fig_clause_start)
+    # the same three answers from where the sentence's clause ends stand (remembered per
+    # sentence: its figures ask in turn): a clause starts after the last end before a position
+    # (clause_start_at) and ends at the first end at or after one (clause_end_at)
+    ends = clause_ends(text, _end_chars(layout))
+    if lead < len(text):
+        at = bisect_left(ends, lead)
+        clause_start = ends[at - 1] + 1 if at else 0
+    else:
+        clause_start = lead
+    at = bisect_left(ends, max(last - 1, 0))
+    clause_end = ends[at] if at < len(ends) else len(text)
+    if fig == lead:
+        fig_clause_start = clause_start
+    else:
+        at = bisect_left(ends, fig)
+        fig_clause_start = ends[at - 1] + 1 if at else 0
+    return _new_context(text, fig, lead, clause_start, clause_end, fig_clause_start)
+
+
+_new_context = builder(FigureContext)
+
+
+@lru_cache(maxsize=1024)
+def clause_ends(text: str, ends: str) -> tuple[int, ...]:
+    """Where the clause ends (any one of the characters ``ends``) stand in ``text``, ascending.
+    (Keyed by the characters, not by a compiled pattern: a pattern's hash reads its whole code.)"""
+    finder = _FINDERS.get(ends)
+    if finder is None:
+        finder = _FINDERS[ends] = re.compile("[" + re.escape(ends) + "]")
+    return tuple(m.start() for m in finder.finditer(text))
+
+
+def _end_chars(layout: Layout) -> str:
+    """The characters ``layout.clause_left`` and ``clause_right`` stop at: rules/document.yaml's
+    clause_end and sentence_end, and a line end. Remembered per layout."""
+    known = _ENDS.get(id(layout))
+    if known is None or known[0] is not layout:
+        if len(_ENDS) >= 8:
+            _ENDS.clear()
+        known = _ENDS[id(layout)] = (layout, layout.clause_end + layout.sentence_end + "\n")
+    return known[1]
+
+
+_ENDS: dict[int, tuple] = {}
+_FINDERS: dict[str, re.Pattern] = {}
 
 
 def clause_start_at(text: str, pos: int, layout: Layout | None) -> int:
