@@ -152,3 +152,29 @@ def test_a_figures_clauses_read_from_where_the_clause_ends_stand_are_those_the_c
                         assert figure_context(*args) == _plain_figure_context(*args), (sentence.text, fig, label)
                         checked += 1
     assert checked > 10_000
+
+
+def test_finditer_read_by_position_is_finditer_read_by_keyword_with_its_timeout():
+    import regex
+
+    from pipeline.extraction.scan import FINDITER_ARGS, REGEX_TIMEOUT_S
+
+    assert FINDITER_ARGS[-1] == REGEX_TIMEOUT_S
+    found = 0
+    for rule in RULESET.rules:
+        for text in TEXTS[::20]:
+            for lo, hi in ((None, None), (0, len(text) // 2), (len(text) // 3, len(text))):
+                by_keyword = [m.span() for m in rule.pattern.finditer(text, lo, hi, timeout=REGEX_TIMEOUT_S)]
+                assert [m.span() for m in rule.pattern.finditer(text, lo, hi, *FINDITER_ARGS)] == by_keyword
+                found += len(by_keyword)
+    assert found > 100
+    # the last one is the timeout (no other of finditer's parameters takes a float): a pattern
+    # that backtracks for seconds stops at a short one, by position as by keyword
+    slow = regex.compile(r"(a|aa)+$")
+    for args in ((False, False, False, 0.01), ()):
+        kwargs = {} if args else {"timeout": 0.01}
+        try:
+            list(slow.finditer("a" * 40 + "!", None, None, *args, **kwargs))
+        except TimeoutError:
+            continue
+        raise AssertionError("no timeout")

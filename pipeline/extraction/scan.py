@@ -17,6 +17,11 @@ from .wordcut import word_bounds
 
 log = logging.getLogger(__name__)
 REGEX_TIMEOUT_S = 2.0
+# regex's finditer(string, pos, endpos, overlapped, concurrent, partial, timeout) after the window,
+# by position: by keyword, CPython's argument parser makes a str of each parameter name it looks
+# up (≈ 3,000 instructions a call, ≈ 60 windows a report); concurrent=False keeps the GIL, which a
+# worker's one thread would only hand to itself (tests/test_speed23_scan23.py checks the order)
+FINDITER_ARGS = (False, False, False, REGEX_TIMEOUT_S)
 
 
 def find_hits(text: str, sentences: list[Sentence], ruleset: RuleSet, meta: DocMeta) -> list[Match]:
@@ -31,12 +36,13 @@ def find_hits(text: str, sentences: list[Sentence], ruleset: RuleSet, meta: DocM
             if merged is None:
                 continue  # none of its anchors stands in the text: no match can
         try:  # the timeout bounds the whole scan, so collect first and judge context after
+            # finditer's arguments by position (FINDITER_ARGS): what scan() asks by keyword
             if not rule.anchors:
-                matches = list(rule.pattern.finditer(text, timeout=REGEX_TIMEOUT_S))
+                matches = list(rule.pattern.finditer(text, None, None, *FINDITER_ARGS))
             else:
                 if test is not None:
                     merged = [(a, b) for a, b in merged if test.match(text, a, b)]
-                matches = [m for a, b in merged for m in rule.pattern.finditer(text, a, b, timeout=REGEX_TIMEOUT_S)]
+                matches = [m for a, b in merged for m in rule.pattern.finditer(text, a, b, *FINDITER_ARGS)]
         except TimeoutError:
             log.warning("rule %s timed out on a document; skipped", rule.id)
             continue
