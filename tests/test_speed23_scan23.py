@@ -178,3 +178,33 @@ def test_finditer_read_by_position_is_finditer_read_by_keyword_with_its_timeout(
         except TimeoutError:
             continue
         raise AssertionError("no timeout")
+
+
+def _plain_is_target(sentence_text, fig_pos, ruleset) -> bool:
+    """is_target as round 22 wrote it: each target word asked in turn."""
+    before = sentence_text[:fig_pos]
+    if any(w in before for w in ruleset.targets.get("sentence", ())):
+        return True
+    phrase = before[max(before.rfind(c) for c in "，,；;") + 1:]
+    return any(w in phrase for w in ruleset.targets.get("clause", ()))
+
+
+def test_the_target_words_found_by_one_search_are_those_found_word_by_word():
+    from dataclasses import replace
+
+    from pipeline.extraction.context import is_target
+    from pipeline.model import Document
+    from pipeline.segment import segment
+
+    odd = [replace(RULESET, targets={}), replace(RULESET, targets={"sentence": ("",), "clause": ()}),
+           replace(RULESET, targets={"sentence": ("a.b", "(", "计划"), "clause": ("[x]", "任务|")})]
+    answers = set()
+    for text in TEXTS[::6] + ["计划征地100亩，a.b任务|5户；[x]6户"]:
+        for sentence in segment(Document(doc="t", path="", kind="txt", text=text, sha256=""), RULESET.layout)[:60]:
+            n = len(sentence.text)
+            for pos in {0, 1, n // 4, n // 2, n - 1, n, n + 3}:
+                for ruleset in [RULESET] + odd:
+                    answer = is_target(sentence.text, pos, ruleset)
+                    assert answer == _plain_is_target(sentence.text, pos, ruleset), (sentence.text, pos)
+                    answers.add(answer)
+    assert answers == {True, False}

@@ -130,6 +130,8 @@ def read_period(sentence_text: str, label_pos: int, fig_pos: int, doc_year: int 
     c_start = clause_start_at(sentence_text, lo, layout) if clause_start is None else clause_start
     years = [(p, y) for p, y in year_mentions(sentence_text[:fig_pos])
              if not dates_an_event(sentence_text, p, layout)]  # 成立于1958年: a date, not a period
+    if not years:
+        return None  # most figures: no year before them (what follows would find none)
     in_clause = [y for p, y in years if p >= c_start]
     if in_clause:
         return in_clause[-1]
@@ -174,11 +176,32 @@ def _bracket_closes(text: str) -> bool:
 def is_target(sentence_text: str, fig_pos: int, ruleset: RuleSet) -> bool:
     """A plan or a goal: 目标为/计划… before the figure in its sentence, 任务 in its clause."""
     before = sentence_text[:fig_pos]
-    if any(w in before for w in ruleset.targets.get("sentence", ())):
+    in_sentence, in_clause = _target_words(ruleset)
+    if in_sentence.search(before):
         return True
     # a list joined by 、 shares its verb: 力争完成征地2000亩以上、签约900户以上
-    phrase = before[max(before.rfind(c) for c in "，,；;") + 1:]
-    return any(w in phrase for w in ruleset.targets.get("clause", ()))
+    phrase = before[max(before.rfind("，"), before.rfind(","), before.rfind("；"), before.rfind(";")) + 1:]
+    return in_clause.search(phrase) is not None
+
+
+def _target_words(ruleset: RuleSet) -> tuple[re.Pattern, re.Pattern]:
+    """Two patterns, each finding any one of the target words (``sentence``, ``clause``): one
+    search instead of a loop asking each word (a figure of a level asks both). No words: a
+    pattern that finds nothing. Remembered per rules."""
+    known = _TARGET_WORDS.get(id(ruleset))
+    if known is None or known[0] is not ruleset:
+        if len(_TARGET_WORDS) >= 8:
+            _TARGET_WORDS.clear()
+        known = _TARGET_WORDS[id(ruleset)] = (ruleset, tuple(_any_word(ruleset.targets.get(k, ())) for k in ("sentence", "clause")))
+    return known[1]
+
+
+def _any_word(words) -> re.Pattern:
+    """A pattern that finds any one of ``words`` (an empty word stands in every text, as with ``in``)."""
+    return re.compile("|".join(map(re.escape, words)) if words else "(?!)")
+
+
+_TARGET_WORDS: dict[int, tuple] = {}
 
 
 @lru_cache(maxsize=1024)
