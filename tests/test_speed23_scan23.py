@@ -208,3 +208,17 @@ def test_the_target_words_found_by_one_search_are_those_found_word_by_word():
                     assert answer == _plain_is_target(sentence.text, pos, ruleset), (sentence.text, pos)
                     answers.add(answer)
     assert answers == {True, False}
+
+
+def test_a_place_is_a_word_bound_when_it_stands_among_the_bounds_of_the_whole_window():
+    from pipeline.extraction.wordcut import is_word_bound, word_bounds
+
+    windows = _windows_of_text() + ["\r\n", "a\r\nb", "\r\r\n", "征收\r\n土地", "甲 \r\n\t乙"]
+    answers = set()
+    for text in windows:
+        bounds = word_bounds(text, RULESET.jieba_words)
+        for at in range(-2, len(text) + 3):
+            answer = is_word_bound(text, at, RULESET.jieba_words)
+            assert answer == (at in bounds), (text, at)
+            answers.add(answer)
+    assert answers == {True, False}

@@ -13,7 +13,7 @@ from ..model import DocMeta, FigureContext, Match, Rule, Sentence
 from ..rules import RuleSet
 from .context import context_of, figure_context
 from .needs import window_test
-from .wordcut import word_bounds
+from .wordcut import is_word_bound
 
 log = logging.getLogger(__name__)
 REGEX_TIMEOUT_S = 2.0
@@ -370,8 +370,9 @@ def clause_allows(hit: Match, context: FigureContext, ruleset: RuleSet) -> bool:
         # segment a window around the label only: jieba's cost grows with the text it reads
         lo = max(0, hit.label_start - sentence.start - WORD_WINDOW)
         hi = min(len(stext), hit.label_end - sentence.start + WORD_WINDOW)
-        bounds = _word_bounds(stext[lo:hi], ruleset.jieba_words)
-        if hit.label_start - sentence.start - lo not in bounds or hit.label_end - sentence.start - lo not in bounds:
+        window, words = stext[lo:hi], ruleset.jieba_words
+        if not (is_word_bound(window, hit.label_start - sentence.start - lo, words)
+                and is_word_bound(window, hit.label_end - sentence.start - lo, words)):
             return False
     return True
 
@@ -390,9 +391,3 @@ def _forbidden_outside_figure(clause: str, context: FigureContext, hit: Match, w
 
 
 WORD_WINDOW = 8  # characters of context on each side of a label for the word-boundary check
-
-
-@lru_cache(maxsize=256)
-def _word_bounds(text: str, words: tuple[str, ...]) -> frozenset[int]:
-    """Offsets where jieba (with the domain dictionary) puts a word boundary (pipeline/extraction/wordcut.py)."""
-    return word_bounds(text, words)

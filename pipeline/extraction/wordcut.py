@@ -32,9 +32,8 @@ def word_bounds(text: str, words: tuple[str, ...]) -> frozenset[int]:
         if not block:
             continue
         if han.match(block):
-            for size in _block_sizes(cut, block):
-                at += size
-                bounds.add(at)
+            bounds.update(at + end for end in _block_ends(cut, block))
+            at += len(block)
         else:
             for piece in skip.split(block):
                 if skip.match(piece):
@@ -47,10 +46,36 @@ def word_bounds(text: str, words: tuple[str, ...]) -> frozenset[int]:
     return frozenset(bounds)
 
 
+def is_word_bound(text: str, at: int, words: tuple[str, ...]) -> bool:
+    """``at in word_bounds(text, words)``, cutting no more than the one block ``at`` stands
+    inside: every edge of a block is a word's, and so is every place between two characters
+    outside the blocks but the middle of a \\r\\n (a word of its own).
+
+    >>> [is_word_bound("征收土地5000亩，签约", at, ()) for at in (2, 3, 9, 11)]
+    [True, False, True, False]
+    """
+    if at <= 0 or at >= len(text):
+        return at == 0 or at == len(text)
+    import jieba
+
+    for block in jieba.re_han_default.finditer(text):  # the blocks Tokenizer.cut cuts one by one
+        start, end = block.span()
+        if start >= at:
+            break
+        if at < end:
+            return at - start in _block_ends(tokenizer(words), block.group())
+    return not (text[at - 1] == "\r" and text[at] == "\n")
+
+
 @lru_cache(maxsize=4096)
-def _block_sizes(cut, block: str) -> tuple[int, ...]:
-    """The lengths of the words jieba cuts one block into (its ``__cut_DAG``, HMM on)."""
-    return tuple(len(word) for word in cut._Tokenizer__cut_DAG(block))
+def _block_ends(cut, block: str) -> frozenset[int]:
+    """Where the words jieba cuts one block into end (its ``__cut_DAG``, HMM on), the block's
+    own end included."""
+    ends, at = set(), 0
+    for word in cut._Tokenizer__cut_DAG(block):
+        at += len(word)
+        ends.add(at)
+    return frozenset(ends)
 
 
 @lru_cache(maxsize=4)
