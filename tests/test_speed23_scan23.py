@@ -222,3 +222,57 @@ def test_a_place_is_a_word_bound_when_it_stands_among_the_bounds_of_the_whole_wi
             assert answer == (at in bounds), (text, at)
             answers.add(answer)
     assert answers == {True, False}
+
+
+def _plain_clause_allows(hit, context, ruleset) -> bool:
+    """clause_allows as round 22 wrote it: each word asked in turn."""
+    from pipeline.extraction.scan import WORD_WINDOW, _forbidden_outside_figure
+    from pipeline.extraction.wordcut import word_bounds
+
+    rule, sentence = hit.rule, hit.sentence
+    stext = context.text
+    clause = stext[context.clause_start:context.clause_end]
+    if any(w in clause for w in rule.forbid) and _forbidden_outside_figure(clause, context, hit, rule.forbid):
+        return False
+    if rule.require and not any(w in clause for w in rule.require):
+        return False
+    before = stext[: context.lead]
+    if rule.forbid_before and any(w in before for w in rule.forbid_before):
+        return False
+    if rule.require_before and not any(w in before for w in rule.require_before):
+        return False
+    if rule.whole_word and hit.label_end > hit.label_start:
+        lo = max(0, hit.label_start - sentence.start - WORD_WINDOW)
+        hi = min(len(stext), hit.label_end - sentence.start + WORD_WINDOW)
+        bounds = word_bounds(stext[lo:hi], ruleset.jieba_words)
+        if hit.label_start - sentence.start - lo not in bounds or hit.label_end - sentence.start - lo not in bounds:
+            return False
+    return True
+
+
+def test_the_clause_words_found_by_one_search_allow_what_the_words_asked_in_turn_allow():
+    from dataclasses import replace
+
+    from pipeline.extraction.context import figure_context
+    from pipeline.extraction.scan import clause_allows
+    from pipeline.model import Document, Match
+    from pipeline.segment import segment
+
+    odd = {"forbid": ("", "亩"), "require": ("(",), "forbid_before": ("年",), "require_before": ("计划", "a.b")}
+    rules = list(RULESET.rules) + [replace(RULESET.rules[i], **{k: v}) for i, (k, v) in enumerate(odd.items())] \
+        + [replace(RULESET.rules[5], forbid=())]
+    answers, checked = set(), 0
+    for text in TEXTS[::5]:
+        sentences = segment(Document(doc="t", path="", kind="txt", text=text, sha256=""), RULESET.layout)
+        for sentence in sentences[:120]:
+            for rule in rules:
+                for m in rule.pattern.finditer(sentence.text, timeout=5):
+                    (start, end), (ls, le) = m.span("fig"), m.span("label")
+                    s0 = sentence.start
+                    context = figure_context(sentence, s0 + start, s0 + end, s0 + ls, s0 + le, RULESET.layout)
+                    hit = Match(rule, sentence, s0 + start, s0 + end, s0 + ls, s0 + le, {}, context)
+                    answer = clause_allows(hit, context, RULESET)
+                    assert answer == _plain_clause_allows(hit, context, RULESET), (rule.id, sentence.text)
+                    answers.add(answer)
+                    checked += 1
+    assert answers == {True, False} and checked > 300
