@@ -134,8 +134,8 @@ def _plain_figure_context(sentence, start, end, label_start, label_end, layout):
 
 def test_a_figures_clauses_read_from_where_the_clause_ends_stand_are_those_the_clause_patterns_find():
     from pipeline.extraction.context import figure_context
-    from pipeline.segment import segment
     from pipeline.model import Document
+    from pipeline.segment import segment
 
     layout = RULESET.layout
     checked = 0
