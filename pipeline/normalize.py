@@ -25,7 +25,7 @@ import cn2an
 import yaml
 
 from pipeline.errors import RuleError
-from pipeline.model import Quantity
+from pipeline.model import Quantity, builder
 from pipeline.resources import packaged_rules_dir
 
 __all__ = [
@@ -353,14 +353,10 @@ def _parse(text: str, units: Units, unit_map: Mapping[str, str] | None) -> Quant
         unit = unit_map.get(surface) or unit_map.get(base) or unit
     scale = mag_factor * factor
     qualifier = pre or q1 or q2 or post
-    return Quantity(
-        value=plain(read[0] * scale),
-        unit=unit,
-        approx=qualifier is not None,
-        raw=text,
-        step=plain(read[1] * scale),
-        qualifier=qualifier,
-    )
+    return _new_quantity(plain(read[0] * scale), unit, qualifier is not None, text, plain(read[1] * scale), qualifier)
+
+
+_new_quantity = builder(Quantity)  # Quantity(value, unit, approx, raw, step, qualifier), built by its slots
 
 
 def approx_range(q: Quantity) -> tuple[Decimal, Decimal]:

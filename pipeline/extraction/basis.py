@@ -32,7 +32,7 @@ def read_basis(sentence_text: str, fig_pos: int, ruleset: RuleSet, clause_start:
     found = nearest_basis(_clean_basis_text(sentence_text[c_start:fig_pos], ruleset), ruleset)
     if found:
         return found
-    if sentence_text[c_start:].lstrip().startswith("其中") and c_start > 0:
+    if c_start > 0 and sentence_text[c_start:].lstrip().startswith("其中"):
         head_end = clause_end_at(sentence_text, 0, ruleset.layout)
         return nearest_basis(_clean_basis_text(sentence_text[:head_end], ruleset), ruleset)
     return None

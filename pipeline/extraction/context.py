@@ -2,9 +2,11 @@
 whether it is a goal."""
 from __future__ import annotations
 
+import re
+from bisect import bisect_left
 from functools import lru_cache
 
-from ..model import FigureContext, Match, Sentence
+from ..model import FigureContext, Match, Sentence, builder
 from ..rules import RuleSet
 from ..segment import Layout, clause_span, dates_an_event, year_mentions
 
@@ -21,11 +23,57 @@ def figure_context(sentence: Sentence, start: int, end: int, label_start: int, l
     text = sentence.text
     lead = min(label_start, start) - sentence.start
     last = max(label_end, end) - sentence.start
-    clause_start = clause_start_at(text, lead, layout) if lead < len(text) else lead
-    clause_end = clause_end_at(text, max(last - 1, 0), layout)
     fig = start - sentence.start
-    fig_clause_start = clause_start if fig == lead else clause_start_at(text, fig, layout)
-    return FigureContext(text, fig, lead, clause_start, clause_end, fig_clause_start)
+    if layout is None or lead < 0:
+        clause_start = clause_start_at(text, lead, layout) if lead < len(text) else lead
+        clause_end = clause_end_at(text, max(last - 1, 0), layout)
+        fig_clause_start = clause_start if fig == lead else clause_start_at(text, fig, layout)
+        return _new_context(text, fig, lead, clause_start, clause_end, fig_clause_start)
+    # the same three answers from where the sentence's clause ends stand (remembered per
+    # sentence: its figures ask in turn): a clause starts after the last end before a position
+    # (clause_start_at) and ends at the first end at or after one (clause_end_at)
+    ends = clause_ends(text, _end_chars(layout))
+    if lead < len(text):
+        at = bisect_left(ends, lead)
+        clause_start = ends[at - 1] + 1 if at else 0
+    else:
+        clause_start = lead
+    at = bisect_left(ends, max(last - 1, 0))
+    clause_end = ends[at] if at < len(ends) else len(text)
+    if fig == lead:
+        fig_clause_start = clause_start
+    else:
+        at = bisect_left(ends, fig)
+        fig_clause_start = ends[at - 1] + 1 if at else 0
+    return _new_context(text, fig, lead, clause_start, clause_end, fig_clause_start)
+
+
+_new_context = builder(FigureContext)
+
+
+@lru_cache(maxsize=1024)
+def clause_ends(text: str, ends: str) -> tuple[int, ...]:
+    """Where the clause ends (any one of the characters ``ends``) stand in ``text``, ascending.
+    (Keyed by the characters, not by a compiled pattern: a pattern's hash reads its whole code.)"""
+    finder = _FINDERS.get(ends)
+    if finder is None:
+        finder = _FINDERS[ends] = re.compile("[" + re.escape(ends) + "]")
+    return tuple(m.start() for m in finder.finditer(text))
+
+
+def _end_chars(layout: Layout) -> str:
+    """The characters ``layout.clause_left`` and ``clause_right`` stop at: rules/document.yaml's
+    clause_end and sentence_end, and a line end. Remembered per layout."""
+    known = _ENDS.get(id(layout))
+    if known is None or known[0] is not layout:
+        if len(_ENDS) >= 8:
+            _ENDS.clear()
+        known = _ENDS[id(layout)] = (layout, layout.clause_end + layout.sentence_end + "\n")
+    return known[1]
+
+
+_ENDS: dict[int, tuple] = {}
+_FINDERS: dict[str, re.Pattern] = {}
 
 
 def clause_start_at(text: str, pos: int, layout: Layout | None) -> int:
@@ -82,6 +130,8 @@ def read_period(sentence_text: str, label_pos: int, fig_pos: int, doc_year: int 
     c_start = clause_start_at(sentence_text, lo, layout) if clause_start is None else clause_start
     years = [(p, y) for p, y in year_mentions(sentence_text[:fig_pos])
              if not dates_an_event(sentence_text, p, layout)]  # 成立于1958年: a date, not a period
+    if not years:
+        return None  # most figures: no year before them (what follows would find none)
     in_clause = [y for p, y in years if p >= c_start]
     if in_clause:
         return in_clause[-1]
@@ -126,11 +176,32 @@ def _bracket_closes(text: str) -> bool:
 def is_target(sentence_text: str, fig_pos: int, ruleset: RuleSet) -> bool:
     """A plan or a goal: 目标为/计划… before the figure in its sentence, 任务 in its clause."""
     before = sentence_text[:fig_pos]
-    if any(w in before for w in ruleset.targets.get("sentence", ())):
+    in_sentence, in_clause = _target_words(ruleset)
+    if in_sentence.search(before):
         return True
     # a list joined by 、 shares its verb: 力争完成征地2000亩以上、签约900户以上
-    phrase = before[max(before.rfind(c) for c in "，,；;") + 1:]
-    return any(w in phrase for w in ruleset.targets.get("clause", ()))
+    phrase = before[max(before.rfind("，"), before.rfind(","), before.rfind("；"), before.rfind(";")) + 1:]
+    return in_clause.search(phrase) is not None
+
+
+def _target_words(ruleset: RuleSet) -> tuple[re.Pattern, re.Pattern]:
+    """Two patterns, each finding any one of the target words (``sentence``, ``clause``): one
+    search instead of a loop asking each word (a figure of a level asks both). No words: a
+    pattern that finds nothing. Remembered per rules."""
+    known = _TARGET_WORDS.get(id(ruleset))
+    if known is None or known[0] is not ruleset:
+        if len(_TARGET_WORDS) >= 8:
+            _TARGET_WORDS.clear()
+        known = _TARGET_WORDS[id(ruleset)] = (ruleset, tuple(_any_word(ruleset.targets.get(k, ())) for k in ("sentence", "clause")))
+    return known[1]
+
+
+def _any_word(words) -> re.Pattern:
+    """A pattern that finds any one of ``words`` (an empty word stands in every text, as with ``in``)."""
+    return re.compile("|".join(map(re.escape, words)) if words else "(?!)")
+
+
+_TARGET_WORDS: dict[int, tuple] = {}
 
 
 @lru_cache(maxsize=1024)

@@ -32,7 +32,8 @@ def to_facts(document: Document, hits: list[Match], meta: DocMeta, ruleset: Rule
             continue
         facts.append(fact)
         by_span[fact.start] = fact
-        facts.extend(replaced(fact, metric=m) for m in hit.rule.also if ruleset.metric_unit(m) == fact.unit)
+        if hit.rule.also:
+            facts.extend(replaced(fact, metric=m) for m in hit.rule.also if ruleset.metric_unit(m) == fact.unit)
     return facts
 
 

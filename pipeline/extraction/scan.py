@@ -3,8 +3,10 @@ context words (rules/*.yaml require / forbid …, jieba word bounds) allow them.
 from __future__ import annotations
 
 import logging
+import re
 from bisect import bisect_right
 from functools import lru_cache
+from itertools import chain
 
 import ahocorasick
 
@@ -12,22 +14,36 @@ from ..model import DocMeta, FigureContext, Match, Rule, Sentence
 from ..rules import RuleSet
 from .context import context_of, figure_context
 from .needs import window_test
+from .wordcut import is_word_bound
 
 log = logging.getLogger(__name__)
 REGEX_TIMEOUT_S = 2.0
+# regex's finditer(string, pos, endpos, overlapped, concurrent, partial, timeout) after the window,
+# by position: by keyword, CPython's argument parser makes a str of each parameter name it looks
+# up (≈ 3,000 instructions a call, ≈ 60 windows a report); concurrent=False keeps the GIL, which a
+# worker's one thread would only hand to itself (tests/test_speed23_scan23.py checks the order)
+FINDITER_ARGS = (False, False, False, REGEX_TIMEOUT_S)
 
 
 def find_hits(text: str, sentences: list[Sentence], ruleset: RuleSet, meta: DocMeta) -> list[Match]:
     starts = [s.start for s in sentences]
     hits = []
-    windows = anchor_windows(text, _all_anchors(ruleset))  # anchor → the windows around it, shared by the rules naming it
-    for rule, test, fig, label, names in _plans(ruleset):
+    windows = rule_windows(text, ruleset)  # rule's number → its merged windows (rules with anchors)
+    for number, (rule, test, fig, label, names) in enumerate(_plans(ruleset)):
         if rule.report_types and meta.report_type not in rule.report_types:
             continue
-        if rule.anchors and not any(a in windows for a in rule.anchors):
-            continue  # none of its anchors stands in the text: no match can
+        if rule.anchors:
+            merged = windows.get(number)
+            if merged is None:
+                continue  # none of its anchors stands in the text: no match can
         try:  # the timeout bounds the whole scan, so collect first and judge context after
-            matches = scan(rule, text, windows, test)
+            # finditer's arguments by position (FINDITER_ARGS): what scan() asks by keyword
+            if not rule.anchors:
+                matches = list(rule.pattern.finditer(text, None, None, *FINDITER_ARGS))
+            else:
+                if test is not None:
+                    merged = [(a, b) for a, b in merged if test.match(text, a, b)]
+                matches = [m for a, b in merged for m in rule.pattern.finditer(text, a, b, *FINDITER_ARGS)]
         except TimeoutError:
             log.warning("rule %s timed out on a document; skipped", rule.id)
             continue
@@ -102,6 +118,79 @@ def anchor_windows(text: str, anchors: tuple[str, ...]) -> dict[str, list[tuple[
     return out
 
 
+def rule_windows(text: str, ruleset: RuleSet) -> dict[int, list[tuple[int, int]]]:
+    """For every rule (by its number in ``ruleset.rules``) one of whose anchors stands in ``text``,
+    the windows :func:`scan` runs it in: the windows of its anchors' occurrences
+    (:func:`anchor_windows`), those that overlap or touch merged. The same windows as ``scan``
+    builds from ``anchor_windows``, built for all the rules at once: one automaton pass, then
+    array operations over the occurrences (one per occurrence and rule naming its anchor) instead
+    of a Python loop over each anchor's occurrences and each rule's anchors (≈ 420 occurrences
+    and 200 windows a report)."""
+    import numpy
+
+    anchors, before, count, first, rules = _window_plan(ruleset)
+    if not anchors:
+        return {}
+    automaton, sieve = _sieved_automaton(anchors, numbered=True)
+    found = list(automaton.iter(sieve(text)))  # (end, number of the anchor), ends ascending
+    if not found:
+        return {}
+    n = len(found)
+    flat = numpy.fromiter(chain.from_iterable(found), numpy.int64, 2 * n)
+    ends, ids = flat[0::2], flat[1::2]
+    lo = ends - before.take(ids)
+    numpy.maximum(lo, 0, out=lo)
+    width = ends + (1 + ANCHOR_AFTER) - lo
+    # one row per occurrence and rule naming its anchor (those of anchor k: rules[first[k]:first[k + 1]]),
+    # each rule's rows in a band of its own (every window ends before ``band``)
+    counts = count.take(ids)
+    total = int(counts.sum())
+    ahead = numpy.cumsum(counts)
+    rule = rules.take(numpy.repeat(first.take(ids) + counts - ahead, counts) + numpy.arange(total))
+    band = len(text) + ANCHOR_AFTER + 1
+    low = rule * band + numpy.repeat(lo, counts)
+    order = numpy.argsort(low, kind="stable")
+    low = low.take(order)
+    # sorted by start, a row opens a window unless it starts at or before the furthest end before it
+    reach = numpy.maximum.accumulate(low + numpy.repeat(width, counts).take(order))
+    opens = numpy.empty(total, dtype=bool)
+    opens[0] = True
+    numpy.greater(low[1:], reach[:-1], out=opens[1:])
+    head = numpy.flatnonzero(opens)
+    owner = rule.take(order.take(head))
+    base = owner * band
+    pairs = list(zip((low.take(head) - base).tolist(), (reach.take(numpy.append(head[1:] - 1, total - 1)) - base).tolist()))
+    cuts = [0, *(numpy.flatnonzero(owner[1:] != owner[:-1]) + 1).tolist(), len(pairs)]
+    return {r: pairs[a:b] for r, a, b in zip(owner.take(cuts[:-1]).tolist(), cuts, cuts[1:])}
+
+
+def _window_plan(ruleset: RuleSet) -> tuple:
+    """What :func:`rule_windows` reads, remembered per rules tuple as the anchors are: the
+    anchors (:func:`_all_anchors`), and as arrays indexed by an anchor's number: how far before
+    its end a window around it starts, how many rules name it and where their numbers start in
+    the last array (those of anchor k at ``rules[first[k]:first[k] + count[k]]``)."""
+    import numpy
+
+    rules = ruleset.rules
+    known = _WINDOW_PLANS.get(id(rules))
+    if known is None or known[0] is not rules:
+        anchors = _all_anchors(ruleset)
+        naming: dict[str, list[int]] = {a: [] for a in anchors}
+        for number, rule in enumerate(rules):
+            for a in dict.fromkeys(rule.anchors):
+                naming[a].append(number)
+        count = numpy.array([len(naming[a]) for a in anchors], dtype=numpy.int64)
+        plan = (anchors, numpy.array([len(a) - 1 + ANCHOR_BEFORE for a in anchors], dtype=numpy.int64), count,
+                numpy.cumsum(count) - count, numpy.array([r for a in anchors for r in naming[a]], dtype=numpy.int64))
+        if len(_WINDOW_PLANS) >= 8:
+            _WINDOW_PLANS.clear()
+        known = _WINDOW_PLANS[id(rules)] = (rules, plan)
+    return known[1]
+
+
+_WINDOW_PLANS: dict[int, tuple] = {}
+
+
 def _merged(windows: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Sorted windows with those that overlap or touch joined."""
     merged: list[tuple[int, int]] = []
@@ -168,7 +257,7 @@ def _automaton(anchors: tuple[str, ...]):
 
 
 @lru_cache(maxsize=4)
-def _sieved_automaton(anchors: tuple[str, ...]):
+def _sieved_automaton(anchors: tuple[str, ...], numbered: bool = False):
     """The automaton over the anchors, and a sieve for the text it reads: every character that
     can stand in no occurrence of an anchor becomes one filler character (length and offsets
     kept), so the anchors occur in the sieved text exactly where they occur in the text. A
@@ -177,16 +266,17 @@ def _sieved_automaton(anchors: tuple[str, ...]):
     if it stands in an anchor). The filler is the first character the automaton's root looks for
     (a dummy word that never occurs puts it there): the root looks a character up by a walk
     through all its children, and most of a report's characters are sieved out, so most steps
-    end at the first child instead of the last."""
+    end at the first child instead of the last. Each anchor's value: ``(size, anchor)``, or with
+    ``numbered`` its number in ``anchors`` (a flat pair of integers for :func:`rule_windows`)."""
     import numpy
 
     letters = sorted(set("".join(anchors)))
     outside = (c for c in map(chr, range(0x110000)) if c not in letters)
     filler, never = next(outside), next(outside)
     automaton = ahocorasick.Automaton()
-    automaton.add_word(filler + never, (0, None))  # ``never`` stands in no sieved text
-    for anchor in anchors:
-        automaton.add_word(anchor, (len(anchor), anchor))
+    automaton.add_word(filler + never, -1 if numbered else (0, None))  # ``never`` stands in no sieved text
+    for number, anchor in enumerate(anchors):
+        automaton.add_word(anchor, number if numbered else (len(anchor), anchor))
     automaton.make_automaton()
     fill = numpy.uint32(ord(filler))
     if len(letters) > 255:  # no 8-bit numbering: keep every character of the anchors
@@ -268,23 +358,39 @@ def clause_allows(hit: Match, context: FigureContext, ruleset: RuleSet) -> bool:
     rule, sentence = hit.rule, hit.sentence
     stext = context.text
     clause = stext[context.clause_start:context.clause_end]
-    if any(w in clause for w in rule.forbid) and _forbidden_outside_figure(clause, context, hit, rule.forbid):
+    if rule.forbid and _any_word(rule.forbid).search(clause) and _forbidden_outside_figure(clause, context, hit, rule.forbid):
         return False
     if rule.require and not any(w in clause for w in rule.require):
         return False
-    before = stext[: context.lead]
-    if rule.forbid_before and any(w in before for w in rule.forbid_before):
-        return False
-    if rule.require_before and not any(w in before for w in rule.require_before):
-        return False
+    if rule.forbid_before or rule.require_before:
+        before = stext[: context.lead]
+        if rule.forbid_before and any(w in before for w in rule.forbid_before):
+            return False
+        if rule.require_before and not any(w in before for w in rule.require_before):
+            return False
     if rule.whole_word and hit.label_end > hit.label_start:
         # segment a window around the label only: jieba's cost grows with the text it reads
         lo = max(0, hit.label_start - sentence.start - WORD_WINDOW)
         hi = min(len(stext), hit.label_end - sentence.start + WORD_WINDOW)
-        bounds = _word_bounds(stext[lo:hi], ruleset.jieba_words)
-        if hit.label_start - sentence.start - lo not in bounds or hit.label_end - sentence.start - lo not in bounds:
+        window, words = stext[lo:hi], ruleset.jieba_words
+        if not (is_word_bound(window, hit.label_start - sentence.start - lo, words)
+                and is_word_bound(window, hit.label_end - sentence.start - lo, words)):
             return False
     return True
+
+
+def _any_word(words: tuple[str, ...]):
+    """A pattern finding any one of ``words`` (one search instead of a generator over a rule's ≈ 13
+    forbidden words), remembered per word tuple (held, so its id stays its own)."""
+    known = _ANY_WORD.get(id(words))
+    if known is None or known[0] is not words:
+        if len(_ANY_WORD) >= 1024:
+            _ANY_WORD.clear()
+        known = _ANY_WORD[id(words)] = (words, re.compile("|".join(map(re.escape, words))))
+    return known[1]
+
+
+_ANY_WORD: dict[int, tuple] = {}
 
 
 def _forbidden_outside_figure(clause: str, context: FigureContext, hit: Match, words: tuple[str, ...]) -> bool:
@@ -301,26 +407,3 @@ def _forbidden_outside_figure(clause: str, context: FigureContext, hit: Match, w
 
 
 WORD_WINDOW = 8  # characters of context on each side of a label for the word-boundary check
-
-
-@lru_cache(maxsize=4)
-def _tokenizer(words: tuple[str, ...]):
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    tokenizer = jieba.Tokenizer()
-    for line in words:  # the RuleSet's jieba_dict.txt lines
-        parts = line.split()
-        if parts and not line.startswith("#"):
-            tokenizer.add_word(parts[0], int(parts[1]) if len(parts) > 1 else None, parts[2] if len(parts) > 2 else None)
-    return tokenizer
-
-
-@lru_cache(maxsize=256)
-def _word_bounds(text: str, words: tuple[str, ...]) -> frozenset[int]:
-    """Offsets where jieba (with the domain dictionary) puts a word boundary."""
-    bounds = {0, len(text)}
-    for _word, start, end in _tokenizer(words).tokenize(text):
-        bounds.add(start)
-        bounds.add(end)
-    return frozenset(bounds)
