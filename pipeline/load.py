@@ -30,11 +30,14 @@ STAGING = "staging_"  # replace_findings writes here first; dropped when it ends
 # DuckDB's own memory (caches, sorts); beyond it DuckDB spills to disk or, where it cannot,
 # fails with OutOfMemory (see database_memory). 256 MB ran 10,000 reports (bench/RESULTS.md)
 MEMORY_LIMIT = os.environ.get("JIXIAO_DB_MEMORY", "256MB")
-# … and while worker processes read (Store.memory_limit): then DuckDB only inserts, and what it
-# fills up to its cap is a cache of the pages it wrote, while the workers hold the rest of the
+# … and for a run (Store.memory_limit): while worker processes read, DuckDB only inserts, and what
+# it fills up to its cap is a cache of the pages it wrote, while the workers hold the rest of the
 # machine's budget (10,000 reports: peak of the process tree 617 → 516 MB, the same speed;
-# bench/RESULTS.md, round 22)
-LOAD_MEMORY_LIMIT = os.environ.get("JIXIAO_DB_LOAD_MEMORY", "128MB")
+# bench/RESULTS.md, round 22); at the run's end (linking, the checks, the findings swapped in) it
+# reads one range of units at a time, and what it fills beyond that is again a cache of pages
+# (30,000 reports: the end's peak 440 → 319 MB; bench/mem_checks.py, round 23)
+LOAD_MEMORY_VARIABLE = "JIXIAO_DB_LOAD_MEMORY"
+LOAD_MEMORY_LIMIT = os.environ.get(LOAD_MEMORY_VARIABLE, "128MB")
 # seconds a writer waits for read-only connections (a `jixiao serve` request) to close
 READER_WAIT = float(os.environ.get("JIXIAO_DB_WAIT", "10"))
 INSERT_CHUNK = 20_000  # rows per INSERT handed to DuckDB
@@ -373,13 +376,14 @@ def _open_staging(con: duckdb.DuckDBPyConnection) -> None:
 
 
 @contextmanager
-def database_memory():
-    """DuckDB's out-of-memory error as one clear line: the facts already committed stay."""
+def database_memory(limit: str = MEMORY_LIMIT, variable: str = "JIXIAO_DB_MEMORY"):
+    """DuckDB's out-of-memory error as one clear line: the facts already committed stay.
+    ``limit``: the cap in force, set by the environment variable ``variable``."""
     try:
         yield
     except duckdb.OutOfMemoryException as exc:
         raise OutOfMemory(
-            f"数据库内存不足（上限 {MEMORY_LIMIT}，环境变量 JIXIAO_DB_MEMORY）：已入库的数据不受影响；"
+            f"数据库内存不足（上限 {limit}，环境变量 {variable}）：已入库的数据不受影响；"
             f"调高上限后运行 jixiao check 即可补做检查。DuckDB: {str(exc).splitlines()[0]}"
         ) from exc
 

@@ -25,7 +25,7 @@ from .checks import run_checks
 from .doc_checks import checked_rows
 from .ingest import DEFAULT_MAX_BYTES, IMAGE_SUFFIXES
 from .linking import link_units
-from .load import LOAD_MEMORY_LIMIT, Store, database_memory
+from .load import LOAD_MEMORY_LIMIT, LOAD_MEMORY_VARIABLE, Store, database_memory
 from .model import Extraction, FileError
 from .process import CatalogEntry, apply_catalog, process_file, safe_process  # noqa: F401 - the public API
 from .rows import Rows, merge_rows
@@ -236,7 +236,8 @@ def run(paths: Iterable[Path], db: Path, *, quiet: bool = False, force: bool = F
             writer.submit(batch)
             summary.facts += writer.close()
         summary.failed.sort(key=lambda e: e.path)
-        with database_memory():
+        # the end under the run's cap too: the checks read a range of units at a time (load.py)
+        with database_memory(LOAD_MEMORY_LIMIT, LOAD_MEMORY_VARIABLE), store.memory_limit(LOAD_MEMORY_LIMIT):
             link_units(store.con, ruleset)
             if checks:
                 summary.findings = store.replace_findings(run_checks(store.con, ruleset, store.checked), staged=True)

@@ -73,3 +73,25 @@ def test_a_run_reads_the_files_discover_finds_duplicates_and_all(tree, tmp_path)
     assert summary.seen == len(_plain_discover([tree]))
     assert summary.read + summary.skipped + len(summary.failed) == summary.seen
     assert [e.path for e in summary.failed if e.code == "duplicate_name"] == [str(tree / "b" / "a.txt")]
+
+
+def test_a_runs_end_is_under_the_runs_duckdb_cap_and_says_so_when_it_runs_out(tmp_path):
+    """Linking and the checks run under JIXIAO_DB_LOAD_MEMORY (as the reading does with workers):
+    a cap too small for them stops the run with the one-line error naming that variable, and the
+    files already loaded stay."""
+    import subprocess
+    import sys
+
+    import duckdb
+
+    db = tmp_path / "x.duckdb"
+    env = {**os.environ, "JIXIAO_DB_LOAD_MEMORY": "1MB", "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-m", "pipeline", "run", str(RAW), "--db", str(db), "--workers", "0",
+                           "--quiet"], env=env, capture_output=True, text=True, cwd=tmp_path)
+    assert done.returncode == 1
+    assert "JIXIAO_DB_LOAD_MEMORY" in done.stderr and "Traceback" not in done.stderr
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM documents").fetchone()[0] >= 5
+        assert con.execute("SELECT count(*) FROM facts").fetchone()[0] > 50
+    summary = run([RAW], tmp_path / "y.duckdb", workers=0)  # under the usual cap the same run ends
+    assert summary.read >= 5 and summary.findings > 0
