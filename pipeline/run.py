@@ -289,23 +289,35 @@ def gather_parts(results: Iterable[tuple[Path, Extraction | Rows | FileError]],
 def _to_read(files: list[str], known: dict[str, str], force: bool, summary: RunSummary,
              tick: Callable[[str], None]) -> Iterator[Path]:
     """The files to read: not a second file of the same name, not already loaded unchanged.
-    ``files`` is emptied as they are handed out: what is left of a long run's list is not held
-    while the last files are read and checked."""
-    names: set[str] = set()
+    ``files`` is emptied as they are handed out, and the names are compared before the first is
+    handed out: a long run holds neither its list nor every name while the files are read and
+    checked."""
+    again = _names_again(files)
     files.reverse()
-    while files:
+    for at in range(len(files)):
         path = Path(files.pop())
-        if path.name in names:
+        if at in again:
             summary.failed.append(FileError(str(path), "ingest", "duplicate_name",
                                             f"与本批次中另一个文件同名（{path.name}），文件名是报告的唯一标识，已跳过"))
             tick(path.name)
             continue
-        names.add(path.name)
         if not force and path.name in known and known[path.name] == file_sha256(path):
             summary.skipped += 1
             tick(path.name)
             continue
         yield path
+
+
+def _names_again(files: list[str]) -> set[int]:
+    """The places in ``files`` (strings of Paths) whose file name an earlier file has."""
+    names: set[str] = set()
+    again: set[int] = set()
+    for at, path in enumerate(files):
+        name = os.path.basename(path)  # Path(path).name, for the string of a Path
+        if name in names:
+            again.add(at)
+        names.add(name)
+    return again
 
 
 def file_sha256(path: Path, limit: int | None = None) -> str | None:

@@ -95,3 +95,17 @@ def test_a_runs_end_is_under_the_runs_duckdb_cap_and_says_so_when_it_runs_out(tm
         assert con.execute("SELECT count(*) FROM facts").fetchone()[0] > 50
     summary = run([RAW], tmp_path / "y.duckdb", workers=0)  # under the usual cap the same run ends
     assert summary.read >= 5 and summary.findings > 0
+
+
+def test_names_again_are_the_files_a_run_skips_as_second_of_a_name(tree):
+    from pipeline.run import _names_again
+
+    (tree / "b" / "a.txt").write_bytes(b"x")
+    (tree / "a" / "b" / "a.txt").write_bytes(b"y")
+    files = discovered([tree, tree / "b", tree / "b" / "a.txt", Path("/etc/hostname")])
+    plain, names = set(), set()  # the set of names the run held before
+    for at, path in enumerate(files):
+        if Path(path).name in names:
+            plain.add(at)
+        names.add(Path(path).name)
+    assert _names_again(files) == plain and len(plain) >= 5
