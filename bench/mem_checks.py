@@ -41,6 +41,7 @@ def main() -> None:
 
     from pipeline import run as run_mod
     from pipeline.load import STAGING, Store, database_memory
+    from pipeline import load
     from pipeline.rules import load_rules
 
     work = Path(tempfile.mkdtemp(prefix="mem_checks_"))
@@ -57,7 +58,10 @@ def main() -> None:
                     "WHERE \"check\" NOT IN ('yoy', 'score')")
         con.execute(f"INSERT INTO {STAGING}finding_evidence SELECT e.* FROM finding_evidence e "
                     f"WHERE e.finding_id IN (SELECT id FROM {STAGING}audit_findings)")
-        store.checked.update(r[0] for r in con.execute("SELECT doc FROM documents").fetchall())
+        if hasattr(load, "CHECKED"):  # round 23: the checked files in a temporary table
+            con.execute(f"INSERT INTO {load.CHECKED} SELECT doc FROM documents")
+        else:  # before: a set of the Store
+            store.checked.update(r[0] for r in con.execute("SELECT doc FROM documents").fetchall())
         cursor = con.cursor()
 
         def sample() -> None:

@@ -27,6 +27,7 @@ from .rows import DOCUMENT_COLUMNS, Columns, Rows, fact_id, indicator_id, rows_o
 SCHEMA_VERSION = 4  # 2: runs.rules_dir, runs.rules_hash; 3: indicators, documents.grade*; 4: documents.ocr, facts.ocr_*
 FINDING_TABLES = ("audit_findings", "finding_evidence")
 STAGING = "staging_"  # replace_findings writes here first; dropped when it ends
+CHECKED = "jixiao_staged"  # temporary: the files whose findings are staged (stage_findings)
 # DuckDB's own memory (caches, sorts); beyond it DuckDB spills to disk or, where it cannot,
 # fails with OutOfMemory (see database_memory). 256 MB ran 10,000 reports (bench/RESULTS.md)
 MEMORY_LIMIT = os.environ.get("JIXIAO_DB_MEMORY", "256MB")
@@ -237,7 +238,7 @@ class Store:
 
     def __init__(self, path: Path | str, read_only: bool = False, metrics: dict | None = None):
         self.path = Path(path)
-        self.checked: set[str] | None = None  # files whose findings are staged (stage_findings)
+        self.staging = False  # write_batch stages the files' own findings (stage_findings)
         self.con = connect(self.path, read_only=read_only)
         if not read_only:
             self.con.execute(SCHEMA)
@@ -292,11 +293,10 @@ class Store:
             for table, columns in zip(("documents", "facts", "quantities", "indicators"), batch.tables()):
                 insert_columns(con, table, columns)
             insert_rows(con, "ingest_errors", error_rows)
-            if self.checked is not None:  # the files' own findings, found by the workers
+            if self.staging:  # the files' own findings, found by the workers, and which files they are
                 insert_columns(con, STAGING + "audit_findings", batch.findings)
                 insert_columns(con, STAGING + "finding_evidence", batch.evidence)
-        if self.checked is not None:
-            self.checked.update(batch.checked)
+                insert_rows(con, CHECKED, [(doc,) for doc in batch.checked])
         return len(batch.facts)
 
     def coverage(self) -> tuple[int, int]:
@@ -323,7 +323,17 @@ class Store:
         the findings a worker found in a file (pipeline/doc_checks.py), and ``checked`` names those
         files; ``replace_findings(…, staged=True)`` adds the rest and swaps them all in."""
         _open_staging(self.con)
-        self.checked = set()
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {CHECKED} (doc VARCHAR)")
+        self.staging = True
+
+    @property
+    def checked(self) -> set[str] | None:
+        """The files whose findings are staged (None: none are, ``stage_findings`` was not called):
+        kept in a temporary table while the files are loaded, not in a set of this process
+        (100,000 names were ≈ 20 MB held all along); the set is made when asked, for the checks."""
+        if not self.staging:
+            return None
+        return {r[0] for r in self.con.execute(f"SELECT doc FROM {CHECKED}").fetchall()}
 
     def replace_findings(self, findings: Iterable[Finding], chunk: int = 2_000, staged: bool = False) -> int:
         """Replace every finding (findings are derived from all facts, so they are recomputed whole).
@@ -349,9 +359,10 @@ class Store:
                     con.execute(f"DELETE FROM {table}")
                     con.execute(f"INSERT INTO {table} SELECT * FROM {STAGING}{table}")
         finally:
-            self.checked = None  # write_batch stages no more
+            self.staging = False  # write_batch stages no more
             for table in FINDING_TABLES:
                 con.execute(f"DROP TABLE IF EXISTS {STAGING}{table}")
+            con.execute(f"DROP TABLE IF EXISTS {CHECKED}")
         return count
 
     def record_run(self, run_id: str, started: datetime, stats: dict, rules_dir: str | None = None,

@@ -109,3 +109,29 @@ def test_names_again_are_the_files_a_run_skips_as_second_of_a_name(tree):
             plain.add(at)
         names.add(Path(path).name)
     assert _names_again(files) == plain and len(plain) >= 5
+
+
+def test_the_checked_files_are_kept_by_the_database_and_are_those_the_batches_named(tmp_path):
+    from pipeline.checks import run_checks
+    from pipeline.doc_checks import checked_rows
+    from pipeline.load import Store
+    from pipeline.process import process_file
+    from pipeline.rules import load_rules
+
+    ruleset = load_rules()
+    rows = [checked_rows(process_file(p, ruleset, None), ruleset) for p in discover([RAW])]
+    named = {d for r in rows for d in r.checked}
+    assert len(named) >= 3  # the reports whose own findings came with their rows
+    with Store(tmp_path / "x.duckdb") as store:
+        assert store.checked is None  # nothing staged
+        store.stage_findings()
+        assert store.checked == set()
+        store.write_batch(rows[:2])
+        assert store.checked == {d for r in rows[:2] for d in r.checked}
+        store.write_batch(rows[2:])
+        assert store.checked == named
+        count = store.replace_findings(run_checks(store.con, ruleset, store.checked), staged=True)
+        assert store.checked is None and count > 0
+        assert store.con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'jixiao_staged'").fetchone()[0] == 0
+    plain = run([RAW], tmp_path / "plain.duckdb", workers=0)
+    assert plain.findings == count
