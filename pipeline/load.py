@@ -27,14 +27,18 @@ from .rows import DOCUMENT_COLUMNS, Columns, Rows, fact_id, indicator_id, rows_o
 SCHEMA_VERSION = 4  # 2: runs.rules_dir, runs.rules_hash; 3: indicators, documents.grade*; 4: documents.ocr, facts.ocr_*
 FINDING_TABLES = ("audit_findings", "finding_evidence")
 STAGING = "staging_"  # replace_findings writes here first; dropped when it ends
+CHECKED = "jixiao_staged"  # temporary: the files whose findings are staged (stage_findings)
 # DuckDB's own memory (caches, sorts); beyond it DuckDB spills to disk or, where it cannot,
 # fails with OutOfMemory (see database_memory). 256 MB ran 10,000 reports (bench/RESULTS.md)
 MEMORY_LIMIT = os.environ.get("JIXIAO_DB_MEMORY", "256MB")
-# … and while worker processes read (Store.memory_limit): then DuckDB only inserts, and what it
-# fills up to its cap is a cache of the pages it wrote, while the workers hold the rest of the
+# … and for a run (Store.memory_limit): while worker processes read, DuckDB only inserts, and what
+# it fills up to its cap is a cache of the pages it wrote, while the workers hold the rest of the
 # machine's budget (10,000 reports: peak of the process tree 617 → 516 MB, the same speed;
-# bench/RESULTS.md, round 22)
-LOAD_MEMORY_LIMIT = os.environ.get("JIXIAO_DB_LOAD_MEMORY", "128MB")
+# bench/RESULTS.md, round 22); at the run's end (linking, the checks, the findings swapped in) it
+# reads one range of units at a time, and what it fills beyond that is again a cache of pages
+# (30,000 reports: the end's peak 440 → 319 MB; bench/mem_checks.py, round 23)
+LOAD_MEMORY_VARIABLE = "JIXIAO_DB_LOAD_MEMORY"
+LOAD_MEMORY_LIMIT = os.environ.get(LOAD_MEMORY_VARIABLE, "128MB")
 # seconds a writer waits for read-only connections (a `jixiao serve` request) to close
 READER_WAIT = float(os.environ.get("JIXIAO_DB_WAIT", "10"))
 INSERT_CHUNK = 20_000  # rows per INSERT handed to DuckDB
@@ -234,7 +238,7 @@ class Store:
 
     def __init__(self, path: Path | str, read_only: bool = False, metrics: dict | None = None):
         self.path = Path(path)
-        self.checked: set[str] | None = None  # files whose findings are staged (stage_findings)
+        self.staging = False  # write_batch stages the files' own findings (stage_findings)
         self.con = connect(self.path, read_only=read_only)
         if not read_only:
             self.con.execute(SCHEMA)
@@ -289,11 +293,10 @@ class Store:
             for table, columns in zip(("documents", "facts", "quantities", "indicators"), batch.tables()):
                 insert_columns(con, table, columns)
             insert_rows(con, "ingest_errors", error_rows)
-            if self.checked is not None:  # the files' own findings, found by the workers
+            if self.staging:  # the files' own findings, found by the workers, and which files they are
                 insert_columns(con, STAGING + "audit_findings", batch.findings)
                 insert_columns(con, STAGING + "finding_evidence", batch.evidence)
-        if self.checked is not None:
-            self.checked.update(batch.checked)
+                insert_rows(con, CHECKED, [(doc,) for doc in batch.checked])
         return len(batch.facts)
 
     def coverage(self) -> tuple[int, int]:
@@ -320,7 +323,17 @@ class Store:
         the findings a worker found in a file (pipeline/doc_checks.py), and ``checked`` names those
         files; ``replace_findings(…, staged=True)`` adds the rest and swaps them all in."""
         _open_staging(self.con)
-        self.checked = set()
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {CHECKED} (doc VARCHAR)")
+        self.staging = True
+
+    @property
+    def checked(self) -> set[str] | None:
+        """The files whose findings are staged (None: none are, ``stage_findings`` was not called):
+        kept in a temporary table while the files are loaded, not in a set of this process
+        (100,000 names were ≈ 20 MB held all along); the set is made when asked, for the checks."""
+        if not self.staging:
+            return None
+        return {r[0] for r in self.con.execute(f"SELECT doc FROM {CHECKED}").fetchall()}
 
     def replace_findings(self, findings: Iterable[Finding], chunk: int = 2_000, staged: bool = False) -> int:
         """Replace every finding (findings are derived from all facts, so they are recomputed whole).
@@ -346,9 +359,10 @@ class Store:
                     con.execute(f"DELETE FROM {table}")
                     con.execute(f"INSERT INTO {table} SELECT * FROM {STAGING}{table}")
         finally:
-            self.checked = None  # write_batch stages no more
+            self.staging = False  # write_batch stages no more
             for table in FINDING_TABLES:
                 con.execute(f"DROP TABLE IF EXISTS {STAGING}{table}")
+            con.execute(f"DROP TABLE IF EXISTS {CHECKED}")
         return count
 
     def record_run(self, run_id: str, started: datetime, stats: dict, rules_dir: str | None = None,
@@ -373,13 +387,14 @@ def _open_staging(con: duckdb.DuckDBPyConnection) -> None:
 
 
 @contextmanager
-def database_memory():
-    """DuckDB's out-of-memory error as one clear line: the facts already committed stay."""
+def database_memory(limit: str = MEMORY_LIMIT, variable: str = "JIXIAO_DB_MEMORY"):
+    """DuckDB's out-of-memory error as one clear line: the facts already committed stay.
+    ``limit``: the cap in force, set by the environment variable ``variable``."""
     try:
         yield
     except duckdb.OutOfMemoryException as exc:
         raise OutOfMemory(
-            f"数据库内存不足（上限 {MEMORY_LIMIT}，环境变量 JIXIAO_DB_MEMORY）：已入库的数据不受影响；"
+            f"数据库内存不足（上限 {limit}，环境变量 {variable}）：已入库的数据不受影响；"
             f"调高上限后运行 jixiao check 即可补做检查。DuckDB: {str(exc).splitlines()[0]}"
         ) from exc
 

@@ -25,7 +25,7 @@ from .checks import run_checks
 from .doc_checks import checked_rows
 from .ingest import DEFAULT_MAX_BYTES, IMAGE_SUFFIXES
 from .linking import link_units
-from .load import LOAD_MEMORY_LIMIT, Store, database_memory
+from .load import LOAD_MEMORY_LIMIT, LOAD_MEMORY_VARIABLE, Store, database_memory
 from .model import Extraction, FileError
 from .process import CatalogEntry, apply_catalog, process_file, safe_process  # noqa: F401 - the public API
 from .rows import Rows, merge_rows
@@ -62,16 +62,43 @@ class RunSummary:
 
 def discover(paths: Iterable[Path]) -> list[Path]:
     """Report files under the given paths, sorted; explicit files are taken whatever their suffix."""
-    found: list[Path] = []
+    return [Path(p) for p in discovered(paths)]
+
+
+def discovered(paths: Iterable[Path]) -> list[str]:
+    """:func:`discover`'s files as strings, in the same order: a run holds them until each is
+    read, and 100,000 Path objects were ≈ 125 MB of the parent (1.3 KB a file), their strings
+    ≈ 20 MB (bench/mem_trace.py)."""
+    found: list[str] = []
     for p in paths:
         p = Path(p)
         if p.is_dir():
-            for child in sorted(p.rglob("*")):
-                if child.is_file() and child.suffix.lower() in SUFFIXES | IMAGE_SUFFIXES and not child.name.startswith("."):
-                    found.append(child)
+            found += _files_under(p)
         else:
-            found.append(p)
+            found.append(str(p))
     return found
+
+
+def _files_under(folder: Path) -> Iterator[str]:
+    """The report files ``sorted(folder.rglob("*"))`` holds, in its order, without holding every
+    Path at once: each folder's entries sorted by name, a subfolder's files where its name sorts
+    (a path sorts by its parts: those under ``a`` come before ``a.txt`` and ``b``). As rglob, it
+    goes into no symlinked folder and skips a folder it may not read."""
+    try:
+        with os.scandir(folder) as entries:
+            ordered = sorted(entries, key=lambda e: e.name)
+    except PermissionError:
+        return
+    for entry in ordered:
+        child = folder / entry.name
+        if child.is_file() and child.suffix.lower() in SUFFIXES | IMAGE_SUFFIXES and not entry.name.startswith("."):
+            yield str(child)
+        try:
+            inside = entry.is_dir(follow_symlinks=False)
+        except OSError:
+            inside = False
+        if inside:
+            yield from _files_under(child)
 
 
 def read_catalogs(paths: Iterable[Path], extra: Path | None = None) -> dict[str, CatalogEntry]:
@@ -150,10 +177,11 @@ def run(paths: Iterable[Path], db: Path, *, quiet: bool = False, force: bool = F
     """
     ruleset = load_rules(rules)  # a bad rule stops the run here, before any file is read
     paths = [Path(p) for p in paths]
-    files = discover(paths)
+    files = discovered(paths)  # strings, each dropped once handed out (_to_read)
+    total = len(files)
     entries = read_catalogs(paths, catalog)
     batch_size = batch_size or int(os.environ.get("JIXIAO_BATCH") or BATCH)
-    summary = RunSummary(db=Path(db), seen=len(files))
+    summary = RunSummary(db=Path(db), seen=total)
     started = datetime.now(timezone.utc).replace(tzinfo=None)
     done = 0
 
@@ -161,11 +189,11 @@ def run(paths: Iterable[Path], db: Path, *, quiet: bool = False, force: bool = F
         nonlocal done
         done += 1
         if progress:
-            progress(done, len(files), name)
+            progress(done, total, name)
 
     with Store(db, metrics=ruleset.metrics) as store:
         if progress and files:
-            progress(0, len(files), "")  # the bar shows while the workers start
+            progress(0, total, "")  # the bar shows while the workers start
         todo = _to_read(files, store.known(), force, summary, tick)
         first = next(todo, None)  # start no worker when every file is unchanged
         parts: dict[Path, int] = {}  # a long file → the number of parts it is read in
@@ -208,7 +236,8 @@ def run(paths: Iterable[Path], db: Path, *, quiet: bool = False, force: bool = F
             writer.submit(batch)
             summary.facts += writer.close()
         summary.failed.sort(key=lambda e: e.path)
-        with database_memory():
+        # the end under the run's cap too: the checks read a range of units at a time (load.py)
+        with database_memory(LOAD_MEMORY_LIMIT, LOAD_MEMORY_VARIABLE), store.memory_limit(LOAD_MEMORY_LIMIT):
             link_units(store.con, ruleset)
             if checks:
                 summary.findings = store.replace_findings(run_checks(store.con, ruleset, store.checked), staged=True)
@@ -257,22 +286,38 @@ def gather_parts(results: Iterable[tuple[Path, Extraction | Rows | FileError]],
             yield path, merge_rows(got) if isinstance(got[0], Rows) else merge_parts(got)
 
 
-def _to_read(files: list[Path], known: dict[str, str], force: bool, summary: RunSummary,
+def _to_read(files: list[str], known: dict[str, str], force: bool, summary: RunSummary,
              tick: Callable[[str], None]) -> Iterator[Path]:
-    """The files to read: not a second file of the same name, not already loaded unchanged."""
-    names: set[str] = set()
-    for path in files:
-        if path.name in names:
+    """The files to read: not a second file of the same name, not already loaded unchanged.
+    ``files`` is emptied as they are handed out, and the names are compared before the first is
+    handed out: a long run holds neither its list nor every name while the files are read and
+    checked."""
+    again = _names_again(files)
+    files.reverse()
+    for at in range(len(files)):
+        path = Path(files.pop())
+        if at in again:
             summary.failed.append(FileError(str(path), "ingest", "duplicate_name",
                                             f"与本批次中另一个文件同名（{path.name}），文件名是报告的唯一标识，已跳过"))
             tick(path.name)
             continue
-        names.add(path.name)
         if not force and path.name in known and known[path.name] == file_sha256(path):
             summary.skipped += 1
             tick(path.name)
             continue
         yield path
+
+
+def _names_again(files: list[str]) -> set[int]:
+    """The places in ``files`` (strings of Paths) whose file name an earlier file has."""
+    names: set[str] = set()
+    again: set[int] = set()
+    for at, path in enumerate(files):
+        name = os.path.basename(path)  # Path(path).name, for the string of a Path
+        if name in names:
+            again.add(at)
+        names.add(name)
+    return again
 
 
 def file_sha256(path: Path, limit: int | None = None) -> str | None:
