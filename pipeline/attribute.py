@@ -15,8 +15,9 @@ from bisect import bisect_left
 import regex
 
 from .cues import Cues, has_word, longest_at_each_start
-from .extract import context_allows, figures_in, make_fact
+from .extract import context_allows, make_fact
 from .extraction.scan import under_item_title
+from .figscan import figures_of
 from .model import Basis, DocMeta, Document, Fact, Kind, Match, Mention, Quantity, Sentence, new_fact, new_mention, replaced
 from .normalize import Units, parse_quantity
 from .rules import RuleSet
@@ -47,7 +48,7 @@ def attribute(document: Document, sentences: list[Sentence], facts: list[Fact], 
     for sentence in sentences:
         if sentence.kind == "heading" and not any(map(str.isdigit, sentence.text)):
             continue
-        figs = figures_in(sentence.text, ruleset.figure, units)
+        figs = figures_of(sentence.text, ruleset.figure, units)
         if not figs:
             continue
         split = _has_split(sentence.text, cues)  # else no window of it holds a split word

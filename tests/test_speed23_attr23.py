@@ -1,0 +1,98 @@
+"""The fast paths of attribute, scope and reading (speed23) give what the plain code they replaced
+gave, on the real reports of tests/cases/real, the seed reports of data/raw and edge cases: the
+figure pattern's ``re`` twin (pipeline/figscan.py)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import regex
+
+from pipeline import figscan
+from pipeline.extract import figures_in
+from pipeline.ingest import read_document
+from pipeline.reading import read_text, readable_document
+from pipeline.segment import segment
+
+ROOT = Path(__file__).resolve().parent
+REAL = ROOT / "cases" / "real"
+RAW = ROOT.parent / "data" / "raw"
+
+
+@pytest.fixture(scope="module")
+def documents(ruleset):
+    """The readable documents of the real reports and the seed reports."""
+    paths = sorted(REAL.glob("*/docs/*.txt")) + sorted(p for p in RAW.iterdir() if p.suffix in (".txt", ".docx", ".pdf"))
+    assert len(paths) > 50
+    out = []
+    for path in paths:
+        document = read_document(path)
+        out.append(readable_document(document, read_text(document.text, ruleset.reading)))
+    return out
+
+
+@pytest.fixture(scope="module")
+def sentence_texts(documents, ruleset) -> list[str]:
+    """Every sentence of those documents, and every whole text."""
+    texts = [s.text for d in documents for s in segment(d, ruleset.layout)]
+    assert len(texts) > 5000
+    return texts + [d.text for d in documents]
+
+
+def _found(pattern, text: str) -> list[tuple]:
+    return [tuple(m.span(g) for g in range(pattern.groups + 1)) for m in pattern.finditer(text)]
+
+
+def test_the_figure_pattern_has_a_twin(ruleset):
+    twin = figscan.twin(ruleset.figure)
+    assert twin is not ruleset.figure and not isinstance(twin, regex.Pattern)
+    assert twin.groupindex == ruleset.figure.groupindex
+    assert figscan.twin(ruleset.figure) is twin  # made once
+
+
+def test_when_the_twin_scans_a_text_then_it_finds_what_the_figure_pattern_finds(sentence_texts, ruleset):
+    twin = figscan.twin(ruleset.figure)
+    found = 0
+    for text in sentence_texts:
+        plain = _found(ruleset.figure, text)
+        assert _found(twin, text) == plain, text
+        found += len(plain)
+    assert found > 5000
+
+
+def test_when_attribute_reads_the_figures_then_they_are_those_of_figures_in(sentence_texts, ruleset):
+    plain = figures_in.__wrapped__
+    for text in sentence_texts:
+        assert figscan.figures_of(text, ruleset.figure, ruleset.units) == plain(text, ruleset.figure, ruleset.units)
+
+
+@pytest.mark.parametrize("text", [
+    "", "一", "12", "12人", " 12人", "约为 12 万余元", "1,234,567.89元", "１２３户", "壹仟贰佰零壹栋", "一万一千八百七十六点四五亩",
+    "3.5分之一", "95分", "45%和30％", "112人次", "0.1.2人", "十二个确保", "项目征地412亩", "将近 一百 户", "12\n人"])
+def test_when_a_text_is_an_edge_case_then_the_twin_finds_the_same(text, ruleset):
+    assert _found(figscan.twin(ruleset.figure), text) == _found(ruleset.figure, text)
+    assert figscan.figures_of(text, ruleset.figure, ruleset.units) == figures_in.__wrapped__(text, ruleset.figure, ruleset.units)
+
+
+@pytest.mark.parametrize("source, flags", [
+    (r"\p{Han}+[0-9]+", 0), (r"[[:alpha:]]+", 0), (r"ab{e<=1}", 0), (r"(?i)ab", 0), (r"ab", regex.I), (r"\d+人", 0),
+    (r"\bab", 0), (r"a.b", 0), (r"(?P<a>x)|(?P<a>y)", 0), (r"(a)\1", 0), (r"^ab$", 0), (r"(?s:a.)", 0), (r"a{", 0),
+    (r"ab", regex.V1), (r"[\w]+", 0), (r"(?|(a)|(b))", 0)])
+def test_when_the_syntax_may_be_read_otherwise_then_the_pattern_is_its_own_twin(source, flags):
+    pattern = regex.compile(source, flags)
+    assert figscan.twin(pattern) is pattern
+
+
+@pytest.mark.parametrize("source", [
+    r"(?:(?=[0-9])|(?=[ ]))(?P<fig>[ ]*+[0-9]+)(?P<u>人|户)",
+    r"(?:(?=[a-c])|(?=[x]))[a-cx]+",
+    r"(?:(?=[^ab])|(?=[x]))[a-z]",  # a negated set: the lookaheads stay as they are
+    r"(?:(?=[0-9])|(?=[0-9]{2}))[0-9]",  # not one set each: stay as they are
+    r"(?<![0-9])[0-9]++(?!%)(?:万|亿)*?",
+    r"(?>ab|a)c|(?=x)x"])
+def test_when_the_syntax_is_plain_then_the_twin_finds_what_the_pattern_finds(source):
+    pattern = regex.compile(source)
+    twin = figscan.twin(pattern)
+    assert twin is not pattern
+    for text in ("", "a", "abc", "ac", "x1", " 12人 3户", "b a x", "12%万亿", "123万亿", "0a9x", "abac xx"):
+        assert _found(twin, text) == _found(pattern, text), (source, text)
