@@ -302,7 +302,7 @@ def _subject_before_is_other(text: str, pos: int, chain: str, rules: ScopeRules,
     if not rules.subjectless or not chain.startswith(rules.subjectless):
         return False
     line = text[text.rfind("\n", 0, pos) + 1:pos - len(chain)]
-    for sentence in reversed(regex.split(r"[。！？!?]", line)[:-1]):
+    for sentence in reversed(_SENTENCE_END.split(line)[:-1]):
         sentence = sentence.strip(" \t\u3000")
         first = _CLAUSE_SPLIT.split(sentence, maxsplit=1)[0].strip(" \t\u3000")
         if not sentence or sentence.startswith(rules.subjectless):
@@ -407,6 +407,13 @@ def _reversed(pattern: regex.Pattern) -> regex.Pattern:
 
 _CLAUSE_BACK, _CHAIN_BACK = _reversed(_CLAUSE_START), _reversed(_CHAIN_START)
 _SENTENCE_END_BACK = regex.compile(r"[。！？!?]", regex.REVERSE)
+_SENTENCE_END = regex.compile(r"[。！？!?]")  # compiled once: regex.split with a pattern's text looks it up each call
+_KIND_LEAD_MARKS = "，,；;。：:\n"  # a kind's word is looked for after the last of these before its figure
+
+
+def _after_last(text: str, marks: str) -> str:
+    """``regex.split(f"[{marks}]", text)[-1]``: the text after the last of ``marks`` (all of it when none stands)."""
+    return text[max(map(text.rfind, marks)) + 1:]
 
 
 def _gross_beside_net(facts: list[Fact], rules: ScopeRules) -> list[Fact]:
@@ -450,7 +457,7 @@ def _kinds_of_a_metric(facts: list[Fact], text: str, rules: ScopeRules) -> list[
     for metric, words in rules.categories.items():
         def kind_of(f: Fact) -> str | None:
             # 机关工勤编制1名: the label may be 编制; 外事接待费支出决算0元: the kind opens its clause
-            lead = f.label + regex.split(r"[，,；;。：:\n]", text[max(0, f.start - 14):f.start])[-1]
+            lead = f.label + _after_last(text[max(0, f.start - 14):f.start], _KIND_LEAD_MARKS)
             return next((w for w in words if w in lead), None)
 
         kinds = [(i, f, w) for i, f in enumerate(out)

@@ -96,3 +96,19 @@ def test_when_the_syntax_is_plain_then_the_twin_finds_what_the_pattern_finds(sou
     assert twin is not pattern
     for text in ("", "a", "abc", "ac", "x1", " 12人 3户", "b a x", "12%万亿", "123万亿", "0a9x", "abac xx"):
         assert _found(twin, text) == _found(pattern, text), (source, text)
+
+
+
+def test_when_scope_reads_a_kinds_lead_by_string_methods_then_it_is_the_regex_split(documents):
+    from pipeline import scope
+
+    n = 0
+    for d in documents:
+        text = d.text
+        for pos in range(0, len(text), 7):
+            window = text[max(0, pos - 14):pos]
+            assert scope._after_last(window, scope._KIND_LEAD_MARKS) == regex.split(r"[，,；;。：:\n]", window)[-1]
+            n += 1
+        line = text[:2000]
+        assert scope._SENTENCE_END.split(line) == regex.split(r"[。！？!?]", line)
+    assert n > 10000
