@@ -38,9 +38,7 @@ def figures_of(text: str, figure: regex.Pattern, units: Units) -> tuple[tuple[in
     wording recurs)."""
     out = []
     lookup = units.lookup
-    pattern = twin(figure)
-    groups = numbers(pattern)
-    u, fig = groups["u"], groups["fig"]
+    pattern, u, fig = _scanner(figure)
     for m in pattern.finditer(text):
         surface = m.group(u)
         found = lookup(surface) if surface else None
@@ -61,6 +59,21 @@ def twin(figure: regex.Pattern):
 
 
 _TWINS: dict = {}  # a regex pattern → its twin (or itself)
+
+
+def _scanner(figure: regex.Pattern) -> tuple:
+    """(twin, number of group ``u``, number of group ``fig``), once a figure pattern: an ``re``
+    pattern's hash reads its whole compiled code (≈ 37 K instructions for this one), so the twin
+    is not a key asked at each call."""
+    found = _SCANNERS.get(figure)
+    if found is None:
+        pattern = twin(figure)
+        groups = numbers(pattern)
+        found = _SCANNERS[figure] = pattern, groups["u"], groups["fig"]
+    return found
+
+
+_SCANNERS: dict = {}  # a regex figure pattern → its _scanner
 
 
 def _twin_of(source: str, flags: int):
