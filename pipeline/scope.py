@@ -283,14 +283,42 @@ def _clauses(chain: str) -> list[str]:
 def _clause_says(clause: str, rules: ScopeRules, title: str) -> bool | None:
     """Whether a clause opens with another body or sub-area (True), with the unit's own office
     (False), or names no subject (None)."""
-    clause = clause.strip(" \t\u3000")
-    if rules.own_lead.match(clause):
-        return False
-    if not clause.startswith(rules.not_subject) and (
-            m := rules.sub_unit_lead.match(clause) or rules.sub_area_lead.match(clause)) \
+    subject = _subject_of(clause, rules)
+    if subject is None or subject is False:
+        return subject
+    return not _titled(subject, title)
+
+
+def _subject_of(clause: str, rules: ScopeRules) -> str | bool | None:
+    """The name of the body or sub-area a clause opens with (its lead taken off), False when it opens
+    with the unit's own office, None when it names no subject: read by three anchored patterns, so
+    remembered across documents (a report's wording recurs from year to year; the title, which
+    differs, is asked by the caller)."""
+    memo = _SUBJECTS[1] if _SUBJECTS[0] is rules else None
+    if memo is None:
+        memo = {}
+        _SUBJECTS[:] = [rules, memo]  # held: its identity stays its own
+    found = memo.get(clause, _UNREAD)
+    if found is not _UNREAD:
+        return found
+    if len(memo) >= _SUBJECTS_KEPT:
+        memo.clear()
+    body = clause.strip(" \t\u3000")
+    if rules.own_lead.match(body):
+        found = False
+    elif not body.startswith(rules.not_subject) and (
+            m := rules.sub_unit_lead.match(body) or rules.sub_area_lead.match(body)) \
             and not any(w in m.group() for w in rules.not_in_name):
-        return not _titled(rules.name_lead.sub("", m.group(), count=1), title)
-    return None
+        found = rules.name_lead.sub("", m.group(), count=1)
+    else:
+        found = None
+    memo[clause] = found
+    return found
+
+
+_SUBJECTS: list = [None, None]  # the scope rules last asked (held) and their clause → subject memo
+_SUBJECTS_KEPT = 8192  # clauses remembered at most (then the memo starts again)
+_UNREAD = object()
 
 
 def _subject_before_is_other(text: str, pos: int, chain: str, rules: ScopeRules, title: str) -> bool:

@@ -112,3 +112,56 @@ def test_when_scope_reads_a_kinds_lead_by_string_methods_then_it_is_the_regex_sp
         line = text[:2000]
         assert scope._SENTENCE_END.split(line) == regex.split(r"[。！？!?]", line)
     assert n > 10000
+
+
+def _clause_says_plain(clause: str, rules, title: str):
+    """scope._clause_says as it was: the three anchored patterns read for every asking."""
+    from pipeline.scope import _titled
+
+    clause = clause.strip(" \t\u3000")
+    if rules.own_lead.match(clause):
+        return False
+    if not clause.startswith(rules.not_subject) and (
+            m := rules.sub_unit_lead.match(clause) or rules.sub_area_lead.match(clause)) \
+            and not any(w in m.group() for w in rules.not_in_name):
+        return not _titled(rules.name_lead.sub("", m.group(), count=1), title)
+    return None
+
+
+def test_when_a_clauses_subject_is_remembered_across_documents_then_it_says_what_a_fresh_reading_says(documents, ruleset):
+    from pipeline import scope
+
+    rules = ruleset.scope
+    clauses = []
+    for d in documents:
+        text = d.text
+        for pos in range(0, len(text), 3):
+            clauses += scope._clauses(scope._since(text, pos, scope._CHAIN_BACK))
+    clauses += ["龙泉CDE地块共需拆迁380户", "局机关编制17人", "其中，西津片区本期完成", " 环境监察大队编制34人", ""]
+    titles = ["", "巴城杨家坝和龙泉CDE地块征拆情况", scope._title(documents[0].text), "西津片区征迁工作情况"]
+    said = {None: 0, True: 0, False: 0}
+    for title in titles:
+        for clause in clauses:  # every clause asked twice a title: the second from the memo
+            fresh = _clause_says_plain(clause, rules, title)
+            assert scope._clause_says(clause, rules, title) == fresh, (clause, title)
+            assert scope._clause_says(clause, rules, title) == fresh, (clause, title)
+            said[fresh] += 1
+    assert said[True] > 100 and said[False] > 10 and said[None] > 1000
+    assert scope._clause_says("龙泉CDE地块共需拆迁380户", rules, titles[1]) is False
+    assert scope._clause_says("龙泉CDE地块共需拆迁380户", rules, "") is True
+
+
+def test_when_the_subject_memo_is_full_then_it_starts_again(ruleset):
+    from pipeline import scope
+
+    rules = ruleset.scope
+    kept, restarts = 0, 0
+    for k in range(scope._SUBJECTS_KEPT + 50):
+        clause = f"第{k}片区完成"
+        says = scope._clause_says(clause, rules, "")
+        if k % 500 == 0 or k > scope._SUBJECTS_KEPT:
+            assert says == _clause_says_plain(clause, rules, "")
+        restarts += len(scope._SUBJECTS[1]) < kept
+        kept = len(scope._SUBJECTS[1])
+        assert kept <= scope._SUBJECTS_KEPT
+    assert restarts == 1
