@@ -254,7 +254,7 @@ def _shapes(layout: Layout) -> dict:
 
 
 _SHAPES: list = [None, None]  # the layout last read with (held: its identity stays its own) and its memo
-_SHAPES_KEPT = 16384  # lines remembered at most (then the memo starts again)
+_SHAPES_KEPT = 4096  # lines remembered at most (then the memo starts again): ≈ 1.2 KB a line, ≈ 5 MB full
 
 
 def _sentences(doc: str, pieces: list[tuple]) -> list[Sentence]:

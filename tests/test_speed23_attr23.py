@@ -239,3 +239,17 @@ def test_when_line_shapes_are_remembered_then_segment_gives_the_sentences_of_the
             tabled += bool(d.tables)
             edged += d.text == edge
     assert tabled >= 4 and edged == 2
+
+
+def test_when_the_line_memo_is_full_then_it_starts_again_and_segment_is_unchanged(documents, ruleset):
+    from dataclasses import replace
+
+    from pipeline import segment as S
+
+    layout = ruleset.layout
+    lines = [f"第{k}段完成{k}户。其中{k % 7}户为货币安置" for k in range(S._SHAPES_KEPT + 100)]
+    long = replace(documents[0], text="\n".join(lines), tables=())
+    S.segment(documents[0], layout)
+    assert S.segment(long, layout) == _segment_plain(long, layout)
+    memo = S._SHAPES[1]
+    assert len(memo) <= S._SHAPES_KEPT and lines[-1] in memo and lines[0] not in memo  # it started again on the way
