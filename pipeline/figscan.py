@@ -38,7 +38,7 @@ def figures_of(text: str, figure: regex.Pattern, units: Units) -> tuple[tuple[in
     wording recurs)."""
     out = []
     lookup = units.lookup
-    pattern, u, fig = _scanner(figure)
+    pattern, u, fig = scanner(figure)
     for m in pattern.finditer(text):
         surface = m.group(u)
         found = lookup(surface) if surface else None
@@ -61,10 +61,12 @@ def twin(figure: regex.Pattern):
 _TWINS: dict = {}  # a regex pattern → its twin (or itself)
 
 
-def _scanner(figure: regex.Pattern) -> tuple:
+def scanner(figure: regex.Pattern) -> tuple:
     """(twin, number of group ``u``, number of group ``fig``), once a figure pattern: an ``re``
     pattern's hash reads its whole compiled code (≈ 37 K instructions for this one), so the twin
-    is not a key asked at each call."""
+    is not a key asked at each call. A search of the twin within ``pos`` and ``endpos`` finds what
+    the pattern's finds: both engines let a lookbehind read before ``pos`` and read the text as
+    ending at ``endpos`` (the twin holds no anchor)."""
     found = _SCANNERS.get(figure)
     if found is None:
         pattern = twin(figure)
@@ -73,7 +75,7 @@ def _scanner(figure: regex.Pattern) -> tuple:
     return found
 
 
-_SCANNERS: dict = {}  # a regex figure pattern → its _scanner
+_SCANNERS: dict = {}  # a regex figure pattern → its scanner
 
 
 def _twin_of(source: str, flags: int):

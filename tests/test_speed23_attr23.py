@@ -253,3 +253,23 @@ def test_when_the_line_memo_is_full_then_it_starts_again_and_segment_is_unchange
     assert S.segment(long, layout) == _segment_plain(long, layout)
     memo = S._SHAPES[1]
     assert len(memo) <= S._SHAPES_KEPT and lines[-1] in memo and lines[0] not in memo  # it started again on the way
+
+
+def test_when_the_twin_searches_a_window_then_it_finds_what_the_figure_pattern_finds(documents, ruleset):
+    """task_wholes._share_after searches the twin within (pos, endpos): a lookbehind reads before pos and
+    the text ends at endpos in both engines."""
+    twin, _u, fig = figscan.scanner(ruleset.figure)
+    found = 0
+    texts = [d.text for d in documents] + ["共签订协议152户，占总户数的59.84%", "1２3户", "12分之", "12.5万元整"]
+    for text in texts:
+        for pos in range(0, len(text), 13):
+            for end in (min(len(text), pos + 40), min(len(text), pos + 3), len(text)):
+                plain = ruleset.figure.search(text, pos, end)
+                got = twin.search(text, pos, end)
+                assert (got and [got.span(g) for g in range(twin.groups + 1)]) == \
+                    (plain and [plain.span(g) for g in range(ruleset.figure.groups + 1)]), (text[pos:end], pos, end)
+                found += plain is not None
+    assert found > 2000
+    # reading before pos, and the end at endpos: 2 in 12户 is no figure of its own; 12分 is one before 之
+    assert twin.search("12户", 1) is None and ruleset.figure.search("12户", 1) is None
+    assert twin.search("12分之", 0, 3).span(fig) == ruleset.figure.search("12分之", 0, 3).span("fig") == (0, 3)
