@@ -192,7 +192,7 @@ def segment(document: Document, layout: Layout | None = None) -> list[Sentence]:
             shapes[line] = shape
         if shape is _BLANK:
             continue
-        kind, lead, body, level = shape
+        kind, lead, body, more = shape  # more: the heading's level, or the prose line's sentences
         lead += start
         if table_starts:
             i = bisect_right(table_starts, start) - 1
@@ -200,15 +200,15 @@ def segment(document: Document, layout: Layout | None = None) -> list[Sentence]:
                 add((section, lead, lead + len(body), body, "row"))  # the line's text: its stripped body
                 continue
         if kind == "heading":
-            while stack and stack[-1][0] >= level:
+            while stack and stack[-1][0] >= more:
                 stack.pop()
-            stack.append((level, body))
+            stack.append((more, body))
             section = " > ".join(title for _, title in stack)
             add((section, lead, lead + len(body), body, "heading"))
         elif kind == "row":
             add((section, lead, lead + len(body), body, "row"))
         else:
-            for at, sentence in level:  # the line's sentences: (offset in the line, text)
+            for at, sentence in more:  # the line's sentences: (offset in the line, text)
                 at += start
                 add((section, at, at + len(sentence), sentence, "prose"))
     return _sentences(doc, pieces)
