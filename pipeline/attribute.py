@@ -15,8 +15,9 @@ from bisect import bisect_left
 import regex
 
 from .cues import Cues, has_word, longest_at_each_start
-from .extract import context_allows, figures_in, make_fact
+from .extract import context_allows, make_fact
 from .extraction.scan import under_item_title
+from .figscan import figures_of
 from .model import Basis, DocMeta, Document, Fact, Kind, Match, Mention, Quantity, Sentence, new_fact, new_mention, replaced
 from .normalize import Units, parse_quantity
 from .rules import RuleSet
@@ -47,11 +48,10 @@ def attribute(document: Document, sentences: list[Sentence], facts: list[Fact], 
     for sentence in sentences:
         if sentence.kind == "heading" and not any(map(str.isdigit, sentence.text)):
             continue
-        figs = figures_in(sentence.text, ruleset.figure, units)
+        figs = figures_of(sentence.text, ruleset.figure, units)
         if not figs:
             continue
-        split = _has_split(sentence.text, cues)  # else no window of it holds a split word
-        cued = _names_a_metric(sentence.text, cues, split)  # else nothing here names a metric
+        split = cued = None  # read when a figure first needs them (none does when every figure is claimed)
         known: dict[int, tuple[str, str]] = {}  # figure index → (metric, label), for figures that follow another
         unnamed: dict[int, tuple[Quantity, int]] = {}  # figure index → (quantity, its mention's index)
         named_parts: list[Fact] = []  # facts given to listed parts by their own labels
@@ -75,6 +75,9 @@ def attribute(document: Document, sentences: list[Sentence], facts: list[Fact], 
                 continue  # 最后一户农户, 一名婆婆: an article, not a count
             fact = None
             if owner is None or is_part:  # a listed part may still be named by its own label
+                if cued is None:
+                    split = _has_split(sentence.text, cues)  # else no window of it holds a split word
+                    cued = _names_a_metric(sentence.text, cues, split)  # else nothing here names a metric
                 fact = _attributed(sentence, figs, i, q, cues, meta, ruleset, text, known, split) if cued else None
                 if fact is not None and (fact.start, fact.metric) in parts:
                     fact = None  # 交地2,140亩，其中…交付净地860亩: a part of its own total, not a second level

@@ -283,14 +283,42 @@ def _clauses(chain: str) -> list[str]:
 def _clause_says(clause: str, rules: ScopeRules, title: str) -> bool | None:
     """Whether a clause opens with another body or sub-area (True), with the unit's own office
     (False), or names no subject (None)."""
-    clause = clause.strip(" \t\u3000")
-    if rules.own_lead.match(clause):
-        return False
-    if not clause.startswith(rules.not_subject) and (
-            m := rules.sub_unit_lead.match(clause) or rules.sub_area_lead.match(clause)) \
+    subject = _subject_of(clause, rules)
+    if subject is None or subject is False:
+        return subject
+    return not _titled(subject, title)
+
+
+def _subject_of(clause: str, rules: ScopeRules) -> str | bool | None:
+    """The name of the body or sub-area a clause opens with (its lead taken off), False when it opens
+    with the unit's own office, None when it names no subject: read by three anchored patterns, so
+    remembered across documents (a report's wording recurs from year to year; the title, which
+    differs, is asked by the caller)."""
+    memo = _SUBJECTS[1] if _SUBJECTS[0] is rules else None
+    if memo is None:
+        memo = {}
+        _SUBJECTS[:] = [rules, memo]  # held: its identity stays its own
+    found = memo.get(clause, _UNREAD)
+    if found is not _UNREAD:
+        return found
+    if len(memo) >= _SUBJECTS_KEPT:
+        memo.clear()
+    body = clause.strip(" \t\u3000")
+    if rules.own_lead.match(body):
+        found = False
+    elif not body.startswith(rules.not_subject) and (
+            m := rules.sub_unit_lead.match(body) or rules.sub_area_lead.match(body)) \
             and not any(w in m.group() for w in rules.not_in_name):
-        return not _titled(rules.name_lead.sub("", m.group(), count=1), title)
-    return None
+        found = rules.name_lead.sub("", m.group(), count=1)
+    else:
+        found = None
+    memo[clause] = found
+    return found
+
+
+_SUBJECTS: list = [None, None]  # the scope rules last asked (held) and their clause → subject memo
+_SUBJECTS_KEPT = 8192  # clauses remembered at most (then the memo starts again)
+_UNREAD = object()
 
 
 def _subject_before_is_other(text: str, pos: int, chain: str, rules: ScopeRules, title: str) -> bool:
@@ -302,7 +330,7 @@ def _subject_before_is_other(text: str, pos: int, chain: str, rules: ScopeRules,
     if not rules.subjectless or not chain.startswith(rules.subjectless):
         return False
     line = text[text.rfind("\n", 0, pos) + 1:pos - len(chain)]
-    for sentence in reversed(regex.split(r"[。！？!?]", line)[:-1]):
+    for sentence in reversed(_SENTENCE_END.split(line)[:-1]):
         sentence = sentence.strip(" \t\u3000")
         first = _CLAUSE_SPLIT.split(sentence, maxsplit=1)[0].strip(" \t\u3000")
         if not sentence or sentence.startswith(rules.subjectless):
@@ -407,6 +435,13 @@ def _reversed(pattern: regex.Pattern) -> regex.Pattern:
 
 _CLAUSE_BACK, _CHAIN_BACK = _reversed(_CLAUSE_START), _reversed(_CHAIN_START)
 _SENTENCE_END_BACK = regex.compile(r"[。！？!?]", regex.REVERSE)
+_SENTENCE_END = regex.compile(r"[。！？!?]")  # compiled once: regex.split with a pattern's text looks it up each call
+_KIND_LEAD_MARKS = "，,；;。：:\n"  # a kind's word is looked for after the last of these before its figure
+
+
+def _after_last(text: str, marks: str) -> str:
+    """``regex.split(f"[{marks}]", text)[-1]``: the text after the last of ``marks`` (all of it when none stands)."""
+    return text[max(map(text.rfind, marks)) + 1:]
 
 
 def _gross_beside_net(facts: list[Fact], rules: ScopeRules) -> list[Fact]:
@@ -450,7 +485,7 @@ def _kinds_of_a_metric(facts: list[Fact], text: str, rules: ScopeRules) -> list[
     for metric, words in rules.categories.items():
         def kind_of(f: Fact) -> str | None:
             # 机关工勤编制1名: the label may be 编制; 外事接待费支出决算0元: the kind opens its clause
-            lead = f.label + regex.split(r"[，,；;。：:\n]", text[max(0, f.start - 14):f.start])[-1]
+            lead = f.label + _after_last(text[max(0, f.start - 14):f.start], _KIND_LEAD_MARKS)
             return next((w for w in words if w in lead), None)
 
         kinds = [(i, f, w) for i, f in enumerate(out)

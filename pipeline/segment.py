@@ -179,50 +179,82 @@ def segment(document: Document, layout: Layout | None = None) -> list[Sentence]:
     section = ""  # the titles of the stack joined: computed when a heading changes it, not per sentence
     pieces: list[tuple] = []  # (section, start, end, text, kind), made Sentences at the end
     add = pieces.append
-    split = layout.sentence_split.finditer
-    # what _heading_level asks of the layout, looked up once a document, not once a line
-    max_heading, plain_max = layout.max_heading_chars, layout.plain_max
-    stops, markers = _stops(layout.sentence_end), _markers(layout.headings)
-
+    shapes = _shapes(layout)
     end = -1
     for line in text.split("\n"):
         start = end + 1
         end = start + len(line)
-        body = line.strip()
-        if not body:
+        shape = shapes.get(line)
+        if shape is None:
+            shape = _shape(line, layout)
+            if len(shapes) >= _SHAPES_KEPT:
+                shapes.clear()
+            shapes[line] = shape
+        if shape is _BLANK:
             continue
+        kind, lead, body, more = shape  # more: the heading's level, or the prose line's sentences
+        lead += start
         if table_starts:
             i = bisect_right(table_starts, start) - 1
             if i >= 0 and table_spans[i][0] <= start < table_spans[i][1]:
-                lead = start + len(line) - len(line.lstrip())  # the line's text: its stripped body
-                add((section, lead, lead + len(body), body, "row"))
+                add((section, lead, lead + len(body), body, "row"))  # the line's text: its stripped body
                 continue
-        if "\t" in body or _tabular(body):
-            lead = start + len(line) - len(line.lstrip())
-            add((section, lead, lead + len(body), body, "row"))
-            continue
-        short = len(body) <= max_heading
-        level = _short_heading_level(body, short, layout, stops, markers) \
-            if short or len(body) <= plain_max else None
-        if level is not None:
-            while stack and stack[-1][0] >= level:
+        if kind == "heading":
+            while stack and stack[-1][0] >= more:
                 stack.pop()
-            stack.append((level, body))
+            stack.append((more, body))
             section = " > ".join(title for _, title in stack)
-            lead = start + len(line) - len(line.lstrip())
             add((section, lead, lead + len(body), body, "heading"))
-            continue
-        pos = start
-        for stop in chain((m.end() for m in split(text, start, end)), (end,)):
-            if stop <= pos:
-                continue  # the line's end, where the last sentence end already stood
-            piece = text[pos:stop]
-            sentence = piece.strip()  # str.strip drops what str.isspace says
-            if sentence:
-                lead = pos + len(piece) - len(piece.lstrip())
-                add((section, lead, lead + len(sentence), sentence, "prose"))
-            pos = stop
+        elif kind == "row":
+            add((section, lead, lead + len(body), body, "row"))
+        else:
+            for at, sentence in more:  # the line's sentences: (offset in the line, text)
+                at += start
+                add((section, at, at + len(sentence), sentence, "prose"))
     return _sentences(doc, pieces)
+
+
+def _shape(line: str, layout: Layout):
+    """What a line is, whatever its place: _BLANK, or (kind, offset of its stripped body, the body,
+    the heading level for kind ``heading`` / its sentences as (offset, text) for kind ``prose``).
+    Only the line's own characters decide it (the markers and table patterns read the body alone,
+    the sentence ends are a set of characters with no lookaround: rules/document.yaml through
+    load_layout), so lines met again — a report's headings and wording recur — are read once."""
+    body = line.strip()
+    if not body:
+        return _BLANK
+    lead = len(line) - len(line.lstrip())
+    if "\t" in body or _tabular(body):
+        return "row", lead, body, None
+    short = len(body) <= layout.max_heading_chars
+    level = _short_heading_level(body, short, layout, _stops(layout.sentence_end), _markers(layout.headings)) \
+        if short or len(body) <= layout.plain_max else None
+    if level is not None:
+        return "heading", lead, body, level
+    sentences, pos, end = [], 0, len(line)
+    for stop in chain((m.end() for m in layout.sentence_split.finditer(line)), (end,)):
+        if stop <= pos:
+            continue  # the line's end, where the last sentence end already stood
+        piece = line[pos:stop]
+        sentence = piece.strip()  # str.strip drops what str.isspace says
+        if sentence:
+            sentences.append((pos + len(piece) - len(piece.lstrip()), sentence))
+        pos = stop
+    return "prose", lead, body, tuple(sentences)
+
+
+_BLANK = ()  # the shape of a line of spaces
+
+
+def _shapes(layout: Layout) -> dict:
+    """The layout's line → shape memo (a new one when the layout changes: the last layout is held)."""
+    if _SHAPES[0] is not layout:
+        _SHAPES[:] = [layout, {}]
+    return _SHAPES[1]
+
+
+_SHAPES: list = [None, None]  # the layout last read with (held: its identity stays its own) and its memo
+_SHAPES_KEPT = 4096  # lines remembered at most (then the memo starts again): ≈ 1.2 KB a line, ≈ 5 MB full
 
 
 def _sentences(doc: str, pieces: list[tuple]) -> list[Sentence]:

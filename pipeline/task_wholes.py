@@ -15,6 +15,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from .extract import context_allows, make_fact
+from .figscan import scanner
 from .model import Basis, DocMeta, Fact, Kind, Match, Mention, Sentence
 from .normalize import Units, parse_quantity
 from .rules import RuleSet
@@ -56,13 +57,14 @@ def _share_after(text: str, done: Fact, ruleset: RuleSet, units: Units):
     whether its wording names its whole the total or the task (占总户数的, 完成率: ``share_names_whole``)."""
     line_end = text.find("\n", done.end)
     line_end = len(text) if line_end < 0 else line_end
-    m = ruleset.figure.search(text, done.end, min(line_end, done.end + 40))
-    if m is None or not ruleset.cues.share_after.fullmatch(text, done.end, m.start("fig")):
+    figure, _u, fig = scanner(ruleset.figure)  # the figure pattern's re twin (pipeline/figscan.py)
+    m = figure.search(text, done.end, min(line_end, done.end + 40))
+    if m is None or not ruleset.cues.share_after.fullmatch(text, done.end, m.start(fig)):
         return None
-    q = parse_quantity(m.group("fig"), units)
+    q = parse_quantity(m.group(fig), units)
     if q is None or q.unit != "ratio" or not 0 < q.value < 1:
         return None
-    wording = text[done.end:m.start("fig")]
+    wording = text[done.end:m.start(fig)]
     return q, any(w in wording for w in ruleset.cues.share_names_whole)
 
 
