@@ -10,6 +10,8 @@ from pathlib import Path
 import regex
 import yaml
 
+from .holding import least
+
 
 @dataclass(frozen=True)
 class FundRows:
@@ -77,8 +79,7 @@ def load_fundrows(directory: str | Path) -> FundRows | None:
 def _words(words) -> tuple[str, ...]:
     """The words a text must hold one of for a pattern of ``words`` to match: a word holding another
     (年度资金总额 holds 总额) adds nothing to that test."""
-    words = {str(w) for w in words or ()}
-    return tuple(sorted(w for w in words if not any(v != w and v in w for v in words)))
+    return least(tuple(str(w) for w in words or ()))
 
 
 def _glued(labels: list[str]) -> regex.Pattern | None:

@@ -14,6 +14,7 @@ from dataclasses import replace
 import regex
 
 from ..extraction.fundrows import fund_rows, rate_quantity
+from ..holding import least
 from ..model import Document, Indicator, IndicatorCell, SelfGrade
 from ..reading import Reading, read_text, readable_document
 from ..rules import RuleSet
@@ -492,7 +493,7 @@ def read_grade(document: Document, ruleset: RuleSet) -> SelfGrade | None:
     """The grade the report gives itself (评价等级为“优”, 自评等级：良好): the first one stated under
     a label of its own grade (自评等级; an evaluator's 评价等级 may stand above it), else the first."""
     vocab: IndicatorVocab | None = ruleset.indicators
-    if vocab is None or vocab.grade_pattern is None or not any(w in document.text for w in vocab.grade_labels):
+    if vocab is None or vocab.grade_pattern is None or not any(w in document.text for w in least(vocab.grade_labels)):
         return None  # a grade stands after its label: the pattern tries every position, only where one stands
     names = dict(vocab.grade_names)
     found = list(vocab.grade_pattern.finditer(document.text))
