@@ -148,3 +148,26 @@ def test_readers_gates_as_before(ruleset, texts):
             assert fragment_rows("d", text, vocab, ruleset.units) == []
         if not any(w in text for w in vocab.prose_target) or not any(w in text for w in vocab.prose_score):
             assert prose_indicators("d", text, vocab, ruleset.units) == []
+
+
+# fund rows: the pairs' pattern tried where a pair label starts --------------------------------
+
+def _pair_texts(ruleset, texts, count: int) -> list[str]:
+    """The pages, and pair labels with figures, units, colons, bars and breaks run together."""
+    rows = ruleset.fundrows
+    rng = random.Random(2301)
+    labels = [w for w, _ in rows.pair_columns]
+    bits = [" ", "\n", "|", "｜", "\t", "：", ":", "（万元）", "(元)", "6.84", "８０", "其中", "x", "，", "计划"]
+    built = ["".join(rng.choice(labels + bits) for _ in range(rng.randint(1, 40))) for _ in range(count)]
+    return texts + built
+
+
+def test_pair_matches_as_finditer(ruleset, texts):
+    from pipeline.extraction.fundrows import _pair_matches
+    rows = ruleset.fundrows
+    found = 0
+    for text in _pair_texts(ruleset, texts, 3000):
+        want = [(m.span(), m.groups()) for m in rows.pair_label.finditer(text)]
+        assert [(m.span(), m.groups()) for m in _pair_matches(text, rows)] == want, text[:80]
+        found += len(want)
+    assert found > 200

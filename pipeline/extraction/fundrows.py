@@ -164,7 +164,7 @@ def _pair_rows(text: str, rows) -> list[FundRow]:
         return []
     columns = dict(rows.pair_columns)
     blocks: list[list] = []
-    for m in rows.pair_label.finditer(text):
+    for m in _pair_matches(text, rows):
         if blocks and (_GAP.fullmatch(text, blocks[-1][-1].end(), m.start())
                        or _part_lines(text[blocks[-1][-1].end():m.start()], rows)
                        or _source_split(text, blocks[-1][-1].end(), m.start(), rows)):
@@ -194,6 +194,26 @@ def _pair_rows(text: str, rows) -> list[FundRow]:
             cells["rate"] = Cell(rate.group(), rate.start())
         out.append(FundRow(first, first, cells, {}))
     return out
+
+
+def _pair_matches(text: str, rows):
+    """``rows.pair_label.finditer(text)``, the pattern tried only where a pair label starts: its match
+    opens with its label (pipeline/fundrow_rules.py builds it so, after a look-behind), and its own
+    scan tries the look-behind at every character of the page. Each label's every start is a
+    candidate (one label may stand inside another); tried in order, none inside the last match —
+    as finditer goes on after the end of each match."""
+    pattern = rows.pair_label
+    starts = set()
+    for word, _column in rows.pair_columns:
+        at = text.find(word)
+        while at >= 0:
+            starts.add(at)
+            at = text.find(word, at + 1)
+    end = 0
+    for at in sorted(starts):
+        if at >= end and (m := pattern.match(text, at)) is not None:
+            end = m.end()
+            yield m
 
 
 def _source_split(text: str, start: int, end: int, rows) -> bool:
