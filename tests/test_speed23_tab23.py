@@ -171,3 +171,25 @@ def test_pair_matches_as_finditer(ruleset, texts):
         assert [(m.span(), m.groups()) for m in _pair_matches(text, rows)] == want, text[:80]
         found += len(want)
     assert found > 200
+
+
+# groups read by number: the same groups as by name -------------------------------------------
+
+def test_groups_by_number_as_by_name(ruleset, texts):
+    from pipeline.extraction.tables import _COLON_FIG, _COLON_LABEL, _LABEL_COLON
+    from pipeline.selfeval.measure import _NUM, _NUMBER, _UNIT
+    vocab = ruleset.indicators
+    grade = vocab.grade_pattern
+    seen = 0
+    for text in texts:
+        for line in text.split("\n"):
+            m = _LABEL_COLON.fullmatch(line)
+            if m:
+                assert (m.group(_COLON_LABEL), m.span(_COLON_FIG)) == (m.group("label"), m.span("fig"))
+                seen += 1
+            m = _NUMBER.match(line.strip()[:12])
+            if m:
+                assert (m.group(_NUM), m.group(_UNIT)) == (m.group("num"), m.group("unit"))
+        for m in grade.finditer(text):
+            assert m.span(grade.groupindex["grade"]) == m.span("grade")
+    assert seen > 100

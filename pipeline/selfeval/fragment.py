@@ -13,6 +13,7 @@ from functools import lru_cache
 
 import regex
 
+from ..groups import numbers
 from ..holding import least
 from ..model import Indicator
 from ..normalize import Units
@@ -47,8 +48,9 @@ def fragment_rows(doc: str, text: str, vocab: IndicatorVocab, units: Units | Non
             continue
         carry = Carry()
         for levels, name, m in rows:
-            cells = {"level3": name, "target": Tok(m.group("target"), m.start("target"), m.end("target")),
-                     "weight": Tok(m.group("weight"), m.start("weight"), m.end("weight"))}
+            target, weight = numbers(m.re)["target"], numbers(m.re)["weight"]
+            cells = {"level3": name, "target": Tok(m.group(target), *m.span(target)),
+                     "weight": Tok(m.group(weight), *m.span(weight))}
             x = to_indicator(doc, 0, RawRow(cells, levels), [], text, "runon", carry, vocab, units)
             if x is not None:
                 out.append(x)
