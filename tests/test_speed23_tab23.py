@@ -193,3 +193,14 @@ def test_groups_by_number_as_by_name(ruleset, texts):
         for m in grade.finditer(text):
             assert m.span(grade.groupindex["grade"]) == m.span("grade")
     assert seen > 100
+
+
+def test_grade_matches_opening_at_labels(ruleset, texts):
+    from pipeline.holding import opening_at
+    vocab = ruleset.indicators
+    found = 0
+    for text in texts + ["自评等级为优秀，评价等级：良", "等级等级为优", "绩效等级评定优"]:
+        want = [(m.span(), m.groups()) for m in vocab.grade_pattern.finditer(text)]
+        assert [(m.span(), m.groups()) for m in opening_at(vocab.grade_pattern, vocab.grade_labels, text)] == want
+        found += len(want)
+    assert found > 20

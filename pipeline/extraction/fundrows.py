@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 import regex
 
 from ..groups import numbers
+from ..holding import opening_at
 from ..model import DocMeta, Document, Fact, Kind, Sentence, new_fact, replaced
 from ..normalize import Units, parse_quantity, plain
 from ..rules import RuleSet
@@ -198,22 +199,8 @@ def _pair_rows(text: str, rows) -> list[FundRow]:
 
 def _pair_matches(text: str, rows):
     """``rows.pair_label.finditer(text)``, the pattern tried only where a pair label starts: its match
-    opens with its label (pipeline/fundrow_rules.py builds it so, after a look-behind), and its own
-    scan tries the look-behind at every character of the page. Each label's every start is a
-    candidate (one label may stand inside another); tried in order, none inside the last match —
-    as finditer goes on after the end of each match."""
-    pattern = rows.pair_label
-    starts = set()
-    for word, _column in rows.pair_columns:
-        at = text.find(word)
-        while at >= 0:
-            starts.add(at)
-            at = text.find(word, at + 1)
-    end = 0
-    for at in sorted(starts):
-        if at >= end and (m := pattern.match(text, at)) is not None:
-            end = m.end()
-            yield m
+    opens with its label (pipeline/fundrow_rules.py builds it so, after a look-behind)."""
+    return opening_at(rows.pair_label, [word for word, _column in rows.pair_columns], text)
 
 
 def _source_split(text: str, start: int, end: int, rows) -> bool:

@@ -14,7 +14,7 @@ from dataclasses import replace
 import regex
 
 from ..extraction.fundrows import fund_rows, rate_quantity
-from ..holding import least
+from ..holding import least, opening_at
 from ..groups import numbers
 from ..model import Document, Indicator, IndicatorCell, SelfGrade, replaced
 from ..reading import Reading, read_text, readable_document
@@ -499,7 +499,7 @@ def read_grade(document: Document, ruleset: RuleSet) -> SelfGrade | None:
     names = dict(vocab.grade_names)
     groups = numbers(vocab.grade_pattern)
     label, grade = groups["label"], groups["grade"]
-    found = list(vocab.grade_pattern.finditer(document.text))
+    found = list(opening_at(vocab.grade_pattern, vocab.grade_labels, document.text))  # a match opens with its label
     found.sort(key=lambda m: m.group(label) not in vocab.own_grade_labels)  # stable: text order within each
     for m in found[:1]:
         text = document.text
