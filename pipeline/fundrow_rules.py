@@ -47,6 +47,8 @@ class FundRows:
     score_words: tuple[str, ...] = ()  # `score_label`
     pair_words: tuple[str, ...] = ()  # `pair_label`
     score_cell_words: tuple[str, ...] = ()  # `score_cell` and `score_heading`
+    labels: tuple[str, ...] = ()  # every word of `label` (a match opens with blanks, then one of them)
+    score_labels: tuple[str, ...] = ()  # every word of `score_label`
 
 
 def load_fundrows(directory: str | Path) -> FundRows | None:
@@ -73,7 +75,8 @@ def load_fundrows(directory: str | Path) -> FundRows | None:
                     label_words=_words(labels), score_words=_words(score.get("labels") if score else ()),
                     pair_words=_words(w for words in ((data.get("pairs") or {}).get("columns") or {}).values()
                                       for w in words or ()),
-                    score_cell_words=_words((data.get("score_cell") or {}).get("labels")))
+                    score_cell_words=_words((data.get("score_cell") or {}).get("labels")),
+                    labels=tuple(labels), score_labels=tuple(str(w) for w in (score.get("labels") or ()) if score))
 
 
 def _words(words) -> tuple[str, ...]:

@@ -41,6 +41,12 @@ def opening_at(pattern, words, text: str):
         while at >= 0:
             starts.add(at)
             at = text.find(word, at + 1)
+    return tried_at(pattern, text, starts)
+
+
+def tried_at(pattern, text: str, starts):
+    """The matches of ``pattern`` at ``starts`` (positions where every match of it opens, and maybe
+    others), in order, none tried inside the last match: ``pattern.finditer(text)``."""
     end = 0
     for at in sorted(starts):
         if at >= end and (m := pattern.match(text, at)) is not None:

@@ -204,3 +204,19 @@ def test_grade_matches_opening_at_labels(ruleset, texts):
         assert [(m.span(), m.groups()) for m in opening_at(vocab.grade_pattern, vocab.grade_labels, text)] == want
         found += len(want)
     assert found > 20
+
+
+def test_row_label_matches_as_finditer(ruleset, texts):
+    from pipeline.extraction.fundrows import row_matches
+    rows = ruleset.fundrows
+    rng = random.Random(2302)
+    words = list(rows.labels) + list(rows.score_labels)
+    bits = [" ", "  ", "\t", "\n", "|", "｜", "x", "：", "(100分)", "（万元）", "96", "1.56", "年度"]
+    built = ["".join(rng.choice(words + bits) for _ in range(rng.randint(1, 30))) for _ in range(3000)]
+    found = 0
+    for text in texts + built:
+        for pattern, labels in ((rows.label, rows.labels), (rows.score_label, rows.score_labels)):
+            want = [(m.span(), m.groups()) for m in pattern.finditer(text)]
+            assert [(m.span(), m.groups()) for m in row_matches(pattern, labels, text)] == want, text[:80]
+            found += len(want)
+    assert found > 1000
