@@ -10,6 +10,8 @@ from pathlib import Path
 import regex
 import yaml
 
+from .holding import least
+
 
 @dataclass(frozen=True)
 class FundRows:
@@ -45,6 +47,8 @@ class FundRows:
     score_words: tuple[str, ...] = ()  # `score_label`
     pair_words: tuple[str, ...] = ()  # `pair_label`
     score_cell_words: tuple[str, ...] = ()  # `score_cell` and `score_heading`
+    labels: tuple[str, ...] = ()  # every word of `label` (a match opens with blanks, then one of them)
+    score_labels: tuple[str, ...] = ()  # every word of `score_label`
 
 
 def load_fundrows(directory: str | Path) -> FundRows | None:
@@ -71,14 +75,14 @@ def load_fundrows(directory: str | Path) -> FundRows | None:
                     label_words=_words(labels), score_words=_words(score.get("labels") if score else ()),
                     pair_words=_words(w for words in ((data.get("pairs") or {}).get("columns") or {}).values()
                                       for w in words or ()),
-                    score_cell_words=_words((data.get("score_cell") or {}).get("labels")))
+                    score_cell_words=_words((data.get("score_cell") or {}).get("labels")),
+                    labels=tuple(labels), score_labels=tuple(str(w) for w in (score.get("labels") or ()) if score))
 
 
 def _words(words) -> tuple[str, ...]:
     """The words a text must hold one of for a pattern of ``words`` to match: a word holding another
     (年度资金总额 holds 总额) adds nothing to that test."""
-    words = {str(w) for w in words or ()}
-    return tuple(sorted(w for w in words if not any(v != w and v in w for v in words)))
+    return least(tuple(str(w) for w in words or ()))
 
 
 def _glued(labels: list[str]) -> regex.Pattern | None:

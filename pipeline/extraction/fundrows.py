@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 import regex
 
 from ..groups import numbers
+from ..holding import opening_at, tried_at
 from ..model import DocMeta, Document, Fact, Kind, Sentence, new_fact, replaced
 from ..normalize import Units, parse_quantity, plain
 from ..rules import RuleSet
@@ -71,7 +72,7 @@ _LAST: list = [None, None, ()]  # the last text read, its rules, its rows
 def _fund_rows(text: str, rows) -> list[FundRow]:
     """``fund_rows``, read."""
     out = []
-    for m in rows.label.finditer(text) if may_hold(text, rows.label_words) else ():
+    for m in row_matches(rows.label, rows.labels, text) if may_hold(text, rows.label_words) else ():
         cells = [c for _, c in zip(range(_MAX_CELLS), _CELL.finditer(text, m.end()))]
         layout, used = _layout_of(cells, rows, text[max(0, m.start() - _HEADER_CHARS):m.start()])
         if layout is None:
@@ -164,7 +165,7 @@ def _pair_rows(text: str, rows) -> list[FundRow]:
         return []
     columns = dict(rows.pair_columns)
     blocks: list[list] = []
-    for m in rows.pair_label.finditer(text):
+    for m in _pair_matches(text, rows):
         if blocks and (_GAP.fullmatch(text, blocks[-1][-1].end(), m.start())
                        or _part_lines(text[blocks[-1][-1].end():m.start()], rows)
                        or _source_split(text, blocks[-1][-1].end(), m.start(), rows)):
@@ -194,6 +195,32 @@ def _pair_rows(text: str, rows) -> list[FundRow]:
             cells["rate"] = Cell(rate.group(), rate.start())
         out.append(FundRow(first, first, cells, {}))
     return out
+
+
+def row_matches(pattern, words: tuple[str, ...], text: str):
+    """``pattern.finditer(text)`` for a row label (pipeline/fundrow_rules.py ``_row_label``: a line
+    start or one of \\n | ｜ space tab before it, spaces or tabs, then one of ``words``), tried only where
+    such a match may open: for each start of a word, every place in the run of spaces and tabs before
+    it from the first where a match may open (a line start, \\n, | or ｜ before it; else a space or tab)
+    — from each the match is the same but for its start, and finditer gives the leftmost one not
+    inside the match before (which may end inside the run, its own trailing blanks taken)."""
+    starts = set()
+    for word in words:
+        at = text.find(word)
+        while at >= 0:
+            run = at
+            while run > 0 and text[run - 1] in " \t":
+                run -= 1
+            first = run if run == 0 or text[run - 1] in "\n|｜" else run + 1
+            starts.update(range(first, at + 1))  # the first not inside the last match is finditer's
+            at = text.find(word, at + 1)
+    return tried_at(pattern, text, starts)
+
+
+def _pair_matches(text: str, rows):
+    """``rows.pair_label.finditer(text)``, the pattern tried only where a pair label starts: its match
+    opens with its label (pipeline/fundrow_rules.py builds it so, after a look-behind)."""
+    return opening_at(rows.pair_label, [word for word, _column in rows.pair_columns], text)
 
 
 def _source_split(text: str, start: int, end: int, rows) -> bool:
@@ -502,7 +529,7 @@ def _score_rows(document: Document, sentences: list[Sentence], rows, units: Unit
     if rows.score_label is None or not may_hold(document.text, rows.score_words):
         return []
     text, out = document.text, []
-    for m in rows.score_label.finditer(text):
+    for m in row_matches(rows.score_label, rows.score_labels, text):
         cells = [c for _, c in zip(range(2), _CELL.finditer(text, m.end()))]
         if _marks_in_label(m, rows, units) and cells and (len(cells) < 2 or not _is_number(cells[1])):
             cells = [m, cells[0]]  # 总分(100分) | 96: the label states the full marks

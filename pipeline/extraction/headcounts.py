@@ -21,7 +21,7 @@ from functools import lru_cache
 
 import regex
 
-from ..model import DocMeta, Document, Fact, Kind, Sentence
+from ..model import DocMeta, Document, Fact, Kind, Sentence, new_fact
 from ..normalize import Units, parse_quantity
 from ..rules import RuleSet, normalize_label
 from ..segment import year_mentions
@@ -167,7 +167,7 @@ def _row_facts(text: str, at: int, row, cols: list[_Column], meta: DocMeta, rule
         kind, period = Kind.LEVEL, None
         if meta.year is not None and years and years[0][1] != meta.year:
             kind, period = (Kind.PRIOR if years[0][1] < meta.year else Kind.PLAN), years[0][1]
-        out.append(Fact(
+        out.append(new_fact(
             doc=cell.doc, metric=col.metric, value=q.value, unit=want, kind=kind, approx=q.approx, basis=None,
             quote=text[at:cell.end], start=start, end=start + len(raw), rule_id=RULE_ID,
             section=cell.section, sentence_index=cell.index, raw=raw, step=q.step, label=col.header.text.strip(),

@@ -61,9 +61,10 @@ def enumerate_parts(text: str, sentences: list[Sentence], facts: list[Fact], rul
     for sentence in _holding(sentences, text, _TOTAL_WORD):
         out += _trailing_total(sentence, by_sentence.get(sentence.index, []), facts, meta or _NO_META, ruleset, units)
     if demoted:
-        facts[:] = [f for f in facts if not (f.kind == Kind.LEVEL and f.start in demoted)]
+        facts[:] = [f for f in facts if f.start not in demoted or f.kind != Kind.LEVEL]
     if own:  # 项目支出656.93万元。其中，本级项目支出385.58万元…: the item is a part of the total, not the unit's figure
-        facts[:] = [f for f in facts if not (f.kind == Kind.LEVEL and (f.start, f.metric) in own)]
+        starts = {start for start, _metric in own}  # most facts start at none: one set lookup each
+        facts[:] = [f for f in facts if f.start not in starts or not (f.kind == Kind.LEVEL and (f.start, f.metric) in own)]
     return out
 
 

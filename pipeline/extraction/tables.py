@@ -23,13 +23,14 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
 import regex
 
-from ..model import Basis, DocMeta, Document, Fact, Kind, Sentence
+from ..groups import numbers
+from ..model import Basis, DocMeta, Document, Fact, Kind, Sentence, new_fact, replaced
 from ..normalize import Units, parse_quantity, parse_unit_header, plain
 from ..rules import RuleSet, normalize_label
 from ..segment import year_mentions
@@ -61,6 +62,7 @@ _BARE_FIGURE = regex.compile(
 _FIGURE_OPENS = frozenset("|｜" + _DIGITS + "".join(w[0] for w in _COMPARATORS + _APPROX))
 _FIGURE_CLOSES = frozenset("|｜,，.．" + _DIGITS + "".join(w[-1] for w in _FIGURE_UNITS + _SCALES + _MORE))
 _LABEL_COLON = regex.compile(r"(?P<label>[^：:，。；0-9]{2,20})[：:][ \t\u3000]*(?P<fig>.+?)[；;。，,]?")
+_COLON_LABEL, _COLON_FIG = numbers(_LABEL_COLON)["label"], numbers(_LABEL_COLON)["fig"]  # read by number
 FORM_LABEL_CHARS = 30  # a label cell or line is short: longer ones are not looked up
 _LEADING_COMPARATOR = regex.compile(_COMPARATOR + r"[ \t\u3000]*")
 TARGET_COLUMN = "target"  # a column of goals (年度目标值): beside the bases a header can give
@@ -181,15 +183,16 @@ def extract_tabular(document: Document, sentences: list[Sentence], meta: DocMeta
             continue  # no label：figure line
         lead = m.end() if opener is not None and (m := opener.match(line.text)) else 0  # 其中:基本支出:900.47
         m = _LABEL_COLON.fullmatch(line.text, lead)
-        if not m or not is_figure(m.group("fig")):
+        if not m or not is_figure(fig := m.group(_COLON_FIG)):
             continue
-        metric = lookup_label(_strip_unit(m.group("label")), ruleset)
+        label = m.group(_COLON_LABEL)
+        metric = lookup_label(_strip_unit(label), ruleset)
         if metric is None:
             continue
-        start = line.start + m.start("fig")
-        cell = CellText(start, line.start + m.end("fig"), m.group("fig"))
-        hint = _bracket_unit(m.group("label"), units) or _unit_above(sentences, line.index, units)
-        emit(metric, cell, hint, _label_basis(m.group("label"), ruleset), RULE_COLON, m.group("label"))
+        start, end = m.span(_COLON_FIG)
+        cell = CellText(line.start + start, line.start + end, fig)
+        hint = _bracket_unit(label, units) or _unit_above(sentences, line.index, units)
+        emit(metric, cell, hint, _label_basis(label, ruleset), RULE_COLON, label)
     return out
 
 
@@ -618,7 +621,7 @@ def _of_column_year(fact: Fact, head: str, year: int | None) -> Fact:
     years = year_mentions(head)
     if year is None or not years or years[0][1] == year:
         return fact
-    return replace(fact, kind=Kind.PRIOR if years[0][1] < year else Kind.PLAN, period=years[0][1])
+    return replaced(fact, kind=Kind.PRIOR if years[0][1] < year else Kind.PLAN, period=years[0][1])
 
 
 def _fact(metric: str, cell: CellText, hint, basis, rule_id: str, label: str, sentence: Sentence | None,
@@ -654,7 +657,7 @@ def _fact(metric: str, cell: CellText, hint, basis, rule_id: str, label: str, se
     elif basis in (Basis.BUDGET, ADJUSTED_BASIS) and want != "yuan":
         kind = Kind.TARGET
     basis, qualifier = split_basis(basis, None)
-    return Fact(
+    return new_fact(
         doc=sentence.doc, metric=metric, value=value, unit=unit, kind=kind, approx=q.approx, basis=basis,
         qualifier=qualifier,
         quote=sentence.text, start=start, end=start + len(raw), rule_id=rule_id, section=sentence.section,

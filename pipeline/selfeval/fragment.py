@@ -13,6 +13,8 @@ from functools import lru_cache
 
 import regex
 
+from ..groups import numbers
+from ..holding import least
 from ..model import Indicator
 from ..normalize import Units
 from .rows import Carry, RawRow, Tok, to_indicator
@@ -26,7 +28,7 @@ _NAME = regex.compile(r"[^\s0-9]*\p{Han}[^\s0-9]*$")  # a row's words: no figure
 def fragment_rows(doc: str, text: str, vocab: IndicatorVocab, units: Units | None) -> list[Indicator]:
     """The rows of every headerless run-on fragment of ``text``."""
     pattern = _pattern(vocab)
-    if pattern is None or vocab.run_on_levels is None or not any(w in text for w in _marks(vocab.prefix_ops)):
+    if pattern is None or vocab.run_on_levels is None or not any(w in text for w in least(_marks(vocab.prefix_ops))):
         return []  # a row is found at its comparator's mark: the pattern tries every position, only where one stands
     runs: list[list[tuple[int, regex.Match]]] = []
     for m in pattern.finditer(text):
@@ -46,8 +48,9 @@ def fragment_rows(doc: str, text: str, vocab: IndicatorVocab, units: Units | Non
             continue
         carry = Carry()
         for levels, name, m in rows:
-            cells = {"level3": name, "target": Tok(m.group("target"), m.start("target"), m.end("target")),
-                     "weight": Tok(m.group("weight"), m.start("weight"), m.end("weight"))}
+            target, weight = numbers(m.re)["target"], numbers(m.re)["weight"]
+            cells = {"level3": name, "target": Tok(m.group(target), *m.span(target)),
+                     "weight": Tok(m.group(weight), *m.span(weight))}
             x = to_indicator(doc, 0, RawRow(cells, levels), [], text, "runon", carry, vocab, units)
             if x is not None:
                 out.append(x)

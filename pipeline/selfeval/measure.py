@@ -13,6 +13,7 @@ from functools import lru_cache
 
 import regex
 
+from ..groups import numbers
 from ..normalize import Units, plain
 from .vocab import IndicatorVocab
 
@@ -69,17 +70,18 @@ def parse_measure(text: str, vocab: IndicatorVocab, units: Units | None, unit_ce
     m = _NUMBER.match(body)
     if not m:
         return Measure(raw, op, None, "")
-    surface = m.group("unit") or (unit_cell or "").strip().translate(_FULLWIDTH)
+    num = m.group(_NUM)
+    surface = m.group(_UNIT) or (unit_cell or "").strip().translate(_FULLWIDTH)
     surface = surface.strip("（）()")
     try:
-        value = Decimal(m.group("num").replace(",", "").replace("，", ""))
+        value = Decimal(num.replace(",", "").replace("，", ""))
     except InvalidOperation:
         return Measure(raw, op, None, "")
-    decimals = len(m.group("num").partition(".")[2])
+    decimals = len(num.partition(".")[2])
     step = Decimal(1).scaleb(-decimals)
     if surface and not _is_unit(surface, vocab.unit_chars):
         return Measure(raw, op, None, "")  # a figure inside words (3天内完成审核, ≥360天服务读者): qualitative
-    if vocab.date is not None and vocab.date.fullmatch(m.group("num") + surface[:1]) and len(surface) > 1:
+    if vocab.date is not None and vocab.date.fullmatch(num + surface[:1]) and len(surface) > 1:
         return Measure(raw, op, None, "")  # a year and words after it (2022年全年, 2021年底前): a date, qualitative
     unit = surface
     if surface in ("%", "％"):
@@ -92,6 +94,7 @@ def parse_measure(text: str, vocab: IndicatorVocab, units: Units | None, unit_ce
     return Measure(raw, op, plain(value), unit, plain(step))
 
 
+_NUM, _UNIT = numbers(_NUMBER)["num"], numbers(_NUMBER)["unit"]  # read by number (pipeline/groups.py)
 _UNIT_TEXT = regex.compile(r"^[\p{Han}%㎡a-zA-Z²³/]+$")
 
 

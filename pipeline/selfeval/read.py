@@ -14,7 +14,9 @@ from dataclasses import replace
 import regex
 
 from ..extraction.fundrows import fund_rows, rate_quantity
-from ..model import Document, Indicator, IndicatorCell, SelfGrade
+from ..holding import least, opening_at
+from ..groups import numbers
+from ..model import Document, Indicator, IndicatorCell, SelfGrade, replaced
 from ..reading import Reading, read_text, readable_document
 from ..rules import RuleSet
 from .measure import is_comparator, parse_measure, plain_number
@@ -86,7 +88,7 @@ def read_indicators(document: Document, ruleset: RuleSet) -> list[Indicator]:
     if not any(x.layout != "execution" for x in out):
         out += prose_indicators(document.doc, document.text, vocab, ruleset.units)
     out.sort(key=lambda x: x.start)
-    return [replace(x, position=n) for n, x in enumerate(out)]
+    return [replaced(x, position=n) for n, x in enumerate(out)]
 
 
 def _may_grid(document: Document) -> bool:
@@ -492,16 +494,17 @@ def read_grade(document: Document, ruleset: RuleSet) -> SelfGrade | None:
     """The grade the report gives itself (评价等级为“优”, 自评等级：良好): the first one stated under
     a label of its own grade (自评等级; an evaluator's 评价等级 may stand above it), else the first."""
     vocab: IndicatorVocab | None = ruleset.indicators
-    if vocab is None or vocab.grade_pattern is None or not any(w in document.text for w in vocab.grade_labels):
+    if vocab is None or vocab.grade_pattern is None or not any(w in document.text for w in least(vocab.grade_labels)):
         return None  # a grade stands after its label: the pattern tries every position, only where one stands
     names = dict(vocab.grade_names)
-    found = list(vocab.grade_pattern.finditer(document.text))
-    found.sort(key=lambda m: m.group("label") not in vocab.own_grade_labels)  # stable: text order within each
+    groups = numbers(vocab.grade_pattern)
+    label, grade = groups["label"], groups["grade"]
+    found = list(opening_at(vocab.grade_pattern, vocab.grade_labels, document.text))  # a match opens with its label
+    found.sort(key=lambda m: m.group(label) not in vocab.own_grade_labels)  # stable: text order within each
     for m in found[:1]:
         text = document.text
         a, b = max(0, m.start() - _QUOTE_CHARS // 2), min(len(text), m.end() + 4)
-        return SelfGrade(document.doc, names[m.group("grade")], m.group("grade"), text[a:b],
-                         m.start("grade"), m.end("grade"))
+        return SelfGrade(document.doc, names[m.group(grade)], m.group(grade), text[a:b], *m.span(grade))
     return None
 
 

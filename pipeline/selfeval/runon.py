@@ -18,6 +18,7 @@ from decimal import Decimal
 
 import regex
 
+from ..holding import least
 from ..model import Indicator
 from ..normalize import Units
 from .rows import Carry, RawRow, Tok, stream_header, to_indicator
@@ -155,7 +156,7 @@ def _may_name_rows(text: str, vocab: IndicatorVocab) -> bool:
     holds no run-on header."""
     known = _NAMES.get(id(vocab))
     if known is None or known[0] is not vocab:
-        names = tuple(w for w, role in vocab.header_words if role == "level3")
+        names = least(tuple(w for w, role in vocab.header_words if role == "level3"))
         if any(_BLANK.search(w) for w, _role in vocab.header_words):
             names = None  # a word the page may print spaced out: no such shortcut
         if len(_NAMES) >= 8:

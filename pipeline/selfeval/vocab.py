@@ -4,6 +4,7 @@ and pipeline/selfeval_checks.py. Validated on load: a bad entry raises ``RuleErr
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -13,6 +14,7 @@ import regex
 import yaml
 
 from ..errors import RuleError
+from ..holding import least
 
 _HEADER_SLACK = 4  # characters a header cell may hold beyond its word
 ROLES = ("level1", "level2", "level3", "nature", "target", "unit", "actual", "weight", "score", "note", "other")
@@ -132,7 +134,12 @@ class IndicatorVocab:
         return None
 
 
-_ANNOTATION = regex.compile(r"[（(][A-Za-z/+\-*×÷]{1,5}[)）]")  # 年初目标值(A), 执行率(B/A)
+_OPENS, _MARKS, _CLOSES = "（(", r"A-Za-z/+\-*×÷", ")）"
+_ANNOTATION = regex.compile(rf"[{_OPENS}][{_MARKS}]{{1,5}}[{_CLOSES}]")  # 年初目标值(A), 执行率(B/A)
+# ``_ANNOTATION`` opening with each of its brackets, in the standard library's engine: a pattern
+# opening with one literal character is scanned for by that character (a page holds a few), where
+# ``_ANNOTATION``'s scan asks every character whether it is in a set
+_ANNOTATION_AT = tuple(re.compile(re.escape(o) + rf"[{_MARKS}]{{1,5}}[{_CLOSES}]") for o in _OPENS)
 
 
 _SPACES = regex.compile(r"\s+")
@@ -150,11 +157,13 @@ def _may_head(header_words: tuple[tuple[str, str], ...], min_roles: int, text: s
     ``_squeeze``'s) and all its annotations dropped: an annotation holds no bracket inside, so two
     never overlap and every one in a cell is one in the text. A word holding what an annotation or
     whitespace is made of (a cell may cut an annotation) is taken as present."""
-    bare = _ANNOTATION.sub("", "".join(text.split()))
+    bare = "".join(text.split())
+    if any(p.search(bare) for p in _ANNOTATION_AT):  # else no annotation to drop: every match opens with one
+        bare = _ANNOTATION.sub("", bare)
     named, words = _header_words(header_words)
-    if not any(word in bare for word in words["level3"] + words["target"]) and not named & {"level3", "target"}:
+    if not any(word in bare for word in least(words["level3"] + words["target"])) and not named & {"level3", "target"}:
         return False  # the usual page: no name or target column; the other roles not asked
-    roles = named | {role for role, ws in words.items() if any(w in bare for w in ws)}
+    roles = named | {role for role, ws in words.items() if any(w in bare for w in least(ws))}
     return len(roles) >= min_roles and bool(roles & {"level3", "target"}) and (
         bool(roles & {"weight", "score"}) or {"target", "actual"} <= roles)
 
