@@ -21,16 +21,13 @@ import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.append(str(ROOT))  # after PYTHONPATH: it picks the code measured
+from mem_trace import (
+    _rss_kb,  # bench/ is on sys.path when this runs as a script; it puts the checkout on it too
+)
 
 
 def _rss_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+    return _rss_kb() / 1024
 
 
 def main() -> None:
@@ -39,9 +36,9 @@ def main() -> None:
     ap.add_argument("--limit", help="DuckDB's memory cap for the end (default: the run's)")
     args = ap.parse_args()
 
+    from pipeline import load
     from pipeline import run as run_mod
     from pipeline.load import STAGING, Store, database_memory
-    from pipeline import load
     from pipeline.rules import load_rules
 
     work = Path(tempfile.mkdtemp(prefix="mem_checks_"))

@@ -33,9 +33,9 @@ _OTHERWISE = ("[:", "[[")
 
 @lru_cache(maxsize=2048)
 def figures_of(text: str, figure: regex.Pattern, units: Units) -> tuple[tuple[int, int, str], ...]:
-    """(start, end, canonical unit) of every figure with a unit in ``text``: what
-    ``extraction.resolve.figures_in`` gives, found by ``figure``'s twin (cached: a report's
-    wording recurs)."""
+    """(start, end, canonical unit) of every figure with a unit in ``text``, found by ``figure``'s
+    twin (cached: extract — as ``extraction.resolve.figures_in`` — and attribute ask about the same
+    sentences, and a report's wording recurs)."""
     out = []
     lookup = units.lookup
     pattern, u, fig = scanner(figure)

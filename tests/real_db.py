@@ -14,6 +14,18 @@ from pipeline.process import process_file
 from pipeline.rules import load_rules
 
 
+def suite_texts() -> list[str]:
+    """The test suite's reports, seeds and real pages, as the reader gives them."""
+    from pipeline.ingest import read_document
+
+    tests = Path(__file__).resolve().parent
+    paths = [p for folder in ("fixtures/seeds", "cases/reports", "cases/reports2") for p in sorted((tests / folder).glob("*.txt"))]
+    paths += sorted((tests / "cases/real").glob("*/docs/*.txt"))
+    texts = [read_document(p).text for p in paths]
+    assert len(texts) >= 300
+    return texts
+
+
 def write_report(tmp_path: Path, text: str, name: str = "r.txt") -> Path:
     """One report's text written to a real file."""
     path = tmp_path / name

@@ -3,26 +3,17 @@ finds what the plain scan finds (pipeline/extraction/needs.py, pipeline/extracti
 from pathlib import Path
 
 import regex
+from real_db import suite_texts
 
 from pipeline.extraction.needs import pattern_needs, window_test
 from pipeline.extraction.scan import _all_anchors, _window_tests, anchor_windows, scan
-from pipeline.ingest import read_document
 from pipeline.rules import load_rules
 
 ROOT = Path(__file__).resolve().parent
 RULESET = load_rules()
 
 
-def _texts() -> list[str]:
-    """The test suite's reports, seeds and real pages, as the scan reads them."""
-    paths = [p for folder in ("fixtures/seeds", "cases/reports", "cases/reports2") for p in sorted((ROOT / folder).glob("*.txt"))]
-    paths += sorted((ROOT / "cases/real").glob("*/docs/*.txt"))
-    texts = [read_document(p).text for p in paths]
-    assert len(texts) >= 300
-    return texts
-
-
-TEXTS = _texts()
+TEXTS = suite_texts()
 
 
 def _examples(rule) -> list[str]:

@@ -2,24 +2,16 @@
 (pipeline/extraction/scan.py)."""
 from pathlib import Path
 
+from real_db import suite_texts
+
 from pipeline.extraction.scan import _all_anchors, _merged, anchor_windows, rule_windows
-from pipeline.ingest import read_document
 from pipeline.rules import load_rules
 
 ROOT = Path(__file__).resolve().parent
 RULESET = load_rules()
 
 
-def _texts() -> list[str]:
-    """The test suite's reports, seeds and real pages."""
-    paths = [p for folder in ("fixtures/seeds", "cases/reports", "cases/reports2") for p in sorted((ROOT / folder).glob("*.txt"))]
-    paths += sorted((ROOT / "cases/real").glob("*/docs/*.txt"))
-    texts = [read_document(p).text for p in paths]
-    assert len(texts) >= 300
-    return texts
-
-
-TEXTS = _texts()
+TEXTS = suite_texts()
 
 
 def _plain_rule_windows(text: str, ruleset) -> dict[int, list[tuple[int, int]]]:

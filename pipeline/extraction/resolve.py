@@ -7,6 +7,7 @@ from functools import lru_cache
 
 import regex
 
+from ..figscan import figures_of as figures_in  # one figure scan of a sentence, shared with attribute
 from ..groups import numbers
 from ..model import Basis, DocMeta, Document, Fact, Kind, Match, new_fact, replaced
 from ..normalize import Units, parse_quantity
@@ -159,24 +160,6 @@ def _down_pattern(fragment: str) -> regex.Pattern:
 def _is_down(word: str, fragment: str) -> bool:
     """Whether a change word says the figure went down (减少, 下降 …)."""
     return bool(_down_pattern(fragment).fullmatch(word))
-
-
-@lru_cache(maxsize=2048)
-def figures_in(text: str, figure: regex.Pattern, units: Units) -> tuple[tuple[int, int, str], ...]:
-    """(start, end, canonical unit) of every figure with a unit in a sentence (cached: several
-    stages ask about the same sentence)."""
-    out = []
-    lookup = units.lookup
-    groups = numbers(figure)
-    u, fig = groups["u"], groups["fig"]
-    for m in figure.finditer(text):
-        surface = m.group(u)
-        found = lookup(surface) if surface else None
-        if found is not None:  # the canonical unit from the surface unit; the value is read when needed
-            out.append((*m.span(fig), found[0]))
-        elif (q := parse_quantity(m.group(fig), units)) is not None:
-            out.append((*m.span(fig), q.unit))
-    return tuple(out)
 
 
 CHANGE_WORDS = 16  # how far before a figure its change word (增加, 减少了…) is looked for
