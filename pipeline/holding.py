@@ -11,6 +11,7 @@ none of them.
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 
@@ -20,6 +21,15 @@ def least(words: tuple[str, ...]) -> tuple[str, ...]:
     unique = set(words)
     return tuple(sorted(w for w in unique if not any(v != w and v in w for v in unique)))
 
+
+def any_word(words) -> re.Pattern:
+    """A pattern whose search finds any one of ``words`` — one scan instead of a loop asking each
+    word with ``in`` (an empty word stands in every text, as with ``in``; no words: it finds nothing).
+
+    >>> bool(any_word(("征地", "拆迁")).search("完成拆迁")), bool(any_word(()).search("完成拆迁"))
+    (True, False)
+    """
+    return re.compile("|".join(map(re.escape, words)) if words else "(?!)")
 
 
 def opening_at(pattern, words, text: str):

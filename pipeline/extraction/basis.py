@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from ..memo import per_object
 from ..model import Basis
 from ..rules import RuleSet
 from .context import clause_end_at, clause_start_at
@@ -60,19 +61,15 @@ def _nearest_by_words(text: str, ruleset: RuleSet) -> str | None:
     return best[1]
 
 
+@per_object()
 def _words_of(ruleset: RuleSet) -> tuple[re.Pattern, re.Pattern]:
     """Two tests, each one search: whether a text holds an ignore word, and whether it holds a basis
     word (budget, adjusted or actual): most clauses hold neither, and one search of the words finds
     that sooner than a loop over them. No words: a pattern that finds the empty text (no test).
     Remembered per rules."""
-    known = _WORDS.get(id(ruleset))
-    if known is None or known[0] is not ruleset:
-        words = ruleset.basis_words
-        basis = [w for b in (Basis.BUDGET, ADJUSTED_BASIS, Basis.ACTUAL) for w in words[b]]
-        if len(_WORDS) >= 8:
-            _WORDS.clear()
-        known = _WORDS[id(ruleset)] = (ruleset, (_any_of(words["ignore"]), _any_of(basis)))
-    return known[1]
+    words = ruleset.basis_words
+    basis = [w for b in (Basis.BUDGET, ADJUSTED_BASIS, Basis.ACTUAL) for w in words[b]]
+    return _any_of(words["ignore"]), _any_of(basis)
 
 
 def _any_of(words) -> re.Pattern:
@@ -80,8 +77,6 @@ def _any_of(words) -> re.Pattern:
         return re.compile("")
     return re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))))
 
-
-_WORDS: dict[int, tuple] = {}
 
 
 def _after_adjustment(text: str, ruleset: RuleSet) -> bool:

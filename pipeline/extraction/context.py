@@ -6,6 +6,8 @@ import re
 from bisect import bisect_left
 from functools import lru_cache
 
+from ..holding import any_word
+from ..memo import per_object
 from ..model import FigureContext, Match, Sentence, builder
 from ..rules import RuleSet
 from ..segment import Layout, clause_span, dates_an_event, year_mentions
@@ -61,18 +63,13 @@ def clause_ends(text: str, ends: str) -> tuple[int, ...]:
     return tuple(m.start() for m in finder.finditer(text))
 
 
+@per_object()
 def _end_chars(layout: Layout) -> str:
     """The characters ``layout.clause_left`` and ``clause_right`` stop at: rules/document.yaml's
     clause_end and sentence_end, and a line end. Remembered per layout."""
-    known = _ENDS.get(id(layout))
-    if known is None or known[0] is not layout:
-        if len(_ENDS) >= 8:
-            _ENDS.clear()
-        known = _ENDS[id(layout)] = (layout, layout.clause_end + layout.sentence_end + "\n")
-    return known[1]
+    return layout.clause_end + layout.sentence_end + "\n"
 
 
-_ENDS: dict[int, tuple] = {}
 _FINDERS: dict[str, re.Pattern] = {}
 
 
@@ -184,24 +181,12 @@ def is_target(sentence_text: str, fig_pos: int, ruleset: RuleSet) -> bool:
     return in_clause.search(phrase) is not None
 
 
+@per_object()
 def _target_words(ruleset: RuleSet) -> tuple[re.Pattern, re.Pattern]:
     """Two patterns, each finding any one of the target words (``sentence``, ``clause``): one
     search instead of a loop asking each word (a figure of a level asks both). No words: a
     pattern that finds nothing. Remembered per rules."""
-    known = _TARGET_WORDS.get(id(ruleset))
-    if known is None or known[0] is not ruleset:
-        if len(_TARGET_WORDS) >= 8:
-            _TARGET_WORDS.clear()
-        known = _TARGET_WORDS[id(ruleset)] = (ruleset, tuple(_any_word(ruleset.targets.get(k, ())) for k in ("sentence", "clause")))
-    return known[1]
-
-
-def _any_word(words) -> re.Pattern:
-    """A pattern that finds any one of ``words`` (an empty word stands in every text, as with ``in``)."""
-    return re.compile("|".join(map(re.escape, words)) if words else "(?!)")
-
-
-_TARGET_WORDS: dict[int, tuple] = {}
+    return tuple(any_word(ruleset.targets.get(k, ())) for k in ("sentence", "clause"))
 
 
 @lru_cache(maxsize=1024)

@@ -6,6 +6,7 @@ from functools import wraps
 import ahocorasick
 import regex
 
+from ..memo import per_object
 from ..rules import RuleSet, normalize_label
 
 MAX_LABEL_CHARS = 40
@@ -79,21 +80,16 @@ def last_label_in(text: str, ruleset: RuleSet) -> str | None:
     return best[1] if best else None
 
 
+@per_object()
 def _label_automaton(ruleset: RuleSet):
     """An Aho–Corasick automaton over the rules' labels (each label's length its value), remembered
     per rules; None when there are no labels or one is empty (the loop in ``last_label_in`` then)."""
-    known = _AUTOMATA.get(id(ruleset))
-    if known is None or known[0] is not ruleset:
-        automaton = None
-        if ruleset.labels and all(ruleset.labels):
-            automaton = ahocorasick.Automaton()
-            for label in ruleset.labels:
-                automaton.add_word(label, len(label))
-            automaton.make_automaton()
-        if len(_AUTOMATA) >= 8:
-            _AUTOMATA.clear()
-        known = _AUTOMATA[id(ruleset)] = (ruleset, automaton)
-    return known[1]
+    if not (ruleset.labels and all(ruleset.labels)):
+        return None
+    automaton = ahocorasick.Automaton()
+    for label in ruleset.labels:
+        automaton.add_word(label, len(label))
+    automaton.make_automaton()
+    return automaton
 
 
-_AUTOMATA: dict[int, tuple] = {}

@@ -3,13 +3,14 @@ context words (rules/*.yaml require / forbid …, jieba word bounds) allow them.
 from __future__ import annotations
 
 import logging
-import re
 from bisect import bisect_right
 from functools import lru_cache
 from itertools import chain
 
 import ahocorasick
 
+from ..holding import any_word
+from ..memo import per_object
 from ..model import DocMeta, FigureContext, Match, Rule, Sentence
 from ..rules import RuleSet
 from .context import context_of, figure_context
@@ -169,26 +170,21 @@ def _window_plan(ruleset: RuleSet) -> tuple:
     anchors (:func:`_all_anchors`), and as arrays indexed by an anchor's number: how far before
     its end a window around it starts, how many rules name it and where their numbers start in
     the last array (those of anchor k at ``rules[first[k]:first[k] + count[k]]``)."""
+    return _window_plan_of(ruleset.rules)
+
+
+@per_object()
+def _window_plan_of(rules: tuple[Rule, ...]) -> tuple:
     import numpy
 
-    rules = ruleset.rules
-    known = _WINDOW_PLANS.get(id(rules))
-    if known is None or known[0] is not rules:
-        anchors = _all_anchors(ruleset)
-        naming: dict[str, list[int]] = {a: [] for a in anchors}
-        for number, rule in enumerate(rules):
-            for a in dict.fromkeys(rule.anchors):
-                naming[a].append(number)
-        count = numpy.array([len(naming[a]) for a in anchors], dtype=numpy.int64)
-        plan = (anchors, numpy.array([len(a) - 1 + ANCHOR_BEFORE for a in anchors], dtype=numpy.int64), count,
-                numpy.cumsum(count) - count, numpy.array([r for a in anchors for r in naming[a]], dtype=numpy.int64))
-        if len(_WINDOW_PLANS) >= 8:
-            _WINDOW_PLANS.clear()
-        known = _WINDOW_PLANS[id(rules)] = (rules, plan)
-    return known[1]
-
-
-_WINDOW_PLANS: dict[int, tuple] = {}
+    anchors = _anchors_of(rules)
+    naming: dict[str, list[int]] = {a: [] for a in anchors}
+    for number, rule in enumerate(rules):
+        for a in dict.fromkeys(rule.anchors):
+            naming[a].append(number)
+    count = numpy.array([len(naming[a]) for a in anchors], dtype=numpy.int64)
+    return (anchors, numpy.array([len(a) - 1 + ANCHOR_BEFORE for a in anchors], dtype=numpy.int64), count,
+            numpy.cumsum(count) - count, numpy.array([r for a in anchors for r in naming[a]], dtype=numpy.int64))
 
 
 def _merged(windows: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -206,16 +202,12 @@ def _merged(windows: list[tuple[int, int]]) -> list[tuple[int, int]]:
 def _all_anchors(ruleset: RuleSet) -> tuple[str, ...]:
     """Every rule's anchors, each once, in a stable order (the automaton's cache key); remembered
     per rules tuple (held, so its id stays its own): collecting them costs ≈ 0.25 ms a document."""
-    rules = ruleset.rules
-    known = _ANCHORS.get(id(rules))
-    if known is None or known[0] is not rules:
-        if len(_ANCHORS) >= 8:
-            _ANCHORS.clear()
-        known = _ANCHORS[id(rules)] = (rules, tuple(dict.fromkeys(a for rule in rules for a in rule.anchors)))
-    return known[1]
+    return _anchors_of(ruleset.rules)
 
 
-_ANCHORS: dict[int, tuple] = {}
+@per_object()
+def _anchors_of(rules: tuple[Rule, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(a for rule in rules for a in rule.anchors))
 
 
 def _plans(ruleset: RuleSet) -> tuple:
@@ -225,25 +217,22 @@ def _plans(ruleset: RuleSet) -> tuple:
     (None where there is none). Groups are read by number: by name, the regex package first tries
     the name as a number and formats an error it then drops (≈ 2,000 instructions a name); groups
     sharing a name share their number, so the two agree."""
-    rules = ruleset.rules
-    known = _PLANS.get(id(rules))
-    if known is None or known[0] is not rules:
-        if len(_PLANS) >= 8:
-            _PLANS.clear()
-        known = _PLANS[id(rules)] = (rules, tuple(
-            (rule, window_test(rule.pattern.pattern, rule.pattern.flags, rule.anchors) if rule.anchors else None,
-             rule.pattern.groupindex["fig"], rule.pattern.groupindex["label"],
-             tuple((name, number - 1) for name, number in rule.pattern.groupindex.items()))
-            for rule in rules))
-    return known[1]
+    return _plans_of(ruleset.rules)
+
+
+@per_object()
+def _plans_of(rules: tuple[Rule, ...]) -> tuple:
+    return tuple(
+        (rule, window_test(rule.pattern.pattern, rule.pattern.flags, rule.anchors) if rule.anchors else None,
+         rule.pattern.groupindex["fig"], rule.pattern.groupindex["label"],
+         tuple((name, number - 1) for name, number in rule.pattern.groupindex.items()))
+        for rule in rules)
 
 
 def _window_tests(ruleset: RuleSet) -> tuple:
     """Each rule's window test, in the order of the rules (see :func:`_plans`)."""
     return tuple(plan[1] for plan in _plans(ruleset))
 
-
-_PLANS: dict[int, tuple] = {}
 
 
 @lru_cache(maxsize=4)
@@ -379,18 +368,8 @@ def clause_allows(hit: Match, context: FigureContext, ruleset: RuleSet) -> bool:
     return True
 
 
-def _any_word(words: tuple[str, ...]):
-    """A pattern finding any one of ``words`` (one search instead of a generator over a rule's ≈ 13
-    forbidden words), remembered per word tuple (held, so its id stays its own)."""
-    known = _ANY_WORD.get(id(words))
-    if known is None or known[0] is not words:
-        if len(_ANY_WORD) >= 1024:
-            _ANY_WORD.clear()
-        known = _ANY_WORD[id(words)] = (words, re.compile("|".join(map(re.escape, words))))
-    return known[1]
-
-
-_ANY_WORD: dict[int, tuple] = {}
+# one search instead of a generator over a rule's ≈ 13 forbidden words, per rule's word tuple
+_any_word = per_object(limit=1024)(any_word)
 
 
 def _forbidden_outside_figure(clause: str, context: FigureContext, hit: Match, words: tuple[str, ...]) -> bool:

@@ -30,6 +30,7 @@ from functools import lru_cache
 import regex
 
 from ..groups import numbers
+from ..memo import per_object
 from ..model import Basis, DocMeta, Document, Fact, Kind, Sentence, new_fact, replaced
 from ..normalize import Units, parse_quantity, parse_unit_header, plain
 from ..rules import RuleSet, normalize_label
@@ -286,6 +287,7 @@ def _may_head(tokens: list, text: str, begin: int, words: re.Pattern, ruleset: R
     return head
 
 
+@per_object()
 def _spaced_gate(ruleset: RuleSet) -> tuple[re.Pattern, regex.Pattern]:
     """A cheap test that a text may hold two words of ``_TOKEN`` side by side that could each head a
     column of a spaced form: each at most ``_SPACED_HEAD_CHARS`` long and holding a basis word
@@ -294,29 +296,21 @@ def _spaced_gate(ruleset: RuleSet) -> tuple[re.Pattern, regex.Pattern]:
     standard library's engine finds a set of literals faster), and the pair, tried where one of them
     starts — at the first word found inside the first pair's first word if not before (a basis word
     is Chinese only, so none runs into that word from before it). Remembered per rules."""
-    known = _GATES.get(id(ruleset))
-    if known is None or known[0] is not ruleset:
-        words = {w for basis in (Basis.BUDGET, ADJUSTED_BASIS, Basis.ACTUAL) for w in ruleset.basis_words[basis]}
-        words |= {w for _basis, ws in ruleset.tables.basis_header for w in ws}
-        # a word's other characters: not a space, bar or digit (digits open a year or number only)
-        other, digit = r"[^\s0-9０-９|｜]", "[0-9０-９]"
-        rest = _SPACED_HEAD_CHARS - min(map(len, words), default=_SPACED_HEAD_CHARS + 1)
-        if any(not regex.fullmatch(r"\p{Han}+", w) for w in words):
-            rest = -1  # a basis word not Chinese only: no gate (every page is read from its start)
-        word = "(?:" + "|".join(map(regex.escape, sorted(words, key=len, reverse=True))) + ")"
-        opening = rf"(?:(?:19|20)[0-9]{{2}}|{digit}{{1,2}}[、.．)）])"  # _TOKEN's year or numbered label
-        # before the first basis word: no more of its word than fits (a figure's trailing ,.% may stand
-        # just before a word, so they do not count here)
-        lead = rf"(?<![^\s0-9０-９|｜,，.．%％]{{{rest + 1}}})"
-        pattern = (rf"{lead}{word}{other}{{0,{rest}}}(?:[\s|｜]+{opening}?|{opening}){other}{{0,{rest}}}{word}"
-                   rf"(?!{other}{{{rest + 1}}})") if rest >= 0 else ""
-        if len(_GATES) >= 8:
-            _GATES.clear()
-        known = _GATES[id(ruleset)] = (ruleset, (re.compile(word if rest >= 0 else ""), regex.compile(pattern)))
-    return known[1]
-
-
-_GATES: dict[int, tuple] = {}
+    words = {w for basis in (Basis.BUDGET, ADJUSTED_BASIS, Basis.ACTUAL) for w in ruleset.basis_words[basis]}
+    words |= {w for _basis, ws in ruleset.tables.basis_header for w in ws}
+    # a word's other characters: not a space, bar or digit (digits open a year or number only)
+    other, digit = r"[^\s0-9０-９|｜]", "[0-9０-９]"
+    rest = _SPACED_HEAD_CHARS - min(map(len, words), default=_SPACED_HEAD_CHARS + 1)
+    if any(not regex.fullmatch(r"\p{Han}+", w) for w in words):
+        rest = -1  # a basis word not Chinese only: no gate (every page is read from its start)
+    word = "(?:" + "|".join(map(regex.escape, sorted(words, key=len, reverse=True))) + ")"
+    opening = rf"(?:(?:19|20)[0-9]{{2}}|{digit}{{1,2}}[、.．)）])"  # _TOKEN's year or numbered label
+    # before the first basis word: no more of its word than fits (a figure's trailing ,.% may stand
+    # just before a word, so they do not count here)
+    lead = rf"(?<![^\s0-9０-９|｜,，.．%％]{{{rest + 1}}})"
+    pattern = (rf"{lead}{word}{other}{{0,{rest}}}(?:[\s|｜]+{opening}?|{opening}){other}{{0,{rest}}}{word}"
+               rf"(?!{other}{{{rest + 1}}})") if rest >= 0 else ""
+    return re.compile(word if rest >= 0 else ""), regex.compile(pattern)
 
 
 def _part_opener(ruleset: RuleSet):

@@ -19,6 +19,7 @@ from decimal import Decimal
 import regex
 
 from ..holding import least
+from ..memo import per_object
 from ..model import Indicator
 from ..normalize import Units
 from .rows import Carry, RawRow, Tok, stream_header, to_indicator
@@ -154,20 +155,19 @@ def _may_name_rows(text: str, vocab: IndicatorVocab) -> bool:
     column of names (level3), whose cell holds one of that role's words as the page prints it (a
     cell is one header word and its annotation). A page with none of them (most pages: no 自评表)
     holds no run-on header."""
-    known = _NAMES.get(id(vocab))
-    if known is None or known[0] is not vocab:
-        names = least(tuple(w for w, role in vocab.header_words if role == "level3"))
-        if any(_BLANK.search(w) for w, _role in vocab.header_words):
-            names = None  # a word the page may print spaced out: no such shortcut
-        if len(_NAMES) >= 8:
-            _NAMES.clear()
-        known = _NAMES[id(vocab)] = (vocab, names)
-    names = known[1]
+    names = _name_words(vocab)
     return names is None or any(w in text for w in names)
 
 
+@per_object()
+def _name_words(vocab: IndicatorVocab) -> tuple[str, ...] | None:
+    """The level-3 words of a vocabulary that a page must hold one of, or None (no such shortcut)."""
+    if any(_BLANK.search(w) for w, _role in vocab.header_words):
+        return None  # a word the page may print spaced out
+    return least(tuple(w for w, role in vocab.header_words if role == "level3"))
+
+
 _BLANK = regex.compile(r"\s")
-_NAMES: dict[int, tuple] = {}  # the level-3 words of a vocabulary (held, so its id stays its own)
 
 
 def _body_end(text: str, at: int, vocab: IndicatorVocab) -> int:
