@@ -18,6 +18,7 @@ from pathlib import Path
 import regex
 import yaml
 
+from .memo import per_object
 from .model import Fact, Kind, replaced
 
 _CLAUSE_MARKS = "，,；;"  # split a clause chain into its clauses
@@ -294,10 +295,7 @@ def _subject_of(clause: str, rules: ScopeRules) -> str | bool | None:
     with the unit's own office, None when it names no subject: read by three anchored patterns, so
     remembered across documents (a report's wording recurs from year to year; the title, which
     differs, is asked by the caller)."""
-    memo = _SUBJECTS[1] if _SUBJECTS[0] is rules else None
-    if memo is None:
-        memo = {}
-        _SUBJECTS[:] = [rules, memo]  # held: its identity stays its own
+    memo = _subjects(rules)
     found = memo.get(clause, _UNREAD)
     if found is not _UNREAD:
         return found
@@ -316,7 +314,12 @@ def _subject_of(clause: str, rules: ScopeRules) -> str | bool | None:
     return found
 
 
-_SUBJECTS: list = [None, None]  # the scope rules last asked (held) and their clause → subject memo
+@per_object(limit=1)
+def _subjects(rules: ScopeRules) -> dict:
+    """The scope rules' clause → subject memo (a new one when the rules change)."""
+    return {}
+
+
 _SUBJECTS_KEPT = 8192  # clauses remembered at most (then the memo starts again)
 _UNREAD = object()
 

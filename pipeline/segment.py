@@ -15,8 +15,10 @@ from pathlib import Path
 import regex
 import yaml
 
+from .memo import per_object
 from .model import DocMeta, Document, Section, Sentence, builder
 from .resources import packaged_rules_dir
+
 PLAIN_HEADING_LEVEL = 9
 _CLOSERS = "”’」』）)\"'"
 _YEAR_WORD = "年"  # what every year mention ends with: a text without it names no year (year_mentions)
@@ -246,14 +248,12 @@ def _shape(line: str, layout: Layout):
 _BLANK = ()  # the shape of a line of spaces
 
 
+@per_object(limit=1)
 def _shapes(layout: Layout) -> dict:
-    """The layout's line → shape memo (a new one when the layout changes: the last layout is held)."""
-    if _SHAPES[0] is not layout:
-        _SHAPES[:] = [layout, {}]
-    return _SHAPES[1]
+    """The layout's line → shape memo (a new one when the layout changes)."""
+    return {}
 
 
-_SHAPES: list = [None, None]  # the layout last read with (held: its identity stays its own) and its memo
 _SHAPES_KEPT = 4096  # lines remembered at most (then the memo starts again): ≈ 1.2 KB a line, ≈ 5 MB full
 
 

@@ -176,8 +176,8 @@ def test_when_the_subject_memo_is_full_then_it_starts_again(ruleset):
         says = scope._clause_says(clause, rules, "")
         if k % 500 == 0 or k > scope._SUBJECTS_KEPT:
             assert says == _clause_says_plain(clause, rules, "")
-        restarts += len(scope._SUBJECTS[1]) < kept
-        kept = len(scope._SUBJECTS[1])
+        restarts += len(scope._subjects(rules)) < kept
+        kept = len(scope._subjects(rules))
         assert kept <= scope._SUBJECTS_KEPT
     assert restarts == 1
 
@@ -266,7 +266,7 @@ def test_when_the_line_memo_is_full_then_it_starts_again_and_segment_is_unchange
     long = replace(documents[0], text="\n".join(lines), tables=())
     S.segment(documents[0], layout)
     assert S.segment(long, layout) == _segment_plain(long, layout)
-    memo = S._SHAPES[1]
+    memo = S._shapes(layout)
     assert len(memo) <= S._SHAPES_KEPT and lines[-1] in memo and lines[0] not in memo  # it started again on the way
 
 
