@@ -7,10 +7,13 @@ from pathlib import Path
 
 import pytest
 import regex
+from test_speed22_seg22 import (
+    _old_segment as _segment_plain,  # segment read line by line where each stands, no memo
+)
 
 from pipeline import figscan
-from pipeline.normalize import parse_quantity
 from pipeline.ingest import read_document
+from pipeline.normalize import parse_quantity
 from pipeline.reading import read_text, readable_document
 from pipeline.segment import segment
 
@@ -180,61 +183,6 @@ def test_when_the_subject_memo_is_full_then_it_starts_again(ruleset):
         kept = len(scope._subjects(rules))
         assert kept <= scope._SUBJECTS_KEPT
     assert restarts == 1
-
-
-def _segment_plain(document, layout):
-    """segment as it was: every line read where it stands (no memo of line shapes)."""
-    from bisect import bisect_right
-    from itertools import chain
-
-    from pipeline import segment as S
-
-    text = document.text
-    table_spans = sorted((t.start, t.end) for t in document.tables)
-    table_starts = [s for s, _ in table_spans]
-    stack, section, pieces = [], "", []
-    add = pieces.append
-    split = layout.sentence_split.finditer
-    stops, markers = S._stops(layout.sentence_end), S._markers(layout.headings)
-    end = -1
-    for line in text.split("\n"):
-        start = end + 1
-        end = start + len(line)
-        body = line.strip()
-        if not body:
-            continue
-        if table_starts:
-            i = bisect_right(table_starts, start) - 1
-            if i >= 0 and table_spans[i][0] <= start < table_spans[i][1]:
-                lead = start + len(line) - len(line.lstrip())
-                add((section, lead, lead + len(body), body, "row"))
-                continue
-        if "\t" in body or S._tabular(body):
-            lead = start + len(line) - len(line.lstrip())
-            add((section, lead, lead + len(body), body, "row"))
-            continue
-        short = len(body) <= layout.max_heading_chars
-        level = S._short_heading_level(body, short, layout, stops, markers) \
-            if short or len(body) <= layout.plain_max else None
-        if level is not None:
-            while stack and stack[-1][0] >= level:
-                stack.pop()
-            stack.append((level, body))
-            section = " > ".join(title for _, title in stack)
-            lead = start + len(line) - len(line.lstrip())
-            add((section, lead, lead + len(body), body, "heading"))
-            continue
-        pos = start
-        for stop in chain((m.end() for m in split(text, start, end)), (end,)):
-            if stop <= pos:
-                continue
-            piece = text[pos:stop]
-            sentence = piece.strip()
-            if sentence:
-                lead = pos + len(piece) - len(piece.lstrip())
-                add((section, lead, lead + len(sentence), sentence, "prose"))
-            pos = stop
-    return S._sentences(document.doc, pieces)
 
 
 def test_when_line_shapes_are_remembered_then_segment_gives_the_sentences_of_the_plain_reading(documents, ruleset):
