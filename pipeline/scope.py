@@ -99,7 +99,10 @@ def scope(facts: list[Fact], text: str, rules: ScopeRules) -> list[Fact]:
         return facts
     title = _title(text)
     before = _Before(text)
-    marked = {i for i in candidates if _not_the_units(facts[i], before, rules, title)}
+    # a figure whose metric no other candidate states is never set aside, marked or not (``aside`` asks
+    # for an unmarked one of its metric; a marked task's work done is one of its metric): not asked
+    shared = _shared_metrics(facts, candidates)
+    marked = {i for i in candidates if facts[i].metric in shared and _not_the_units(facts[i], before, rules, title)}
     marked |= _done_of_marked_tasks(facts, marked, text)
     own = {facts[i].metric for i in candidates if i not in marked}
     # a sub-area's task of the year gives way to the unit's own task only (任务为…交地的147亩 beside
@@ -117,6 +120,18 @@ def scope(facts: list[Fact], text: str, rules: ScopeRules) -> list[Fact]:
     out = _fewer_projects(_parts_of_the_sentence_before(out, text, rules), before, rules)
     out = _relations_follow(_shared_out(out, rules), facts)
     return _zero_beside_nonzero(_kinds_of_a_metric(out, text, rules), rules)
+
+
+def _shared_metrics(facts: list[Fact], candidates: list[int]) -> set[str]:
+    """The metrics two candidates or more state."""
+    seen, shared = set(), set()
+    for i in candidates:
+        metric = facts[i].metric
+        if metric in seen:
+            shared.add(metric)
+        else:
+            seen.add(metric)
+    return shared
 
 
 def _fewer_projects(facts: list[Fact], before: _Before, rules: ScopeRules) -> list[Fact]:

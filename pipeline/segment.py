@@ -17,6 +17,7 @@ import yaml
 
 from .memo import per_object
 from .model import DocMeta, Document, Section, Sentence, builder
+from .proptwin import property_twin
 from .resources import packaged_rules_dir
 
 PLAIN_HEADING_LEVEL = 9
@@ -388,7 +389,7 @@ def _unit_from_text(text: str, layout: Layout) -> str | None:
     """The unit name the opening of the report uses, scored by how often its own name recurs."""
     window = text[:6000]
     names = Counter()
-    for m in layout.unit_name.finditer(window):
+    for m in property_twin(layout.unit_name).finditer(window):  # its re twin: the names it finds, for less
         names[m.group(0)] += 1
         # 株洲市自然资源和规划局 may be the start of 株洲市自然资源和规划局征地事务中心
         if longer := layout.unit_tail.match(window, m.end()):
