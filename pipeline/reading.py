@@ -19,6 +19,7 @@ import regex
 import yaml
 
 from .model import Cell, Document, Fact, Table
+from .prescan import spans
 from .rebuild import moved
 
 FUND_ROW_RULE = "table.fund_row"  # pipeline/extraction/fundrows.py RULE_ID (imported there: no cycle)
@@ -196,7 +197,7 @@ def read_text(text: str, rules: ReadingRules, join: bool = True) -> Reading:
     """
     converted = convert_script(text, rules.convert)
     cut = rules.cut if join else rules.drop
-    cuts = [m.span() for m in cut.finditer(converted)] if cut is not None else []
+    cuts = spans(cut, converted) if cut is not None else []  # cut.finditer's, asked only where one may start
     cuts = [(a, b) for a, b in cuts if b > a]
     if not cuts:
         return Reading(converted)

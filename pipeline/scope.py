@@ -138,8 +138,15 @@ def _fewer_projects(facts: list[Fact], before: _Before, rules: ScopeRules) -> li
     """Of two figures of one metric in one sentence whose clauses open with a count of projects (723个征迁交地
     项目完成交地30857.78亩；…46个逾期交地项目完成交地711.43亩), the one of fewer projects is a subset's."""
     counted: dict[tuple[int, str], list[tuple[int, int]]] = {}
+    seen, twice = set(), set()  # a level alone of its metric in its sentence is never the fewer: not asked
+    for f in facts:
+        if f.kind == Kind.LEVEL:
+            key = f.sentence_index, f.metric
+            (twice if key in seen else seen).add(key)
+    if not twice:
+        return facts
     for i, f in enumerate(facts):
-        if f.kind != Kind.LEVEL:
+        if f.kind != Kind.LEVEL or (f.sentence_index, f.metric) not in twice:
             continue
         m = rules.project_subject.match(before.clause(f.start))
         if m is not None:

@@ -9,7 +9,6 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import chain
 from pathlib import Path
 
 import regex
@@ -130,7 +129,7 @@ def _short_heading_level(body: str, short: bool, layout: Layout, stops: regex.Pa
         return level if short else None
     if (
         len(body) <= layout.plain_max
-        and not any(c in body for c in layout.sentence_end + "，,；;")
+        and not any(map(body.__contains__, layout.sentence_end + "，,；;"))
         and body.endswith(layout.plain_words)
     ):
         return PLAIN_HEADING_LEVEL
@@ -234,8 +233,10 @@ def _shape(line: str, layout: Layout):
         if short or len(body) <= layout.plain_max else None
     if level is not None:
         return "heading", lead, body, level
-    sentences, pos, end = [], 0, len(line)
-    for stop in chain((m.end() for m in layout.sentence_split.finditer(line)), (end,)):
+    sentences, pos = [], 0
+    stops = [m.end() for m in layout.sentence_split.finditer(line)]
+    stops.append(len(line))
+    for stop in stops:
         if stop <= pos:
             continue  # the line's end, where the last sentence end already stood
         piece = line[pos:stop]
@@ -285,7 +286,7 @@ def _looks_tabular(line: str) -> bool:
 def _tabular(body: str) -> bool:
     """``_looks_tabular`` of a stripped line: the punctuation and the separators asked first (str
     methods), the pattern only where both allow it."""
-    return not ("。" in body or "，" in body or "；" in body) and any(w in body for w in _SEPARATORS) \
+    return not ("。" in body or "，" in body or "；" in body) and any(map(body.__contains__, _SEPARATORS)) \
         and bool(_TABULAR.search(body))
 
 

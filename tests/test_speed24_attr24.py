@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import regex
 
-from pipeline import proptwin, scope as scope_module
+from pipeline import prescan, proptwin, scope as scope_module
 from pipeline.attribute import attribute
 from pipeline.extract import extract
 from pipeline.ingest import read_document
@@ -130,6 +130,20 @@ def test_when_read_meta_uses_the_twin_then_it_reads_the_unit_the_pattern_gave(do
     assert named > 50
 
 
+def _fewer_projects_plain(facts, before, rules):
+    """scope._fewer_projects as it was before speed24: every level's clause asked."""
+    counted = {}
+    for i, f in enumerate(facts):
+        if f.kind != Kind.LEVEL:
+            continue
+        m = rules.project_subject.match(before.clause(f.start))
+        if m is not None:
+            counted.setdefault((f.sentence_index, f.metric), []).append((int(m.group("n")), i))
+    aside = {i for group in counted.values() if len(group) > 1
+             for n, i in group if n < max(k for k, _ in group)}
+    return [replaced(f, kind=Kind.SUB) if i in aside else f for i, f in enumerate(facts)]
+
+
 def _scope_plain(facts, text, rules):
     """scope as it was before speed24: every candidate asked whether it is the unit's figure."""
     S = scope_module
@@ -151,7 +165,7 @@ def _scope_plain(facts, text, rules):
     out = [replaced(f, kind=Kind.SUB) if i in marked and aside(f) else f for i, f in enumerate(facts)]
     out = S._gross_beside_net(out, rules)
     out = S._narrow_beside_whole(out, before, rules)
-    out = S._fewer_projects(S._parts_of_the_sentence_before(out, text, rules), before, rules)
+    out = _fewer_projects_plain(S._parts_of_the_sentence_before(out, text, rules), before, rules)
     out = S._relations_follow(S._shared_out(out, rules), facts)
     return S._zero_beside_nonzero(S._kinds_of_a_metric(out, text, rules), rules)
 
@@ -169,3 +183,51 @@ def test_when_scope_asks_only_shared_metrics_then_it_sets_aside_what_it_did(docu
         facts_seen += len(got)
         subs += sum(f.kind == Kind.SUB for f in got)
     assert facts_seen > 1000 and subs > 20  # scope sets figures aside on these reports: the comparison means something
+
+
+def test_the_reading_cut_has_starts(ruleset):
+    starts = prescan._starts(ruleset.reading.cut)
+    assert starts is not None and 1 <= len(starts) <= 8
+    assert prescan._starts(ruleset.reading.cut) is starts  # made once
+
+
+def test_when_the_cut_is_asked_only_at_its_starts_then_it_finds_what_finditer_finds(ruleset):
+    from pipeline.reading import convert_script
+
+    paths = sorted(REAL.glob("*/docs/*.txt")) + sorted(p for p in RAW.iterdir() if p.suffix in (".txt", ".docx", ".pdf"))
+    cuts = 0
+    for path in paths:
+        text = convert_script(read_document(path).text, ruleset.reading.convert)
+        for pattern in (ruleset.reading.cut, ruleset.reading.drop):
+            plain = [m.span() for m in pattern.finditer(text)]
+            assert prescan.spans(pattern, text) == plain, path.name
+            cuts += len(plain)
+    assert cuts > 1000
+
+
+@pytest.mark.parametrize("text", [
+    "", "\n", "2018 年", "2018  年", "2018   年", "人员编制 42人", "设 17 个", "項(xiàng)目", "(PPP)项目", "a(á)",
+    "这是一行很长的文字用来测试换行是否会被合并的情况说明\n52 名", "短行\n52名", "公务接待费支出决算 1.5万\n元",
+    "这是一行很长的文字用来测试换行是否会被合并的情况说明支\n出决算", "对下转移支付一共有这么多钱的数目是多少0\n万元。",
+    "2018\u3000\u3000年\n\n2019 年 3 月", "  \n  \n 12 人"])
+def test_when_a_text_is_an_edge_case_then_the_starts_find_the_same(text, ruleset):
+    for pattern in (ruleset.reading.cut, ruleset.reading.drop):
+        assert prescan.spans(pattern, text) == [m.span() for m in pattern.finditer(text)]
+
+
+@pytest.mark.parametrize("source, text", [
+    (r"(?<=[0-9])[ ]{1,2}(?=[年人])|(?<=[a-z])\n(?=[0-9])|(?<=x)\n(?=y)", "1 年 a\n1 x\ny 2  人 3   人"),
+    (r"(?:ab)+c|(?<=q)b", "ababc qb abc"), (r"(?<=\p{Han})[ ]+(?=[0-9])", "长 12 a 3 长  4"),
+    (r"a|ab|(?<=z)abc", "zabc abc ab"), (r"(?<![0-9])[ab]{2,3}?c", "1abc abbc aabbc")])
+def test_when_a_pattern_has_starts_then_they_find_what_finditer_finds(source, text):
+    pattern = regex.compile(source)
+    assert prescan._starts(pattern) is not None
+    assert prescan.spans(pattern, text) == [m.span() for m in pattern.finditer(text)]
+
+
+@pytest.mark.parametrize("source", [r"(?<=a)", r"a*", r"\d+", r"(?<=a)(?:b|\w)", r".b", r"(?i)ab", r"[^a]b"])
+def test_when_a_pattern_has_no_starts_then_it_is_searched_as_it_is(source):
+    pattern = regex.compile(source)
+    assert prescan._starts(pattern) is None
+    for text in ("", "ab", "aab b", "1b"):
+        assert prescan.spans(pattern, text) == [m.span() for m in pattern.finditer(text)]
