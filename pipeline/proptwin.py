@@ -16,7 +16,7 @@ import sys
 
 import regex
 
-from .figscan import _twin_of
+from .figscan import _C, _COMPILER, _DEFAULT_FLAGS, _OTHERWISE, _PARSER, _plain, _twin_of
 
 _PROPERTY = regex.compile(r"\\p\{(\w+)\}")  # a property by its plain name: no negation (\P, ^), no value (=)
 
@@ -26,7 +26,8 @@ def property_twin(pattern: regex.Pattern):
     found = _TWINS.get(pattern)
     if found is None:
         source = spelled(pattern.pattern)
-        found = _TWINS[pattern] = (_twin_of(source, pattern.flags) if source is not None else None) or pattern
+        found = _TWINS[pattern] = (_led(source, pattern.flags) or _twin_of(source, pattern.flags)
+                                   if source is not None else None) or pattern
     return found
 
 
@@ -91,3 +92,60 @@ def _planes():
     taken across the surrogates)."""
     yield "".join(map(chr, range(0xD800)))
     yield "".join(map(chr, range(0xE000, sys.maxunicode + 1)))
+
+
+def _led(source: str, flags: int):
+    """The twin of a pattern that opens with a lookbehind (or a choice of them) before a character of
+    a set, with that character read first and the lookbehind after it, one character wider
+    (``(?<![H])[H]{2,4}?…`` → ``[H](?<![H][H])[H]{1,3}?…``): the same matches, and ``re`` skips to the
+    characters of the set instead of entering the pattern at every character. None where the pattern
+    does not open so (the caller makes the plain twin) or ``re`` cannot read it."""
+    if _PARSER is None or flags != _DEFAULT_FLAGS or any(s in source for s in _OTHERWISE):
+        return None
+    try:
+        tree = _PARSER.parse(source)
+    except Exception:
+        return None
+    if tree.state.flags & ~_C.SRE_FLAG_UNICODE or not _plain(tree.data) or not tree.data:
+        return None
+    behind = _lookbehinds(tree.data[0])
+    first = _first_character(list(tree.data[1:]))
+    if behind is None or first is None:
+        return None
+    char, rest = first
+    wider = [(op, (-1, _PARSER.SubPattern(tree.state, list(body) + [char]))) for op, body in behind]
+    lead = wider[0] if len(wider) == 1 else (_C.BRANCH, (None, [_PARSER.SubPattern(tree.state, [w]) for w in wider]))
+    tree.data[:] = [char, lead] + rest
+    try:
+        return _COMPILER.compile(tree, tree.state.flags)
+    except Exception:  # a lookbehind re cannot compile (not fixed-width)
+        return None
+
+
+def _lookbehinds(item) -> list | None:
+    """[(ASSERT or ASSERT_NOT, body)] of a lookbehind or a choice of lookbehinds, else None."""
+    op, av = item
+    if op in (_C.ASSERT, _C.ASSERT_NOT) and av[0] == -1:
+        return [(op, av[1].data)]
+    if op is _C.BRANCH and all(len(b.data) == 1 and b.data[0][0] in (_C.ASSERT, _C.ASSERT_NOT)
+                               and b.data[0][1][0] == -1 for b in av[1]):
+        return [(b.data[0][0], b.data[0][1][1].data) for b in av[1]]
+    return None
+
+
+def _first_character(items: list):
+    """(the item of one character every match of ``items`` opens with, the items after it) — a repeat
+    of one or more rounds read as its first round then the others (``B{m,n}`` = ``B B{m-1,n-1}``) —
+    or None."""
+    if not items:
+        return None
+    op, av = items[0]
+    if op in (_C.LITERAL, _C.IN):
+        return items[0], items[1:]
+    if op in (_C.MAX_REPEAT, _C.MIN_REPEAT) and av[0] >= 1:
+        low, high, body = av
+        if any(o is _C.SUBPATTERN for o, _ in body.data):
+            return None  # a group in the body: its round is not unrolled
+        again = (op, (low - 1, high if high == _C.MAXREPEAT else high - 1, body))
+        return _first_character(list(body.data) + [again] + items[1:])
+    return None

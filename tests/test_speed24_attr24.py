@@ -231,3 +231,20 @@ def test_when_a_pattern_has_no_starts_then_it_is_searched_as_it_is(source):
     assert prescan._starts(pattern) is None
     for text in ("", "ab", "aab b", "1b"):
         assert prescan.spans(pattern, text) == [m.span() for m in pattern.finditer(text)]
+
+
+@pytest.mark.parametrize("source", [
+    r"(?<![a-z])[a-z]{2}x", r"(?:(?<![0-9])|(?<=q))(?:[a-z]{1,2}?y)+z", r"(?<=[0-9])[a-z]+?b", r"(?<![\p{Han}])\p{Han}{2}市",
+    r"(?:(?<![\p{Han}])|(?<=[年度]))(?:[\p{Han}]{2,4}?(?:省|市))+[\p{Han}]{1,3}?(?:局|中心)"])
+def test_when_a_lookbehind_opens_the_pattern_then_the_led_twin_finds_the_same(source):
+    pattern = regex.compile(source)
+    twin = proptwin.property_twin(pattern)
+    assert proptwin._led(proptwin.spelled(source), pattern.flags) is not None
+    for text in ("", "abx", "1abx", "zabx", "qayz 1abyz ayayz", "3ab", "长沙市", "。长沙市", "年长沙市", "2023年度长沙市财政局",
+                 "长沙市长沙市局", "湖南省长沙市望城区征地服务中心", "q ayyz", "a1abbb"):
+        assert _found(twin, text) == _found(pattern, text), (source, text)
+
+
+@pytest.mark.parametrize("source", [r"(?<=a)(b)+c", r"(?<=a)b*c", r"(?<=a|bc)d", r"[a-z](?<=q)"])
+def test_when_the_pattern_does_not_open_so_then_there_is_no_led_twin(source):
+    assert proptwin._led(source, regex.compile(source).flags) is None
