@@ -248,3 +248,32 @@ def test_when_a_lookbehind_opens_the_pattern_then_the_led_twin_finds_the_same(so
 @pytest.mark.parametrize("source", [r"(?<=a)(b)+c", r"(?<=a)b*c", r"(?<=a|bc)d", r"[a-z](?<=q)"])
 def test_when_the_pattern_does_not_open_so_then_there_is_no_led_twin(source):
     assert proptwin._led(source, regex.compile(source).flags) is None
+
+
+_DATE_PLAIN = regex.compile(r"(?<![0-9])(?:(?P<y>(?:19|20)[0-9]{2})[-/.][01]?[0-9][-/.][0-3]?[0-9]"
+                            r"|[0-3]?[0-9][.][01]?[0-9][.](?P<y>(?:19|20)[0-9]{2}))(?![0-9])")  # before speed24
+
+
+def _dates(text: str) -> list[tuple]:
+    from pipeline import segment as segment_module
+
+    return [(m.span(), int(m.group("y") or m.group("y2"))) for m in segment_module._DATE_SCAN.finditer(text)]
+
+
+def test_when_read_meta_reads_dates_by_the_twin_then_they_are_the_plain_patterns(documents):
+    from pipeline import segment as segment_module
+
+    assert not isinstance(segment_module._DATE_SCAN, regex.Pattern)  # a twin was made
+    found = 0
+    for d in documents:
+        plain = [(m.span(), int(m.group("y"))) for m in _DATE_PLAIN.finditer(d.text)]
+        assert _dates(d.text) == plain, d.doc
+        found += len(plain)
+    assert found > 50
+
+
+@pytest.mark.parametrize("text", [
+    "发布日期 2018-05-04", "2018/5/4 与 4.5.2019", "12018-05-04", "2018-05-041", "1.2.2019.3", "31.12.2020",
+    "2019.1.2.2020", "版本 1.2.3", "2023-1-1至2023-12-31", ""])
+def test_when_a_date_is_an_edge_case_then_the_twin_reads_the_same(text):
+    assert _dates(text) == [(m.span(), int(m.group("y"))) for m in _DATE_PLAIN.finditer(text)]
