@@ -328,7 +328,7 @@ def _subject_of(clause: str, rules: ScopeRules) -> str | bool | None:
         found = False
     elif not body.startswith(rules.not_subject) and (
             m := rules.sub_unit_lead.match(body) or rules.sub_area_lead.match(body)) \
-            and not any(w in m.group() for w in rules.not_in_name):
+            and not any(map(m.group().__contains__, rules.not_in_name)):
         found = rules.name_lead.sub("", m.group(), count=1)
     else:
         found = None
@@ -363,7 +363,7 @@ def _subject_before_is_other(text: str, pos: int, chain: str, rules: ScopeRules,
         if rules.own_lead.match(first) or first.startswith(rules.not_subject):
             return False  # the unit's own office, or the whole (全区, 全年 …) or an object after a verb
         if (m := rules.sub_unit_lead.match(first) or rules.sub_area_lead.match(first)) \
-                and not any(w in m.group() for w in rules.not_in_name):
+                and not any(map(m.group().__contains__, rules.not_in_name)):
             return not _titled(rules.name_lead.sub("", m.group(), count=1), title)
     return False
 
@@ -473,7 +473,7 @@ def _gross_beside_net(facts: list[Fact], rules: ScopeRules) -> list[Fact]:
     """收入总计 (with carry-overs) gives way to the year's own figure of the same report: 本年收入合计,
     or any other statement of the metric that is not a 总计 (收、支总计1483.5万元 … 本年支出1366.23万元)."""
     def labelled(f: Fact, words) -> bool:
-        return f.kind == Kind.LEVEL and any(w in f.label for w in words)
+        return f.kind == Kind.LEVEL and any(map(f.label.__contains__, words))
 
     net = {f.metric for f in facts if f.kind == Kind.LEVEL and not labelled(f, rules.gross)}
     return [replaced(f, kind=Kind.SUB) if f.metric in net and labelled(f, rules.gross) else f for f in facts]
@@ -488,7 +488,7 @@ def _narrow_beside_whole(facts: list[Fact], before: _Before, rules: ScopeRules) 
         if not words:
             return False
         lead = before.clause(f.start)[-16:] + "|" + f.section.rsplit(" > ", 1)[-1]
-        return any(w in lead for w in words)
+        return any(map(lead.__contains__, words))
 
     narrow = [f.kind == Kind.LEVEL and narrow_level(f) for f in facts]  # once a fact: asked twice below
     whole = {f.metric for f, n in zip(facts, narrow) if f.kind == Kind.LEVEL and not n}

@@ -326,7 +326,7 @@ def read_meta(document: Document, layout: Layout | None = None) -> DocMeta:
     text = document.text
     opening = layout.title_lines * 4  # the lines looked at: the text is split no further
     head_lines = [ln.strip() for ln in text.split("\n", opening)[:opening] if ln.strip()][: layout.title_lines]
-    title = next((ln for ln in head_lines if any(w in ln for w in layout.title_words)), "")
+    title = next((ln for ln in head_lines if any(map(ln.__contains__, layout.title_words))), "")
     whole_title = _whole_title(title, head_lines, layout)
     report_type = _report_type(whole_title, layout) or _report_type(text[:3000], layout) \
         or _report_type(text[:3000], layout, layout.report_type_hints) \
@@ -361,7 +361,7 @@ def read_meta(document: Document, layout: Layout | None = None) -> DocMeta:
 def _whole_title(title: str, head_lines: list[str], layout: Layout) -> str:
     """The title with the line before it when the title line is only its last words (a title broken
     across two lines: **县2023年度中央水利发展资金 / 绩效自评报告)."""
-    if not title or not any(title.startswith(w) for w in layout.title_words):
+    if not title or not title.startswith(layout.title_words):
         return title
     at = head_lines.index(title)
     return head_lines[at - 1] + title if at else title
@@ -369,7 +369,7 @@ def _whole_title(title: str, head_lines: list[str], layout: Layout) -> str:
 
 def _report_type(text: str, layout: Layout, types=None) -> str | None:
     for name, words in types if types is not None else layout.report_types:
-        if any(w in text for w in words):
+        if any(map(text.__contains__, words)):
             return name
     return None
 

@@ -65,7 +65,7 @@ def _share_after(text: str, done: Fact, ruleset: RuleSet, units: Units):
     if q is None or q.unit != "ratio" or not 0 < q.value < 1:
         return None
     wording = text[done.end:m.start(fig)]
-    return q, any(w in wording for w in ruleset.cues.share_names_whole)
+    return q, any(map(wording.__contains__, ruleset.cues.share_names_whole))
 
 
 def _whole_before(text: str, done: Fact, share, names_whole: bool, mentions: list[Mention], taken: set[int],
@@ -127,7 +127,7 @@ def _named_a_task(text: str, start: int, cues) -> bool:
     project 涉及 (共涉及被征收户843户), which the keys leave out."""
     clause = text[max(0, start - 24):start]
     clause = clause[max(clause.rfind(c) for c in "，,；;。：:\n") + 1:]
-    return any(w in clause for w in cues.share_whole_words)
+    return any(map(clause.__contains__, cues.share_whole_words))
 
 
 def _task(sentence: Sentence, whole: Mention, metric: str, meta: DocMeta, ruleset: RuleSet, units: Units,
