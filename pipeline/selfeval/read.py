@@ -433,10 +433,12 @@ def _template_rows(document, lines, vocab: IndicatorVocab, ruleset) -> list[Indi
         run = []
     for toks in runs:  # the template most of whose rows the run fits (the first on a tie)
         best: list = []
+        parsed: dict[tuple, list] = {}  # a template's rows, read once for both shapes
         for shape in _TEMPLATE_SHAPES:  # rows with their actual; else (a table of targets) without
             for roles in vocab.templates:
-                rows = [(raw, trailing) for raw, trailing in parse_stream(toks, Header(roles, 0, 0), vocab)
-                        if shape <= set(raw.cells)]
+                if roles not in parsed:
+                    parsed[roles] = parse_stream(toks, Header(roles, 0, 0), vocab)
+                rows = [(raw, trailing) for raw, trailing in parsed[roles] if shape <= set(raw.cells)]
                 if len(rows) > len(best):
                     best = rows
             if len(best) >= _TEMPLATE_MIN_ROWS:

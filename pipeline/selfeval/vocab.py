@@ -62,6 +62,8 @@ class IndicatorVocab:
     rubric_levels: regex.Pattern | None = None  # a scoring rubric's level name opening a row's words (科学决策)
     # cell text → is a header cell: a page's cells are asked about again and again, once per window
     _header_cells: dict = field(default_factory=dict, compare=False, repr=False, hash=False)
+    # (cell text, bounded, opens a line) → what pipeline/selfeval/rows.py's row grammar asks of it
+    _cell_facts: dict = field(default_factory=dict, compare=False, repr=False, hash=False)
 
     def role_of(self, cell: str) -> str | None:
         """The column role a header cell names (its longest header word), or None."""
