@@ -17,6 +17,7 @@ from pipeline.ingest import read_document
 from pipeline.reading import read_text, readable_document
 from pipeline.selfeval import read as R
 from pipeline.selfeval import rows as S
+from pipeline.selfeval import vocab as V
 from pipeline.selfeval.measure import is_comparator, plain_number
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -237,3 +238,98 @@ def test_cell_facts_are_remembered_within_a_bound(ruleset, streams):
     assert 0 < len(vocab._cell_facts) <= 100_001
     assert S._facts(toks[0], vocab) is S._facts(S.Tok(toks[0].text, 0, 0, bounded=toks[0].bounded,
                                                       opens_line=toks[0].opens_line), vocab)
+
+
+# the vocabulary's cell tests as before ---------------------------------------------------------
+
+def _squeeze_plain(text):
+    return V._SPACES.sub("", text or "")
+
+
+def _role_of_plain(vocab, cell):
+    text = V._ANNOTATION.sub("", _squeeze_plain(cell))
+    for word, role in vocab.header_words:
+        if word in text and len(text) - len(word) <= V._HEADER_SLACK:
+            return role
+    return None
+
+
+def _level_name_plain(vocab, name):
+    text = _squeeze_plain(name)
+    for mark in V._point_marks(vocab.points):
+        text = mark.sub("", text)
+    return text
+
+
+def _has_points_plain(vocab, name):
+    text = _squeeze_plain(name)
+    return any(mark.search(text) for mark in V._point_marks(vocab.points))
+
+
+def _bare_name_plain(name):
+    return V._POINTS.sub("", _squeeze_plain(name))
+
+
+def _one_measure_plain(before, word, vocab):
+    if R._FIGURE.match(word):
+        return any(before == w for w, _ in vocab.prefix_ops)
+    if R._PERCENT.match(word):
+        return bool(R._OPEN_FIGURE.fullmatch(before)) and (
+            plain_number(before) is not None or any(before.startswith(w) for w, _ in vocab.prefix_ops))
+    return False
+
+
+@pytest.fixture(scope="module")
+def cells(ruleset):
+    """Every cell of the real pages' lines, and pieces built to hit the fast paths' edges: names
+    ending in points or brackets, header words with annotations, whitespace of every kind."""
+    vocab = ruleset.indicators
+    out = set()
+    for document in _documents(ruleset):
+        for _, toks in R._lines(document, vocab):
+            out.update(t.text for t in toks)
+    words = [w for w, _ in vocab.header_words] + [w for w, _ in vocab.blocks] + sorted(vocab.level2) \
+        + sorted(vocab.total_labels) + [w for w, _ in vocab.prefix_ops]
+    tails = ["", "(10分)", "（10分）", "(10分)\n", "(A)", "（B/A）", " ", "\x1c", "\u3000", "\u2028", "(",
+             ")", "）", "(abcdefghij)", "(10 分)", "xx", "得分", "(10分)(5分)"]
+    for w in words:
+        for t in tails:
+            out.update({w + t, t + w, w[:1] + t + w[1:], " " + w + t})
+    assert len(out) > 5000
+    return sorted(out)
+
+
+def test_squeeze_and_names_as_before(ruleset, cells):
+    vocab = ruleset.indicators
+    pointed = 0
+    for text in cells + ["", None]:
+        assert V._squeeze(text) == _squeeze_plain(text)
+        if text is None:
+            continue
+        assert vocab.level_name(text) == _level_name_plain(vocab, text), text
+        assert vocab.has_points(text) == _has_points_plain(vocab, text), text
+        assert V._bare_name(text) == _bare_name_plain(text), text
+        pointed += _has_points_plain(vocab, text)
+    assert pointed > 100
+
+
+def test_role_of_as_before(ruleset, cells):
+    vocab = ruleset.indicators
+    named = 0
+    for text in cells:
+        want = _role_of_plain(vocab, text)
+        assert vocab.role_of(text) == want, text
+        named += want is not None
+    assert 500 < named < len(cells)
+
+
+def test_one_measure_as_before(ruleset, cells):
+    vocab = ruleset.indicators
+    words = [w for w, _ in vocab.prefix_ops] + ["98", "%", "%(百分比)", "98%", "≥98", "x", "１０"]
+    joined = 0
+    for before in cells[::5] + words:
+        for word in words + ["(万元)", "95％"]:
+            want = _one_measure_plain(before, word, vocab)
+            assert R._one_measure(before, word, vocab) == want, (before, word)
+            joined += want
+    assert joined > 50

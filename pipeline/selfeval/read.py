@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import replace
+from functools import lru_cache
 
 import regex
 
 from ..extraction.fundrows import fund_rows, rate_quantity
 from ..holding import least, opening_at
 from ..groups import numbers
-from ..model import Document, Indicator, IndicatorCell, SelfGrade, replaced
+from ..model import Document, Indicator, IndicatorCell, SelfGrade, builder, replaced
 from ..reading import Reading, read_text, readable_document
 from ..rules import RuleSet
 from .measure import is_comparator, parse_measure, plain_number
@@ -30,6 +31,7 @@ from .vocab import IndicatorVocab
 _GRID_SPLIT = regex.compile(r"[ \t\u3000]*(?:\t|[|｜])[ \t\u3000]*")
 _WORD = regex.compile(r"[^\s|｜]+")
 _STREAM_LIMIT = 800  # cells read after a flattened header at most
+_new_tok = builder(Tok)  # Tok(...), built by its slots (a page's every cell is one)
 _QUOTE_CHARS = 60
 
 
@@ -108,7 +110,7 @@ def _lines(document: Document, vocab: IndicatorVocab, words: bool = True) -> lis
     for t_no, table in enumerate(document.tables):
         for r_no, row in enumerate(table.rows):
             if row:
-                toks = [Tok(text[c.start:c.end], c.start, c.end, t_no, r_no, c_no, bounded=True)
+                toks = [_new_tok(text[c.start:c.end], c.start, c.end, t_no, r_no, c_no, bounded=True)
                         for c_no, c in enumerate(row)]
                 table_rows[row[0].start] = toks
     physical: list[tuple[int, str]] = []
@@ -140,7 +142,7 @@ def _lines(document: Document, vocab: IndicatorVocab, words: bool = True) -> lis
             out.append(("text", []))
         elif line.strip():
             spans = _words(line, vocab)
-            out.append(("text", [Tok(line[a:b], start + a, start + b, opens_line=n == 0 and len(spans) > 1)
+            out.append(("text", [_new_tok(line[a:b], start + a, start + b, opens_line=n == 0 and len(spans) > 1)
                                  for n, (a, b) in enumerate(spans)]))
         n += 1
     return out
@@ -179,11 +181,17 @@ def _one_measure(before: str, word: str, vocab: IndicatorVocab) -> bool:
     """Two words of one measure: a comparator and its figure (>= | 98), or a figure, the comparator
     before it or not, and its percent sign (98 | %(百分比))."""
     if _FIGURE.match(word):
-        return any(before == w for w, _ in vocab.prefix_ops)
+        return before in _prefix_words(vocab.prefix_ops)
     if _PERCENT.match(word):
         return bool(_OPEN_FIGURE.fullmatch(before)) and (
-            plain_number(before) is not None or any(before.startswith(w) for w, _ in vocab.prefix_ops))
+            plain_number(before) is not None or before.startswith(_prefix_words(vocab.prefix_ops)))
     return False
+
+
+@lru_cache(maxsize=8)
+def _prefix_words(prefix_ops: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
+    """The prefix comparators' words (one ``in`` or ``startswith`` a cell, not one test a word)."""
+    return tuple(w for w, _ in prefix_ops)
 
 
 _FIGURE = regex.compile(r"[0-9０-９]")
@@ -287,8 +295,8 @@ def _cell(text: str, a: int, b: int) -> Tok:
     lead = len(piece) - len(piece.lstrip())
     body = piece.strip()
     if not body:
-        return Tok("", a, a, bounded=True)
-    return Tok(" ".join(body.split()), a + lead, a + lead + len(body), bounded=True)
+        return _new_tok("", a, a, bounded=True)
+    return _new_tok(" ".join(body.split()), a + lead, a + lead + len(body), bounded=True)
 
 
 def _split_grid(line: str, offset: int) -> list[Tok]:
@@ -311,7 +319,7 @@ def _tok(line: str, a: int, b: int, offset: int) -> Tok:
     piece = line[a:b]
     lead = len(piece) - len(piece.lstrip())
     text = piece.strip()
-    return Tok(text, offset + a + lead, offset + a + lead + len(text), bounded=True)
+    return _new_tok(text, offset + a + lead, offset + a + lead + len(text), bounded=True)
 
 
 def _grid_header(cells: list[Tok], vocab: IndicatorVocab) -> tuple[Header, list[Tok]] | None:

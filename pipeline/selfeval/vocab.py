@@ -67,9 +67,14 @@ class IndicatorVocab:
 
     def role_of(self, cell: str) -> str | None:
         """The column role a header cell names (its longest header word), or None."""
-        text = _ANNOTATION.sub("", _squeeze(cell))
-        for word, role in self.header_words:
-            if word in text and len(text) - len(word) <= _HEADER_SLACK:  # the word, and a few more (指标值(A))
+        text = _squeeze(cell)
+        if "(" in text or "（" in text:  # else no annotation to drop
+            text = _ANNOTATION.sub("", text)
+        shortest = len(text) - _HEADER_SLACK
+        for word, role in self.header_words:  # longest first: past the words too short for the text, none fits
+            if len(word) < shortest:
+                return None
+            if word in text:  # the word, and a few more (指标值(A))
                 return role
         return None
 
@@ -109,7 +114,8 @@ class IndicatorVocab:
         """
         text = _squeeze(name)
         for mark in _point_marks(self.points):
-            text = mark.sub("", text)
+            if text[-1:] in _CLOSES:  # a mark ends the name with its bracket
+                text = mark.sub("", text)
         return text
 
     def is_total(self, cell: str) -> bool:
@@ -119,7 +125,7 @@ class IndicatorVocab:
     def has_points(self, name: str) -> bool:
         """A level name with its points (规划 (15分)): a level-1 or level-2 cell."""
         text = _squeeze(name)
-        return any(mark.search(text) for mark in _point_marks(self.points))
+        return text[-1:] in _CLOSES and any(mark.search(text) for mark in _point_marks(self.points))
 
     def is_placeholder(self, name: str) -> bool:
         """A template's row name left unfilled (指标2：, ……): no indicator of its own."""
@@ -183,7 +189,14 @@ _UNSURE = regex.compile(r"[\s\x1c-\x1f（()）A-Za-z/+\-*×÷]")
 
 
 def _squeeze(text: str) -> str:
-    return _SPACES.sub("", text or "")
+    """``text`` without its whitespace. A text str.split finds no whitespace in holds none of
+    ``_SPACES``'s (every character ``\\s`` matches is one str.split splits on): it is returned as it is."""
+    if not text:
+        return ""
+    parts = text.split()
+    if len(parts) == 1 and len(parts[0]) == len(text):
+        return text
+    return _SPACES.sub("", text)
 
 
 _POINTS = regex.compile(r"[（(][^）)]{0,8}[）)]$")
@@ -191,7 +204,8 @@ _POINTS = regex.compile(r"[（(][^）)]{0,8}[）)]$")
 
 def _bare_name(name: str) -> str:
     """A level name without its points: 产出指标(50分) → 产出指标."""
-    return _POINTS.sub("", _squeeze(name))
+    text = _squeeze(name)
+    return _POINTS.sub("", text) if text[-1:] in _CLOSES else text  # points end the name with their bracket
 
 
 def load_indicator_vocab(directory: str | Path) -> IndicatorVocab | None:
