@@ -218,6 +218,21 @@ def test_parse_stream_cuts_the_rows_the_plain_search_cut(ruleset, streams):
     assert read > 2000  # the runs hold rows, not only skipped cells
 
 
+def test_cells_with_separators_at_their_ends_are_read_as_before(ruleset, streams):
+    """str.strip trims \\x1c-\\x1f, the vocabulary's squeeze does not: a cell so edged is asked as
+    printed before a name and trimmed as a name or value, as the plain search asked it."""
+    vocab = ruleset.indicators
+    edges = ["\x1c", "\x1f ", " \x1e", ""]
+    read = 0
+    for toks, header in streams[::3]:
+        edged = [S.Tok(edges[n % 4] + t.text + edges[(n + 1) % 4], t.start, t.end, bounded=t.bounded,
+                       opens_line=t.opens_line) for n, t in enumerate(toks)]
+        want = _parse_stream_plain(edged, header, vocab)
+        assert _shape(S.parse_stream(edged, header, vocab)) == _shape(want), (header.roles, edged[:5])
+        read += len(want)
+    assert read > 300
+
+
 def test_value_readings_are_the_plain_ones_in_the_same_order(ruleset, streams):
     """Every reading of the value columns, cost and order included (the search keeps the first
     of equal costs), from every cell of the streams."""

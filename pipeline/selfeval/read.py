@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import replace
-from functools import lru_cache
 
 import regex
 
@@ -20,7 +19,7 @@ from ..groups import numbers
 from ..model import Document, Indicator, IndicatorCell, SelfGrade, builder, replaced
 from ..reading import Reading, read_text, readable_document
 from ..rules import RuleSet
-from .measure import is_comparator, parse_measure, plain_number
+from .measure import is_comparator, op_words, parse_measure, plain_number
 from .fragment import fragment_rows
 from .prose import prose_indicators
 from .runon import runon_rows
@@ -181,17 +180,11 @@ def _one_measure(before: str, word: str, vocab: IndicatorVocab) -> bool:
     """Two words of one measure: a comparator and its figure (>= | 98), or a figure, the comparator
     before it or not, and its percent sign (98 | %(百分比))."""
     if _FIGURE.match(word):
-        return before in _prefix_words(vocab.prefix_ops)
+        return before in op_words(vocab.prefix_ops)
     if _PERCENT.match(word):
         return bool(_OPEN_FIGURE.fullmatch(before)) and (
-            plain_number(before) is not None or before.startswith(_prefix_words(vocab.prefix_ops)))
+            plain_number(before) is not None or before.startswith(op_words(vocab.prefix_ops)))
     return False
-
-
-@lru_cache(maxsize=8)
-def _prefix_words(prefix_ops: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
-    """The prefix comparators' words (one ``in`` or ``startswith`` a cell, not one test a word)."""
-    return tuple(w for w, _ in prefix_ops)
 
 
 _FIGURE = regex.compile(r"[0-9０-９]")

@@ -21,6 +21,7 @@ import regex
 from ..model import Indicator, IndicatorCell
 from ..normalize import Units
 from .measure import is_comparator, parse_measure, plain_number
+from . import vocab as V
 from .vocab import IndicatorVocab
 
 LEVELS = ("level1", "level2", "level3")
@@ -473,26 +474,47 @@ class _Facts:
                  "name", "prose", "loose_prose", "value", "opens")
 
     def __init__(self, tok: Tok, vocab: IndicatorVocab) -> None:
-        text = tok.text.strip()
-        self.num = plain_number(text, vocab.points)
-        self.bare = plain_number(tok.text) is not None  # a figure with no points word (a bare target)
+        raw = tok.text
+        text = raw.strip()
+        self.num = num = plain_number(text, vocab.points)
+        self.bare = plain_number(text) is not None  # a figure with no points word (a bare target)
         self.filled = bool(text)
-        self.comparator = is_comparator(text, vocab)
+        self.comparator = comparator = is_comparator(text, vocab)
         self.unit_like = bool(_UNIT_CELL.match(text))
-        self.block = vocab.block_of(tok.text)
-        self.level2 = vocab.is_level2(tok.text)
-        points = vocab.has_points(tok.text)
-        self.levelish = bool(self.block or self.level2 or points)
-        header = _header_word(tok.text, vocab)
         filler = text in vocab.fillers
-        self.prefix = not (self.num is not None or self.comparator or header or vocab.is_placeholder(tok.text)
+        # the grammar asks the vocabulary of the cell as printed (before a name) and trimmed (a name,
+        # a value): one answer where the two squeeze alike (str.strip trims \x1c-\x1f, \s does not)
+        as_printed = _VocabAnswers(raw, vocab)
+        trimmed = as_printed if text == raw or V._squeeze(text) == V._squeeze(raw) else _VocabAnswers(text, vocab)
+        self.block, self.level2 = as_printed.block, as_printed.level2
+        self.levelish = bool(as_printed.block or as_printed.level2 or as_printed.points)
+        self.prefix = not (num is not None or comparator or as_printed.header or as_printed.placeholder
                            or not tok.bounded and filler)
-        self.name = _is_name(tok, vocab)
-        self.prose = bool(_PROSE.search(tok.text))
-        self.loose_prose = bool(_PROSE.search(text)) and not tok.bounded
-        self.value = bool(text) and not self.block and not self.level2 and not self.comparator \
-            and not vocab.is_total(text) and not header and not points and (tok.bounded or not filler)
+        prose = bool(_PROSE.search(text))
+        self.prose = prose
+        self.loose_prose = prose and not tok.bounded
+        t = trimmed
+        self.name = bool(_WORDS.search(text)) and num is None and not comparator and not t.header \
+            and (tok.bounded or not prose and not filler) and not t.total and not t.placeholder \
+            and parse_measure(text, vocab, None).qualitative  # ``_is_name``, its answers asked once
+        self.value = bool(text) and not t.block and not t.level2 and not comparator and not t.total \
+            and not t.header and not t.points and (tok.bounded or not filler)
         self.opens = tok.opens_line
+
+
+class _VocabAnswers:
+    """What the vocabulary says of a cell's text: level-1 block, level-2 name, points, header word
+    naming a level or the points, template placeholder, total label."""
+
+    __slots__ = ("block", "level2", "points", "header", "placeholder", "total")
+
+    def __init__(self, text: str, vocab: IndicatorVocab) -> None:
+        self.block = vocab.block_of(text)
+        self.level2 = vocab.is_level2(text)
+        self.points = vocab.has_points(text)
+        self.header = _header_word(text, vocab)
+        self.placeholder = vocab.is_placeholder(text)
+        self.total = vocab.is_total(text)
 
 
 def _facts(tok: Tok, vocab: IndicatorVocab) -> _Facts:

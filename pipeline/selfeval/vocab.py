@@ -15,6 +15,7 @@ import yaml
 
 from ..errors import RuleError
 from ..holding import least
+from ..memo import per_object
 
 _HEADER_SLACK = 4  # characters a header cell may hold beyond its word
 ROLES = ("level1", "level2", "level3", "nature", "target", "unit", "actual", "weight", "score", "note", "other")
@@ -153,7 +154,7 @@ _ANNOTATION_AT = tuple(re.compile(re.escape(o) + rf"[{_MARKS}]{{1,5}}[{_CLOSES}]
 _SPACES = regex.compile(r"\s+")
 
 
-@lru_cache(maxsize=8)
+@per_object()  # by identity: the vocabulary's tuple, not hashed on every cell
 def _point_marks(points: tuple[str, ...]) -> tuple[regex.Pattern, ...]:
     """A level name's points at its end ((50分)), one pattern a points word, in order."""
     return tuple(regex.compile(r"[（(][0-9.]+" + regex.escape(p) + r"[)）]$") for p in points)
