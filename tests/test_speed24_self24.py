@@ -348,3 +348,22 @@ def test_one_measure_as_before(ruleset, cells):
             assert R._one_measure(before, word, vocab) == want, (before, word)
             joined += want
     assert joined > 50
+
+
+# the templates' gate ---------------------------------------------------------------------------
+
+def test_a_page_without_comparator_words_has_no_comparator_cell(ruleset):
+    """``_may_compare`` is a necessary test: where it says no, no cell of the page's lines is a lone
+    comparator (so the templates, which read only runs holding one, read nothing)."""
+    vocab = ruleset.indicators
+    said_no = asked = 0
+    built = ["| ≥ | 95% |\n", "|≥ |\n", "| 不 少 于 |\n", "a\t不\u3000少于\tb\tc\td\n", "| 正向 指标 |\n", "|以 上|"]
+    documents = list(_documents(ruleset)) + [R.Document(f"b{n}", "b.txt", "txt", t, "") for n, t in enumerate(built)]
+    for document in documents:
+        cells = [t for _, toks in R._lines(document, vocab) for t in toks]
+        comparators = any(is_comparator(t.text, vocab) for t in cells)
+        may = R._may_compare(document.text, vocab)
+        assert may or not comparators, document.doc
+        said_no += not may
+        asked += comparators
+    assert said_no > 30 and asked > 10

@@ -15,6 +15,7 @@ import regex
 
 from ..extraction.fundrows import fund_rows, rate_quantity
 from ..holding import least, opening_at
+from ..memo import per_object
 from ..groups import numbers
 from ..model import Document, Indicator, IndicatorCell, SelfGrade, builder, replaced
 from ..reading import Reading, read_text, readable_document
@@ -65,7 +66,9 @@ def read_indicators(document: Document, ruleset: RuleSet) -> list[Indicator]:
     # a page that cannot hold a header: no grid or flattened header is looked for, and templates
     # read only its grid lines (a text line keeps its place, its words not split)
     headed = vocab.may_head(document.text)
-    lines = _lines(document, vocab, words=headed) if headed or _may_grid(document) else []
+    # without a header the lines serve only the templates, which read a run holding a comparator cell
+    lines = _lines(document, vocab, words=headed) \
+        if headed or _may_grid(document) and _may_compare(document.text, vocab) else []
     whole: dict[int, bool] = {}  # token → a whole header starts at it (windows overlap: asked once)
     out: list[Indicator] = []
     out += _execution_rows(document, ruleset, vocab)
@@ -96,6 +99,29 @@ def _may_grid(document: Document) -> bool:
     """Whether ``_lines`` may give a grid line: a document table, a `|`, or three tabs."""
     text = document.text
     return bool(document.tables) or "|" in text or "｜" in text or text.count("\t") >= 3
+
+
+def _may_compare(text: str, vocab: IndicatorVocab) -> bool:
+    """Whether a cell of ``text`` may be a lone comparator (``is_comparator``): an exact necessary
+    test. Every cell is a span of the text, its whitespace made one space (a `|` cell) or kept, and
+    is_comparator drops its spaces and trims it: a cell equal to a word without whitespace is that
+    word's characters with only whitespace between them — the word stands in the text with all its
+    whitespace dropped. A word holding whitespace is taken as present."""
+    words = _comparator_words(vocab)
+    if words is None:
+        return True
+    bare = "".join(text.split())
+    return any(w in bare for w in words)
+
+
+@per_object()
+def _comparator_words(vocab: IndicatorVocab) -> tuple[str, ...] | None:
+    """The comparator and 指标性质 words, the fewest a text holds one of exactly when it holds one of
+    them all (holding.least); None where one holds whitespace."""
+    words = tuple(sorted(op_words(vocab.prefix_ops) + op_words(vocab.suffix_ops) + tuple(vocab.natures)))
+    if any(w != "".join(w.split()) or not w for w in words):
+        return None
+    return least(words)
 
 
 def _lines(document: Document, vocab: IndicatorVocab, words: bool = True) -> list[tuple[str, list[Tok]]]:

@@ -420,48 +420,55 @@ def _readings(toks: list[Tok], facts: list[_Facts], at: int, slots: list[str]):
     out = []
     weighted = "weight" in slots
     n = len(toks)
+    last = len(slots)
 
-    def walk(i: int, s: int, got: dict, cost: float) -> None:  # got: role → the cell's index
-        if s == len(slots):
-            out.append(({r: toks[k] for r, k in got.items()}, i, cost))
+    # got: the (role, cell index) pairs read, in order; what the columns still to read ask of them
+    # passed along: the comparator read, the target's and the weight's cell (-1: not read)
+    def walk(i: int, s: int, got: tuple, cost: float, nature: bool, target: int, weight: int) -> None:
+        if s == last:
+            out.append(({r: toks[k] for r, k in got}, i, cost))
             return
         role = slots[s]
         if role == _LONE_SCORE:
-            walk(i, s + 1, got, cost + 0.1)
+            walk(i, s + 1, got, cost + 0.1, nature, target, weight)
             role = "score"
         if role in ("nature", "unit", "other"):  # optional columns: often empty, and then absent in a dump
             skip = 0.1
-            if role == "unit" and i < n and facts[i].unit_like and "target" in got and facts[got["target"]].bare:
+            if role == "unit" and i < n and facts[i].unit_like and target >= 0 and facts[target].bare:
                 skip = _UNIT_AFTER_BARE  # a bare target, then a unit-like cell: the unit column, likely
-            walk(i, s + 1, got, cost + skip)
+            walk(i, s + 1, got, cost + skip, nature, target, weight)
         elif slots[s] != _LONE_SCORE:  # a cell left blank (a 其中 row's points), or the page cut before it
-            walk(i, s + 1, got, cost + _MISSING + _EARLY * (len(slots) - s))  # a cut page drops the last
+            walk(i, s + 1, got, cost + _MISSING + _EARLY * (last - s), nature, target, weight)  # a cut page drops the last
         if i >= n:
             return
         f = facts[i]
+        after_nature = _NATURE_WITHOUT_TARGET if nature and target < 0 else 0.0  # ``_after_nature``
         if role == "other":
             if f.filled:  # words (a rubric's 评分标准), or a figure of no role of its own (单项指标得分)
-                walk(i + 1, s + 1, {**got, role: i}, cost + (_NUMBER_AS_OTHER if f.num is not None else 0.0))
+                walk(i + 1, s + 1, got + ((role, i),), cost + (_NUMBER_AS_OTHER if f.num is not None else 0.0),
+                     nature, target, weight)
         elif role == "nature":
             if f.comparator:
-                walk(i + 1, s + 1, {**got, role: i}, cost)
+                walk(i + 1, s + 1, got + ((role, i),), cost, True, target, weight)
         elif role == "unit":
             if f.unit_like and f.num is None:
-                walk(i + 1, s + 1, {**got, role: i}, cost)
+                walk(i + 1, s + 1, got + ((role, i),), cost, nature, target, weight)
         elif role in ("weight", "score"):
             if f.num is not None:
-                extra = _after_nature(got)
-                if role == "score" and "weight" in got and f.num > facts[got["weight"]].num:
+                extra = after_nature
+                if role == "score" and weight >= 0 and f.num > facts[weight].num:
                     extra = 0.5  # possible (a finding), but not the likely reading
-                walk(i + 1, s + 1, {**got, role: i}, cost + extra + (_LINE_OPENING if f.opens else 0.0))
+                walk(i + 1, s + 1, got + ((role, i),), cost + extra + (_LINE_OPENING if f.opens else 0.0),
+                     nature, target, i if role == "weight" else weight)
         elif f.value:
             bare = _BARE if f.num is not None and weighted else 0.0
-            bare += _after_nature(got) if role != "target" else 0.0
+            bare += after_nature if role != "target" else 0.0
             if f.loose_prose:
                 bare += _SENTENCE_AS_VALUE  # a dump's target or actual stated in a sentence: where nothing else fits
-            walk(i + 1, s + 1, {**got, role: i}, cost + bare + (_LINE_OPENING if f.opens else 0.0))
+            walk(i + 1, s + 1, got + ((role, i),), cost + bare + (_LINE_OPENING if f.opens else 0.0),
+                 nature, i if role == "target" else target, weight)
 
-    walk(at, 0, {}, 0.0)
+    walk(at, 0, (), 0.0, False, -1, -1)
     return out
 
 
