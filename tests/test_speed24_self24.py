@@ -17,6 +17,7 @@ from pipeline.ingest import read_document
 from pipeline.reading import read_text, readable_document
 from pipeline.selfeval import read as R
 from pipeline.selfeval import rows as S
+from pipeline.selfeval import measure as M
 from pipeline.selfeval import vocab as V
 from pipeline.selfeval.measure import is_comparator, plain_number
 
@@ -367,3 +368,25 @@ def test_a_page_without_comparator_words_has_no_comparator_cell(ruleset):
         said_no += not may
         asked += comparators
     assert said_no > 30 and asked > 10
+
+
+def _plain_number_plain(cell, points=()):
+    text = (cell or "").strip().translate(M._FULLWIDTH)
+    for word in points:
+        if text.endswith(word):
+            text = text[: -len(word)].rstrip()
+            break
+    m = M._PLAIN.fullmatch(text)
+    return M.Decimal(m.group(1)) if m else None
+
+
+def test_plain_number_as_before(ruleset, cells):
+    vocab = ruleset.indicators
+    figures = 0
+    extra = ["", None, " ", "９.５", "１０分", "10 分", "０", "．5", "5．", "分", " 8 ", "\x1c8", "8\x1c", "1,000", "95%"]
+    for text in cells + extra:
+        for points in ((), vocab.points):
+            want = _plain_number_plain(text, points)
+            assert M.plain_number(text, points) == want, text
+            figures += want is not None
+    assert figures > 100

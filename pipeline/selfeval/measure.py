@@ -141,7 +141,10 @@ def plain_number(cell: str, points: tuple[str, ...] = ()) -> Decimal | None:
     >>> plain_number("9.5"), plain_number("10分", ("分",)), plain_number("≥50个")
     (Decimal('9.5'), Decimal('10'), None)
     """
-    text = (cell or "").strip().translate(_FULLWIDTH)
+    text = (cell or "").strip()
+    if text[:1] not in _DIGITS:  # (an empty cell too) the figure opens the cell: no translating a cell of words
+        return None
+    text = text.translate(_FULLWIDTH)
     for word in points:
         if text.endswith(word):
             text = text[: -len(word)].rstrip()
@@ -151,6 +154,7 @@ def plain_number(cell: str, points: tuple[str, ...] = ()) -> Decimal | None:
 
 
 _PLAIN = regex.compile(r"([0-9]+(?:\.[0-9]+)?)")
+_DIGITS = frozenset("0123456789０１２３４５６７８９")  # what a plain number's first character reads as a digit from
 
 
 def missed(target: Measure, actual: Measure, vocab: IndicatorVocab) -> bool | None:
