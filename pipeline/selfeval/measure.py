@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
 
 import regex
 
 from ..groups import numbers
+from ..memo import per_object
 from ..normalize import Units, plain
 from .vocab import IndicatorVocab
 
@@ -57,14 +57,16 @@ def parse_measure(text: str, vocab: IndicatorVocab, units: Units | None, unit_ce
     raw = (text or "").strip()
     body = raw.translate(_FULLWIDTH).replace(" ", "")
     op = None
-    for word, o in vocab.prefix_ops:
-        if body.startswith(word):
-            op, body = o, body[len(word):]
-            break
-    for word, o in vocab.suffix_ops:
-        if body.endswith(word):
-            op, body = op or o, body[: -len(word)]
-            break
+    if body.startswith(op_words(vocab.prefix_ops)):  # else no word of the loop's matches
+        for word, o in vocab.prefix_ops:
+            if body.startswith(word):
+                op, body = o, body[len(word):]
+                break
+    if body.endswith(op_words(vocab.suffix_ops)):
+        for word, o in vocab.suffix_ops:
+            if body.endswith(word):
+                op, body = op or o, body[: -len(word)]
+                break
     if op is None and nature:
         op = _nature_op(nature, vocab)
     m = _NUMBER.match(body)
@@ -117,13 +119,19 @@ def _nature_op(nature: str, vocab: IndicatorVocab) -> str | None:
 def is_comparator(cell: str, vocab: IndicatorVocab) -> bool:
     """A cell holding only a comparator (the 指标性质 column: ≥, =, ≤, 正向指标)."""
     text = (cell or "").strip().replace(" ", "")
-    return bool(text) and (text in _comparators(vocab.prefix_ops, vocab.suffix_ops) or text in vocab.natures)
+    return bool(text) and (text in _comparators(vocab) or text in vocab.natures)
 
 
-@lru_cache(maxsize=8)
-def _comparators(prefix_ops: tuple[tuple[str, str], ...], suffix_ops: tuple[tuple[str, str], ...]) -> frozenset[str]:
+@per_object()  # by identity: the vocabulary's tuple, not hashed word by word on every cell
+def op_words(ops: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
+    """The comparators' words, in order (one ``startswith``/``endswith``/``in`` a cell, not one a word)."""
+    return tuple(w for w, _ in ops)
+
+
+@per_object()
+def _comparators(vocab: IndicatorVocab) -> frozenset[str]:
     """Every comparator word, prefix or suffix (one set lookup a cell, not one comparison a word)."""
-    return frozenset(w for w, _ in prefix_ops + suffix_ops)
+    return frozenset(w for w, _ in vocab.prefix_ops + vocab.suffix_ops)
 
 
 def plain_number(cell: str, points: tuple[str, ...] = ()) -> Decimal | None:
@@ -133,7 +141,10 @@ def plain_number(cell: str, points: tuple[str, ...] = ()) -> Decimal | None:
     >>> plain_number("9.5"), plain_number("10分", ("分",)), plain_number("≥50个")
     (Decimal('9.5'), Decimal('10'), None)
     """
-    text = (cell or "").strip().translate(_FULLWIDTH)
+    text = (cell or "").strip()
+    if text[:1] not in _DIGITS:  # (an empty cell too) the figure opens the cell: no translating a cell of words
+        return None
+    text = text.translate(_FULLWIDTH)
     for word in points:
         if text.endswith(word):
             text = text[: -len(word)].rstrip()
@@ -143,6 +154,7 @@ def plain_number(cell: str, points: tuple[str, ...] = ()) -> Decimal | None:
 
 
 _PLAIN = regex.compile(r"([0-9]+(?:\.[0-9]+)?)")
+_DIGITS = frozenset("0123456789０１２３４５６７８９")  # what a plain number's first character reads as a digit from
 
 
 def missed(target: Measure, actual: Measure, vocab: IndicatorVocab) -> bool | None:

@@ -15,11 +15,12 @@ import regex
 
 from ..extraction.fundrows import fund_rows, rate_quantity
 from ..holding import least, opening_at
+from ..memo import per_object
 from ..groups import numbers
-from ..model import Document, Indicator, IndicatorCell, SelfGrade, replaced
+from ..model import Document, Indicator, IndicatorCell, SelfGrade, builder, replaced
 from ..reading import Reading, read_text, readable_document
 from ..rules import RuleSet
-from .measure import is_comparator, parse_measure, plain_number
+from .measure import is_comparator, op_words, parse_measure, plain_number
 from .fragment import fragment_rows
 from .prose import prose_indicators
 from .runon import runon_rows
@@ -30,6 +31,7 @@ from .vocab import IndicatorVocab
 _GRID_SPLIT = regex.compile(r"[ \t\u3000]*(?:\t|[|｜])[ \t\u3000]*")
 _WORD = regex.compile(r"[^\s|｜]+")
 _STREAM_LIMIT = 800  # cells read after a flattened header at most
+_new_tok = builder(Tok)  # Tok(...), built by its slots (a page's every cell is one)
 _QUOTE_CHARS = 60
 
 
@@ -64,7 +66,9 @@ def read_indicators(document: Document, ruleset: RuleSet) -> list[Indicator]:
     # a page that cannot hold a header: no grid or flattened header is looked for, and templates
     # read only its grid lines (a text line keeps its place, its words not split)
     headed = vocab.may_head(document.text)
-    lines = _lines(document, vocab, words=headed) if headed or _may_grid(document) else []
+    # without a header the lines serve only the templates, which read a run holding a comparator cell
+    lines = _lines(document, vocab, words=headed) \
+        if headed or _may_grid(document) and _may_compare(document.text, vocab) else []
     whole: dict[int, bool] = {}  # token → a whole header starts at it (windows overlap: asked once)
     out: list[Indicator] = []
     out += _execution_rows(document, ruleset, vocab)
@@ -97,6 +101,29 @@ def _may_grid(document: Document) -> bool:
     return bool(document.tables) or "|" in text or "｜" in text or text.count("\t") >= 3
 
 
+def _may_compare(text: str, vocab: IndicatorVocab) -> bool:
+    """Whether a cell of ``text`` may be a lone comparator (``is_comparator``): an exact necessary
+    test. Every cell is a span of the text, its whitespace made one space (a `|` cell) or kept, and
+    is_comparator drops its spaces and trims it: a cell equal to a word without whitespace is that
+    word's characters with only whitespace between them — the word stands in the text with all its
+    whitespace dropped. A word holding whitespace is taken as present."""
+    words = _comparator_words(vocab)
+    if words is None:
+        return True
+    bare = "".join(text.split())
+    return any(w in bare for w in words)
+
+
+@per_object()
+def _comparator_words(vocab: IndicatorVocab) -> tuple[str, ...] | None:
+    """The comparator and 指标性质 words, the fewest a text holds one of exactly when it holds one of
+    them all (holding.least); None where one holds whitespace."""
+    words = tuple(sorted(op_words(vocab.prefix_ops) + op_words(vocab.suffix_ops) + tuple(vocab.natures)))
+    if any(w != "".join(w.split()) or not w for w in words):
+        return None
+    return least(words)
+
+
 def _lines(document: Document, vocab: IndicatorVocab, words: bool = True) -> list[tuple[str, list[Tok]]]:
     """The document as lines of cells: ("grid", cells) for a table row, ("text", words) otherwise
     (("text", []) without ``words``).
@@ -108,7 +135,7 @@ def _lines(document: Document, vocab: IndicatorVocab, words: bool = True) -> lis
     for t_no, table in enumerate(document.tables):
         for r_no, row in enumerate(table.rows):
             if row:
-                toks = [Tok(text[c.start:c.end], c.start, c.end, t_no, r_no, c_no, bounded=True)
+                toks = [_new_tok(text[c.start:c.end], c.start, c.end, t_no, r_no, c_no, bounded=True)
                         for c_no, c in enumerate(row)]
                 table_rows[row[0].start] = toks
     physical: list[tuple[int, str]] = []
@@ -140,7 +167,7 @@ def _lines(document: Document, vocab: IndicatorVocab, words: bool = True) -> lis
             out.append(("text", []))
         elif line.strip():
             spans = _words(line, vocab)
-            out.append(("text", [Tok(line[a:b], start + a, start + b, opens_line=n == 0 and len(spans) > 1)
+            out.append(("text", [_new_tok(line[a:b], start + a, start + b, opens_line=n == 0 and len(spans) > 1)
                                  for n, (a, b) in enumerate(spans)]))
         n += 1
     return out
@@ -179,10 +206,10 @@ def _one_measure(before: str, word: str, vocab: IndicatorVocab) -> bool:
     """Two words of one measure: a comparator and its figure (>= | 98), or a figure, the comparator
     before it or not, and its percent sign (98 | %(百分比))."""
     if _FIGURE.match(word):
-        return any(before == w for w, _ in vocab.prefix_ops)
+        return before in op_words(vocab.prefix_ops)
     if _PERCENT.match(word):
         return bool(_OPEN_FIGURE.fullmatch(before)) and (
-            plain_number(before) is not None or any(before.startswith(w) for w, _ in vocab.prefix_ops))
+            plain_number(before) is not None or before.startswith(op_words(vocab.prefix_ops)))
     return False
 
 
@@ -287,8 +314,8 @@ def _cell(text: str, a: int, b: int) -> Tok:
     lead = len(piece) - len(piece.lstrip())
     body = piece.strip()
     if not body:
-        return Tok("", a, a, bounded=True)
-    return Tok(" ".join(body.split()), a + lead, a + lead + len(body), bounded=True)
+        return _new_tok("", a, a, bounded=True)
+    return _new_tok(" ".join(body.split()), a + lead, a + lead + len(body), bounded=True)
 
 
 def _split_grid(line: str, offset: int) -> list[Tok]:
@@ -311,7 +338,7 @@ def _tok(line: str, a: int, b: int, offset: int) -> Tok:
     piece = line[a:b]
     lead = len(piece) - len(piece.lstrip())
     text = piece.strip()
-    return Tok(text, offset + a + lead, offset + a + lead + len(text), bounded=True)
+    return _new_tok(text, offset + a + lead, offset + a + lead + len(text), bounded=True)
 
 
 def _grid_header(cells: list[Tok], vocab: IndicatorVocab) -> tuple[Header, list[Tok]] | None:
@@ -433,10 +460,12 @@ def _template_rows(document, lines, vocab: IndicatorVocab, ruleset) -> list[Indi
         run = []
     for toks in runs:  # the template most of whose rows the run fits (the first on a tie)
         best: list = []
+        parsed: dict[tuple, list] = {}  # a template's rows, read once for both shapes
         for shape in _TEMPLATE_SHAPES:  # rows with their actual; else (a table of targets) without
             for roles in vocab.templates:
-                rows = [(raw, trailing) for raw, trailing in parse_stream(toks, Header(roles, 0, 0), vocab)
-                        if shape <= set(raw.cells)]
+                if roles not in parsed:
+                    parsed[roles] = parse_stream(toks, Header(roles, 0, 0), vocab)
+                rows = [(raw, trailing) for raw, trailing in parsed[roles] if shape <= set(raw.cells)]
                 if len(rows) > len(best):
                     best = rows
             if len(best) >= _TEMPLATE_MIN_ROWS:

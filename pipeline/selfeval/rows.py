@@ -21,6 +21,7 @@ import regex
 from ..model import Indicator, IndicatorCell
 from ..normalize import Units
 from .measure import is_comparator, parse_measure, plain_number
+from . import vocab as V
 from .vocab import IndicatorVocab
 
 LEVELS = ("level1", "level2", "level3")
@@ -240,36 +241,45 @@ def name_only_row(filled: list[Tok], vocab: IndicatorVocab, header: Header | Non
 
 
 def parse_stream(toks: list[Tok], header: Header, vocab: IndicatorVocab) -> list[tuple[RawRow, list[Tok]]]:
-    """Cut a stream of cells into rows (see the module docstring): [(row, cells after it)]."""
+    """Cut a stream of cells into rows (see the module docstring): [(row, cells after it)].
+
+    What the grammar asks of a cell is asked once (``_facts``), and the value columns' readings
+    after a level-3 cell once for that cell (every row's prefix before it tries the same ones)."""
     slots = [r for r in header.values if r != "note"]
     n = len(toks)
+    facts = [_facts(t, vocab) for t in toks]
     inf = float("inf")
     best = [inf] * (n + 1)
     choice: list[tuple | None] = [None] * (n + 1)
     best[n] = 0.0
+    after: dict[int, list] = {}  # level-3 cell → every reading of the value columns after it
     for i in range(n - 1, -1, -1):
         # skip one cell (a note of the row before, or a cell that belongs to no row)
-        cost = (2.0 if plain_number(toks[i].text, vocab.points) is not None else 1.0) + best[i + 1]
+        cost = (2.0 if facts[i].num is not None else 1.0) + best[i + 1]
         best[i], choice[i] = cost, ("skip",)
         for p in range(0, _MAX_PREFIX + 1):
             j = i + p  # the level-3 cell
             if j >= n:
                 break
-            prefix = toks[i:j]
-            pcost = _prefix_cost(prefix, vocab)
-            if pcost is None or not _is_name(toks[j], vocab):
+            pcost = _prefix_cost(facts[i:j])
+            if pcost is None:
+                break  # a longer prefix holds the same cell
+            name = facts[j]
+            if not name.name:
                 continue
-            block = vocab.block_of(toks[j].text)
-            if block == vocab.execution_block:
+            if name.block == vocab.execution_block:
                 pcost += _EXECUTION_AS_NAME  # a rubric's 预算执行率 row: a level-3 name as often as a block's
-            elif block or vocab.is_level2(toks[j].text):
+            elif name.block or name.level2:
                 pcost += _LEVEL_AS_NAME  # a level-3 named like a level (满意度): possible, not likely
-            if _PROSE.search(toks[j].text):
+            if name.prose:
                 pcost += _SENTENCE_AS_NAME  # a rubric's 评分标准 sentence is an `other` cell, not the next row's name
-            for assigned, k, scost in _slots(toks, j + 1, slots, vocab):
+            readings = after.get(j)
+            if readings is None:
+                readings = after[j] = _readings(toks, facts, j + 1, slots)
+            for assigned, k, scost in readings:
                 total = pcost + scost + best[k]
                 if total < best[i]:
-                    best[i], choice[i] = total, ("row", prefix, toks[j], assigned, k)
+                    best[i], choice[i] = total, ("row", toks[i:j], toks[j], assigned, k)
     rows: list[tuple[RawRow, list[Tok]]] = []
     i = 0
     while i < n:
@@ -362,18 +372,17 @@ def _level_cell(tok: Tok, vocab: IndicatorVocab) -> bool:
     return bool(vocab.block_of(tok.text) or vocab.is_level2(tok.text) or vocab.has_points(tok.text))
 
 
-def _prefix_cost(prefix: list[Tok], vocab: IndicatorVocab) -> float | None:
+def _prefix_cost(prefix: list[_Facts]) -> float | None:
     cost = 0.0
     level2_only = False  # the cell before is a level-2 name and no level-1 one
-    for t in prefix:
-        if plain_number(t.text, vocab.points) is not None or is_comparator(t.text, vocab) or _header_word(t.text, vocab) \
-                or vocab.is_placeholder(t.text) or not t.bounded and t.text.strip() in vocab.fillers:
+    for f in prefix:
+        if not f.prefix:
             return None  # (a header piece a dump broke off, 年度 | 绩效 | 目标: no level)
-        if not (vocab.block_of(t.text) or vocab.is_level2(t.text) or vocab.has_points(t.text)):
+        if not f.levelish:
             cost += 0.6
-        elif level2_only and vocab.is_level2(t.text):
+        elif level2_only and f.level2:
             cost += _LEVEL2_AFTER_LEVEL2  # 服务对象满意度指标 | 服务对象满意度: the second is the row's name
-        level2_only = vocab.is_level2(t.text) and not vocab.block_of(t.text)
+        level2_only = f.level2 and not f.block
     return cost
 
 
@@ -403,54 +412,129 @@ def _is_name(tok: Tok, vocab: IndicatorVocab) -> bool:
 
 def _slots(toks: list[Tok], at: int, slots: list[str], vocab: IndicatorVocab):
     """Every way the value columns can be read from ``toks[at]``: (role → cell, next index, cost)."""
-    out = []
+    return _readings(toks, [_facts(t, vocab) for t in toks], at, slots)
 
-    def walk(i: int, s: int, got: dict, cost: float) -> None:
-        if s == len(slots):
-            out.append((dict(got), i, cost))
+
+def _readings(toks: list[Tok], facts: list[_Facts], at: int, slots: list[str]):
+    """``_slots`` with the cells' facts given (``facts[n]`` of ``toks[n]``)."""
+    out = []
+    weighted = "weight" in slots
+    n = len(toks)
+    last = len(slots)
+
+    # got: the (role, cell index) pairs read, in order; what the columns still to read ask of them
+    # passed along: the comparator read, the target's and the weight's cell (-1: not read)
+    def walk(i: int, s: int, got: tuple, cost: float, nature: bool, target: int, weight: int) -> None:
+        if s == last:
+            out.append(({r: toks[k] for r, k in got}, i, cost))
             return
         role = slots[s]
         if role == _LONE_SCORE:
-            walk(i, s + 1, got, cost + 0.1)
+            walk(i, s + 1, got, cost + 0.1, nature, target, weight)
             role = "score"
         if role in ("nature", "unit", "other"):  # optional columns: often empty, and then absent in a dump
             skip = 0.1
-            if role == "unit" and i < len(toks) and _UNIT_CELL.match(toks[i].text.strip()) and "target" in got \
-                    and plain_number(got["target"].text) is not None:
+            if role == "unit" and i < n and facts[i].unit_like and target >= 0 and facts[target].bare:
                 skip = _UNIT_AFTER_BARE  # a bare target, then a unit-like cell: the unit column, likely
-            walk(i, s + 1, got, cost + skip)
+            walk(i, s + 1, got, cost + skip, nature, target, weight)
         elif slots[s] != _LONE_SCORE:  # a cell left blank (a 其中 row's points), or the page cut before it
-            walk(i, s + 1, got, cost + _MISSING + _EARLY * (len(slots) - s))  # a cut page drops the last
-        if i >= len(toks):
+            walk(i, s + 1, got, cost + _MISSING + _EARLY * (last - s), nature, target, weight)  # a cut page drops the last
+        if i >= n:
             return
-        text = toks[i].text.strip()
+        f = facts[i]
+        after_nature = _NATURE_WITHOUT_TARGET if nature and target < 0 else 0.0  # ``_after_nature``
         if role == "other":
-            if text:  # words (a rubric's 评分标准), or a figure of no role of its own (单项指标得分)
-                number = plain_number(text, vocab.points) is not None
-                walk(i + 1, s + 1, {**got, role: toks[i]}, cost + (_NUMBER_AS_OTHER if number else 0.0))
+            if f.filled:  # words (a rubric's 评分标准), or a figure of no role of its own (单项指标得分)
+                walk(i + 1, s + 1, got + ((role, i),), cost + (_NUMBER_AS_OTHER if f.num is not None else 0.0),
+                     nature, target, weight)
         elif role == "nature":
-            if is_comparator(text, vocab):
-                walk(i + 1, s + 1, {**got, role: toks[i]}, cost)
+            if f.comparator:
+                walk(i + 1, s + 1, got + ((role, i),), cost, True, target, weight)
         elif role == "unit":
-            if _UNIT_CELL.match(text) and plain_number(text, vocab.points) is None:
-                walk(i + 1, s + 1, {**got, role: toks[i]}, cost)
+            if f.unit_like and f.num is None:
+                walk(i + 1, s + 1, got + ((role, i),), cost, nature, target, weight)
         elif role in ("weight", "score"):
-            if plain_number(text, vocab.points) is not None:
-                extra = _after_nature(got)
-                if role == "score" and "weight" in got and plain_number(text, vocab.points) > plain_number(got["weight"].text, vocab.points):
+            if f.num is not None:
+                extra = after_nature
+                if role == "score" and weight >= 0 and f.num > facts[weight].num:
                     extra = 0.5  # possible (a finding), but not the likely reading
-                walk(i + 1, s + 1, {**got, role: toks[i]}, cost + extra + _opens(toks[i]))
-        elif text and not vocab.block_of(text) and not vocab.is_level2(text) and not is_comparator(text, vocab) \
-                and not vocab.is_total(text) and not _header_word(text, vocab) and not vocab.has_points(text) \
-                and (toks[i].bounded or text not in vocab.fillers):
-            bare = _BARE if plain_number(text, vocab.points) is not None and "weight" in slots else 0.0
-            bare += _after_nature(got) if role != "target" else 0.0
-            if _PROSE.search(text) and not toks[i].bounded:
+                walk(i + 1, s + 1, got + ((role, i),), cost + extra + (_LINE_OPENING if f.opens else 0.0),
+                     nature, target, i if role == "weight" else weight)
+        elif f.value:
+            bare = _BARE if f.num is not None and weighted else 0.0
+            bare += after_nature if role != "target" else 0.0
+            if f.loose_prose:
                 bare += _SENTENCE_AS_VALUE  # a dump's target or actual stated in a sentence: where nothing else fits
-            walk(i + 1, s + 1, {**got, role: toks[i]}, cost + bare + _opens(toks[i]))
+            walk(i + 1, s + 1, got + ((role, i),), cost + bare + (_LINE_OPENING if f.opens else 0.0),
+                 nature, i if role == "target" else target, weight)
 
-    walk(at, 0, {}, 0.0)
+    walk(at, 0, (), 0.0, False, -1, -1)
     return out
+
+
+class _Facts:
+    """What the row grammar asks of a cell, asked once: its points figure (``num``), whether it may
+    stand before a row's name (``prefix``), names a level, is a row's name, a comparator, a unit,
+    a target or actual (``value``)."""
+
+    __slots__ = ("num", "bare", "filled", "comparator", "unit_like", "block", "level2", "levelish", "prefix",
+                 "name", "prose", "loose_prose", "value", "opens")
+
+    def __init__(self, tok: Tok, vocab: IndicatorVocab) -> None:
+        raw = tok.text
+        text = raw.strip()
+        self.num = num = plain_number(text, vocab.points)
+        self.bare = plain_number(text) is not None  # a figure with no points word (a bare target)
+        self.filled = bool(text)
+        self.comparator = comparator = is_comparator(text, vocab)
+        self.unit_like = bool(_UNIT_CELL.match(text))
+        filler = text in vocab.fillers
+        # the grammar asks the vocabulary of the cell as printed (before a name) and trimmed (a name,
+        # a value): one answer where the two squeeze alike (str.strip trims \x1c-\x1f, \s does not)
+        as_printed = _VocabAnswers(raw, vocab)
+        trimmed = as_printed if text == raw or V._squeeze(text) == V._squeeze(raw) else _VocabAnswers(text, vocab)
+        self.block, self.level2 = as_printed.block, as_printed.level2
+        self.levelish = bool(as_printed.block or as_printed.level2 or as_printed.points)
+        self.prefix = not (num is not None or comparator or as_printed.header or as_printed.placeholder
+                           or not tok.bounded and filler)
+        prose = bool(_PROSE.search(text))
+        self.prose = prose
+        self.loose_prose = prose and not tok.bounded
+        t = trimmed
+        self.name = bool(_WORDS.search(text)) and num is None and not comparator and not t.header \
+            and (tok.bounded or not prose and not filler) and not t.total and not t.placeholder \
+            and parse_measure(text, vocab, None).qualitative  # ``_is_name``, its answers asked once
+        self.value = bool(text) and not t.block and not t.level2 and not comparator and not t.total \
+            and not t.header and not t.points and (tok.bounded or not filler)
+        self.opens = tok.opens_line
+
+
+class _VocabAnswers:
+    """What the vocabulary says of a cell's text: level-1 block, level-2 name, points, header word
+    naming a level or the points, template placeholder, total label."""
+
+    __slots__ = ("block", "level2", "points", "header", "placeholder", "total")
+
+    def __init__(self, text: str, vocab: IndicatorVocab) -> None:
+        self.block = vocab.block_of(text)
+        self.level2 = vocab.is_level2(text)
+        self.points = vocab.has_points(text)
+        self.header = _header_word(text, vocab)
+        self.placeholder = vocab.is_placeholder(text)
+        self.total = vocab.is_total(text)
+
+
+def _facts(tok: Tok, vocab: IndicatorVocab) -> _Facts:
+    """``_Facts`` of a cell, remembered by its text, borders and line opening (a page's cells are
+    read again under every header and template; bounded, whatever the corpus)."""
+    memo = vocab._cell_facts
+    key = (tok.text, tok.bounded, tok.opens_line)
+    known = memo.get(key)
+    if known is None:
+        if len(memo) > 100_000:
+            memo.clear()
+        known = memo[key] = _Facts(tok, vocab)
+    return known
 
 
 def _after_nature(got: dict) -> float:

@@ -15,6 +15,7 @@ import yaml
 
 from ..errors import RuleError
 from ..holding import least
+from ..memo import per_object
 
 _HEADER_SLACK = 4  # characters a header cell may hold beyond its word
 ROLES = ("level1", "level2", "level3", "nature", "target", "unit", "actual", "weight", "score", "note", "other")
@@ -62,12 +63,19 @@ class IndicatorVocab:
     rubric_levels: regex.Pattern | None = None  # a scoring rubric's level name opening a row's words (科学决策)
     # cell text → is a header cell: a page's cells are asked about again and again, once per window
     _header_cells: dict = field(default_factory=dict, compare=False, repr=False, hash=False)
+    # (cell text, bounded, opens a line) → what pipeline/selfeval/rows.py's row grammar asks of it
+    _cell_facts: dict = field(default_factory=dict, compare=False, repr=False, hash=False)
 
     def role_of(self, cell: str) -> str | None:
         """The column role a header cell names (its longest header word), or None."""
-        text = _ANNOTATION.sub("", _squeeze(cell))
-        for word, role in self.header_words:
-            if word in text and len(text) - len(word) <= _HEADER_SLACK:  # the word, and a few more (指标值(A))
+        text = _squeeze(cell)
+        if "(" in text or "（" in text:  # else no annotation to drop
+            text = _ANNOTATION.sub("", text)
+        shortest = len(text) - _HEADER_SLACK
+        for word, role in self.header_words:  # longest first: past the words too short for the text, none fits
+            if len(word) < shortest:
+                return None
+            if word in text:  # the word, and a few more (指标值(A))
                 return role
         return None
 
@@ -107,7 +115,8 @@ class IndicatorVocab:
         """
         text = _squeeze(name)
         for mark in _point_marks(self.points):
-            text = mark.sub("", text)
+            if text[-1:] in _CLOSES:  # a mark ends the name with its bracket
+                text = mark.sub("", text)
         return text
 
     def is_total(self, cell: str) -> bool:
@@ -117,7 +126,7 @@ class IndicatorVocab:
     def has_points(self, name: str) -> bool:
         """A level name with its points (规划 (15分)): a level-1 or level-2 cell."""
         text = _squeeze(name)
-        return any(mark.search(text) for mark in _point_marks(self.points))
+        return text[-1:] in _CLOSES and any(mark.search(text) for mark in _point_marks(self.points))
 
     def is_placeholder(self, name: str) -> bool:
         """A template's row name left unfilled (指标2：, ……): no indicator of its own."""
@@ -145,7 +154,7 @@ _ANNOTATION_AT = tuple(re.compile(re.escape(o) + rf"[{_MARKS}]{{1,5}}[{_CLOSES}]
 _SPACES = regex.compile(r"\s+")
 
 
-@lru_cache(maxsize=8)
+@per_object()  # by identity: the vocabulary's tuple, not hashed on every cell
 def _point_marks(points: tuple[str, ...]) -> tuple[regex.Pattern, ...]:
     """A level name's points at its end ((50分)), one pattern a points word, in order."""
     return tuple(regex.compile(r"[（(][0-9.]+" + regex.escape(p) + r"[)）]$") for p in points)
@@ -181,7 +190,14 @@ _UNSURE = regex.compile(r"[\s\x1c-\x1f（()）A-Za-z/+\-*×÷]")
 
 
 def _squeeze(text: str) -> str:
-    return _SPACES.sub("", text or "")
+    """``text`` without its whitespace. A text str.split finds no whitespace in holds none of
+    ``_SPACES``'s (every character ``\\s`` matches is one str.split splits on): it is returned as it is."""
+    if not text:
+        return ""
+    parts = text.split()
+    if len(parts) == 1 and len(parts[0]) == len(text):
+        return text
+    return _SPACES.sub("", text)
 
 
 _POINTS = regex.compile(r"[（(][^）)]{0,8}[）)]$")
@@ -189,7 +205,8 @@ _POINTS = regex.compile(r"[（(][^）)]{0,8}[）)]$")
 
 def _bare_name(name: str) -> str:
     """A level name without its points: 产出指标(50分) → 产出指标."""
-    return _POINTS.sub("", _squeeze(name))
+    text = _squeeze(name)
+    return _POINTS.sub("", text) if text[-1:] in _CLOSES else text  # points end the name with their bracket
 
 
 def load_indicator_vocab(directory: str | Path) -> IndicatorVocab | None:
