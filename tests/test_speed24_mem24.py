@@ -42,3 +42,25 @@ def test_workers_without_a_share_are_kept_all_run():
             pids |= {w.process.pid for w in pool._workers}
             assert not isinstance(result, FileError)
     assert len(pids) == 2
+
+
+def test_the_reading_is_under_its_own_duckdb_cap_and_says_so_when_it_runs_out(tmp_path):
+    """While the workers read, DuckDB is under JIXIAO_DB_READ_MEMORY (default 64MB): a cap too
+    small stops the run with the one-line error naming that variable; under the default the same
+    run with workers loads what a run in this process loads."""
+    import os
+    import subprocess
+    import sys
+
+    from pipeline.run import run
+
+    raw = ROOT / "data" / "raw"
+    env = {**os.environ, "JIXIAO_DB_READ_MEMORY": "1MB", "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-m", "pipeline", "run", str(raw), "--db", str(tmp_path / "x.duckdb"),
+                           "--workers", "2", "--quiet"], env=env, capture_output=True, text=True, cwd=tmp_path)
+    assert done.returncode == 1
+    assert done.stderr.startswith("Error:") and "JIXIAO_DB_READ_MEMORY" in done.stderr.splitlines()[0]
+    with_workers = run([raw], tmp_path / "y.duckdb", workers=2)
+    in_process = run([raw], tmp_path / "z.duckdb", workers=0)
+    assert with_workers.read == in_process.read >= 5
+    assert (with_workers.facts, with_workers.findings) == (in_process.facts, in_process.findings) and in_process.findings > 0
