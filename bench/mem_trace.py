@@ -3,13 +3,16 @@
 Runs ``pipeline.run.run`` in this process (workers as given) and samples, every ``--every``
 seconds: the phase (read = workers reading and the batches loading; link; checks; end), the
 files done, VmRSS of this process, Python's allocated blocks (``sys.getallocatedblocks``: the
-Python objects alive), DuckDB's own memory (``duckdb_memory()``, asked on a cursor of the
-run's database), the PSS of the whole process tree (this process, the fork server, the workers:
-what run_bench.py's peak sums) and the largest worker's PSS. ``--set NAME=VALUE``: a DuckDB
-setting for the run's connection, to measure one (e.g. ``allocator_flush_threshold``). At the end it prints each phase's peaks and, for the read phase, the slope per
-1,000 files (least squares over the samples past the first 10 %), so two corpus sizes need not
-both be run to see what grows. ``--tracemalloc N``: snapshots of Python's allocations at N and
-at the end of reading, and the top 15 lines that grew between them (slows the parent).
+Python objects alive), DuckDB's own memory (``duckdb_memory()``, asked on a cursor of the run's
+database), the PSS of the whole process tree (this process, the fork server, the workers: what
+run_bench.py's peak sums) and the largest PSS below this process (a worker's; once the workers
+are gone, the fork server's, which then holds the pages they shared alone). ``--set
+NAME=VALUE``: a DuckDB setting for the run's connection, to measure one (e.g.
+``allocator_flush_threshold``). At the end it prints each phase's peaks and, for the read
+phase, the slope per 1,000 files (least squares over the samples past the first 10 %), so two
+corpus sizes need not both be run to see what grows. ``--tracemalloc N``: snapshots of Python's
+allocations at N and at the end of reading, and the top 15 lines that grew between them (slows
+the parent).
 
 Usage:
 
