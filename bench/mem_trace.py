@@ -3,11 +3,16 @@
 Runs ``pipeline.run.run`` in this process (workers as given) and samples, every ``--every``
 seconds: the phase (read = workers reading and the batches loading; link; checks; end), the
 files done, VmRSS of this process, Python's allocated blocks (``sys.getallocatedblocks``: the
-Python objects alive) and DuckDB's own memory (``duckdb_memory()``, asked on a cursor of the
-run's database). At the end it prints each phase's peaks and, for the read phase, the slope per
-1,000 files (least squares over the samples past the first 10 %), so two corpus sizes need not
-both be run to see what grows. ``--tracemalloc N``: snapshots of Python's allocations at N and
-at the end of reading, and the top 15 lines that grew between them (slows the parent).
+Python objects alive), DuckDB's own memory (``duckdb_memory()``, asked on a cursor of the run's
+database), the PSS of the whole process tree (this process, the fork server, the workers: what
+run_bench.py's peak sums) and the largest PSS below this process (a worker's; once the workers
+are gone, the fork server's, which then holds the pages they shared alone). ``--set
+NAME=VALUE``: a DuckDB setting for the run's connection, to measure one (e.g.
+``allocator_flush_threshold``). At the end it prints each phase's peaks and, for the read
+phase, the slope per 1,000 files (least squares over the samples past the first 10 %), so two
+corpus sizes need not both be run to see what grows. ``--tracemalloc N``: snapshots of Python's
+allocations at N and at the end of reading, and the top 15 lines that grew between them (slows
+the parent).
 
 Usage:
 
@@ -18,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import threading
 import time
@@ -36,6 +42,33 @@ def _rss_kb() -> int:
     return 0
 
 
+def _pss_kb(pid: int | str) -> int:
+    """A process's proportional set size (its pages, shared ones divided among their sharers);
+    0 when it is gone."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _descendants(pid: int) -> list[int]:
+    """Every process below ``pid`` (the fork server and the workers forked from it), as their
+    parents' main threads started them."""
+    out, todo = [], [pid]
+    while todo:
+        at = todo.pop()
+        try:
+            kids = [int(k) for k in Path(f"/proc/{at}/task/{at}/children").read_text().split()]
+        except OSError:
+            kids = []
+        out += kids
+        todo += kids
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("folder", type=Path)
@@ -44,6 +77,8 @@ def main() -> None:
     ap.add_argument("--every", type=float, default=0.5)
     ap.add_argument("--tracemalloc", type=int, default=0, help="snapshot at this many files and at the end of reading")
     ap.add_argument("--out", type=Path, help="write the samples here (JSON lines)")
+    ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                    help="a DuckDB setting for the run's connection (e.g. allocator_flush_threshold=16MB)")
     args = ap.parse_args()
 
     import pipeline.checks as checks_mod
@@ -57,6 +92,9 @@ def main() -> None:
     class Traced(load_mod.Store):
         def __init__(self, *a, **k):
             super().__init__(*a, **k)
+            for setting in args.set:
+                name, _, value = setting.partition("=")
+                self.con.execute(f"SET {name} = '{value}'")
             state["store"] = self
             state["cursor"] = self.con.cursor()
 
@@ -97,9 +135,13 @@ def main() -> None:
                     db = cur.execute("SELECT sum(memory_usage_bytes) FROM duckdb_memory()").fetchone()[0] or 0
                 except Exception:  # noqa: BLE001 - a sample missed, not a failed run
                     db = -1
+            below = [_pss_kb(p) for p in _descendants(os.getpid())]
+            parent = _pss_kb("self")
             samples.append({"t": round(time.monotonic() - started, 2), "phase": state["phase"], "done": state["done"],
                             "rss_mb": round(_rss_kb() / 1024, 1), "blocks_k": sys.getallocatedblocks() // 1000,
-                            "duckdb_mb": round(db / 2**20, 1) if db >= 0 else None})
+                            "duckdb_mb": round(db / 2**20, 1) if db >= 0 else None,
+                            "tree_pss_mb": round((parent + sum(below)) / 1024, 1),
+                            "worker_pss_mb": round(max(below, default=0) / 1024, 1)})
 
     thread = threading.Thread(target=sample, daemon=True)
     thread.start()
@@ -115,10 +157,12 @@ def main() -> None:
         if got:
             print(f"  {phase:7s} {got[-1]['t'] - got[0]['t']:6.0f} s  peak RSS {max(s['rss_mb'] for s in got):6.0f} MB"
                   f"  blocks {max(s['blocks_k'] for s in got):6d} k"
-                  f"  DuckDB {max((s['duckdb_mb'] or 0) for s in got):6.0f} MB")
+                  f"  DuckDB {max((s['duckdb_mb'] or 0) for s in got):6.0f} MB"
+                  f"  tree PSS {max(s['tree_pss_mb'] for s in got):6.0f} MB"
+                  f"  a worker's PSS {max(s['worker_pss_mb'] for s in got):5.0f} MB")
     read = [s for s in samples if s["phase"] == "read" and s["done"] > 0.1 * summary.seen]
     if len(read) > 2:
-        for key in ("rss_mb", "blocks_k", "duckdb_mb"):
+        for key in ("rss_mb", "blocks_k", "duckdb_mb", "tree_pss_mb", "worker_pss_mb"):
             xs = [s["done"] / 1000 for s in read if s[key] is not None]
             ys = [s[key] for s in read if s[key] is not None]
             mx, my = sum(xs) / len(xs), sum(ys) / len(ys)

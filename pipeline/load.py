@@ -39,6 +39,12 @@ MEMORY_LIMIT = os.environ.get("JIXIAO_DB_MEMORY", "256MB")
 # (30,000 reports: the end's peak 440 → 319 MB; bench/mem_checks.py, round 23)
 LOAD_MEMORY_VARIABLE = "JIXIAO_DB_LOAD_MEMORY"
 LOAD_MEMORY_LIMIT = os.environ.get(LOAD_MEMORY_VARIABLE, "128MB")
+# … and while the workers read (their batches written, nothing read back but which files are
+# known): the pages DuckDB keeps are a cache it does not need, and what it holds outside its
+# own count grew with it (the run's write path alone, 100 files a batch, peak RSS at 15,000
+# files: 407 MB under 128 MB, 345 MB under 64 MB, the same time; bench/RESULTS.md, round 24)
+READ_MEMORY_VARIABLE = "JIXIAO_DB_READ_MEMORY"
+READ_MEMORY_LIMIT = os.environ.get(READ_MEMORY_VARIABLE, "64MB")
 # seconds a writer waits for read-only connections (a `jixiao serve` request) to close
 READER_WAIT = float(os.environ.get("JIXIAO_DB_WAIT", "10"))
 INSERT_CHUNK = 20_000  # rows per INSERT handed to DuckDB

@@ -25,7 +25,14 @@ from .checks import run_checks
 from .doc_checks import checked_rows
 from .ingest import DEFAULT_MAX_BYTES, IMAGE_SUFFIXES
 from .linking import link_units
-from .load import LOAD_MEMORY_LIMIT, LOAD_MEMORY_VARIABLE, Store, database_memory
+from .load import (
+    LOAD_MEMORY_LIMIT,
+    LOAD_MEMORY_VARIABLE,
+    READ_MEMORY_LIMIT,
+    READ_MEMORY_VARIABLE,
+    Store,
+    database_memory,
+)
 from .model import Extraction, FileError
 from .process import CatalogEntry, apply_catalog, process_file, safe_process  # noqa: F401 - the public API
 from .rows import Rows, merge_rows
@@ -215,8 +222,9 @@ def run(paths: Iterable[Path], db: Path, *, quiet: bool = False, force: bool = F
                                      [r for r in files if isinstance(r, FileError)])
 
         # the batches are written by a thread of their own while the workers read on (pipeline/writer.py),
-        # DuckDB under its smaller cap meanwhile (the workers hold the rest of the memory: load.py)
-        with store.memory_limit(LOAD_MEMORY_LIMIT) if pool else nullcontext(), BatchWriter(write) as writer:
+        # DuckDB under its smallest cap meanwhile (the workers hold the rest of the memory: load.py)
+        with (database_memory(READ_MEMORY_LIMIT, READ_MEMORY_VARIABLE) if pool else nullcontext(),
+              store.memory_limit(READ_MEMORY_LIMIT) if pool else nullcontext(), BatchWriter(write) as writer):
             try:
                 results = pool.map(tasks) if pool else _in_process(tasks, password, ruleset, ocr, checks)
                 for path, result in gather_parts(results, parts):

@@ -67,6 +67,10 @@ class Limits:
     timeout: float = 60.0  # seconds per file
     ocr_page_seconds: float = 60.0  # added to a file's deadline per page it OCRs (pipeline/ocr/budget.py)
     max_memory_mb: int | None = 2048  # address space of one worker (RLIMIT_AS); None: no limit
+    # files a worker reads before it is replaced by a fresh one from the fork server (None: no
+    # limit): what its heap and its copies of the shared pages grew by goes back, so a long run's
+    # workers stay at a short run's size (bench/RESULTS.md, round 24)
+    files_per_worker: int | None = 5000
 
 
 def default_workers() -> int:
@@ -225,7 +229,8 @@ class _Worker:
     task: Task | None = None  # the file it is reading
     started: float = 0.0  # when it started reading it
     extra: float = 0.0  # seconds added to its deadline: pages it announced it will OCR
-    retiring: bool = False  # reported a MemoryError and is exiting on purpose
+    retiring: bool = False  # reported a MemoryError, or read its share of files: exiting on purpose
+    files: int = 0  # files it has read (Limits.files_per_worker)
 
 
 class WorkerPool:
@@ -272,6 +277,15 @@ class WorkerPool:
         w.process.join()
         w.conn.close()
         self._workers[self._workers.index(w)] = self._start()
+
+    def _retire(self, w: _Worker) -> bool:
+        """Ask an idle worker to exit (it is replaced once it has: ``_receive``); False if it is
+        already gone (its sentinel says so)."""
+        try:
+            w.conn.send(None)
+        except OSError:
+            return False
+        return True
 
     def close(self) -> None:
         """Stop every worker: ask politely, then kill whoever is still busy."""
@@ -335,7 +349,10 @@ class WorkerPool:
                     raise WorkerStartError(f"处理进程无法启动：{message[1]}")
                 else:
                     path, w.task = w.task[0], None
+                    w.files += 1
                     w.retiring = getattr(message[1], "code", None) == "memory"
+                    if not w.retiring and self.limits.files_per_worker and w.files >= self.limits.files_per_worker:
+                        w.retiring = self._retire(w)
                     yield path, message[1]
         except (EOFError, ConnectionResetError):  # it closed its pipe: it is exiting
             w.process.join(timeout=1)

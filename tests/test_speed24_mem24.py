@@ -1,0 +1,66 @@
+"""Round 24 (mem24): a long run's memory at a short run's level — each change against the plain
+behaviour it replaces, on real inputs."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.model import FileError
+from pipeline.run import _in_process
+from pipeline.workers import Limits, WorkerPool
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = sorted(p for p in (ROOT / "data" / "raw").iterdir() if p.suffix in {".txt", ".docx", ".pdf"})
+pytestmark = pytest.mark.slow  # subprocesses
+
+
+def test_workers_replaced_after_their_share_of_files_give_the_same_results():
+    """A worker retires after ``files_per_worker`` files and a fresh one takes its place: every
+    file still comes back once, with the rows an in-process read gives, and more processes than
+    workers have read them."""
+    files = SAMPLES * 3
+    expected = {p.name: r for p, r in _in_process(((p, None) for p in SAMPLES), None, checks=True)}
+    pids: set[int] = set()
+    got = []
+    with WorkerPool(2, Limits(timeout=60, files_per_worker=2), rows=True, checks=True) as pool:
+        for path, result in pool.map((p, None) for p in files):
+            pids |= {w.process.pid for w in pool._workers}
+            got.append((path, result))
+    assert sorted(p.name for p, _ in got) == sorted(p.name for p in files)
+    assert not any(isinstance(r, FileError) for _, r in got)
+    for path, result in got:
+        assert result == expected[path.name], path.name
+    assert len(pids) >= len(files) // 2  # 2 files each: a worker per two files, at least
+
+
+def test_workers_without_a_share_are_kept_all_run():
+    """``files_per_worker=None``: the two workers that started read every file."""
+    pids: set[int] = set()
+    with WorkerPool(2, Limits(timeout=60, files_per_worker=None), rows=True) as pool:
+        for _path, result in pool.map((p, None) for p in SAMPLES * 2):
+            pids |= {w.process.pid for w in pool._workers}
+            assert not isinstance(result, FileError)
+    assert len(pids) == 2
+
+
+def test_the_reading_is_under_its_own_duckdb_cap_and_says_so_when_it_runs_out(tmp_path):
+    """While the workers read, DuckDB is under JIXIAO_DB_READ_MEMORY (default 64MB): a cap too
+    small stops the run with the one-line error naming that variable; under the default the same
+    run with workers loads what a run in this process loads."""
+    import os
+    import subprocess
+    import sys
+
+    from pipeline.run import run
+
+    raw = ROOT / "data" / "raw"
+    env = {**os.environ, "JIXIAO_DB_READ_MEMORY": "1MB", "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-m", "pipeline", "run", str(raw), "--db", str(tmp_path / "x.duckdb"),
+                           "--workers", "2", "--quiet"], env=env, capture_output=True, text=True, cwd=tmp_path)
+    assert done.returncode == 1
+    assert done.stderr.startswith("Error:") and "JIXIAO_DB_READ_MEMORY" in done.stderr.splitlines()[0]
+    with_workers = run([raw], tmp_path / "y.duckdb", workers=2)
+    in_process = run([raw], tmp_path / "z.duckdb", workers=0)
+    assert with_workers.read == in_process.read >= 5
+    assert (with_workers.facts, with_workers.findings) == (in_process.facts, in_process.findings) and in_process.findings > 0
