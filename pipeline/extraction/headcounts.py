@@ -80,7 +80,7 @@ def _header_run(lines: list[Sentence], k: int) -> list[Sentence]:
 def _count_metric(header: str, ruleset: RuleSet) -> str | None:
     """The count metric a header names (its year dropped: 2023 年实际在职人数), or None."""
     label = normalize_label(header)
-    label = _year_head(ruleset.fragments["YEAR"]).sub("", label, count=1)
+    label = _year_head(ruleset.fragments["YEAR"]).sub("", label, 1, None, None, False)
     metric = lookup_label(label, ruleset)
     return metric if metric is not None and ruleset.metric_unit(metric) in _COUNT_UNITS else None
 

@@ -14,7 +14,7 @@ from ..memo import per_object
 from ..model import DocMeta, FigureContext, Match, Rule, Sentence
 from ..rules import RuleSet
 from .context import context_of, figure_context
-from .needs import window_test
+from .needs import text_test, window_test
 from .wordcut import is_word_bound
 
 log = logging.getLogger(__name__)
@@ -335,11 +335,25 @@ def sentence_allows(rule: Rule, stext: str) -> bool:
     """The rule's sentence-wide words and pattern allow a hit in this sentence."""
     if any(w in stext for w in rule.forbid_sentence):
         return False
-    if rule.forbid_pattern is not None and rule.forbid_pattern.search(stext):
+    if rule.forbid_pattern is not None and _may_search(rule.forbid_pattern, stext) \
+            and rule.forbid_pattern.search(stext, None, None, False):  # by position: keeps the GIL
         return False
     if rule.require_sentence and not any(w in stext for w in rule.require_sentence):
         return False
     return True
+
+
+def _may_search(pattern, stext: str) -> bool:
+    """Whether ``pattern.search(stext)`` may find something: the sentence holds the characters
+    every match needs, in their order (:func:`needs.text_test`; a sentence lacking them, most do,
+    is passed over by one scan of the standard library's engine)."""
+    test = _text_test(pattern)
+    return test is None or test.match(stext) is not None
+
+
+@per_object(limit=64)
+def _text_test(pattern):
+    return text_test(pattern.pattern, pattern.flags)
 
 
 def clause_allows(hit: Match, context: FigureContext, ruleset: RuleSet) -> bool:

@@ -182,8 +182,8 @@ def extract_tabular(document: Document, sentences: list[Sentence], meta: DocMeta
     for line in lines:
         if "：" not in line.text and ":" not in line.text:
             continue  # no label：figure line
-        lead = m.end() if opener is not None and (m := opener.match(line.text)) else 0  # 其中:基本支出:900.47
-        m = _LABEL_COLON.fullmatch(line.text, lead)
+        lead = m.end() if opener is not None and (m := opener.match(line.text, None, None, False)) else 0  # 其中:基本支出:900.47
+        m = _LABEL_COLON.fullmatch(line.text, lead, None, False)
         if not m or not is_figure(fig := m.group(_COLON_FIG)):
             continue
         label = m.group(_COLON_LABEL)
@@ -218,7 +218,7 @@ def _spaced_rows(text: str, ruleset: RuleSet, units: Units):
     (``_spaced_gate``): they are not tokenized, and a page that does is tokenized from the line of
     the first pair on (no run of headers starts before it)."""
     words, pair = _spaced_gate(ruleset)
-    first = next((m.start() for m in words.finditer(text) if pair.match(text, m.start())), None)
+    first = next((m.start() for m in words.finditer(text) if pair.match(text, m.start(), None, False)), None)
     if first is None:
         return
     begin = text.rfind("\n", 0, first) + 1
@@ -593,17 +593,17 @@ def is_figure(text: str) -> bool:
     body = text.strip()
     if not body or body[0] not in _FIGURE_OPENS or body[-1] not in _FIGURE_CLOSES:
         return False  # most lines open or close with a character no bare figure does
-    return _BARE_FIGURE.fullmatch(body) is not None
+    return _BARE_FIGURE.fullmatch(body, None, None, False) is not None
 
 
 def _strip_unit(text: str) -> str:
     if "（" not in text and "(" not in text:
         return text  # no bracket, no unit in one
-    return _BRACKET_UNIT.sub("", text)
+    return _BRACKET_UNIT.sub("", text, 0, None, None, False)
 
 
 def _bracket_unit(text: str, units: Units):
-    m = _BRACKET_UNIT.search(text)
+    m = _BRACKET_UNIT.search(text, None, None, False)
     if not m:
         return None
     return units.lookup(m.group(1).strip())
