@@ -115,3 +115,27 @@ def test_a_text_test_passes_every_text_a_pattern_finds_something_in():
         assert (test.match(text) is not None) >= (pattern.search(text) is not None)
     assert test.match("项目其中征地") is None and test.match("其中项目征地") is not None
     assert text_test(r"(?i)abc", 0) is None and text_test(r"x?", 0) is None
+
+
+def test_the_windows_built_row_by_row_are_those_the_array_operations_build():
+    from pipeline.extraction.scan import (
+        FEW_OCCURRENCES, _few_rule_windows, _many_rule_windows, _sieved_automaton, _window_plan,
+        _window_rows, rule_windows)
+
+    anchors, before, count, first, numbers = _window_plan(RULESET)
+    automaton, sieve = _sieved_automaton(anchors, numbered=True)
+    odd = ["", "x", anchors[0] * 3, " " * 40 + anchors[0] + " " * 100 + anchors[0], "".join(anchors),
+           " ".join(anchors) + "".join(reversed(anchors)), "𠀀" + anchors[1] + "\ud800" + anchors[2] + "😀"]
+    rows = many = 0
+    for text in TEXTS + odd + ["\n".join(TEXTS[:40])]:
+        found = list(automaton.iter(sieve(text)))
+        if not found:
+            assert rule_windows(text, RULESET) == {}
+            continue
+        fast = _few_rule_windows(found, _window_rows(RULESET))
+        assert fast == _many_rule_windows(found, len(text), before, count, first, numbers)
+        assert rule_windows(text, RULESET) == fast
+        rows += len(found)
+        many += len(found) > FEW_OCCURRENCES
+    assert rows > 10_000 and many >= 1
+
