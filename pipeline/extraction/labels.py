@@ -52,6 +52,9 @@ def lookup_label(label: str, ruleset: RuleSet) -> str | None:
     key = trim.heads.sub("", key, 0, None, None, False)
     if (m := _LABEL_BRACKET_TAIL.search(key, None, None, False)) is not None:  # its one match, cut out
         key = key[:m.start()] + key[m.end():]
+    automaton = _label_automaton(ruleset)
+    if automaton is not None and next(automaton.iter(key), None) is None:
+        return None  # every candidate below is a part of the key: none holds a label, none is one
     candidates = [key]
     while (m := trim.tails.search(candidates[-1], None, None, False)) and m.start() > 0:
         candidates.append(candidates[-1][: m.start()])
