@@ -173,9 +173,10 @@ def _many_rule_windows(found: list[tuple[int, int]], size: int, before, count, f
     return {r: pairs[a:b] for r, a, b in zip(owner.take(cuts[:-1]).tolist(), cuts, cuts[1:])}
 
 
-# up to this many anchor occurrences (a real page holds ≈ 40, a long report hundreds), rule_windows
-# builds the windows in a plain loop: each array operation costs as much as a dozen rows of it
-FEW_OCCURRENCES = 1_000
+# up to this many anchor occurrences (a real page holds ≈ 40, a synthetic report ≈ 420), rule_windows
+# builds the windows in a plain loop: ≈ 4,000 instructions an occurrence, against the array
+# operations' ≈ 270,000 a page and 1,700 an occurrence (break-even near 120)
+FEW_OCCURRENCES = 100
 
 
 def _few_rule_windows(found: list[tuple[int, int]], plan: tuple) -> dict[int, list[tuple[int, int]]]:
