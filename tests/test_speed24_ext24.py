@@ -156,3 +156,16 @@ def test_the_figure_twin_parts_read_finds_what_the_figure_pattern_finds_within_a
                 assert [(m.span(), m.groups()) for m in _figure(RULESET).finditer(st, lo, hi)] == plain
                 found += len(plain)
     assert found > 1_000
+
+
+def test_a_line_holding_a_character_no_bare_figure_holds_is_no_figure_as_the_pattern_says():
+    from pipeline.extraction.tables import _BARE_FIGURE, is_figure
+
+    cells = [c for line in LINES for c in [line, *line.split(), *line.split("|")]]
+    cells += ["≥ 95", "约12.5万元", "1,200", "不少于3000亩", "3余万元", "2019年100元", "100万 元", "12\xa0元", "５０％"]
+    figures = 0
+    for cell in cells:
+        plain = bool(cell.strip()) and _BARE_FIGURE.fullmatch(cell.strip()) is not None
+        assert is_figure(cell) == plain, cell
+        figures += plain
+    assert figures > 1_000

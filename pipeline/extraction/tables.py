@@ -62,6 +62,9 @@ _BARE_FIGURE = regex.compile(
 # first; a bar, a unit, a scale or 余/多 word's last character, or the figure's own last character last
 _FIGURE_OPENS = frozenset("|｜" + _DIGITS + "".join(w[0] for w in _COMPARATORS + _APPROX))
 _FIGURE_CLOSES = frozenset("|｜,，.．" + _DIGITS + "".join(w[-1] for w in _FIGURE_UNITS + _SCALES + _MORE))
+# every character a text matching _BARE_FIGURE can hold (derived from the same words): a line holding
+# another (2019年, 支出) is no bare figure, known without the pattern's backtracking over its optional parts
+_FIGURE_CHARS = frozenset(" \t\u3000|｜,，.．" + _DIGITS + "".join(_COMPARATORS + _APPROX + _MORE + _SCALES + _FIGURE_UNITS))
 _LABEL_COLON = regex.compile(r"(?P<label>[^：:，。；0-9]{2,20})[：:][ \t\u3000]*(?P<fig>.+?)[；;。，,]?")
 _COLON_LABEL, _COLON_FIG = numbers(_LABEL_COLON)["label"], numbers(_LABEL_COLON)["fig"]  # read by number
 FORM_LABEL_CHARS = 30  # a label cell or line is short: longer ones are not looked up
@@ -593,6 +596,8 @@ def is_figure(text: str) -> bool:
     body = text.strip()
     if not body or body[0] not in _FIGURE_OPENS or body[-1] not in _FIGURE_CLOSES:
         return False  # most lines open or close with a character no bare figure does
+    if not _FIGURE_CHARS.issuperset(body):
+        return False
     return _BARE_FIGURE.fullmatch(body, None, None, False) is not None
 
 
