@@ -82,7 +82,7 @@ def clause_start_at(text: str, pos: int, layout: Layout | None) -> int:
     """
     if layout is None:
         return clause_span(text, pos)[0]
-    return layout.clause_left.match(text, 0, pos).start()
+    return layout.clause_left.match(text, 0, pos, False).start()
 
 
 def clause_end_at(text: str, pos: int, layout: Layout | None) -> int:
@@ -94,7 +94,7 @@ def clause_end_at(text: str, pos: int, layout: Layout | None) -> int:
     """
     if layout is None:
         return clause_span(text, pos)[1]
-    return layout.clause_right.match(text, pos).end()
+    return layout.clause_right.match(text, pos, None, False).end()
 
 
 def context_of(hit: Match, layout: Layout | None) -> FigureContext:

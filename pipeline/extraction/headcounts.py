@@ -45,13 +45,14 @@ def read_headcount_columns(document: Document, sentences: list[Sentence], meta: 
     lines = [s for s in sentences if s.kind in ("prose", "heading", "row")]
     out: list[Fact] = []
     figure = [is_figure(s.text) for s in lines]  # once a line, not twice
+    known: dict[str, tuple] = {}  # a header line's text → (its label, its count metric): read once a page
     k = 0
     while k < len(lines):
         if not figure[k] or k == 0 or figure[k - 1]:
             k += 1
             continue
         heads = _header_run(lines, k)
-        cols, named = _columns(heads, ruleset)
+        cols, named = _columns(heads, ruleset, known)
         if named is None:  # headers above the table (its caption, a title) are no columns: count from the right
             cols = cols[-len(_figure_run(lines, k)):]
         if not any(c.metric for c in cols):
@@ -80,7 +81,7 @@ def _header_run(lines: list[Sentence], k: int) -> list[Sentence]:
 def _count_metric(header: str, ruleset: RuleSet) -> str | None:
     """The count metric a header names (its year dropped: 2023 年实际在职人数), or None."""
     label = normalize_label(header)
-    label = _year_head(ruleset.fragments["YEAR"]).sub("", label, count=1)
+    label = _year_head(ruleset.fragments["YEAR"]).sub("", label, 1, None, None, False)
     metric = lookup_label(label, ruleset)
     return metric if metric is not None and ruleset.metric_unit(metric) in _COUNT_UNITS else None
 
@@ -91,11 +92,17 @@ def _year_head(year: str) -> regex.Pattern:
     return regex.compile("^" + year)
 
 
-def _columns(heads: list[Sentence], ruleset: RuleSet) -> tuple[list[_Column], Sentence | None]:
+def _columns(heads: list[Sentence], ruleset: RuleSet, known: dict[str, tuple] | None = None
+             ) -> tuple[list[_Column], Sentence | None]:
     """The leaf columns under ``heads``, and the header of the rows' names when they open with them
-    (then the last of ``heads`` is the first row's name, not a header)."""
+    (then the last of ``heads`` is the first row's name, not a header). ``known``: what earlier
+    calls on the page read of a header line (the runs above a page's figure lines overlap)."""
+    known = {} if known is None else known
+    for h in heads:
+        if h.text not in known:
+            known[h.text] = (normalize_label(h.text), _count_metric(h.text, ruleset))
     totals = ruleset.tables.total_rows
-    texts = [normalize_label(h.text) for h in heads]
+    texts = [known[h.text][0] for h in heads]
     named = next((i for i, t in enumerate(texts) if t in ruleset.tables.name_header), None)
     if named is not None:  # the table starts at its name column (its quote too)
         heads, texts = heads[named:-1], texts[named:-1]
@@ -103,13 +110,13 @@ def _columns(heads: list[Sentence], ruleset: RuleSet) -> tuple[list[_Column], Se
     cols: list[_Column] = []
     while i < len(texts):
         if i + 1 < len(texts) and texts[i + 1] in totals:  # 实有人数 / 小计 / 行政人数 …: a group
-            group = _count_metric(heads[i].text, ruleset)
-            members = [_count_metric(h.text, ruleset) for h in heads[i + 2:]]
+            group = known[heads[i].text][1]
+            members = [known[h.text][1] for h in heads[i + 2:]]
             other = any(m is not None and m != group for m in members)
             cols.append(_Column(heads[i], None if other else group))
             i += 2
             continue
-        cols.append(_Column(heads[i], _count_metric(heads[i].text, ruleset)))
+        cols.append(_Column(heads[i], known[heads[i].text][1]))
         i += 1
     return cols, (heads[0] if named is not None else None)
 

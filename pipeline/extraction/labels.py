@@ -47,12 +47,18 @@ def lookup_label(label: str, ruleset: RuleSet) -> str | None:
         return None
     trim = ruleset.label_trim
     key = normalize_label(label)
-    key = trim.heads.sub("", key)
-    key = _LABEL_BRACKET_TAIL.sub("", key)
+    # the regex calls by position with concurrent=False (pipeline/extraction/scan.py FINDITER_ARGS):
+    # by default the regex package hands the GIL back and forth within each call
+    key = trim.heads.sub("", key, 0, None, None, False)
+    if (m := _LABEL_BRACKET_TAIL.search(key, None, None, False)) is not None:  # its one match, cut out
+        key = key[:m.start()] + key[m.end():]
+    automaton = _label_automaton(ruleset)
+    if automaton is not None and next(automaton.iter(key), None) is None:
+        return None  # every candidate below is a part of the key: none holds a label, none is one
     candidates = [key]
-    while (m := trim.tails.search(candidates[-1])) and m.start() > 0:
+    while (m := trim.tails.search(candidates[-1], None, None, False)) and m.start() > 0:
         candidates.append(candidates[-1][: m.start()])
-    if (m := trim.verbs.match(key)) and m.end() < len(key):  # 完成征收土地面积 → 征收土地面积
+    if (m := trim.verbs.match(key, None, None, False)) and m.end() < len(key):  # 完成征收土地面积 → 征收土地面积
         candidates.append(key[m.end():])
     for candidate in candidates:
         if candidate in ruleset.labels:

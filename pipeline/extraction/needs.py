@@ -120,6 +120,18 @@ def window_test(source: str, flags: int, anchors: tuple[str, ...]):
     needs = pattern_needs(source, flags)
     if all(all(any(c in s for c in a) for a in anchors) for s in needs):
         return None
+    return _test(needs)
+
+
+def text_test(source: str, flags: int):
+    """A compiled ``re`` pattern whose ``match(text)`` fails exactly when ``text`` lacks the
+    characters every match of the pattern needs, in their order (a search of the pattern there
+    would find nothing) — or None when the pattern needs nothing."""
+    needs = pattern_needs(source, flags)
+    return _test(needs) if needs else None
+
+
+def _test(needs: tuple[frozenset[str], ...]):
     return re.compile("(?=" + "".join(f"[^{_chars(s)}]*+[{_chars(s)}]" for s in needs) + ")")
 
 

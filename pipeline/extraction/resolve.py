@@ -8,7 +8,7 @@ from functools import lru_cache
 import regex
 
 from ..figscan import figures_of as figures_in  # one figure scan of a sentence, shared with attribute
-from ..groups import numbers
+from ..figscan import scanner
 from ..model import Basis, DocMeta, Document, Fact, Kind, Match, new_fact, replaced
 from ..normalize import Units, parse_quantity
 from ..rules import RuleSet, expand
@@ -237,10 +237,11 @@ def _list_head(hit: Match, by_span: dict[int, Fact], ruleset: RuleSet, text: str
     if not openers:
         return None
     at = min(openers)
-    figures = list(ruleset.figure.finditer(before[:at]))
+    pattern, _unit, fig = scanner(ruleset.figure)  # the pattern's twin: the same figures, half the instructions
+    figures = list(pattern.finditer(before[:at]))
     if not figures:
         return None
-    return by_span.get(sentence.start + figures[-1].start(numbers(ruleset.figure)["fig"]))
+    return by_span.get(sentence.start + figures[-1].start(fig))
 
 
 def stock_of_the_year(facts: list[Fact], stock: frozenset[str], year: int | None) -> list[Fact]:

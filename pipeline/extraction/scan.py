@@ -14,7 +14,7 @@ from ..memo import per_object
 from ..model import DocMeta, FigureContext, Match, Rule, Sentence
 from ..rules import RuleSet
 from .context import context_of, figure_context
-from .needs import window_test
+from .needs import text_test, window_test
 from .wordcut import is_word_bound
 
 log = logging.getLogger(__name__)
@@ -124,11 +124,9 @@ def rule_windows(text: str, ruleset: RuleSet) -> dict[int, list[tuple[int, int]]
     the windows :func:`scan` runs it in: the windows of its anchors' occurrences
     (:func:`anchor_windows`), those that overlap or touch merged. The same windows as ``scan``
     builds from ``anchor_windows``, built for all the rules at once: one automaton pass, then
-    array operations over the occurrences (one per occurrence and rule naming its anchor) instead
-    of a Python loop over each anchor's occurrences and each rule's anchors (≈ 420 occurrences
-    and 200 windows a report)."""
-    import numpy
-
+    a loop over the rows (one per occurrence and rule naming its anchor; a real page holds ≈ 40)
+    or, past ``FEW_OCCURRENCES``, array operations over them, instead of a Python loop over each
+    anchor's occurrences and each rule's anchors."""
     anchors, before, count, first, rules = _window_plan(ruleset)
     if not anchors:
         return {}
@@ -136,6 +134,16 @@ def rule_windows(text: str, ruleset: RuleSet) -> dict[int, list[tuple[int, int]]
     found = list(automaton.iter(sieve(text)))  # (end, number of the anchor), ends ascending
     if not found:
         return {}
+    if len(found) <= FEW_OCCURRENCES:
+        return _few_rule_windows(found, _window_rows(ruleset))
+    return _many_rule_windows(found, len(text), before, count, first, rules)
+
+
+def _many_rule_windows(found: list[tuple[int, int]], size: int, before, count, first, rules) -> dict[int, list[tuple[int, int]]]:
+    """:func:`rule_windows`' windows from the occurrences ``found`` in a text of ``size`` characters,
+    by array operations over the rows (the arrays of :func:`_window_plan`)."""
+    import numpy
+
     n = len(found)
     flat = numpy.fromiter(chain.from_iterable(found), numpy.int64, 2 * n)
     ends, ids = flat[0::2], flat[1::2]
@@ -148,7 +156,7 @@ def rule_windows(text: str, ruleset: RuleSet) -> dict[int, list[tuple[int, int]]
     total = int(counts.sum())
     ahead = numpy.cumsum(counts)
     rule = rules.take(numpy.repeat(first.take(ids) + counts - ahead, counts) + numpy.arange(total))
-    band = len(text) + ANCHOR_AFTER + 1
+    band = size + ANCHOR_AFTER + 1
     low = rule * band + numpy.repeat(lo, counts)
     order = numpy.argsort(low, kind="stable")
     low = low.take(order)
@@ -163,6 +171,41 @@ def rule_windows(text: str, ruleset: RuleSet) -> dict[int, list[tuple[int, int]]
     pairs = list(zip((low.take(head) - base).tolist(), (reach.take(numpy.append(head[1:] - 1, total - 1)) - base).tolist()))
     cuts = [0, *(numpy.flatnonzero(owner[1:] != owner[:-1]) + 1).tolist(), len(pairs)]
     return {r: pairs[a:b] for r, a, b in zip(owner.take(cuts[:-1]).tolist(), cuts, cuts[1:])}
+
+
+# up to this many anchor occurrences (a real page holds ≈ 40, a synthetic report ≈ 420), rule_windows
+# builds the windows in a plain loop: ≈ 4,000 instructions an occurrence, against the array
+# operations' ≈ 270,000 a page and 1,700 an occurrence (break-even near 120)
+FEW_OCCURRENCES = 100
+
+
+def _few_rule_windows(found: list[tuple[int, int]], plan: tuple) -> dict[int, list[tuple[int, int]]]:
+    """:func:`rule_windows`' windows from the occurrences ``found``, row by row: each occurrence's
+    window appended to each rule naming its anchor, each rule's sorted and merged (:func:`_merged`)."""
+    before, naming = plan
+    rows: dict[int, list[tuple[int, int]]] = {}
+    for end, k in found:
+        lo = end - before[k]
+        window = (lo if lo > 0 else 0, end + 1 + ANCHOR_AFTER)
+        for r in naming[k]:
+            if r in rows:
+                rows[r].append(window)
+            else:
+                rows[r] = [window]
+    return {r: _merged(sorted(ws)) if len(ws) > 1 else ws for r, ws in rows.items()}
+
+
+def _window_rows(ruleset: RuleSet) -> tuple:
+    """What :func:`_few_rule_windows` reads, by an anchor's number (as in :func:`_window_plan`): how
+    far before its end a window around it starts, and the numbers of the rules naming it."""
+    return _window_rows_of(ruleset.rules)
+
+
+@per_object()
+def _window_rows_of(rules: tuple[Rule, ...]) -> tuple:
+    anchors, before, count, first, numbers = _window_plan_of(rules)
+    return (tuple(before.tolist()),
+            tuple(tuple(numbers[f:f + c].tolist()) for f, c in zip(first.tolist(), count.tolist())))
 
 
 def _window_plan(ruleset: RuleSet) -> tuple:
@@ -335,11 +378,25 @@ def sentence_allows(rule: Rule, stext: str) -> bool:
     """The rule's sentence-wide words and pattern allow a hit in this sentence."""
     if any(w in stext for w in rule.forbid_sentence):
         return False
-    if rule.forbid_pattern is not None and rule.forbid_pattern.search(stext):
+    if rule.forbid_pattern is not None and _may_search(rule.forbid_pattern, stext) \
+            and rule.forbid_pattern.search(stext, None, None, False):  # by position: keeps the GIL
         return False
     if rule.require_sentence and not any(w in stext for w in rule.require_sentence):
         return False
     return True
+
+
+def _may_search(pattern, stext: str) -> bool:
+    """Whether ``pattern.search(stext)`` may find something: the sentence holds the characters
+    every match needs, in their order (:func:`needs.text_test`; a sentence lacking them, most do,
+    is passed over by one scan of the standard library's engine)."""
+    test = _text_test(pattern)
+    return test is None or test.match(stext) is not None
+
+
+@per_object(limit=64)
+def _text_test(pattern):
+    return text_test(pattern.pattern, pattern.flags)
 
 
 def clause_allows(hit: Match, context: FigureContext, ruleset: RuleSet) -> bool:

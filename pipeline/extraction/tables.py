@@ -62,6 +62,9 @@ _BARE_FIGURE = regex.compile(
 # first; a bar, a unit, a scale or 余/多 word's last character, or the figure's own last character last
 _FIGURE_OPENS = frozenset("|｜" + _DIGITS + "".join(w[0] for w in _COMPARATORS + _APPROX))
 _FIGURE_CLOSES = frozenset("|｜,，.．" + _DIGITS + "".join(w[-1] for w in _FIGURE_UNITS + _SCALES + _MORE))
+# every character a text matching _BARE_FIGURE can hold (derived from the same words): a line holding
+# another (2019年, 支出) is no bare figure, known without the pattern's backtracking over its optional parts
+_FIGURE_CHARS = frozenset(" \t\u3000|｜,，.．" + _DIGITS + "".join(_COMPARATORS + _APPROX + _MORE + _SCALES + _FIGURE_UNITS))
 _LABEL_COLON = regex.compile(r"(?P<label>[^：:，。；0-9]{2,20})[：:][ \t\u3000]*(?P<fig>.+?)[；;。，,]?")
 _COLON_LABEL, _COLON_FIG = numbers(_LABEL_COLON)["label"], numbers(_LABEL_COLON)["fig"]  # read by number
 FORM_LABEL_CHARS = 30  # a label cell or line is short: longer ones are not looked up
@@ -182,8 +185,8 @@ def extract_tabular(document: Document, sentences: list[Sentence], meta: DocMeta
     for line in lines:
         if "：" not in line.text and ":" not in line.text:
             continue  # no label：figure line
-        lead = m.end() if opener is not None and (m := opener.match(line.text)) else 0  # 其中:基本支出:900.47
-        m = _LABEL_COLON.fullmatch(line.text, lead)
+        lead = m.end() if opener is not None and (m := opener.match(line.text, None, None, False)) else 0  # 其中:基本支出:900.47
+        m = _LABEL_COLON.fullmatch(line.text, lead, None, False)
         if not m or not is_figure(fig := m.group(_COLON_FIG)):
             continue
         label = m.group(_COLON_LABEL)
@@ -218,7 +221,7 @@ def _spaced_rows(text: str, ruleset: RuleSet, units: Units):
     (``_spaced_gate``): they are not tokenized, and a page that does is tokenized from the line of
     the first pair on (no run of headers starts before it)."""
     words, pair = _spaced_gate(ruleset)
-    first = next((m.start() for m in words.finditer(text) if pair.match(text, m.start())), None)
+    first = next((m.start() for m in words.finditer(text) if pair.match(text, m.start(), None, False)), None)
     if first is None:
         return
     begin = text.rfind("\n", 0, first) + 1
@@ -593,17 +596,19 @@ def is_figure(text: str) -> bool:
     body = text.strip()
     if not body or body[0] not in _FIGURE_OPENS or body[-1] not in _FIGURE_CLOSES:
         return False  # most lines open or close with a character no bare figure does
-    return _BARE_FIGURE.fullmatch(body) is not None
+    if not _FIGURE_CHARS.issuperset(body):
+        return False
+    return _BARE_FIGURE.fullmatch(body, None, None, False) is not None
 
 
 def _strip_unit(text: str) -> str:
     if "（" not in text and "(" not in text:
         return text  # no bracket, no unit in one
-    return _BRACKET_UNIT.sub("", text)
+    return _BRACKET_UNIT.sub("", text, 0, None, None, False)
 
 
 def _bracket_unit(text: str, units: Units):
-    m = _BRACKET_UNIT.search(text)
+    m = _BRACKET_UNIT.search(text, None, None, False)
     if not m:
         return None
     return units.lookup(m.group(1).strip())

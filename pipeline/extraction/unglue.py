@@ -58,7 +58,7 @@ def _cuts(run: str, n: int):
 
 def _prefixes(run: str):
     for end in range(1, len(run)):
-        if _PIECE.fullmatch(run, 0, end):
+        if _PIECE.fullmatch(run, 0, end, False):
             yield end
 
 
