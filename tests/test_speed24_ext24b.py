@@ -32,3 +32,18 @@ def test_the_table_calls_by_position_are_the_calls_by_keyword():
         assert [m.span() for m in _SPLIT.finditer(line, None, None, False, False)] == \
             [m.span() for m in _SPLIT.finditer(line)]
     assert found
+
+
+def test_a_label_of_letters_and_digits_only_is_its_own_normal_form():
+    """normalize_label's shortcut (``str.isalnum``): no character it strips is a letter or a digit
+    of any script, on every prefix of every suite line and on every character there is."""
+    noise = [c for c in map(chr, range(0x110000)) if _LABEL_NOISE.fullmatch(c)]
+    assert "\u3000" in noise and "：" in noise
+    assert not any(c.isalnum() for c in noise)
+    alnum = 0
+    for line in LINES[::5]:
+        for end in range(1, min(len(line), 40) + 1):
+            label = line[:end]
+            assert normalize_label(label) == _LABEL_NOISE.sub("", label)
+            alnum += label.isalnum()
+    assert alnum
