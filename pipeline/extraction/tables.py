@@ -484,14 +484,14 @@ def _line_unit(text: str, units: Units):
     found = parse_unit_header(text.strip(), units)
     if found:
         return found
-    m = _UNIT_IN_TITLE.search(text) or (_MONEY_COLUMN.search(text) if len(text) <= 24 else None)
+    m = _UNIT_IN_TITLE.search(text, None, None, False) or (_MONEY_COLUMN.search(text, None, None, False) if len(text) <= 24 else None)
     return parse_unit_header("单位：" + m.group(1), units) if m else None
 
 
 def _split_cells(sentence: Sentence) -> list[CellText]:
     cells, pos = [], 0
     body = sentence.text
-    for m in list(_SPLIT.finditer(body)) + [None]:
+    for m in list(_SPLIT.finditer(body, None, None, False, False)) + [None]:
         end = m.start() if m else len(body)
         if end > pos:
             cells.append(CellText(sentence.start + pos, sentence.start + end, body[pos:end]))
@@ -528,7 +528,7 @@ def _caption_unit(before: str, rows: list[list[CellText]], units: Units):
         found = parse_unit_header(candidate.strip(), units)
         if found:
             return found
-        m = _UNIT_IN_TITLE.search(candidate)
+        m = _UNIT_IN_TITLE.search(candidate, None, None, False)
         if m:
             return parse_unit_header("单位：" + m.group(1), units)
     return None
@@ -570,7 +570,7 @@ def _header_basis(text: str, ruleset: RuleSet) -> str | None:
     """What a column holds, from its header: budget / adjusted / actual (年初预算数, 调整预算数,
     决算数 / 实际完成值), target (年度目标值, 年度指标值), or None (分值, 得分, 备注). A header
     spaced out letter by letter (预 算 数) reads as written together."""
-    text = _SPACES.sub("", text)
+    text = _SPACES.sub("", text, 0, None, None, False)
     if any(w in text for w in ruleset.tables.target_header):
         return TARGET_COLUMN
     if any(w in text for w in ruleset.tables.change_header):
