@@ -186,13 +186,14 @@ def segment(document: Document, layout: Layout | None = None) -> list[Sentence]:
     pieces: list[tuple] = []  # (section, start, end, text, kind), made Sentences at the end
     add = pieces.append
     shapes = _shapes(layout)
+    stops, markers = _stops(layout.sentence_end), _markers(layout.headings)  # looked up once a document
     end = -1
     for line in text.split("\n"):
         start = end + 1
         end = start + len(line)
         shape = shapes.get(line)
         if shape is None:
-            shape = _shape(line, layout)
+            shape = _shape(line, layout, stops, markers)
             if len(shapes) >= _SHAPES_KEPT:
                 shapes.clear()
             shapes[line] = shape
@@ -220,12 +221,13 @@ def segment(document: Document, layout: Layout | None = None) -> list[Sentence]:
     return _sentences(doc, pieces)
 
 
-def _shape(line: str, layout: Layout):
+def _shape(line: str, layout: Layout, stops: regex.Pattern, markers: regex.Pattern | None):
     """What a line is, whatever its place: _BLANK, or (kind, offset of its stripped body, the body,
     the heading level for kind ``heading`` / its sentences as (offset, text) for kind ``prose``).
     Only the line's own characters decide it (the markers and table patterns read the body alone,
     the sentence ends are a set of characters with no lookaround: rules/document.yaml through
-    load_layout), so lines met again — a report's headings and wording recur — are read once."""
+    load_layout), so lines met again — a report's headings and wording recur — are read once.
+    ``stops`` and ``markers``: the layout's (``_stops``, ``_markers``)."""
     body = line.strip()
     if not body:
         return _BLANK
@@ -233,7 +235,7 @@ def _shape(line: str, layout: Layout):
     if "\t" in body or _tabular(body):
         return "row", lead, body, None
     short = len(body) <= layout.max_heading_chars
-    level = _short_heading_level(body, short, layout, _stops(layout.sentence_end), _markers(layout.headings)) \
+    level = _short_heading_level(body, short, layout, stops, markers) \
         if short or len(body) <= layout.plain_max else None
     if level is not None:
         return "heading", lead, body, level
