@@ -31,6 +31,9 @@ _STOP_OR_CLOSE_BACK = regex.compile(BEFORE_STOP.pattern[:-1] + regex.escape(CLOS
 AFTER_STOP = regex.compile(r"[，,。；;！？!?（(\n|]")
 CLAUSE_REACH = 40  # how far before a figure its clause (and so its before-cue) may begin
 _HAN = regex.compile(r"\p{Han}")  # compiled once: tried for every figure
+# the regex calls below take their arguments by position with concurrent=False (as
+# pipeline/extraction/scan.py FINDITER_ARGS): by default the regex package drops and retakes the GIL
+# inside every call, which a worker's one thread would only hand to itself
 
 
 def attribute(document: Document, sentences: list[Sentence], facts: list[Fact], meta: DocMeta,
@@ -127,11 +130,11 @@ def _task_before_done(sentence: Sentence, figs, i: int, q: Quantity, known: dict
         return None
     stext = sentence.text
     s, e, _unit = figs[i]
-    lead = cues.task_whole.search(stext, _clause_start(stext, s), s)
+    lead = cues.task_whole.search(stext, _clause_start(stext, s), s, False)
     done_at = figs[i + 1][0]
     k = stext.find(label, e, figs[i + 1][1])  # the label may end inside the figure's qualifier (签约4191户: 约)
-    if lead is None or k < 0 or not cues.task_then.fullmatch(stext, e, k) or not cues.gap.match(
-            stext[k + len(label):max(k + len(label), done_at)]):
+    if lead is None or k < 0 or not cues.task_then.fullmatch(stext, e, k, False) or not cues.gap.match(
+            stext[k + len(label):max(k + len(label), done_at)], None, None, False):
         return None
     rule = cues.rules[metric]
     hit = Match(rule, sentence, sentence.start + s, sentence.start + e,
@@ -155,7 +158,7 @@ def _listed_before_all(sentence: Sentence, figs, i: int, q: Quantity, known: dic
     s, e, _unit = figs[i]
     done = _all_done(stext, figs[i + 1][1], cues)
     if (done is None or stext[done[0]:done[1]] != label or ruleset.metric_unit(metric) != q.unit
-            or not cues.list_item.fullmatch(stext, e, figs[i + 1][0])):
+            or not cues.list_item.fullmatch(stext, e, figs[i + 1][0], False)):
         return None
     rule = cues.rules[metric]
     start, end = sentence.start + s, sentence.start + e
@@ -171,7 +174,7 @@ def _names_a_metric(stext: str, cues: Cues, split: bool) -> bool:
     (``split``: whether the sentence holds a space that may split a word)."""
     if has_word(cues.any_words, stext):
         return True
-    return split and has_word(cues.any_words, cues.split_space.sub("", stext))
+    return split and has_word(cues.any_words, cues.split_space.sub("", stext, 0, None, None, False))
 
 
 def _has_split(text: str, cues: Cues) -> bool:
@@ -187,7 +190,7 @@ def _share_of_task(sentence: Sentence, figs, i: int, known: dict[int, tuple[str,
         return None
     metric, label = known[i - 1]
     s, e, _unit = figs[i]
-    if not any(map(label.__contains__, cues.task_words)) or not cues.task_share.fullmatch(sentence.text, figs[i - 1][1], s):
+    if not any(map(label.__contains__, cues.task_words)) or not cues.task_share.fullmatch(sentence.text, figs[i - 1][1], s, False):
         return None
     start, end = sentence.start + s, sentence.start + e
     q = parse_quantity(sentence.text[s:e], units)
@@ -245,9 +248,9 @@ def _attributed(sentence: Sentence, figs, i: int, q: Quantity, cues: Cues, meta:
 def _all_done(stext: str, e: int, cues: Cues) -> tuple[int, int] | None:
     """The span of a cue after a figure ending at ``e`` that says all of it was done, past the
     words that say so (40幢房屋100%拆除; 共需拆迁84户，已全部签订了协议): rules/attribution.yaml after_all."""
-    if cues.after_all is None or (a := cues.after_all.match(stext, e)) is None:
+    if cues.after_all is None or (a := cues.after_all.match(stext, e, None, False)) is None:
         return None
-    m = cues.after.match(stext, a.end())
+    m = cues.after.match(stext, a.end(), None, False)
     if m is None or stext.startswith(cues.after_then_not, m.end()):
         return None
     return m.start(), m.end()
@@ -258,7 +261,7 @@ def _clause_start(stext: str, s: int) -> int:
     separator, or after an opening bracket that is still open at the figure (…（其中公务接待费1.95万元）);
     a bracket closed before the figure belongs to the label (因公出国(境)费支出决算为0万元)."""
     floor = max(0, s - CLAUSE_REACH)
-    last = _STOP_OR_CLOSE_BACK.search(stext, floor, s)
+    last = _STOP_OR_CLOSE_BACK.search(stext, floor, s, False)
     if last is None:
         return floor
     if stext[last.start()] not in CLOSE:
@@ -270,7 +273,7 @@ def _clause_start(stext: str, s: int) -> int:
             depth += 1
         elif ch in OPEN and depth:
             depth -= 1
-        elif BEFORE_STOP.match(ch):
+        elif BEFORE_STOP.match(ch, None, None, False):
             break
         lo -= 1
     return lo
@@ -293,7 +296,7 @@ def _unsplit(stext: str, lo: int, hi: int, cues: Cues, split: bool):
     PDF text justified or wrapped inside a cue word), and where each of its characters stands in
     the sentence (``split``: whether the sentence holds a space that may split a word)."""
     window = stext[lo:hi]
-    spaces = [m.span() for m in cues.split_space.finditer(window)] if split and _has_split(window, cues) else []
+    spaces = [m.span() for m in cues.split_space.finditer(window, None, None, False, False)] if split and _has_split(window, cues) else []
     if not spaces:
         return window, _Offsets(lo)
     keep, at = [], 0
@@ -314,7 +317,7 @@ def _before_cue(stext: str, window: str, at, cues: Cues) -> tuple[int, int] | No
     found = longest_at_each_start(cues.before_words, window, first)
     for end, size in sorted(((start + size, size) for start, size in found.items()), reverse=True):
         gap = window[end:]
-        if len(gap) > cues.reach_before or any(map(gap.__contains__, cues.not_between)) or not cues.gap.match(gap):
+        if len(gap) > cues.reach_before or any(map(gap.__contains__, cues.not_between)) or not cues.gap.match(gap, None, None, False):
             continue
         start = end - size
         lead = stext[max(0, at[start] - 4):at[start]]
@@ -335,7 +338,7 @@ def _candidates(stext: str, figs, i: int, cues: Cues, known: dict[int, tuple[str
     s, e, _unit = figs[i]
     prev_end = figs[i - 1][1] if i else 0  # figures come in order and do not overlap
     lo = None
-    counted_noun = e < len(stext) and _unit == "item" and _HAN.match(stext, e)
+    counted_noun = e < len(stext) and _unit == "item" and _HAN.match(stext, e, None, False)
     if not counted_noun and _names_unit(True, stext, max(0, s - CLAUSE_REACH, prev_end), s, unit, cues, split, ruleset):
         lo = max(_clause_start(stext, s), prev_end)
         window, at = _unsplit(stext, lo, s, cues, split)
@@ -355,9 +358,9 @@ def _candidates(stext: str, figs, i: int, cues: Cues, known: dict[int, tuple[str
         k = stext.find(label, at, s) if label else -1
         if 0 <= k - at <= 2:
             at = k + len(label)
-            while at < s and at - k < len(label) + 4 and _HAN.match(stext, at):
+            while at < s and at - k < len(label) + 4 and _HAN.match(stext, at, None, False):
                 at += 1  # the rest of its phrase (已签订 → 已签订协议)
-        if m := cues.follow.fullmatch(stext, at, s):
+        if m := cues.follow.fullmatch(stext, at, s, False):
             part_of = figs[i - 1][0] if "part" in m.groupdict() and m.group("part") else None
             yield m.start("basis"), m.end("basis"), metric, part_of
 
@@ -366,7 +369,7 @@ def _after_candidates(stext: str, figs, i: int, cues: Cues, split: bool, lo: int
     """The after-cues of figure ``i`` (its clause starting at ``lo``), and the cue _all_done finds."""
     s, e, _unit = figs[i]
     limit = min(figs[i + 1][0] if i + 1 < len(figs) else len(stext), len(stext), e + cues.reach_after + 8)
-    hi = stop.start() if e < limit and (stop := AFTER_STOP.search(stext, e, limit)) else max(e, limit)
+    hi = stop.start() if e < limit and (stop := AFTER_STOP.search(stext, e, limit, False)) else max(e, limit)
     # a figure its clause opens as a part (…15户进行了安置(其中4户为货币化安置…): a part of the figure before
     # when that one counts the same thing; else a figure of its own (完成620户，其中4个棚改项目…)
     opened = any(map(stext[lo:s].__contains__, cues.part_open))
@@ -394,5 +397,5 @@ def _names_unit(before: bool, stext: str, lo: int, hi: int, unit: str, cues: Cue
     in that stretch: taking out the spaces of a wider stretch joins what a narrower one joins, and more."""
     text = stext[lo:hi]
     if split and cues.split_space is not None and _has_split(text, cues):
-        text = cues.split_space.sub("", text)
+        text = cues.split_space.sub("", text, 0, None, None, False)
     return has_word(cues.words_of_unit(before, unit, ruleset.metric_unit), text)

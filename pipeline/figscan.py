@@ -5,8 +5,9 @@ The rules compile the figure pattern (rules/common.yaml, pipeline/rules.py) with
 package, whose matcher enters at every position of a text because the pattern opens with a
 choice of two lookaheads: ≈ 1,070 instructions a character. ``re`` runs the same pattern, with
 the two lookaheads made one (a lookahead for either set of characters is a lookahead for their
-union: both are zero-width, hold no group and stand at the same place), in ≈ 520: it skips to
-the characters a match can start at. The twin is made only when the pattern holds nothing but
+union: both are zero-width, hold no group and stand at the same place), in ≈ 520; with that
+lookahead's set given to ``re`` as its first-character hint (``re`` takes none from a lookahead:
+``_led_by_set``) it skips to the characters a match can start at. The twin is made only when the pattern holds nothing but
 syntax the two engines read the same way — literals other than braces, sets of literals and
 ranges, groups, choices, greedy, lazy and possessive repeats, lookarounds, no inline flags —
 else the pattern itself is used: the twin finds exactly what the pattern finds, by construction
@@ -22,9 +23,10 @@ from .groups import numbers
 from .normalize import Units, parse_quantity
 
 try:  # the standard library's re parser and compiler (private, hence guarded: without them, no twin)
+    import _sre as _SRE
     from re import _compiler as _COMPILER, _constants as _C, _parser as _PARSER
 except ImportError:  # pragma: no cover - Python < 3.11
-    _COMPILER = _C = _PARSER = None
+    _COMPILER = _C = _PARSER = _SRE = None
 
 _DEFAULT_FLAGS = regex.compile("").flags  # what regex.compile gives a str pattern with no flag
 # syntax the regex package reads otherwise than re does: POSIX classes ([[:alpha:]]), nested sets
@@ -90,7 +92,35 @@ def _twin_of(source: str, flags: int):
         return None
     if tree.data and (one := _one_lookahead(*tree.data[0])) is not None:
         tree.data[0] = one
-    return _COMPILER.compile(tree, tree.state.flags)
+    return _led_by_set(tree) or _COMPILER.compile(tree, tree.state.flags)
+
+
+def _led_by_set(tree):
+    """``tree`` compiled with the set of its opening lookahead ``(?=[S])`` as its first-character
+    hint, or None when it opens otherwise. ``re`` takes that hint only from a pattern opening with
+    a literal or a set, not with a lookahead, so without it the matcher is entered at every
+    character; with it the search skips to the characters of S, and every match of the pattern
+    starts at one (the lookahead, kept, asks that of the text)."""
+    if not tree.data or tree.data[0][0] is not _C.ASSERT:
+        return None
+    direction, body = tree.data[0][1]
+    if direction != 1 or len(body) != 1 or body[0][0] is not _C.IN \
+            or any(m_op is _C.NEGATE for m_op, _ in body[0][1]):
+        return None
+    flags = tree.state.flags
+    width = tree.getwidth()
+    if width[0] == 0:
+        return None  # re keeps no hint for a pattern that may match empty
+    hint = _PARSER.SubPattern(tree.state, [body[0]])
+    hint.width = width  # the info block reads the width of the pattern, the hint of its first character
+    code = []
+    _COMPILER._compile_info(code, hint, flags)
+    _COMPILER._compile(code, tree.data, flags)
+    code.append(_C.SUCCESS)
+    indexgroup = [None] * tree.state.groups
+    for name, i in tree.state.groupdict.items():
+        indexgroup[i] = name
+    return _SRE.compile(None, flags, code, tree.state.groups - 1, tree.state.groupdict, tuple(indexgroup))
 
 
 def _plain(items) -> bool:

@@ -26,7 +26,7 @@ def spans(pattern: regex.Pattern, text: str) -> list[tuple[int, int]]:
     """``[m.span() for m in pattern.finditer(text)]``."""
     starts = _starts(pattern)
     if starts is None:
-        return [m.span() for m in pattern.finditer(text)]
+        return [m.span() for m in pattern.finditer(text, None, None, False, False)]
     out = []
     match = pattern.match
     found = [s.search(text) for s in starts]  # each start's next place (a start's match never empty)
@@ -35,7 +35,9 @@ def spans(pattern: regex.Pattern, text: str) -> list[tuple[int, int]]:
         at = min((n for n in nexts if n is not None), default=None)
         if at is None:
             return out
-        m = match(text, at)  # the pattern's lookbehinds read the text before ``at``, as finditer's do
+        # the pattern's lookbehinds read the text before ``at``, as finditer's do; concurrent=False by
+        # position keeps the GIL (pipeline/extraction/scan.py FINDITER_ARGS)
+        m = match(text, at, None, False)
         if m is None:
             pos = at + 1
         else:

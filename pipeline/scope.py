@@ -26,6 +26,9 @@ _CHAIN_MARKS = "。：:！？!?"  # end a clause chain (as a line break does): a
 _CLAUSE_SPLIT = regex.compile(f"[{_CLAUSE_MARKS}]")
 _CLAUSE_START = regex.compile(f"[{_CLAUSE_MARKS}{_CHAIN_MARKS}]")
 _CHAIN_START = regex.compile(f"[{_CHAIN_MARKS}\n]")
+# the regex calls below take their arguments by position with concurrent=False (as
+# pipeline/extraction/scan.py FINDITER_ARGS): by default the regex package drops and retakes the GIL
+# inside every call, which a worker's one thread would only hand to itself
 
 
 @dataclass(frozen=True)
@@ -148,7 +151,7 @@ def _fewer_projects(facts: list[Fact], before: _Before, rules: ScopeRules) -> li
     for i, f in enumerate(facts):
         if f.kind != Kind.LEVEL or (f.sentence_index, f.metric) not in twice:
             continue
-        m = rules.project_subject.match(before.clause(f.start))
+        m = rules.project_subject.match(before.clause(f.start), None, None, False)
         if m is not None:
             counted.setdefault((f.sentence_index, f.metric), []).append((int(m.group("n")), i))
     aside = {i for group in counted.values() if len(group) > 1
@@ -181,7 +184,7 @@ def _parts_of_the_sentence_before(facts: list[Fact], text: str, rules: ScopeRule
 def _sentence_start(text: str, pos: int) -> int:
     """Where the sentence holding ``pos`` starts: after the last 。！？ or line break, spaces skipped."""
     line = text.rfind("\n", 0, pos) + 1  # the ends are looked for on the line only, not back to the text's start
-    end = _SENTENCE_END_BACK.search(text, line, pos)  # the last one
+    end = _SENTENCE_END_BACK.search(text, line, pos, False)  # the last one
     start = end.end() if end is not None else line
     while start < pos and text[start] in " \t\u3000":
         start += 1
@@ -214,7 +217,7 @@ def _not_the_units(f: Fact, before: _Before, rules: ScopeRules, title: str = "")
     chain = before.chain(f.start)
     return (_one_period(f, before, rules) or _subject_is_other(chain, rules, title, before.says)
             or _subject_before_is_other(text, f.start, chain, rules, title)
-            or rules.sub_area_line.match(before.line(f.start)) is not None
+            or rules.sub_area_line.match(before.line(f.start), None, None, False) is not None
             or before.under_item(f.start, rules.sub_unit_item)
             or _in_enumerated_body(before, f.start, rules)
             or before.in_section_of_others(f.section, rules.sub_unit_section))
@@ -224,8 +227,8 @@ def _one_period(f: Fact, before: _Before, rules: ScopeRules) -> bool:
     """One period's figure (本期, 上周, 7月…) or several years' (2016至2018年度)."""
     chain = before.chain(f.start)
     clause = before.clause(f.start)
-    return (any(map(clause.__contains__, rules.interim)) or rules.interim_lead.match(clause) is not None
-            or _interim_chain(chain, rules) or rules.multi_year.search(chain) is not None)
+    return (any(map(clause.__contains__, rules.interim)) or rules.interim_lead.match(clause, None, None, False) is not None
+            or _interim_chain(chain, rules) or rules.multi_year.search(chain, None, None, False) is not None)
 
 
 def _in_enumerated_body(before: _Before, pos: int, rules: ScopeRules) -> bool:
@@ -233,7 +236,7 @@ def _in_enumerated_body(before: _Before, pos: int, rules: ScopeRules) -> bool:
     (…：(1)省妇联保育院:编制41名…，实有30人；(2)…): the figure is that body's."""
     starts, ends = before.markers(pos, rules.item_marker)
     k = bisect_right(ends, pos) - 1  # the last marker of the line ending before the figure
-    return k >= 0 and rules.sub_unit_enumerated.match(before.text, starts[k], pos) is not None
+    return k >= 0 and rules.sub_unit_enumerated.match(before.text, starts[k], pos, False) is not None
 
 
 def _interim_chain(chain: str, rules: ScopeRules) -> bool:
@@ -324,12 +327,12 @@ def _subject_of(clause: str, rules: ScopeRules) -> str | bool | None:
     if len(memo) >= _SUBJECTS_KEPT:
         memo.clear()
     body = clause.strip(" \t\u3000")
-    if rules.own_lead.match(body):
+    if rules.own_lead.match(body, None, None, False):
         found = False
     elif not body.startswith(rules.not_subject) and (
-            m := rules.sub_unit_lead.match(body) or rules.sub_area_lead.match(body)) \
+            m := rules.sub_unit_lead.match(body, None, None, False) or rules.sub_area_lead.match(body, None, None, False)) \
             and not any(map(m.group().__contains__, rules.not_in_name)):
-        found = rules.name_lead.sub("", m.group(), count=1)
+        found = rules.name_lead.sub("", m.group(), 1, None, None, False)
     else:
         found = None
     memo[clause] = found
@@ -355,16 +358,16 @@ def _subject_before_is_other(text: str, pos: int, chain: str, rules: ScopeRules,
     if not rules.subjectless or not chain.startswith(rules.subjectless):
         return False
     line = text[text.rfind("\n", 0, pos) + 1:pos - len(chain)]
-    for sentence in reversed(_SENTENCE_END.split(line)[:-1]):
+    for sentence in reversed(_SENTENCE_END.split(line, 0, False)[:-1]):
         sentence = sentence.strip(" \t\u3000")
-        first = _CLAUSE_SPLIT.split(sentence, maxsplit=1)[0].strip(" \t\u3000")
+        first = _CLAUSE_SPLIT.split(sentence, 1, False)[0].strip(" \t\u3000")
         if not sentence or sentence.startswith(rules.subjectless):
             continue
-        if rules.own_lead.match(first) or first.startswith(rules.not_subject):
+        if rules.own_lead.match(first, None, None, False) or first.startswith(rules.not_subject):
             return False  # the unit's own office, or the whole (全区, 全年 …) or an object after a verb
-        if (m := rules.sub_unit_lead.match(first) or rules.sub_area_lead.match(first)) \
+        if (m := rules.sub_unit_lead.match(first, None, None, False) or rules.sub_area_lead.match(first, None, None, False)) \
                 and not any(map(m.group().__contains__, rules.not_in_name)):
-            return not _titled(rules.name_lead.sub("", m.group(), count=1), title)
+            return not _titled(rules.name_lead.sub("", m.group(), 1, None, None, False), title)
     return False
 
 
@@ -374,7 +377,7 @@ def _title(text: str) -> str:
     for line in text.split("\n", 8)[:8]:
         if line.strip():
             line = line.strip()
-            return "" if len(line) > 60 or _CLAUSE_SPLIT.search(line) or _CHAIN_START.search(line) else line
+            return "" if len(line) > 60 or _CLAUSE_SPLIT.search(line, None, None, False) or _CHAIN_START.search(line, None, None, False) else line
     return ""
 
 
@@ -408,7 +411,7 @@ class _Before:
         got = self._markers.get(start)
         if got is None:
             end = text.find("\n", pos)
-            spans = [m.span() for m in pattern.finditer(text, start, end if end >= 0 else len(text))]
+            spans = [m.span() for m in pattern.finditer(text, start, end if end >= 0 else len(text), False, False)]
             got = self._markers[start] = [a for a, _ in spans], [b for _, b in spans]
         return got
 
@@ -417,14 +420,14 @@ class _Before:
         start = self.text.rfind("\n", 0, pos) + 1
         got = self._items.get(start)
         if got is None:
-            got = self._items[start] = pattern.match(_line_before(self.text, pos)) is not None
+            got = self._items[start] = pattern.match(_line_before(self.text, pos), None, None, False) is not None
         return got
 
     def in_section_of_others(self, section: str, pattern: regex.Pattern) -> bool:
         """Whether ``pattern`` finds a body other than the unit's own in the section's own title (once a section)."""
         got = self._sections.get(section)
         if got is None:
-            got = self._sections[section] = pattern.search(section.rsplit(" > ", 1)[-1]) is not None
+            got = self._sections[section] = pattern.search(section.rsplit(" > ", 1)[-1], None, None, False) is not None
         return got
 
     def line(self, pos: int) -> str:
@@ -449,7 +452,7 @@ def _since(text: str, pos: int, back: regex.Pattern | None) -> str:
     pattern compiled to search backwards: its clause for the clause ends, its clause chain for 。：,
     the whole line for None)."""
     start = text.rfind("\n", 0, pos) + 1
-    if back is not None and (m := back.search(text, start, pos)):
+    if back is not None and (m := back.search(text, start, pos, False)):
         start = m.end()  # the last break: searched from ``pos`` backwards
     return text[start:pos].lstrip(" \t\u3000")
 

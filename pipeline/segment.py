@@ -25,6 +25,9 @@ _CLOSERS = "”’」』）)\"'"
 _YEAR_WORD = "年"  # what every year mention ends with: a text without it names no year (year_mentions)
 _YEAR = regex.compile(r"(?<![0-9０-９])((?:19|20|１９|２０)[0-9０-９]{2})" + _YEAR_WORD)
 _FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
+# the regex calls below take their arguments by position with concurrent=False (as
+# pipeline/extraction/scan.py FINDITER_ARGS): by default the regex package drops and retakes the GIL
+# inside every call, which a worker's one thread would only hand to itself
 
 
 @dataclass(frozen=True)
@@ -121,11 +124,11 @@ def _short_heading_level(body: str, short: bool, layout: Layout, stops: regex.Pa
                          markers: regex.Pattern | None) -> int | None:
     """``_heading_level`` of a line short enough for one kind (``short``: for a marked heading);
     ``stops`` and ``markers`` are the layout's (``_stops``, ``_markers``), looked up once a document."""
-    if body[-1] in "；;，,、：:" or stops.search(body, 0, len(body) - 1):
+    if body[-1] in "；;，,、：:" or stops.search(body, 0, len(body) - 1, False):
         return None
     level = _marked_level(body, layout.headings, markers)
     if level is not None:
-        if not _HAN.search(body):
+        if not _HAN.search(body, None, None, False):
             return None  # 73 | — a figure cell on its own line, not a numbered heading
         return level if short else None
     if (
@@ -141,8 +144,8 @@ def _marked_level(body: str, headings: tuple[tuple[int, regex.Pattern], ...], ma
     """The level of the first heading marker the line opens with, or None: one match of ``markers``
     (group k is marker k) where there is one, else each marker in turn."""
     if markers is None:
-        return next((level for level, marker in headings if marker.match(body)), None)
-    m = markers.match(body)
+        return next((level for level, marker in headings if marker.match(body, None, None, False)), None)
+    m = markers.match(body, None, None, False)
     return None if m is None else headings[m.lastindex - 1][0]
 
 
@@ -183,13 +186,14 @@ def segment(document: Document, layout: Layout | None = None) -> list[Sentence]:
     pieces: list[tuple] = []  # (section, start, end, text, kind), made Sentences at the end
     add = pieces.append
     shapes = _shapes(layout)
+    stops, markers = _stops(layout.sentence_end), _markers(layout.headings)  # looked up once a document
     end = -1
     for line in text.split("\n"):
         start = end + 1
         end = start + len(line)
         shape = shapes.get(line)
         if shape is None:
-            shape = _shape(line, layout)
+            shape = _shape(line, layout, stops, markers)
             if len(shapes) >= _SHAPES_KEPT:
                 shapes.clear()
             shapes[line] = shape
@@ -217,12 +221,13 @@ def segment(document: Document, layout: Layout | None = None) -> list[Sentence]:
     return _sentences(doc, pieces)
 
 
-def _shape(line: str, layout: Layout):
+def _shape(line: str, layout: Layout, stops: regex.Pattern, markers: regex.Pattern | None):
     """What a line is, whatever its place: _BLANK, or (kind, offset of its stripped body, the body,
     the heading level for kind ``heading`` / its sentences as (offset, text) for kind ``prose``).
     Only the line's own characters decide it (the markers and table patterns read the body alone,
     the sentence ends are a set of characters with no lookaround: rules/document.yaml through
-    load_layout), so lines met again — a report's headings and wording recur — are read once."""
+    load_layout), so lines met again — a report's headings and wording recur — are read once.
+    ``stops`` and ``markers``: the layout's (``_stops``, ``_markers``)."""
     body = line.strip()
     if not body:
         return _BLANK
@@ -230,12 +235,12 @@ def _shape(line: str, layout: Layout):
     if "\t" in body or _tabular(body):
         return "row", lead, body, None
     short = len(body) <= layout.max_heading_chars
-    level = _short_heading_level(body, short, layout, _stops(layout.sentence_end), _markers(layout.headings)) \
+    level = _short_heading_level(body, short, layout, stops, markers) \
         if short or len(body) <= layout.plain_max else None
     if level is not None:
         return "heading", lead, body, level
     sentences, pos = [], 0
-    stops = [m.end() for m in layout.sentence_split.finditer(line)]
+    stops = [m.end() for m in layout.sentence_split.finditer(line, None, None, False, False)]
     stops.append(len(line))
     for stop in stops:
         if stop <= pos:
@@ -288,7 +293,7 @@ def _tabular(body: str) -> bool:
     """``_looks_tabular`` of a stripped line: the punctuation and the separators asked first (str
     methods), the pattern only where both allow it."""
     return not ("。" in body or "，" in body or "；" in body) and any(map(body.__contains__, _SEPARATORS)) \
-        and bool(_TABULAR.search(body))
+        and bool(_TABULAR.search(body, None, None, False))
 
 
 def sections(sentences: list[Sentence]) -> list[Section]:
@@ -315,8 +320,8 @@ def clause_span(text: str, pos: int, layout: Layout | None = None) -> tuple[int,
     (3, 5)
     """
     layout = layout or _default_layout()
-    left = layout.clause_left.match(text, 0, pos)
-    right = layout.clause_right.match(text, pos)
+    left = layout.clause_left.match(text, 0, pos, False)
+    right = layout.clause_right.match(text, pos, None, False)
     return left.start(), right.end()
 
 
@@ -342,7 +347,7 @@ def read_meta(document: Document, layout: Layout | None = None) -> DocMeta:
         if counts:
             # of two years named equally often, the one whose final accounts are stated, then the later
             accounts = {y for at, y in mentions if layout.accounts_year is not None
-                        and layout.accounts_year.match(text[at + 4:at + 40]) is not None}
+                        and layout.accounts_year.match(text[at + 4:at + 40], None, None, False) is not None}
             year, year_source = max(counts.items(), key=lambda kv: (kv[1], kv[0] in accounts, kv[0]))[0], "text"
         elif dates := [int(m.group("y") or m.group("y2")) for m in _DATE_SCAN.finditer(text)]:
             # no 2023年 anywhere (a news page: 今年以来…): the year of its earliest date (发布日期 2018-05-04)
@@ -350,7 +355,7 @@ def read_meta(document: Document, layout: Layout | None = None) -> DocMeta:
     unit, unit_source = _unit_from_title(title, layout), "title"
     if not unit and title:  # the name on its own line above the title
         above = head_lines[: head_lines.index(title)]
-        unit = next((ln for ln in reversed(above) if layout.unit_name.fullmatch(ln)), None)
+        unit = next((ln for ln in reversed(above) if layout.unit_name.fullmatch(ln, None, None, False)), None)
     if not unit:
         unit, unit_source = _unit_from_text(text, layout), "text"
     if not unit:
@@ -381,9 +386,9 @@ _TITLE_YEAR = regex.compile(r"(?:附件[0-9一二三四五六七八九十]*\s*)?
 def _unit_from_title(title: str, layout: Layout) -> str | None:
     if not title:
         return None
-    name = _TITLE_CUT.sub("", title)
-    name = _TITLE_YEAR.sub("", name).strip(" \t\u3000:：")
-    m = layout.unit_name.fullmatch(name)
+    name = _TITLE_CUT.sub("", title, 0, None, None, False)
+    name = _TITLE_YEAR.sub("", name, 0, None, None, False).strip(" \t\u3000:：")
+    m = layout.unit_name.fullmatch(name, None, None, False)
     return name if m else None
 
 
@@ -394,7 +399,7 @@ def _unit_from_text(text: str, layout: Layout) -> str | None:
     for m in property_twin(layout.unit_name).finditer(window):  # its re twin: the names it finds, for less
         names[m.group(0)] += 1
         # 株洲市自然资源和规划局 may be the start of 株洲市自然资源和规划局征地事务中心
-        if longer := layout.unit_tail.match(window, m.end()):
+        if longer := layout.unit_tail.match(window, m.end(), None, False):
             names[m.group(0) + longer.group(0)] += 1
     if not names:
         return None
@@ -417,7 +422,7 @@ def _without_place(name: str) -> str:
     >>> _without_place("长沙市望城区征地服务中心")
     '征地服务中心'
     """
-    return _PLACE.sub("", name) or name
+    return _PLACE.sub("", name, 0, None, None, False) or name
 
 
 _DATE = regex.compile(r"(?<![0-9])(?:(?P<y>(?:19|20)[0-9]{2})[-/.][01]?[0-9][-/.][0-3]?[0-9]"
@@ -435,7 +440,7 @@ def year_mentions(text: str) -> list[tuple[int, int]]:
     """
     if _YEAR_WORD not in text:
         return []  # most clauses before a figure name no year: no scan
-    return [(m.start(), int(m.group(1).translate(_FULLWIDTH))) for m in _YEAR.finditer(text)]
+    return [(m.start(), int(m.group(1).translate(_FULLWIDTH))) for m in _YEAR.finditer(text, None, None, False, False)]
 
 
 def dates_an_event(text: str, at: int, layout: Layout | None) -> bool:
@@ -450,7 +455,7 @@ def dates_an_event(text: str, at: int, layout: Layout | None) -> bool:
     """
     if layout is None:
         return False
-    if layout.event_before is not None and layout.event_before.search(text, max(0, at - 8), at):
+    if layout.event_before is not None and layout.event_before.search(text, max(0, at - 8), at, False):
         return True
     # the pattern is anchored (^年…): matched on the text from the 年 on, not at an offset of the whole
-    return layout.event_after is not None and layout.event_after.match(text[at + 4:at + 40]) is not None
+    return layout.event_after is not None and layout.event_after.match(text[at + 4:at + 40], None, None, False) is not None

@@ -59,7 +59,7 @@ def _share_after(text: str, done: Fact, ruleset: RuleSet, units: Units):
     line_end = len(text) if line_end < 0 else line_end
     figure, _u, fig = scanner(ruleset.figure)  # the figure pattern's re twin (pipeline/figscan.py)
     m = figure.search(text, done.end, min(line_end, done.end + 40))
-    if m is None or not ruleset.cues.share_after.fullmatch(text, done.end, m.start(fig)):
+    if m is None or not ruleset.cues.share_after.fullmatch(text, done.end, m.start(fig), False):
         return None
     q = parse_quantity(m.group(fig), units)
     if q is None or q.unit != "ratio" or not 0 < q.value < 1:
@@ -108,7 +108,7 @@ def _tasks_named_after(text: str, sentences: list[Sentence], starts: list[int], 
     found = []
     for k, m in enumerate(mentions):
         if m.metric is not None or k in taken or m.unit not in cues.share_whole_units \
-                or not cues.task_after.match(text, m.end):
+                or not cues.task_after.match(text, m.end, None, False):
             continue
         sentence = sentences[bisect_right(starts, m.start) - 1]
         before = [f for f in done if sentence.start <= f.start and f.end <= m.start and f.unit == m.unit]
