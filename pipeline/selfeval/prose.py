@@ -41,7 +41,7 @@ def prose_indicators(doc: str, text: str, vocab: IndicatorVocab, units: Units | 
             or not any(w in text for w in least(vocab.prose_score)):
         return []  # the pattern tries every position: only where its words stand
     out = []
-    for m in pattern.finditer(text):
+    for m in pattern.finditer(text, None, None, False, False):
         target = parse_measure(m.group("target"), vocab, units)
         actual = parse_measure(m.group("actual"), vocab, units)
         cells = tuple(IndicatorCell(role, m.start(role), m.end(role)) for role in ("target", "actual", "score"))

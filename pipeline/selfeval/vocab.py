@@ -70,7 +70,7 @@ class IndicatorVocab:
         """The column role a header cell names (its longest header word), or None."""
         text = _squeeze(cell)
         if "(" in text or "（" in text:  # else no annotation to drop
-            text = _ANNOTATION.sub("", text)
+            text = _ANNOTATION.sub("", text, 0, None, None, False)
         shortest = len(text) - _HEADER_SLACK
         for word, role in self.header_words:  # longest first: past the words too short for the text, none fits
             if len(word) < shortest:
@@ -93,7 +93,7 @@ class IndicatorVocab:
         if known is None:
             text = _squeeze(cell)
             known = self._header_cells[cell] = bool(text) and (self.role_of(text) is not None or text in self.fillers
-                                                                or _ANNOTATION.fullmatch(text) is not None)  # (A), (B/A)
+                                                                or _ANNOTATION.fullmatch(text, None, None, False) is not None)  # (A), (B/A)
             if len(self._header_cells) > 100_000:
                 self._header_cells.clear()  # a bound, whatever the corpus
         return known
@@ -116,7 +116,7 @@ class IndicatorVocab:
         text = _squeeze(name)
         for mark in _point_marks(self.points):
             if text[-1:] in _CLOSES:  # a mark ends the name with its bracket
-                text = mark.sub("", text)
+                text = mark.sub("", text, 0, None, None, False)
         return text
 
     def is_total(self, cell: str) -> bool:
@@ -126,11 +126,11 @@ class IndicatorVocab:
     def has_points(self, name: str) -> bool:
         """A level name with its points (规划 (15分)): a level-1 or level-2 cell."""
         text = _squeeze(name)
-        return text[-1:] in _CLOSES and any(mark.search(text) for mark in _point_marks(self.points))
+        return text[-1:] in _CLOSES and any(mark.search(text, None, None, False) for mark in _point_marks(self.points))
 
     def is_placeholder(self, name: str) -> bool:
         """A template's row name left unfilled (指标2：, ……): no indicator of its own."""
-        return self.placeholder is not None and self.placeholder.fullmatch(_squeeze(name)) is not None
+        return self.placeholder is not None and self.placeholder.fullmatch(_squeeze(name), None, None, False) is not None
 
     def is_level2(self, name: str) -> bool:
         return _bare_name(name) in self.level2
@@ -168,7 +168,7 @@ def _may_head(header_words: tuple[tuple[str, str], ...], min_roles: int, text: s
     whitespace is made of (a cell may cut an annotation) is taken as present."""
     bare = "".join(text.split())
     if any(p.search(bare) for p in _ANNOTATION_AT):  # else no annotation to drop: every match opens with one
-        bare = _ANNOTATION.sub("", bare)
+        bare = _ANNOTATION.sub("", bare, 0, None, None, False)
     named, words = _header_words(header_words)
     if not any(word in bare for word in least(words["level3"] + words["target"])) and not named & {"level3", "target"}:
         return False  # the usual page: no name or target column; the other roles not asked
@@ -197,7 +197,7 @@ def _squeeze(text: str) -> str:
     parts = text.split()
     if len(parts) == 1 and len(parts[0]) == len(text):
         return text
-    return _SPACES.sub("", text)
+    return _SPACES.sub("", text, 0, None, None, False)
 
 
 _POINTS = regex.compile(r"[（(][^）)]{0,8}[）)]$")
@@ -206,7 +206,7 @@ _POINTS = regex.compile(r"[（(][^）)]{0,8}[）)]$")
 def _bare_name(name: str) -> str:
     """A level name without its points: 产出指标(50分) → 产出指标."""
     text = _squeeze(name)
-    return _POINTS.sub("", text) if text[-1:] in _CLOSES else text  # points end the name with their bracket
+    return _POINTS.sub("", text, 0, None, None, False) if text[-1:] in _CLOSES else text  # points end the name with their bracket
 
 
 def load_indicator_vocab(directory: str | Path) -> IndicatorVocab | None:
