@@ -55,3 +55,42 @@ def test_every_positional_concurrent_in_the_reader_is_false_and_nothing_more_fol
             assert not (isinstance(before, ast.Constant) and before.value is True), (name, node.lineno)
         seen += 1
     assert seen > 50
+
+
+# the vocabulary's per-cell memos of role_of and is_total ----------------------------------------
+
+def _real_cells():
+    from pipeline.errors import IngestError
+    from pipeline.ingest import read_document
+
+    pages = sorted(ROOT.glob("tests/cases/real/*/docs/*")) + sorted((ROOT / "data" / "raw").glob("0*"))
+    cells = set()
+    for path in pages:
+        try:
+            text = read_document(path).text
+        except IngestError:
+            continue
+        for line in text.splitlines():
+            cells.update(c for c in regex.split(r"[\t|｜]", line) if c)  # grid cells, spaces kept
+            cells.update(line.split())
+    return sorted(cells)
+
+
+def test_role_and_total_memos_answer_as_the_plain_questions_on_every_real_cell():
+    from pipeline.rules import load_rules
+    from pipeline.selfeval import vocab as V
+
+    vocab = load_rules().indicators
+    built = ["总 分", "总分(100分)", "总分（100分）", " 目标值(A) ", "实际完成值（B）", "指 标 值", "分值", "", " ", "(A)"]
+    cells = _real_cells() + built
+    roles = named = totals = 0
+    for _round in range(2):  # asked, then answered from the memo
+        for cell in cells:
+            role = vocab.role_of(cell)
+            assert role == vocab._role_of(cell), cell
+            assert vocab.is_total(cell) == (vocab.level_name(cell) in vocab.total_labels), cell
+            roles += 1
+            named += role is not None
+            totals += vocab.is_total(cell)
+    assert roles > 10_000 and named > 100 and totals > 10
+    assert 0 < len(vocab._cell_roles) <= V._CELL_MEMO and 0 < len(vocab._cell_totals) <= V._CELL_MEMO

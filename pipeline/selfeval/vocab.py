@@ -20,6 +20,8 @@ from ..memo import per_object
 _HEADER_SLACK = 4  # characters a header cell may hold beyond its word
 ROLES = ("level1", "level2", "level3", "nature", "target", "unit", "actual", "weight", "score", "note", "other")
 OPERATORS = ("ge", "gt", "le", "lt", "eq")
+_CELL_MEMO = 100_000  # cells a per-cell memo of the vocabulary holds at most
+_UNASKED = object()
 
 
 @dataclass(frozen=True)
@@ -65,9 +67,20 @@ class IndicatorVocab:
     _header_cells: dict = field(default_factory=dict, compare=False, repr=False, hash=False)
     # (cell text, bounded, opens a line) → what pipeline/selfeval/rows.py's row grammar asks of it
     _cell_facts: dict = field(default_factory=dict, compare=False, repr=False, hash=False)
+    # cell text → its role (role_of), its being a total label (is_total): asked once per window and per stop scan
+    _cell_roles: dict = field(default_factory=dict, compare=False, repr=False, hash=False)
+    _cell_totals: dict = field(default_factory=dict, compare=False, repr=False, hash=False)
 
     def role_of(self, cell: str) -> str | None:
         """The column role a header cell names (its longest header word), or None."""
+        known = self._cell_roles.get(cell, _UNASKED)
+        if known is _UNASKED:
+            if len(self._cell_roles) >= _CELL_MEMO:
+                self._cell_roles.clear()  # a bound, whatever the corpus
+            known = self._cell_roles[cell] = self._role_of(cell)
+        return known
+
+    def _role_of(self, cell: str) -> str | None:
         text = _squeeze(cell)
         if "(" in text or "（" in text:  # else no annotation to drop
             text = _ANNOTATION.sub("", text, 0, None, None, False)
@@ -121,7 +134,12 @@ class IndicatorVocab:
 
     def is_total(self, cell: str) -> bool:
         """The total row's label, its points included (总 分, 总分(100分))."""
-        return self.level_name(cell) in self.total_labels
+        known = self._cell_totals.get(cell)
+        if known is None:
+            if len(self._cell_totals) >= _CELL_MEMO:
+                self._cell_totals.clear()  # a bound, whatever the corpus
+            known = self._cell_totals[cell] = self.level_name(cell) in self.total_labels
+        return known
 
     def has_points(self, name: str) -> bool:
         """A level name with its points (规划 (15分)): a level-1 or level-2 cell."""
