@@ -94,3 +94,27 @@ def test_role_and_total_memos_answer_as_the_plain_questions_on_every_real_cell()
             totals += vocab.is_total(cell)
     assert roles > 10_000 and named > 100 and totals > 10
     assert 0 < len(vocab._cell_roles) <= V._CELL_MEMO and 0 < len(vocab._cell_totals) <= V._CELL_MEMO
+
+
+# least(words) once for a vocabulary's words ------------------------------------------------------
+
+def test_may_head_and_least_once_answer_as_built_each_time_on_every_real_page():
+    from pipeline.holding import least, least_once
+    from pipeline.rules import load_rules
+    from pipeline.selfeval import vocab as V
+
+    vocab = load_rules().indicators
+    for words in (vocab.prose_target, vocab.prose_score, vocab.grade_labels):
+        assert least_once(words) == least(words) and least_once(words) is least_once(words)
+    named, words = V._header_words(vocab.header_words)
+    heads = least(words["level3"] + words["target"])
+    headed = 0
+    for cell in _real_cells()[::3] + ["指标 名称 目标值 实际值 分值 得分", "三级指标|年度指标值(A)|实际完成值(B)|分值"]:
+        bare = V._ANNOTATION.sub("", "".join(cell.split()))
+        plain = (any(w in bare for w in heads) or bool(named & {"level3", "target"})) and (lambda roles: (
+            len(roles) >= vocab.min_roles and bool(roles & {"level3", "target"})
+            and (bool(roles & {"weight", "score"}) or {"target", "actual"} <= roles)))(
+            named | {role for role, ws in words.items() if any(w in bare for w in least(ws))})
+        assert vocab.may_head(cell) == plain, cell
+        headed += plain
+    assert headed >= 2

@@ -14,7 +14,7 @@ from functools import lru_cache
 import regex
 
 from ..groups import numbers
-from ..holding import least
+from ..holding import least_once
 from ..model import Indicator
 from ..normalize import Units
 from .rows import Carry, RawRow, Tok, to_indicator
@@ -28,7 +28,7 @@ _NAME = regex.compile(r"[^\s0-9]*\p{Han}[^\s0-9]*$")  # a row's words: no figure
 def fragment_rows(doc: str, text: str, vocab: IndicatorVocab, units: Units | None) -> list[Indicator]:
     """The rows of every headerless run-on fragment of ``text``."""
     pattern = _pattern(vocab)
-    if pattern is None or vocab.run_on_levels is None or not any(w in text for w in least(_marks(vocab.prefix_ops))):
+    if pattern is None or vocab.run_on_levels is None or not any(w in text for w in least_once(_marks(vocab.prefix_ops))):
         return []  # a row is found at its comparator's mark: the pattern tries every position, only where one stands
     runs: list[list[tuple[int, regex.Match]]] = []
     for m in pattern.finditer(text, None, None, False, False):

@@ -14,7 +14,7 @@ from dataclasses import replace
 import regex
 
 from ..extraction.fundrows import fund_rows, rate_quantity
-from ..holding import least, opening_at
+from ..holding import least, least_once, opening_at
 from ..memo import per_object
 from ..groups import numbers
 from ..model import Document, Indicator, IndicatorCell, SelfGrade, builder, replaced
@@ -523,7 +523,7 @@ def read_grade(document: Document, ruleset: RuleSet) -> SelfGrade | None:
     """The grade the report gives itself (评价等级为“优”, 自评等级：良好): the first one stated under
     a label of its own grade (自评等级; an evaluator's 评价等级 may stand above it), else the first."""
     vocab: IndicatorVocab | None = ruleset.indicators
-    if vocab is None or vocab.grade_pattern is None or not any(w in document.text for w in least(vocab.grade_labels)):
+    if vocab is None or vocab.grade_pattern is None or not any(w in document.text for w in least_once(vocab.grade_labels)):
         return None  # a grade stands after its label: the pattern tries every position, only where one stands
     names = dict(vocab.grade_names)
     groups = numbers(vocab.grade_pattern)

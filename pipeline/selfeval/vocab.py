@@ -187,12 +187,21 @@ def _may_head(header_words: tuple[tuple[str, str], ...], min_roles: int, text: s
     bare = "".join(text.split())
     if any(p.search(bare) for p in _ANNOTATION_AT):  # else no annotation to drop: every match opens with one
         bare = _ANNOTATION.sub("", bare, 0, None, None, False)
-    named, words = _header_words(header_words)
-    if not any(word in bare for word in least(words["level3"] + words["target"])) and not named & {"level3", "target"}:
+    named, heads, words = _header_least(header_words)
+    if not any(word in bare for word in heads) and not named & {"level3", "target"}:
         return False  # the usual page: no name or target column; the other roles not asked
-    roles = named | {role for role, ws in words.items() if any(w in bare for w in least(ws))}
+    roles = named | {role for role, ws in words.items() if any(w in bare for w in ws)}
     return len(roles) >= min_roles and bool(roles & {"level3", "target"}) and (
         bool(roles & {"weight", "score"}) or {"target", "actual"} <= roles)
+
+
+@per_object()
+def _header_least(header_words: tuple[tuple[str, str], ...]) -> tuple[frozenset[str], tuple[str, ...], dict[str, tuple[str, ...]]]:
+    """``_header_words``'s roles taken as present; the fewest of the level3 and target words a text
+    holds one of exactly when it holds one of them all; each role's fewest (holding.least): built
+    once for the vocabulary's words, not once a page."""
+    named, words = _header_words(header_words)
+    return named, least(words["level3"] + words["target"]), {role: least(ws) for role, ws in words.items()}
 
 
 @lru_cache(maxsize=8)
