@@ -14,12 +14,21 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .memo import per_object
+
 
 @lru_cache(maxsize=64)
 def least(words: tuple[str, ...]) -> tuple[str, ...]:
     """``words`` less every word that holds another of them (and repeats), sorted."""
     unique = set(words)
     return tuple(sorted(w for w in unique if not any(v != w and v in w for v in unique)))
+
+
+@per_object(limit=32)
+def least_once(words: tuple[str, ...]) -> tuple[str, ...]:
+    """``least(words)`` remembered by the identity of ``words``: a vocabulary's tuple, asked again on
+    every page (``least`` compares each word with each other)."""
+    return least(words)
 
 
 def any_word(words) -> re.Pattern:

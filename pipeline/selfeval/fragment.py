@@ -14,7 +14,7 @@ from functools import lru_cache
 import regex
 
 from ..groups import numbers
-from ..holding import least
+from ..holding import least_once
 from ..model import Indicator
 from ..normalize import Units
 from .rows import Carry, RawRow, Tok, to_indicator
@@ -28,14 +28,14 @@ _NAME = regex.compile(r"[^\s0-9]*\p{Han}[^\s0-9]*$")  # a row's words: no figure
 def fragment_rows(doc: str, text: str, vocab: IndicatorVocab, units: Units | None) -> list[Indicator]:
     """The rows of every headerless run-on fragment of ``text``."""
     pattern = _pattern(vocab)
-    if pattern is None or vocab.run_on_levels is None or not any(w in text for w in least(_marks(vocab.prefix_ops))):
+    if pattern is None or vocab.run_on_levels is None or not any(w in text for w in least_once(_marks(vocab.prefix_ops))):
         return []  # a row is found at its comparator's mark: the pattern tries every position, only where one stands
     runs: list[list[tuple[int, regex.Match]]] = []
-    for m in pattern.finditer(text):
+    for m in pattern.finditer(text, None, None, False, False):
         back = text.rfind(" ", max(0, m.start() - _NAME_LIMIT), m.start())
         line = max(text.rfind("\n", 0, m.start()), text.rfind("\t", 0, m.start()))
         start = max(back, line) + 1
-        if start >= m.start() or not _NAME.match(text, start, m.start()):
+        if start >= m.start() or not _NAME.match(text, start, m.start(), False):
             continue
         if runs and runs[-1][-1][1].end() == start - 1:
             runs[-1].append((start, m))
@@ -62,7 +62,7 @@ def _split(text: str, start: int, m: regex.Match, vocab: IndicatorVocab) -> tupl
     levels: list[Tok] = []
     at = start
     while True:
-        level = vocab.run_on_levels.match(text, at, m.start())
+        level = vocab.run_on_levels.match(text, at, m.start(), False)
         if level is None or level.end() >= m.start():
             break
         levels.append(Tok(level.group(), level.start(), level.end()))

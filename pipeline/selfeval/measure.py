@@ -69,7 +69,7 @@ def parse_measure(text: str, vocab: IndicatorVocab, units: Units | None, unit_ce
                 break
     if op is None and nature:
         op = _nature_op(nature, vocab)
-    m = _NUMBER.match(body)
+    m = _NUMBER.match(body, None, None, False)
     if not m:
         return Measure(raw, op, None, "")
     num = m.group(_NUM)
@@ -83,7 +83,7 @@ def parse_measure(text: str, vocab: IndicatorVocab, units: Units | None, unit_ce
     step = Decimal(1).scaleb(-decimals)
     if surface and not _is_unit(surface, vocab.unit_chars):
         return Measure(raw, op, None, "")  # a figure inside words (3天内完成审核, ≥360天服务读者): qualitative
-    if vocab.date is not None and vocab.date.fullmatch(num + surface[:1]) and len(surface) > 1:
+    if vocab.date is not None and vocab.date.fullmatch(num + surface[:1], None, None, False) and len(surface) > 1:
         return Measure(raw, op, None, "")  # a year and words after it (2022年全年, 2021年底前): a date, qualitative
     unit = surface
     if surface in ("%", "％"):
@@ -102,7 +102,7 @@ _UNIT_TEXT = regex.compile(r"^[\p{Han}%㎡a-zA-Z²³/]+$")
 
 def _is_unit(surface: str, chars: int) -> bool:
     """A unit after a figure: a few letters (rules/indicators.yaml ``unit_chars``); more are words."""
-    return len(surface) <= chars and bool(_UNIT_TEXT.match(surface))
+    return len(surface) <= chars and bool(_UNIT_TEXT.match(surface, None, None, False))
 
 
 def _nature_op(nature: str, vocab: IndicatorVocab) -> str | None:
@@ -149,7 +149,7 @@ def plain_number(cell: str, points: tuple[str, ...] = ()) -> Decimal | None:
         if text.endswith(word):
             text = text[: -len(word)].rstrip()
             break
-    m = _PLAIN.fullmatch(text)
+    m = _PLAIN.fullmatch(text, None, None, False)
     return Decimal(m.group(1)) if m else None
 
 

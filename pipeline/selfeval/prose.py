@@ -9,7 +9,7 @@ from functools import lru_cache
 
 import regex
 
-from ..holding import least
+from ..holding import least_once
 from ..model import Indicator, IndicatorCell
 from ..normalize import Units
 from .measure import parse_measure
@@ -37,11 +37,11 @@ def _compiled(target: tuple[str, ...], actual: tuple[str, ...], score: tuple[str
 def prose_indicators(doc: str, text: str, vocab: IndicatorVocab, units: Units | None) -> list[Indicator]:
     """Indicators stated in sentences (layout ``prose``; no weight: a sentence rarely gives it)."""
     pattern = _pattern(vocab)
-    if pattern is None or not any(w in text for w in least(vocab.prose_target)) \
-            or not any(w in text for w in least(vocab.prose_score)):
+    if pattern is None or not any(w in text for w in least_once(vocab.prose_target)) \
+            or not any(w in text for w in least_once(vocab.prose_score)):
         return []  # the pattern tries every position: only where its words stand
     out = []
-    for m in pattern.finditer(text):
+    for m in pattern.finditer(text, None, None, False, False):
         target = parse_measure(m.group("target"), vocab, units)
         actual = parse_measure(m.group("actual"), vocab, units)
         cells = tuple(IndicatorCell(role, m.start(role), m.end(role)) for role in ("target", "actual", "score"))

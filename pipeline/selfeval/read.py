@@ -14,7 +14,7 @@ from dataclasses import replace
 import regex
 
 from ..extraction.fundrows import fund_rows, rate_quantity
-from ..holding import least, opening_at
+from ..holding import least, least_once, opening_at
 from ..memo import per_object
 from ..groups import numbers
 from ..model import Document, Indicator, IndicatorCell, SelfGrade, builder, replaced
@@ -189,12 +189,12 @@ def _words(line: str, vocab: IndicatorVocab) -> list[tuple[int, int]]:
     measure a template prints in sub-columns (符号 | 值 | 单位: >= 98 %(百分比) → one cell): a lone
     comparator with the figure after it, a bare figure with the percent sign after it."""
     out: list[tuple[int, int]] = []
-    for m in _WORD.finditer(line):
-        if out and _OPEN_BRACKET.search(line[out[-1][0]:out[-1][1]]) and _CLOSE_BRACKET.fullmatch(m.group()):
+    for m in _WORD.finditer(line, None, None, False, False):
+        if out and _OPEN_BRACKET.search(line[out[-1][0]:out[-1][1]], None, None, False) and _CLOSE_BRACKET.fullmatch(m.group(), None, None, False):
             out[-1] = (out[-1][0], m.end())  # (80 | 分): one annotation the layout broke
-            if len(out) > 1 and _ANNOTATION.fullmatch(line[out[-1][0]:out[-1][1]]):
+            if len(out) > 1 and _ANNOTATION.fullmatch(line[out[-1][0]:out[-1][1]], None, None, False):
                 out[-2:] = [(out[-2][0], out[-1][1])]
-        elif out and (_ANNOTATION.fullmatch(m.group()) and not _ANNOTATION.fullmatch(line[out[-1][0]:out[-1][1]])
+        elif out and (_ANNOTATION.fullmatch(m.group(), None, None, False) and not _ANNOTATION.fullmatch(line[out[-1][0]:out[-1][1]], None, None, False)
                       or _one_measure(line[out[-1][0]:out[-1][1]], m.group(), vocab)):
             out[-1] = (out[-1][0], m.end())
         else:
@@ -205,10 +205,10 @@ def _words(line: str, vocab: IndicatorVocab) -> list[tuple[int, int]]:
 def _one_measure(before: str, word: str, vocab: IndicatorVocab) -> bool:
     """Two words of one measure: a comparator and its figure (>= | 98), or a figure, the comparator
     before it or not, and its percent sign (98 | %(百分比))."""
-    if _FIGURE.match(word):
+    if _FIGURE.match(word, None, None, False):
         return before in op_words(vocab.prefix_ops)
-    if _PERCENT.match(word):
-        return bool(_OPEN_FIGURE.fullmatch(before)) and (
+    if _PERCENT.match(word, None, None, False):
+        return bool(_OPEN_FIGURE.fullmatch(before, None, None, False)) and (
             plain_number(before) is not None or before.startswith(op_words(vocab.prefix_ops)))
     return False
 
@@ -228,14 +228,14 @@ def _in_pipe_region(physical: list[tuple[int, str]], n: int) -> bool:
     """A line of `|` cells; a cell's first line whose next line goes on with a `|`; a short last
     cell after a line that ends with one (a page cut inside the table)."""
     line = physical[n][1]
-    if _PIPE.search(line):
+    if _PIPE.search(line, None, None, False):
         return True
     if not line.strip():
         return False
     if n + 1 < len(physical) and physical[n + 1][1].lstrip()[:1] in ("|", "｜"):
         return True
     before = physical[n - 1][1].rstrip() if n else ""
-    return before[-1:] in ("|", "｜") and len(line.strip()) <= _CUT_CELL and not _PROSE_END.search(line)
+    return before[-1:] in ("|", "｜") and len(line.strip()) <= _CUT_CELL and not _PROSE_END.search(line, None, None, False)
 
 
 _CUT_CELL = 12
@@ -253,7 +253,7 @@ def _pipe_rows(text: str, region: list[tuple[int, str]]) -> list[list[Tok]]:
     open_span: tuple[int, int] | None = None  # the cell running on at a line's end
     prev_pipes = -1
     for start, line in region:
-        cuts = [m.start() for m in _PIPE.finditer(line)]
+        cuts = [m.start() for m in _PIPE.finditer(line, None, None, False, False)]
         bounds = [-1] + cuts + [len(line)]
         segs = [(start + a + 1, start + b) for a, b in zip(bounds, bounds[1:])]
         first = segs[0]
@@ -327,7 +327,7 @@ def _split_grid(line: str, offset: int) -> list[Tok]:
     if stripped[-1:] in "|｜" and body_end - 1 >= body_start:
         body_end -= 1
     at = body_start
-    for m in _GRID_SPLIT.finditer(line, body_start, body_end):
+    for m in _GRID_SPLIT.finditer(line, body_start, body_end, False, False):
         cells.append(_tok(line, at, m.start(), offset))
         at = m.end()
     cells.append(_tok(line, at, body_end, offset))
@@ -523,7 +523,7 @@ def read_grade(document: Document, ruleset: RuleSet) -> SelfGrade | None:
     """The grade the report gives itself (评价等级为“优”, 自评等级：良好): the first one stated under
     a label of its own grade (自评等级; an evaluator's 评价等级 may stand above it), else the first."""
     vocab: IndicatorVocab | None = ruleset.indicators
-    if vocab is None or vocab.grade_pattern is None or not any(w in document.text for w in least(vocab.grade_labels)):
+    if vocab is None or vocab.grade_pattern is None or not any(w in document.text for w in least_once(vocab.grade_labels)):
         return None  # a grade stands after its label: the pattern tries every position, only where one stands
     names = dict(vocab.grade_names)
     groups = numbers(vocab.grade_pattern)

@@ -228,10 +228,10 @@ def name_only_row(filled: list[Tok], vocab: IndicatorVocab, header: Header | Non
         return None
     *prefix, name = filled
     opens_block = len(prefix) == 2 and header is not None and "level2" in header.roles \
-        and bool(vocab.block_of(prefix[0].text)) and _is_name(prefix[1], vocab) and not _PROSE.search(prefix[1].text)
+        and bool(vocab.block_of(prefix[0].text)) and _is_name(prefix[1], vocab) and not _PROSE.search(prefix[1].text, None, None, False)
     if not opens_block and not all(vocab.block_of(t.text) or vocab.is_level2(t.text) for t in prefix):
         return None
-    if not prefix and (_PROSE.search(name.text) or any(len(w) >= _LONE_HEADER_WORD and w in name.text
+    if not prefix and (_PROSE.search(name.text, None, None, False) or any(len(w) >= _LONE_HEADER_WORD and w in name.text
                                                        for w, _ in vocab.header_words)):
         return None  # a sentence, or a header's cell a page broke off its line (未完成原因及拟采取的改进措施)
     text = name.text.strip()
@@ -324,7 +324,7 @@ def _one_row(first: tuple[RawRow, list[Tok]], second: tuple[RawRow, list[Tok]], 
     if not {"target", "actual"} <= set(a.cells) or not {"target", "actual"} <= set(b.cells):
         return None
     pieces = [a.cells["target"], a.cells["actual"], b.cells["level3"], b.cells["target"], b.cells["actual"]]
-    if any(t.bounded or _FIGURE_IN.search(t.text) for t in pieces):
+    if any(t.bounded or _FIGURE_IN.search(t.text, None, None, False) for t in pieces):
         return None
     width = max(len(t.text) for t in pieces)
     cells: list[list[Tok]] = [[]]
@@ -402,9 +402,9 @@ def _is_name(tok: Tok, vocab: IndicatorVocab) -> bool:
     template's unfilled name (指标2：, ……); and, unless the page printed the cell's borders, no
     sentence (a dump's prose is no row) and no header piece (年度, 指标: a header the dump broke up)."""
     t = tok.text.strip()
-    return bool(_WORDS.search(t)) and plain_number(t, vocab.points) is None and not is_comparator(t, vocab) \
+    return bool(_WORDS.search(t, None, None, False)) and plain_number(t, vocab.points) is None and not is_comparator(t, vocab) \
         and not _header_word(t, vocab) \
-        and (tok.bounded or not _PROSE.search(t) and t not in vocab.fillers) \
+        and (tok.bounded or not _PROSE.search(t, None, None, False) and t not in vocab.fillers) \
         and not vocab.is_total(t) \
         and not vocab.is_placeholder(t) \
         and parse_measure(t, vocab, None).qualitative
@@ -487,7 +487,7 @@ class _Facts:
         self.bare = plain_number(text) is not None  # a figure with no points word (a bare target)
         self.filled = bool(text)
         self.comparator = comparator = is_comparator(text, vocab)
-        self.unit_like = bool(_UNIT_CELL.match(text))
+        self.unit_like = bool(_UNIT_CELL.match(text, None, None, False))
         filler = text in vocab.fillers
         # the grammar asks the vocabulary of the cell as printed (before a name) and trimmed (a name,
         # a value): one answer where the two squeeze alike (str.strip trims \x1c-\x1f, \s does not)
@@ -497,11 +497,11 @@ class _Facts:
         self.levelish = bool(as_printed.block or as_printed.level2 or as_printed.points)
         self.prefix = not (num is not None or comparator or as_printed.header or as_printed.placeholder
                            or not tok.bounded and filler)
-        prose = bool(_PROSE.search(text))
+        prose = bool(_PROSE.search(text, None, None, False))
         self.prose = prose
         self.loose_prose = prose and not tok.bounded
         t = trimmed
-        self.name = bool(_WORDS.search(text)) and num is None and not comparator and not t.header \
+        self.name = bool(_WORDS.search(text, None, None, False)) and num is None and not comparator and not t.header \
             and (tok.bounded or not prose and not filler) and not t.total and not t.placeholder \
             and parse_measure(text, vocab, None).qualitative  # ``_is_name``, its answers asked once
         self.value = bool(text) and not t.block and not t.level2 and not comparator and not t.total \
@@ -609,7 +609,7 @@ def to_indicator(doc: str, position: int, row: RawRow, trailing: list[Tok], text
 
 def name_text(text: str) -> str:
     """A level-3 name as read: layout space inside it removed (基础信息 完整性 → 基础信息完整性)."""
-    return _HAN_GAP.sub("", " ".join(text.split()))
+    return _HAN_GAP.sub("", " ".join(text.split()), 0, None, None, False)
 
 
 def total_row(toks: list[Tok], at: int, vocab: IndicatorVocab) -> tuple[Decimal | None, Decimal | None, Tok | None]:

@@ -76,7 +76,7 @@ def _rubric_rows(doc: str, text: str, at: int, vocab: IndicatorVocab, units: Uni
     ((20分)项目决策(10分)科学决策必要性(政策依据) → levels 项目决策, 科学决策; name 必要性(政策依据)). The
     last row may end in its rubric words, the page cut before its score."""
     flat, where = _flatten(text, at, _body_end(text, at, vocab))
-    figures = [m for m in _RUBRIC_FIGURE.finditer(flat) if _is_points(m.group())]
+    figures = [m for m in _RUBRIC_FIGURE.finditer(flat, None, None, False, False) if _is_points(m.group())]
     carry = Carry()
     out: list[Indicator] = []
     n = 0
@@ -87,7 +87,7 @@ def _rubric_rows(doc: str, text: str, at: int, vocab: IndicatorVocab, units: Uni
         words_end = score.start() if score is not None else len(flat)
         head, rubric = flat[start:weight.start()], flat[weight.end():words_end]
         levels, name = _rubric_name(head, start, vocab)
-        if name is None or not _NAME_CHARS.search(rubric) or len(rubric) > _RUBRIC_CHARS:
+        if name is None or not _NAME_CHARS.search(rubric, None, None, False) or len(rubric) > _RUBRIC_CHARS:
             break  # not a rubric's row: the table ended
         cells = {"level3": _tok(flat, where, *name), "weight": _tok(flat, where, weight.start(), weight.end()),
                  "other": _tok(flat, where, weight.end(), words_end)}
@@ -110,11 +110,11 @@ def _rubric_name(head: str, offset: int, vocab: IndicatorVocab) -> tuple[list[tu
     cut = 0
     points = "|".join(map(regex.escape, vocab.points))
     marks = regex.compile(r"[（(][0-9.]*(?:" + points + r")?[)）]" if points else r"[（(][0-9.]*[)）]")
-    for m in marks.finditer(head):
+    for m in marks.finditer(head, None, None, False, False):
         if m.start() > cut:
             levels.append((offset + cut, offset + m.start()))
         cut = m.end()
-    m = vocab.rubric_levels.match(head, cut) if vocab.rubric_levels is not None else None
+    m = vocab.rubric_levels.match(head, cut, None, False) if vocab.rubric_levels is not None else None
     if m and m.end() < len(head):
         levels.append((offset + m.start(), offset + m.end()))
         cut = m.end()
@@ -133,13 +133,13 @@ def _headers(text: str, vocab: IndicatorVocab):
     """Header words run together (a gap of a few other characters allowed): (header, its end)."""
     if not _may_name_rows(text, vocab):
         return
-    words = list(vocab.run_on_words.finditer(text))
+    words = list(vocab.run_on_words.finditer(text, None, None, False, False))
     group: list = []
     for m in words + [None]:
         gap = text[group[-1].end():m.start()] if m is not None and group else None
-        if gap is not None and (len(gap) <= _MAX_GAP and not _NOT_GAP.search(gap)
+        if gap is not None and (len(gap) <= _MAX_GAP and not _NOT_GAP.search(gap, None, None, False)
                                 and (not gap or vocab.role_of(m.group()) is not None)  # 年初|目标值, not 数量|指标
-                                or _GAP_NOTE.fullmatch(gap)):  # 指标评价内容(公式计算结果=x)得分
+                                or _GAP_NOTE.fullmatch(gap, None, None, False)):  # 指标评价内容(公式计算结果=x)得分
             group.append(m)
             continue
         if len(group) >= vocab.min_roles:
@@ -162,7 +162,7 @@ def _may_name_rows(text: str, vocab: IndicatorVocab) -> bool:
 @per_object()
 def _name_words(vocab: IndicatorVocab) -> tuple[str, ...] | None:
     """The level-3 words of a vocabulary that a page must hold one of, or None (no such shortcut)."""
-    if any(_BLANK.search(w) for w, _role in vocab.header_words):
+    if any(_BLANK.search(w, None, None, False) for w, _role in vocab.header_words):
         return None  # a word the page may print spaced out
     return least(tuple(w for w, role in vocab.header_words if role == "level3"))
 
@@ -172,7 +172,7 @@ _BLANK = regex.compile(r"\s")
 
 def _body_end(text: str, at: int, vocab: IndicatorVocab) -> int:
     end = min(len(text), at + _BODY_CHARS)
-    m = vocab.run_on_stop.search(text, at, end) if vocab.run_on_stop is not None else None
+    m = vocab.run_on_stop.search(text, at, end, False) if vocab.run_on_stop is not None else None
     return m.start() if m else end
 
 
@@ -188,8 +188,8 @@ def _tok(flat: str, where: list[int], x: int, y: int) -> Tok:
 
 def _pieces(flat: str, vocab: IndicatorVocab):
     """(level-name spans before the row, row start, row end) for each row of the body."""
-    levels = {(m.start(), m.end(), True) for m in vocab.run_on_levels.finditer(flat) if m.end() - m.start() >= _LEVEL_CHARS}
-    starts = {(m.start(), m.start(), False) for m in vocab.run_on_start.finditer(flat)
+    levels = {(m.start(), m.end(), True) for m in vocab.run_on_levels.finditer(flat, None, None, False, False) if m.end() - m.start() >= _LEVEL_CHARS}
+    starts = {(m.start(), m.start(), False) for m in vocab.run_on_start.finditer(flat, None, None, False, False)
               if not any(a < m.start() < b for a, b, _ in levels)}  # not the 指标 of a level name (时效指标12月底…)
     cuts = sorted(levels | starts)
     if not cuts or cuts[0][0] > 0:  # rows right under the header, before any level name
@@ -208,7 +208,7 @@ def _row(flat: str, a: int, b: int, slots: list[str], vocab: IndicatorVocab) -> 
     """The most plausible cut of ``flat[a:b]`` into the name and the value columns; the name alone
     where no cut fits and the piece holds a figure; None where it holds none."""
     piece = flat[a:b]
-    if not _FIGURE.search(piece):
+    if not _FIGURE.search(piece, None, None, False):
         return None
     best: tuple[float, dict] | None = None
     ends = _ends(piece)
@@ -223,8 +223,8 @@ def _row(flat: str, a: int, b: int, slots: list[str], vocab: IndicatorVocab) -> 
             if best is None or cost < best[0]:
                 best = (cost, {"level3": (0, p), **cut})
     if best is None:  # a numbered row alone: its name, up to the first figure after its number
-        number = vocab.run_on_start.match(piece)
-        name = _LEAD.match(piece, number.end()) if number else None
+        number = vocab.run_on_start.match(piece, None, None, False)
+        name = _LEAD.match(piece, number.end(), None, False) if number else None
         return {"level3": (a, a + name.end())} if name and _is_name(name.group()) else None
     return {role: (a + x, a + y) for role, (x, y) in best[1].items()}
 
@@ -232,8 +232,8 @@ def _row(flat: str, a: int, b: int, slots: list[str], vocab: IndicatorVocab) -> 
 def _is_name(text: str) -> bool:
     """A row's name: words (two at least), not too long, no share in it (a cut that took in the rows
     before: 准确率100%100%44预算执行管理…), ending in a word or a bracket, not in a figure or a mark."""
-    return len(text) <= _NAME_LIMIT and "%" not in text and "％" not in text and bool(_NAME_END.match(text[-1])) \
-        and len(_NAME_CHARS.findall(text)) >= 2
+    return len(text) <= _NAME_LIMIT and "%" not in text and "％" not in text and bool(_NAME_END.match(text[-1], None, None, False)) \
+        and len(_NAME_CHARS.findall(text, None, None, False, False)) >= 2
 
 
 def _ends(piece: str) -> list[int]:
@@ -241,7 +241,7 @@ def _ends(piece: str) -> list[int]:
     tail = len(piece)
     while tail > 0 and not piece[tail - 1].isdigit():
         tail -= 1  # the note can only start after the piece's last figure
-    return [len(piece)] + ([tail] if tail < len(piece) - 1 and _NOTE.fullmatch(piece, tail) else [])
+    return [len(piece)] + ([tail] if tail < len(piece) - 1 and _NOTE.fullmatch(piece, tail, None, False) else [])
 
 
 def _values(piece: str, p: int, ends: list[int], slots: list[str]):
@@ -278,7 +278,7 @@ def _values(piece: str, p: int, ends: list[int], slots: list[str]):
 
 
 def _is_points(text: str) -> bool:
-    m = _FIGURE.fullmatch(text)
+    m = _FIGURE.fullmatch(text, None, None, False)
     if not m or (len(text) > 1 and text[0] == "0" and text[1] != "."):
         return False
     return len(text.partition(".")[0]) <= _POINT_DIGITS and Decimal(text) <= _FULL_MARKS
@@ -296,13 +296,13 @@ def _pair_cost(target: str, actual: str, weighted: bool) -> float | None:
     """A target the same as its actual (a row met); both ending in the same unit; words on both
     sides where a weight stands before them; else no reading (None): figures that disagree, a cell
     too long for one, a figure from 0."""
-    if max(len(target), len(actual)) > _CELL_CHARS or _LEADING_ZERO.match(target) or _LEADING_ZERO.match(actual):
+    if max(len(target), len(actual)) > _CELL_CHARS or _LEADING_ZERO.match(target, None, None, False) or _LEADING_ZERO.match(actual, None, None, False):
         return None
     inside = 2.0 if target[-1].isdigit() and actual[0].isdigit() else 0.0  # a cut inside a figure
     if target == actual:
         return 0.0
-    if target[-1] == actual[-1] and not target[-1].isdigit() and _FIGURE.search(target) and _FIGURE.search(actual):
+    if target[-1] == actual[-1] and not target[-1].isdigit() and _FIGURE.search(target, None, None, False) and _FIGURE.search(actual, None, None, False):
         return 1.0 + inside
-    if _FIGURE.search(target) or _FIGURE.search(actual) or not weighted:
+    if _FIGURE.search(target, None, None, False) or _FIGURE.search(actual, None, None, False) or not weighted:
         return None  # figures that neither agree nor share a unit: cut in the wrong place
     return 2.0  # words (是 | 基本达到), between a weight and a score

@@ -20,6 +20,8 @@ from ..memo import per_object
 _HEADER_SLACK = 4  # characters a header cell may hold beyond its word
 ROLES = ("level1", "level2", "level3", "nature", "target", "unit", "actual", "weight", "score", "note", "other")
 OPERATORS = ("ge", "gt", "le", "lt", "eq")
+_CELL_MEMO = 100_000  # cells a per-cell memo of the vocabulary holds at most
+_UNASKED = object()
 
 
 @dataclass(frozen=True)
@@ -65,12 +67,23 @@ class IndicatorVocab:
     _header_cells: dict = field(default_factory=dict, compare=False, repr=False, hash=False)
     # (cell text, bounded, opens a line) → what pipeline/selfeval/rows.py's row grammar asks of it
     _cell_facts: dict = field(default_factory=dict, compare=False, repr=False, hash=False)
+    # cell text → its role (role_of), its being a total label (is_total): asked once per window and per stop scan
+    _cell_roles: dict = field(default_factory=dict, compare=False, repr=False, hash=False)
+    _cell_totals: dict = field(default_factory=dict, compare=False, repr=False, hash=False)
 
     def role_of(self, cell: str) -> str | None:
         """The column role a header cell names (its longest header word), or None."""
+        known = self._cell_roles.get(cell, _UNASKED)
+        if known is _UNASKED:
+            if len(self._cell_roles) >= _CELL_MEMO:
+                self._cell_roles.clear()  # a bound, whatever the corpus
+            known = self._cell_roles[cell] = self._role_of(cell)
+        return known
+
+    def _role_of(self, cell: str) -> str | None:
         text = _squeeze(cell)
         if "(" in text or "（" in text:  # else no annotation to drop
-            text = _ANNOTATION.sub("", text)
+            text = _ANNOTATION.sub("", text, 0, None, None, False)
         shortest = len(text) - _HEADER_SLACK
         for word, role in self.header_words:  # longest first: past the words too short for the text, none fits
             if len(word) < shortest:
@@ -93,7 +106,7 @@ class IndicatorVocab:
         if known is None:
             text = _squeeze(cell)
             known = self._header_cells[cell] = bool(text) and (self.role_of(text) is not None or text in self.fillers
-                                                                or _ANNOTATION.fullmatch(text) is not None)  # (A), (B/A)
+                                                                or _ANNOTATION.fullmatch(text, None, None, False) is not None)  # (A), (B/A)
             if len(self._header_cells) > 100_000:
                 self._header_cells.clear()  # a bound, whatever the corpus
         return known
@@ -116,21 +129,26 @@ class IndicatorVocab:
         text = _squeeze(name)
         for mark in _point_marks(self.points):
             if text[-1:] in _CLOSES:  # a mark ends the name with its bracket
-                text = mark.sub("", text)
+                text = mark.sub("", text, 0, None, None, False)
         return text
 
     def is_total(self, cell: str) -> bool:
         """The total row's label, its points included (总 分, 总分(100分))."""
-        return self.level_name(cell) in self.total_labels
+        known = self._cell_totals.get(cell)
+        if known is None:
+            if len(self._cell_totals) >= _CELL_MEMO:
+                self._cell_totals.clear()  # a bound, whatever the corpus
+            known = self._cell_totals[cell] = self.level_name(cell) in self.total_labels
+        return known
 
     def has_points(self, name: str) -> bool:
         """A level name with its points (规划 (15分)): a level-1 or level-2 cell."""
         text = _squeeze(name)
-        return text[-1:] in _CLOSES and any(mark.search(text) for mark in _point_marks(self.points))
+        return text[-1:] in _CLOSES and any(mark.search(text, None, None, False) for mark in _point_marks(self.points))
 
     def is_placeholder(self, name: str) -> bool:
         """A template's row name left unfilled (指标2：, ……): no indicator of its own."""
-        return self.placeholder is not None and self.placeholder.fullmatch(_squeeze(name)) is not None
+        return self.placeholder is not None and self.placeholder.fullmatch(_squeeze(name), None, None, False) is not None
 
     def is_level2(self, name: str) -> bool:
         return _bare_name(name) in self.level2
@@ -168,13 +186,22 @@ def _may_head(header_words: tuple[tuple[str, str], ...], min_roles: int, text: s
     whitespace is made of (a cell may cut an annotation) is taken as present."""
     bare = "".join(text.split())
     if any(p.search(bare) for p in _ANNOTATION_AT):  # else no annotation to drop: every match opens with one
-        bare = _ANNOTATION.sub("", bare)
-    named, words = _header_words(header_words)
-    if not any(word in bare for word in least(words["level3"] + words["target"])) and not named & {"level3", "target"}:
+        bare = _ANNOTATION.sub("", bare, 0, None, None, False)
+    named, heads, words = _header_least(header_words)
+    if not any(word in bare for word in heads) and not named & {"level3", "target"}:
         return False  # the usual page: no name or target column; the other roles not asked
-    roles = named | {role for role, ws in words.items() if any(w in bare for w in least(ws))}
+    roles = named | {role for role, ws in words.items() if any(w in bare for w in ws)}
     return len(roles) >= min_roles and bool(roles & {"level3", "target"}) and (
         bool(roles & {"weight", "score"}) or {"target", "actual"} <= roles)
+
+
+@per_object()
+def _header_least(header_words: tuple[tuple[str, str], ...]) -> tuple[frozenset[str], tuple[str, ...], dict[str, tuple[str, ...]]]:
+    """``_header_words``'s roles taken as present; the fewest of the level3 and target words a text
+    holds one of exactly when it holds one of them all; each role's fewest (holding.least): built
+    once for the vocabulary's words, not once a page."""
+    named, words = _header_words(header_words)
+    return named, least(words["level3"] + words["target"]), {role: least(ws) for role, ws in words.items()}
 
 
 @lru_cache(maxsize=8)
@@ -197,7 +224,7 @@ def _squeeze(text: str) -> str:
     parts = text.split()
     if len(parts) == 1 and len(parts[0]) == len(text):
         return text
-    return _SPACES.sub("", text)
+    return _SPACES.sub("", text, 0, None, None, False)
 
 
 _POINTS = regex.compile(r"[（(][^）)]{0,8}[）)]$")
@@ -206,7 +233,7 @@ _POINTS = regex.compile(r"[（(][^）)]{0,8}[）)]$")
 def _bare_name(name: str) -> str:
     """A level name without its points: 产出指标(50分) → 产出指标."""
     text = _squeeze(name)
-    return _POINTS.sub("", text) if text[-1:] in _CLOSES else text  # points end the name with their bracket
+    return _POINTS.sub("", text, 0, None, None, False) if text[-1:] in _CLOSES else text  # points end the name with their bracket
 
 
 def load_indicator_vocab(directory: str | Path) -> IndicatorVocab | None:
