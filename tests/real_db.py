@@ -26,6 +26,23 @@ def suite_texts() -> list[str]:
     return texts
 
 
+def readable_documents(ruleset) -> list:
+    """The real pages and the seed reports (data/raw), each as the stages after reading see it."""
+    from pipeline.ingest import read_document
+    from pipeline.reading import read_text, readable_document
+
+    tests = Path(__file__).resolve().parent
+    raw = tests.parent / "data" / "raw"
+    paths = sorted((tests / "cases/real").glob("*/docs/*.txt"))
+    paths += sorted(p for p in raw.iterdir() if p.suffix in (".txt", ".docx", ".pdf"))
+    assert len(paths) > 50
+    out = []
+    for path in paths:
+        document = read_document(path)
+        out.append(readable_document(document, read_text(document.text, ruleset.reading)))
+    return out
+
+
 def write_report(tmp_path: Path, text: str, name: str = "r.txt") -> Path:
     """One report's text written to a real file."""
     path = tmp_path / name

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import regex
+from real_db import readable_documents
 from test_speed22_seg22 import (
     _old_segment as _segment_plain,  # segment read line by line where each stands, no memo
 )
@@ -25,13 +26,7 @@ RAW = ROOT.parent / "data" / "raw"
 @pytest.fixture(scope="module")
 def documents(ruleset):
     """The readable documents of the real reports and the seed reports."""
-    paths = sorted(REAL.glob("*/docs/*.txt")) + sorted(p for p in RAW.iterdir() if p.suffix in (".txt", ".docx", ".pdf"))
-    assert len(paths) > 50
-    out = []
-    for path in paths:
-        document = read_document(path)
-        out.append(readable_document(document, read_text(document.text, ruleset.reading)))
-    return out
+    return readable_documents(ruleset)
 
 
 @pytest.fixture(scope="module")

@@ -8,14 +8,15 @@ from pathlib import Path
 
 import pytest
 import regex
+from real_db import readable_documents
 
-from pipeline import prescan, proptwin, scope as scope_module
+from pipeline import prescan, proptwin
+from pipeline import scope as scope_module
 from pipeline.attribute import attribute
 from pipeline.extract import extract
 from pipeline.ingest import read_document
 from pipeline.model import Kind, replaced
 from pipeline.process import _BY_PLACE, apply_catalog
-from pipeline.reading import read_text, readable_document
 from pipeline.segment import read_meta, segment
 
 ROOT = Path(__file__).resolve().parent
@@ -26,13 +27,7 @@ RAW = ROOT.parent / "data" / "raw"
 @pytest.fixture(scope="module")
 def documents(ruleset):
     """The readable documents of the real reports and the seed reports."""
-    paths = sorted(REAL.glob("*/docs/*.txt")) + sorted(p for p in RAW.iterdir() if p.suffix in (".txt", ".docx", ".pdf"))
-    assert len(paths) > 50
-    out = []
-    for path in paths:
-        document = read_document(path)
-        out.append(readable_document(document, read_text(document.text, ruleset.reading)))
-    return out
+    return readable_documents(ruleset)
 
 
 def _found(pattern, text: str) -> list[tuple]:
