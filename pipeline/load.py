@@ -12,7 +12,7 @@ import os
 import re
 import time
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext, suppress
 from datetime import datetime, timezone
 from decimal import Decimal
 from itertools import islice
@@ -45,6 +45,9 @@ LOAD_MEMORY_LIMIT = os.environ.get(LOAD_MEMORY_VARIABLE, "128MB")
 # files: 407 MB under 128 MB, 345 MB under 64 MB, the same time; bench/RESULTS.md, round 24)
 READ_MEMORY_VARIABLE = "JIXIAO_DB_READ_MEMORY"
 READ_MEMORY_LIMIT = os.environ.get(READ_MEMORY_VARIABLE, "64MB")
+# a batch holding a long text (a compiled volume, up to ingest's 200 MB) is written under a cap of
+# twice its largest text's bytes and this much more, when that is above the cap in force
+BATCH_ROOM = 64 * 2**20
 # seconds a writer waits for read-only connections (a `jixiao serve` request) to close
 READER_WAIT = float(os.environ.get("JIXIAO_DB_WAIT", "10"))
 INSERT_CHUNK = 20_000  # rows per INSERT handed to DuckDB
@@ -245,6 +248,7 @@ class Store:
     def __init__(self, path: Path | str, read_only: bool = False, metrics: dict | None = None):
         self.path = Path(path)
         self.staging = False  # write_batch stages the files' own findings (stage_findings)
+        self._limit = MEMORY_LIMIT  # DuckDB's cap in force (memory_limit)
         self.con = connect(self.path, read_only=read_only)
         if not read_only:
             self.con.execute(SCHEMA)
@@ -285,7 +289,8 @@ class Store:
         error_rows = [(e.path, Path(e.path).name, e.sha256, e.stage, e.code, e.message, now) for e in errors]
         replaced = batch.docs + [r[1] for r in error_rows]
         con = self.con
-        with transaction(con):
+        room = self._room_for(batch.documents.data[DOCUMENT_COLUMNS.index("text")])
+        with self.memory_limit(room) if room else nullcontext(), transaction(con):
             # a file has rows in facts, quantities or indicators only beside its documents row (they
             # are written together): delete only for files the database already knows, so a batch of
             # new files does not scan the growing fact tables
@@ -318,11 +323,20 @@ class Store:
         ``MEMORY_LIMIT`` after it. Not while another thread uses the connection."""
         if not re.fullmatch(r"[0-9.]+\s*[A-Za-z]*", limit):
             raise ValueError(f"内存上限写法不对：{limit!r}（例如 128MB）")
+        before, self._limit = self._limit, limit
         self.con.execute(f"SET memory_limit = '{limit}'")
         try:
             yield
         finally:
-            self.con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+            self._limit = before
+            self.con.execute(f"SET memory_limit = '{before}'")
+
+    def _room_for(self, texts: Iterable[str]) -> str | None:
+        """A cap for a batch whose largest text needs more than the cap in force (DuckDB stores a
+        text in one block of its size: a 30 MB volume does not fit under 64 MB), else None."""
+        largest = max((len(t) for t in texts if t), default=0) * 3  # UTF-8 bytes, at most 3 a character
+        need = 2 * largest + BATCH_ROOM
+        return f"{-(-need // 2**20)}MB" if need > _bytes(self._limit) else None
 
     def stage_findings(self) -> None:
         """Open the staging tables for this run's findings: from now on ``write_batch`` puts there
@@ -405,6 +419,22 @@ def database_memory(limit: str = MEMORY_LIMIT, variable: str = "JIXIAO_DB_MEMORY
         ) from exc
 
 
+_SIZE = re.compile(r"([0-9.]+)\s*([KMGT]?)(i?)B?", re.IGNORECASE)
+
+
+def _bytes(limit: str) -> int:
+    """A DuckDB memory setting in bytes, read as DuckDB reads it (``64MB`` = 64·1000², ``64MiB`` = 64·1024²).
+
+    >>> _bytes("64MB"), _bytes("1GiB"), _bytes("512 kb")
+    (64000000, 1073741824, 512000)
+    """
+    m = _SIZE.fullmatch(limit.strip())
+    if m is None:
+        raise ValueError(f"内存上限写法不对：{limit!r}（例如 128MB）")
+    number, prefix, binary = m.groups()
+    return int(float(number) * (1024 if binary else 1000) ** " KMGT".index(prefix.upper() or " "))
+
+
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection):
     """BEGIN … COMMIT, or ROLLBACK when the block raises: all of it or none of it."""
@@ -446,8 +476,11 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, columns: dict[str, list]
     con.register("_jixiao_rows", arrays)
     try:
         con.execute(f"INSERT INTO {table} SELECT * FROM _jixiao_rows")
-    finally:
-        con.unregister("_jixiao_rows")
+    except BaseException:
+        with suppress(duckdb.Error):  # an aborted transaction refuses it: the error to raise is the first
+            con.unregister("_jixiao_rows")
+        raise
+    con.unregister("_jixiao_rows")
 
 
 def finding_rows(findings: Iterable[Finding]) -> tuple[list[tuple], list[tuple]]:

@@ -64,3 +64,32 @@ def test_the_reading_is_under_its_own_duckdb_cap_and_says_so_when_it_runs_out(tm
     in_process = run([raw], tmp_path / "z.duckdb", workers=0)
     assert with_workers.read == in_process.read >= 5
     assert (with_workers.facts, with_workers.findings) == (in_process.facts, in_process.findings) and in_process.findings > 0
+
+
+def test_a_long_text_loads_under_a_cap_smaller_than_it(tmp_path):
+    """A batch holding a text larger than DuckDB's cap in force (a compiled volume read while the
+    workers run under ``JIXIAO_DB_READ_MEMORY``) is written under a cap that holds it, and the cap in
+    force comes back after it: the text and the facts are in the database, none twice."""
+    from dataclasses import replace
+
+    from pipeline.load import Store
+    from pipeline.process import process_file
+    from pipeline.rules import load_rules
+
+    small = process_file(next(p for p in SAMPLES if p.suffix == ".txt"), load_rules())
+    assert small.facts
+    filler = "\n本段为汇编中其他报告的正文。" * 1_500_000  # ≈ 22 M characters, ≈ 66 MB of UTF-8
+    long = replace(small, document=replace(small.document, text=small.document.text + filler))
+    with Store(tmp_path / "long.duckdb") as store:
+        before = store.con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+        with store.memory_limit("16MB"):
+            small_cap = store.con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+            written = store.write_batch([long])
+            after = store.con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+        chars = store.con.execute("SELECT length(text) FROM documents").fetchall()
+        facts = store.con.execute("SELECT count(*), count(DISTINCT id) FROM facts").fetchone()
+        restored = store.con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    assert written == len(small.facts)
+    assert chars == [(len(long.document.text),)]
+    assert facts == (len(small.facts), len(small.facts))
+    assert after == small_cap != before == restored  # the cap in force again after the batch, then the default
