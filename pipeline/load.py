@@ -47,7 +47,7 @@ READ_MEMORY_VARIABLE = "JIXIAO_DB_READ_MEMORY"
 READ_MEMORY_LIMIT = os.environ.get(READ_MEMORY_VARIABLE, "64MB")
 # a batch holding a long text (a compiled volume, up to ingest's 200 MB) is written under a cap of
 # twice its largest text's bytes and this much more, when that is above the cap in force
-BATCH_ROOM = 64 * 2**20
+BATCH_ROOM = 32 * 2**20
 # seconds a writer waits for read-only connections (a `jixiao serve` request) to close
 READER_WAIT = float(os.environ.get("JIXIAO_DB_WAIT", "10"))
 INSERT_CHUNK = 20_000  # rows per INSERT handed to DuckDB
