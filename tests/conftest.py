@@ -26,3 +26,12 @@ def shared_dir() -> Path:
 def db_path(tmp_path) -> Path:
     """A fresh DuckDB file path for one test."""
     return tmp_path / "jixiao.duckdb"
+
+
+@pytest.fixture(scope="session")
+def documents(ruleset):
+    """The real pages and the seed reports, readable (tests/real_db.py): for the tests that hold a
+    fast path to the plain code on every real text."""
+    from real_db import readable_documents
+
+    return readable_documents(ruleset)

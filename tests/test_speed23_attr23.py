@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 import regex
-from real_db import readable_documents
 from test_speed22_seg22 import (
     _old_segment as _segment_plain,  # segment read line by line where each stands, no memo
 )
@@ -22,11 +21,6 @@ ROOT = Path(__file__).resolve().parent
 REAL = ROOT / "cases" / "real"
 RAW = ROOT.parent / "data" / "raw"
 
-
-@pytest.fixture(scope="module")
-def documents(ruleset):
-    """The readable documents of the real reports and the seed reports."""
-    return readable_documents(ruleset)
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 import regex
-from real_db import readable_documents
 
 from pipeline import prescan, proptwin
 from pipeline import scope as scope_module
@@ -23,11 +22,6 @@ ROOT = Path(__file__).resolve().parent
 REAL = ROOT / "cases" / "real"
 RAW = ROOT.parent / "data" / "raw"
 
-
-@pytest.fixture(scope="module")
-def documents(ruleset):
-    """The readable documents of the real reports and the seed reports."""
-    return readable_documents(ruleset)
 
 
 def _found(pattern, text: str) -> list[tuple]:
