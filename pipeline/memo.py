@@ -37,3 +37,31 @@ def per_object(limit: int = 8):
         remembered.cache_clear = memo.clear
         return remembered
     return decorate
+
+
+class Bounded(dict):
+    """A per-key memo of at most ``limit`` keys, emptied when full (a bound whatever the corpus):
+    ``memo[key]`` builds a missing key's value with ``build(key)``; ``memo.keep(key, value)`` stores one
+    built otherwise. A hit is a plain dict lookup.
+
+    >>> lengths = Bounded(len, limit=2)
+    >>> lengths["ab"], lengths["abc"], lengths["ab"], len(lengths)
+    (2, 3, 2, 2)
+    >>> lengths["a"], sorted(lengths)
+    (1, ['a'])
+    """
+    __slots__ = ("build", "limit")
+
+    def __init__(self, build=None, limit: int = 100_000):
+        super().__init__()
+        self.build, self.limit = build, limit
+
+    def keep(self, key, value):
+        if len(self) >= self.limit:
+            self.clear()
+        self[key] = value
+        return value
+
+    def __missing__(self, key):
+        return self.keep(key, self.build(key))
+

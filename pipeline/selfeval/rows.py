@@ -527,14 +527,9 @@ class _VocabAnswers:
 def _facts(tok: Tok, vocab: IndicatorVocab) -> _Facts:
     """``_Facts`` of a cell, remembered by its text, borders and line opening (a page's cells are
     read again under every header and template; bounded, whatever the corpus)."""
-    memo = vocab._cell_facts
     key = (tok.text, tok.bounded, tok.opens_line)
-    known = memo.get(key)
-    if known is None:
-        if len(memo) > 100_000:
-            memo.clear()
-        known = memo[key] = _Facts(tok, vocab)
-    return known
+    known = vocab._cell_facts.get(key)
+    return known if known is not None else vocab._cell_facts.keep(key, _Facts(tok, vocab))
 
 
 def _after_nature(got: dict) -> float:

@@ -15,13 +15,12 @@ import yaml
 
 from ..errors import RuleError
 from ..holding import least
-from ..memo import per_object
+from ..memo import Bounded, per_object
 
 _HEADER_SLACK = 4  # characters a header cell may hold beyond its word
 ROLES = ("level1", "level2", "level3", "nature", "target", "unit", "actual", "weight", "score", "note", "other")
 OPERATORS = ("ge", "gt", "le", "lt", "eq")
 _CELL_MEMO = 100_000  # cells a per-cell memo of the vocabulary holds at most
-_UNASKED = object()
 
 
 @dataclass(frozen=True)
@@ -63,22 +62,22 @@ class IndicatorVocab:
     run_on_levels: regex.Pattern | None = None  # a level-1 or level-2 name, its points after it, no figure
     run_on_stop: regex.Pattern | None = None  # the total label that ends a run-on table
     rubric_levels: regex.Pattern | None = None  # a scoring rubric's level name opening a row's words (科学决策)
-    # cell text → is a header cell: a page's cells are asked about again and again, once per window
-    _header_cells: dict = field(default_factory=dict, compare=False, repr=False, hash=False)
-    # (cell text, bounded, opens a line) → what pipeline/selfeval/rows.py's row grammar asks of it
-    _cell_facts: dict = field(default_factory=dict, compare=False, repr=False, hash=False)
-    # cell text → its role (role_of), its being a total label (is_total): asked once per window and per stop scan
-    _cell_roles: dict = field(default_factory=dict, compare=False, repr=False, hash=False)
-    _cell_totals: dict = field(default_factory=dict, compare=False, repr=False, hash=False)
+    # per-cell memos (memo.Bounded): a page's cells are asked about again and again, once per window
+    # and per stop scan — cell text → is a header cell, its role (role_of), its being a total label
+    # (is_total); (cell text, bounded, opens a line) → what pipeline/selfeval/rows.py's row grammar asks of it
+    _header_cells: Bounded = field(init=False, compare=False, repr=False, hash=False)
+    _cell_roles: Bounded = field(init=False, compare=False, repr=False, hash=False)
+    _cell_totals: Bounded = field(init=False, compare=False, repr=False, hash=False)
+    _cell_facts: Bounded = field(init=False, compare=False, repr=False, hash=False)
+
+    def __post_init__(self) -> None:
+        for name, build in (("_header_cells", self._is_header_cell), ("_cell_roles", self._role_of),
+                            ("_cell_totals", self._is_total), ("_cell_facts", None)):
+            object.__setattr__(self, name, Bounded(build, _CELL_MEMO))
 
     def role_of(self, cell: str) -> str | None:
         """The column role a header cell names (its longest header word), or None."""
-        known = self._cell_roles.get(cell, _UNASKED)
-        if known is _UNASKED:
-            if len(self._cell_roles) >= _CELL_MEMO:
-                self._cell_roles.clear()  # a bound, whatever the corpus
-            known = self._cell_roles[cell] = self._role_of(cell)
-        return known
+        return self._cell_roles[cell]
 
     def _role_of(self, cell: str) -> str | None:
         text = _squeeze(cell)
@@ -102,14 +101,12 @@ class IndicatorVocab:
 
     def is_header_cell(self, cell: str) -> bool:
         """A cell a header is made of: a role's word, or a filler."""
-        known = self._header_cells.get(cell)
-        if known is None:
-            text = _squeeze(cell)
-            known = self._header_cells[cell] = bool(text) and (self.role_of(text) is not None or text in self.fillers
-                                                                or _ANNOTATION.fullmatch(text, None, None, False) is not None)  # (A), (B/A)
-            if len(self._header_cells) > 100_000:
-                self._header_cells.clear()  # a bound, whatever the corpus
-        return known
+        return self._header_cells[cell]
+
+    def _is_header_cell(self, cell: str) -> bool:
+        text = _squeeze(cell)
+        return bool(text) and (self.role_of(text) is not None or text in self.fillers
+                               or _ANNOTATION.fullmatch(text, None, None, False) is not None)  # (A), (B/A)
 
     def block_of(self, name: str) -> str | None:
         """The block key of a level-1 name (产出指标(50分) → output), or None."""
@@ -134,12 +131,10 @@ class IndicatorVocab:
 
     def is_total(self, cell: str) -> bool:
         """The total row's label, its points included (总 分, 总分(100分))."""
-        known = self._cell_totals.get(cell)
-        if known is None:
-            if len(self._cell_totals) >= _CELL_MEMO:
-                self._cell_totals.clear()  # a bound, whatever the corpus
-            known = self._cell_totals[cell] = self.level_name(cell) in self.total_labels
-        return known
+        return self._cell_totals[cell]
+
+    def _is_total(self, cell: str) -> bool:
+        return self.level_name(cell) in self.total_labels
 
     def has_points(self, name: str) -> bool:
         """A level name with its points (规划 (15分)): a level-1 or level-2 cell."""
