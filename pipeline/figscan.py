@@ -82,17 +82,30 @@ _SCANNERS: dict = {}  # a regex figure pattern → its scanner
 
 def _twin_of(source: str, flags: int):
     """The compiled twin of ``source``, or None."""
-    if _PARSER is None or flags != _DEFAULT_FLAGS or any(s in source for s in _OTHERWISE):
+    tree = plain_tree(source, flags)
+    if tree is None:
+        return None
+    if tree.data and (one := _one_lookahead(*tree.data[0])) is not None:
+        tree.data[0] = one
+    return _led_by_set(tree) or _COMPILER.compile(tree, tree.state.flags)
+
+
+def parsed_tree(source: str | None, flags: int):
+    """``re``'s parse of ``source``, a ``regex`` pattern's with ``flags``, or None where ``re`` cannot
+    read it or would read its flags otherwise."""
+    if _PARSER is None or source is None or flags != _DEFAULT_FLAGS or any(s in source for s in _OTHERWISE):
         return None
     try:
         tree = _PARSER.parse(source)
     except Exception:  # anything re cannot read (\p{…}, shared group names …): no twin
         return None
-    if tree.state.flags & ~_C.SRE_FLAG_UNICODE or not _plain(tree.data):
-        return None
-    if tree.data and (one := _one_lookahead(*tree.data[0])) is not None:
-        tree.data[0] = one
-    return _led_by_set(tree) or _COMPILER.compile(tree, tree.state.flags)
+    return None if tree.state.flags & ~_C.SRE_FLAG_UNICODE else tree
+
+
+def plain_tree(source: str, flags: int):
+    """``parsed_tree`` where both engines read all of it alike (``_plain``), else None."""
+    tree = parsed_tree(source, flags)
+    return tree if tree is not None and _plain(tree.data) else None
 
 
 def _led_by_set(tree):

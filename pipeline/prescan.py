@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import regex
 
-from .figscan import _C, _COMPILER, _DEFAULT_FLAGS, _OTHERWISE, _PARSER, _plain
+from .figscan import _C, _COMPILER, _PARSER, _plain, parsed_tree
 from .memo import per_object
 from .proptwin import spelled
 
@@ -52,15 +52,8 @@ def spans(pattern: regex.Pattern, text: str) -> list[tuple[int, int]]:
 @per_object(limit=4)
 def _starts(pattern: regex.Pattern) -> list | None:
     """The ``re`` starts of ``pattern``'s branches (see the module's doc), or None."""
-    source = spelled(pattern.pattern)
-    if (_PARSER is None or source is None or pattern.flags != _DEFAULT_FLAGS
-            or any(s in source for s in _OTHERWISE)):
-        return None
-    try:
-        tree = _PARSER.parse(source)
-    except Exception:  # anything re cannot read
-        return None
-    if tree.state.flags & ~_C.SRE_FLAG_UNICODE or tree.getwidth()[0] == 0:
+    tree = parsed_tree(spelled(pattern.pattern), pattern.flags)
+    if tree is None or tree.getwidth()[0] == 0:
         return None
     sequences = _opening(list(tree.data))
     if sequences is None:

@@ -16,7 +16,7 @@ import sys
 
 import regex
 
-from .figscan import _C, _COMPILER, _DEFAULT_FLAGS, _OTHERWISE, _PARSER, _plain, _twin_of
+from .figscan import _C, _COMPILER, _PARSER, _twin_of, plain_tree
 
 _PROPERTY = regex.compile(r"\\p\{(\w+)\}")  # a property by its plain name: no negation (\P, ^), no value (=)
 
@@ -100,13 +100,8 @@ def _led(source: str, flags: int):
     (``(?<![H])[H]{2,4}?…`` → ``[H](?<![H][H])[H]{1,3}?…``): the same matches, and ``re`` skips to the
     characters of the set instead of entering the pattern at every character. None where the pattern
     does not open so (the caller makes the plain twin) or ``re`` cannot read it."""
-    if _PARSER is None or flags != _DEFAULT_FLAGS or any(s in source for s in _OTHERWISE):
-        return None
-    try:
-        tree = _PARSER.parse(source)
-    except Exception:
-        return None
-    if tree.state.flags & ~_C.SRE_FLAG_UNICODE or not _plain(tree.data) or not tree.data:
+    tree = plain_tree(source, flags)
+    if tree is None or not tree.data:
         return None
     behind = _lookbehinds(tree.data[0])
     first = _first_character(list(tree.data[1:]))
