@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from bisect import bisect_right
+from dataclasses import fields
 from functools import lru_cache
 from itertools import chain
 
@@ -63,11 +64,40 @@ def find_hits(text: str, sentences: list[Sentence], ruleset: RuleSet, meta: DocM
             label_start, label_end = m.span(label)
             context = figure_context(sentence, start, end, label_start, label_end, ruleset.layout)
             found = m.groups()  # by number: m.groupdict() looks each name up as above
-            hit = Match(rule, sentence, start, end, label_start, label_end,
-                        {k: found[i] for k, i in names if found[i] is not None}, context)
+            hit = _new_match(rule, sentence, start, end, label_start, label_end,
+                             {k: found[i] for k, i in names if found[i] is not None}, context)
             if clause_allows(hit, context, ruleset):
                 hits.append(hit)
     return hits
+
+
+def _match_builder():
+    """``Match(rule, sentence, start, end, label_start, label_end, groups, context)`` with every
+    field given, each slot set by its descriptor, as ``model.builder`` builds the classes it can
+    (Match's default factory keeps it from there): the frozen dataclass's ``__init__`` sets each
+    field through ``object.__setattr__`` (≈ 1,100 hits over the real pages). Match itself where
+    its fields are not these eight."""
+    names = ("rule", "sentence", "start", "end", "label_start", "label_end", "groups", "context")
+    if tuple(f.name for f in fields(Match)) != names or tuple(getattr(Match, "__slots__", ())) != names:
+        return Match
+    s0, s1, s2, s3, s4, s5, s6, s7 = (getattr(Match, name).__set__ for name in names)
+    new = object.__new__
+
+    def build(rule, sentence, start, end, label_start, label_end, groups, context):
+        hit = new(Match)
+        s0(hit, rule)
+        s1(hit, sentence)
+        s2(hit, start)
+        s3(hit, end)
+        s4(hit, label_start)
+        s5(hit, label_end)
+        s6(hit, groups)
+        s7(hit, context)
+        return hit
+    return build
+
+
+_new_match = _match_builder()
 
 
 # a match reaches at most this far before / after the anchor it contains
