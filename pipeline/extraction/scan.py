@@ -15,6 +15,7 @@ from ..memo import per_object
 from ..model import DocMeta, FigureContext, Match, Rule, Sentence
 from ..rules import RuleSet
 from .context import context_of, figure_context
+from .loose import loose_twin
 from .needs import text_test, window_test
 from .wordcut import is_word_bound
 
@@ -31,6 +32,7 @@ def find_hits(text: str, sentences: list[Sentence], ruleset: RuleSet, meta: DocM
     starts = [s.start for s in sentences]
     hits = []
     windows = rule_windows(text, ruleset)  # rule's number → its merged windows (rules with anchors)
+    loose = _loose_twins(ruleset)
     for number, (rule, test, fig, label, names) in enumerate(_plans(ruleset)):
         if rule.report_types and meta.report_type not in rule.report_types:
             continue
@@ -45,6 +47,8 @@ def find_hits(text: str, sentences: list[Sentence], ruleset: RuleSet, meta: DocM
             else:
                 if test is not None:
                     merged = [(a, b) for a, b in merged if test.match(text, a, b)]
+                if (twin := loose[number]) is not None:  # most windows left hold no match: known cheaper
+                    merged = [(a, b) for a, b in merged if twin.search(text, a, b)]
                 matches = [m for a, b in merged for m in rule.pattern.finditer(text, a, b, *FINDITER_ARGS)]
         except TimeoutError:
             log.warning("rule %s timed out on a document; skipped", rule.id)
@@ -300,6 +304,17 @@ def _plans_of(rules: tuple[Rule, ...]) -> tuple:
          rule.pattern.groupindex["fig"], rule.pattern.groupindex["label"],
          tuple((name, number - 1) for name, number in rule.pattern.groupindex.items()))
         for rule in rules)
+
+
+def _loose_twins(ruleset: RuleSet) -> tuple:
+    """Each rule's loose twin (:func:`loose.loose_twin`, None where there is none), in the order of
+    the rules; remembered per rules tuple, as the plans are (built by the warm-up's first scan)."""
+    return _loose_twins_of(ruleset.rules)
+
+
+@per_object()
+def _loose_twins_of(rules: tuple[Rule, ...]) -> tuple:
+    return tuple(loose_twin(rule.pattern) if rule.anchors else None for rule in rules)
 
 
 def _window_tests(ruleset: RuleSet) -> tuple:
