@@ -63,6 +63,22 @@ def test_no_window_the_loose_twin_passes_over_holds_a_match(documents, ruleset):
     assert passed > 1000 and matched > 500 and kept > matched  # it passes over many, keeps some without a match
 
 
+def test_the_scan_from_the_twins_first_match_finds_what_the_scan_from_the_window_finds(documents, ruleset):
+    moved = 0
+    for document in documents[::2]:
+        text = document.text
+        for rule, twin, merged in _windows(document, ruleset):
+            for a, b in merged:
+                t = twin.search(text, a, b) if twin is not None else None
+                if t is None:
+                    continue
+                whole = [m.span() + m.groups() for m in rule.pattern.finditer(text, a, b, timeout=5)]
+                later = [m.span() + m.groups() for m in rule.pattern.finditer(text, t.start(), b, timeout=5)]
+                assert whole == later, (rule.id, text[a:b])
+                moved += t.start() > a
+    assert moved > 300
+
+
 def test_every_match_of_every_rule_is_a_match_of_its_loose_twin(documents, ruleset):
     checked = 0
     for document in documents[::3]:

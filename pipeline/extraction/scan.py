@@ -47,8 +47,11 @@ def find_hits(text: str, sentences: list[Sentence], ruleset: RuleSet, meta: DocM
             else:
                 if test is not None:
                     merged = [(a, b) for a, b in merged if test.match(text, a, b)]
-                if (twin := loose[number]) is not None:  # most windows left hold no match: known cheaper
-                    merged = [(a, b) for a, b in merged if twin.search(text, a, b)]
+                if (twin := loose[number]) is not None:
+                    # most windows left hold no match, known cheaper; in the others no match starts
+                    # before the twin's first, so the scan starts there (a lookbehind, ^ or \b reads
+                    # the text before pos in both engines: pos is no edge of the text)
+                    merged = [(t.start(), b) for a, b in merged if (t := twin.search(text, a, b)) is not None]
                 matches = [m for a, b in merged for m in rule.pattern.finditer(text, a, b, *FINDITER_ARGS)]
         except TimeoutError:
             log.warning("rule %s timed out on a document; skipped", rule.id)
