@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from bisect import bisect_right
+from dataclasses import fields
 from functools import lru_cache
 from itertools import chain
 
@@ -14,6 +15,7 @@ from ..memo import per_object
 from ..model import DocMeta, FigureContext, Match, Rule, Sentence
 from ..rules import RuleSet
 from .context import context_of, figure_context
+from .loose import loose_twin
 from .needs import text_test, window_test
 from .wordcut import is_word_bound
 
@@ -30,6 +32,7 @@ def find_hits(text: str, sentences: list[Sentence], ruleset: RuleSet, meta: DocM
     starts = [s.start for s in sentences]
     hits = []
     windows = rule_windows(text, ruleset)  # rule's number → its merged windows (rules with anchors)
+    loose = _loose_twins(ruleset)
     for number, (rule, test, fig, label, names) in enumerate(_plans(ruleset)):
         if rule.report_types and meta.report_type not in rule.report_types:
             continue
@@ -44,6 +47,11 @@ def find_hits(text: str, sentences: list[Sentence], ruleset: RuleSet, meta: DocM
             else:
                 if test is not None:
                     merged = [(a, b) for a, b in merged if test.match(text, a, b)]
+                if (twin := loose[number]) is not None:
+                    # most windows left hold no match, known cheaper; in the others no match starts
+                    # before the twin's first, so the scan starts there (a lookbehind, ^ or \b reads
+                    # the text before pos in both engines: pos is no edge of the text)
+                    merged = [(t.start(), b) for a, b in merged if (t := twin.search(text, a, b)) is not None]
                 matches = [m for a, b in merged for m in rule.pattern.finditer(text, a, b, *FINDITER_ARGS)]
         except TimeoutError:
             log.warning("rule %s timed out on a document; skipped", rule.id)
@@ -63,11 +71,40 @@ def find_hits(text: str, sentences: list[Sentence], ruleset: RuleSet, meta: DocM
             label_start, label_end = m.span(label)
             context = figure_context(sentence, start, end, label_start, label_end, ruleset.layout)
             found = m.groups()  # by number: m.groupdict() looks each name up as above
-            hit = Match(rule, sentence, start, end, label_start, label_end,
-                        {k: found[i] for k, i in names if found[i] is not None}, context)
+            hit = _new_match(rule, sentence, start, end, label_start, label_end,
+                             {k: found[i] for k, i in names if found[i] is not None}, context)
             if clause_allows(hit, context, ruleset):
                 hits.append(hit)
     return hits
+
+
+def _match_builder():
+    """``Match(rule, sentence, start, end, label_start, label_end, groups, context)`` with every
+    field given, each slot set by its descriptor, as ``model.builder`` builds the classes it can
+    (Match's default factory keeps it from there): the frozen dataclass's ``__init__`` sets each
+    field through ``object.__setattr__`` (≈ 1,100 hits over the real pages). Match itself where
+    its fields are not these eight."""
+    names = ("rule", "sentence", "start", "end", "label_start", "label_end", "groups", "context")
+    if tuple(f.name for f in fields(Match)) != names or tuple(getattr(Match, "__slots__", ())) != names:
+        return Match
+    s0, s1, s2, s3, s4, s5, s6, s7 = (getattr(Match, name).__set__ for name in names)
+    new = object.__new__
+
+    def build(rule, sentence, start, end, label_start, label_end, groups, context):
+        hit = new(Match)
+        s0(hit, rule)
+        s1(hit, sentence)
+        s2(hit, start)
+        s3(hit, end)
+        s4(hit, label_start)
+        s5(hit, label_end)
+        s6(hit, groups)
+        s7(hit, context)
+        return hit
+    return build
+
+
+_new_match = _match_builder()
 
 
 # a match reaches at most this far before / after the anchor it contains
@@ -270,6 +307,17 @@ def _plans_of(rules: tuple[Rule, ...]) -> tuple:
          rule.pattern.groupindex["fig"], rule.pattern.groupindex["label"],
          tuple((name, number - 1) for name, number in rule.pattern.groupindex.items()))
         for rule in rules)
+
+
+def _loose_twins(ruleset: RuleSet) -> tuple:
+    """Each rule's loose twin (:func:`loose.loose_twin`, None where there is none), in the order of
+    the rules; remembered per rules tuple, as the plans are (built by the warm-up's first scan)."""
+    return _loose_twins_of(ruleset.rules)
+
+
+@per_object()
+def _loose_twins_of(rules: tuple[Rule, ...]) -> tuple:
+    return tuple(loose_twin(rule.pattern) if rule.anchors else None for rule in rules)
 
 
 def _window_tests(ruleset: RuleSet) -> tuple:
