@@ -17,7 +17,7 @@ import yaml
 from .figscan import twin
 from .memo import per_object
 from .model import DocMeta, Document, Section, Sentence, builder
-from .proptwin import property_twin
+from .proptwin import lead_scan, property_twin
 from .resources import packaged_rules_dir
 
 PLAIN_HEADING_LEVEL = 9
@@ -396,11 +396,12 @@ def _unit_from_text(text: str, layout: Layout) -> str | None:
     """The unit name the opening of the report uses, scored by how often its own name recurs."""
     window = text[:6000]
     names = Counter()
-    for m in property_twin(layout.unit_name).finditer(window):  # its re twin: the names it finds, for less
-        names[m.group(0)] += 1
+    for start, end in _unit_spans(layout.unit_name, window):
+        name = window[start:end]
+        names[name] += 1
         # 株洲市自然资源和规划局 may be the start of 株洲市自然资源和规划局征地事务中心
-        if longer := layout.unit_tail.match(window, m.end(), None, False):
-            names[m.group(0) + longer.group(0)] += 1
+        if longer := layout.unit_tail.match(window, end, None, False):
+            names[name + longer.group(0)] += 1
     if not names:
         return None
 
@@ -411,6 +412,15 @@ def _unit_from_text(text: str, layout: Layout) -> str | None:
     fuller = [n for n in names if n.startswith(best) and n != best and score(n)[0] >= 2]
     best = max(fuller, key=len) if fuller else best
     return best if score(best)[0] >= 2 else None
+
+
+def _unit_spans(pattern: regex.Pattern, text: str) -> list[tuple[int, int]]:
+    """``pattern.finditer``'s spans, found for less: its lead scan (a name starts after a character
+    its lookbehinds accept, pipeline/proptwin.py) or else its ``re`` twin."""
+    scan = lead_scan(pattern)
+    if scan is not None:
+        return scan.spans(text)
+    return [m.span() for m in property_twin(pattern).finditer(text)]
 
 
 _PLACE = regex.compile(r"^(?:[\p{Han}]{2,4}?(?:省|自治区|市|州|盟|县|区|旗))+")

@@ -1,0 +1,81 @@
+"""The fast paths of speed25's reading, meta and restore (pre25) give what the plain code gives, on
+every real page of tests/cases/real and every seed report of data/raw, and on edge cases built
+here: the unit-name lead scan (pipeline/proptwin.py ``LeadScan``) against the pattern's own
+finditer."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import regex
+
+from pipeline import proptwin
+from pipeline.ingest import read_document
+
+ROOT = Path(__file__).resolve().parent
+REAL = ROOT / "cases" / "real"
+RAW = ROOT.parent / "data" / "raw"
+
+
+def _spans(pattern, text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in pattern.finditer(text)]
+
+
+@pytest.fixture(scope="module")
+def originals() -> list[str]:
+    """Every real page and seed report as read, before reading converts or mends it."""
+    paths = sorted(p for p in REAL.glob("*/docs/*") if p.is_file())
+    paths += sorted(p for p in RAW.iterdir() if p.suffix in (".txt", ".docx", ".pdf"))
+    assert len(paths) > 250
+    return [read_document(p).text for p in paths]
+
+
+def test_the_unit_name_pattern_has_a_lead_scan(ruleset):
+    scan = proptwin.lead_scan(ruleset.layout.unit_name)
+    assert scan is not None and scan.at_start  # (?<![\p{Han}]) holds at the start of a text
+    assert proptwin.lead_scan(ruleset.layout.unit_name) is scan  # made once
+
+
+def test_when_the_lead_scan_reads_a_real_text_then_it_finds_what_the_pattern_finds(documents, originals, ruleset):
+    pattern = ruleset.layout.unit_name
+    scan = proptwin.lead_scan(pattern)
+    found = 0
+    for text in [d.text for d in documents] + originals:
+        for part in (text[:6000], text):
+            plain = _spans(pattern, part)
+            assert scan.spans(part) == plain, part[:40]
+            found += len(plain)
+    assert found > 1000  # the texts name units: the test compares spans, not two empty lists
+
+
+@pytest.mark.parametrize("text", [
+    "", "局", "市局", "长沙市局", "湖南省长沙市望城区征地服务中心", "2023年度长沙市财政局", "年长沙市财政局",
+    "A长沙市财政局", "。长沙市局，株洲市自然资源和规划局征地事务中心", "〇二三市办", "𠀀𠀁市局", "x𠀀𠀁市局",
+    "长沙市财政局\n长沙市财政局", "长沙市财政局长沙市财政局", "广西壮族自治区南宁市青秀区城管局局",
+    "长沙市财政局年长沙市财政局", "度长沙市局度株洲市局", "1长沙市局2株洲市局3"])
+def test_when_a_text_is_an_edge_case_then_the_lead_scan_finds_the_same(text, ruleset):
+    pattern = ruleset.layout.unit_name
+    assert proptwin.lead_scan(pattern).spans(text) == _spans(pattern, text)
+
+
+@pytest.mark.parametrize("source, text", [
+    (r"(?<![a-z])[a-z]+1", "ab1 cd1xy1"),  # only a negative lookbehind: a match may start the text
+    (r"(?<=[0-9])[a-z]{1,3}", "1abcd2ef 3g"),  # only a positive one: never at the start
+    (r"(?:(?<=x)|(?<![a-z]))[a-z]+!", "ab! xcd! yef!"),
+    (r"(?<![^0-9])[a-z]+", "1ab2cd ef"),  # a negated set in a negative lookbehind
+    (r"(?<!a)(?:b[a-z])+c", "bxbyc abxc bbc"),  # an opening repeat of a group written as its first round
+    (r"(?<![\p{Han}])[\p{Han}]{2,3}?市", "长沙市，株洲市"),
+])
+def test_when_a_pattern_opens_with_one_character_lookbehinds_then_its_lead_scan_finds_the_same(source, text):
+    pattern = regex.compile(source)
+    scan = proptwin.lead_scan(pattern)
+    assert scan is not None
+    assert scan.spans(text) == _spans(pattern, text)
+    for cut in range(len(text) + 1):  # every prefix: matches at the end, lookbehinds at the start
+        assert scan.spans(text[:cut]) == _spans(pattern, text[:cut]), cut
+
+
+@pytest.mark.parametrize("source", [
+    r"[a-z]+", r"(?<=ab)c", r"(?<!a|bc)d", r"(?<![a-z])(?=x)", r"(?<![a-z])x*", r"(?<=\d)x", r"(?i)(?<!a)b"])
+def test_when_a_pattern_does_not_open_so_then_it_has_no_lead_scan(source):
+    assert proptwin.lead_scan(regex.compile(source)) is None
