@@ -79,3 +79,60 @@ def test_when_a_pattern_opens_with_one_character_lookbehinds_then_its_lead_scan_
     r"[a-z]+", r"(?<=ab)c", r"(?<!a|bc)d", r"(?<![a-z])(?=x)", r"(?<![a-z])x*", r"(?<=\d)x", r"(?i)(?<!a)b"])
 def test_when_a_pattern_does_not_open_so_then_it_has_no_lead_scan(source):
     assert proptwin.lead_scan(regex.compile(source)) is None
+
+
+# --- reading: a page with no mark of the conversion is not converted (pipeline/scriptgate.py) ---
+
+def test_the_kept_marks_are_those_of_the_installed_dictionaries(ruleset):
+    from pipeline import opencc_marks, scriptgate
+
+    assert scriptgate.characters(opencc_marks.MARKS[ruleset.reading.convert]) == scriptgate.marks_of(
+        scriptgate.dictionary_entries(ruleset.reading.convert))
+    kept = Path(opencc_marks.__file__).read_text(encoding="utf-8")
+    assert kept == scriptgate.marks_module(list(opencc_marks.MARKS))  # as the generator writes it
+
+
+def test_every_key_the_conversion_changes_holds_a_mark(ruleset):
+    from pipeline import scriptgate
+
+    marks = ruleset.reading.marks
+    changing = [k for k, v in scriptgate.dictionary_entries(ruleset.reading.convert) if k != v]
+    assert len(changing) > 5000
+    assert [k for k in changing if marks.search(k) is None] == []
+
+
+def test_when_a_page_holds_no_mark_then_opencc_leaves_it_as_it_is(documents, originals, ruleset):
+    from pipeline.reading import _convert
+
+    marks, config = ruleset.reading.marks, ruleset.reading.convert
+    skipped = converted = 0
+    for text in originals + [d.text for d in documents]:
+        if marks.search(text) is None:
+            assert _convert(text, config) == text, text[:40]
+            skipped += 1
+        elif _convert(text, config) != text:
+            converted += 1
+    assert skipped > 300 and converted > 20  # most pages skip; the traditional-script ones are converted
+
+
+@pytest.mark.parametrize("text", ["回覆函", "深沈", "完成征收土地8272畝", "項(xiàng)目 2018 年", "乾隆", "批覆文件", "𠀀", "",
+                                  "覆盖面积", "沈阳市"])
+def test_when_read_with_the_marks_or_without_then_the_reading_is_the_same(text, ruleset):
+    from dataclasses import replace
+
+    from pipeline.reading import read_text
+
+    plain = replace(ruleset.reading, marks=None)
+    assert read_text(text, ruleset.reading) == read_text(text, plain)
+    assert read_text(text, ruleset.reading, join=False) == read_text(text, plain, join=False)
+
+
+def test_when_a_real_page_is_read_with_the_marks_or_without_then_the_reading_is_the_same(originals, ruleset):
+    from dataclasses import replace
+
+    from pipeline.reading import read_text
+
+    plain = replace(ruleset.reading, marks=None)
+    for text in originals:
+        fast, slow = read_text(text, ruleset.reading), read_text(text, plain)
+        assert fast.text == slow.text and fast.origin == slow.origin, text[:40]
