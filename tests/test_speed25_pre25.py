@@ -136,3 +136,59 @@ def test_when_a_real_page_is_read_with_the_marks_or_without_then_the_reading_is_
     for text in originals:
         fast, slow = read_text(text, ruleset.reading), read_text(text, plain)
         assert fast.text == slow.text and fast.origin == slow.origin, text[:40]
+
+
+# --- reading: the cut's starts searched one character at a time (pipeline/prescan.py) ---
+
+def test_the_cut_starts_open_with_one_character_each(ruleset):
+    from re import _constants as C
+
+    from pipeline import prescan
+
+    assert len(prescan._starts(ruleset.reading.cut)) >= 5  # [（(] and [ \u3000\xa0] split: one start a character
+    assert prescan._few_characters((C.IN, [(C.LITERAL, 32), (C.RANGE, (0x3000, 0x3001))])) == [32, 0x3000, 0x3001]
+    assert prescan._few_characters((C.IN, [(C.RANGE, (48, 57))])) is None  # ten characters: a set stays a set
+    assert prescan._few_characters((C.IN, [(C.NEGATE, None), (C.LITERAL, 32)])) is None
+
+
+def test_when_the_cut_reads_every_real_page_then_its_spans_are_finditers(originals, ruleset):
+    from pipeline import prescan
+    from pipeline.reading import _convert
+
+    for pattern in (ruleset.reading.cut, ruleset.reading.drop):
+        for text in originals:
+            for part in (text, _convert(text, ruleset.reading.convert)):
+                assert prescan.spans(pattern, part) == [m.span() for m in pattern.finditer(part)], part[:40]
+
+
+@pytest.mark.parametrize("text", [
+    "", " ", "2018 年", "2018\u3000年", "2018\xa0\xa0年", "设 17 个", "人员编制 42人", "項(xiàng)目", "項（xiàng）目",
+    "(PPP)", "   2018  年 ", "x" * 20 + "支\n出", "二〇二三年　 5亩", "1万\n元 2千 元"])
+def test_when_a_text_is_an_edge_case_then_the_cut_spans_are_finditers(text, ruleset):
+    from pipeline import prescan
+
+    for pattern in (ruleset.reading.cut, ruleset.reading.drop):
+        assert prescan.spans(pattern, text) == [m.span() for m in pattern.finditer(text)]
+
+
+@pytest.mark.parametrize("source, text", [
+    (r"(?<=[0-9])[ \u3000](?=[a-z])|(?<=[a-z])[ab]c", "1 a2\u3000b ac bc"),
+    (r"[xy]{1,2}z|[0-3]w", "xz yyz 2w 4w xyz"),
+])
+def test_when_a_pattern_opens_with_a_few_characters_then_its_spans_are_finditers(source, text):
+    from pipeline import prescan
+
+    pattern = regex.compile(source)
+    assert prescan._starts(pattern) is not None
+    for cut in range(len(text) + 1):
+        assert prescan.spans(pattern, text[:cut]) == [m.span() for m in pattern.finditer(text[:cut])]
+
+
+# --- scope: Kind's members held as module globals ---
+
+def test_the_scope_globals_are_kinds_members():
+    from pipeline import scope
+    from pipeline.model import Kind
+
+    for name in ("LEVEL", "TARGET", "SUB", "PART", "SHARE", "CHANGE"):
+        assert getattr(scope, "_" + name) is Kind[name]
