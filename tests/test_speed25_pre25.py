@@ -192,3 +192,19 @@ def test_the_scope_globals_are_kinds_members():
 
     for name in ("LEVEL", "TARGET", "SUB", "PART", "SHARE", "CHANGE"):
         assert getattr(scope, "_" + name) is Kind[name]
+
+
+def test_when_the_unit_tail_twin_reads_after_every_unit_name_then_it_matches_as_the_pattern(documents, originals, ruleset):
+    layout = ruleset.layout
+    twin = proptwin.property_twin(layout.unit_tail)
+    assert twin is not layout.unit_tail
+    asked = 0
+    for text in [d.text for d in documents] + originals:
+        window = text[:6000]
+        for _, end in proptwin.lead_scan(layout.unit_name).spans(window):
+            for at in (end, max(0, end - 3)):
+                plain = layout.unit_tail.match(window, at)
+                got = twin.match(window, at)
+                assert (got and got.span()) == (plain and plain.span()), window[at:at + 20]
+                asked += 1
+    assert asked > 1000
