@@ -144,6 +144,11 @@ def load_reading(directory: str | Path) -> ReadingRules:
     drops = [str(p) for p in data.get("drop") or []]
     drop = regex.compile("|".join(f"(?:{p})" for p in drops)) if drops else None
     convert = data.get("convert") or None
+    if convert:
+        # the converter built with the rules (≈ 21 M instructions, once a process), as the first page
+        # used to build it: now that a page without marks skips it, the first page to need it may come
+        # anywhere in a run, and would pay for it there
+        _converter(convert)
     return ReadingRules(convert=convert, cut=cut, drop=drop, marks=load_marks(convert))
 
 
