@@ -26,8 +26,8 @@ def property_twin(pattern: regex.Pattern):
     found = _TWINS.get(pattern)
     if found is None:
         source = spelled(pattern.pattern)
-        found = _TWINS[pattern] = (_led(source, pattern.flags) or _twin_of(source, pattern.flags)
-                                   if source is not None else None) or pattern
+        found = _TWINS[pattern] = (_led(source, pattern.flags) or _unrolled(source, pattern.flags)
+                                   or _twin_of(source, pattern.flags) if source is not None else None) or pattern
     return found
 
 
@@ -114,6 +114,24 @@ def _led(source: str, flags: int):
     try:
         return _COMPILER.compile(tree, tree.state.flags)
     except Exception:  # a lookbehind re cannot compile (not fixed-width)
+        return None
+
+
+def _unrolled(source: str, flags: int):
+    """The twin of a pattern that opens with a repeat of one round or more (``[。！？]+[”）]*``), its
+    first round written out (``_first_round``): ``re`` takes no first-character set from a repeat and
+    enters such a pattern at every character; from the round's set it skips to the characters a match
+    opens with. None where the pattern does not open so (the caller makes the plain twin)."""
+    tree = plain_tree(source, flags)
+    if tree is None or not tree.data:
+        return None
+    data = _first_round(list(tree.data))
+    if data == list(tree.data) or data[0][0] not in (_C.LITERAL, _C.IN):
+        return None
+    tree.data[:] = data
+    try:
+        return _COMPILER.compile(tree, tree.state.flags)
+    except Exception:  # noqa: BLE001  # pragma: no cover - re cannot compile it
         return None
 
 

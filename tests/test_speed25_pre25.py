@@ -208,3 +208,61 @@ def test_when_the_unit_tail_twin_reads_after_every_unit_name_then_it_matches_as_
                 assert (got and got.span()) == (plain and plain.span()), window[at:at + 20]
                 asked += 1
     assert asked > 1000
+
+
+# --- segment: the sentence ends and the Han test read by re twins ---
+
+def test_when_the_segment_twins_read_every_real_line_then_they_find_what_regex_finds(documents, originals, ruleset):
+    from pipeline import segment as seg
+
+    layout = ruleset.layout
+    split, stops = seg._sentence_split(layout), seg._stops(layout.sentence_end)
+    plain_stops = regex.compile("[" + regex.escape(layout.sentence_end) + "]")
+    assert split is not layout.sentence_split and not isinstance(stops, regex.Pattern)
+    ends = 0
+    for text in [d.text for d in documents] + originals:
+        for line in text.split("\n"):
+            plain = [m.span() for m in layout.sentence_split.finditer(line)]
+            assert [m.span() for m in split.finditer(line)] == plain, line
+            ends += len(plain)
+            body = line.strip()
+            if body:
+                got, want = stops.search(body, 0, len(body) - 1), plain_stops.search(body, 0, len(body) - 1)
+                assert (got and got.span()) == (want and want.span()), body
+                got, want = seg._HAN_TWIN.search(body), seg._HAN.search(body)
+                assert (got and got.span()) == (want and want.span()), body
+    assert ends > 4000  # the lines end sentences: the test compares places, not two empty lists
+
+
+@pytest.mark.parametrize("line", ["", "。", "好。”", "甲！？乙", "a?b!", "完成了。）其后", "“是的。”他说。", "𠀀。", "　。　"])
+def test_when_a_line_is_an_edge_case_then_the_sentence_split_twin_finds_the_same(line, ruleset):
+    from pipeline import segment as seg
+
+    layout = ruleset.layout
+    assert [m.span() for m in seg._sentence_split(layout).finditer(line)] == \
+        [m.span() for m in layout.sentence_split.finditer(line)]
+
+
+def test_when_the_line_tests_read_every_real_line_then_they_say_what_the_in_tests_said(documents, originals, ruleset):
+    from pipeline import segment as seg
+
+    marks = ruleset.layout.sentence_end + "，,；;"
+    said = 0
+    for text in [d.text for d in documents] + originals:
+        for line in text.split("\n"):
+            body = line.strip()
+            assert (seg._SEPARATOR_SCAN.search(body) is not None) == any(s in body for s in seg._SEPARATORS), body
+            holds = seg._sentence_marks(ruleset.layout.sentence_end).search(body) is not None
+            assert holds == any(c in body for c in marks), body
+            said += holds
+    assert said > 1000
+
+
+@pytest.mark.parametrize("body", ["", "a  b", "a \u3000b", "a\u3000 b", "a\u3000\u3000b", "a\tb", "a|b", "a｜b", "a b", "a\u3000b",
+                                  "? ^-]", "甲。", "甲，", "甲,乙", "甲;", "甲；"])
+def test_when_a_line_is_an_edge_case_then_the_line_tests_say_what_the_in_tests_said(body, ruleset):
+    from pipeline import segment as seg
+
+    assert (seg._SEPARATOR_SCAN.search(body) is not None) == any(s in body for s in seg._SEPARATORS)
+    marks = ruleset.layout.sentence_end + "，,；;"
+    assert (seg._sentence_marks(ruleset.layout.sentence_end).search(body) is not None) == any(c in body for c in marks)
