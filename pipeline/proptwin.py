@@ -204,11 +204,14 @@ def lead_scan(pattern: regex.Pattern) -> LeadScan | None:
     found = _LEADS.get(pattern, _NONE)
     if found is _NONE:
         source = spelled(pattern.pattern)
+        if len(_LEADS) >= _LEADS_KEPT:
+            _LEADS.clear()
         found = _LEADS[pattern] = _lead_scan_of(source, pattern.flags) if source is not None else None
     return found
 
 
-_LEADS: dict = {}  # a pattern → its LeadScan or None: a few patterns of the rules
+_LEADS: dict = {}  # a pattern → its LeadScan or None: a few patterns of the rules (of each RuleSet loaded)
+_LEADS_KEPT = 16  # at most (tests load many RuleSets; a run one)
 _NONE = object()
 _TOP = 0x10FFFF
 
