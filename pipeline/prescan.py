@@ -29,12 +29,14 @@ def spans(pattern: regex.Pattern, text: str) -> list[tuple[int, int]]:
         return [m.span() for m in pattern.finditer(text, None, None, False, False)]
     out = []
     match = pattern.match
-    found = [s.search(text) for s in starts]  # each start's next place (a start's match never empty)
-    nexts = [m.start() if m is not None else None for m in found]
-    while True:
-        at = min((n for n in nexts if n is not None), default=None)
-        if at is None:
-            return out
+    searches = [s.search for s in starts]
+    none = len(text) + 1  # no further place: past every place a start's match may begin at
+    nexts = []  # each start's next place (a start's match is never empty)
+    for search in searches:
+        found = search(text)
+        nexts.append(found.start() if found is not None else none)
+    indices = range(len(nexts))
+    while (at := min(nexts)) != none:
         # the pattern's lookbehinds read the text before ``at``, as finditer's do; concurrent=False by
         # position keeps the GIL (pipeline/extraction/scan.py FINDITER_ARGS)
         m = match(text, at, None, False)
@@ -43,10 +45,11 @@ def spans(pattern: regex.Pattern, text: str) -> list[tuple[int, int]]:
         else:
             out.append(m.span())
             pos = m.end()  # never empty: the pattern matches one character at least
-        for k, n in enumerate(nexts):
-            if n is not None and n < pos:  # the others are still the first places at or after ``pos``
-                f = starts[k].search(text, pos)
-                nexts[k] = f.start() if f is not None else None
+        for k in indices:
+            if nexts[k] < pos:  # the others are still the first places at or after ``pos``
+                found = searches[k](text, pos)
+                nexts[k] = found.start() if found is not None else none
+    return out
 
 
 @per_object(limit=4)
@@ -58,6 +61,7 @@ def _starts(pattern: regex.Pattern) -> list | None:
     sequences = _opening(list(tree.data))
     if sequences is None:
         return None
+    sequences = _by_character(sequences)
     try:
         return [_COMPILER.compile(_PARSER.SubPattern(tree.state, items), tree.state.flags)
                 for items in _joined(sequences, tree.state)]
@@ -101,6 +105,38 @@ def _opening(items: list) -> list[list] | None:
             return [start] if start else None
         return _opening(list(body.data))  # the first round only: what follows may come after more rounds
     return None
+
+
+_FEW = 4  # a start opening with a set of at most this many characters: one start a character
+
+
+def _by_character(sequences: list[list]) -> list[list]:
+    """Each start opening with a small set of characters (``[ \u3000\xa0]``) written as one start a
+    character: ``re`` skips to one character by comparing it alone (a few instructions a character
+    of the text), to a set's by asking the set (≈ 50)."""
+    out = []
+    for items in sequences:
+        codes = _few_characters(items[0])
+        out += [[(_C.LITERAL, code)] + items[1:] for code in codes] if codes else [items]
+    return out
+
+
+def _few_characters(item) -> list[int] | None:
+    """The code points of a set of at most ``_FEW`` literals and ranges (not negated), else None."""
+    op, av = item
+    if op is not _C.IN:
+        return None
+    codes: list[int] = []
+    for o, a in av:
+        if o is _C.LITERAL:
+            codes.append(a)
+        elif o is _C.RANGE and a[1] - a[0] < _FEW:
+            codes += range(a[0], a[1] + 1)
+        else:
+            return None
+        if len(codes) > _FEW:
+            return None
+    return sorted(set(codes))
 
 
 def _joined(sequences: list[list], state) -> list[list]:

@@ -26,8 +26,8 @@ def property_twin(pattern: regex.Pattern):
     found = _TWINS.get(pattern)
     if found is None:
         source = spelled(pattern.pattern)
-        found = _TWINS[pattern] = (_led(source, pattern.flags) or _twin_of(source, pattern.flags)
-                                   if source is not None else None) or pattern
+        found = _TWINS[pattern] = (_led(source, pattern.flags) or _unrolled(source, pattern.flags)
+                                   or _twin_of(source, pattern.flags) if source is not None else None) or pattern
     return found
 
 
@@ -117,6 +117,24 @@ def _led(source: str, flags: int):
         return None
 
 
+def _unrolled(source: str, flags: int):
+    """The twin of a pattern that opens with a repeat of one round or more (``[。！？]+[”）]*``), its
+    first round written out (``_first_round``): ``re`` takes no first-character set from a repeat and
+    enters such a pattern at every character; from the round's set it skips to the characters a match
+    opens with. None where the pattern does not open so (the caller makes the plain twin)."""
+    tree = plain_tree(source, flags)
+    if tree is None or not tree.data:
+        return None
+    data = _first_round(list(tree.data))
+    if data == list(tree.data) or data[0][0] not in (_C.LITERAL, _C.IN):
+        return None
+    tree.data[:] = data
+    try:
+        return _COMPILER.compile(tree, tree.state.flags)
+    except Exception:  # noqa: BLE001  # pragma: no cover - re cannot compile it
+        return None
+
+
 def _lookbehinds(item) -> list | None:
     """[(ASSERT or ASSERT_NOT, body)] of a lookbehind or a choice of lookbehinds, else None."""
     op, av = item
@@ -144,3 +162,145 @@ def _first_character(items: list):
         again = (op, (low - 1, high if high == _C.MAXREPEAT else high - 1, body))
         return _first_character(list(body.data) + [again] + items[1:])
     return None
+
+
+class LeadScan:
+    """``pattern.finditer``'s spans for a pattern that opens with a choice of one-character
+    lookbehinds (``(?:(?<![\\p{Han}])|(?<=[年度]))…``), found by ``re`` skipping to the characters
+    such a lookbehind accepts rather than to the characters a match opens with.
+
+    The twin ``_led`` makes skips to every Han character of a page (most of them) and is entered
+    there (≈ 600 instructions each on the unit-name pattern); a unit name starts after a character
+    that is no Han one or is 年/度, a few in ten. ``lead`` is the character the lookbehinds read
+    (any character one of them accepts), consumed, then the rest of the pattern: a match of it at
+    ``q`` is the pattern's match at ``q + 1``, and the first ``q`` at or after ``pos - 1`` is
+    finditer's first match at or after ``pos`` (the lookbehind reads the character before ``pos``,
+    whatever ended there). A negative lookbehind also holds at the text's start: ``rest`` is tried
+    there.
+    """
+
+    __slots__ = ("at_start", "lead", "rest")
+
+    def __init__(self, lead, rest, at_start: bool):
+        self.lead, self.rest, self.at_start = lead, rest, at_start
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """``[m.span() for m in pattern.finditer(text)]``."""
+        out = []
+        pos = 0
+        if self.at_start and (m := self.rest.match(text)) is not None:
+            pos = m.end()
+            out.append((0, pos))
+        search = self.lead.search
+        while (m := search(text, pos - 1 if pos else 0)) is not None:
+            pos = m.end()
+            out.append((m.start() + 1, pos))
+        return out
+
+
+def lead_scan(pattern: regex.Pattern) -> LeadScan | None:
+    """``pattern``'s ``LeadScan``, or None where it does not open with one-character lookbehinds
+    that ``re`` reads as ``regex`` does (then ``property_twin`` is the scan)."""
+    found = _LEADS.get(pattern, _NONE)
+    if found is _NONE:
+        source = spelled(pattern.pattern)
+        if len(_LEADS) >= _LEADS_KEPT:
+            _LEADS.clear()
+        found = _LEADS[pattern] = _lead_scan_of(source, pattern.flags) if source is not None else None
+    return found
+
+
+_LEADS: dict = {}  # a pattern → its LeadScan or None: a few patterns of the rules (of each RuleSet loaded)
+_LEADS_KEPT = 16  # at most (tests load many RuleSets; a run one)
+_NONE = object()
+_TOP = 0x10FFFF
+
+
+def _lead_scan_of(source: str, flags: int) -> LeadScan | None:
+    tree = plain_tree(source, flags)
+    if tree is None or not tree.data:
+        return None
+    behind = _lookbehinds(tree.data[0])
+    if behind is None:
+        return None
+    accepted, at_start = [], False
+    for op, body in behind:
+        ranges_ = _one_character(body)
+        if ranges_ is None:
+            return None
+        if op is _C.ASSERT_NOT:
+            ranges_, at_start = _complement(ranges_), True
+        accepted += ranges_
+    rest = _PARSER.SubPattern(tree.state, _first_round(list(tree.data[1:])))
+    if not rest.data or rest.getwidth()[0] == 0:
+        return None  # an empty match: finditer's step past it is not this scan's
+    refused = _complement(accepted)  # the lead written as a negated set: a page's usual characters are in it
+    lead = (_C.IN, [(_C.NEGATE, None)] + [(_C.RANGE, (a, b)) for a, b in refused])
+    try:
+        return LeadScan(_COMPILER.compile(_PARSER.SubPattern(tree.state, [lead] + rest.data), tree.state.flags),
+                        _COMPILER.compile(rest, tree.state.flags), at_start)
+    except Exception:  # noqa: BLE001  # pragma: no cover - re cannot compile the rest alone
+        return None
+
+
+def _one_character(body: list) -> list[tuple[int, int]] | None:
+    """The code point ranges of a lookbehind body of one literal or one set of literals and ranges
+    (possibly negated), or None."""
+    if len(body) != 1:
+        return None
+    op, av = body[0]
+    if op is _C.LITERAL:
+        return [(av, av)]
+    if op is not _C.IN:
+        return None
+    negate, out = False, []
+    for i, (o, a) in enumerate(av):
+        if o is _C.NEGATE and i == 0:
+            negate = True
+        elif o is _C.LITERAL:
+            out.append((a, a))
+        elif o is _C.RANGE:
+            out.append(a)
+        else:
+            return None  # a category (\d, \w) and the like: not told here
+    return _complement(out) if negate else _merged(out)
+
+
+def _merged(ranges_: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[list[int]] = []
+    for a, b in sorted(ranges_):
+        if out and a <= out[-1][1] + 1:
+            out[-1][1] = max(out[-1][1], b)
+        else:
+            out.append([a, b])
+    return [(a, b) for a, b in out]
+
+
+def _complement(ranges_: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The code points of 0…0x10FFFF outside ``ranges_``.
+
+    >>> _complement([(0, 9), (20, 0x10FFFF)]), _complement([(5, 5)])
+    ([(10, 19)], [(0, 4), (6, 1114111)])
+    """
+    out, at = [], 0
+    for a, b in _merged(ranges_):
+        if a > at:
+            out.append((at, a - 1))
+        at = b + 1
+    if at <= _TOP:
+        out.append((at, _TOP))
+    return out
+
+
+def _first_round(items: list) -> list:
+    """``items`` with an opening repeat of one round or more written as its first round then the
+    others (``(?:B)+C`` as ``B(?:B)*C``: the same matches, tried in the same order): ``re`` enters a
+    repeat of a group with a frame of its own (≈ 1,000 instructions where a unit name is tried and
+    not found), its first round without one."""
+    if not items or items[0][0] not in (_C.MAX_REPEAT, _C.MIN_REPEAT):
+        return items
+    op, (low, high, body) = items[0]
+    if low < 1 or any(o is _C.SUBPATTERN for o, _ in body.data):
+        return items  # a group in the body: its round is not unrolled
+    again = (op, (low - 1, high if high == _C.MAXREPEAT else high - 1, body))
+    return list(body.data) + [again] + items[1:]

@@ -9,6 +9,7 @@ onto the original, so that quotes stay verbatim and spans point where the audito
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -21,6 +22,7 @@ import yaml
 from .model import Cell, Document, Fact, Table
 from .prescan import spans
 from .rebuild import moved
+from .scriptgate import load_marks
 
 FUND_ROW_RULE = "table.fund_row"  # pipeline/extraction/fundrows.py RULE_ID (imported there: no cycle)
 
@@ -32,6 +34,7 @@ class ReadingRules:
     convert: str | None
     cut: regex.Pattern | None  # one alternation of every drop and join pattern
     drop: regex.Pattern | None = None  # the drop patterns alone (a table's cells are never joined)
+    marks: re.Pattern | None = None  # a page with none is not changed by ``convert`` (pipeline/scriptgate.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +143,13 @@ def load_reading(directory: str | Path) -> ReadingRules:
     cut = regex.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
     drops = [str(p) for p in data.get("drop") or []]
     drop = regex.compile("|".join(f"(?:{p})" for p in drops)) if drops else None
-    return ReadingRules(convert=data.get("convert") or None, cut=cut, drop=drop)
+    convert = data.get("convert") or None
+    if convert:
+        # the converter built with the rules (≈ 21 M instructions, once a process), as the first page
+        # used to build it: now that a page without marks skips it, the first page to need it may come
+        # anywhere in a run, and would pay for it there
+        _converter(convert)
+    return ReadingRules(convert=convert, cut=cut, drop=drop, marks=load_marks(convert))
 
 
 @lru_cache(maxsize=4)
@@ -195,7 +204,9 @@ def read_text(text: str, rules: ReadingRules, join: bool = True) -> Reading:
     >>> read_text("指標(biāo) 800篇 8", rules, join=False).text
     '指标 800篇 8'
     """
-    converted = convert_script(text, rules.convert)
+    marks = rules.marks
+    # a page with no character the conversion needs comes out of it unchanged: not converted
+    converted = text if marks is not None and marks.search(text) is None else convert_script(text, rules.convert)
     cut = rules.cut if join else rules.drop
     cuts = spans(cut, converted) if cut is not None else []  # cut.finditer's, asked only where one may start
     cuts = [(a, b) for a, b in cuts if b > a]

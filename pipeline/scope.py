@@ -21,6 +21,11 @@ import yaml
 from .memo import per_object
 from .model import Fact, Kind, replaced
 
+# Kind's members as module globals: on Python 3.11 an attribute of an Enum class is looked up through
+# the hook EnumType.__getattr__ installs (≈ 850 instructions: scope asks ≈ 25,000 over the real pages),
+# a global in a few dozen. The same members: Kind.LEVEL is _LEVEL.
+_LEVEL, _TARGET, _SUB, _PART, _SHARE, _CHANGE = Kind.LEVEL, Kind.TARGET, Kind.SUB, Kind.PART, Kind.SHARE, Kind.CHANGE
+
 _CLAUSE_MARKS = "，,；;"  # split a clause chain into its clauses
 _CHAIN_MARKS = "。：:！？!?"  # end a clause chain (as a line break does): a ； keeps the subject: 西津片区本期…；累计…605亩
 _CLAUSE_SPLIT = regex.compile(f"[{_CLAUSE_MARKS}]")
@@ -97,7 +102,7 @@ def load_scope(directory: str | Path) -> ScopeRules:
 
 def scope(facts: list[Fact], text: str, rules: ScopeRules) -> list[Fact]:
     """The facts with those that are not the unit's figure of the year set aside."""
-    candidates = [i for i, f in enumerate(facts) if f.kind in (Kind.LEVEL, Kind.TARGET)]
+    candidates = [i for i, f in enumerate(facts) if f.kind in (_LEVEL, _TARGET)]
     if not candidates:
         return facts
     title = _title(text)
@@ -110,14 +115,14 @@ def scope(facts: list[Fact], text: str, rules: ScopeRules) -> list[Fact]:
     own = {facts[i].metric for i in candidates if i not in marked}
     # a sub-area's task of the year gives way to the unit's own task only (任务为…交地的147亩 beside
     # 累计交地120亩: the task and the work done are two statements), not one period's (本期)
-    own_tasks = {facts[i].metric for i in candidates if i not in marked and facts[i].kind == Kind.TARGET}
+    own_tasks = {facts[i].metric for i in candidates if i not in marked and facts[i].kind == _TARGET}
 
     def aside(f: Fact) -> bool:
-        if f.kind == Kind.TARGET and f.metric not in own_tasks and not _one_period(f, before, rules):
+        if f.kind == _TARGET and f.metric not in own_tasks and not _one_period(f, before, rules):
             return False
         return f.metric in own
 
-    out = [replaced(f, kind=Kind.SUB) if i in marked and aside(f) else f for i, f in enumerate(facts)]
+    out = [replaced(f, kind=_SUB) if i in marked and aside(f) else f for i, f in enumerate(facts)]
     out = _gross_beside_net(out, rules)
     out = _narrow_beside_whole(out, before, rules)
     out = _fewer_projects(_parts_of_the_sentence_before(out, text, rules), before, rules)
@@ -143,20 +148,20 @@ def _fewer_projects(facts: list[Fact], before: _Before, rules: ScopeRules) -> li
     counted: dict[tuple[int, str], list[tuple[int, int]]] = {}
     seen, twice = set(), set()  # a level alone of its metric in its sentence is never the fewer: not asked
     for f in facts:
-        if f.kind == Kind.LEVEL:
+        if f.kind == _LEVEL:
             key = f.sentence_index, f.metric
             (twice if key in seen else seen).add(key)
     if not twice:
         return facts
     for i, f in enumerate(facts):
-        if f.kind != Kind.LEVEL or (f.sentence_index, f.metric) not in twice:
+        if f.kind != _LEVEL or (f.sentence_index, f.metric) not in twice:
             continue
         m = rules.project_subject.match(before.clause(f.start), None, None, False)
         if m is not None:
             counted.setdefault((f.sentence_index, f.metric), []).append((int(m.group("n")), i))
     aside = {i for group in counted.values() if len(group) > 1
              for n, i in group if n < max(k for k, _ in group)}
-    return [replaced(f, kind=Kind.SUB) if i in aside else f for i, f in enumerate(facts)]
+    return [replaced(f, kind=_SUB) if i in aside else f for i, f in enumerate(facts)]
 
 
 def _parts_of_the_sentence_before(facts: list[Fact], text: str, rules: ScopeRules) -> list[Fact]:
@@ -167,7 +172,7 @@ def _parts_of_the_sentence_before(facts: list[Fact], text: str, rules: ScopeRule
         return facts
     out = list(facts)
     for i, f in enumerate(facts):
-        if f.kind not in (Kind.LEVEL, Kind.TARGET):
+        if f.kind not in (_LEVEL, _TARGET):
             continue
         line = text.rfind("\n", 0, f.start) + 1
         if not any(text.find(w, line, f.start + len(w)) >= 0 for w in rules.parts_sentence):
@@ -177,7 +182,7 @@ def _parts_of_the_sentence_before(facts: list[Fact], text: str, rules: ScopeRule
             continue
         before = _sentence_start(text, start - 1)
         if any(g.metric == f.metric and g.kind == f.kind and before <= g.start < start for g in facts):
-            out[i] = replaced(f, kind=Kind.PART)
+            out[i] = replaced(f, kind=_PART)
     return out
 
 
@@ -197,7 +202,7 @@ def _done_of_marked_tasks(facts: list[Fact], marked: set[int], text: str) -> set
     done = set()
     for i in marked:
         task = facts[i]
-        if task.kind != Kind.TARGET:
+        if task.kind != _TARGET:
             continue
         for j in range(i + 1, len(facts) - 1):
             f = facts[j]
@@ -205,7 +210,7 @@ def _done_of_marked_tasks(facts: list[Fact], marked: set[int], text: str) -> set
                 break
             if f.metric != task.metric:
                 continue
-            if f.kind == Kind.LEVEL and facts[j + 1].kind == Kind.SHARE and facts[j + 1].metric == f.metric:
+            if f.kind == _LEVEL and facts[j + 1].kind == _SHARE and facts[j + 1].metric == f.metric:
                 done.add(j)
             break
     return done
@@ -262,26 +267,26 @@ def _shared_out(facts: list[Fact], rules: ScopeRules) -> list[Fact]:
     is one kind's part of the total, not the total — when the report states the total elsewhere."""
     marked = set()
     for k, f in enumerate(facts):
-        if f.kind != Kind.SHARE or f.metric not in rules.share_makes_part or f.relative_to not in (None, ""):
+        if f.kind != _SHARE or f.metric not in rules.share_makes_part or f.relative_to not in (None, ""):
             continue
         j = k - 1  # facts come in text order: the one right before the share, in its sentence
         while j >= 0 and facts[j].end > f.start and facts[j].sentence_index == f.sentence_index:
             j -= 1
-        if j >= 0 and facts[j].sentence_index == f.sentence_index and facts[j].kind == Kind.LEVEL \
+        if j >= 0 and facts[j].sentence_index == f.sentence_index and facts[j].kind == _LEVEL \
                 and facts[j].metric == f.metric:
             marked.add(j)
-    own = {f.metric for i, f in enumerate(facts) if f.kind == Kind.LEVEL and i not in marked}
-    return [replaced(f, kind=Kind.PART) if i in marked and f.metric in own else f for i, f in enumerate(facts)]
+    own = {f.metric for i, f in enumerate(facts) if f.kind == _LEVEL and i not in marked}
+    return [replaced(f, kind=_PART) if i in marked and f.metric in own else f for i, f in enumerate(facts)]
 
 
 def _relations_follow(out: list[Fact], before: list[Fact]) -> list[Fact]:
     """A change or share in the sentence of a level set aside, of the same metric and after it,
     is that level's: set aside too, so no check compares it with the unit's own level."""
     aside = [(f.sentence_index, f.metric, f.start) for f, was in zip(out, before)
-             if f.kind == Kind.SUB and was.kind in (Kind.LEVEL, Kind.TARGET)]
+             if f.kind == _SUB and was.kind in (_LEVEL, _TARGET)]
     if not aside:
         return out
-    return [replaced(f, kind=Kind.SUB) if f.kind in (Kind.CHANGE, Kind.SHARE) and any(
+    return [replaced(f, kind=_SUB) if f.kind in (_CHANGE, _SHARE) and any(
         s == f.sentence_index and m == f.metric and start < f.start for s, m, start in aside) else f for f in out]
 
 
@@ -476,10 +481,10 @@ def _gross_beside_net(facts: list[Fact], rules: ScopeRules) -> list[Fact]:
     """收入总计 (with carry-overs) gives way to the year's own figure of the same report: 本年收入合计,
     or any other statement of the metric that is not a 总计 (收、支总计1483.5万元 … 本年支出1366.23万元)."""
     def labelled(f: Fact, words) -> bool:
-        return f.kind == Kind.LEVEL and any(map(f.label.__contains__, words))
+        return f.kind == _LEVEL and any(map(f.label.__contains__, words))
 
-    net = {f.metric for f in facts if f.kind == Kind.LEVEL and not labelled(f, rules.gross)}
-    return [replaced(f, kind=Kind.SUB) if f.metric in net and labelled(f, rules.gross) else f for f in facts]
+    net = {f.metric for f in facts if f.kind == _LEVEL and not labelled(f, rules.gross)}
+    return [replaced(f, kind=_SUB) if f.metric in net and labelled(f, rules.gross) else f for f in facts]
 
 
 def _narrow_beside_whole(facts: list[Fact], before: _Before, rules: ScopeRules) -> list[Fact]:
@@ -493,15 +498,15 @@ def _narrow_beside_whole(facts: list[Fact], before: _Before, rules: ScopeRules) 
         lead = before.clause(f.start)[-16:] + "|" + f.section.rsplit(" > ", 1)[-1]
         return any(map(lead.__contains__, words))
 
-    narrow = [f.kind == Kind.LEVEL and narrow_level(f) for f in facts]  # once a fact: asked twice below
-    whole = {f.metric for f, n in zip(facts, narrow) if f.kind == Kind.LEVEL and not n}
+    narrow = [f.kind == _LEVEL and narrow_level(f) for f in facts]  # once a fact: asked twice below
+    whole = {f.metric for f, n in zip(facts, narrow) if f.kind == _LEVEL and not n}
     narrow_whole = {w for m in whole for w in rules.narrow.get(m, ())}
 
     def is_narrow_share(f: Fact) -> bool:
         # a share of one source's total (占一般公共预算财政拨款总支出的70.80%) is not a share of the unit's
-        return f.kind == Kind.SHARE and any(w in f.label and w in narrow_whole for w in rules.narrow_share)
+        return f.kind == _SHARE and any(w in f.label and w in narrow_whole for w in rules.narrow_share)
 
-    return [replaced(f, kind=Kind.SUB) if (n and f.metric in whole) or is_narrow_share(f) else f
+    return [replaced(f, kind=_SUB) if (n and f.metric in whole) or is_narrow_share(f) else f
             for f, n in zip(facts, narrow)]
 
 
@@ -517,18 +522,18 @@ def _kinds_of_a_metric(facts: list[Fact], text: str, rules: ScopeRules) -> list[
             return next((w for w in words if w in lead), None)
 
         kinds = [(i, f, w) for i, f in enumerate(out)
-                 if f.metric == metric and f.kind == Kind.LEVEL and (w := kind_of(f))]
+                 if f.metric == metric and f.kind == _LEVEL and (w := kind_of(f))]
         if len({w for _, _, w in kinds}) < 2:
             continue
         first = min(f.start for _, f, _ in kinds)
         sentence_start = max(text.rfind(c, 0, first) for c in "。\n") + 1
         # the kinds of a whole stated just before them stay (their list makes them parts); a zero kind never counts
-        whole_before = any(f.metric == metric and f.kind == Kind.LEVEL and kind_of(f) is None
+        whole_before = any(f.metric == metric and f.kind == _LEVEL and kind_of(f) is None
                            and sentence_start <= f.start < first for f in out)
         nonzero = [k for k in kinds if k[1].value != 0]
         for i, f, _ in kinds:
             if (f.value == 0 and nonzero) or (len(nonzero) > 1 and not whole_before):
-                out[i] = replaced(f, kind=Kind.PART)
+                out[i] = replaced(f, kind=_PART)
         if len(nonzero) > 1 and not whole_before:
             out = _followers_of_kinds(out, [f for _, f, _ in kinds], rules.category_followers.get(metric, ()))
     return out
@@ -540,17 +545,17 @@ def _followers_of_kinds(facts: list[Fact], kinds: list[Fact], followers: tuple[s
     kinds = sorted(kinds, key=lambda k: k.start)
     out = list(facts)
     for i, f in enumerate(out):
-        if f.metric not in followers or f.kind != Kind.LEVEL:
+        if f.metric not in followers or f.kind != _LEVEL:
             continue
         before = [k for k in kinds if k.start < f.start]
         if before and before[-1].sentence_index == f.sentence_index:
-            out[i] = replaced(f, kind=Kind.PART)
+            out[i] = replaced(f, kind=_PART)
     return out
 
 
 def _zero_beside_nonzero(facts: list[Fact], rules: ScopeRules) -> list[Fact]:
     """A headcount of 0 beside a non-zero one of the same metric is one category's (行政编制0人，实有人数0人；
     事业编制30人，实际25人): a part, not a second statement of the unit's figure."""
-    nonzero = {f.metric for f in facts if f.kind == Kind.LEVEL and f.value != 0 and f.metric in rules.zero_gives_way}
-    return [replaced(f, kind=Kind.PART) if f.kind == Kind.LEVEL and f.value == 0 and f.metric in nonzero else f
+    nonzero = {f.metric for f in facts if f.kind == _LEVEL and f.value != 0 and f.metric in rules.zero_gives_way}
+    return [replaced(f, kind=_PART) if f.kind == _LEVEL and f.value == 0 and f.metric in nonzero else f
             for f in facts]

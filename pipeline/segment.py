@@ -5,6 +5,7 @@ names end) lives in rules/document.yaml.
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ import yaml
 from .figscan import twin
 from .memo import per_object
 from .model import DocMeta, Document, Section, Sentence, builder
-from .proptwin import property_twin
+from .proptwin import lead_scan, property_twin
 from .resources import packaged_rules_dir
 
 PLAIN_HEADING_LEVEL = 9
@@ -124,16 +125,16 @@ def _short_heading_level(body: str, short: bool, layout: Layout, stops: regex.Pa
                          markers: regex.Pattern | None) -> int | None:
     """``_heading_level`` of a line short enough for one kind (``short``: for a marked heading);
     ``stops`` and ``markers`` are the layout's (``_stops``, ``_markers``), looked up once a document."""
-    if body[-1] in "；;，,、：:" or stops.search(body, 0, len(body) - 1, False):
+    if body[-1] in "；;，,、：:" or stops.search(body, 0, len(body) - 1):
         return None
     level = _marked_level(body, layout.headings, markers)
     if level is not None:
-        if not _HAN.search(body, None, None, False):
+        if not _HAN_TWIN.search(body):
             return None  # 73 | — a figure cell on its own line, not a numbered heading
         return level if short else None
     if (
         len(body) <= layout.plain_max
-        and not any(map(body.__contains__, layout.sentence_end + "，,；;"))
+        and not _sentence_marks(layout.sentence_end).search(body)
         and body.endswith(layout.plain_words)
     ):
         return PLAIN_HEADING_LEVEL
@@ -166,9 +167,10 @@ def _markers(headings: tuple[tuple[int, regex.Pattern], ...]) -> regex.Pattern |
 
 
 @lru_cache(maxsize=4)
-def _stops(sentence_end: str) -> regex.Pattern:
-    """Any sentence end (one search, not one ``in`` per character)."""
-    return regex.compile("[" + regex.escape(sentence_end) + "]")
+def _stops(sentence_end: str):
+    """Any sentence end (one search, not one ``in`` per character), as its ``re`` twin (the same
+    match: pipeline/proptwin.py), which skips to a set's characters for less than ``regex``."""
+    return property_twin(regex.compile("[" + regex.escape(sentence_end) + "]"))
 
 
 def segment(document: Document, layout: Layout | None = None) -> list[Sentence]:
@@ -240,7 +242,7 @@ def _shape(line: str, layout: Layout, stops: regex.Pattern, markers: regex.Patte
     if level is not None:
         return "heading", lead, body, level
     sentences, pos = [], 0
-    stops = [m.end() for m in layout.sentence_split.finditer(line, None, None, False, False)]
+    stops = [m.end() for m in _sentence_split(layout).finditer(line)]
     stops.append(len(line))
     for stop in stops:
         if stop <= pos:
@@ -254,6 +256,13 @@ def _shape(line: str, layout: Layout, stops: regex.Pattern, markers: regex.Patte
 
 
 _BLANK = ()  # the shape of a line of spaces
+
+
+@per_object(limit=4)
+def _sentence_split(layout: Layout):
+    """The layout's sentence split as its ``re`` twin (the same matches: pipeline/proptwin.py), which
+    skips to the sentence ends for less than ``regex`` asking its set of every character."""
+    return property_twin(layout.sentence_split)
 
 
 @per_object(limit=1)
@@ -276,11 +285,21 @@ _new_sentence = builder(Sentence)
 
 
 _HAN = regex.compile(r"\p{Han}")  # compiled once: heading_level runs on every line
+_HAN_TWIN = property_twin(_HAN)  # its re twin (\p{Han} spelled out): the same match
 # a cell separator between two cells; the lookbehind (not a leading \S) lets the engine skip to
 # the next space, tab or | instead of trying the pattern at every character (10x faster)
 _TABULAR = regex.compile(r"(?<=\S)(?:[ \u3000]{2,}|\t|[ \u3000]*[|｜][ \u3000]*)[^\s|｜]")
 # what _TABULAR's separator holds at least: two spaces (of either width), a tab or a bar
 _SEPARATORS = ("  ", " \u3000", "\u3000 ", "\u3000\u3000", "\t", "|", "｜")
+# whether a line holds one of them: one re search (it skips to their first characters), not one ``in`` each
+_SEPARATOR_SCAN = re.compile("|".join(map(re.escape, _SEPARATORS)))
+
+
+@lru_cache(maxsize=4)
+def _sentence_marks(sentence_end: str) -> re.Pattern:
+    """Any sentence end, comma or semicolon (what a plain heading holds none of): one ``re`` search,
+    not one ``in`` a character."""
+    return re.compile("[" + re.escape(sentence_end + "，,；;") + "]")
 
 
 def _looks_tabular(line: str) -> bool:
@@ -292,7 +311,7 @@ def _looks_tabular(line: str) -> bool:
 def _tabular(body: str) -> bool:
     """``_looks_tabular`` of a stripped line: the punctuation and the separators asked first (str
     methods), the pattern only where both allow it."""
-    return not ("。" in body or "，" in body or "；" in body) and any(map(body.__contains__, _SEPARATORS)) \
+    return not ("。" in body or "，" in body or "；" in body) and _SEPARATOR_SCAN.search(body) is not None \
         and bool(_TABULAR.search(body, None, None, False))
 
 
@@ -396,11 +415,13 @@ def _unit_from_text(text: str, layout: Layout) -> str | None:
     """The unit name the opening of the report uses, scored by how often its own name recurs."""
     window = text[:6000]
     names = Counter()
-    for m in property_twin(layout.unit_name).finditer(window):  # its re twin: the names it finds, for less
-        names[m.group(0)] += 1
+    tail = property_twin(layout.unit_tail).match  # its re twin: the same match at a place, for less
+    for start, end in _unit_spans(layout.unit_name, window):
+        name = window[start:end]
+        names[name] += 1
         # 株洲市自然资源和规划局 may be the start of 株洲市自然资源和规划局征地事务中心
-        if longer := layout.unit_tail.match(window, m.end(), None, False):
-            names[m.group(0) + longer.group(0)] += 1
+        if longer := tail(window, end):
+            names[name + longer.group(0)] += 1
     if not names:
         return None
 
@@ -411,6 +432,15 @@ def _unit_from_text(text: str, layout: Layout) -> str | None:
     fuller = [n for n in names if n.startswith(best) and n != best and score(n)[0] >= 2]
     best = max(fuller, key=len) if fuller else best
     return best if score(best)[0] >= 2 else None
+
+
+def _unit_spans(pattern: regex.Pattern, text: str) -> list[tuple[int, int]]:
+    """``pattern.finditer``'s spans, found for less: its lead scan (a name starts after a character
+    its lookbehinds accept, pipeline/proptwin.py) or else its ``re`` twin."""
+    scan = lead_scan(pattern)
+    if scan is not None:
+        return scan.spans(text)
+    return [m.span() for m in property_twin(pattern).finditer(text)]
 
 
 _PLACE = regex.compile(r"^(?:[\p{Han}]{2,4}?(?:省|自治区|市|州|盟|县|区|旗))+")
