@@ -1,7 +1,10 @@
 """The marks of OpenCC conversions (pipeline/scriptgate.py): a page holding none of a
 configuration's characters comes out of that conversion unchanged, and is not converted. Read
 off the dictionaries of opencc 1.4.2 by ``python -m pipeline.scriptgate t2s`` (generated:
-do not edit); tests/test_speed25_pre25.py checks them against the installed ones."""
+do not edit); tests/test_speed25_pre25.py checks them against the installed ones. Used only
+with that version of OpenCC (scriptgate.load_marks)."""
+
+OPENCC = '1.4.2'
 
 MARKS = {
     't2s': (  # 5127 characters, as hexadecimal code points and ranges

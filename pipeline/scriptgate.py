@@ -35,10 +35,27 @@ _PLANE = 0xFFFF  # the last code point of the Basic Multilingual Plane
 
 
 def load_marks(config: str | None) -> re.Pattern | None:
-    """The marks of ``config`` (pipeline/opencc_marks.py) as one ``re`` set, or None where it has none."""
-    from .opencc_marks import MARKS
+    """The marks of ``config`` (pipeline/opencc_marks.py) as one ``re`` set, or None where it has none
+    — or where the installed OpenCC is not the one they were read off: another version's dictionaries
+    may change characters the kept marks do not hold, so every page is converted, as without a gate."""
+    return marks_for(config, installed_opencc())
 
-    codes = MARKS.get(config) if config else None
+
+def installed_opencc() -> str:
+    import importlib.metadata
+
+    return importlib.metadata.version("opencc")
+
+
+def marks_for(config: str | None, version: str) -> re.Pattern | None:
+    """The kept marks of ``config`` for OpenCC ``version``: None unless they were read off that version.
+
+    >>> marks_for("t2s", "0.0.0") is None
+    True
+    """
+    from .opencc_marks import MARKS, OPENCC
+
+    codes = MARKS.get(config) if config and version == OPENCC else None
     return character_set(characters(codes)) if codes else None
 
 
@@ -144,15 +161,14 @@ def dictionary_entries(config: str) -> list[tuple[str, str]]:
 
 def marks_module(configs: Iterable[str]) -> str:
     """The text of pipeline/opencc_marks.py for the installed OpenCC."""
-    import importlib.metadata
-
     configs = list(configs)
     command = f"python -m pipeline.scriptgate {' '.join(configs)}"
     out = ['"""The marks of OpenCC conversions (pipeline/scriptgate.py): a page holding none of a',
            "configuration's characters comes out of that conversion unchanged, and is not converted. Read",
-           f"off the dictionaries of opencc {importlib.metadata.version('opencc')} by ``{command}`` (generated:",
-           'do not edit); tests/test_speed25_pre25.py checks them against the installed ones."""',
-           "", "MARKS = {"]
+           f"off the dictionaries of opencc {installed_opencc()} by ``{command}`` (generated:",
+           'do not edit); tests/test_speed25_pre25.py checks them against the installed ones. Used only',
+           'with that version of OpenCC (scriptgate.load_marks)."""',
+           "", f"OPENCC = {installed_opencc()!r}", "", "MARKS = {"]
     for config in configs:
         marks = marks_of(dictionary_entries(config))
         out.append(f"    {config!r}: (  # {len(marks)} characters, as hexadecimal code points and ranges")

@@ -83,19 +83,41 @@ def test_when_a_pattern_does_not_open_so_then_it_has_no_lead_scan(source):
 
 # --- reading: a page with no mark of the conversion is not converted (pipeline/scriptgate.py) ---
 
+def test_when_the_installed_opencc_is_not_the_marks_one_then_every_page_is_converted(ruleset):
+    from pipeline import opencc_marks, scriptgate
+
+    config = ruleset.reading.convert
+    assert scriptgate.marks_for(config, opencc_marks.OPENCC) is not None
+    assert scriptgate.marks_for(config, opencc_marks.OPENCC + ".1") is None
+    assert scriptgate.marks_for(None, opencc_marks.OPENCC) is None
+    if scriptgate.installed_opencc() != opencc_marks.OPENCC:  # an upgraded OpenCC: no gate until regenerated
+        assert ruleset.reading.marks is None
+
+
 def test_the_kept_marks_are_those_of_the_installed_dictionaries(ruleset):
     from pipeline import opencc_marks, scriptgate
 
+    if scriptgate.installed_opencc() != opencc_marks.OPENCC:  # the gate is off (test above); nothing kept is used
+        assert ruleset.reading.marks is None
+        return
     assert scriptgate.characters(opencc_marks.MARKS[ruleset.reading.convert]) == scriptgate.marks_of(
         scriptgate.dictionary_entries(ruleset.reading.convert))
     kept = Path(opencc_marks.__file__).read_text(encoding="utf-8")
     assert kept == scriptgate.marks_module(list(opencc_marks.MARKS))  # as the generator writes it
 
 
+def _installed_marks(ruleset):
+    """The marks in force, or (under another OpenCC than the kept marks') those of its dictionaries."""
+    from pipeline import scriptgate
+
+    return ruleset.reading.marks or scriptgate.character_set(scriptgate.marks_of(
+        scriptgate.dictionary_entries(ruleset.reading.convert)))
+
+
 def test_every_key_the_conversion_changes_holds_a_mark(ruleset):
     from pipeline import scriptgate
 
-    marks = ruleset.reading.marks
+    marks = _installed_marks(ruleset)
     changing = [k for k, v in scriptgate.dictionary_entries(ruleset.reading.convert) if k != v]
     assert len(changing) > 5000
     assert [k for k in changing if marks.search(k) is None] == []
@@ -104,7 +126,7 @@ def test_every_key_the_conversion_changes_holds_a_mark(ruleset):
 def test_when_a_page_holds_no_mark_then_opencc_leaves_it_as_it_is(documents, originals, ruleset):
     from pipeline.reading import _convert
 
-    marks, config = ruleset.reading.marks, ruleset.reading.convert
+    marks, config = _installed_marks(ruleset), ruleset.reading.convert
     skipped = converted = 0
     for text in originals + [d.text for d in documents]:
         if marks.search(text) is None:
