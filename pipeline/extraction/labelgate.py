@@ -36,5 +36,10 @@ def may_name(text: str, ruleset: RuleSet) -> bool:
     >>> may_name("123.45", load_rules()), may_name("基本支出（万元）", load_rules())
     (False, True)
     """
-    ends = _ends(ruleset)
+    if _LAST[0] is not ruleset:  # one RuleSet a run: its patterns held here, not asked of the memo per text
+        _LAST[:] = [ruleset, _ends(ruleset)]
+    ends = _LAST[1]
     return ends is None or (ends[0].search(text) is not None and ends[1].search(text) is not None)
+
+
+_LAST: list = [None, None]  # the last RuleSet asked (held, so its identity stays its own) and its ``_ends``

@@ -30,7 +30,7 @@ from functools import lru_cache
 import regex
 
 from ..groups import numbers
-from ..memo import per_object
+from ..memo import Bounded, per_object
 from ..model import Basis, DocMeta, Document, Fact, Kind, Sentence, new_fact, replaced
 from ..normalize import Units, parse_quantity, parse_unit_header, plain
 from ..rules import RuleSet, normalize_label
@@ -279,14 +279,7 @@ def _may_head(tokens: list, text: str, begin: int, words: re.Pattern, ruleset: R
     space, a bar or a digit, or after a figure's last character), so only the tokens holding a hit of
     ``words`` are asked (``hits``: where they start from ``begin`` on, if the caller found them): most
     tokens are prose and figures."""
-    heads_of: dict[str, bool] = {}  # a word → may head a column; a page repeats its words, ask once each
-
-    def may_head(word: str) -> bool:
-        if word not in heads_of:
-            heads_of[word] = len(word) <= _SPACED_HEAD_CHARS and not is_figure(word) \
-                and _header_basis(word, ruleset) not in (None, TARGET_COLUMN)
-        return heads_of[word]
-
+    may_head = _heads_of(ruleset).__getitem__  # a word → may it head a column (asked once a run)
     if not words.pattern:  # no gate (a basis word not Chinese only): every token is asked
         return {k: may_head(t.group()) for k, t in enumerate(tokens)}
     starts = [t.start() for t in tokens]
@@ -296,6 +289,14 @@ def _may_head(tokens: list, text: str, begin: int, words: re.Pattern, ruleset: R
         if k >= 0 and k not in head and at < tokens[k].end():
             head[k] = may_head(tokens[k].group())
     return head
+
+
+@per_object()
+def _heads_of(ruleset: RuleSet) -> Bounded:
+    """Whether a word may head a column of a spaced form (short, no figure, naming a basis not a
+    target), by word, remembered per rules: the pages repeat their headers (预算数, 决算数, 2023年)."""
+    return Bounded(lambda word: len(word) <= _SPACED_HEAD_CHARS and not is_figure(word)
+                   and _header_basis(word, ruleset) not in (None, TARGET_COLUMN))
 
 
 @per_object()
