@@ -1,6 +1,7 @@
 """Fast paths of the table, form and headcount readers, round 25, each against the plain code it
 stands for, on every text of the suite's real pages, reports and seeds (readable, as extraction
 sees them) and on edge cases built here."""
+import dataclasses
 import re
 import sys
 
@@ -8,9 +9,9 @@ import pytest
 import regex
 from real_db import suite_texts
 
-from pipeline.extraction import tables
+from pipeline.extraction import labelgate, tables
 from pipeline.extraction.headcounts import _year_head
-from pipeline.extraction.labelgate import may_name
+from pipeline.extraction.labelgate import holds_label, may_name
 from pipeline.extraction.labels import lookup_label
 from pipeline.rules import load_rules, normalize_label
 
@@ -89,3 +90,30 @@ def test_a_bare_figure_is_what_the_regex_package_read_as_one(pieces):
         figures += tables.is_figure(text)
     assert figures > 500
 
+
+
+def test_a_label_holding_no_label_names_none(pieces):
+    """``holds_label`` False ⇒ the lookup is None, for every piece as the callers pass it (its bracketed
+    unit dropped; a header normalized, its leading year dropped)."""
+    year = _year_head(RULESET.fragments["YEAR"])
+    gated = 0
+    for text in pieces:
+        for label in (text, tables._strip_unit(text), year.sub("", normalize_label(text), 1)):
+            if not holds_label(label, RULESET):
+                gated += 1
+                assert lookup_label(label, RULESET) is None, label
+    assert gated > len(pieces)
+    assert all(holds_label(label, RULESET) for label in RULESET.labels)
+
+
+def test_heads_that_may_match_past_the_start_turn_the_automaton_gate_off():
+    """Deleting a match of ``heads`` inside a label may join a label out of its two sides: the gate
+    is then off, as it is for an empty label."""
+    trim = RULESET.label_trim
+    assert labelgate._automaton(RULESET) is not None
+    for heads in (r"其中", r"^(?:其中)|含", r"(?m)^其中"):
+        other = dataclasses.replace(RULESET, label_trim=dataclasses.replace(trim, heads=regex.compile(heads)))
+        assert labelgate._automaton(other) is None, heads
+        assert holds_label("无关文字", other)
+    empty = dataclasses.replace(RULESET, labels={**RULESET.labels, "": "spend.basic"})
+    assert labelgate._automaton(empty) is None and labelgate._ends(empty) is None

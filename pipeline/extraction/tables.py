@@ -36,7 +36,7 @@ from ..normalize import Units, parse_quantity, parse_unit_header, plain
 from ..rules import RuleSet, normalize_label
 from ..segment import year_mentions
 from .basis import ADJUSTED_BASIS, nearest_basis, split_basis
-from .labelgate import may_name
+from .labelgate import holds_label, may_name
 from .labels import last_label_in, lookup_label, remembered
 
 _SPLIT = regex.compile(r"\t+|[ \u3000]{2,}|[ \t\u3000]*[|｜]+[ \t\u3000]*")
@@ -621,7 +621,10 @@ def is_figure(text: str) -> bool:
 def _label_metric(text: str, ruleset: RuleSet) -> str | None:
     """The metric a label cell or line names, its bracketed unit dropped (基本支出（万元）); a text
     that may name none (``may_name``: most lines of a page) is not looked up."""
-    return lookup_label(_strip_unit(text), ruleset) if may_name(text, ruleset) else None
+    if not may_name(text, ruleset):
+        return None
+    label = _strip_unit(text)
+    return lookup_label(label, ruleset) if holds_label(label, ruleset) else None
 
 
 def _strip_unit(text: str) -> str:
