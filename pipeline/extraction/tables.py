@@ -101,6 +101,7 @@ def extract_tabular(document: Document, sentences: list[Sentence], meta: DocMeta
 
     out: list[Fact] = []
     seen = set(taken)
+    metric_of = _label_metrics(ruleset).__getitem__  # a label cell or line → its metric, once a run
 
     def emit(metric: str, cell: CellText, unit_hint: tuple[str, Decimal] | None, basis: str | None,
              rule_id: str, label: str, quote: tuple[Sentence, Sentence] | None = None, head: str = "") -> None:
@@ -126,7 +127,7 @@ def extract_tabular(document: Document, sentences: list[Sentence], meta: DocMeta
                 header = [c.text for c in row]
                 continue
             for i, cell in enumerate(row):
-                metric = _label_metric(cell.text, ruleset) if len(cell.text) <= FORM_LABEL_CHARS else None
+                metric = metric_of(cell.text) if len(cell.text) <= FORM_LABEL_CHARS else None
                 if metric is None and subject and normalize_label(cell.text) in ruleset.tables.total_rows:
                     metric = subject
                 if metric is None:
@@ -145,7 +146,7 @@ def extract_tabular(document: Document, sentences: list[Sentence], meta: DocMeta
     for k, line in enumerate(lines[:-1]):
         if len(line.text) > FORM_LABEL_CHARS:
             continue
-        metric = _label_metric(line.text, ruleset)
+        metric = metric_of(line.text)
         if metric is None:
             found, row = _year_row(lines, k, meta, ruleset) if year is not None and year in line.text else ([], [])
             if found:
@@ -193,7 +194,7 @@ def extract_tabular(document: Document, sentences: list[Sentence], meta: DocMeta
         if not m or not is_figure(fig := m.group(_COLON_FIG)):
             continue
         label = m.group(_COLON_LABEL)
-        metric = _label_metric(label, ruleset)
+        metric = metric_of(label)
         if metric is None:
             continue
         start, end = m.span(_COLON_FIG)
@@ -619,12 +620,21 @@ def is_figure(text: str) -> bool:
 
 
 def _label_metric(text: str, ruleset: RuleSet) -> str | None:
-    """The metric a label cell or line names, its bracketed unit dropped (基本支出（万元）); a text
-    that may name none (``may_name``: most lines of a page) is not looked up."""
-    if not may_name(text, ruleset):
-        return None
-    label = _strip_unit(text)
-    return lookup_label(label, ruleset) if holds_label(label, ruleset) else None
+    """The metric a label cell or line names, its bracketed unit dropped (基本支出（万元））."""
+    return _label_metrics(ruleset)[text]
+
+
+@per_object()
+def _label_metrics(ruleset: RuleSet) -> Bounded:
+    """``_label_metric`` by text, remembered per rules (a report's template lines come back in every
+    report of its kind); a text that may name none (``may_name``, ``holds_label``: most lines of a
+    page) is not looked up."""
+    def read(text: str) -> str | None:
+        if not may_name(text, ruleset):
+            return None
+        label = _strip_unit(text)
+        return lookup_label(label, ruleset) if holds_label(label, ruleset) else None
+    return Bounded(read)
 
 
 def _strip_unit(text: str) -> str:
