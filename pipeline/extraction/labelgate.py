@@ -1,4 +1,5 @@
-"""A cheap, exact test that a text names no metric, asked before ``labels.lookup_label``.
+"""Cheap, exact tests that a text names no metric, asked before ``labels.lookup_label``:
+``may_name`` (any text a caller may still cut down) and ``holds_label`` (the label as looked up).
 
 The lookup reads a label only by deleting characters from it (noise and spaces, numbering and
 其中, a bracketed tail, trailing words, a leading verb, a basis suffix) and then finding a whole
@@ -7,7 +8,9 @@ leading year). So every label a text can be read as stands in that text as a sub
 first and last characters among the text's. A text holding no label's last character, or no
 label's first (123.45, 预算数, most lines of a page), names none: known by two searches for one
 character of a set (the standard library's engine scans a set of characters fast) instead of the
-lookup's patterns, once per distinct line of every page.
+lookup's patterns, once per distinct line of every page. Of a label as looked up, more is known:
+the lookup cuts its key out of the label once normalized, so a label it finds stands in that text
+whole — one automaton pass (``holds_label``).
 """
 from __future__ import annotations
 

@@ -620,7 +620,7 @@ def is_figure(text: str) -> bool:
 
 
 def _label_metric(text: str, ruleset: RuleSet) -> str | None:
-    """The metric a label cell or line names, its bracketed unit dropped (基本支出（万元））."""
+    """The metric a label cell or line names, its bracketed unit dropped (基本支出（万元）)."""
     return _label_metrics(ruleset)[text]
 
 
