@@ -72,7 +72,8 @@ _LAST: list = [None, None, ()]  # the last text read, its rules, its rows
 def _fund_rows(text: str, rows) -> list[FundRow]:
     """``fund_rows``, read."""
     out = []
-    for m in row_matches(rows.label, rows.labels, text) if may_hold(text, rows.label_words) else ():
+    held = may_hold(text, rows.label_words)  # asked once: the glued rows open with the same labels
+    for m in row_matches(rows.label, rows.labels, text) if held else ():
         cells = [c for _, c in zip(range(_MAX_CELLS), _CELL.finditer(text, m.end()))]
         layout, used = _layout_of(cells, rows, text[max(0, m.start() - _HEADER_CHARS):m.start()])
         if layout is None:
@@ -83,7 +84,7 @@ def _fund_rows(text: str, rows) -> list[FundRow]:
         parts, part_label = _part_row(text, cells[used:], layout, rows)
         out.append(FundRow(m.start(), m.end(), by_column, parts, part_label))
     taken = [(r.label_start, r.end) for r in out]
-    for row in _pair_rows(text, rows) + _glued_rows(text, rows):
+    for row in _pair_rows(text, rows) + (_glued_rows(text, rows) if held else []):
         if not any(a < row.end and row.label_start < b for a, b in taken):
             out.append(row)
             taken.append((row.label_start, row.end))
@@ -98,8 +99,9 @@ def _glued_rows(text: str, rows) -> list[FundRow]:
     label, the header's words, then 64.864.864.8100%): the one cut of the run of digits that the
     figures confirm (pipeline/extraction/unglue.py), in the order of the header between the label
     and the run or just above the label where it names a budget, the actual and the rate, else in
-    the template's layouts."""
-    if rows.glued is None or not may_hold(text, rows.label_words):
+    the template's layouts. Asked only of a text that may hold a row label (``may_hold``, asked once
+    by ``_fund_rows``)."""
+    if rows.glued is None:
         return []
     out = []
     groups = numbers(rows.glued)

@@ -25,6 +25,7 @@ from ..model import DocMeta, Document, Fact, Kind, Sentence, new_fact
 from ..normalize import Units, parse_quantity
 from ..rules import RuleSet, normalize_label
 from ..segment import year_mentions
+from .labelgate import holds_label, may_name
 from .labels import lookup_label
 from .tables import FORM_LABEL_CHARS, is_figure
 
@@ -80,9 +81,11 @@ def _header_run(lines: list[Sentence], k: int) -> list[Sentence]:
 
 def _count_metric(header: str, ruleset: RuleSet) -> str | None:
     """The count metric a header names (its year dropped: 2023 年实际在职人数), or None."""
+    if not may_name(header, ruleset):
+        return None  # most headers (2023年, 编制数): the year and noise dropped below only delete
     label = normalize_label(header)
     label = _year_head(ruleset.fragments["YEAR"]).sub("", label, 1, None, None, False)
-    metric = lookup_label(label, ruleset)
+    metric = lookup_label(label, ruleset) if holds_label(label, ruleset) else None
     return metric if metric is not None and ruleset.metric_unit(metric) in _COUNT_UNITS else None
 
 

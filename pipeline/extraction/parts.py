@@ -13,6 +13,7 @@ from ..model import OPEN, DocMeta, Fact, Kind, Sentence, new_fact, replaced
 from ..normalize import Units, parse_quantity
 from ..rules import RuleSet, normalize_label
 from .basis import nearest_basis, split_basis
+from .labelgate import may_name
 from .labels import lookup_label
 
 _NO_META = DocMeta(None, None, None)
@@ -184,7 +185,7 @@ def _until_sibling(items: list, total: Fact, ruleset: RuleSet) -> list:
     其中人员经费…、日常公用经费…；项目支出826.30万元: 项目支出 is its sibling, the list ends before it)."""
     parents = ruleset.parents
     for i, (_, _, _, label) in enumerate(items):
-        metric = lookup_label(label, ruleset) if label else None
+        metric = lookup_label(label, ruleset) if label and may_name(label, ruleset) else None
         if metric is not None and metric != total.metric and parents.get(metric) not in (None, total.metric):
             return items[:i]
     return items

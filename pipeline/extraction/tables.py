@@ -30,12 +30,13 @@ from functools import lru_cache
 import regex
 
 from ..groups import numbers
-from ..memo import per_object
+from ..memo import Bounded, per_object
 from ..model import Basis, DocMeta, Document, Fact, Kind, Sentence, new_fact, replaced
 from ..normalize import Units, parse_quantity, parse_unit_header, plain
 from ..rules import RuleSet, normalize_label
 from ..segment import year_mentions
 from .basis import ADJUSTED_BASIS, nearest_basis, split_basis
+from .labelgate import holds_label, may_name
 from .labels import last_label_in, lookup_label, remembered
 
 _SPLIT = regex.compile(r"\t+|[ \u3000]{2,}|[ \t\u3000]*[|｜]+[ \t\u3000]*")
@@ -52,7 +53,9 @@ def _any_of(words: tuple[str, ...]) -> str:
 
 
 _COMPARATOR = _any_of(_COMPARATORS)
-_BARE_FIGURE = regex.compile(
+# on the standard library's engine (cheaper per call than the regex package's; the pattern is literals,
+# classes of listed characters and optional parts, read alike by both)
+_BARE_FIGURE = re.compile(
     r"[ \t\u3000|｜]*" + _COMPARATOR + r"?[ \t\u3000]*" + _any_of(_APPROX) + r"?[ \t\u3000]*[0-9０-９][0-9０-９,，.．]*"
     r"[ \t\u3000]*" + _any_of(_MORE) + r"?[ \t\u3000]*" + _any_of(_SCALES) + r"?[ \t\u3000]*" + _any_of(_FIGURE_UNITS)
     + r"?[ \t\u3000|｜]*"
@@ -98,6 +101,7 @@ def extract_tabular(document: Document, sentences: list[Sentence], meta: DocMeta
 
     out: list[Fact] = []
     seen = set(taken)
+    metric_of = _label_metrics(ruleset).__getitem__  # a label cell or line → its metric, once a run
 
     def emit(metric: str, cell: CellText, unit_hint: tuple[str, Decimal] | None, basis: str | None,
              rule_id: str, label: str, quote: tuple[Sentence, Sentence] | None = None, head: str = "") -> None:
@@ -123,7 +127,7 @@ def extract_tabular(document: Document, sentences: list[Sentence], meta: DocMeta
                 header = [c.text for c in row]
                 continue
             for i, cell in enumerate(row):
-                metric = lookup_label(_strip_unit(cell.text), ruleset) if len(cell.text) <= FORM_LABEL_CHARS else None
+                metric = metric_of(cell.text) if len(cell.text) <= FORM_LABEL_CHARS else None
                 if metric is None and subject and normalize_label(cell.text) in ruleset.tables.total_rows:
                     metric = subject
                 if metric is None:
@@ -142,7 +146,7 @@ def extract_tabular(document: Document, sentences: list[Sentence], meta: DocMeta
     for k, line in enumerate(lines[:-1]):
         if len(line.text) > FORM_LABEL_CHARS:
             continue
-        metric = lookup_label(_strip_unit(line.text), ruleset)
+        metric = metric_of(line.text)
         if metric is None:
             found, row = _year_row(lines, k, meta, ruleset) if year is not None and year in line.text else ([], [])
             if found:
@@ -190,7 +194,7 @@ def extract_tabular(document: Document, sentences: list[Sentence], meta: DocMeta
         if not m or not is_figure(fig := m.group(_COLON_FIG)):
             continue
         label = m.group(_COLON_LABEL)
-        metric = lookup_label(_strip_unit(label), ruleset)
+        metric = metric_of(label)
         if metric is None:
             continue
         start, end = m.span(_COLON_FIG)
@@ -221,12 +225,13 @@ def _spaced_rows(text: str, ruleset: RuleSet, units: Units):
     (``_spaced_gate``): they are not tokenized, and a page that does is tokenized from the line of
     the first pair on (no run of headers starts before it)."""
     words, pair = _spaced_gate(ruleset)
-    first = next((m.start() for m in words.finditer(text) if pair.match(text, m.start(), None, False)), None)
+    hits = [m.start() for m in words.finditer(text)]
+    first = next((at for at in hits if pair.match(text, at)), None)
     if first is None:
         return
     begin = text.rfind("\n", 0, first) + 1
-    tokens = list(_TOKEN.finditer(text, begin))
-    heads_at = _may_head(tokens, text, begin, words, ruleset)
+    tokens = list(_TOKEN.finditer(text, begin, None, False, False))
+    heads_at = _may_head(tokens, text, begin, words, ruleset, [at for at in hits if at >= begin])
     figure: list[bool] = []  # is_figure of each word, by the kind it matched (listed at the first run)
 
     i = 0
@@ -257,7 +262,9 @@ def _spaced_rows(text: str, ruleset: RuleSet, units: Units):
                 continue
             # rows the page left blank stand before the label (2、出国经费 3、公务接待 17.22 22 4.99): its
             # last words
-            metric = next((m for k in range(len(words)) if (m := lookup_label(_strip_unit("".join(words[k:])), ruleset))), None)
+            label = "".join(words)  # its last words are a part of it: none names a metric if it may name none
+            metric = next((m for k in range(len(words)) if (m := _label_metric("".join(words[k:]), ruleset))),
+                          None) if may_name(label, ruleset) else None
             if metric is None:
                 continue
             for head, t in zip(heads, tokens[figures_start:j]):
@@ -265,44 +272,50 @@ def _spaced_rows(text: str, ruleset: RuleSet, units: Units):
         i = max(j, i + 1)
 
 
-def _may_head(tokens: list, text: str, begin: int, words: re.Pattern, ruleset: RuleSet) -> dict[int, bool]:
+def _may_head(tokens: list, text: str, begin: int, words: re.Pattern, ruleset: RuleSet,
+              hits: list[int] | None = None) -> dict[int, bool]:
     """Which of ``tokens`` (``_TOKEN`` from ``begin`` on) may head a column of a spaced form, by index;
     an index not given may not. A header holds a basis word (``_header_basis``), and a basis word —
     Chinese only, or the gate's ``words`` is empty — stands inside one token (a token ends only at a
     space, a bar or a digit, or after a figure's last character), so only the tokens holding a hit of
-    ``words`` are asked: most tokens are prose and figures."""
-    heads_of: dict[str, bool] = {}  # a word → may head a column; a page repeats its words, ask once each
-
-    def may_head(word: str) -> bool:
-        if word not in heads_of:
-            heads_of[word] = len(word) <= _SPACED_HEAD_CHARS and not is_figure(word) \
-                and _header_basis(word, ruleset) not in (None, TARGET_COLUMN)
-        return heads_of[word]
-
+    ``words`` are asked (``hits``: where they start from ``begin`` on, if the caller found them): most
+    tokens are prose and figures."""
+    may_head = _heads_of(ruleset).__getitem__  # a word → may it head a column (asked once a run)
     if not words.pattern:  # no gate (a basis word not Chinese only): every token is asked
         return {k: may_head(t.group()) for k, t in enumerate(tokens)}
     starts = [t.start() for t in tokens]
     head: dict[int, bool] = {}
-    for m in words.finditer(text, begin):
-        k = bisect_right(starts, m.start()) - 1
-        if k >= 0 and k not in head and m.start() < tokens[k].end():
+    for at in hits if hits is not None else (m.start() for m in words.finditer(text, begin)):
+        k = bisect_right(starts, at) - 1
+        if k >= 0 and k not in head and at < tokens[k].end():
             head[k] = may_head(tokens[k].group())
     return head
 
 
 @per_object()
-def _spaced_gate(ruleset: RuleSet) -> tuple[re.Pattern, regex.Pattern]:
+def _heads_of(ruleset: RuleSet) -> Bounded:
+    """Whether a word may head a column of a spaced form (short, no figure, naming a basis not a
+    target), by word, remembered per rules: the pages repeat their headers (预算数, 决算数, 2023年)."""
+    return Bounded(lambda word: len(word) <= _SPACED_HEAD_CHARS and not is_figure(word)
+                   and _header_basis(word, ruleset) not in (None, TARGET_COLUMN))
+
+
+@per_object()
+def _spaced_gate(ruleset: RuleSet) -> tuple[re.Pattern, re.Pattern]:
     """A cheap test that a text may hold two words of ``_TOKEN`` side by side that could each head a
     column of a spaced form: each at most ``_SPACED_HEAD_CHARS`` long and holding a basis word
     (rules/common.yaml basis, tables.basis_header), separated by spaces or bars only, or the second
     opening with its year or number (2018年预算数2018年决算数). Two patterns: the basis words (the
     standard library's engine finds a set of literals faster), and the pair, tried where one of them
     starts — at the first word found inside the first pair's first word if not before (a basis word
-    is Chinese only, so none runs into that word from before it). Remembered per rules."""
+    is Chinese only, so none runs into that word from before it). Both run on the standard library's
+    engine, cheaper per call than the regex package's; the pair's spaces spelled out as the regex
+    package's ``\\s`` (``_REGEX_SPACES``), so it matches where the regex package would. Remembered
+    per rules."""
     words = {w for basis in (Basis.BUDGET, ADJUSTED_BASIS, Basis.ACTUAL) for w in ruleset.basis_words[basis]}
     words |= {w for _basis, ws in ruleset.tables.basis_header for w in ws}
     # a word's other characters: not a space, bar or digit (digits open a year or number only)
-    other, digit = r"[^\s0-9０-９|｜]", "[0-9０-９]"
+    other, digit = rf"[^{_REGEX_SPACES}0-9０-９|｜]", "[0-9０-９]"
     rest = _SPACED_HEAD_CHARS - min(map(len, words), default=_SPACED_HEAD_CHARS + 1)
     if any(not regex.fullmatch(r"\p{Han}+", w) for w in words):
         rest = -1  # a basis word not Chinese only: no gate (every page is read from its start)
@@ -310,10 +323,15 @@ def _spaced_gate(ruleset: RuleSet) -> tuple[re.Pattern, regex.Pattern]:
     opening = rf"(?:(?:19|20)[0-9]{{2}}|{digit}{{1,2}}[、.．)）])"  # _TOKEN's year or numbered label
     # before the first basis word: no more of its word than fits (a figure's trailing ,.% may stand
     # just before a word, so they do not count here)
-    lead = rf"(?<![^\s0-9０-９|｜,，.．%％]{{{rest + 1}}})"
-    pattern = (rf"{lead}{word}{other}{{0,{rest}}}(?:[\s|｜]+{opening}?|{opening}){other}{{0,{rest}}}{word}"
+    lead = rf"(?<![^{_REGEX_SPACES}0-9０-９|｜,，.．%％]{{{rest + 1}}})"
+    pattern = (rf"{lead}{word}{other}{{0,{rest}}}(?:[{_REGEX_SPACES}|｜]+{opening}?|{opening}){other}{{0,{rest}}}{word}"
                rf"(?!{other}{{{rest + 1}}})") if rest >= 0 else ""
-    return re.compile(word if rest >= 0 else ""), regex.compile(pattern)
+    return re.compile(word if rest >= 0 else ""), re.compile(pattern)
+
+
+# the characters the regex package's ``\s`` matches, spelled out for the standard library's engine,
+# whose ``\s`` also takes \x1c-\x1f (tests/test_speed25_tab25.py checks every code point)
+_REGEX_SPACES = "\t-\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 
 
 def _part_opener(ruleset: RuleSet):
@@ -420,12 +438,12 @@ def _labelled_columns(heads: list[Sentence], values: list[Sentence], ruleset: Ru
     heads = list(heads)
     i = 0
     while len(heads) > len(values) and i < len(heads) - 1:
-        if normalize_label(heads[i + 1].text) in ruleset.tables.total_rows and lookup_label(_strip_unit(heads[i].text), ruleset):
+        if normalize_label(heads[i + 1].text) in ruleset.tables.total_rows and _label_metric(heads[i].text, ruleset):
             del heads[i + 1]  # the group's header stands for its 合计 column
         i += 1
     if len(heads) != len(values):
         return []
-    return [(m, v, h) for h, v in zip(heads, values) if (m := lookup_label(_strip_unit(h.text), ruleset))]
+    return [(m, v, h) for h, v in zip(heads, values) if (m := _label_metric(h.text, ruleset))]
 
 
 _PROSE_FIGURE = "(?<![0-9０-９.．,，]){}[ \t]*(万元|亿元|千元|元)"
@@ -598,7 +616,25 @@ def is_figure(text: str) -> bool:
         return False  # most lines open or close with a character no bare figure does
     if not _FIGURE_CHARS.issuperset(body):
         return False
-    return _BARE_FIGURE.fullmatch(body, None, None, False) is not None
+    return _BARE_FIGURE.fullmatch(body) is not None
+
+
+def _label_metric(text: str, ruleset: RuleSet) -> str | None:
+    """The metric a label cell or line names, its bracketed unit dropped (基本支出（万元）)."""
+    return _label_metrics(ruleset)[text]
+
+
+@per_object()
+def _label_metrics(ruleset: RuleSet) -> Bounded:
+    """``_label_metric`` by text, remembered per rules (a report's template lines come back in every
+    report of its kind); a text that may name none (``may_name``, ``holds_label``: most lines of a
+    page) is not looked up."""
+    def read(text: str) -> str | None:
+        if not may_name(text, ruleset):
+            return None
+        label = _strip_unit(text)
+        return lookup_label(label, ruleset) if holds_label(label, ruleset) else None
+    return Bounded(read)
 
 
 def _strip_unit(text: str) -> str:
