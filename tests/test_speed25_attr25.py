@@ -1,0 +1,108 @@
+"""The fast paths of attribute (speed25) give what the plain code they replaced gave, on the real
+reports of tests/cases/real, the seed reports of data/raw and edge cases: the figure twin's rewrites
+(pipeline/figscan.py ``_possessive`` and ``_gate``)."""
+from __future__ import annotations
+
+import itertools
+import random
+
+import pytest
+import regex
+
+from pipeline import figscan
+from pipeline.segment import segment
+
+
+@pytest.fixture(scope="module")
+def sentence_texts(documents, ruleset) -> list[str]:
+    """Every sentence of the real pages and seed reports, and every whole text."""
+    texts = [s.text for d in documents for s in segment(d, ruleset.layout)]
+    assert len(texts) > 5000
+    return texts + [d.text for d in documents]
+
+
+def _found(pattern, text: str) -> list[tuple]:
+    return [tuple(m.span(g) for g in range(pattern.groups + 1)) for m in pattern.finditer(text)]
+
+
+def _unrewritten(pattern: regex.Pattern):
+    """The twin as it was before the rewrites: the pattern's ``re`` parse, lookaheads made one, the
+    first-character hint."""
+    tree = figscan.plain_tree(pattern.pattern, pattern.flags)
+    if tree.data and (one := figscan._one_lookahead(*tree.data[0])) is not None:
+        tree.data[0] = one
+    return figscan._led_by_set(tree) or figscan._COMPILER.compile(tree, tree.state.flags)
+
+
+def _ops(items) -> list:
+    """Every opcode of a parsed pattern, nested ones too."""
+    out = []
+    for op, av in items:
+        out.append(op)
+        if op is figscan._C.SUBPATTERN:
+            out += _ops(av[3])
+        elif op is figscan._C.BRANCH:
+            for branch in av[1]:
+                out += _ops(branch)
+        elif op in (figscan._C.MAX_REPEAT, figscan._C.MIN_REPEAT, figscan._C.POSSESSIVE_REPEAT):
+            out += _ops(av[2])
+        elif op in (figscan._C.ASSERT, figscan._C.ASSERT_NOT):
+            out += _ops(av[1])
+    return out
+
+
+def test_the_figure_twin_is_rewritten_gated_and_possessive(ruleset):
+    figure = ruleset.figure
+    tree = figscan.plain_tree(figure.pattern, figure.flags)
+    tree.data[0] = figscan._one_lookahead(*tree.data[0])
+    before = _ops(tree.data)
+    figscan._possessive(tree.data, figscan._END)
+    figscan._gate(tree)
+    after = _ops(tree.data)
+    assert after.count(figscan._C.POSSESSIVE_REPEAT) > before.count(figscan._C.POSSESSIVE_REPEAT)
+    assert after.count(figscan._C.MAX_REPEAT) < before.count(figscan._C.MAX_REPEAT)
+    assert tree.data[1][0] is figscan._C.ASSERT  # the gate, right after the opening lookahead
+
+
+def test_when_the_rewritten_twin_scans_the_real_texts_then_it_finds_what_the_unrewritten_one_finds(sentence_texts, ruleset):
+    twin, plain = figscan.twin(ruleset.figure), _unrewritten(ruleset.figure)
+    found = 0
+    for text in sentence_texts:
+        expected = _found(plain, text)
+        assert _found(twin, text) == expected, text
+        found += len(expected)
+    assert found > 5000
+
+
+# patterns where a rewrite must not apply (what follows may start with the repeat's characters, or
+# may be empty), and where it must: checked against the regex package on every short text of their alphabet
+EDGE_PATTERNS = [
+    r"(?=[0-9a])(?P<n>[0-9]+)(?P<u>[0-9]元|户)",  # a digit may follow the digits: they must give back one
+    r"(?=[0-9])[0-9]+(?:元)?",  # the rest may be empty: greedy stays
+    r"(?=[0-9])[0-9]+(?=元)",  # a lookahead alone after: greedy stays
+    r"(?=[0-9a])(?:a[0-9]|a)?[0-9]+元",  # an optional part of two characters, then digits
+    r"(?=[0-9])[0-9]{1,3}(?:,[0-9]{3})+元|(?=[0-9])[0-9]+元",
+    r"(?=[0-9大])(?:大约)?[0-9]+(?:大户|户)",  # a unit that starts with a number's qualifier
+    r"(?=[0-9 ])[ ]*+[0-9]+[ ]*[0-9]?元",
+    r"(?=[0-9a])(?:(?:a|ab)[0-9]*)?b元",  # an optional part that may end where the next one starts
+    r"(?=[0-9])([0-9]+)*元",
+    r"(?=[0-9])(?:[0-9]+?)[0-9]元",
+    r"(?=[a0-9])(?>a[0-9]*|[0-9]+)[0-9]元",
+    r"(?=[0-9a,])(?:a|,b)?[0-9]+元",  # every character of every choice before the unit is in the gate's run
+]
+ALPHABET = "0,9a大约户元b "
+
+
+def _texts():
+    rng = random.Random(25)
+    short = ["".join(t) for n in range(1, 5) for t in itertools.product(ALPHABET, repeat=n)]
+    return short + ["".join(rng.choice(ALPHABET) for _ in range(rng.randint(5, 30))) for _ in range(3000)]
+
+
+@pytest.mark.parametrize("source", EDGE_PATTERNS)
+def test_when_a_rewrite_may_or_may_not_apply_then_the_twin_finds_what_the_pattern_finds(source):
+    pattern = regex.compile(source)
+    twin = figscan.twin(pattern)
+    assert twin is not pattern
+    for text in _texts():
+        assert _found(twin, text) == _found(pattern, text), (source, text)
