@@ -10,8 +10,10 @@ auditor sees what was not classified and coverage (claimed ÷ all) can be report
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 
+import ahocorasick
 import regex
 
 from .cues import Cues, has_word, longest_at_each_start
@@ -28,6 +30,9 @@ BEFORE_STOP = regex.compile(r"[，,。；;！？!?、（(\n|]")
 OPEN, CLOSE = "（(", "）)"  # a bracket closed before the figure is part of its label: 因公出国(境)费0万元
 # the last stop or closing bracket before a figure, searched backwards: a stop ends the clause at once
 _STOP_OR_CLOSE_BACK = regex.compile(BEFORE_STOP.pattern[:-1] + regex.escape(CLOSE) + "]", regex.REVERSE)
+# the same set of characters for the standard library's engine, searched in the clause read backwards: a
+# set of literals, which both engines read alike (≈ 1/5 of the reverse search's instructions)
+_STOP_OR_CLOSE = re.compile(_STOP_OR_CLOSE_BACK.pattern)
 AFTER_STOP = regex.compile(r"[，,。；;！？!?（(\n|]")
 CLAUSE_REACH = 40  # how far before a figure its clause (and so its before-cue) may begin
 _HAN = regex.compile(r"\p{Han}")  # compiled once: tried for every figure
@@ -261,11 +266,11 @@ def _clause_start(stext: str, s: int) -> int:
     separator, or after an opening bracket that is still open at the figure (…（其中公务接待费1.95万元）);
     a bracket closed before the figure belongs to the label (因公出国(境)费支出决算为0万元)."""
     floor = max(0, s - CLAUSE_REACH)
-    last = _STOP_OR_CLOSE_BACK.search(stext, floor, s, False)
+    last = _STOP_OR_CLOSE.search(stext[floor:s][::-1])  # the first in the reversed clause: the last in it
     if last is None:
         return floor
-    if stext[last.start()] not in CLOSE:
-        return last.end()  # no bracket closes after it: the walk below would stop right there
+    if stext[s - 1 - last.start()] not in CLOSE:
+        return s - last.start()  # no bracket closes after it: the walk below would stop right there
     lo, depth = s, 0
     while lo > 0 and s - lo < CLAUSE_REACH:
         ch = stext[lo - 1]
@@ -317,7 +322,7 @@ def _before_cue(stext: str, window: str, at, cues: Cues) -> tuple[int, int] | No
     found = longest_at_each_start(cues.before_words, window, first)
     for end, size in sorted(((start + size, size) for start, size in found.items()), reverse=True):
         gap = window[end:]
-        if len(gap) > cues.reach_before or any(map(gap.__contains__, cues.not_between)) or not cues.gap.match(gap, None, None, False):
+        if len(gap) > cues.reach_before or any(map(gap.__contains__, cues.not_between)) or not cues.glue(gap):
             continue
         start = end - size
         lead = stext[max(0, at[start] - 4):at[start]]
@@ -396,6 +401,15 @@ def _names_unit(before: bool, stext: str, lo: int, hi: int, unit: str, cues: Cue
     ``stext[lo:hi]`` (a space that splits a word taken out). Every window the cues are looked for in lies
     in that stretch: taking out the spaces of a wider stretch joins what a narrower one joins, and more."""
     text = stext[lo:hi]
-    if split and cues.split_space is not None and _has_split(text, cues):
+    if split and cues.split_space is not None and any(map(text.__contains__, cues.split_chars)):  # _has_split
         text = cues.split_space.sub("", text, 0, None, None, False)
-    return has_word(cues.words_of_unit(before, unit, ruleset.metric_unit), text)
+    # asked twice of most figures: the automaton read from its memo and searched here, not through
+    # words_of_unit and has_word (a Python call each)
+    words = cues.of_unit.get((before, unit))
+    if words is None:
+        words = cues.words_of_unit(before, unit, ruleset.metric_unit)
+    if words.kind != ahocorasick.AHOCORASICK:
+        return False  # no words (has_word)
+    for _ in words.iter(text):
+        return True
+    return False

@@ -15,6 +15,8 @@ import yaml
 from .errors import RuleError
 from .model import Rule
 
+GLUE_KEPT = 4096  # gaps remembered by Cues.glue
+
 
 @dataclass(frozen=True)
 class Cues:
@@ -58,7 +60,20 @@ class Cues:
     before_words: ahocorasick.Automaton | None = None
     after_words: ahocorasick.Automaton | None = None
     # (before?, unit) → the before- or after-cue words naming a metric of that unit, made when first asked
-    _of_unit: dict = field(default_factory=dict, repr=False, compare=False)
+    of_unit: dict = field(default_factory=dict, repr=False, compare=False)
+    # the gaps between a cue and its figure already read (gap → whether ``gap`` matches it), at most
+    # GLUE_KEPT: few and short (most are empty), where a ``regex`` match costs ≈ 12 K instructions
+    glue_memo: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def glue(self, gap: str) -> bool:
+        """Whether only glue words stand in ``gap`` (``gap`` matches it), remembered in ``glue_memo``."""
+        memo = self.glue_memo
+        found = memo.get(gap)
+        if found is None:
+            if len(memo) >= GLUE_KEPT:
+                memo.clear()
+            found = memo[gap] = self.gap.match(gap, None, None, False) is not None
+        return found
 
     def unit_refused(self, metric: str, raw: str) -> bool:
         """Whether a figure written ``raw`` is in a surface unit ``metric`` is never counted in
@@ -69,10 +84,10 @@ class Cues:
         """The before-cue words (``before``) or the after-cue words that name a metric counted in ``unit``
         (``metric_unit``: metric → its unit, the RuleSet's), as an automaton (made once a side and unit)."""
         key = before, unit
-        got = self._of_unit.get(key)
+        got = self.of_unit.get(key)
         if got is None:
             metric_of = self.before_metric if before else self.after_metric
-            got = self._of_unit[key] = word_automaton(w for w, m in metric_of.items() if metric_unit(m) == unit)
+            got = self.of_unit[key] = word_automaton(w for w, m in metric_of.items() if metric_unit(m) == unit)
         return got
 
 

@@ -19,8 +19,6 @@ repeats, lookarounds, no inline flags — else the pattern itself is used: the t
 """
 from __future__ import annotations
 
-from functools import lru_cache
-
 import regex
 
 from .groups import numbers
@@ -37,11 +35,48 @@ _DEFAULT_FLAGS = regex.compile("").flags  # what regex.compile gives a str patte
 _OTHERWISE = ("[:", "[[")
 
 
-@lru_cache(maxsize=2048)
 def figures_of(text: str, figure: regex.Pattern, units: Units) -> tuple[tuple[int, int, str], ...]:
     """(start, end, canonical unit) of every figure with a unit in ``text``, found by ``figure``'s
-    twin (cached: extract — as ``extraction.resolve.figures_in`` — and attribute ask about the same
-    sentences, and a report's wording recurs)."""
+    twin (remembered: extract — as ``extraction.resolve.figures_in`` — and attribute ask about the
+    same sentences, and a report's wording recurs). The memo is the last figure pattern's and
+    units', known by identity: a key holding the pattern would hash it at every call (a ``regex``
+    pattern's hash reads its pattern, ≈ 1,600 instructions); a surface unit's canonical unit is
+    remembered beside it. ``_figures`` is the plain reading (the scan is written out here, not
+    called: a Python call a sentence)."""
+    last = _LAST
+    if last[0] is not figure or last[1] is not units:
+        last[:] = figure, units, {}, scanner(figure), {}
+    memo = last[2]
+    found = memo.get(text)
+    if found is not None:
+        return found
+    out = []
+    pattern, u, fig = last[3]
+    unit_of = last[4]
+    for m in pattern.finditer(text):
+        surface = m.group(u)
+        canonical = unit_of.get(surface)
+        if canonical is None:
+            known = units.lookup(surface) if surface else None
+            canonical = unit_of[surface] = known[0] if known is not None else ""  # "": none
+        if canonical:  # the canonical unit from the surface unit; the value is read when needed
+            out.append((*m.span(fig), canonical))
+        elif (q := parse_quantity(m.group(fig), units)) is not None:
+            out.append((*m.span(fig), q.unit))
+    if len(memo) >= _FIGURES_KEPT:
+        memo.clear()  # bounded whatever the corpus (as memo.Bounded, without a method call a miss)
+    found = memo[text] = tuple(out)
+    return found
+
+
+_FIGURES_KEPT = 2048  # sentences whose figures are remembered
+# the figure pattern and units asked last (held, so that their ids stay theirs), their memo, their scanner
+# and each surface unit's canonical unit (as many as the pattern's units)
+_LAST: list = [None, None, None, None, None]
+
+
+def _figures(text: str, figure: regex.Pattern, units: Units) -> tuple[tuple[int, int, str], ...]:
+    """``figures_of`` read afresh, each surface unit looked up."""
     out = []
     lookup = units.lookup
     pattern, u, fig = scanner(figure)
@@ -53,6 +88,9 @@ def figures_of(text: str, figure: regex.Pattern, units: Units) -> tuple[tuple[in
         elif (q := parse_quantity(m.group(fig), units)) is not None:
             out.append((*m.span(fig), q.unit))
     return tuple(out)
+
+
+figures_of.__wrapped__ = _figures  # the plain reading, as functools.wraps would name it
 
 
 def twin(figure: regex.Pattern):
@@ -73,15 +111,19 @@ def scanner(figure: regex.Pattern) -> tuple:
     is not a key asked at each call. A search of the twin within ``pos`` and ``endpos`` finds what
     the pattern's finds: both engines let a lookbehind read before ``pos`` and read the text as
     ending at ``endpos`` (the twin holds no anchor)."""
+    if figure is _LAST_SCANNER[0]:
+        return _LAST_SCANNER[1]  # the pattern asked last, known by identity: no hash of it
     found = _SCANNERS.get(figure)
     if found is None:
         pattern = twin(figure)
         groups = numbers(pattern)
         found = _SCANNERS[figure] = pattern, groups["u"], groups["fig"]
+    _LAST_SCANNER[:] = figure, found
     return found
 
 
 _SCANNERS: dict = {}  # a regex figure pattern → its scanner
+_LAST_SCANNER: list = [None, None]  # the figure pattern asked last (held: its id stays its own) and its scanner
 
 
 def _twin_of(source: str, flags: int):

@@ -106,3 +106,72 @@ def test_when_a_rewrite_may_or_may_not_apply_then_the_twin_finds_what_the_patter
     assert twin is not pattern
     for text in _texts():
         assert _found(twin, text) == _found(pattern, text), (source, text)
+
+
+def test_when_figures_are_remembered_then_they_are_those_read_afresh(sentence_texts, ruleset):
+    found = 0
+    for text in sentence_texts + sentence_texts[:3000]:  # asked again: the memo's answers
+        plain = figscan.figures_of.__wrapped__(text, ruleset.figure, ruleset.units)
+        assert figscan.figures_of(text, ruleset.figure, ruleset.units) == plain, text
+        found += len(plain)
+    assert found > 5000
+
+
+def test_when_the_figure_memo_is_full_then_it_starts_again(sentence_texts, ruleset):
+    for text in sentence_texts[:figscan._FIGURES_KEPT + 10]:
+        figscan.figures_of(text, ruleset.figure, ruleset.units)
+    assert len(figscan._LAST[2]) <= figscan._FIGURES_KEPT
+
+
+def test_when_a_clause_start_is_found_in_the_clause_read_backwards_then_it_is_the_reverse_search(sentence_texts):
+    from pipeline import attribute as A
+
+    def reverse_search(stext: str, s: int):  # the regex package's reverse search it replaces
+        last = A._STOP_OR_CLOSE_BACK.search(stext, max(0, s - A.CLAUSE_REACH), s, False)
+        return None if last is None else last.span()
+
+    def backwards(stext: str, s: int):
+        floor = max(0, s - A.CLAUSE_REACH)
+        last = A._STOP_OR_CLOSE.search(stext[floor:s][::-1])
+        return None if last is None else (s - 1 - last.start(), s - last.start())
+
+    edge = ["", "（", "a)b", "因公出国（境）费0万元", "，,。；;！？!?、（(\n|）)", "中" * 50 + "，" + "中" * 50]
+    tried = 0
+    for text in sentence_texts[:3000] + edge:
+        for s in range(len(text) + 1):
+            assert backwards(text, s) == reverse_search(text, s), (text, s)
+            tried += 1
+    assert tried > 50000
+
+
+def test_when_a_gap_is_remembered_then_it_is_what_the_gap_pattern_says(documents, ruleset):
+    cues = ruleset.cues
+    gaps = ["", "的", "为", "：", "）为", "共计 ", "的总额", "人员", "为为为为为为", "合计：为", "数量\n"]
+    gaps += [d.text[k:k + n] for d in documents[:40] for k in range(0, len(d.text), 97) for n in (1, 3, 6)]
+    for gap in gaps + gaps:  # asked again: the memo's answers
+        assert cues.glue(gap) == (cues.gap.match(gap) is not None), gap
+    assert any(cues.glue(g) for g in gaps) and not all(cues.glue(g) for g in gaps)
+
+
+def test_when_names_unit_reads_the_words_itself_then_it_is_has_word_of_words_of_unit(documents, ruleset):
+    from pipeline import attribute as A
+    from pipeline.cues import has_word
+
+    cues = ruleset.cues
+    units = sorted({ruleset.metric_unit(m) for m in cues.rules})
+    asked = named = 0
+    for d in documents[:80]:
+        for s in segment(d, ruleset.layout):
+            stext = s.text
+            split = A._has_split(stext, cues)
+            for k in range(0, len(stext), 7):
+                for unit in units:
+                    for before, lo, hi in ((True, max(0, k - A.CLAUSE_REACH), k), (False, k, len(stext))):
+                        text = stext[lo:hi]
+                        if split and A._has_split(text, cues):
+                            text = cues.split_space.sub("", text)
+                        plain = has_word(cues.words_of_unit(before, unit, ruleset.metric_unit), text)
+                        assert A._names_unit(before, stext, lo, hi, unit, cues, split, ruleset) == plain
+                        asked += 1
+                        named += plain
+    assert asked > 10000 and named > 100
