@@ -11,7 +11,7 @@ auditor sees what was not classified and coverage (claimed ÷ all) can be report
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 
 import ahocorasick
 import regex
@@ -64,21 +64,23 @@ def attribute(document: Document, sentences: list[Sentence], facts: list[Fact], 
         unnamed: dict[int, tuple[Quantity, int]] = {}  # figure index → (quantity, its mention's index)
         named_parts: list[Fact] = []  # facts given to listed parts by their own labels
         for i, (s, e, unit) in enumerate(figs):
-            if unit == "ratio" and (share := _share_of_task(sentence, figs, i, known, cues, claimed, units)):
+            if unit == "ratio" and i and (i - 1) in known \
+                    and (share := _share_of_task(sentence, figs, i, known, cues, claimed, units)):  # (its own first test)
                 new.append(share)
             if unit not in cues.domain_units:
                 continue
             start, end = sentence.start + s, sentence.start + e
-            if unit == "item" and not any(map(str.isdigit, text[start:end])):
+            raw = text[start:end]
+            if unit == "item" and not any(map(str.isdigit, raw)):
                 continue  # 两个确保, 三个方面: words, not counts
             owner = claimed.at(start, end)
             is_part = owner is not None and owner.kind == Kind.PART
             if owner is not None and not is_part and owner.kind != Kind.CHANGE:
                 known[i] = owner.metric, owner.label  # a fact stands on it: its value is the fact's reading
-                mentions.append(new_mention(sentence.doc, start, end, owner.value, owner.unit, text[start:end],
+                mentions.append(new_mention(sentence.doc, start, end, owner.value, owner.unit, raw,
                                         sentence.text, sentence.section, owner.metric))
                 continue
-            q = parse_quantity(text[start:end], units)
+            q = parse_quantity(raw, units)
             if q is None or (owner is None and q.value == 1 and not any(map(str.isdigit, q.raw))):
                 continue  # 最后一户农户, 一名婆婆: an article, not a count
             fact = None
@@ -103,6 +105,8 @@ def attribute(document: Document, sentences: list[Sentence], facts: list[Fact], 
         for fact in _shared_tags(named_parts) if named_parts else ():
             new[new.index(fact)] = replaced(fact, kind=Kind.PART)
         for i, (q, at) in sorted(unnamed.items(), reverse=True):  # from the last: a list's items share back
+            if (i + 1) not in known or figs[i + 1][2] != figs[i][2]:
+                continue  # what both ask first: a figure of the same unit right after, with a metric
             task = (_task_before_done(sentence, figs, i, q, known, cues, meta, ruleset, text)
                     or _listed_before_all(sentence, figs, i, q, known, cues, meta, ruleset, text))
             if task is not None:
@@ -284,6 +288,32 @@ def _clause_start(stext: str, s: int) -> int:
     return lo
 
 
+def _rest_unsplit(stext: str, e: int, cues: Cues) -> str:
+    """``stext[e:]`` with the spaces that split a word taken out, as far as a search for words can tell
+    (``e`` the end of a figure, its unit: no space): read from the sentence with them taken out, made
+    once a sentence (the last one's is kept) where each figure's rest was taken out again. A run of
+    spaces right at ``e`` may be taken out here and not from ``stext[e:]``, where nothing stands
+    before it: no word starts with such a space, so no search tells them apart; every other run has
+    the same characters on either side in both."""
+    last = _LAST_UNSPLIT
+    if last[0] is not stext:
+        pieces, at, total, ends, removed = [], 0, 0, [], []
+        for m in cues.split_space.finditer(stext, None, None, False, False):
+            a, b = m.span()
+            pieces.append(stext[at:a])
+            at, total = b, total + b - a
+            ends.append(b)
+            removed.append(total)
+        pieces.append(stext[at:])
+        last[:] = stext, "".join(pieces), ends, removed
+    _stext, whole, ends, removed = last
+    k = bisect_right(ends, e)  # the runs taken out before e
+    return whole[e - removed[k - 1]:] if k else whole[e:]
+
+
+_LAST_UNSPLIT: list = [None, "", [], []]  # the last sentence so read (held: its id stays its own), and its reading
+
+
 class _Offsets:
     """Where each character of a window is in its sentence, when nothing was taken out of it."""
 
@@ -400,9 +430,14 @@ def _names_unit(before: bool, stext: str, lo: int, hi: int, unit: str, cues: Cue
     """Whether a before-cue (``before``) or an after-cue naming a metric counted in ``unit`` stands in
     ``stext[lo:hi]`` (a space that splits a word taken out). Every window the cues are looked for in lies
     in that stretch: taking out the spaces of a wider stretch joins what a narrower one joins, and more."""
-    text = stext[lo:hi]
-    if split and cues.split_space is not None and any(map(text.__contains__, cues.split_chars)):  # _has_split
-        text = cues.split_space.sub("", text, 0, None, None, False)
+    if not split or cues.split_space is None:
+        text = stext[lo:hi]
+    elif not before and hi == len(stext):
+        text = _rest_unsplit(stext, lo, cues)  # the rest of the sentence: one take-out a sentence
+    else:
+        text = stext[lo:hi]
+        if any(map(text.__contains__, cues.split_chars)):  # _has_split
+            text = cues.split_space.sub("", text, 0, None, None, False)
     # asked twice of most figures: the automaton read from its memo and searched here, not through
     # words_of_unit and has_word (a Python call each)
     words = cues.of_unit.get((before, unit))

@@ -105,6 +105,8 @@ def _tasks_named_after(text: str, sentences: list[Sentence], starts: list[int], 
     if cues.task_after is None:
         return []
     done = [f for f in facts if f.kind == Kind.LEVEL and f.unit in cues.share_whole_units and f.metric in cues.rules]
+    if not done:
+        return []  # no figure of work done: no mention has one before it (most reports)
     found = []
     for k, m in enumerate(mentions):
         if m.metric is not None or k in taken or m.unit not in cues.share_whole_units \

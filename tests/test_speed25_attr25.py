@@ -154,24 +154,29 @@ def test_when_a_gap_is_remembered_then_it_is_what_the_gap_pattern_says(documents
 
 
 def test_when_names_unit_reads_the_words_itself_then_it_is_has_word_of_words_of_unit(documents, ruleset):
+    """Both sides, the rest of a sentence read from the sentence's own take-out of split spaces too."""
     from pipeline import attribute as A
     from pipeline.cues import has_word
 
     cues = ruleset.cues
     units = sorted({ruleset.metric_unit(m) for m in cues.rules})
-    asked = named = 0
-    for d in documents[:80]:
-        for s in segment(d, ruleset.layout):
-            stext = s.text
-            split = A._has_split(stext, cues)
-            for k in range(0, len(stext), 7):
-                for unit in units:
-                    for before, lo, hi in ((True, max(0, k - A.CLAUSE_REACH), k), (False, k, len(stext))):
-                        text = stext[lo:hi]
-                        if split and A._has_split(text, cues):
-                            text = cues.split_space.sub("", text)
-                        plain = has_word(cues.words_of_unit(before, unit, ruleset.metric_unit), text)
-                        assert A._names_unit(before, stext, lo, hi, unit, cues, split, ruleset) == plain
-                        asked += 1
-                        named += plain
-    assert asked > 10000 and named > 100
+    edge = ["人员编制 42人", "设17个内设 机构", "设 17 个内设  机构", "签约 100户 已签约 房屋", "完成 3户　签约"]
+    sentences = [s.text for d in documents[:80] for s in segment(d, ruleset.layout)] + edge
+    asked = named = split_sentences = split_rests = 0
+    for stext in sentences:
+        split = A._has_split(stext, cues)
+        split_sentences += split
+        ends = [e for _s, e, _u in figscan.figures_of(stext, ruleset.figure, ruleset.units)]  # where a rest starts
+        stretches = [(True, max(0, k - A.CLAUSE_REACH), k) for k in range(0, len(stext), 7)]
+        stretches += [(False, e, len(stext)) for e in ends]
+        for before, lo, hi in stretches:
+            text = stext[lo:hi]
+            if split and A._has_split(text, cues):
+                text = cues.split_space.sub("", text)
+            for unit in units:
+                plain = has_word(cues.words_of_unit(before, unit, ruleset.metric_unit), text)
+                assert A._names_unit(before, stext, lo, hi, unit, cues, split, ruleset) == plain, (stext, lo)
+                asked += 1
+                named += plain
+                split_rests += split and not before
+    assert asked > 10000 and named > 100 and split_sentences > 50 and split_rests > 100
