@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 
-import ahocorasick
 import regex
 
 from .cues import Cues, has_word, longest_at_each_start
@@ -443,8 +442,6 @@ def _names_unit(before: bool, stext: str, lo: int, hi: int, unit: str, cues: Cue
     words = cues.of_unit.get((before, unit))
     if words is None:
         words = cues.words_of_unit(before, unit, ruleset.metric_unit)
-    if words.kind != ahocorasick.AHOCORASICK:
-        return False  # no words (has_word)
     for _ in words.iter(text):
         return True
     return False

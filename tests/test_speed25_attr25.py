@@ -89,6 +89,8 @@ EDGE_PATTERNS = [
     r"(?=[0-9])(?:[0-9]+?)[0-9]元",
     r"(?=[a0-9])(?>a[0-9]*|[0-9]+)[0-9]元",
     r"(?=[0-9a,])(?:a|,b)?[0-9]+元",  # every character of every choice before the unit is in the gate's run
+    r"(?=[0-9元b])[0-9]*元",  # a match may start with its unit; b is hinted and starts none
+    r"(?=[b0-9])(?:b|[0-9]+)户",
 ]
 ALPHABET = "0,9a大约户元b "
 
@@ -180,3 +182,17 @@ def test_when_names_unit_reads_the_words_itself_then_it_is_has_word_of_words_of_
                 named += plain
                 split_rests += split and not before
     assert asked > 10000 and named > 100 and split_sentences > 50 and split_rests > 100
+
+
+@pytest.mark.parametrize("source", EDGE_PATTERNS)
+def test_when_the_twin_is_asked_at_a_place_then_it_matches_what_the_pattern_matches(source):
+    """The opening lookahead and the gate are kept in the code: a match asked at a place (not only a
+    search, which stops only where the hint's characters stand) gives what the pattern gives there."""
+    pattern = regex.compile(source)
+    twin = figscan.twin(pattern)
+    def span(m):
+        return None if m is None else tuple(m.span(g) for g in range(pattern.groups + 1))
+
+    for text in _texts()[:4000]:
+        for at in range(len(text) + 1):
+            assert span(twin.match(text, at)) == span(pattern.match(text, at)), (source, text, at)
