@@ -33,6 +33,7 @@ _STOP_OR_CLOSE_BACK = regex.compile(BEFORE_STOP.pattern[:-1] + regex.escape(CLOS
 # set of literals, which both engines read alike (≈ 1/5 of the reverse search's instructions)
 _STOP_OR_CLOSE = re.compile(_STOP_OR_CLOSE_BACK.pattern)
 AFTER_STOP = regex.compile(r"[，,。；;！？!?（(\n|]")
+CLAIM_BACK = 64  # how far before a figure a fact overlapping it is looked for (_Claims.at)
 CLAUSE_REACH = 40  # how far before a figure its clause (and so its before-cue) may begin
 _HAN = regex.compile(r"\p{Han}")  # compiled once: tried for every figure
 # the regex calls below take their arguments by position with concurrent=False (as
@@ -48,6 +49,7 @@ def attribute(document: Document, sentences: list[Sentence], facts: list[Fact], 
     # a part of a list (kind part) is claimed for its total's metric only: its own label may
     # still name it (…（其中公务接待费1.95万元，因公出国费为0元）)
     claimed = _Claims(facts)
+    claim_facts, claim_starts, claims = claimed.facts, claimed.starts, len(claimed.facts)
     parts = {(f.start, f.metric) for f in facts if f.kind == Kind.PART}
     new: list[Fact] = []
     mentions: list[Mention] = []
@@ -72,7 +74,15 @@ def attribute(document: Document, sentences: list[Sentence], facts: list[Fact], 
             raw = text[start:end]
             if unit == "item" and not any(map(str.isdigit, raw)):
                 continue  # 两个确保, 三个方面: words, not counts
-            owner = claimed.at(start, end)
+            owner = None  # claimed.at(start, end), written out: asked of every figure
+            k = bisect_left(claim_starts, start - CLAIM_BACK)
+            while k < claims:
+                if (claim := claim_facts[k]).start >= end:
+                    break
+                if claim.end > start:
+                    owner = claim
+                    break
+                k += 1
             is_part = owner is not None and owner.kind == Kind.PART
             if owner is not None and not is_part and owner.kind != Kind.CHANGE:
                 known[i] = owner.metric, owner.label  # a fact stands on it: its value is the fact's reading
@@ -222,7 +232,7 @@ class _Claims:
     def at(self, start: int, end: int) -> Fact | None:
         """The fact whose figure overlaps [start, end)."""
         facts = self.facts
-        i = bisect_left(self.starts, start - 64)
+        i = bisect_left(self.starts, start - CLAIM_BACK)
         while i < len(facts):  # walk on from i: a slice ``facts[i:]`` would copy the rest of a long document's facts
             fact = facts[i]
             if fact.start >= end:
