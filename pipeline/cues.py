@@ -4,6 +4,7 @@ Loaded once with the rest of the rules (pipeline/rules.py) and used by pipeline/
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -14,6 +15,8 @@ import yaml
 
 from .errors import RuleError
 from .model import Rule
+
+GLUE_KEPT = 4096  # gaps remembered by Cues.glue
 
 
 @dataclass(frozen=True)
@@ -54,25 +57,38 @@ class Cues:
     before_longest: int | None = None  # the length of the longest before-cue (None: not known, every position is tried)
     # the same words as Aho–Corasick automata (values: (length, word)): one pass over a window finds
     # every cue, where the alternations above try each of ~200 words at every position
-    any_words: ahocorasick.Automaton | None = None
-    before_words: ahocorasick.Automaton | None = None
-    after_words: ahocorasick.Automaton | None = None
+    any_words: ahocorasick.Automaton | _NoWords | None = None
+    before_words: ahocorasick.Automaton | _NoWords | None = None
+    after_words: ahocorasick.Automaton | _NoWords | None = None
     # (before?, unit) → the before- or after-cue words naming a metric of that unit, made when first asked
-    _of_unit: dict = field(default_factory=dict, repr=False, compare=False)
+    of_unit: dict = field(default_factory=dict, repr=False, compare=False)
+    # the gaps between a cue and its figure already read (gap → whether ``gap`` matches it), at most
+    # GLUE_KEPT: few and short (most are empty), where a ``regex`` match costs ≈ 12 K instructions
+    glue_memo: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def glue(self, gap: str) -> bool:
+        """Whether only glue words stand in ``gap`` (``gap`` matches it), remembered in ``glue_memo``."""
+        memo = self.glue_memo
+        found = memo.get(gap)
+        if found is None:
+            if len(memo) >= GLUE_KEPT:
+                memo.clear()
+            found = memo[gap] = self.gap.match(gap, None, None, False) is not None
+        return found
 
     def unit_refused(self, metric: str, raw: str) -> bool:
         """Whether a figure written ``raw`` is in a surface unit ``metric`` is never counted in
         (信访 in 人次: people received, not petitions)."""
         return any(raw.rstrip().endswith(u) for u in self.not_units.get(metric, ()))
 
-    def words_of_unit(self, before: bool, unit: str, metric_unit) -> ahocorasick.Automaton:
+    def words_of_unit(self, before: bool, unit: str, metric_unit) -> ahocorasick.Automaton | _NoWords:
         """The before-cue words (``before``) or the after-cue words that name a metric counted in ``unit``
         (``metric_unit``: metric → its unit, the RuleSet's), as an automaton (made once a side and unit)."""
         key = before, unit
-        got = self._of_unit.get(key)
+        got = self.of_unit.get(key)
         if got is None:
             metric_of = self.before_metric if before else self.after_metric
-            got = self._of_unit[key] = word_automaton(w for w, m in metric_of.items() if metric_unit(m) == unit)
+            got = self.of_unit[key] = word_automaton(w for w, m in metric_of.items() if metric_unit(m) == unit)
         return got
 
 
@@ -167,22 +183,39 @@ def _split_space(chars: str) -> regex.Pattern | None:
     return regex.compile(r"(?<=\p{Han})[" + regex.escape(chars) + r"]{1,2}(?=\p{Han})")
 
 
-def word_automaton(words) -> ahocorasick.Automaton:
+def word_automaton(words):
     """An Aho–Corasick automaton over the words, each found as (length, word); with no words, one
-    that finds nothing."""
+    that finds nothing (``NO_WORDS``: an automaton without words cannot be searched, and asking one
+    its ``kind`` before each search costs ≈ 1,700 instructions — as much as the search of a clause)."""
     automaton = ahocorasick.Automaton()
     for w in words:
         automaton.add_word(w, (len(w), w))
+    if automaton.kind == ahocorasick.EMPTY:
+        return NO_WORDS
     automaton.make_automaton()
     return automaton
 
 
-def longest_at_each_start(automaton: ahocorasick.Automaton, text: str, lo: int = 0) -> dict[int, int]:
+class _NoWords:
+    """What ``word_automaton`` gives for no words: its search finds nothing."""
+
+    __slots__ = ()
+    kind = ahocorasick.EMPTY
+
+    def iter(self, text: str, *bounds) -> Iterator:
+        return iter(())
+
+    def keys(self) -> Iterator:
+        return iter(())
+
+
+NO_WORDS = _NoWords()
+
+
+def longest_at_each_start(automaton, text: str, lo: int = 0) -> dict[int, int]:
     """start → length of the longest word starting there, of the words wholly in ``text[lo:]``: what an
     overlapped search of the words' alternation (longest first) matches at each position from ``lo``."""
     found: dict[int, int] = {}
-    if automaton.kind != ahocorasick.AHOCORASICK:
-        return found  # no words
     for end, (size, _word) in automaton.iter(text, lo):
         start = end + 1 - size
         if found.get(start, 0) < size:
@@ -190,10 +223,8 @@ def longest_at_each_start(automaton: ahocorasick.Automaton, text: str, lo: int =
     return found
 
 
-def has_word(automaton: ahocorasick.Automaton, text: str) -> bool:
+def has_word(automaton, text: str) -> bool:
     """Whether any of the automaton's words stands in ``text`` (a search of their alternation)."""
-    if automaton.kind != ahocorasick.AHOCORASICK:
-        return False
     for _ in automaton.iter(text):
         return True
     return False

@@ -7,15 +7,17 @@ choice of two lookaheads: ≈ 1,070 instructions a character. ``re`` runs the sa
 the two lookaheads made one (a lookahead for either set of characters is a lookahead for their
 union: both are zero-width, hold no group and stand at the same place), in ≈ 520; with that
 lookahead's set given to ``re`` as its first-character hint (``re`` takes none from a lookahead:
-``_led_by_set``) it skips to the characters a match can start at. The twin is made only when the pattern holds nothing but
-syntax the two engines read the same way — literals other than braces, sets of literals and
-ranges, groups, choices, greedy, lazy and possessive repeats, lookarounds, no inline flags —
-else the pattern itself is used: the twin finds exactly what the pattern finds, by construction
+``_led_by_set``) it skips to the characters a match can start at. Two rewrites that cannot change a
+match make each place it tries cheap (≈ 2,300 → ≈ 700 instructions where no figure starts): a repeat
+nothing after it can start with never gives back (``_possessive``: the digits of 2020年 are not given
+back one by one, each time trying every unit), and a lookahead every match passes leaves a place at
+once where no unit follows the run of number characters (``_gate``: 一般, 2020年). The twin is
+made only when the pattern holds nothing but syntax the two engines read the same way — literals
+other than braces, sets of literals and ranges, groups, choices, greedy, lazy and possessive
+repeats, lookarounds, no inline flags — else the pattern itself is used: the twin finds exactly what the pattern finds, by construction
 (and tests/test_speed23_attr23.py holds it to that on every real text).
 """
 from __future__ import annotations
-
-from functools import lru_cache
 
 import regex
 
@@ -33,11 +35,48 @@ _DEFAULT_FLAGS = regex.compile("").flags  # what regex.compile gives a str patte
 _OTHERWISE = ("[:", "[[")
 
 
-@lru_cache(maxsize=2048)
 def figures_of(text: str, figure: regex.Pattern, units: Units) -> tuple[tuple[int, int, str], ...]:
     """(start, end, canonical unit) of every figure with a unit in ``text``, found by ``figure``'s
-    twin (cached: extract — as ``extraction.resolve.figures_in`` — and attribute ask about the same
-    sentences, and a report's wording recurs)."""
+    twin (remembered: extract — as ``extraction.resolve.figures_in`` — and attribute ask about the
+    same sentences, and a report's wording recurs). The memo is the last figure pattern's and
+    units', known by identity: a key holding the pattern would hash it at every call (a ``regex``
+    pattern's hash reads its pattern, ≈ 1,600 instructions); a surface unit's canonical unit is
+    remembered beside it. ``_figures`` is the plain reading (the scan is written out here, not
+    called: a Python call a sentence)."""
+    last = _LAST
+    if last[0] is not figure or last[1] is not units:
+        last[:] = figure, units, {}, scanner(figure), {}
+    memo = last[2]
+    found = memo.get(text)
+    if found is not None:
+        return found
+    out = []
+    pattern, u, fig = last[3]
+    unit_of = last[4]
+    for m in pattern.finditer(text):
+        surface = m.group(u)
+        canonical = unit_of.get(surface)
+        if canonical is None:
+            known = units.lookup(surface) if surface else None
+            canonical = unit_of[surface] = known[0] if known is not None else ""  # "": none
+        if canonical:  # the canonical unit from the surface unit; the value is read when needed
+            out.append((*m.span(fig), canonical))
+        elif (q := parse_quantity(m.group(fig), units)) is not None:
+            out.append((*m.span(fig), q.unit))
+    if len(memo) >= _FIGURES_KEPT:
+        memo.clear()  # bounded whatever the corpus (as memo.Bounded, without a method call a miss)
+    found = memo[text] = tuple(out)
+    return found
+
+
+_FIGURES_KEPT = 2048  # sentences whose figures are remembered
+# the figure pattern and units asked last (held, so that their ids stay theirs), their memo, their scanner
+# and each surface unit's canonical unit (as many as the pattern's units)
+_LAST: list = [None, None, None, None, None]
+
+
+def _figures(text: str, figure: regex.Pattern, units: Units) -> tuple[tuple[int, int, str], ...]:
+    """``figures_of`` read afresh, each surface unit looked up."""
     out = []
     lookup = units.lookup
     pattern, u, fig = scanner(figure)
@@ -49,6 +88,9 @@ def figures_of(text: str, figure: regex.Pattern, units: Units) -> tuple[tuple[in
         elif (q := parse_quantity(m.group(fig), units)) is not None:
             out.append((*m.span(fig), q.unit))
     return tuple(out)
+
+
+figures_of.__wrapped__ = _figures  # the plain reading, as functools.wraps would name it
 
 
 def twin(figure: regex.Pattern):
@@ -69,15 +111,19 @@ def scanner(figure: regex.Pattern) -> tuple:
     is not a key asked at each call. A search of the twin within ``pos`` and ``endpos`` finds what
     the pattern's finds: both engines let a lookbehind read before ``pos`` and read the text as
     ending at ``endpos`` (the twin holds no anchor)."""
+    if figure is _LAST_SCANNER[0]:
+        return _LAST_SCANNER[1]  # the pattern asked last, known by identity: no hash of it
     found = _SCANNERS.get(figure)
     if found is None:
         pattern = twin(figure)
         groups = numbers(pattern)
         found = _SCANNERS[figure] = pattern, groups["u"], groups["fig"]
+    _LAST_SCANNER[:] = figure, found
     return found
 
 
 _SCANNERS: dict = {}  # a regex figure pattern → its scanner
+_LAST_SCANNER: list = [None, None]  # the figure pattern asked last (held: its id stays its own) and its scanner
 
 
 def _twin_of(source: str, flags: int):
@@ -87,6 +133,8 @@ def _twin_of(source: str, flags: int):
         return None
     if tree.data and (one := _one_lookahead(*tree.data[0])) is not None:
         tree.data[0] = one
+    _possessive(tree.data, _END)
+    _gate(tree)
     return _led_by_set(tree) or _COMPILER.compile(tree, tree.state.flags)
 
 
@@ -182,3 +230,180 @@ def _one_lookahead(op, av):
             return None
         members += body[0][1]
     return _C.ASSERT, (1, _PARSER.SubPattern(_PARSER.State(), [(_C.IN, members)]))
+
+
+# What may follow a point of a pattern: (the ranges of characters the rest may consume first, whether the
+# rest may consume nothing). None as the ranges: any character. _END: the pattern's end (or the end of a
+# part matched on its own: a lookaround's, an atomic group's or a possessive repeat's body).
+_END = ([], True)
+
+
+def _possessive(items, follow) -> None:
+    """Make possessive, in place, each greedy repeat of one character set in ``items`` (parsed, plain)
+    that nothing after it could start with: the digits of 2020年, which the engine would otherwise give
+    back one by one, trying every unit after each. A repeat is made possessive only when what follows
+    it (``follow`` after ``items``) must consume a character and cannot start with one of the
+    repeat's: giving one back leaves such a character next, where the rest cannot match, so the first
+    match is the same, group for group, and only the retries that fail are skipped (as PCRE's
+    auto-possessification). An optional part of more than one character, ``(?:万|千万)?``, becomes the
+    choice ``(?:万|千万|)``: the same tries in the same order, without the bookkeeping (and the
+    allocation) ``re`` spends on entering a repeat."""
+    after = follow
+    for k in range(len(items) - 1, -1, -1):
+        op, av = items[k]
+        if op is _C.MAX_REPEAT:
+            body = av[2]
+            chars = _one_set(body)
+            if chars is not None and not after[1] and after[0] is not None and not _overlap(chars, after[0]):
+                op = _C.POSSESSIVE_REPEAT
+                items[k] = op, av
+            elif av[0] == 0 and av[1] == 1 and chars is None and not _first(body)[1]:
+                op, av = _C.BRANCH, (None, [body, _PARSER.SubPattern(body.state, [])])
+                items[k] = op, av
+                _possessive(body, after)
+            else:
+                _possessive(body, _union(_first(body), after))
+        elif op is _C.MIN_REPEAT:
+            _possessive(av[2], _union(_first(av[2]), after))
+        elif op is _C.SUBPATTERN:
+            _possessive(av[3], after)
+        elif op is _C.BRANCH:
+            for branch in av[1]:
+                _possessive(branch, after)
+        elif op in (_C.POSSESSIVE_REPEAT, _C.ATOMIC_GROUP):
+            _possessive(av[2] if op is _C.POSSESSIVE_REPEAT else av, _END)
+        # a lookaround's body is left as it is
+        ranges, empty = _first([(op, av)])
+        after = (ranges, False) if not empty else _union((ranges, True), after)
+
+
+def _first(items):
+    """(ranges, may be empty) of ``items``: the characters their match may start with (None: any),
+    and whether it may consume nothing; lookarounds consume nothing."""
+    ranges: list | None = []
+    for op, av in items:
+        if op is _C.LITERAL:
+            got = [(av, av)], False
+        elif op is _C.IN:
+            got = (_one_set([(op, av)]), False)
+        elif op is _C.BRANCH:
+            got = ([], False)
+            for branch in av[1]:
+                got = _union(got, _first(branch))
+            got = (got[0], any(_first(b)[1] for b in av[1]))
+        elif op is _C.SUBPATTERN:
+            got = _first(av[3])
+        elif op is _C.ATOMIC_GROUP:
+            got = _first(av)
+        elif op in (_C.MAX_REPEAT, _C.MIN_REPEAT, _C.POSSESSIVE_REPEAT):
+            inner = _first(av[2])
+            got = inner[0], av[0] == 0 or inner[1]
+        elif op in (_C.ASSERT, _C.ASSERT_NOT):
+            got = [], True
+        else:
+            got = None, True  # anything else: any character, maybe nothing
+        ranges = None if ranges is None or got[0] is None else ranges + got[0]
+        if not got[1]:
+            return ranges, False
+    return ranges, True
+
+
+def _one_set(items) -> list | None:
+    """The ranges of a body that is one literal or one set of literals and ranges (no negation), else None."""
+    if len(items) != 1:
+        return None
+    op, av = items[0]
+    if op is _C.LITERAL:
+        return [(av, av)]
+    if op is not _C.IN or any(m_op not in (_C.LITERAL, _C.RANGE) for m_op, _ in av):
+        return None
+    return [(v, v) if m_op is _C.LITERAL else v for m_op, v in av]
+
+
+def _union(a, b):
+    """What may follow: ``a``, or — where ``a`` may consume nothing — ``b``."""
+    ranges = None if a[0] is None or b[0] is None else a[0] + b[0]
+    return ranges, a[1] and b[1]
+
+
+def _overlap(a: list, b: list) -> bool:
+    """Whether two lists of (low, high) code point ranges share a character."""
+    return any(lo <= b_hi and b_lo <= hi for lo, hi in a for b_lo, b_hi in b)
+
+
+def _gate(tree) -> None:
+    """After the opening lookahead of ``tree``, a lookahead that a match could not fail: ``(?=[B]*[U])``,
+    U the characters the pattern's last part that must consume one may start with (the figure's unit),
+    B every character the parts before it may consume (a number, its qualifier, spaces, a magnitude).
+    Where it fails (一般, 2020年: no unit after the run) the engine leaves the place at once, where it
+    would otherwise try every branch of the pattern there. Added only after an opening lookahead (the
+    pattern's first-character hint is kept) and where both sets are known."""
+    if not tree.data or tree.data[0][0] is not _C.ASSERT:
+        return
+    flat: list = []
+    _flatten(tree.data, flat)
+    last = next((j for j in range(len(flat) - 1, -1, -1) if not _first(flat[j:j + 1])[1]), None)
+    if last is None:
+        return
+    unit, body = _first(flat[last:last + 1])[0], _consumed(flat[:last])
+    if not unit or body is None:
+        return
+    # the first character of U in the text there ends a run of B's others: (?=[B-U]*+[U]), which never
+    # gives back (2020年 is read once, not once for each digit given back)
+    body = _minus(body, unit)
+    state = tree.state
+    run = (_C.POSSESSIVE_REPEAT, (0, _C.MAXREPEAT, _PARSER.SubPattern(state, [(_C.IN, _members(body))])))
+    gate = _PARSER.SubPattern(state, [run, (_C.IN, _members(unit))] if body else [(_C.IN, _members(unit))])
+    tree.data.insert(1, (_C.ASSERT, (1, gate)))
+
+
+def _minus(a: list, b: list) -> list:
+    """The (low, high) ranges of the characters of ``a`` not in ``b``."""
+    out = list(a)
+    for b_lo, b_hi in b:
+        out = [piece for lo, hi in out
+               for piece in ((lo, min(hi, b_lo - 1)), (max(lo, b_hi + 1), hi)) if piece[0] <= piece[1]] \
+            if any(lo <= b_hi and b_lo <= hi for lo, hi in out) else out
+    return out
+
+
+def _flatten(items, out: list) -> None:
+    """``items`` with the bodies of their groups (no flags) spelled out in place."""
+    for op, av in items:
+        if op is _C.SUBPATTERN and not av[1] and not av[2]:
+            _flatten(av[3], out)
+        else:
+            out.append((op, av))
+
+
+def _consumed(items) -> list | None:
+    """The ranges of every character ``items`` may consume (lookarounds consume none), or None when
+    not known."""
+    out: list = []
+    for op, av in items:
+        if op is _C.LITERAL:
+            got = [(av, av)]
+        elif op is _C.IN:
+            got = _one_set([(op, av)])
+        elif op is _C.BRANCH:
+            parts = [_consumed(b) for b in av[1]]
+            got = None if any(p is None for p in parts) else [r for p in parts for r in p]
+        elif op is _C.SUBPATTERN:
+            got = _consumed(av[3])
+        elif op is _C.ATOMIC_GROUP:
+            got = _consumed(av)
+        elif op in (_C.MAX_REPEAT, _C.MIN_REPEAT, _C.POSSESSIVE_REPEAT):
+            got = _consumed(av[2])
+        elif op in (_C.ASSERT, _C.ASSERT_NOT):
+            got = []
+        else:
+            got = None
+        if got is None:
+            return None
+        out += got
+    return out
+
+
+def _members(ranges: list) -> list:
+    """A set's members (re's parse) for (low, high) code point ranges."""
+    return [(_C.LITERAL, lo) if lo == hi else (_C.RANGE, (lo, hi)) for lo, hi in sorted(set(ranges))]

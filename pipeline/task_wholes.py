@@ -13,12 +13,15 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import replace
 from decimal import Decimal
+from operator import attrgetter
 
 from .extract import context_allows, make_fact
 from .figscan import scanner
 from .model import Basis, DocMeta, Fact, Kind, Match, Mention, Sentence
 from .normalize import Units, parse_quantity
 from .rules import RuleSet
+
+_START = attrgetter("start")  # a figure's sentence found by bisection on the sentences' starts, no list of them made
 
 
 def tasks_by_share(text: str, sentences: list[Sentence], facts: list[Fact], mentions: list[Mention],
@@ -27,7 +30,6 @@ def tasks_by_share(text: str, sentences: list[Sentence], facts: list[Fact], ment
     cues = ruleset.cues
     if cues.share_after is None or not cues.share_whole_units:
         return [], mentions
-    starts = [s.start for s in sentences]
     found: list[Fact] = []
     taken: set[int] = set()
     for done in facts:
@@ -40,12 +42,12 @@ def tasks_by_share(text: str, sentences: list[Sentence], facts: list[Fact], ment
         if k is None:
             continue
         whole = mentions[k]
-        sentence = sentences[bisect_right(starts, whole.start) - 1]
+        sentence = sentences[bisect_right(sentences, whole.start, key=_START) - 1]
         fact = _task(sentence, whole, done.metric, meta, ruleset, units, text)
         if fact is not None:
             found.append(fact)
             taken.add(k)
-    found += _tasks_named_after(text, sentences, starts, facts, mentions, taken, meta, ruleset, units)
+    found += _tasks_named_after(text, sentences, facts, mentions, taken, meta, ruleset, units)
     if not found:
         return found, mentions
     metric_at = {f.start: f.metric for f in found}
@@ -95,7 +97,7 @@ def _whole_before(text: str, done: Fact, share, names_whole: bool, mentions: lis
     return best if best is not None or len(near) != 1 else near[0]
 
 
-def _tasks_named_after(text: str, sentences: list[Sentence], starts: list[int], facts: list[Fact],
+def _tasks_named_after(text: str, sentences: list[Sentence], facts: list[Fact],
                        mentions: list[Mention], taken: set[int], meta: DocMeta, ruleset: RuleSet,
                        units: Units) -> list[Fact]:
     """An unclaimed figure that words after it call a task (超额完成2.36万户的全年改造任务), after a figure
@@ -105,12 +107,14 @@ def _tasks_named_after(text: str, sentences: list[Sentence], starts: list[int], 
     if cues.task_after is None:
         return []
     done = [f for f in facts if f.kind == Kind.LEVEL and f.unit in cues.share_whole_units and f.metric in cues.rules]
+    if not done:
+        return []  # no figure of work done: no mention has one before it (most reports)
     found = []
     for k, m in enumerate(mentions):
         if m.metric is not None or k in taken or m.unit not in cues.share_whole_units \
                 or not cues.task_after.match(text, m.end, None, False):
             continue
-        sentence = sentences[bisect_right(starts, m.start) - 1]
+        sentence = sentences[bisect_right(sentences, m.start, key=_START) - 1]
         before = [f for f in done if sentence.start <= f.start and f.end <= m.start and f.unit == m.unit]
         if not before:
             continue
