@@ -168,11 +168,19 @@ def _led_by_set(tree):
     if direction != 1 or len(body) != 1 or body[0][0] is not _C.IN \
             or any(m_op is _C.NEGATE for m_op, _ in body[0][1]):
         return None
+    return hinted(tree, body[0][1])
+
+
+def hinted(tree, members):
+    """``tree`` compiled with the set ``members`` (a parsed ``[...]``'s items) as ``re``'s
+    first-character hint: the search skips to those characters instead of entering the pattern at
+    every one. Only right where every match opens with one of them. None where ``re`` would keep no
+    hint (a pattern that may match empty)."""
     flags = tree.state.flags
     width = tree.getwidth()
     if width[0] == 0:
         return None  # re keeps no hint for a pattern that may match empty
-    hint = _PARSER.SubPattern(tree.state, [body[0]])
+    hint = _PARSER.SubPattern(tree.state, [(_C.IN, members)])
     hint.width = width  # the info block reads the width of the pattern, the hint of its first character
     code = []
     _COMPILER._compile_info(code, hint, flags)

@@ -2,6 +2,7 @@
 real pages and reports."""
 import regex
 
+from oracles import plain_lookup_label
 from real_db import suite_texts
 
 from pipeline.extraction.labels import _LABEL_BRACKET_TAIL, lookup_label
@@ -20,34 +21,12 @@ def _sentences(text: str):
     return segment(Document("t", "t", "txt", text, ""), RULESET.layout)
 
 
-def _plain_lookup_label(label: str, ruleset) -> str | None:
-    """lookup_label as round 23 wrote it: every pattern by keyword, the bracket tail by sub."""
-    if len(label) > 40:
-        return None
-    trim = ruleset.label_trim
-    key = normalize_label(label)
-    key = trim.heads.sub("", key)
-    key = _LABEL_BRACKET_TAIL.sub("", key)
-    candidates = [key]
-    while (m := trim.tails.search(candidates[-1])) and m.start() > 0:
-        candidates.append(candidates[-1][: m.start()])
-    if (m := trim.verbs.match(key)) and m.end() < len(key):
-        candidates.append(key[m.end():])
-    for candidate in candidates:
-        if candidate in ruleset.labels:
-            return ruleset.labels[candidate]
-        for word in trim.basis_suffixes:
-            if candidate.endswith(word) and candidate[: -len(word)] in ruleset.labels:
-                return ruleset.labels[candidate[: -len(word)]]
-    return None
-
-
 def test_a_label_names_the_metric_it_named_when_every_pattern_was_asked_by_keyword():
     labels = {line.strip()[:k] for line in LINES for k in (4, 6, 8, 12, 20) if len(line.strip()) >= k}
     labels |= {"（一）基本支出（万元）", "1、项目支出(含结转)", "其中：人员经费（元）", "“三公”经费(合计)（万元）（x）"}
     named = 0
     for label in sorted(labels):
-        assert lookup_label.__wrapped__(label, RULESET) == _plain_lookup_label(label, RULESET), label
+        assert lookup_label.__wrapped__(label, RULESET) == plain_lookup_label(label, RULESET), label
         named += lookup_label(label, RULESET) is not None
     assert named > 100
 

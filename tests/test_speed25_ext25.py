@@ -5,11 +5,9 @@ real page and on constructed edge cases."""
 from __future__ import annotations
 
 import regex
+from oracles import plain_lookup_label
 
-from pipeline.extraction import labels
 from pipeline.extraction.labels import (
-    _LABEL_BRACKET_TAIL,
-    _label_automaton,
     cuts_a_prefix,
     lookup_label,
 )
@@ -31,7 +29,6 @@ from pipeline.extraction.scan import (
 )
 from pipeline.model import Match
 from pipeline.proptwin import spelled
-from pipeline.rules import normalize_label
 from pipeline.segment import read_meta, segment
 
 
@@ -171,31 +168,6 @@ def test_find_hits_is_the_plain_scan_on_every_real_page(documents, ruleset):
     assert total > 200
 
 
-def _plain_lookup(label: str, ruleset):
-    """lookup_label as it was before round 25: no answer before the trims."""
-    if len(label) > labels.MAX_LABEL_CHARS:
-        return None
-    trim = ruleset.label_trim
-    key = trim.heads.sub("", normalize_label(label))
-    if (m := _LABEL_BRACKET_TAIL.search(key)) is not None:
-        key = key[:m.start()] + key[m.end():]
-    automaton = _label_automaton(ruleset)
-    if automaton is not None and next(automaton.iter(key), None) is None:
-        return None
-    candidates = [key]
-    while (m := trim.tails.search(candidates[-1])) and m.start() > 0:
-        candidates.append(candidates[-1][: m.start()])
-    if (m := trim.verbs.match(key)) and m.end() < len(key):
-        candidates.append(key[m.end():])
-    for candidate in candidates:
-        if candidate in ruleset.labels:
-            return ruleset.labels[candidate]
-        for word in trim.basis_suffixes:
-            if candidate.endswith(word) and candidate[: -len(word)] in ruleset.labels:
-                return ruleset.labels[candidate[: -len(word)]]
-    return None
-
-
 def test_lookup_label_answers_as_before_on_every_real_cell_and_clause(documents, ruleset):
     split = regex.compile(r"[\n\t，。；;,]+")
     asked = {piece for document in documents for piece in split.split(document.text) if 0 < len(piece) <= 40}
@@ -204,7 +176,7 @@ def test_lookup_label_answers_as_before_on_every_real_cell_and_clause(documents,
     found = 0
     for label in asked:
         answer = lookup_label.__wrapped__(label, ruleset)
-        assert answer == _plain_lookup(label, ruleset), label
+        assert answer == plain_lookup_label(label, ruleset), label
         found += answer is not None
     assert len(asked) > 10_000 and found > 500
 

@@ -12,7 +12,7 @@ made only where ``re`` reads the pattern's syntax as ``regex`` does (pipeline/fi
 """
 from __future__ import annotations
 
-from ..figscan import _C, _COMPILER, _PARSER, _SRE, parsed_tree
+from ..figscan import _C, _COMPILER, _PARSER, hinted, parsed_tree
 from ..memo import per_object
 from ..proptwin import spelled
 from .needs import _REWRITE
@@ -143,22 +143,8 @@ def _first(items: list):
 
 
 def _hinted(tree, members):
-    """``tree`` compiled with the set ``members`` as its first-character hint (as
-    pipeline/figscan.py's ``_led_by_set`` gives ``re`` a lookahead's set): the search skips to the
-    characters a match can open with instead of entering the pattern at every character. The
-    plain compile where there is no set or ``re`` would keep no hint (a pattern that may match
-    empty)."""
-    flags = tree.state.flags
-    width = tree.getwidth()
-    if members is None or width[0] == 0:
-        return _COMPILER.compile(tree, flags)
-    hint = _PARSER.SubPattern(tree.state, [(_C.IN, members)])
-    hint.width = width  # the info block reads the pattern's width, the hint's first character
-    code = []
-    _COMPILER._compile_info(code, hint, flags)
-    _COMPILER._compile(code, tree.data, flags)
-    code.append(_C.SUCCESS)
-    indexgroup = [None] * tree.state.groups
-    for name, i in tree.state.groupdict.items():
-        indexgroup[i] = name
-    return _SRE.compile(None, flags, code, tree.state.groups - 1, tree.state.groupdict, tuple(indexgroup))
+    """``tree`` compiled with the set ``members`` as its first-character hint (figscan.hinted, as
+    its ``_led_by_set`` gives ``re`` a lookahead's set): the search skips to the characters a match
+    can open with instead of entering the pattern at every character. The plain compile where
+    there is no set or ``re`` would keep no hint (a pattern that may match empty)."""
+    return (members is not None and hinted(tree, members)) or _COMPILER.compile(tree, tree.state.flags)
