@@ -22,6 +22,7 @@ from __future__ import annotations
 import regex
 
 from .groups import numbers
+from .memo import per_object
 from .normalize import Units, parse_quantity
 
 try:  # the standard library's re parser and compiler (private, hence guarded: without them, no twin)
@@ -105,25 +106,16 @@ def twin(figure: regex.Pattern):
 _TWINS: dict = {}  # a regex pattern → its twin (or itself)
 
 
+@per_object(limit=16)
 def scanner(figure: regex.Pattern) -> tuple:
-    """(twin, number of group ``u``, number of group ``fig``), once a figure pattern: an ``re``
-    pattern's hash reads its whole compiled code (≈ 37 K instructions for this one), so the twin
-    is not a key asked at each call. A search of the twin within ``pos`` and ``endpos`` finds what
-    the pattern's finds: both engines let a lookbehind read before ``pos`` and read the text as
-    ending at ``endpos`` (the twin holds no anchor)."""
-    if figure is _LAST_SCANNER[0]:
-        return _LAST_SCANNER[1]  # the pattern asked last, known by identity: no hash of it
-    found = _SCANNERS.get(figure)
-    if found is None:
-        pattern = twin(figure)
-        groups = numbers(pattern)
-        found = _SCANNERS[figure] = pattern, groups["u"], groups["fig"]
-    _LAST_SCANNER[:] = figure, found
-    return found
-
-
-_SCANNERS: dict = {}  # a regex figure pattern → its scanner
-_LAST_SCANNER: list = [None, None]  # the figure pattern asked last (held: its id stays its own) and its scanner
+    """(twin, number of group ``u``, number of group ``fig``), once a figure pattern, known by
+    identity (a ``regex`` pattern's hash reads its pattern, an ``re`` pattern's its whole compiled
+    code: ≈ 37 K instructions for this one). A search of the twin within ``pos`` and ``endpos``
+    finds what the pattern's finds: both engines let a lookbehind read before ``pos`` and read the
+    text as ending at ``endpos`` (the twin holds no anchor)."""
+    pattern = twin(figure)
+    groups = numbers(pattern)
+    return pattern, groups["u"], groups["fig"]
 
 
 def _twin_of(source: str, flags: int):
@@ -314,6 +306,14 @@ def _first(items):
         if not got[1]:
             return ranges, False
     return ranges, True
+
+
+def opening_set(items) -> list | None:
+    """The members (re's parse of a set) of every character a match of ``items`` (parsed) may open
+    with, or None where that is any character or a match may be empty: a first-character hint
+    (``hinted``)."""
+    ranges, empty = _first(items)
+    return None if empty or ranges is None else _members(ranges)
 
 
 def _one_set(items) -> list | None:

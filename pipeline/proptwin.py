@@ -17,21 +17,18 @@ import sys
 import regex
 
 from .figscan import _C, _COMPILER, _PARSER, _twin_of, plain_tree
+from .memo import per_object
 
 _PROPERTY = regex.compile(r"\\p\{(\w+)\}")  # a property by its plain name: no negation (\P, ^), no value (=)
 
 
+@per_object(limit=64)
 def property_twin(pattern: regex.Pattern):
-    """``pattern``'s ``re`` twin with its properties spelled out, or ``pattern`` itself when it has none."""
-    found = _TWINS.get(pattern)
-    if found is None:
-        source = spelled(pattern.pattern)
-        found = _TWINS[pattern] = (_led(source, pattern.flags) or _unrolled(source, pattern.flags)
-                                   or _twin_of(source, pattern.flags) if source is not None else None) or pattern
-    return found
-
-
-_TWINS: dict = {}  # a pattern → its twin (or itself): a few patterns of the rules
+    """``pattern``'s ``re`` twin with its properties spelled out, or ``pattern`` itself when it has none
+    (once a pattern of the rules, known by identity: no hash of the pattern a call)."""
+    source = spelled(pattern.pattern)
+    return (_led(source, pattern.flags) or _unrolled(source, pattern.flags)
+            or _twin_of(source, pattern.flags) if source is not None else None) or pattern
 
 
 def spelled(source: str) -> str | None:
@@ -148,20 +145,13 @@ def _lookbehinds(item) -> list | None:
 
 def _first_character(items: list):
     """(the item of one character every match of ``items`` opens with, the items after it) — a repeat
-    of one or more rounds read as its first round then the others (``B{m,n}`` = ``B B{m-1,n-1}``) —
-    or None."""
+    of one or more rounds read as its first round then the others (``_first_round``) — or None."""
     if not items:
         return None
-    op, av = items[0]
-    if op in (_C.LITERAL, _C.IN):
+    if items[0][0] in (_C.LITERAL, _C.IN):
         return items[0], items[1:]
-    if op in (_C.MAX_REPEAT, _C.MIN_REPEAT) and av[0] >= 1:
-        low, high, body = av
-        if any(o is _C.SUBPATTERN for o, _ in body.data):
-            return None  # a group in the body: its round is not unrolled
-        again = (op, (low - 1, high if high == _C.MAXREPEAT else high - 1, body))
-        return _first_character(list(body.data) + [again] + items[1:])
-    return None
+    unrolled = _first_round(items)
+    return None if unrolled is items else _first_character(unrolled)
 
 
 class LeadScan:
@@ -198,21 +188,15 @@ class LeadScan:
         return out
 
 
+@per_object(limit=16)
 def lead_scan(pattern: regex.Pattern) -> LeadScan | None:
     """``pattern``'s ``LeadScan``, or None where it does not open with one-character lookbehinds
-    that ``re`` reads as ``regex`` does (then ``property_twin`` is the scan)."""
-    found = _LEADS.get(pattern, _NONE)
-    if found is _NONE:
-        source = spelled(pattern.pattern)
-        if len(_LEADS) >= _LEADS_KEPT:
-            _LEADS.clear()
-        found = _LEADS[pattern] = _lead_scan_of(source, pattern.flags) if source is not None else None
-    return found
+    that ``re`` reads as ``regex`` does (then ``property_twin`` is the scan). Once a pattern of the
+    rules (of each RuleSet loaded)."""
+    source = spelled(pattern.pattern)
+    return _lead_scan_of(source, pattern.flags) if source is not None else None
 
 
-_LEADS: dict = {}  # a pattern → its LeadScan or None: a few patterns of the rules (of each RuleSet loaded)
-_LEADS_KEPT = 16  # at most (tests load many RuleSets; a run one)
-_NONE = object()
 _TOP = 0x10FFFF
 
 

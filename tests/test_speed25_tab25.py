@@ -7,11 +7,12 @@ import sys
 
 import pytest
 import regex
+from oracles import plain_lookup_label
 from real_db import suite_texts
 
-from pipeline.extraction import labelgate, tables
+from pipeline.extraction import labelgate, labels, tables
 from pipeline.extraction.headcounts import _year_head
-from pipeline.extraction.labelgate import holds_label, may_name
+from pipeline.extraction.labelgate import may_name
 from pipeline.extraction.labels import lookup_label
 from pipeline.rules import load_rules, normalize_label
 
@@ -93,27 +94,33 @@ def test_a_bare_figure_is_what_the_regex_package_read_as_one(pieces):
 
 
 def test_a_label_holding_no_label_names_none(pieces):
-    """``holds_label`` False ⇒ the lookup is None, for every piece as the callers pass it (its bracketed
-    unit dropped; a header normalized, its leading year dropped)."""
+    """The lookup's own automaton answer (``lookup_label``: no label in the normalized key, None at
+    once) is the plain lookup's, for every piece as the table readers pass it (its bracketed unit
+    dropped; a header normalized, its leading year dropped)."""
     year = _year_head(RULESET.fragments["YEAR"])
+    automaton = labels._label_automaton(RULESET)
     gated = 0
     for text in pieces:
         for label in (text, tables._strip_unit(text), year.sub("", normalize_label(text), 1)):
-            if not holds_label(label, RULESET):
+            if next(automaton.iter(normalize_label(label)), None) is None:
                 gated += 1
                 assert lookup_label(label, RULESET) is None, label
+            assert lookup_label.__wrapped__(label, RULESET) == plain_lookup_label(label, RULESET), label
     assert gated > len(pieces)
-    assert all(holds_label(label, RULESET) for label in RULESET.labels)
+    assert all(lookup_label.__wrapped__(label, RULESET) is not None for label in RULESET.labels)
 
 
 def test_heads_that_may_match_past_the_start_turn_the_automaton_gate_off():
     """Deleting a match of ``heads`` inside a label may join a label out of its two sides: the gate
-    is then off, as it is for an empty label."""
+    is then off (the label is found as the plain lookup finds it), as it is for an empty label."""
     trim = RULESET.label_trim
-    assert labelgate._automaton(RULESET) is not None
+    assert labels.cuts_a_prefix(trim.heads)
     for heads in (r"其中", r"^(?:其中)|含", r"(?m)^其中"):
         other = dataclasses.replace(RULESET, label_trim=dataclasses.replace(trim, heads=regex.compile(heads)))
-        assert labelgate._automaton(other) is None, heads
-        assert holds_label("无关文字", other)
+        assert not labels.cuts_a_prefix(other.label_trim.heads), heads
+        for label in ("基本其中支出", "基本含支出", "无关文字"):
+            assert lookup_label.__wrapped__(label, other) == plain_lookup_label(label, other), (heads, label)
+    other = dataclasses.replace(RULESET, label_trim=dataclasses.replace(trim, heads=regex.compile("其中")))
+    assert lookup_label.__wrapped__("基本其中支出", other) == "spend.basic"
     empty = dataclasses.replace(RULESET, labels={**RULESET.labels, "": "spend.basic"})
-    assert labelgate._automaton(empty) is None and labelgate._ends(empty) is None
+    assert labels._label_automaton(empty) is None and labelgate._ends(empty) is None

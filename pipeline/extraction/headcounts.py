@@ -25,7 +25,7 @@ from ..model import DocMeta, Document, Fact, Kind, Sentence, new_fact
 from ..normalize import Units, parse_quantity
 from ..rules import RuleSet, normalize_label
 from ..segment import year_mentions
-from .labelgate import holds_label, may_name
+from .labelgate import may_name
 from .labels import lookup_label
 from .tables import FORM_LABEL_CHARS, is_figure
 
@@ -85,7 +85,7 @@ def _count_metric(header: str, ruleset: RuleSet) -> str | None:
         return None  # most headers (2023年, 编制数): the year and noise dropped below only delete
     label = normalize_label(header)
     label = _year_head(ruleset.fragments["YEAR"]).sub("", label, 1, None, None, False)
-    metric = lookup_label(label, ruleset) if holds_label(label, ruleset) else None
+    metric = lookup_label(label, ruleset)
     return metric if metric is not None and ruleset.metric_unit(metric) in _COUNT_UNITS else None
 
 

@@ -12,7 +12,7 @@ made only where ``re`` reads the pattern's syntax as ``regex`` does (pipeline/fi
 """
 from __future__ import annotations
 
-from ..figscan import _C, _COMPILER, _PARSER, hinted, parsed_tree
+from ..figscan import _C, _COMPILER, _PARSER, hinted, opening_set, parsed_tree
 from ..memo import per_object
 from ..proptwin import spelled
 from .needs import _REWRITE
@@ -33,7 +33,7 @@ def loose_twin(pattern):
         tree.width = None  # read again from the loose items
         if not tree.data:
             return None
-        return _hinted(tree, _first(list(tree.data)))
+        return _hinted(tree, opening_set(tree.data))
     except (_Unsure, Exception):  # noqa: BLE001 - anything re cannot build: no twin
         return None
 
@@ -110,36 +110,6 @@ def _drops(items) -> bool:
 def _sub(like, data):
     """A parsed sequence of ``data`` sharing ``like``'s parser state."""
     return _PARSER.SubPattern(like.state, data)
-
-
-def _first(items: list):
-    """The (literal, range) members of a set holding every character a match of ``items`` can
-    open with, or None where that is not known (a match may be empty, open with a negated set …)."""
-    if not items:
-        return None  # the rest may match empty
-    op, av = items[0]
-    if op is _C.LITERAL:
-        return [(op, av)]
-    if op is _C.IN:
-        return None if any(m_op is _C.NEGATE for m_op, _ in av) else list(av)
-    if op is _C.BRANCH:
-        found = []
-        for branch in av[1]:
-            first = _first(list(branch.data) + items[1:])
-            if first is None:
-                return None
-            found += first
-        return found
-    if op in (_C.MAX_REPEAT, _C.MIN_REPEAT, _C.POSSESSIVE_REPEAT):
-        low, _high, body = av
-        first = _first(list(body.data))
-        if first is None or low >= 1:
-            return first
-        rest = _first(items[1:])
-        return None if rest is None else first + rest
-    if op is _C.ATOMIC_GROUP:
-        return _first(list(av.data) + items[1:])
-    return None
 
 
 def _hinted(tree, members):

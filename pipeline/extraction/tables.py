@@ -36,7 +36,7 @@ from ..normalize import Units, parse_quantity, parse_unit_header, plain
 from ..rules import RuleSet, normalize_label
 from ..segment import year_mentions
 from .basis import ADJUSTED_BASIS, nearest_basis, split_basis
-from .labelgate import holds_label, may_name
+from .labelgate import may_name
 from .labels import last_label_in, lookup_label, remembered
 
 _SPLIT = regex.compile(r"\t+|[ \u3000]{2,}|[ \t\u3000]*[|｜]+[ \t\u3000]*")
@@ -627,13 +627,10 @@ def _label_metric(text: str, ruleset: RuleSet) -> str | None:
 @per_object()
 def _label_metrics(ruleset: RuleSet) -> Bounded:
     """``_label_metric`` by text, remembered per rules (a report's template lines come back in every
-    report of its kind); a text that may name none (``may_name``, ``holds_label``: most lines of a
-    page) is not looked up."""
+    report of its kind); a text that may name none (``may_name``: most lines of a page) is not looked
+    up."""
     def read(text: str) -> str | None:
-        if not may_name(text, ruleset):
-            return None
-        label = _strip_unit(text)
-        return lookup_label(label, ruleset) if holds_label(label, ruleset) else None
+        return lookup_label(_strip_unit(text), ruleset) if may_name(text, ruleset) else None
     return Bounded(read)
 
 
