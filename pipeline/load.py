@@ -248,7 +248,11 @@ class Store:
     def __init__(self, path: Path | str, read_only: bool = False, metrics: dict | None = None):
         self.path = Path(path)
         self.staging = False  # write_batch stages the files' own findings (stage_findings)
-        self._limit = MEMORY_LIMIT  # DuckDB's cap in force (memory_limit)
+        self._limit = MEMORY_LIMIT  # DuckDB's cap in force (memory_limit), and in bytes where jixiao reads it
+        try:
+            self._limit_bytes: int | None = _bytes(MEMORY_LIMIT)
+        except ValueError:  # a writing DuckDB reads and jixiao does not: no room made for long texts
+            self._limit_bytes = None
         self.con = connect(self.path, read_only=read_only)
         if not read_only:
             self.con.execute(SCHEMA)
@@ -319,24 +323,31 @@ class Store:
 
     @contextmanager
     def memory_limit(self, limit: str) -> Iterator[None]:
-        """DuckDB's memory cap set to ``limit`` (e.g. ``128MB``) inside the block, back to
-        ``MEMORY_LIMIT`` after it. Not while another thread uses the connection."""
-        if not re.fullmatch(r"[0-9.]+\s*[A-Za-z]*", limit):
-            raise ValueError(f"内存上限写法不对：{limit!r}（例如 128MB）")
-        before, self._limit = self._limit, limit
+        """DuckDB's memory cap set to ``limit`` (e.g. ``128MB``; ``_bytes`` tells what is read, and
+        refuses the rest) inside the block, back to the cap in force before it after it. Not while
+        another thread uses the connection."""
+        before = self._limit, self._limit_bytes
+        self._limit, self._limit_bytes = limit, _bytes(limit)
         self.con.execute(f"SET memory_limit = '{limit}'")
         try:
             yield
         finally:
-            self._limit = before
-            self.con.execute(f"SET memory_limit = '{before}'")
+            self._limit, self._limit_bytes = before
+            self.con.execute(f"SET memory_limit = '{before[0]}'")
+
+    @contextmanager
+    def capped(self, limit: str, variable: str) -> Iterator[None]:
+        """The block under DuckDB cap ``limit`` (set by the environment variable ``variable``), its
+        out-of-memory error as one clear line (``database_memory``)."""
+        with database_memory(limit, variable), self.memory_limit(limit):
+            yield
 
     def _room_for(self, texts: Iterable[str]) -> str | None:
         """A cap for a batch whose largest text needs more than the cap in force (DuckDB stores a
         text in one block of its size: a 30 MB volume does not fit under 64 MB), else None."""
         largest = max((len(t) for t in texts if t), default=0) * 3  # UTF-8 bytes, at most 3 a character
         need = 2 * largest + BATCH_ROOM
-        return f"{-(-need // 2**20)}MB" if need > _bytes(self._limit) else None
+        return f"{-(-need // 2**20)}MB" if self._limit_bytes is not None and need > self._limit_bytes else None
 
     def stage_findings(self) -> None:
         """Open the staging tables for this run's findings: from now on ``write_batch`` puts there
@@ -419,20 +430,23 @@ def database_memory(limit: str = MEMORY_LIMIT, variable: str = "JIXIAO_DB_MEMORY
         ) from exc
 
 
-_SIZE = re.compile(r"([0-9.]+)\s*([KMGT]?)(i?)B?", re.IGNORECASE)
+# DuckDB's memory units: K/KB/KiB … T/TB/TiB, byte(s), and the words kilobyte(s) … terabyte(s)
+_SIZE = re.compile(r"([0-9.]+)\s*(?:([KMGT]?)(i?)B?|(kilo|mega|giga|tera)bytes?|bytes?)", re.IGNORECASE)
 
 
 def _bytes(limit: str) -> int:
-    """A DuckDB memory setting in bytes, read as DuckDB reads it (``64MB`` = 64·1000², ``64MiB`` = 64·1024²).
+    """A DuckDB memory setting in bytes, read as DuckDB reads it (``64MB`` = 64·1000², ``64MiB`` =
+    64·1024²); ValueError, said in Chinese, for a setting written otherwise.
 
-    >>> _bytes("64MB"), _bytes("1GiB"), _bytes("512 kb")
-    (64000000, 1073741824, 512000)
+    >>> _bytes("64MB"), _bytes("1GiB"), _bytes("512 kb"), _bytes("512megabytes"), _bytes("2 Gigabytes")
+    (64000000, 1073741824, 512000, 512000000, 2000000000)
     """
     m = _SIZE.fullmatch(limit.strip())
     if m is None:
         raise ValueError(f"内存上限写法不对：{limit!r}（例如 128MB）")
-    number, prefix, binary = m.groups()
-    return int(float(number) * (1024 if binary else 1000) ** " KMGT".index(prefix.upper() or " "))
+    number, prefix, binary, word = m.groups()
+    prefix = (word or prefix or " ")[0].upper()
+    return int(float(number) * (1024 if binary else 1000) ** " KMGT".index(prefix))
 
 
 @contextmanager

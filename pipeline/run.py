@@ -31,7 +31,6 @@ from .load import (
     READ_MEMORY_LIMIT,
     READ_MEMORY_VARIABLE,
     Store,
-    database_memory,
 )
 from .model import Extraction, FileError
 from .process import CatalogEntry, apply_catalog, process_file, safe_process  # noqa: F401 - the public API
@@ -223,8 +222,8 @@ def run(paths: Iterable[Path], db: Path, *, quiet: bool = False, force: bool = F
 
         # the batches are written by a thread of their own while the workers read on (pipeline/writer.py),
         # DuckDB under its smallest cap meanwhile (the workers hold the rest of the memory: load.py)
-        with (database_memory(READ_MEMORY_LIMIT, READ_MEMORY_VARIABLE) if pool else nullcontext(),
-              store.memory_limit(READ_MEMORY_LIMIT) if pool else nullcontext(), BatchWriter(write) as writer):
+        with (store.capped(READ_MEMORY_LIMIT, READ_MEMORY_VARIABLE) if pool else nullcontext(),
+              BatchWriter(write) as writer):
             try:
                 results = pool.map(tasks) if pool else _in_process(tasks, password, ruleset, ocr, checks)
                 for path, result in gather_parts(results, parts):
@@ -245,7 +244,7 @@ def run(paths: Iterable[Path], db: Path, *, quiet: bool = False, force: bool = F
             summary.facts += writer.close()
         summary.failed.sort(key=lambda e: e.path)
         # the end under the run's cap too: the checks read a range of units at a time (load.py)
-        with database_memory(LOAD_MEMORY_LIMIT, LOAD_MEMORY_VARIABLE), store.memory_limit(LOAD_MEMORY_LIMIT):
+        with store.capped(LOAD_MEMORY_LIMIT, LOAD_MEMORY_VARIABLE):
             link_units(store.con, ruleset)
             if checks:
                 summary.findings = store.replace_findings(run_checks(store.con, ruleset, store.checked), staged=True)

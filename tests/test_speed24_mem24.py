@@ -93,3 +93,27 @@ def test_a_long_text_loads_under_a_cap_smaller_than_it(tmp_path):
     assert chars == [(len(long.document.text),)]
     assert facts == (len(small.facts), len(small.facts))
     assert after == small_cap != before == restored  # the cap in force again after the batch, then the default
+
+
+def test_a_cap_written_in_duckdb_words_is_read_and_a_batch_still_makes_room(tmp_path):
+    """Every way DuckDB reads a cap (512megabytes, 2 GiB …) is one grammar in jixiao too: the cap is
+    set, a batch is written under it (its room for long texts computed from it), and a cap DuckDB
+    would refuse is refused before anything is set, in one clear line."""
+    import pytest
+
+    from pipeline.load import Store
+    from pipeline.process import process_file
+    from pipeline.rules import load_rules
+
+    small = process_file(next(p for p in SAMPLES if p.suffix == ".txt"), load_rules())
+    with Store(tmp_path / "words.duckdb") as store:
+        for cap in ("512megabytes", "2 Gigabytes", "96MiB"):
+            with store.memory_limit(cap):
+                assert store.write_batch([small]) == len(small.facts)
+        count = store.con.execute("SELECT count(*) FROM facts").fetchone()[0]
+        before = store.con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+        with pytest.raises(ValueError, match="内存上限写法不对"):
+            with store.memory_limit("lots"):
+                pass
+        assert store.con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == before
+    assert count == len(small.facts)  # written three times, replaced whole each time: once
