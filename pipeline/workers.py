@@ -290,10 +290,7 @@ class WorkerPool:
     def close(self) -> None:
         """Stop every worker: ask politely, then kill whoever is still busy."""
         for w in self._workers:
-            try:
-                w.conn.send(None)
-            except OSError:
-                pass
+            self._retire(w)
         for w in self._workers:
             w.process.join(timeout=1)
             if w.process.is_alive():

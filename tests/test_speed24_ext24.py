@@ -122,17 +122,18 @@ def test_the_windows_built_row_by_row_are_those_the_array_operations_build():
 
 
 def test_the_figure_twin_parts_read_finds_what_the_figure_pattern_finds_within_any_bounds():
-    from pipeline.extraction.parts import _fig, _figure
+    from pipeline.extraction.parts import _figure
     from pipeline.groups import numbers
 
-    assert _fig(RULESET) == numbers(RULESET.figure)["fig"]
+    figure, fig = _figure(RULESET)
+    assert fig == numbers(RULESET.figure)["fig"]
     found = 0
     for text in TEXTS[::3]:
         for s in _sentences(text)[::2]:
             st, n = s.text, len(s.text)
             for lo, hi in ((0, n), (n // 4, n), (0, n // 2), (n // 3, 2 * n // 3)):
                 plain = [(m.span(), m.groups()) for m in RULESET.figure.finditer(st, lo, hi)]
-                assert [(m.span(), m.groups()) for m in _figure(RULESET).finditer(st, lo, hi)] == plain
+                assert [(m.span(), m.groups()) for m in figure.finditer(st, lo, hi)] == plain
                 found += len(plain)
     assert found > 1_000
 

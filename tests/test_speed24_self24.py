@@ -19,7 +19,7 @@ from pipeline.selfeval import read as R
 from pipeline.selfeval import rows as S
 from pipeline.selfeval import measure as M
 from pipeline.selfeval import vocab as V
-from pipeline.selfeval.measure import is_comparator, plain_number
+from pipeline.selfeval.measure import is_comparator, parse_measure, plain_number
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = sorted(ROOT.glob("tests/cases/real/*/docs/*")) + sorted((ROOT / "data" / "raw").glob("0*"))
@@ -27,6 +27,34 @@ _RUN = 800  # cells of a run at most (the reader's window)
 
 
 # the plain search (pipeline/selfeval/rows.py at 138fef2) -------------------------------------
+
+
+
+def _is_name(tok, vocab) -> bool:
+    """A level-3 cell, as round 23 asked it of the vocabulary cell by cell (rows.py now reads it
+    from the cell's remembered facts)."""
+    t = tok.text.strip()
+    return bool(S._WORDS.search(t)) and plain_number(t, vocab.points) is None and not is_comparator(t, vocab) \
+        and not S._header_word(t, vocab) \
+        and (tok.bounded or not S._PROSE.search(t) and t not in vocab.fillers) \
+        and not vocab.is_total(t) \
+        and not vocab.is_placeholder(t) \
+        and parse_measure(t, vocab, None).qualitative
+
+
+def _level_cell(tok, vocab) -> bool:
+    """A level cell, as round 23 asked it."""
+    return bool(vocab.block_of(tok.text) or vocab.is_level2(tok.text) or vocab.has_points(tok.text))
+
+def _after_nature(got: dict) -> float:
+    """The cost of reading a value other than the target right after a row's comparator cell, as
+    round 23's search added it (rows.py now reads it from the cell's facts)."""
+    return S._NATURE_WITHOUT_TARGET if "nature" in got and "target" not in got else 0.0
+
+
+def _opens(tok) -> float:
+    """The cost of reading a row's value from the cell that opens a dump's line, as round 23 added it."""
+    return S._LINE_OPENING if tok.opens_line else 0.0
 
 def _parse_stream_plain(toks, header, vocab):
     slots = [r for r in header.values if r != "note"]
@@ -44,7 +72,7 @@ def _parse_stream_plain(toks, header, vocab):
                 break
             prefix = toks[i:j]
             pcost = _prefix_cost_plain(prefix, vocab)
-            if pcost is None or not S._is_name(toks[j], vocab):
+            if pcost is None or not _is_name(toks[j], vocab):
                 continue
             block = vocab.block_of(toks[j].text)
             if block == vocab.execution_block:
@@ -57,27 +85,14 @@ def _parse_stream_plain(toks, header, vocab):
                 total = pcost + scost + best[k]
                 if total < best[i]:
                     best[i], choice[i] = total, ("row", prefix, toks[j], assigned, k)
-    rows = []
-    i = 0
-    while i < n:
-        c = choice[i]
-        if c[0] == "skip":
-            if rows:
-                rows[-1][1].append(toks[i])
-            i += 1
-            continue
-        _, prefix, level3, assigned, k = c
-        cells = dict(assigned)
-        cells["level3"] = level3
-        rows.append((S.RawRow(cells, list(prefix)), []))
-        i = k
+    rows = S.chosen_rows(choice, toks)  # unchanged since round 23: the choices are what is compared
     return S._wrapped_cells([r for row in rows for r in _pushed_values_plain(row, slots, vocab)], slots)
 
 
 def _pushed_values_plain(row, slots, vocab):
     raw, trailing = row
     at = len(raw.prefix)
-    while at > 0 and not S._level_cell(raw.prefix[at - 1], vocab):
+    while at > 0 and not _level_cell(raw.prefix[at - 1], vocab):
         at -= 1
     names = raw.prefix[at:]
     wanted = [r for r in slots if r in S._VALUE_ROLES]
@@ -142,18 +157,18 @@ def _slots_plain(toks, at, slots, vocab):
                 walk(i + 1, s + 1, {**got, role: toks[i]}, cost)
         elif role in ("weight", "score"):
             if plain_number(text, vocab.points) is not None:
-                extra = S._after_nature(got)
+                extra = _after_nature(got)
                 if role == "score" and "weight" in got and plain_number(text, vocab.points) > plain_number(got["weight"].text, vocab.points):
                     extra = 0.5
-                walk(i + 1, s + 1, {**got, role: toks[i]}, cost + extra + S._opens(toks[i]))
+                walk(i + 1, s + 1, {**got, role: toks[i]}, cost + extra + _opens(toks[i]))
         elif text and not vocab.block_of(text) and not vocab.is_level2(text) and not is_comparator(text, vocab) \
                 and not vocab.is_total(text) and not S._header_word(text, vocab) and not vocab.has_points(text) \
                 and (toks[i].bounded or text not in vocab.fillers):
             bare = S._BARE if plain_number(text, vocab.points) is not None and "weight" in slots else 0.0
-            bare += S._after_nature(got) if role != "target" else 0.0
+            bare += _after_nature(got) if role != "target" else 0.0
             if S._PROSE.search(text) and not toks[i].bounded:
                 bare += S._SENTENCE_AS_VALUE
-            walk(i + 1, s + 1, {**got, role: toks[i]}, cost + bare + S._opens(toks[i]))
+            walk(i + 1, s + 1, {**got, role: toks[i]}, cost + bare + _opens(toks[i]))
 
     walk(at, 0, {}, 0.0)
     return out

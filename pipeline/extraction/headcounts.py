@@ -79,11 +79,11 @@ def _header_run(lines: list[Sentence], k: int) -> list[Sentence]:
     return heads
 
 
-def _count_metric(header: str, ruleset: RuleSet) -> str | None:
-    """The count metric a header names (its year dropped: 2023 年实际在职人数), or None."""
+def _count_metric(header: str, label: str, ruleset: RuleSet) -> str | None:
+    """The count metric a header names (its year dropped: 2023 年实际在职人数), or None. ``label``:
+    the header normalized."""
     if not may_name(header, ruleset):
         return None  # most headers (2023年, 编制数): the year and noise dropped below only delete
-    label = normalize_label(header)
     label = _year_head(ruleset.fragments["YEAR"]).sub("", label, 1, None, None, False)
     metric = lookup_label(label, ruleset)
     return metric if metric is not None and ruleset.metric_unit(metric) in _COUNT_UNITS else None
@@ -95,15 +95,15 @@ def _year_head(year: str) -> regex.Pattern:
     return regex.compile("^" + year)
 
 
-def _columns(heads: list[Sentence], ruleset: RuleSet, known: dict[str, tuple] | None = None
+def _columns(heads: list[Sentence], ruleset: RuleSet, known: dict[str, tuple]
              ) -> tuple[list[_Column], Sentence | None]:
     """The leaf columns under ``heads``, and the header of the rows' names when they open with them
     (then the last of ``heads`` is the first row's name, not a header). ``known``: what earlier
     calls on the page read of a header line (the runs above a page's figure lines overlap)."""
-    known = {} if known is None else known
     for h in heads:
         if h.text not in known:
-            known[h.text] = (normalize_label(h.text), _count_metric(h.text, ruleset))
+            label = normalize_label(h.text)
+            known[h.text] = (label, _count_metric(h.text, label, ruleset))
     totals = ruleset.tables.total_rows
     texts = [known[h.text][0] for h in heads]
     named = next((i for i, t in enumerate(texts) if t in ruleset.tables.name_header), None)

@@ -21,14 +21,11 @@ _OPENERS = "（("
 
 
 def _figure(ruleset: RuleSet):
-    """The figure pattern's twin run by the standard library's engine (:func:`figscan.scanner`):
-    it finds what the pattern finds, group for group, at half the instructions a character."""
-    return scanner(ruleset.figure)[0]
-
-
-def _fig(ruleset: RuleSet) -> int:
-    """The number of the twin's (and the pattern's) group ``fig``."""
-    return scanner(ruleset.figure)[2]
+    """(the figure pattern's twin run by the standard library's engine, the number of its group
+    ``fig``) (:func:`figscan.scanner`): it finds what the pattern finds, group for group, at half the
+    instructions a character."""
+    pattern, _unit, fig = scanner(ruleset.figure)
+    return pattern, fig
 
 
 def enumerate_parts(text: str, sentences: list[Sentence], facts: list[Fact], ruleset: RuleSet, units: Units,
@@ -196,10 +193,11 @@ def _trailing_total(sentence: Sentence, facts: list[Fact], doc_facts: list[Fact]
     """A list of money items closed by its own total (…、其他支出45.3万元，合计196.4万元): the total
     (kind ``total``, named after the metric stated elsewhere with the same value) and its parts."""
     s = sentence.text
-    figures = [m for m in _figure(ruleset).finditer(s)]
+    figure, fig = _figure(ruleset)
+    figures = list(figure.finditer(s))
     if len(figures) < 3:
         return []
-    last, fig = figures[-1], _fig(ruleset)
+    last = figures[-1]
     lead = s[: last.start(fig)]
     if not _TRAILING_TOTAL.search(lead):
         return []
@@ -228,7 +226,7 @@ def _trailing_total(sentence: Sentence, facts: list[Fact], doc_facts: list[Fact]
 def _list_items(rest: str, ruleset: RuleSet, units: Units) -> list[tuple[int, int, object, str]]:
     """(start, end, quantity, label) of each money item of a list, one figure per item: items are
     split at ，；, and at 、 only where an item would hold more than one figure."""
-    items, fig = [], _fig(ruleset)
+    items, fig = [], _figure(ruleset)[1]
     for chunk_at, chunk in _split_outside_brackets(rest, _CLAUSE_SPLIT):
         money = _money_in(chunk, ruleset, units)
         pieces = [(chunk_at, chunk)]
@@ -245,8 +243,8 @@ def _list_items(rest: str, ruleset: RuleSet, units: Units) -> list[tuple[int, in
 
 
 def _money_in(chunk: str, ruleset: RuleSet, units: Units):
-    out, fig = [], _fig(ruleset)
-    for m in _figure(ruleset).finditer(chunk):
+    out, (figure, fig) = [], _figure(ruleset)
+    for m in figure.finditer(chunk):
         if _in_brackets(chunk, m.start()):
             continue
         q = parse_quantity(m.group(fig), units)
@@ -352,14 +350,15 @@ def _listed_after(sentence: Sentence, at: int, levels: list[Fact], ruleset: Rule
     when that count has none there, of the last count before it in the unit the list is counted in
     (共征用土地158.811亩，签订征地协议69份，其中耕地596.0215亩…: the area's)."""
     text = sentence.text
-    figures = [m for m in _figure(ruleset).finditer(text[:at])]
+    figure, fig = _figure(ruleset)
+    figures = list(figure.finditer(text[:at]))
     if not figures:
         return [], set()
     cut, stop = sentence.start + at, sentence.start + _list_end(text, at, ruleset)
     if _in_brackets(text, at):  # （其中…）: the parts stand inside the bracket
         close = min((i for i in (text.find("）", at), text.find(")", at)) if i >= 0), default=len(text))
         stop = min(stop, sentence.start + close)
-    total_end = sentence.start + figures[-1].end(_fig(ruleset))  # by its end: 签约1326户 is no 约1326户
+    total_end = sentence.start + figures[-1].end(fig)  # by its end: 签约1326户 is no 约1326户
     total = next((f for f in levels if f.end == total_end and f.unit != "yuan"), None)
     found = _parts_of(total, sentence, levels, cut, stop, ruleset, units) if total is not None else ([], set())
     if found[0]:
@@ -371,8 +370,8 @@ def _listed_after(sentence: Sentence, at: int, levels: list[Fact], ruleset: Rule
 
 def _units_after(sentence: Sentence, cut: int, stop: int, ruleset: RuleSet, units: Units | None):
     """The canonical units of the figures between ``cut`` and ``stop`` (document offsets), in order."""
-    fig = _fig(ruleset)
-    for m in _figure(ruleset).finditer(sentence.text, cut - sentence.start, stop - sentence.start):
+    figure, fig = _figure(ruleset)
+    for m in figure.finditer(sentence.text, cut - sentence.start, stop - sentence.start):
         q = parse_quantity(m.group(fig), units)
         if q is not None:
             yield q.unit
@@ -414,8 +413,8 @@ def _own_sense(total: Fact, part: Fact, sentence: Sentence, cut: int, stop: int,
     sense = next((w for w in words if w in (part.label or "") and w not in (total.label or "")), None)
     if sense is None:
         return None
-    fig = _fig(ruleset)
-    others = [m for m in _figure(ruleset).finditer(sentence.text, cut - sentence.start, stop - sentence.start)
+    figure, fig = _figure(ruleset)
+    others = [m for m in figure.finditer(sentence.text, cut - sentence.start, stop - sentence.start)
               if sentence.start + m.start(fig) != part.start
               and (q := parse_quantity(m.group(fig), units)) is not None and q.unit == total.unit]
     return sense if others else None
@@ -455,7 +454,7 @@ def _bracket_count_parts(sentence: Sentence, levels: list[Fact], ruleset: RuleSe
     Returns (part facts, starts of level facts that are only parts)."""
     text = sentence.text
     out: list[Fact] = []
-    fig = _fig(ruleset)
+    figure, fig = _figure(ruleset)
     for total in levels:
         if total.unit == "yuan":
             continue
@@ -467,7 +466,7 @@ def _bracket_count_parts(sentence: Sentence, levels: list[Fact], ruleset: RuleSe
             continue
         found, pieces = [], _split_outside_brackets(text[rel + 1:close], _CLAUSE_SPLIT + _LIST_SPLIT)
         for at, piece in pieces:
-            figs = [m for m in _figure(ruleset).finditer(piece)]
+            figs = list(figure.finditer(piece))
             q = parse_quantity(figs[0].group(fig), units) if len(figs) == 1 else None
             if q is None or q.unit != total.unit:
                 found = []
@@ -498,8 +497,8 @@ def _bare_parts(sentence: Sentence, total: Fact, levels: list[Fact], cut: int, s
     found, named = [], True
     kinds = ruleset.enumeration.get("kind_words", ()) if total.metric in ruleset.enumeration.get("kinds_only", ()) else ()
     item_start = cut - sentence.start
-    fig = _fig(ruleset)
-    for m in _figure(ruleset).finditer(sentence.text, cut - sentence.start, stop - sentence.start):
+    figure, fig = _figure(ruleset)
+    for m in figure.finditer(sentence.text, cut - sentence.start, stop - sentence.start):
         start = sentence.start + m.start(fig)
         q = parse_quantity(m.group(fig), units)
         if start in taken or q is None or q.unit != total.unit or q.approx:

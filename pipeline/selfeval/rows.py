@@ -280,9 +280,15 @@ def parse_stream(toks: list[Tok], header: Header, vocab: IndicatorVocab) -> list
                 total = pcost + scost + best[k]
                 if total < best[i]:
                     best[i], choice[i] = total, ("row", toks[i:j], toks[j], assigned, k)
+    return _wrapped_cells([r for row in chosen_rows(choice, toks) for r in _pushed_values(row, slots, vocab)], slots)
+
+
+def chosen_rows(choice: list, toks: list[Tok]) -> list[tuple[RawRow, list[Tok]]]:
+    """The rows the search chose, from the first cell on: each (row, the cells skipped after it).
+    ``choice[i]``: ("skip",) or ("row", prefix, level-3 cell, assigned cells, the next row's index)."""
     rows: list[tuple[RawRow, list[Tok]]] = []
     i = 0
-    while i < n:
+    while i < len(toks):
         c = choice[i]
         if c[0] == "skip":
             if rows:
@@ -294,7 +300,7 @@ def parse_stream(toks: list[Tok], header: Header, vocab: IndicatorVocab) -> list
         cells["level3"] = level3
         rows.append((RawRow(cells, list(prefix)), []))
         i = k
-    return _wrapped_cells([r for row in rows for r in _pushed_values(row, slots, vocab)], slots)
+    return rows
 
 
 def _wrapped_cells(rows: list[tuple[RawRow, list[Tok]]], slots: list[str]) -> list[tuple[RawRow, list[Tok]]]:
@@ -369,7 +375,8 @@ _VALUE_ROLES = frozenset({"target", "actual", "weight", "score"})
 
 
 def _level_cell(tok: Tok, vocab: IndicatorVocab) -> bool:
-    return bool(vocab.block_of(tok.text) or vocab.is_level2(tok.text) or vocab.has_points(tok.text))
+    """A level cell: a level-1 block, a level-2 name or the points (``_Facts.levelish``, remembered)."""
+    return _facts(tok, vocab).levelish
 
 
 def _prefix_cost(prefix: list[_Facts]) -> float | None:
@@ -400,14 +407,9 @@ def _header_word(text: str, vocab: IndicatorVocab) -> bool:
 def _is_name(tok: Tok, vocab: IndicatorVocab) -> bool:
     """A level-3 cell: words, not a figure, a comparator, a level-1/2 name, a header word or a
     template's unfilled name (指标2：, ……); and, unless the page printed the cell's borders, no
-    sentence (a dump's prose is no row) and no header piece (年度, 指标: a header the dump broke up)."""
-    t = tok.text.strip()
-    return bool(_WORDS.search(t, None, None, False)) and plain_number(t, vocab.points) is None and not is_comparator(t, vocab) \
-        and not _header_word(t, vocab) \
-        and (tok.bounded or not _PROSE.search(t, None, None, False) and t not in vocab.fillers) \
-        and not vocab.is_total(t) \
-        and not vocab.is_placeholder(t) \
-        and parse_measure(t, vocab, None).qualitative
+    sentence (a dump's prose is no row) and no header piece (年度, 指标: a header the dump broke up).
+    ``_Facts.name``, remembered."""
+    return _facts(tok, vocab).name
 
 
 def _slots(toks: list[Tok], at: int, slots: list[str], vocab: IndicatorVocab):
@@ -442,7 +444,7 @@ def _readings(toks: list[Tok], facts: list[_Facts], at: int, slots: list[str]):
         if i >= n:
             return
         f = facts[i]
-        after_nature = _NATURE_WITHOUT_TARGET if nature and target < 0 else 0.0  # ``_after_nature``
+        after_nature = _NATURE_WITHOUT_TARGET if nature and target < 0 else 0.0
         if role == "other":
             if f.filled:  # words (a rubric's 评分标准), or a figure of no role of its own (单项指标得分)
                 walk(i + 1, s + 1, got + ((role, i),), cost + (_NUMBER_AS_OTHER if f.num is not None else 0.0),
@@ -503,7 +505,7 @@ class _Facts:
         t = trimmed
         self.name = bool(_WORDS.search(text, None, None, False)) and num is None and not comparator and not t.header \
             and (tok.bounded or not prose and not filler) and not t.total and not t.placeholder \
-            and parse_measure(text, vocab, None).qualitative  # ``_is_name``, its answers asked once
+            and parse_measure(text, vocab, None).qualitative
         self.value = bool(text) and not t.block and not t.level2 and not comparator and not t.total \
             and not t.header and not t.points and (tok.bounded or not filler)
         self.opens = tok.opens_line
@@ -530,18 +532,6 @@ def _facts(tok: Tok, vocab: IndicatorVocab) -> _Facts:
     key = (tok.text, tok.bounded, tok.opens_line)
     known = vocab._cell_facts.get(key)
     return known if known is not None else vocab._cell_facts.keep(key, _Facts(tok, vocab))
-
-
-def _after_nature(got: dict) -> float:
-    """The cost of reading a value other than the target right after a row's comparator cell (= |
-    100 of a cut row: the 指标值, not the weight)."""
-    return _NATURE_WITHOUT_TARGET if "nature" in got and "target" not in got else 0.0
-
-
-def _opens(tok: Tok) -> float:
-    """The cost of reading a row's value from the cell that opens a dump's line: a dump prints a
-    row a line, and its next line starts the next row."""
-    return _LINE_OPENING if tok.opens_line else 0.0
 
 
 # rows → indicators ----------------------------------------------------------------------------
