@@ -34,39 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.append(str(ROOT))  # after PYTHONPATH: it picks the code measured
 
-
-def _rss_kb() -> int:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS"):
-            return int(line.split()[1])
-    return 0
-
-
-def _pss_kb(pid: int | str) -> int:
-    """A process's proportional set size (its pages, shared ones divided among their sharers);
-    0 when it is gone."""
-    try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
-def _descendants(pid: int) -> list[int]:
-    """Every process below ``pid`` (the fork server and the workers forked from it), as their
-    parents' main threads started them."""
-    out, todo = [], [pid]
-    while todo:
-        at = todo.pop()
-        try:
-            kids = [int(k) for k in Path(f"/proc/{at}/task/{at}/children").read_text().split()]
-        except OSError:
-            kids = []
-        out += kids
-        todo += kids
-    return out
+from run_bench import _kb, tree  # noqa: E402 - bench/ is on sys.path when this runs as a script
 
 
 def main() -> None:
@@ -135,10 +103,10 @@ def main() -> None:
                     db = cur.execute("SELECT sum(memory_usage_bytes) FROM duckdb_memory()").fetchone()[0] or 0
                 except Exception:  # noqa: BLE001 - a sample missed, not a failed run
                     db = -1
-            below = [_pss_kb(p) for p in _descendants(os.getpid())]
-            parent = _pss_kb("self")
+            below = [_kb(f"/proc/{p}/smaps_rollup", "Pss:") for p, depth in tree(os.getpid()) if depth]
+            parent = _kb("/proc/self/smaps_rollup", "Pss:")
             samples.append({"t": round(time.monotonic() - started, 2), "phase": state["phase"], "done": state["done"],
-                            "rss_mb": round(_rss_kb() / 1024, 1), "blocks_k": sys.getallocatedblocks() // 1000,
+                            "rss_mb": round(_kb("/proc/self/status", "VmRSS") / 1024, 1), "blocks_k": sys.getallocatedblocks() // 1000,
                             "duckdb_mb": round(db / 2**20, 1) if db >= 0 else None,
                             "tree_pss_mb": round((parent + sum(below)) / 1024, 1),
                             "worker_pss_mb": round(max(below, default=0) / 1024, 1)})

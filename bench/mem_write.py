@@ -19,9 +19,8 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-from mem_trace import (
-    _rss_kb,  # bench/ is on sys.path when this runs as a script; it puts the checkout on it too
-)
+import mem_trace  # noqa: F401 - bench/ is on sys.path when this runs as a script; it puts the checkout on it too
+from run_bench import _kb
 
 
 def main() -> None:
@@ -74,7 +73,7 @@ def main() -> None:
         store.stage_findings()
     cursor = store.con.cursor()
     started, peak = time.monotonic(), 0
-    print(f"start: RSS {_rss_kb() // 1024} MB, cap {cap}", flush=True)
+    print(f"start: RSS {_kb('/proc/self/status', 'VmRSS') // 1024} MB, cap {cap}", flush=True)
     with store.memory_limit(cap):
         for b in range(args.batches):
             renamed = [[tuple(f"{v}~{b}" if i in places and v is not None else v for i, v in enumerate(row))
@@ -83,10 +82,10 @@ def main() -> None:
             batch = Rows(list(cols[0].column("doc")), *cols[:4], findings=cols[4], evidence=cols[5])
             batch.checked = list(batch.docs)
             store.write_batch([batch])
-            peak = max(peak, _rss_kb())
+            peak = max(peak, _kb('/proc/self/status', 'VmRSS'))
             if (b + 1) % args.every == 0:
                 db = cursor.execute("SELECT sum(memory_usage_bytes) FROM duckdb_memory()").fetchone()[0] or 0
-                print(f"{(b + 1) * 100:7d} reports  RSS {_rss_kb() // 1024:4d} MB  peak {peak // 1024:4d} MB  "
+                print(f"{(b + 1) * 100:7d} reports  RSS {_kb('/proc/self/status', 'VmRSS') // 1024:4d} MB  peak {peak // 1024:4d} MB  "
                       f"DuckDB {db // 2**20:4d} MB  {time.monotonic() - started:6.1f} s", flush=True)
     for tag, mb, spilled in cursor.execute(
             "SELECT tag, memory_usage_bytes // 1048576, temporary_storage_bytes // 1048576 FROM duckdb_memory() "

@@ -16,17 +16,12 @@ before pipeline/process.py (57881f0, issue 9's filing) has only read, segment, m
 """
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 from pathlib import Path
 
+from count_instructions import _instrument  # noqa: E402 - bench/ is on sys.path when this runs as a script
+
 STAGES = ("read", "reading", "segment", "meta", "extract", "attribute", "scope", "restore")
-
-
-def _instrument(on: bool) -> None:
-    subprocess.run(["callgrind_control", "-i", "on" if on else "off", str(os.getpid())],
-                   stdout=subprocess.DEVNULL, check=False)
 
 
 class _Stages:
