@@ -49,7 +49,6 @@ def attribute(document: Document, sentences: list[Sentence], facts: list[Fact], 
     # a part of a list (kind part) is claimed for its total's metric only: its own label may
     # still name it (…（其中公务接待费1.95万元，因公出国费为0元）)
     claimed = _Claims(facts)
-    claim_facts, claim_starts, claims = claimed.facts, claimed.starts, len(claimed.facts)
     parts = {(f.start, f.metric) for f in facts if f.kind == Kind.PART}
     new: list[Fact] = []
     mentions: list[Mention] = []
@@ -74,15 +73,7 @@ def attribute(document: Document, sentences: list[Sentence], facts: list[Fact], 
             raw = text[start:end]
             if unit == "item" and not any(map(str.isdigit, raw)):
                 continue  # 两个确保, 三个方面: words, not counts
-            owner = None  # claimed.at(start, end), written out: asked of every figure
-            k = bisect_left(claim_starts, start - CLAIM_BACK)
-            while k < claims:
-                if (claim := claim_facts[k]).start >= end:
-                    break
-                if claim.end > start:
-                    owner = claim
-                    break
-                k += 1
+            owner = claimed.at(start, end)
             is_part = owner is not None and owner.kind == Kind.PART
             if owner is not None and not is_part and owner.kind != Kind.CHANGE:
                 known[i] = owner.metric, owner.label  # a fact stands on it: its value is the fact's reading
@@ -445,13 +436,6 @@ def _names_unit(before: bool, stext: str, lo: int, hi: int, unit: str, cues: Cue
         text = _rest_unsplit(stext, lo, cues)  # the rest of the sentence: one take-out a sentence
     else:
         text = stext[lo:hi]
-        if any(map(text.__contains__, cues.split_chars)):  # _has_split
+        if _has_split(text, cues):
             text = cues.split_space.sub("", text, 0, None, None, False)
-    # asked twice of most figures: the automaton read from its memo and searched here, not through
-    # words_of_unit and has_word (a Python call each)
-    words = cues.of_unit.get((before, unit))
-    if words is None:
-        words = cues.words_of_unit(before, unit, ruleset.metric_unit)
-    for _ in words.iter(text):
-        return True
-    return False
+    return has_word(cues.words_of_unit(before, unit, ruleset.metric_unit), text)

@@ -61,7 +61,7 @@ class Cues:
     before_words: ahocorasick.Automaton | _NoWords | None = None
     after_words: ahocorasick.Automaton | _NoWords | None = None
     # (before?, unit) → the before- or after-cue words naming a metric of that unit, made when first asked
-    of_unit: dict = field(default_factory=dict, repr=False, compare=False)
+    _of_unit: dict = field(default_factory=dict, repr=False, compare=False)
     # the gaps between a cue and its figure already read (gap → whether ``gap`` matches it), at most
     # GLUE_KEPT: few and short (most are empty), where a ``regex`` match costs ≈ 12 K instructions
     glue_memo: dict = field(default_factory=dict, repr=False, compare=False)
@@ -85,10 +85,10 @@ class Cues:
         """The before-cue words (``before``) or the after-cue words that name a metric counted in ``unit``
         (``metric_unit``: metric → its unit, the RuleSet's), as an automaton (made once a side and unit)."""
         key = before, unit
-        got = self.of_unit.get(key)
+        got = self._of_unit.get(key)
         if got is None:
             metric_of = self.before_metric if before else self.after_metric
-            got = self.of_unit[key] = word_automaton(w for w, m in metric_of.items() if metric_unit(m) == unit)
+            got = self._of_unit[key] = word_automaton(w for w, m in metric_of.items() if metric_unit(m) == unit)
         return got
 
 
