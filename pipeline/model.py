@@ -369,7 +369,7 @@ def _spec_of(cls) -> tuple:
     names = tuple(f.name for f in every if f.init)
     by_slots = names == tuple(f.name for f in every) == tuple(getattr(cls, "__slots__", ())) \
         and not hasattr(cls, "__post_init__") and cls.__new__ is object.__new__ \
-        and all(f.default_factory is MISSING and not f.kw_only and not f.name.startswith("_") for f in every)
+        and all(not f.kw_only and not f.name.startswith("_") for f in every)
     make = _slot_builder(cls, every) if by_slots else cls
     _SPECS[cls] = names, attrgetter(*names), {n: i for i, n in enumerate(names)}, make
     return _SPECS[cls]
@@ -377,24 +377,31 @@ def _spec_of(cls) -> tuple:
 
 def _slot_builder(cls, every) -> object:
     """The function ``def build_<cls>(a, b, c=<c's default>, …)`` setting each slot by its
-    descriptor's ``__set__`` (written out and compiled once, as dataclasses writes ``__init__``; the
-    helpers' names start with ``_``, which no field's name does)."""
-    scope = {"_new": object.__new__, "_cls": cls}
-    params = []
+    descriptor's ``__set__`` (written out and compiled once, as dataclasses writes ``__init__``, a
+    field's default factory called where it is not given; the helpers' names start with ``_``,
+    which no field's name does)."""
+    scope = {"_new": object.__new__, "_cls": cls, "_FACTORY": _FACTORY}
+    params, sets = [], []
     for i, f in enumerate(every):
         scope[f"_set{i}"] = getattr(cls, f.name).__set__
-        if f.default is MISSING:
+        value = f.name
+        if f.default_factory is not MISSING:
+            scope[f"_factory{i}"] = f.default_factory
+            params.append(f"{f.name}=_FACTORY")
+            value = f"_factory{i}() if {f.name} is _FACTORY else {f.name}"
+        elif f.default is MISSING:
             params.append(f.name)
         else:
             scope[f"_default{i}"] = f.default
             params.append(f"{f.name}=_default{i}")
-    lines = [f"def build_{cls.__name__}({', '.join(params)}):", "    _obj = _new(_cls)"]
-    lines += [f"    _set{i}(_obj, {f.name})" for i, f in enumerate(every)]
+        sets.append(f"    _set{i}(_obj, {value})")
+    lines = [f"def build_{cls.__name__}({', '.join(params)}):", "    _obj = _new(_cls)"] + sets
     lines.append("    return _obj")
     exec("\n".join(lines), scope)  # noqa: S102 -- our own text, from the class's field names
     return scope[f"build_{cls.__name__}"]
 
 
 _SPECS: dict[type, tuple] = {}
+_FACTORY = object()  # a field with a default factory not given (as dataclasses' own sentinel)
 new_fact = builder(Fact)  # Fact(...), as cheap as it can be
 new_mention = builder(Mention)

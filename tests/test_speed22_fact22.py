@@ -82,7 +82,7 @@ class _Checked:  # a __post_init__ of its own: built by the class, so it still r
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class _Listed:  # a default factory: each object gets its own list, so the class builds them
+class _Listed:  # a default factory: each object gets its own list (the slot builder calls the factory)
     a: int
     items: list = dataclasses.field(default_factory=list)
 
@@ -94,15 +94,22 @@ class _Plain:  # no slots: the class builds it
 
 
 def test_classes_the_fast_path_cannot_serve_are_built_by_the_class():
-    assert builder(_Checked) is _Checked and builder(_Listed) is _Listed and builder(_Plain) is _Plain
-    assert builder(Match) is Match  # its groups default to a fresh dict
+    assert builder(_Checked) is _Checked and builder(_Plain) is _Plain
     with pytest.raises(ValueError):
         builder(_Checked)(-1)
-    assert builder(_Listed)(1).items is not builder(_Listed)(1).items
     assert replaced(_Checked(1, 2), b=3) == _Checked(1, 3)
     with pytest.raises(ValueError):
         replaced(_Checked(1, 2), a=-1)  # the __post_init__ runs on the copy too
-    assert replaced(_Plain(1), b="y") == _Plain(1, "y") and replaced(_Listed(1, [2]), a=3) == _Listed(3, [2])
+    assert replaced(_Plain(1), b="y") == _Plain(1, "y")
+
+
+def test_a_default_factory_is_called_for_each_object_the_slot_builder_builds():
+    assert builder(_Listed) is not _Listed and builder(Match) is not Match  # served by their slots
+    assert builder(_Listed)(1) == _Listed(1) and builder(_Listed)(1, [2]).items == [2]
+    first, second = builder(Match)(None, None, 1, 2, 0, 1), builder(Match)(None, None, 1, 2, 0, 1)
+    assert first == Match(None, None, 1, 2, 0, 1) and first.groups == {} and first.groups is not second.groups
+    assert builder(_Listed)(1).items is not builder(_Listed)(1).items
+    assert replaced(_Listed(1, [2]), a=3) == _Listed(3, [2])
 
 
 @pytest.mark.parametrize("changes", [{}, {"kind": Kind.PART}, {"kind": Kind.SUB, "group": 3},

@@ -194,3 +194,6 @@ def test_a_hit_built_by_its_slots_is_the_dataclass(ruleset):
     built, plain = _new_match(*values), Match(*values)
     assert built == plain and repr(built) == repr(plain) and type(built) is Match
     assert hash((built.start, built.end)) == hash((plain.start, plain.end))
+    # the fields left out take their defaults, a default factory called for each hit (no shared dict)
+    first, second = _new_match(*values[:6]), _new_match(*values[:6])
+    assert first == Match(*values[:6]) and first.groups == {} and first.groups is not second.groups

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from bisect import bisect_right
-from dataclasses import fields
 from functools import lru_cache
 from itertools import chain
 
@@ -12,7 +11,7 @@ import ahocorasick
 
 from ..holding import any_word
 from ..memo import per_object
-from ..model import DocMeta, FigureContext, Match, Rule, Sentence
+from ..model import DocMeta, FigureContext, Match, Rule, Sentence, builder
 from ..rules import RuleSet
 from .context import context_of, figure_context
 from .loose import loose_twin
@@ -78,33 +77,7 @@ def find_hits(text: str, sentences: list[Sentence], ruleset: RuleSet, meta: DocM
     return hits
 
 
-def _match_builder():
-    """``Match(rule, sentence, start, end, label_start, label_end, groups, context)`` with every
-    field given, each slot set by its descriptor, as ``model.builder`` builds the classes it can
-    (Match's default factory keeps it from there): the frozen dataclass's ``__init__`` sets each
-    field through ``object.__setattr__`` (≈ 1,100 hits over the real pages). Match itself where
-    its fields are not these eight."""
-    names = ("rule", "sentence", "start", "end", "label_start", "label_end", "groups", "context")
-    if tuple(f.name for f in fields(Match)) != names or tuple(getattr(Match, "__slots__", ())) != names:
-        return Match
-    s0, s1, s2, s3, s4, s5, s6, s7 = (getattr(Match, name).__set__ for name in names)
-    new = object.__new__
-
-    def build(rule, sentence, start, end, label_start, label_end, groups, context):
-        hit = new(Match)
-        s0(hit, rule)
-        s1(hit, sentence)
-        s2(hit, start)
-        s3(hit, end)
-        s4(hit, label_start)
-        s5(hit, label_end)
-        s6(hit, groups)
-        s7(hit, context)
-        return hit
-    return build
-
-
-_new_match = _match_builder()
+_new_match = builder(Match)  # Match(...) by its slots (model.builder)
 
 
 # a match reaches at most this far before / after the anchor it contains
