@@ -108,8 +108,11 @@ def run(paths, db, rules_dir, quiet, force, catalog, password, workers, timeout,
         jixiao run data/raw --db data/out/jixiao.duckdb --workers 2 --timeout 60
         jixiao run archive/ --engine ray --address auto
     """
+    from .workers import Limits, default_workers, start_fork_server
+
+    if engine == "local" and workers != 0:
+        start_fork_server()  # the workers' server loads while this process imports the rest
     from .run import run as run_pipeline
-    from .workers import Limits, default_workers
 
     if engine == "ray":
         from .engine_ray import import_ray

@@ -144,6 +144,23 @@ def _worker_main(conn: Connection, limits: Limits, password: str | None, hook: s
             return
 
 
+def _fork_context():
+    """multiprocessing's forkserver context, its server preloading the pipeline (worker_preload)."""
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["pipeline.worker_preload"])
+    return ctx
+
+
+def start_fork_server() -> None:
+    """Start the fork server now, without waiting for it: it imports the pipeline, loads the rules
+    and warms up (≈ 1 s) while the caller does its own imports and reads the rules, instead of
+    after them. A ``WorkerPool`` started later finds it running (one server a process)."""
+    from multiprocessing import forkserver
+
+    _fork_context()
+    forkserver.ensure_running()
+
+
 def warm_up(ruleset) -> None:
     """Run every rule's own examples through segment and extract once.
 
@@ -252,8 +269,7 @@ class WorkerPool:
         self.ocr = ocr
         self.rules_dir = rules_dir  # the workers load the rules from here (default: the packaged rules)
         self.hook = os.environ.get(HOOK_ENV)
-        self._ctx = multiprocessing.get_context("forkserver")
-        self._ctx.set_forkserver_preload(["pipeline.worker_preload"])
+        self._ctx = _fork_context()
         self._workers = [self._start() for _ in range(max(1, workers))]
 
     def __enter__(self) -> "WorkerPool":
