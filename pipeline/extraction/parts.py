@@ -355,17 +355,42 @@ def _listed_after(sentence: Sentence, at: int, levels: list[Fact], ruleset: Rule
     if not figures:
         return [], set()
     cut, stop = sentence.start + at, sentence.start + _list_end(text, at, ruleset)
-    if _in_brackets(text, at):  # （其中…）: the parts stand inside the bracket
+    bracketed = _in_brackets(text, at)
+    if bracketed:  # （其中…）: the parts stand inside the bracket
         close = min((i for i in (text.find("）", at), text.find(")", at)) if i >= 0), default=len(text))
         stop = min(stop, sentence.start + close)
     total_end = sentence.start + figures[-1].end(fig)  # by its end: 签约1326户 is no 约1326户
     total = next((f for f in levels if f.end == total_end and f.unit != "yuan"), None)
+    nested = _bracketed_after(text, at, stop - sentence.start)
+    if nested:  # 其中行政编制6名（其中：…事业编制6名）: the bracket breaks down its item, not the total
+        levels = [f for f in levels if not any(a < f.start - sentence.start < b for a, b in nested)]
     found = _parts_of(total, sentence, levels, cut, stop, ruleset, units) if total is not None else ([], set())
-    if found[0]:
+    if found[0] or bracketed:  # （其中…）breaks down the figure right before the bracket, or nothing
         return found
     first = next((f for f in _units_after(sentence, cut, stop, ruleset, units)), None)
     other = [f for f in levels if f.end <= cut and f.unit == first and f.unit != "yuan" and f is not total]
     return _parts_of(other[-1], sentence, levels, cut, stop, ruleset, units) if first and other else ([], set())
+
+
+def _bracketed_after(text: str, at: int, stop: int) -> list[tuple[int, int]]:
+    """The spans of the brackets opened between ``at`` and ``stop`` (outermost only): what a list's
+    item says of itself inside them."""
+    spans, depth, opened = [], 0, 0
+    if not any(c in text[at:stop] for c in _OPENERS):
+        return spans
+    for i in range(at, min(stop, len(text))):
+        ch = text[i]
+        if ch in _OPENERS:
+            if depth == 0:
+                opened = i
+            depth += 1
+        elif ch in "）)" and depth:
+            depth -= 1
+            if depth == 0:
+                spans.append((opened, i))
+    if depth:
+        spans.append((opened, len(text)))
+    return spans
 
 
 def _units_after(sentence: Sentence, cut: int, stop: int, ruleset: RuleSet, units: Units | None):

@@ -237,6 +237,8 @@ def _list_head(hit: Match, by_span: dict[int, Fact], ruleset: RuleSet, text: str
     if not openers:
         return None
     at = min(openers)
+    if any(word in before[at:] for word in ruleset.enumeration.get("item_break", ())):
+        return None  # …；公务接待费1万元，比上年增加0.5万元: the item's own change (previous_fact finds it)
     pattern, _unit, fig = scanner(ruleset.figure)  # the pattern's twin: the same figures, half the instructions
     figures = list(pattern.finditer(before[:at]))
     if not figures:

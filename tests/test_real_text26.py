@@ -1,0 +1,76 @@
+"""Batch H (tests/cases/real/batchH, round 26): three shapes of real pages that misled the checks —
+each case a sentence shaped like one on those pages, not copied from one, run through the whole
+per-file pipeline (process_file) on a real file and, for the findings, a real `jixiao run` database."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from real_db import query, run_text
+
+from pipeline.process import process_file
+
+HEAD = "某县教育局2023年度部门决算说明\n"
+
+
+@pytest.fixture(autouse=True)
+def _rules(ruleset):
+    pytest.ruleset = ruleset
+
+
+def extraction(tmp_path, body: str):
+    path = tmp_path / "r.txt"
+    path.write_text(HEAD + body, encoding="utf-8")
+    return process_file(path, pytest.ruleset)
+
+
+def changes(ex, metric: str) -> set[Decimal]:
+    return {f.value for f in ex.facts if f.kind == "change" and f.metric == metric}
+
+
+def test_a_change_after_a_semicolon_item_is_the_items_not_the_lists_total(tmp_path):
+    """三公 29万 (+0.5万, +1.75%), 其中: items, each with its own change, separated by ；: the last item's
+    +0.5万 / +100% are 公务接待费's; the total keeps only its own change."""
+    ex = extraction(tmp_path, "2023年“三公”经费支出29万元，比上年增加0.5万元，增长1.75%，其中：因公出国（境）费0万元，"
+                              "较上年无增减；公务用车购置及运行费28万元，较上年无增减；公务接待费1万元，比上年增加0.5万元，"
+                              "增长100%，主要原因是接待任务增加。\n")
+    assert changes(ex, "spend.reception") == {Decimal("5000"), Decimal("1")}
+    assert changes(ex, "spend.three_public") == {Decimal("5000"), Decimal("0.0175")}
+
+
+def test_a_list_with_commas_only_still_gives_its_change_to_the_total(tmp_path):
+    """The shape the list-head rule was made for holds: no ； in the list, the change is the total's."""
+    ex = extraction(tmp_path, "2023年“三公”经费支出3万元，其中公务接待费1万元、公务用车运行维护费2万元、因公出国（境）费0万元，"
+                              "比上年减少1万元。\n")
+    assert changes(ex, "spend.three_public") == {Decimal("-10000")}
+    assert not changes(ex, "spend.reception")
+
+
+def test_a_bracketed_breakdown_of_one_item_is_no_second_part_of_the_total(tmp_path):
+    """总编制6名，其中行政编制6名（其中：参照公务员法管理的事业编制6名）: the bracket breaks down 行政编制, so
+    the total has one part, and no sum finding says 6 + 6 = 12."""
+    body = ("本单位总编制6名，其中行政编制6名（其中：参照公务员法管理的事业编制6名）。在职人员总数3人。"
+            "2023年度支出合计120.5万元。\n")
+    ex = extraction(tmp_path, body)
+    parts = sorted(f.value for f in ex.facts if f.metric == "staff.authorized" and f.kind == "part")
+    assert parts == [Decimal("6")]
+    assert any(f.metric == "staff.authorized" and f.kind == "level" and f.value == 6 for f in ex.facts)
+    (tmp_path / "db").mkdir()
+    db = run_text(tmp_path / "db", HEAD + body)
+    assert query(db, "SELECT count(*) FROM facts WHERE metric = 'staff.authorized'")[0][0] >= 2
+    assert query(db, """SELECT count(*) FROM audit_findings WHERE "check" = 'sum'""")[0][0] == 0
+
+
+def test_the_headcount_at_the_years_start_gives_way_to_the_years_end(tmp_path):
+    """年初在编在岗教职工19人，新分1人，当年退休3人，调出2人，年末在编在岗教职工15人: the unit's headcount is the
+    year-end 15; the start-of-year 19 is another moment's and 当年退休3人 a movement, not the retirees."""
+    body = "学校年初在编在岗教职工19人，新分1人，当年退休3人，调出2人，年末在编在岗教职工15人。\n"
+    ex = extraction(tmp_path, body)
+    levels = {(f.metric, f.value) for f in ex.facts if f.kind in ("level", "target")}
+    assert ("staff.actual", Decimal("15")) in levels
+    assert ("staff.actual", Decimal("19")) not in levels
+    assert not any(m == "staff.retired" for m, _ in levels)
+    (tmp_path / "db").mkdir()
+    db = run_text(tmp_path / "db", HEAD + body)
+    assert query(db, """SELECT count(*) FROM audit_findings WHERE "check" = 'conflict'""")[0][0] == 0
+    assert query(db, "SELECT count(*) FROM facts WHERE metric = 'staff.actual'")[0][0] >= 1
