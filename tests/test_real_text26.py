@@ -74,3 +74,11 @@ def test_the_headcount_at_the_years_start_gives_way_to_the_years_end(tmp_path):
     db = run_text(tmp_path / "db", HEAD + body)
     assert query(db, """SELECT count(*) FROM audit_findings WHERE "check" = 'conflict'""")[0][0] == 0
     assert query(db, "SELECT count(*) FROM facts WHERE metric = 'staff.actual'")[0][0] >= 1
+
+
+def test_money_written_in_wan_without_yuan_at_a_clause_end_is_read_after_a_money_label(tmp_path):
+    """安排公车购置及运行维护费38万。: 万 without 元 where the clause ends is money after a money label; a figure in
+    万 that goes on into another unit (38万人) is not."""
+    ex = extraction(tmp_path, "2023年一般公务用车编制3台。安排公车购置及运行维护费38万。全年服务群众38万人次。\n")
+    money = {(f.metric, f.value, f.unit) for f in ex.facts if f.kind in ("level", "target") and f.unit == "yuan"}
+    assert money == {("spend.vehicle", Decimal("380000"), "yuan")}

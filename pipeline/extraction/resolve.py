@@ -50,8 +50,10 @@ def make_fact(hit: Match, q, meta: DocMeta, ruleset: RuleSet, by_span: dict[int,
     kind = rule.kind
     if q.unit == "" and rule.metric is not None and ruleset.metric_unit(rule.metric) == "point":
         q = replaced(q, unit="point")  # 自评得分98: a score needs no 分 after its label
-    if q.unit == "" and q.value == 0 and rule.metric is not None:
-        q = replaced(q, unit=ruleset.metric_unit(rule.metric))  # 费为0: zero in the metric's unit
+    if q.unit == "" and rule.metric is not None and (q.value == 0 or ruleset.metric_unit(rule.metric) == "yuan"):
+        # 费为0: zero in the metric's unit; 运行维护费38万。: a money rule's figure without 元 (MONEY allows it
+        # only as 万 or 亿 at a clause's end) is money
+        q = replaced(q, unit=ruleset.metric_unit(rule.metric))
     label = text[hit.label_start:hit.label_end]
     relative_to = None
     value = q.value
