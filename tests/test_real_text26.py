@@ -82,3 +82,17 @@ def test_money_written_in_wan_without_yuan_at_a_clause_end_is_read_after_a_money
     ex = extraction(tmp_path, "2023年一般公务用车编制3台。安排公车购置及运行维护费38万。全年服务群众38万人次。\n")
     money = {(f.metric, f.value, f.unit) for f in ex.facts if f.kind in ("level", "target") and f.unit == "yuan"}
     assert money == {("spend.vehicle", Decimal("380000"), "yuan")}
+
+
+def test_a_funds_own_self_evaluation_is_a_project_report(tmp_path):
+    """某县公安局2022年度辅警人员经费绩效自评工作报告: an allocation's (经费) self-evaluation is a project's, so its
+    全年预算数 / 全年执行数 are the project's money; a department's report stays a department's."""
+    path = tmp_path / "p.txt"
+    path.write_text("某县公安局2022年度辅警人员经费绩效自评工作报告\n一、基本情况\n该项目全年预算数2565万元，全年执行数2565万元，"
+                    "预算执行率100%。\n", encoding="utf-8")
+    ex = process_file(path, pytest.ruleset)
+    assert ex.meta.report_type == pytest.ruleset.project_report
+    assert {(f.metric, f.value) for f in ex.facts if f.kind == "level"} >= {("spend.project", Decimal("25650000"))}
+    dept = tmp_path / "d.txt"
+    dept.write_text("某县公安局2022年度部门整体支出绩效自评报告\n一、基本情况\n全年预算数2565万元。\n", encoding="utf-8")
+    assert process_file(dept, pytest.ruleset).meta.report_type != pytest.ruleset.project_report
