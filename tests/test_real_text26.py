@@ -96,3 +96,11 @@ def test_a_funds_own_self_evaluation_is_a_project_report(tmp_path):
     dept = tmp_path / "d.txt"
     dept.write_text("某县公安局2022年度部门整体支出绩效自评报告\n一、基本情况\n全年预算数2565万元。\n", encoding="utf-8")
     assert process_file(dept, pytest.ruleset).meta.report_type != pytest.ruleset.project_report
+
+
+def test_a_budget_documents_formula_names_the_total_spending(tmp_path):
+    """部门预算 pages: 预算收入总额为201.10万元，相应安排支出预算201.10万元 — the second figure is the budgeted total
+    spending (basis budget), as 支出预算总额 would be."""
+    ex = extraction(tmp_path, "2023年部门预算收入总额为201.10万元，相应安排支出预算201.10万元，其中基本支出60.94万元。\n")
+    totals = {(f.metric, f.value, f.basis) for f in ex.facts if f.kind in ("level", "target")}
+    assert ("spend.total", Decimal("2011000"), "budget") in totals
