@@ -54,6 +54,7 @@ class Layout:
     event_after: regex.Pattern | None = None  # from its 年 on: the year dates an event (年组建)
     year_line: regex.Pattern | None = None  # a line that is a year alone (2019年): the lines under it are that year's
     accounts_year: regex.Pattern | None = None  # from its 年 on: the year's final accounts are stated (年…决算数)
+    compared_year: regex.Pattern | None = None  # right before YYYY年: the year a figure is compared with (比2018年)
 
 
 @lru_cache(maxsize=4)
@@ -85,6 +86,7 @@ def load_layout(directory: str | None = None) -> Layout:
         event_after=_optional(event.get("after")),
         year_line=_optional(data.get("year_line")),
         accounts_year=_optional(data.get("accounts_year")),
+        compared_year=_optional(data.get("compared_year")),
     )
 
 
@@ -360,8 +362,10 @@ def read_meta(document: Document, layout: Layout | None = None) -> DocMeta:
         year, year_source = years[0][1], "title"
     else:
         mentions = year_mentions(text)
-        # a year that dates an event or a filing (填报日期：2022年7月16日) is no candidate, unless it is the only kind
-        counts = Counter(y for at, y in mentions if not dates_an_event(text, at, layout)) \
+        # a year that dates an event or a filing (填报日期：2022年7月16日), or that a figure is compared with
+        # (同口径比2018年减少830万元), is no candidate, unless it is the only kind
+        counts = Counter(y for at, y in mentions if not dates_an_event(text, at, layout)
+                         and not _compared(text, at, layout)) \
             or Counter(y for _, y in mentions)
         if counts:
             # of two years named equally often, the one whose final accounts are stated, then the later
@@ -471,6 +475,16 @@ def year_mentions(text: str) -> list[tuple[int, int]]:
     if _YEAR_WORD not in text:
         return []  # most clauses before a figure name no year: no scan
     return [(m.start(), int(m.group(1).translate(_FULLWIDTH))) for m in _YEAR.finditer(text, None, None, False, False)]
+
+
+def _compared(text: str, at: int, layout: Layout) -> bool:
+    """Whether the year written at ``at`` is the base of a comparison (比2018年减少, 与2019年相比): another
+    year's, named because the report's own figures are set against it.
+
+    >>> _compared("同口径比2018年减少830万元", 4, load_layout()), _compared("2019年预算3328万元", 0, load_layout())
+    (True, False)
+    """
+    return layout.compared_year is not None and layout.compared_year.search(text, max(0, at - 6), at, False) is not None
 
 
 def dates_an_event(text: str, at: int, layout: Layout | None) -> bool:

@@ -104,3 +104,16 @@ def test_a_budget_documents_formula_names_the_total_spending(tmp_path):
     ex = extraction(tmp_path, "2023年部门预算收入总额为201.10万元，相应安排支出预算201.10万元，其中基本支出60.94万元。\n")
     totals = {(f.metric, f.value, f.basis) for f in ex.facts if f.kind in ("level", "target")}
     assert ("spend.total", Decimal("2011000"), "budget") in totals
+
+
+def test_a_year_named_only_as_a_comparisons_base_is_not_the_reports_year(tmp_path):
+    """2019年…“三公”经费预算为3328万元…同口径比2018年减少830万元 (and each item likewise): 2018 is named more often,
+    but only as the base of comparisons — the report's year is 2019, and its budget is a level, not a plan."""
+    path = tmp_path / "y.txt"
+    path.write_text("2019年，市本级一般公共预算支出安排的“三公”经费预算为3328万元。其中，因公出国（境）费50万元，"
+                    "公务接待费478万元，公务用车购置及运行费2800万元。同口径比2018年减少830万元，下降20%。其中：因公出国（境）费"
+                    "同口径比2018年减少9万元；公务接待费同口径比2018年减少38万元；公务用车购置及运行费同口径比2018年减少783万元。\n",
+                    encoding="utf-8")
+    ex = process_file(path, pytest.ruleset)
+    assert ex.meta.year == 2019
+    assert ("spend.three_public", Decimal("33280000")) in {(f.metric, f.value) for f in ex.facts if f.kind == "level"}
