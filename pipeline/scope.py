@@ -19,12 +19,13 @@ import regex
 import yaml
 
 from .memo import per_object
-from .model import Fact, Kind, replaced
+from .model import Basis, Fact, Kind, replaced
 
 # Kind's members as module globals: on Python 3.11 an attribute of an Enum class is looked up through
 # the hook EnumType.__getattr__ installs (≈ 850 instructions: scope asks ≈ 25,000 over the real pages),
 # a global in a few dozen. The same members: Kind.LEVEL is _LEVEL.
 _LEVEL, _TARGET, _SUB, _PART, _SHARE, _CHANGE = Kind.LEVEL, Kind.TARGET, Kind.SUB, Kind.PART, Kind.SHARE, Kind.CHANGE
+_BUDGET = Basis.BUDGET
 
 _CLAUSE_MARKS = "，,；;"  # split a clause chain into its clauses
 _CHAIN_MARKS = "。：:！？!?"  # end a clause chain (as a line break does): a ； keeps the subject: 西津片区本期…；累计…605亩
@@ -511,9 +512,10 @@ def _narrow_beside_whole(facts: list[Fact], before: _Before, rules: ScopeRules) 
 
 
 def _kinds_of_a_metric(facts: list[Fact], text: str, rules: ScopeRules) -> list[Fact]:
-    """Several kinds of a metric listed (行政编制26名、事业编制103名) are parts, not the metric —
-    unless they break down a whole stated just before them in the same sentence (编制数15名（其中
-    行政编制4名、事业编制11名）); a kind stated as zero beside a non-zero one says nothing."""
+    """Several kinds of a metric listed (行政编制26名、事业编制103名) are parts, not the metric; so are the kinds
+    after a whole stated before them in the same sentence (编制数15名（其中行政编制4名、事业编制11名）, 公务用车购置及
+    运行费785万元，…其中：购置费274万元，运行维护费511万元), whether or not a list reader took them; a kind stated
+    as zero beside a non-zero kind, or beside a non-zero whole in its sentence, says nothing."""
     out = list(facts)
     for metric, words in rules.categories.items():
         def kind_of(f: Fact) -> str | None:
@@ -523,20 +525,35 @@ def _kinds_of_a_metric(facts: list[Fact], text: str, rules: ScopeRules) -> list[
 
         kinds = [(i, f, w) for i, f in enumerate(out)
                  if f.metric == metric and f.kind == _LEVEL and (w := kind_of(f))]
-        if len({w for _, _, w in kinds}) < 2:
+        if not kinds:
             continue
         first = min(f.start for _, f, _ in kinds)
         sentence_start = max(text.rfind(c, 0, first) for c in "。\n") + 1
-        # the kinds of a whole stated just before them stay (their list makes them parts); a zero kind never counts
-        whole_before = any(f.metric == metric and f.kind == _LEVEL and kind_of(f) is None
-                           and sentence_start <= f.start < first for f in out)
+        ends = [at for at in (text.find(c, first) for c in "。\n") if at >= 0]
+        sentence_end = min(ends) if ends else len(text)
+        wholes = [f for f in out if f.metric == metric and f.kind == _LEVEL and f.value != 0
+                  and sentence_start <= f.start < sentence_end and kind_of(f) is None]
+        whole_before = any(f.start < first for f in wholes)
         nonzero = [k for k in kinds if k[1].value != 0]
+        # 外事接待费支出0万元 where the report states 公务接待费9.95万元 (on the same basis): the zero is a kind's,
+        # not the metric's
+        stated = {_basis_class(f) for f in out
+                  if f.metric == metric and f.kind == _LEVEL and f.value != 0 and kind_of(f) is None}
+        if len({w for _, _, w in kinds}) < 2 and not wholes \
+                and not any(f.value == 0 and _basis_class(f) in stated for _, f, _ in kinds):
+            continue
         for i, f, _ in kinds:
-            if (f.value == 0 and nonzero) or (len(nonzero) > 1 and not whole_before):
+            if (f.value == 0 and (nonzero or _basis_class(f) in stated)) or (len(nonzero) > 1 and not whole_before) \
+                    or (whole_before and f.value != 0):
                 out[i] = replaced(f, kind=_PART)
         if len(nonzero) > 1 and not whole_before:
             out = _followers_of_kinds(out, [f for _, f, _ in kinds], rules.category_followers.get(metric, ()))
     return out
+
+
+def _basis_class(f: Fact) -> str:
+    """A budget figure or the rest (a figure with no basis word is the year's actual)."""
+    return "budget" if f.basis == _BUDGET else "actual"
 
 
 def _followers_of_kinds(facts: list[Fact], kinds: list[Fact], followers: tuple[str, ...]) -> list[Fact]:

@@ -52,9 +52,10 @@ def test_a_bracketed_breakdown_of_one_item_is_no_second_part_of_the_total(tmp_pa
     body = ("本单位总编制6名，其中行政编制6名（其中：参照公务员法管理的事业编制6名）。在职人员总数3人。"
             "2023年度支出合计120.5万元。\n")
     ex = extraction(tmp_path, body)
-    parts = sorted(f.value for f in ex.facts if f.metric == "staff.authorized" and f.kind == "part")
+    total = next(f for f in ex.facts if f.metric == "staff.authorized" and f.kind == "level")
+    assert total.value == 6
+    parts = [f.value for f in ex.facts if f.metric == "staff.authorized" and f.kind == "part" and f.group == total.start]
     assert parts == [Decimal("6")]
-    assert any(f.metric == "staff.authorized" and f.kind == "level" and f.value == 6 for f in ex.facts)
     (tmp_path / "db").mkdir()
     db = run_text(tmp_path / "db", HEAD + body)
     assert query(db, "SELECT count(*) FROM facts WHERE metric = 'staff.authorized'")[0][0] >= 2
@@ -117,3 +118,43 @@ def test_a_year_named_only_as_a_comparisons_base_is_not_the_reports_year(tmp_pat
     ex = process_file(path, pytest.ruleset)
     assert ex.meta.year == 2019
     assert ("spend.three_public", Decimal("33280000")) in {(f.metric, f.value) for f in ex.facts if f.kind == "level"}
+
+
+def _findings(tmp_path, body: str, check: str) -> int:
+    (tmp_path / "db").mkdir()
+    db = run_text(tmp_path / "db", HEAD + body)
+    assert query(db, "SELECT count(*) FROM facts")[0][0] > 0
+    return query(db, f"""SELECT count(*) FROM audit_findings WHERE "check" = '{check}' AND severity <> 'info'""")[0][0]
+
+
+def test_a_change_of_one_kind_of_a_metric_is_not_the_metrics_change(tmp_path):
+    """公务用车购置及运行费2800万元 … 公务用车购置费同口径比2022年减少334万元，下降90%: the purchases fell 90 %, not
+    the whole item — no change of spend.vehicle is read from it, so no ratio finding against 2800."""
+    body = ("2023年“三公”经费预算为3328万元，其中公务接待费478万元，公务用车购置及运行费2800万元。公务接待费同口径比2022年"
+            "减少38万元，下降7.4%；公务用车购置费同口径比2022年减少334万元，下降90%。\n")
+    ex = extraction(tmp_path, body)
+    assert Decimal("-0.9") not in changes(ex, "spend.vehicle")
+    assert Decimal("-380000") in changes(ex, "spend.reception")
+    assert _findings(tmp_path, body, "ratio") == 0
+
+
+def test_kinds_after_their_whole_are_its_parts_even_with_no_list_read(tmp_path):
+    """公务用车购置及运行费决算支出785万元，较年初预算减少28%其中：公务用车购置费274万元，公务用车运行维护费511万元:
+    511 is the running costs', a part of 785 — no conflict 785 / 511."""
+    body = ("2023年各单位公务用车购置及运行费决算支出785万元，较年初预算减少28%其中：公务用车购置费274万元，"
+            "公务用车运行维护费511万元。\n")
+    ex = extraction(tmp_path, body)
+    levels = {(f.metric, f.value) for f in ex.facts if f.kind == "level"}
+    assert ("spend.vehicle", Decimal("7850000")) in levels and ("spend.vehicle", Decimal("5110000")) not in levels
+    assert _findings(tmp_path, body, "conflict") == 0
+
+
+def test_a_zero_kind_beside_the_metric_stated_elsewhere_says_nothing(tmp_path):
+    """2023年公务接待费9.95万元。…其中：外事接待费支出0万元，国内公务接待221批次，共计支出9.95万元: the zero is the
+    foreign visits', not a second value of the reception costs."""
+    body = ("2023年公务接待费9.95万元，较2022年决算数减少5.5%。\n公务接待费主要用于执行公务发生的接待支出。其中：外事接待费"
+            "支出0万元，国内公务接待221批次，1768人，共计支出9.95万元。\n")
+    ex = extraction(tmp_path, body)
+    levels = {(f.metric, f.value) for f in ex.facts if f.kind == "level"}
+    assert ("spend.reception", Decimal("99500")) in levels and ("spend.reception", Decimal("0")) not in levels
+    assert _findings(tmp_path, body, "conflict") == 0

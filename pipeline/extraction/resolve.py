@@ -216,7 +216,10 @@ def _change_metric(hit: Match, label: str, by_span: dict[int, Fact], ruleset: Ru
     c_start = clause_start_at(sentence.text, max(rel - 1, 0), ruleset.layout)
     found = last_label_in(sentence.text[c_start:rel], ruleset)
     if found:
-        return found
+        # 公务用车购置费同口径比2018年减少334万元: a kind of the metric changed (rules/scope.yaml categories), not the
+        # metric: no change of the metric's to read
+        kinds = ruleset.scope.categories.get(found, ()) if ruleset.scope is not None else ()
+        return None if any(w in sentence.text[c_start:rel] for w in kinds) else found
     head = _list_head(hit, by_span, ruleset, text)
     if head is not None:  # 三公经费3万元，其中接待费…、出国费0万元，比上年减少1万元: the total changed
         return head.metric
