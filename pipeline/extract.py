@@ -13,7 +13,8 @@ The stages, in order (each in its own module of pipeline/extraction/):
    self-evaluation table (fundrows) its budget, actual and execution rate; the total row of a
    project form's 项目支出明细 table (detailrows) its planned and actual spending; a headcount table
    whose columns the metrics head, flattened one cell per line (headcounts);
-5. parts: lists of parts after a total (其中…、包括…) become ``part`` facts of that total.
+5. parts: the items of a 其中 list take the basis and year of the figure it opens after (listbasis);
+   lists of parts after a total (其中…、包括…) become ``part`` facts of that total.
 
 ``context_allows``, ``figures_in`` and ``make_fact`` are re-exported for pipeline/attribute.py.
 """
@@ -23,6 +24,7 @@ from .extraction.choose import choose
 from .extraction.detailrows import read_detail_totals
 from .extraction.fundrows import read_fund_rows
 from .extraction.headcounts import read_headcount_columns
+from .extraction.listbasis import inherit_list_basis
 from .extraction.parts import enumerate_parts
 from .extraction.resolve import figures_in, make_fact, stock_of_the_year, to_facts
 from .extraction.scan import context_allows, find_hits
@@ -46,5 +48,6 @@ def extract(document: Document, sentences: list[Sentence], meta: DocMeta, rulese
     facts += read_headcount_columns(document, sentences, meta, ruleset, units, taken={(f.start, f.end) for f in facts})
     facts.sort(key=lambda f: (f.start, f.kind))
     facts = stock_of_the_year(facts, ruleset.headcounts, meta.year)
+    facts = inherit_list_basis(sentences, facts, ruleset, meta)
     facts += enumerate_parts(document.text, sentences, facts, ruleset, units, meta)
     return facts

@@ -117,6 +117,7 @@ class DocMeta:
     unit_source: str = "none"  # title | text | catalog | none
     year_source: str = "none"
     unit_key: str | None = None  # canonical unit after alias resolution
+    money_basis: str | None = None  # "budget" for a budget document: its amounts with no basis word are budgets
 
 
 @dataclass(frozen=True, slots=True)

@@ -49,6 +49,7 @@ def apply_catalog(meta: DocMeta, entry: CatalogEntry | None) -> DocMeta:
         unit_source="catalog" if entry.unit else meta.unit_source,
         year_source="catalog" if entry.year else meta.year_source,
         unit_key=entry.unit_key or entry.unit or meta.unit_key or meta.unit,
+        money_basis=meta.money_basis,
     )
 
 

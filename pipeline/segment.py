@@ -55,6 +55,8 @@ class Layout:
     year_line: regex.Pattern | None = None  # a line that is a year alone (2019年): the lines under it are that year's
     accounts_year: regex.Pattern | None = None  # from its 年 on: the year's final accounts are stated (年…决算数)
     compared_year: regex.Pattern | None = None  # right before YYYY年: the year a figure is compared with (比2018年)
+    budget_words: tuple[str, ...] = ()  # in the opening lines: a budget document (部门预算编制的说明)
+    budget_not: tuple[str, ...] = ()  # … unless one of these stands there too (决算)
 
 
 @lru_cache(maxsize=4)
@@ -87,6 +89,8 @@ def load_layout(directory: str | None = None) -> Layout:
         year_line=_optional(data.get("year_line")),
         accounts_year=_optional(data.get("accounts_year")),
         compared_year=_optional(data.get("compared_year")),
+        budget_words=tuple((data.get("budget_document") or {}).get("words") or ()),
+        budget_not=tuple((data.get("budget_document") or {}).get("not") or ()),
     )
 
 
@@ -383,7 +387,10 @@ def read_meta(document: Document, layout: Layout | None = None) -> DocMeta:
         unit, unit_source = _unit_from_text(text, layout), "text"
     if not unit:
         unit_source = "none"
-    return DocMeta(unit, year, report_type, unit_source, year_source)
+    opening_text = "\n".join(head_lines[:2])  # the title, or the page's first lines where it has none
+    money_basis = "budget" if any(map(opening_text.__contains__, layout.budget_words)) \
+        and not any(map(opening_text.__contains__, layout.budget_not)) else None
+    return DocMeta(unit, year, report_type, unit_source, year_source, money_basis=money_basis)
 
 
 def _whole_title(title: str, head_lines: list[str], layout: Layout) -> str:

@@ -158,3 +158,42 @@ def test_a_zero_kind_beside_the_metric_stated_elsewhere_says_nothing(tmp_path):
     levels = {(f.metric, f.value) for f in ex.facts if f.kind == "level"}
     assert ("spend.reception", Decimal("99500")) in levels and ("spend.reception", Decimal("0")) not in levels
     assert _findings(tmp_path, body, "conflict") == 0
+
+
+def test_a_budget_documents_amounts_are_budgets_and_their_sums_are_checked(tmp_path):
+    """…关于2023年部门预算编制的说明: 人员支出43.72万元 with no basis word is a budget, so the basic spending's budget
+    (51.56万元) is checked against its parts (43.72 + 5.49 = 49.21): a sum finding. The same sentences in a
+    performance report leave the items' basis unset."""
+    body = ("2023年部门基本支出预算总额为51.56万元。人员支出43.72万元，日常公用支出5.49万元，项目支出70.2万元。\n")
+    budget = "共青团某县委员会关于2023年部门预算编制的说明\n" + body
+    path = tmp_path / "b.txt"
+    path.write_text(budget, encoding="utf-8")
+    ex = process_file(path, pytest.ruleset)
+    assert {f.basis for f in ex.facts if f.metric in ("spend.personnel", "spend.operating")} == {"budget"}
+    (tmp_path / "db").mkdir()
+    db = run_text(tmp_path / "db", budget)
+    assert query(db, """SELECT count(*) FROM audit_findings WHERE "check" = 'sum' AND 'spend.basic' IN (SELECT UNNEST(metrics))""")[0][0] == 1
+    report = extraction(tmp_path, body)  # HEAD: a 决算 explanation, no budget document
+    assert {f.basis for f in report.facts if f.metric == "spend.personnel"} == {None}
+
+
+def test_the_items_of_a_list_take_the_basis_and_year_of_the_one_whole_before_them(tmp_path):
+    """2024年…“三公”经费财政拨款预算数合计为200万元。其中，因公出国（境）费50万元… in a 2023 report: the items are 2024's
+    budget (plans), not 2023's actuals — no conflict with the 2023 actual stated after."""
+    body = ("2024年本部门“三公”经费财政拨款预算数合计为200万元。其中，因公出国（境）费50万元，公务接待费30万元，"
+            "公务用车购置及运行费120万元。\n2023年“三公”经费财政拨款决算数为180万元。其中，因公出国（境）费决算数为40万元，"
+            "公务接待费决算数为30万元，公务用车购置及运行费决算数为110万元。\n")
+    ex = extraction(tmp_path, body)
+    overseas = {(f.kind, f.value, f.basis) for f in ex.facts if f.metric == "spend.overseas"}
+    assert ("plan", Decimal("500000"), "budget") in overseas and ("level", Decimal("400000"), "actual") in overseas
+    assert _findings(tmp_path, body, "conflict") == 0
+
+
+def test_items_after_two_wholes_of_different_bases_keep_their_own(tmp_path):
+    """支出5.62万元，较年初预算8.00万元节约2.38万元。其中：公务接待费1.30万元…: which whole the list breaks down is not
+    said — the items keep no basis (and no sum is checked against the budget)."""
+    body = ("2023年“三公”经费支出5.62万元，较年初预算8.00万元节约2.38万元。其中：公务接待费1.30万元，"
+            "公务用车运行维护费4.32万元，因公出国（境）费0元。\n")
+    ex = extraction(tmp_path, body)
+    assert {f.basis for f in ex.facts if f.metric == "spend.reception" and f.kind == "level"} == {None}
+    assert _findings(tmp_path, body, "sum") == 0
