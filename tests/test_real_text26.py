@@ -143,10 +143,7 @@ def test_kinds_after_their_whole_are_its_parts_even_with_no_list_read(tmp_path):
     511 is the running costs', a part of 785 — no conflict 785 / 511."""
     body = ("2023年各单位公务用车购置及运行费决算支出785万元，较年初预算减少28%其中：公务用车购置费274万元，"
             "公务用车运行维护费511万元。\n")
-    ex = extraction(tmp_path, body)
-    levels = {(f.metric, f.value) for f in ex.facts if f.kind == "level"}
-    assert ("spend.vehicle", Decimal("7850000")) in levels and ("spend.vehicle", Decimal("5110000")) not in levels
-    assert _findings(tmp_path, body, "conflict") == 0
+    _one_level_no_conflict(tmp_path, body, "spend.vehicle", kept=Decimal("7850000"), dropped=Decimal("5110000"))
 
 
 def test_a_zero_kind_beside_the_metric_stated_elsewhere_says_nothing(tmp_path):
@@ -154,9 +151,13 @@ def test_a_zero_kind_beside_the_metric_stated_elsewhere_says_nothing(tmp_path):
     foreign visits', not a second value of the reception costs."""
     body = ("2023年公务接待费9.95万元，较2022年决算数减少5.5%。\n公务接待费主要用于执行公务发生的接待支出。其中：外事接待费"
             "支出0万元，国内公务接待221批次，1768人，共计支出9.95万元。\n")
-    ex = extraction(tmp_path, body)
-    levels = {(f.metric, f.value) for f in ex.facts if f.kind == "level"}
-    assert ("spend.reception", Decimal("99500")) in levels and ("spend.reception", Decimal("0")) not in levels
+    _one_level_no_conflict(tmp_path, body, "spend.reception", kept=Decimal("99500"), dropped=Decimal("0"))
+
+
+def _one_level_no_conflict(tmp_path, body: str, metric: str, kept: Decimal, dropped: Decimal) -> None:
+    """``kept`` is a level of ``metric``, ``dropped`` is not, and the run finds no conflict."""
+    levels = {f.value for f in extraction(tmp_path, body).facts if f.kind == "level" and f.metric == metric}
+    assert kept in levels and dropped not in levels, levels
     assert _findings(tmp_path, body, "conflict") == 0
 
 
