@@ -198,3 +198,13 @@ def test_items_after_two_wholes_of_different_bases_keep_their_own(tmp_path):
     ex = extraction(tmp_path, body)
     assert {f.basis for f in ex.facts if f.metric == "spend.reception" and f.kind == "level"} == {None}
     assert _findings(tmp_path, body, "sum") == 0
+
+
+def test_the_rates_of_a_rates_items_are_not_the_units_rate(tmp_path):
+    """预算执行率为80.32%，其中：基本支出5967100.39元，执行率达100.00%，项目支出1719355.94元，执行率达47.72%: the unit's
+    rate is 80.32 %; the items' rates are its parts (common.yaml enumeration.parts_only)."""
+    ex = extraction(tmp_path, "2023年全年支出7686456.33元，预算执行率为80.32%，其中：基本支出5967100.39元，执行率达100.00%，"
+                              "项目支出1719355.94元，执行率达47.72%。\n")
+    rates = {(f.kind, f.value) for f in ex.facts if f.metric == "budget.execution_rate"}
+    assert {v for k, v in rates if k == "level"} == {Decimal("0.8032")}
+    assert {v for k, v in rates if k == "part"} == {Decimal("1"), Decimal("0.4772")}

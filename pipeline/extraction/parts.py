@@ -421,7 +421,8 @@ def _parts_of(total: Fact, sentence: Sentence, levels: list[Fact], cut: int, sto
     as_parts = [replaced(p, kind=Kind.PART, group=total.start, rule_id="enumeration.其中", label="其中") for p in parts]
     if total.metric in ruleset.stock_metrics and len(parts) == 1 and not bare and _lists_beyond(levels, total, cut, stop, ruleset):
         return [replaced(total, kind=Kind.TOTAL)], {total.start}  # 实有120人（其中在职73人，退休47人）: 73 is the unit's
-    if total.metric in ruleset.stock_metrics or len(parts) == 1:
+    if total.metric in ruleset.stock_metrics or len(parts) == 1 \
+            or total.metric in ruleset.enumeration.get("parts_only", ()):
         return as_parts, {p.start for p in parts}
     if total.metric in ruleset.enumeration.get("kinds_only", ()):
         return as_parts, {p.start for p in bare}  # 征地790公顷，其中耕地355…林地254…: kinds of one area
