@@ -22,7 +22,7 @@ import regex
 
 from .formatting import metric_name, show
 from .indicator_rows import indicator_rows
-from .model import OPEN, Fact, Finding, Indicator, SelfGrade
+from .model import OPEN, Fact, Finding, Indicator, SelfGrade, basis_class
 from .normalize import Units, approx_range, decimal_text, parse_quantity
 from .rules import RuleSet, load_rules, normalize_label
 from .selfeval_checks import DocSelfEvaluation, SelfEvaluationChecker
@@ -157,11 +157,6 @@ def _sum_interval(parts: list[Fact], units: Units | None = None) -> tuple[Decima
 
 def _overlap(a: tuple[Decimal, Decimal], b: tuple[Decimal, Decimal]) -> bool:
     return a[0] <= b[1] and b[0] <= a[1]
-
-
-def basis_class(f: Fact) -> str:
-    """budget, or actual (a figure that does not say is what was spent)."""
-    return "budget" if f.basis == "budget" else "actual"
 
 
 def _clusters(facts: list[Fact], units: Units | None = None) -> list[list[Fact]]:

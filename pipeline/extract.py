@@ -48,6 +48,6 @@ def extract(document: Document, sentences: list[Sentence], meta: DocMeta, rulese
     facts += read_headcount_columns(document, sentences, meta, ruleset, units, taken={(f.start, f.end) for f in facts})
     facts.sort(key=lambda f: (f.start, f.kind))
     facts = stock_of_the_year(facts, ruleset.headcounts, meta.year)
-    facts = inherit_list_basis(sentences, facts, ruleset, meta)
+    facts = inherit_list_basis(sentences, facts, ruleset)
     facts += enumerate_parts(document.text, sentences, facts, ruleset, units, meta)
     return facts

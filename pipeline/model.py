@@ -117,7 +117,7 @@ class DocMeta:
     unit_source: str = "none"  # title | text | catalog | none
     year_source: str = "none"
     unit_key: str | None = None  # canonical unit after alias resolution
-    money_basis: str | None = None  # "budget" for a budget document: its amounts with no basis word are budgets
+    money_basis: Basis | None = None  # budget for a budget document: its amounts with no basis word are budgets
 
 
 @dataclass(frozen=True, slots=True)
@@ -342,6 +342,12 @@ class Extraction:
 # and no keyword-only field, is built the same by a function of the same signature (the same
 # defaults, the same objects) that sets each slot through its descriptor: half the instructions.
 # Any other class is built by the class itself, so what it checks is still checked.
+
+def basis_class(f: Fact) -> str:
+    """budget, or actual (a figure that does not say is what was spent): how checks and scope compare
+    two figures' bases."""
+    return "budget" if f.basis == "budget" else "actual"
+
 
 def builder(cls):
     """A callable with ``cls``'s signature giving what ``cls(...)`` gives (eq, repr, hash, pickle,

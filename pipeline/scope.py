@@ -19,13 +19,12 @@ import regex
 import yaml
 
 from .memo import per_object
-from .model import Basis, Fact, Kind, replaced
+from .model import Fact, Kind, basis_class, replaced
 
 # Kind's members as module globals: on Python 3.11 an attribute of an Enum class is looked up through
 # the hook EnumType.__getattr__ installs (≈ 850 instructions: scope asks ≈ 25,000 over the real pages),
 # a global in a few dozen. The same members: Kind.LEVEL is _LEVEL.
 _LEVEL, _TARGET, _SUB, _PART, _SHARE, _CHANGE = Kind.LEVEL, Kind.TARGET, Kind.SUB, Kind.PART, Kind.SHARE, Kind.CHANGE
-_BUDGET = Basis.BUDGET
 
 _CLAUSE_MARKS = "，,；;"  # split a clause chain into its clauses
 _CHAIN_MARKS = "。：:！？!?"  # end a clause chain (as a line break does): a ； keeps the subject: 西津片区本期…；累计…605亩
@@ -537,23 +536,18 @@ def _kinds_of_a_metric(facts: list[Fact], text: str, rules: ScopeRules) -> list[
         nonzero = [k for k in kinds if k[1].value != 0]
         # 外事接待费支出0万元 where the report states 公务接待费9.95万元 (on the same basis): the zero is a kind's,
         # not the metric's
-        stated = {_basis_class(f) for f in out
+        stated = {basis_class(f) for f in out
                   if f.metric == metric and f.kind == _LEVEL and f.value != 0 and kind_of(f) is None}
         if len({w for _, _, w in kinds}) < 2 and not wholes \
-                and not any(f.value == 0 and _basis_class(f) in stated for _, f, _ in kinds):
+                and not any(f.value == 0 and basis_class(f) in stated for _, f, _ in kinds):
             continue
         for i, f, _ in kinds:
-            if (f.value == 0 and (nonzero or _basis_class(f) in stated)) or (len(nonzero) > 1 and not whole_before) \
+            if (f.value == 0 and (nonzero or basis_class(f) in stated)) or (len(nonzero) > 1 and not whole_before) \
                     or (whole_before and f.value != 0):
                 out[i] = replaced(f, kind=_PART)
         if len(nonzero) > 1 and not whole_before:
             out = _followers_of_kinds(out, [f for _, f, _ in kinds], rules.category_followers.get(metric, ()))
     return out
-
-
-def _basis_class(f: Fact) -> str:
-    """A budget figure or the rest (a figure with no basis word is the year's actual)."""
-    return "budget" if f.basis == _BUDGET else "actual"
 
 
 def _followers_of_kinds(facts: list[Fact], kinds: list[Fact], followers: tuple[str, ...]) -> list[Fact]:

@@ -17,7 +17,7 @@ import yaml
 
 from .figscan import twin
 from .memo import per_object
-from .model import DocMeta, Document, Section, Sentence, builder
+from .model import Basis, DocMeta, Document, Section, Sentence, builder
 from .proptwin import lead_scan, property_twin
 from .resources import packaged_rules_dir
 
@@ -388,7 +388,7 @@ def read_meta(document: Document, layout: Layout | None = None) -> DocMeta:
     if not unit:
         unit_source = "none"
     opening_text = "\n".join(head_lines[:2])  # the title, or the page's first lines where it has none
-    money_basis = "budget" if any(map(opening_text.__contains__, layout.budget_words)) \
+    money_basis = Basis.BUDGET if any(map(opening_text.__contains__, layout.budget_words)) \
         and not any(map(opening_text.__contains__, layout.budget_not)) else None
     return DocMeta(unit, year, report_type, unit_source, year_source, money_basis=money_basis)
 

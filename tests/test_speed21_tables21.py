@@ -231,7 +231,7 @@ def test_list_splits_as_before(ruleset, texts):
         for seps in ("，,；;", "、", "，,；;、"):
             assert parts._split_outside_brackets(c, seps) == parts._split_walk(c, seps), (c, seps)
         for at in {0, c.find("其中"), len(c) // 3, len(c)} - {-1}:
-            assert parts._list_end(c, at, ruleset) == _list_end_before(c, at, ruleset), (c, at)
+            assert parts.list_end(c, at, ruleset) == _list_end_before(c, at, ruleset), (c, at)
 
 
 def test_figure_opens_and_closes(ruleset, texts):

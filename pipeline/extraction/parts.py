@@ -317,7 +317,7 @@ def _count_parts(sentence: Sentence, levels: list[Fact], ruleset: RuleSet, units
     only parts). A stock (编制 20 其中行政编制4名、事业编制16名) or a lone subset (信访53件，其中
     网上信访21件) is not a figure of the unit's own; two or more parts of a flow (118个项目，其中
     新启动75个…扫尾43个) are figures in their own right and parts as well."""
-    openers = _partial_openers(sentence.text, ruleset)
+    openers = partial_openers(sentence.text, ruleset)
     if not openers:
         return _bracket_count_parts(sentence, levels, ruleset, units)
     out: list[Fact] = []
@@ -330,7 +330,7 @@ def _count_parts(sentence: Sentence, levels: list[Fact], ruleset: RuleSet, units
     return out, only
 
 
-def _partial_openers(text: str, ruleset: RuleSet) -> list[int]:
+def partial_openers(text: str, ruleset: RuleSet) -> list[int]:
     """Where the words that open a partial list (rules/common.yaml enumeration.partial: 其中) stand."""
     return sorted(at for word in ruleset.enumeration["partial"] for at in _occurrences(text, word))
 
@@ -354,43 +354,22 @@ def _listed_after(sentence: Sentence, at: int, levels: list[Fact], ruleset: Rule
     figures = list(figure.finditer(text[:at]))
     if not figures:
         return [], set()
-    cut, stop = sentence.start + at, sentence.start + _list_end(text, at, ruleset)
+    cut, stop = sentence.start + at, sentence.start + list_end(text, at, ruleset)
     bracketed = _in_brackets(text, at)
     if bracketed:  # （其中…）: the parts stand inside the bracket
         close = min((i for i in (text.find("）", at), text.find(")", at)) if i >= 0), default=len(text))
         stop = min(stop, sentence.start + close)
     total_end = sentence.start + figures[-1].end(fig)  # by its end: 签约1326户 is no 约1326户
     total = next((f for f in levels if f.end == total_end and f.unit != "yuan"), None)
-    nested = _bracketed_after(text, at, stop - sentence.start)
-    if nested:  # 其中行政编制6名（其中：…事业编制6名）: the bracket breaks down its item, not the total
-        levels = [f for f in levels if not any(a < f.start - sentence.start < b for a, b in nested)]
+    if any(c in text[at:stop - sentence.start] for c in _OPENERS):
+        # 其中行政编制6名（其中：…事业编制6名）: a bracket opened in the list breaks down its item, not the total
+        levels = [f for f in levels if not (cut < f.start < stop and _in_brackets(text[at:], f.start - cut))]
     found = _parts_of(total, sentence, levels, cut, stop, ruleset, units) if total is not None else ([], set())
     if found[0] or bracketed:  # （其中…）breaks down the figure right before the bracket, or nothing
         return found
     first = next((f for f in _units_after(sentence, cut, stop, ruleset, units)), None)
     other = [f for f in levels if f.end <= cut and f.unit == first and f.unit != "yuan" and f is not total]
     return _parts_of(other[-1], sentence, levels, cut, stop, ruleset, units) if first and other else ([], set())
-
-
-def _bracketed_after(text: str, at: int, stop: int) -> list[tuple[int, int]]:
-    """The spans of the brackets opened between ``at`` and ``stop`` (outermost only): what a list's
-    item says of itself inside them."""
-    spans, depth, opened = [], 0, 0
-    if not any(c in text[at:stop] for c in _OPENERS):
-        return spans
-    for i in range(at, min(stop, len(text))):
-        ch = text[i]
-        if ch in _OPENERS:
-            if depth == 0:
-                opened = i
-            depth += 1
-        elif ch in "）)" and depth:
-            depth -= 1
-            if depth == 0:
-                spans.append((opened, i))
-    if depth:
-        spans.append((opened, len(text)))
-    return spans
 
 
 def _units_after(sentence: Sentence, cut: int, stop: int, ruleset: RuleSet, units: Units | None):
@@ -461,7 +440,7 @@ def _lists_beyond(levels: list[Fact], total: Fact, cut: int, stop: int, ruleset:
     return any(cut < f.start < stop and f.metric in beyond for f in levels)
 
 
-def _list_end(text: str, at: int, ruleset: RuleSet) -> int:
+def list_end(text: str, at: int, ruleset: RuleSet) -> int:
     """Where the 其中 list opened at ``at`` ends: at the first clause after it that opens with a
     new statement's word (…，其中集体土地652.5亩，国有土地106.3亩，截至12月15日，共征用土地158.8亩:
     rules/common.yaml enumeration.list_end), else at the sentence's end."""

@@ -104,7 +104,7 @@ def make_fact(hit: Match, q, meta: DocMeta, ruleset: RuleSet, by_span: dict[int,
     basis, qualifier = split_basis(rule.basis or read_basis(context.text, context.fig, ruleset, context.fig_clause_start),
                                    rule.qualifier)
     if basis is None and meta.money_basis is not None and q.unit == "yuan":
-        basis = Basis(meta.money_basis)  # a budget document's amount: a budget, though no word says so
+        basis = meta.money_basis  # a budget document's amount: a budget, though no word says so
     period = read_period(context.text, hit.label_start - sentence.start, context.fig, meta.year, ruleset.layout,
                          context.clause_start)
     if period is None and (above := year_line_above(text, sentence.start, ruleset.layout)) != meta.year:
